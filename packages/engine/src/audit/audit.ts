@@ -1,0 +1,88 @@
+import { AppError } from '@tangram/errors';
+import type { ResolvedApp } from '@tangram/metadata';
+import type { Db } from '../db/database';
+import type { ObjectModel } from '../model/compile';
+import type { ActionContext } from '../records/context';
+
+export type AuditAction = 'create' | 'update' | 'delete' | 'restore' | 'revert';
+
+/** Field-level changes keyed by field id (stable across renames): `{ amount: [100, 120] }`. */
+export type Changes = Record<string, [unknown, unknown]>;
+
+/** Changed columns between two rows (by column = field id). */
+export function diffRows(om: ObjectModel, before: Record<string, unknown> | undefined, after: Record<string, unknown>): Changes {
+  const changes: Changes = {};
+  for (const column of ['owner_id', ...om.columnFields.map((f) => f.column)]) {
+    const a = before?.[column] ?? null;
+    const b = after[column] ?? null;
+    if (JSON.stringify(a) !== JSON.stringify(b)) changes[column] = [a, b];
+  }
+  return changes;
+}
+
+export async function writeAudit(
+  trx: Db, schema: string, om: ObjectModel, recordId: string, version: number, action: AuditAction, changes: Changes, ctx: ActionContext,
+): Promise<void> {
+  await trx.withSchema(schema).insertInto('_audit').values({
+    object_id: om.id,
+    record_id: recordId,
+    version,
+    action,
+    changes: JSON.stringify(changes),
+    actor: ctx.actor ?? null,
+    request_id: ctx.requestId ?? null,
+  }).execute();
+}
+
+export interface HistoryEntry {
+  version: number;
+  action: AuditAction;
+  at: string;
+  actor: string | null;
+  requestId: string | null;
+  /** By field name: `{ amount: { before: 100, after: 120 } }`. */
+  changes: Record<string, { before: unknown; after: unknown }>;
+}
+
+function fieldNames(app: ResolvedApp, objectId: string): Map<string, string> {
+  const def = app.objects.find((o) => o.id === objectId);
+  const names = new Map<string, string>([['owner_id', 'owner_id']]);
+  for (const f of def?.fields ?? []) names.set(f.id, f.name);
+  return names;
+}
+
+async function auditRows(db: Db, schema: string, om: ObjectModel, recordId: string) {
+  return db.withSchema(schema).selectFrom('_audit')
+    .select(['version', 'action', 'changes', 'actor', 'request_id', 'at'])
+    .where('object_id', '=', om.id).where('record_id', '=', recordId)
+    .orderBy('version').orderBy('id').execute();
+}
+
+/** A record's history, oldest first, with field names as they are now. */
+export async function history(db: Db, schema: string, app: ResolvedApp, om: ObjectModel, recordId: string): Promise<HistoryEntry[]> {
+  const names = fieldNames(app, om.id);
+  const rows = await auditRows(db, schema, om, recordId);
+  if (!rows.length) throw new AppError('RECORD_NOT_FOUND', { object: om.name, id: recordId });
+  return rows.map((r) => ({
+    version: r.version as number,
+    action: r.action as AuditAction,
+    at: r.at as string,
+    actor: (r.actor as string | null) ?? null,
+    requestId: (r.request_id as string | null) ?? null,
+    changes: Object.fromEntries(
+      Object.entries(r.changes as Changes).map(([id, [before, after]]) => [names.get(id) ?? id, { before, after }]),
+    ),
+  }));
+}
+
+/** The record's columns as they were at `version`, rebuilt by replaying its audit entries. */
+export async function stateAt(db: Db, schema: string, om: ObjectModel, recordId: string, version: number): Promise<Record<string, unknown>> {
+  const rows = await auditRows(db, schema, om, recordId);
+  if (!rows.some((r) => r.version === version)) throw new AppError('VERSION_NOT_FOUND', { object: om.name, id: recordId, version });
+  const state: Record<string, unknown> = {};
+  for (const r of rows) {
+    if ((r.version as number) > version) break;
+    for (const [column, [, after]] of Object.entries(r.changes as Changes)) state[column] = after;
+  }
+  return state;
+}

@@ -1,0 +1,170 @@
+import { AppError } from '@tangram/errors';
+import type { ResolvedApp } from '@tangram/metadata';
+import { type Database, type DatabaseOptions, openDatabase } from './db/database';
+import { type Model, compileModel } from './model/compile';
+import { type ClaimOptions, type OutboxEvent, ackEvents, claimEvents } from './outbox/outbox';
+import type { Authorizer } from './records/context';
+import { RecordService } from './records/service';
+import { type Plan, type PublishOptions, currentRevision, diffRevisions, getRevision, listRevisions, planPublish, publish, rollback } from './schema/publish';
+import { purgeField } from './schema/purge';
+import { type Tenant, createTenant, ensurePlatform, findTenant, listTenants } from './tenant/tenants';
+
+export interface EngineOptions extends DatabaseOptions {
+  /** How often a cached model re-checks the latest revision (other processes may publish). */
+  revisionCheckMs?: number;
+  timeZone?: string;
+}
+
+/**
+ * The metadata engine: tenants, their published schema and their records.
+ * @example
+ * const engine = await Engine.open({ url: process.env.DATABASE_URL })
+ * const acme = await engine.createTenant('acme')
+ * await acme.schema.publish({ objects: [{ name: 'account', fields: [{ name: 'name', type: 'text' }] }] })
+ * await acme.records.create('account', { name: '七巧板科技' })
+ */
+export class Engine {
+  private readonly tenants = new Map<string, TenantEngine>();
+
+  private constructor(readonly database: Database, private readonly opts: EngineOptions) {}
+
+  static async open(opts: EngineOptions = {}): Promise<Engine> {
+    return Engine.attach(await openDatabase(opts), opts);
+  }
+
+  /** Wraps an already open database (tests share one per file). */
+  static async attach(database: Database, opts: EngineOptions = {}): Promise<Engine> {
+    await ensurePlatform(database.db);
+    return new Engine(database, opts);
+  }
+
+  get db() {
+    return this.database.db;
+  }
+
+  async createTenant(slug: string, name?: string, schema?: string): Promise<TenantEngine> {
+    const t = await createTenant(this.db, slug, name, schema);
+    return this.forTenant(t);
+  }
+
+  async tenant(slug: string): Promise<TenantEngine> {
+    const cached = this.tenants.get(slug);
+    if (cached) return cached;
+    return this.forTenant(await findTenant(this.db, slug));
+  }
+
+  listTenants(): Promise<Tenant[]> {
+    return listTenants(this.db);
+  }
+
+  private forTenant(t: Tenant): TenantEngine {
+    const te = new TenantEngine(this.database, t, this.opts);
+    this.tenants.set(t.slug, te);
+    return te;
+  }
+
+  close(): Promise<void> {
+    return this.database.close();
+  }
+}
+
+/** One tenant: its schema (metadata) service, records and outbox. */
+export class TenantEngine {
+  readonly records: RecordService;
+  readonly schema: SchemaService;
+  readonly outbox: OutboxService;
+  private cache: { model: Model; checkedAt: number } | undefined;
+  private authorizer: Authorizer | undefined;
+
+  constructor(private readonly database: Database, readonly tenant: Tenant, private readonly opts: EngineOptions) {
+    this.records = new RecordService({ db: database.db, schema: tenant.schema, model: () => this.model(), authorizer: { authorize: (...a) => this.authorizer?.authorize(...a) }, timeZone: opts.timeZone });
+    this.schema = new SchemaService(database, tenant.schema, (m) => this.setModel(m));
+    this.outbox = new OutboxService(database, tenant.schema);
+  }
+
+  /** Installs the access-control hook (the default allows everything). */
+  setAuthorizer(a: Authorizer): void {
+    this.authorizer = a;
+  }
+
+  /** The compiled model of the latest revision, rebuilt only when the revision changes. */
+  async model(): Promise<Model> {
+    const now = Date.now();
+    if (this.cache && now - this.cache.checkedAt < (this.opts.revisionCheckMs ?? 1000)) return this.cache.model;
+    const latest = await this.database.db.withSchema(this.tenant.schema).selectFrom('_meta_revision').select('id').orderBy('id', 'desc').limit(1).executeTakeFirst();
+    const id = (latest?.id as number | undefined) ?? 0;
+    if (this.cache && this.cache.model.revision === id) {
+      this.cache.checkedAt = now;
+      return this.cache.model;
+    }
+    const app: ResolvedApp = id ? (await getRevision(this.database.db, this.tenant.schema, id)).metadata : { name: 'app', version: '0.0.0', label: {}, objects: [] };
+    this.cache = { model: compileModel(app, id), checkedAt: now };
+    return this.cache.model;
+  }
+
+  private setModel(m: Model): void {
+    this.cache = { model: m, checkedAt: Date.now() };
+  }
+}
+
+export class SchemaService {
+  constructor(private readonly database: Database, private readonly schemaName: string, private readonly onPublish: (m: Model) => void) {}
+
+  private get db() {
+    return this.database.db;
+  }
+
+  /** The dry run: the plan in words, destructive steps flagged, type changes checked against data. */
+  plan(input: unknown): Promise<Plan> {
+    return planPublish(this.db, this.schemaName, input);
+  }
+
+  async publish(input: unknown, opts: PublishOptions = {}) {
+    const rev = await publish(this.db, this.schemaName, input, opts);
+    this.onPublish(compileModel(rev.metadata, rev.id));
+    return rev;
+  }
+
+  async current(): Promise<ResolvedApp | undefined> {
+    return (await currentRevision(this.db, this.schemaName))?.metadata;
+  }
+
+  revisions() {
+    return listRevisions(this.db, this.schemaName);
+  }
+
+  revision(id: number) {
+    return getRevision(this.db, this.schemaName, id);
+  }
+
+  diff(fromId: number, toId: number) {
+    return diffRevisions(this.db, this.schemaName, fromId, toId);
+  }
+
+  async rollback(toId: number, opts: PublishOptions = {}) {
+    const rev = await rollback(this.db, this.schemaName, toId, opts);
+    this.onPublish(compileModel(rev.metadata, rev.id));
+    return rev;
+  }
+
+  /** Drops an archived field's column for good. Explicit, separate from publishing. */
+  async purgeField(object: string, field: string, opts: PublishOptions = {}) {
+    const rev = await purgeField(this.db, this.schemaName, object, field, opts);
+    this.onPublish(compileModel(rev.metadata, rev.id));
+    return rev;
+  }
+}
+
+export class OutboxService {
+  constructor(private readonly database: Database, private readonly schemaName: string) {}
+
+  claim(consumer: string, worker: string, opts?: ClaimOptions): Promise<OutboxEvent[]> {
+    return claimEvents(this.database.db, this.schemaName, consumer, worker, opts);
+  }
+
+  ack(consumer: string, worker: string, ids: number[]): Promise<number> {
+    return ackEvents(this.database.db, this.schemaName, consumer, worker, ids);
+  }
+}
+
+export { AppError };

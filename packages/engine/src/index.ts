@@ -1,0 +1,13 @@
+export { openDatabase, type Database, type DatabaseOptions, type Db, type Backend } from './db/database';
+export { translatePgError } from './db/pg-errors';
+export { Engine, TenantEngine, SchemaService, OutboxService, type EngineOptions } from './engine';
+export { planMigration, carryArchived } from './schema/plan';
+export { type Action, describeAction, isDestructive } from './schema/actions';
+export type { Plan, PlannedStep, Revision, PublishOptions } from './schema/publish';
+export { compileModel, type Model, type ObjectModel, type FieldModel } from './model/compile';
+export type { ActionContext, Authorizer, RecordAction } from './records/context';
+export type { RecordData } from './records/row';
+export type { QueryOptions, QueryResult } from './query/query';
+export type { HistoryEntry } from './audit/audit';
+export type { OutboxEvent, EventName } from './outbox/outbox';
+export type { Tenant } from './tenant/tenants';

@@ -1,0 +1,87 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/database';
+import type { ActionContext } from '../records/context';
+
+export type EventName = 'record.created' | 'record.updated' | 'record.deleted' | 'record.restored' | 'record.purged';
+
+export interface OutboxEvent {
+  id: number;
+  event: EventName;
+  objectId: string;
+  recordId: string;
+  payload: Record<string, unknown>;
+  actor: string | null;
+  requestId: string | null;
+  at: string;
+}
+
+/** Writes one event in the caller's transaction: it exists exactly when the change commits. */
+export async function writeEvent(
+  trx: Db, schema: string, event: EventName, objectId: string, recordId: string, payload: Record<string, unknown>, ctx: ActionContext,
+): Promise<void> {
+  await trx.withSchema(schema).insertInto('_outbox').values({
+    event,
+    object_id: objectId,
+    record_id: recordId,
+    payload: JSON.stringify(payload),
+    actor: ctx.actor ?? null,
+    request_id: ctx.requestId ?? null,
+  }).execute();
+}
+
+export interface ClaimOptions {
+  limit?: number;
+  leaseMs?: number;
+}
+
+/**
+ * Claims up to `limit` events for one consumer (e.g. 'automations', 'webhooks'). Several workers
+ * of the same consumer may claim at once: SKIP LOCKED keeps them off each other's rows, and the
+ * lease upsert only takes an event that no other worker holds, so each event goes to one worker
+ * at a time. An event whose lease expires unacknowledged is offered again (at-least-once).
+ */
+export async function claimEvents(db: Db, schema: string, consumer: string, worker: string, opts: ClaimOptions = {}): Promise<OutboxEvent[]> {
+  const limit = opts.limit ?? 100;
+  const leaseMs = opts.leaseMs ?? 30_000;
+  return db.transaction().execute(async (trx) => {
+    const candidates = await sql<{ id: number }>`
+      select e.id from ${sql.id(schema, '_outbox')} e
+      left join ${sql.id(schema, '_outbox_lease')} l on l.consumer = ${consumer} and l.event_id = e.id
+      where l.event_id is null or (l.acked_at is null and l.leased_until < now())
+      order by e.id limit ${limit}
+      for update of e skip locked`.execute(trx);
+    if (!candidates.rows.length) return [];
+    const leased = await sql<{ event_id: number }>`
+      insert into ${sql.id(schema, '_outbox_lease')} as l (consumer, event_id, worker, leased_until)
+      select ${consumer}, id, ${worker}, now() + ${`${leaseMs} milliseconds`}::interval from unnest(${candidates.rows.map((r) => r.id)}::bigint[]) as id
+      on conflict (consumer, event_id) do update
+        set worker = excluded.worker, leased_until = excluded.leased_until, attempts = l.attempts + 1
+        where l.acked_at is null and l.leased_until < now()
+      returning l.event_id`.execute(trx);
+    const ids = leased.rows.map((r) => Number(r.event_id));
+    if (!ids.length) return [];
+    const rows = await trx.withSchema(schema).selectFrom('_outbox')
+      .select(['id', 'event', 'object_id', 'record_id', 'payload', 'actor', 'request_id', 'at'])
+      .where('id', 'in', ids).orderBy('id').execute();
+    return rows.map((r) => ({
+      id: Number(r.id),
+      event: r.event as EventName,
+      objectId: r.object_id as string,
+      recordId: r.record_id as string,
+      payload: r.payload as Record<string, unknown>,
+      actor: (r.actor as string | null) ?? null,
+      requestId: (r.request_id as string | null) ?? null,
+      at: r.at as string,
+    }));
+  });
+}
+
+/** Acknowledges events this worker handled; acknowledged events are never offered again. */
+export async function ackEvents(db: Db, schema: string, consumer: string, worker: string, ids: number[]): Promise<number> {
+  if (!ids.length) return 0;
+  const res = await db.withSchema(schema).updateTable('_outbox_lease')
+    .set({ acked_at: sql`now()` })
+    .where('consumer', '=', consumer).where('worker', '=', worker).where('event_id', 'in', ids).where('acked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}

@@ -1,0 +1,31 @@
+import { createHash } from 'node:crypto';
+import { AppError } from '@tangram/errors';
+
+export interface SortKey {
+  column: string;
+  direction: 'asc' | 'desc';
+}
+
+function signature(keys: SortKey[]): string {
+  return createHash('sha1').update(JSON.stringify(keys)).digest('base64url').slice(0, 8);
+}
+
+/** An opaque cursor: the sort values of the last row and a signature of the sort it belongs to. */
+export function encodeCursor(keys: SortKey[], values: unknown[]): string {
+  return Buffer.from(JSON.stringify({ s: signature(keys), v: values })).toString('base64url');
+}
+
+export function decodeCursor(keys: SortKey[], cursor: string): unknown[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new AppError('CURSOR_INVALID', { reason: 'not a cursor' });
+  }
+  const p = parsed as { s?: unknown; v?: unknown };
+  if (!p || p.s !== signature(keys) || !Array.isArray(p.v) || p.v.length !== keys.length)
+    throw new AppError('CURSOR_INVALID', { reason: 'the cursor belongs to another sort order' });
+  if (!p.v.every((x) => x === null || ['string', 'number', 'boolean'].includes(typeof x)))
+    throw new AppError('CURSOR_INVALID', { reason: 'bad cursor values' });
+  return p.v;
+}

@@ -1,0 +1,201 @@
+import { AppError, type Problem } from '@tangram/errors';
+import { sql } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
+import { translatePgError } from '../db/pg-errors';
+import { type Changes, diffRows, writeAudit } from '../audit/audit';
+import type { ObjectModel } from '../model/compile';
+import { computeFormulas } from '../model/formulas';
+import { writeEvent } from '../outbox/outbox';
+import { nextNumber } from './autonumber';
+import { fieldOfConstraint, toRow } from './columns';
+import { writeJunctions } from './junctions';
+import { checkReferences } from './references';
+import { type RecordData, rowToRecord } from './row';
+import { checkValidationRules } from './rules';
+import { type Tx, touchParents } from './tx';
+import { missingRequired, validateInput } from './validate';
+
+function fail(problems: Problem[]): void {
+  if (problems.length) throw AppError.problems('RECORD_INVALID', problems);
+}
+
+function withNames(om: ObjectModel, changes: Changes): string[] {
+  return Object.keys(changes).map((c) => om.byColumn.get(c)?.name ?? c);
+}
+
+async function run<T>(om: ObjectModel, deleting: boolean, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw translatePgError(e, { object: om.name, fieldOfConstraint: fieldOfConstraint(om), fieldOfColumn: (c) => om.byColumn.get(c)?.name, deleting });
+  }
+}
+
+async function lockRow(tx: Tx, om: ObjectModel, id: string): Promise<Record<string, unknown>> {
+  const row = await tx.trx.withSchema(tx.schema).selectFrom(om.table).select(om.selectColumns).where('id', '=', id).forUpdate().executeTakeFirst();
+  if (!row) throw new AppError('RECORD_NOT_FOUND', { object: om.name, id });
+  return row;
+}
+
+function checkVersion(om: ObjectModel, row: Record<string, unknown>, expected: number | undefined): void {
+  if (expected !== undefined && row.version !== expected)
+    throw new AppError('RECORD_VERSION_CONFLICT', { object: om.name, id: row.id, expected, current: rowToRecord(om, row) });
+}
+
+/** create: validate → defaults, formulas, auto-numbers → authorize → write → audit → outbox. */
+export async function createOne(tx: Tx, om: ObjectModel, input: unknown, fixed: Record<string, unknown> = {}): Promise<RecordData> {
+  const { values, details } = validateInput(om, input, 'create');
+  const record: Record<string, unknown> = Object.create(null);
+  for (const f of om.fields) if (f.field.defaultValue !== undefined && !f.type.computed) record[f.name] = f.field.defaultValue;
+  Object.assign(record, values, fixed);
+  fail(missingRequired(om, record).concat(om.fields.filter((f) => f.field.type === 'masterdetail' && !record[f.name]).map((f) => ({ code: 'RECORD_INVALID' as const, field: f.name, message: 'is required' }))));
+  Object.assign(record, computeFormulas(om.formulas, record, tx.now.toISOString()));
+  checkValidationRules(om, record, tx.ctx, tx.now.toISOString());
+  await tx.auth.authorize(tx.ctx, 'create', om, record);
+  for (const f of om.autonumbers) record[f.name] = await nextNumber(tx.trx, tx.schema, om, f, tx.now, tx.timeZone);
+  await checkReferences(tx.trx, tx.schema, om, record);
+  const id = (record.id as string | undefined) ?? uuidv7();
+  const actor = tx.ctx.actor ?? null;
+  const row = await run(om, false, () =>
+    tx.trx.withSchema(tx.schema).insertInto(om.table)
+      .values({ ...toRow(om, record), id, created_by: actor, updated_by: actor, owner_id: (record.owner_id as string | undefined) ?? actor })
+      .returning(om.selectColumns).executeTakeFirstOrThrow(),
+  );
+  await writeJunctions(tx.trx, tx.schema, om, id, record);
+  const changes = diffRows(om, undefined, row);
+  await writeAudit(tx.trx, tx.schema, om, id, 1, 'create', changes, tx.ctx);
+  const created = withJunctionValues(om, rowToRecord(om, row), record);
+  await writeEvent(tx.trx, tx.schema, 'record.created', om.id, id, { object: om.name, version: 1, record: created }, tx.ctx);
+  touchParents(tx, om, row);
+  await writeDetails(tx, om, id, details, false);
+  return created;
+}
+
+function withJunctionValues(om: ObjectModel, rec: RecordData, values: Record<string, unknown>): RecordData {
+  for (const j of om.junctions) if (j.name in values) rec[j.name] = values[j.name] ?? [];
+  return rec;
+}
+
+/** update: the same pipeline, on the row locked for the transaction, checking the version read. */
+export async function updateOne(tx: Tx, om: ObjectModel, id: string, input: unknown, expectedVersion?: number): Promise<RecordData> {
+  const { values, details } = validateInput(om, input, 'update');
+  const before = await lockRow(tx, om, id);
+  if (before.deleted_at) throw new AppError('RECORD_DELETED', { object: om.name, id });
+  checkVersion(om, before, expectedVersion);
+  const current = rowToRecord(om, before);
+  const record: Record<string, unknown> = Object.assign(Object.create(null), current, values);
+  fail(missingRequired(om, record).filter((p) => p.field !== undefined && p.field in values));
+  Object.assign(record, computeFormulas(om.formulas, record, tx.now.toISOString()));
+  checkValidationRules(om, record, tx.ctx, tx.now.toISOString());
+  await tx.auth.authorize(tx.ctx, 'update', om, current);
+  const changedValues = Object.fromEntries(Object.entries(record).filter(([k]) => k in values || om.formulas.some((f) => f.name === k)));
+  await checkReferences(tx.trx, tx.schema, om, Object.fromEntries(Object.entries(values).filter(([k, v]) => JSON.stringify(current[k]) !== JSON.stringify(v))));
+  const changes = diffRows(om, before, { ...before, ...toRowForDiff(om, changedValues) });
+  const junctionChanged = om.junctions.some((j) => j.name in values);
+  if (!Object.keys(changes).length && !junctionChanged && !details.size) return current;
+  const row = await run(om, false, () =>
+    tx.trx.withSchema(tx.schema).updateTable(om.table)
+      .set({ ...toRow(om, changedValues), version: sql`version + 1`, updated_at: sql`now()`, updated_by: tx.ctx.actor ?? null })
+      .where('id', '=', id).returning(om.selectColumns).executeTakeFirstOrThrow(),
+  );
+  await writeJunctions(tx.trx, tx.schema, om, id, values);
+  for (const j of om.junctions) if (j.name in values) changes[j.column] = [null, values[j.name]];
+  const version = row.version as number;
+  await writeAudit(tx.trx, tx.schema, om, id, version, 'update', changes, tx.ctx);
+  const updated = withJunctionValues(om, rowToRecord(om, row), values);
+  await writeEvent(tx.trx, tx.schema, 'record.updated', om.id, id, { object: om.name, version, changed: withNames(om, changes), record: updated }, tx.ctx);
+  touchParents(tx, om, before, row);
+  await writeDetails(tx, om, id, details, true);
+  return updated;
+}
+
+/** The row as it will be after the update, with values in their column form for comparison. */
+function toRowForDiff(om: ObjectModel, values: Record<string, unknown>): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (const f of om.columnFields) if (f.name in values) row[f.column] = values[f.name] ?? null;
+  if ('owner_id' in values) row.owner_id = values.owner_id;
+  return row;
+}
+
+/** Writes detail lines given with their master. On update the list given is the whole new set. */
+async function writeDetails(tx: Tx, om: ObjectModel, masterId: string, details: Map<string, unknown>, replace: boolean): Promise<void> {
+  for (const d of om.details) {
+    const key = (d.field.field.options.detailName as string | undefined) ?? d.object.name;
+    if (!details.has(key)) continue;
+    const items = details.get(key);
+    if (!Array.isArray(items)) throw AppError.problems('RECORD_INVALID', [{ code: 'RECORD_INVALID', field: key, message: 'must be a list of detail lines' }]);
+    const keep = new Set<string>();
+    for (const [i, item] of items.entries()) {
+      try {
+        const line = item as Record<string, unknown>;
+        if (replace && line && typeof line.id === 'string') {
+          const { id, version, ...rest } = line;
+          keep.add(id);
+          const owned = await tx.trx.withSchema(tx.schema).selectFrom(d.object.table).select('id').where('id', '=', id).where(d.column, '=', masterId).executeTakeFirst();
+          if (!owned) throw new AppError('RECORD_NOT_FOUND', { object: d.object.name, id });
+          await updateOne(tx, d.object, id, rest, typeof version === 'number' ? version : undefined);
+        } else {
+          const created = await createOne(tx, d.object, item, { [d.field.name]: masterId });
+          keep.add(created.id);
+        }
+      } catch (e) {
+        if (e instanceof AppError) throw new AppError(e.code, { ...e.details, detail: key, index: i }, e.message);
+        throw e;
+      }
+    }
+    if (!replace) continue;
+    const stale = await tx.trx.withSchema(tx.schema).selectFrom(d.object.table).select('id')
+      .where(d.column, '=', masterId).where('deleted_at', 'is', null).execute();
+    for (const s of stale) if (!keep.has(s.id as string)) await deleteOne(tx, d.object, s.id as string);
+  }
+}
+
+/** Moves a record (and its detail lines) to the recycle bin. */
+export async function deleteOne(tx: Tx, om: ObjectModel, id: string, expectedVersion?: number, at?: string): Promise<RecordData> {
+  const before = await lockRow(tx, om, id);
+  if (before.deleted_at) throw new AppError('RECORD_DELETED', { object: om.name, id });
+  checkVersion(om, before, expectedVersion);
+  await tx.auth.authorize(tx.ctx, 'delete', om, rowToRecord(om, before));
+  const deletedAt = at ?? tx.now.toISOString();
+  const row = await tx.trx.withSchema(tx.schema).updateTable(om.table)
+    .set({ deleted_at: deletedAt, deleted_by: tx.ctx.actor ?? null, version: sql`version + 1` })
+    .where('id', '=', id).returning(om.selectColumns).executeTakeFirstOrThrow();
+  await writeAudit(tx.trx, tx.schema, om, id, row.version as number, 'delete', {}, tx.ctx);
+  await writeEvent(tx.trx, tx.schema, 'record.deleted', om.id, id, { object: om.name, version: row.version }, tx.ctx);
+  touchParents(tx, om, before);
+  for (const d of om.details) {
+    const children = await tx.trx.withSchema(tx.schema).selectFrom(d.object.table).select('id').where(d.column, '=', id).where('deleted_at', 'is', null).execute();
+    for (const c of children) await deleteOne(tx, d.object, c.id as string, undefined, deletedAt);
+  }
+  return rowToRecord(om, row);
+}
+
+/** Brings a record back from the recycle bin, with the detail lines deleted along with it. */
+export async function restoreOne(tx: Tx, om: ObjectModel, id: string): Promise<RecordData> {
+  const before = await lockRow(tx, om, id);
+  if (!before.deleted_at) throw new AppError('RECORD_NOT_DELETED', { object: om.name, id });
+  await tx.auth.authorize(tx.ctx, 'restore', om, rowToRecord(om, before));
+  const row = await run(om, false, () =>
+    tx.trx.withSchema(tx.schema).updateTable(om.table)
+      .set({ deleted_at: null, deleted_by: null, version: sql`version + 1`, updated_at: sql`now()`, updated_by: tx.ctx.actor ?? null })
+      .where('id', '=', id).returning(om.selectColumns).executeTakeFirstOrThrow(),
+  );
+  await writeAudit(tx.trx, tx.schema, om, id, row.version as number, 'restore', {}, tx.ctx);
+  await writeEvent(tx.trx, tx.schema, 'record.restored', om.id, id, { object: om.name, version: row.version }, tx.ctx);
+  touchParents(tx, om, row);
+  for (const d of om.details) {
+    const children = await tx.trx.withSchema(tx.schema).selectFrom(d.object.table).select('id')
+      .where(d.column, '=', id).where('deleted_at', '=', before.deleted_at as string).execute();
+    for (const c of children) await restoreOne(tx, d.object, c.id as string);
+  }
+  return rowToRecord(om, row);
+}
+
+/** Deletes a record from the recycle bin for good (its audit history stays). */
+export async function purgeOne(tx: Tx, om: ObjectModel, id: string): Promise<void> {
+  const before = await lockRow(tx, om, id);
+  if (!before.deleted_at) throw new AppError('RECORD_NOT_DELETED', { object: om.name, id });
+  await tx.auth.authorize(tx.ctx, 'purge', om, rowToRecord(om, before));
+  await run(om, true, () => tx.trx.withSchema(tx.schema).deleteFrom(om.table).where('id', '=', id).execute());
+  await writeEvent(tx.trx, tx.schema, 'record.purged', om.id, id, { object: om.name }, tx.ctx);
+}

@@ -1,0 +1,28 @@
+import type { Db } from '../db/database';
+import type { Model, ObjectModel } from '../model/compile';
+import type { ActionContext, Authorizer } from './context';
+
+/** Everything one write transaction carries through the pipeline. */
+export interface Tx {
+  trx: Db;
+  schema: string;
+  model: Model;
+  ctx: ActionContext;
+  auth: Authorizer;
+  now: Date;
+  timeZone: string;
+  /** Parents whose rollups must be recomputed before commit: object id → record ids. */
+  touched: Map<string, Set<string>>;
+}
+
+export function touchParents(tx: Tx, om: ObjectModel, ...rows: (Record<string, unknown> | undefined)[]): void {
+  for (const dep of om.rollupsFed) {
+    for (const row of rows) {
+      const parentId = row?.[dep.viaColumn];
+      if (typeof parentId !== 'string') continue;
+      let set = tx.touched.get(dep.parent.id);
+      if (!set) tx.touched.set(dep.parent.id, (set = new Set()));
+      set.add(parentId);
+    }
+  }
+}

@@ -1,0 +1,42 @@
+import { fieldTypes } from '@tangram/fields';
+import type { ObjectDef } from '@tangram/metadata';
+import { physical } from './naming';
+
+export interface IndexSpec {
+  name: string;
+  columns: string[];
+  unique: boolean;
+  method: 'btree' | 'trgm';
+}
+
+const referenceLike = new Set(['lookup', 'masterdetail', 'user', 'department']);
+const textKinds = new Set(['text', 'textarea', 'richtext', 'email', 'phone', 'url', 'autonumber']);
+
+/**
+ * The indexes an object's metadata asks for, by physical name: unique fields (among records
+ * not in the recycle bin), indexed fields, every reference (for joins and related lists), the
+ * owner (for data scopes), trigram indexes for the search fields, and declared composite indexes.
+ */
+export function desiredIndexes(object: ObjectDef): Map<string, IndexSpec> {
+  const out = new Map<string, IndexSpec>();
+  const add = (key: string, columns: string[], unique: boolean, method: IndexSpec['method'] = 'btree') => {
+    const name = physical(`${object.id}__${key}`);
+    out.set(name, { name, columns, unique, method });
+  };
+  add('owner', ['owner_id'], false);
+  const active = object.fields.filter((f) => !f.archived && fieldTypes[f.type].storage === 'column');
+  for (const f of active) {
+    if (f.unique || f.type === 'autonumber') add(`u_${f.id}`, [f.id], true);
+    else if (f.indexed) add(`i_${f.id}`, [f.id], false);
+    if (referenceLike.has(f.type) && !f.unique) add(`fk_${f.id}`, [f.id], false);
+  }
+  const byName = new Map(active.map((f) => [f.name, f]));
+  for (const name of object.searchFields) {
+    const f = byName.get(name);
+    if (f && textKinds.has(f.type)) add(`s_${f.id}`, [f.id], false, 'trgm');
+  }
+  const activeIds = new Set(active.map((f) => f.id));
+  for (const ix of object.indexes)
+    if (ix.fields.every((id) => activeIds.has(id))) add(`x_${ix.id}`, ix.fields, ix.unique);
+  return out;
+}

@@ -1,0 +1,131 @@
+import { fieldTypes, referenceTypes } from '@tangram/fields';
+import type { Field, ObjectDef, ResolvedApp } from '@tangram/metadata';
+import type { Action } from './actions';
+import { desiredIndexes } from './desired-indexes';
+
+const label = (x: { label: Record<string, string>; name: string }): string => x.label['zh-CN'] ?? x.label.en ?? x.name;
+const isColumn = (f: Field): boolean => fieldTypes[f.type].storage === 'column';
+const sqlType = (f: Field): string => fieldTypes[f.type].column(f);
+
+/**
+ * Carries forward what the desired metadata left out: objects and fields removed from it are
+ * kept as archived (their data stays), since deleting never drops a column — purging does.
+ */
+export function carryArchived(from: ResolvedApp | undefined, to: ResolvedApp): ResolvedApp {
+  if (!from) return to;
+  const objects = to.objects.map((o) => {
+    const old = from.objects.find((x) => x.id === o.id);
+    if (!old) return o;
+    const missing = old.fields.filter((f) => !o.fields.some((g) => g.id === f.id)).map((f) => ({ ...f, archived: true }));
+    return missing.length ? { ...o, fields: [...o.fields, ...missing] } : o;
+  });
+  const missingObjects = from.objects.filter((o) => !to.objects.some((x) => x.id === o.id)).map((o) => ({ ...o, archived: true }));
+  return { ...to, objects: [...objects, ...missingObjects] };
+}
+
+function onDelete(f: Field): 'restrict' | 'cascade' | 'set null' {
+  if (f.type === 'masterdetail') return 'cascade';
+  if (f.type === 'lookup' && f.options.onDelete === 'setNull') return 'set null';
+  return f.type === 'user' || f.type === 'department' ? 'set null' : 'restrict';
+}
+
+function fkTarget(f: Field): string | undefined {
+  if (f.type === 'user') return '_user';
+  if (f.type === 'department') return '_department';
+  if (f.type === 'lookup' || f.type === 'masterdetail') return f.options.target as string;
+  return undefined;
+}
+
+function addFieldActions(o: ObjectDef, f: Field): Action[] {
+  const base = { object: o.id, field: f.id, label: label(f) };
+  if (!isColumn(f)) return [{ kind: 'junction.create', ...base, target: f.options.target as string }];
+  const actions: Action[] = [{ kind: 'column.add', ...base, sqlType: sqlType(f), notNull: false }];
+  const target = fkTarget(f);
+  if (target) actions.push({ kind: 'fk.add', ...base, target, onDelete: onDelete(f) });
+  if (f.type === 'formula' || f.type === 'rollup') actions.push({ kind: 'field.backfill', ...base });
+  return actions;
+}
+
+const watched = ['name', 'label', 'required', 'unique', 'indexed', 'defaultValue', 'options', 'description'] as const;
+
+function changeFieldActions(o: ObjectDef, was: Field, now: Field): Action[] {
+  const base = { object: o.id, field: now.id, label: label(now) };
+  if (was.archived && now.archived) return [];
+  if (!was.archived && now.archived) return [{ kind: 'column.archive', ...base }];
+  const actions: Action[] = [];
+  if (was.archived && !now.archived) actions.push({ kind: 'column.unarchive', ...base });
+  if (isColumn(was) && isColumn(now) && (was.type !== now.type || sqlType(was) !== sqlType(now) || optionsNarrowed(was, now)))
+    actions.push({ kind: 'column.alterType', ...base, fromType: was.type, toType: now.type, fromSql: sqlType(was), toSql: sqlType(now) });
+  for (const key of watched)
+    if (JSON.stringify(was[key]) !== JSON.stringify(now[key]))
+      actions.push({ kind: 'metadata.change', ...base, change: key, from: was[key], to: now[key] });
+  if ((now.type === 'formula' || now.type === 'rollup') && JSON.stringify(was.options) !== JSON.stringify(now.options))
+    actions.push({ kind: 'field.backfill', ...base });
+  return actions;
+}
+
+/** Option changes that keep the column type but may leave some values invalid. */
+function optionsNarrowed(was: Field, now: Field): boolean {
+  if (was.type !== now.type) return false;
+  if ('maxLength' in now.options && Number(now.options.maxLength) < Number(was.options.maxLength)) return true;
+  if (now.type === 'select' || now.type === 'multiselect') {
+    const keys = new Set((now.options.options as { key: string; archived?: boolean }[]).map((o) => o.key));
+    return (was.options.options as { key: string }[]).some((o) => !keys.has(o.key));
+  }
+  return false;
+}
+
+function objectActions(was: ObjectDef | undefined, now: ObjectDef): Action[] {
+  const base = { object: now.id, label: label(now) };
+  if (!was) return now.archived ? [] : [{ kind: 'table.create', ...base }, ...now.fields.filter((f) => !f.archived).flatMap((f) => addFieldActions(now, f))];
+  if (was.archived && now.archived) return [];
+  if (!was.archived && now.archived) return [{ kind: 'table.archive', ...base }];
+  const actions: Action[] = was.archived ? [{ kind: 'table.unarchive', ...base }] : [];
+  for (const key of ['name', 'label', 'pluralLabel', 'titleField', 'searchFields', 'validationRules', 'description'] as const)
+    if (JSON.stringify(was[key]) !== JSON.stringify(now[key])) actions.push({ kind: 'metadata.change', ...base, change: key, from: was[key], to: now[key] });
+  for (const f of now.fields) {
+    const old = was.fields.find((x) => x.id === f.id);
+    if (!old) {
+      if (!f.archived) actions.push(...addFieldActions(now, f));
+    } else if (old.type !== f.type && (referenceTypes.has(old.type) || referenceTypes.has(f.type))) {
+      actions.push({ kind: 'column.alterType', ...base, field: f.id, label: label(f), fromType: old.type, toType: f.type, fromSql: sqlType(old), toSql: sqlType(f) });
+    } else actions.push(...changeFieldActions(now, old, f));
+  }
+  return actions;
+}
+
+function indexActions(was: ObjectDef | undefined, now: ObjectDef): Action[] {
+  if (now.archived) return [];
+  const before = was && !was.archived ? desiredIndexes(was) : new Map();
+  const after = desiredIndexes(now);
+  const actions: Action[] = [];
+  for (const [name, spec] of before)
+    if (JSON.stringify(after.get(name)) !== JSON.stringify(spec)) actions.push({ kind: 'index.drop', object: now.id, index: name });
+  for (const [name, spec] of after)
+    if (JSON.stringify(before.get(name)) !== JSON.stringify(spec))
+      actions.push({ kind: 'index.create', object: now.id, index: name, columns: spec.columns, unique: spec.unique, method: spec.method });
+  return actions;
+}
+
+const phase: Record<Action['kind'], number> = {
+  'index.drop': 0, 'table.create': 1, 'table.unarchive': 1, 'column.unarchive': 2, 'column.add': 2,
+  'column.alterType': 3, 'fk.add': 4, 'junction.create': 4, 'column.archive': 5, 'table.archive': 5,
+  'index.create': 6, 'field.backfill': 7, 'metadata.change': 8,
+};
+
+/**
+ * Plans the change from the published metadata to the desired one, as data. Pure: the same
+ * input always gives the same plan, which the dry run shows and `applyActions` executes.
+ * @example planMigration({ from: published, to: resolveApp(draft) })
+ */
+export function planMigration({ from, to }: { from: ResolvedApp | undefined; to: ResolvedApp }): Action[] {
+  const actions: Action[] = [];
+  for (const o of to.objects) {
+    const was = from?.objects.find((x) => x.id === o.id);
+    actions.push(...objectActions(was, o), ...indexActions(was, o));
+  }
+  return actions
+    .map((a, i) => ({ a, i }))
+    .sort((x, y) => phase[x.a.kind] - phase[y.a.kind] || x.i - y.i)
+    .map(({ a }) => a);
+}

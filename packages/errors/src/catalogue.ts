@@ -1,0 +1,63 @@
+/**
+ * Every error Tangram can return, with its HTTP status. One entry per code; the codes are a
+ * public contract (clients switch on them), so they are never renamed once released.
+ * `docs/reference/errors.md` is kept in sync by a test.
+ */
+export const catalogue = {
+  // request / validation
+  VALIDATION_FAILED: { status: 400, message: 'The input is not valid' },
+  BODY_TOO_LARGE: { status: 413, message: 'The request body is too large' },
+  // metadata
+  METADATA_INVALID: { status: 400, message: 'The metadata is not valid' },
+  NAME_INVALID: { status: 400, message: 'A name must match ^[a-z][a-z0-9_]{0,62}$' },
+  NAME_RESERVED: { status: 400, message: 'The name is reserved' },
+  NAME_DUPLICATE: { status: 409, message: 'The name is already used' },
+  OBJECT_NOT_FOUND: { status: 404, message: 'No such object' },
+  FIELD_NOT_FOUND: { status: 400, message: 'No such field' },
+  FIELD_TYPE_UNKNOWN: { status: 400, message: 'Unknown field type' },
+  FIELD_OPTIONS_INVALID: { status: 400, message: 'The field options are not valid' },
+  FIELD_TYPE_CHANGE_UNSUPPORTED: { status: 409, message: 'The field type cannot be changed that way' },
+  FIELD_TYPE_CHANGE_LOSES_DATA: { status: 409, message: 'Some rows cannot be converted to the new type' },
+  FIELD_ARCHIVED: { status: 400, message: 'The field is archived' },
+  REFERENCE_TARGET_UNKNOWN: { status: 400, message: 'The related object does not exist' },
+  UNIQUE_VIOLATED_BY_DATA: { status: 409, message: 'Existing rows are not unique on these fields' },
+  REQUIRED_VIOLATED_BY_DATA: { status: 409, message: 'Existing rows have no value for a field made required' },
+  REVISION_NOT_FOUND: { status: 404, message: 'No such revision' },
+  REVISION_CONFLICT: { status: 409, message: 'The metadata changed since this draft was based on it' },
+  SCHEMA_BUSY: { status: 503, message: 'A table is busy; try publishing again' },
+  // rules (JSON Logic)
+  RULE_INVALID: { status: 400, message: 'The rule is not valid' },
+  RULE_OPERATOR_UNKNOWN: { status: 400, message: 'Unknown or disallowed operator in the rule' },
+  RULE_FIELD_UNKNOWN: { status: 400, message: 'The rule refers to an unknown field' },
+  RULE_TYPE_MISMATCH: { status: 400, message: 'The rule compares values of the wrong type' },
+  RULE_TOO_COMPLEX: { status: 400, message: 'The rule is too deep or too large' },
+  // records
+  RECORD_NOT_FOUND: { status: 404, message: 'No such record' },
+  RECORD_INVALID: { status: 400, message: 'The record is not valid' },
+  RECORD_VERSION_CONFLICT: { status: 409, message: 'The record was changed by someone else' },
+  RECORD_VERSION_REQUIRED: { status: 428, message: 'An update must say which version it read' },
+  RECORD_NOT_UNIQUE: { status: 409, message: 'A record with this value already exists' },
+  RECORD_REFERENCE_INVALID: { status: 400, message: 'The referenced record does not exist' },
+  RECORD_REFERENCED: { status: 409, message: 'The record is still referenced by other records' },
+  RECORD_DELETED: { status: 409, message: 'The record is in the recycle bin' },
+  RECORD_NOT_DELETED: { status: 409, message: 'The record is not in the recycle bin' },
+  RECORD_READ_ONLY_FIELD: { status: 400, message: 'The field cannot be written' },
+  VALIDATION_RULE_FAILED: { status: 400, message: 'A validation rule failed' },
+  QUERY_INVALID: { status: 400, message: 'The query is not valid' },
+  CURSOR_INVALID: { status: 400, message: 'The pagination cursor is not valid' },
+  VERSION_NOT_FOUND: { status: 404, message: 'No such version of the record' },
+  // access
+  UNAUTHENTICATED: { status: 401, message: 'Sign in first' },
+  FORBIDDEN: { status: 403, message: 'Not allowed' },
+  // tenants and infrastructure
+  TENANT_NOT_FOUND: { status: 404, message: 'No such tenant' },
+  TENANT_EXISTS: { status: 409, message: 'The tenant already exists' },
+  DATABASE_UNAVAILABLE: { status: 503, message: 'The database is not reachable' },
+  SERIALIZATION_FAILURE: { status: 503, message: 'A concurrent change interfered; retry' },
+  LOCK_TIMEOUT: { status: 503, message: 'A lock could not be taken in time; retry' },
+  QUERY_TIMEOUT: { status: 503, message: 'The query took too long' },
+  VALUE_OUT_OF_RANGE: { status: 400, message: 'A value is out of range' },
+  INTERNAL: { status: 500, message: 'Internal error' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof catalogue;

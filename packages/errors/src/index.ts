@@ -1,0 +1,3 @@
+export { catalogue, type ErrorCode } from './catalogue';
+export { AppError, isAppError, type Problem } from './app-error';
+export { renderErrorsMarkdown } from './render-docs';

@@ -1,0 +1,8 @@
+export type { FieldType, JsonSchema } from './field-type';
+export { fieldTypes, fieldType, kindOf, referenceTypes } from './registry';
+export { resolveApp } from './resolve';
+export { logicSchema, systemFieldKinds } from './logic-schema';
+export { valueProblem, normalizeValue } from './values';
+export { isCalendarDate } from './types/date';
+export { activeKeys, type SelectOption } from './types/select-options';
+export { renderFieldTypesMarkdown } from './render-docs';

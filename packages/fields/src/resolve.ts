@@ -1,0 +1,132 @@
+import { AppError, type Problem } from '@tangram/errors';
+import { checkRule } from '@tangram/logic';
+import { type Field, type FieldTypeCatalogue, type ObjectDef, type ResolvedApp, normalizeApp } from '@tangram/metadata';
+import Ajv, { type ValidateFunction } from 'ajv';
+import { logicSchema } from './logic-schema';
+import { fieldTypes, referenceTypes } from './registry';
+import { valueProblem } from './values';
+
+const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
+const optionValidators = new Map<string, ValidateFunction>();
+
+const catalogue: FieldTypeCatalogue = {
+  resolveOptions(type, options, path) {
+    let validate = optionValidators.get(type);
+    if (!validate) {
+      validate = ajv.compile(fieldTypes[type].optionsSchema);
+      optionValidators.set(type, validate);
+    }
+    const copy = structuredClone(options);
+    if (validate(copy)) return { options: copy, problems: [] };
+    const problems: Problem[] = (validate.errors ?? []).map((e) => ({
+      code: 'FIELD_OPTIONS_INVALID',
+      path: `${path}${e.instancePath}`,
+      message: e.message ?? 'invalid',
+    }));
+    return { options: copy, problems };
+  },
+};
+
+type Check = (object: ObjectDef, field: Field, path: string, byId: Map<string, ObjectDef>) => Problem[];
+
+function referenceCheck(object: ObjectDef, field: Field, path: string, byId: Map<string, ObjectDef>): Problem[] {
+  const target = byId.get(field.options.target as string);
+  if (!target || target.archived)
+    return [{ code: 'REFERENCE_TARGET_UNKNOWN', path: `${path}/options/target`, message: `no object "${field.options.target}"` }];
+  return [];
+}
+
+function rollupCheck(object: ObjectDef, field: Field, path: string, byId: Map<string, ObjectDef>): Problem[] {
+  const child = byId.get(field.options.object as string);
+  if (!child) return [{ code: 'REFERENCE_TARGET_UNKNOWN', path: `${path}/options/object`, message: `no object "${field.options.object}"` }];
+  const via = child.fields.find((f) => f.id === field.options.via);
+  const problems: Problem[] = [];
+  if (!via || !['lookup', 'masterdetail'].includes(via.type) || via.options.target !== object.id)
+    problems.push({ code: 'FIELD_OPTIONS_INVALID', path: `${path}/options/via`, message: `"${field.options.via}" must be a lookup or master-detail field of "${child.id}" pointing at "${object.id}"` });
+  if (field.options.aggregate !== 'count') {
+    const measured = child.fields.find((f) => f.id === field.options.field);
+    if (!measured || !['integer', 'decimal', 'currency', 'percent', 'rollup'].includes(measured.type))
+      problems.push({ code: 'FIELD_OPTIONS_INVALID', path: `${path}/options/field`, message: `${field.options.aggregate} needs a numeric field of "${child.id}"` });
+  }
+  return problems;
+}
+
+function formulaCheck(object: ObjectDef, field: Field, path: string): Problem[] {
+  try {
+    const { kind } = checkRule(field.options.expression, logicSchema(object), { context: 'formula', variables: ['$now'] });
+    const expected = field.options.resultType;
+    if (kind !== 'null' && kind !== expected && !(expected === 'text' && kind !== 'json'))
+      return [{ code: 'RULE_TYPE_MISMATCH', path: `${path}/options/expression`, message: `the expression gives ${kind}, not ${expected}` }];
+    return [];
+  } catch (e) {
+    return rulePathProblems(e, `${path}/options/expression`);
+  }
+}
+
+function rulePathProblems(e: unknown, path: string): Problem[] {
+  if (!(e instanceof AppError)) throw e;
+  const inner = (e.details.problems as Problem[] | undefined) ?? [{ code: e.code, message: e.message }];
+  return inner.map((p) => ({ ...p, path: `${path}${p.path && p.path !== '/' ? p.path : ''}` }));
+}
+
+const typeChecks: Partial<Record<Field['type'], Check>> = {
+  lookup: referenceCheck,
+  masterdetail: referenceCheck,
+  manytomany: referenceCheck,
+  rollup: rollupCheck,
+  formula: formulaCheck,
+};
+
+function fieldProblems(object: ObjectDef, field: Field, path: string, byId: Map<string, ObjectDef>): Problem[] {
+  const type = fieldTypes[field.type];
+  const problems = typeChecks[field.type]?.(object, field, path, byId) ?? [];
+  if ((field.unique || field.indexed) && !type.indexable)
+    problems.push({ code: 'FIELD_OPTIONS_INVALID', path: `${path}/${field.unique ? 'unique' : 'indexed'}`, message: `a ${field.type} field cannot be indexed` });
+  if (field.defaultValue !== undefined && field.defaultValue !== null) {
+    const problem = type.computed ? 'a computed field has no default' : valueProblem(field, field.defaultValue);
+    if (problem) problems.push({ code: 'FIELD_OPTIONS_INVALID', path: `${path}/defaultValue`, message: problem });
+  }
+  return problems;
+}
+
+function objectProblems(object: ObjectDef, path: string, byId: Map<string, ObjectDef>): Problem[] {
+  const problems: Problem[] = [];
+  object.fields.forEach((f, i) => {
+    if (!f.archived) problems.push(...fieldProblems(object, f, `${path}/fields/${i}`, byId));
+  });
+  const byFieldId = new Map(object.fields.map((f) => [f.id, f]));
+  object.indexes.forEach((ix, i) => {
+    ix.fields.forEach((id, j) => {
+      const f = byFieldId.get(id);
+      if (f && (!fieldTypes[f.type].indexable || fieldTypes[f.type].storage !== 'column'))
+        problems.push({ code: 'FIELD_OPTIONS_INVALID', path: `${path}/indexes/${i}/fields/${j}`, message: `a ${f.type} field cannot be indexed` });
+    });
+  });
+  const schema = logicSchema(object);
+  object.validationRules.forEach((r, i) => {
+    try {
+      checkRule(r.rule, schema, { context: 'validation', variables: ['$user', '$now'] });
+    } catch (e) {
+      problems.push(...rulePathProblems(e, `${path}/validationRules/${i}/rule`));
+    }
+  });
+  return problems;
+}
+
+/**
+ * Normalises an app package and checks everything that depends on field types: options,
+ * relation targets, rollups, formulas, validation rules, defaults and indexes.
+ * All problems come back at once, each with its JSON path.
+ * @example const app = resolveApp(JSON.parse(fs.readFileSync('app.json', 'utf8')))
+ */
+export function resolveApp(input: unknown): ResolvedApp {
+  const app = normalizeApp(input, catalogue);
+  for (const o of app.objects)
+    for (const f of o.fields) if (f.type === 'masterdetail') f.required = true;
+  const byId = new Map(app.objects.map((o) => [o.id, o]));
+  const problems = app.objects.flatMap((o, i) => (o.archived ? [] : objectProblems(o, `/objects/${i}`, byId)));
+  if (problems.length) throw AppError.problems('METADATA_INVALID', problems);
+  return app;
+}
+
+export { referenceTypes };

@@ -1,0 +1,16 @@
+import type { FieldType } from '../field-type';
+import { targetOptionsSchema, uuidSchema } from './reference';
+
+/** Many-to-one: a foreign key to `options.target` (an object id). */
+export const lookup: FieldType = {
+  type: 'lookup',
+  label: { 'zh-CN': '关联', en: 'Lookup' },
+  optionsSchema: targetOptionsSchema({ onDelete: { enum: ['restrict', 'setNull'], default: 'restrict' } }),
+  storage: 'column',
+  column: () => 'uuid',
+  kind: 'uuid',
+  valueSchema: () => uuidSchema,
+  indexable: true,
+  sortable: false,
+  defaultWidget: 'record-picker',
+};

@@ -1,0 +1,16 @@
+import type { FieldType } from '../field-type';
+import { targetOptionsSchema, uuidSchema } from './reference';
+
+/** Many-to-many through a junction table; the value is the list of related record ids. */
+export const manytomany: FieldType = {
+  type: 'manytomany',
+  label: { 'zh-CN': '多对多关联', en: 'Many-to-many' },
+  optionsSchema: targetOptionsSchema(),
+  storage: 'junction',
+  column: () => 'uuid',
+  kind: null,
+  valueSchema: () => ({ type: 'array', items: uuidSchema, uniqueItems: true, maxItems: 1000 }),
+  indexable: false,
+  sortable: false,
+  defaultWidget: 'record-multi-picker',
+};

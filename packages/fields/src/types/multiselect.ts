@@ -1,0 +1,20 @@
+import type { FieldType } from '../field-type';
+import { activeKeys, selectOptionsSchema } from './select-options';
+
+export const multiselect: FieldType = {
+  type: 'multiselect',
+  label: { 'zh-CN': '多选', en: 'Multi-select' },
+  optionsSchema: selectOptionsSchema,
+  storage: 'column',
+  column: () => 'text[]',
+  kind: 'textList',
+  valueSchema: () => ({ type: 'array', items: { type: 'string', maxLength: 64 }, uniqueItems: true, maxItems: 500 }),
+  check: (v, f) => {
+    const keys = activeKeys(f);
+    const bad = (v as string[]).filter((k) => !keys.includes(k));
+    return bad.length ? `unknown options: ${bad.join(', ')}` : undefined;
+  },
+  indexable: false,
+  sortable: false,
+  defaultWidget: 'multi-select',
+};

@@ -1,0 +1,40 @@
+import type { Field } from '@tangram/metadata';
+import type { JsonSchema } from '../field-type';
+
+/** The option list of select and multi-select: stable keys, order as listed, optional colour. */
+export const selectOptionsSchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['options'],
+  properties: {
+    options: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 500,
+      items: {
+        type: 'object',
+        required: ['key'],
+        additionalProperties: false,
+        properties: {
+          key: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$' },
+          label: {
+            oneOf: [{ type: 'string', maxLength: 200 }, { type: 'object', additionalProperties: { type: 'string', maxLength: 200 } }],
+          },
+          color: { type: 'string', pattern: '^#[0-9a-fA-F]{6}$' },
+          archived: { type: 'boolean' },
+        },
+      },
+    },
+  },
+};
+
+export interface SelectOption {
+  key: string;
+  label?: unknown;
+  color?: string;
+  archived?: boolean;
+}
+
+export function activeKeys(f: Field): string[] {
+  return (f.options.options as SelectOption[]).filter((o) => !o.archived).map((o) => o.key);
+}

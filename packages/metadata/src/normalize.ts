@@ -1,0 +1,146 @@
+import { AppError, type Problem } from '@tangram/errors';
+import Ajv, { type ErrorObject } from 'ajv';
+import { checkName } from './naming';
+import { appSchema } from './schema';
+import type {
+  AppInput, Field, FieldInput, FieldTypeName, Index, LocaleText, ObjectDef, ObjectInput, ResolvedApp,
+} from './types';
+
+/**
+ * What the metadata language needs to know about each field type. @tangram/fields supplies it,
+ * so this package stays free of type-specific rules.
+ */
+export interface FieldTypeCatalogue {
+  /** Fills defaults into and checks a field's `options`; returns problems at `path`. */
+  resolveOptions(type: FieldTypeName, options: Record<string, unknown>, path: string): {
+    options: Record<string, unknown>;
+    problems: Problem[];
+  };
+}
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validateShape = ajv.compile(appSchema);
+
+function shapeProblems(errors: ErrorObject[] | null | undefined): Problem[] {
+  return (errors ?? [])
+    .filter((e) => e.keyword !== 'oneOf' || !errors?.some((o) => o !== e && o.instancePath.startsWith(e.instancePath)))
+    .map((e) => ({
+      code: 'METADATA_INVALID' as const,
+      path: e.instancePath || '/',
+      message: e.message ?? 'invalid',
+      ...(e.keyword === 'additionalProperties' ? { property: (e.params as { additionalProperty: string }).additionalProperty } : {}),
+    }));
+}
+
+export function toLocaleText(text: LocaleText | string | undefined, fallback: string): LocaleText {
+  if (text === undefined) return { en: fallback };
+  return typeof text === 'string' ? { 'zh-CN': text, en: text } : { ...text };
+}
+
+function nameProblems(value: string, path: string): Problem[] {
+  const problem = checkName(value);
+  return problem ? [{ code: problem, path, message: `"${value}" cannot be used: ${problem === 'NAME_RESERVED' ? 'reserved' : 'must match ^[a-z][a-z0-9_]{0,62}$'}` }] : [];
+}
+
+function duplicates<T>(items: T[], key: (t: T) => string, path: (i: number) => string, what: string): Problem[] {
+  const seen = new Map<string, number>();
+  const problems: Problem[] = [];
+  items.forEach((item, i) => {
+    const k = key(item);
+    if (seen.has(k)) problems.push({ code: 'NAME_DUPLICATE', path: path(i), message: `${what} "${k}" is used twice` });
+    else seen.set(k, i);
+  });
+  return problems;
+}
+
+function normalizeField(input: FieldInput, path: string, types: FieldTypeCatalogue, problems: Problem[]): Field {
+  const id = input.id ?? input.name;
+  problems.push(...nameProblems(input.name, `${path}/name`), ...(input.id ? nameProblems(input.id, `${path}/id`) : []));
+  const { options, problems: optionProblems } = types.resolveOptions(input.type, input.options ?? {}, `${path}/options`);
+  problems.push(...optionProblems);
+  const field: Field = {
+    id,
+    name: input.name,
+    type: input.type,
+    label: toLocaleText(input.label, input.name),
+    required: input.required ?? false,
+    unique: input.unique ?? false,
+    indexed: input.indexed ?? false,
+    options,
+    archived: input.archived ?? false,
+  };
+  if (input.description !== undefined) field.description = toLocaleText(input.description, '');
+  if (input.defaultValue !== undefined) field.defaultValue = input.defaultValue;
+  return field;
+}
+
+function normalizeObject(input: ObjectInput, path: string, types: FieldTypeCatalogue, problems: Problem[]): ObjectDef {
+  problems.push(...nameProblems(input.name, `${path}/name`), ...(input.id ? nameProblems(input.id, `${path}/id`) : []));
+  const fields = input.fields.map((f, i) => normalizeField(f, `${path}/fields/${i}`, types, problems));
+  // Archived fields keep their column but give up their name, so a new field may take it.
+  const active = fields.filter((f) => !f.archived);
+  problems.push(
+    ...duplicates(fields, (f) => (f.archived ? `\u0000${f.id}` : f.name), (i) => `${path}/fields/${i}/name`, 'field name'),
+    ...duplicates(fields, (f) => f.id, (i) => `${path}/fields/${i}/id`, 'field id'),
+  );
+  const byName = new Map([...fields.map((f) => [f.id, f] as const), ...active.map((f) => [f.name, f] as const)]);
+  const indexes: Index[] = (input.indexes ?? []).map((ix, i) => {
+    // Index fields are named by field name or (as in published metadata) by field id.
+    const ids = ix.fields.map((n, j) => {
+      const f = byName.get(n);
+      if (!f) problems.push({ code: 'FIELD_NOT_FOUND', path: `${path}/indexes/${i}/fields/${j}`, message: `no field "${n}"` });
+      return f?.id ?? n;
+    });
+    return { id: ix.id ?? `ix_${ids.join('_')}`.slice(0, 63), fields: ids, unique: ix.unique ?? false };
+  });
+  problems.push(...duplicates(indexes, (x) => x.id, (i) => `${path}/indexes/${i}/id`, 'index id'));
+  const titleField = input.titleField ?? active.find((f) => f.type === 'text')?.name ?? 'id';
+  if (input.titleField && !byName.has(input.titleField))
+    problems.push({ code: 'FIELD_NOT_FOUND', path: `${path}/titleField`, message: `no field "${input.titleField}"` });
+  (input.searchFields ?? []).forEach((n, i) => {
+    if (!byName.has(n)) problems.push({ code: 'FIELD_NOT_FOUND', path: `${path}/searchFields/${i}`, message: `no field "${n}"` });
+  });
+  const object: ObjectDef = {
+    id: input.id ?? input.name,
+    name: input.name,
+    label: toLocaleText(input.label, input.name),
+    pluralLabel: toLocaleText(input.pluralLabel ?? input.label, input.name),
+    titleField,
+    searchFields: input.searchFields ?? (titleField === 'id' ? [] : [titleField]),
+    fields,
+    indexes,
+    validationRules: (input.validationRules ?? []).map((r) => ({
+      id: r.id,
+      rule: r.rule,
+      message: toLocaleText(r.message, r.id),
+      ...(r.field ? { field: r.field } : {}),
+    })),
+    archived: input.archived ?? false,
+  };
+  if (input.description !== undefined) object.description = toLocaleText(input.description, '');
+  return object;
+}
+
+/**
+ * Checks an app package's shape, names and uniqueness and fills every default. Reports all
+ * problems, each with its JSON path, in one METADATA_INVALID error.
+ * @example const app = normalizeApp({ objects: [{ name: 'account', fields: [{ name: 'name', type: 'text' }] }] }, catalogue)
+ */
+export function normalizeApp(input: unknown, types: FieldTypeCatalogue): ResolvedApp {
+  if (!validateShape(input)) throw AppError.problems('METADATA_INVALID', shapeProblems(validateShape.errors));
+  const app = input as unknown as AppInput;
+  const problems: Problem[] = [];
+  if (app.name) problems.push(...nameProblems(app.name, '/name'));
+  const objects = app.objects.map((o, i) => normalizeObject(o, `/objects/${i}`, types, problems));
+  problems.push(
+    ...duplicates(objects, (o) => o.name, (i) => `/objects/${i}/name`, 'object name'),
+    ...duplicates(objects, (o) => o.id, (i) => `/objects/${i}/id`, 'object id'),
+  );
+  if (problems.length) throw AppError.problems('METADATA_INVALID', problems);
+  return {
+    name: app.name ?? 'app',
+    version: app.version ?? '0.0.0',
+    label: toLocaleText(app.label, app.name ?? 'app'),
+    objects,
+  };
+}
