@@ -3,7 +3,7 @@ import { checkRule } from '@tangram/logic';
 import { type Field, type FieldTypeCatalogue, type ObjectDef, type ResolvedApp, normalizeApp } from '@tangram/metadata';
 import Ajv, { type ValidateFunction } from 'ajv';
 import { logicSchema } from './logic-schema';
-import { fieldTypes, referenceTypes } from './registry';
+import { fieldTypes, kindOf, referenceTypes } from './registry';
 import { valueProblem } from './values';
 
 const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
@@ -45,7 +45,7 @@ function rollupCheck(object: ObjectDef, field: Field, path: string, byId: Map<st
     problems.push({ code: 'FIELD_OPTIONS_INVALID', path: `${path}/options/via`, message: `"${field.options.via}" must be a lookup or master-detail field of "${child.id}" pointing at "${object.id}"` });
   if (field.options.aggregate !== 'count') {
     const measured = child.fields.find((f) => f.id === field.options.field);
-    if (!measured || !['integer', 'decimal', 'currency', 'percent', 'rollup'].includes(measured.type))
+    if (!measured || kindOf(measured) !== 'number')
       problems.push({ code: 'FIELD_OPTIONS_INVALID', path: `${path}/options/field`, message: `${field.options.aggregate} needs a numeric field of "${child.id}"` });
   }
   return problems;

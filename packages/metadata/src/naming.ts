@@ -7,18 +7,13 @@ export const systemColumns = [
   'deleted_at', 'deleted_by',
 ] as const;
 
-/** SQL keywords that make awkward identifiers, plus names the API itself uses. */
-const keywords = `all analyse analyze and any array as asc asymmetric both case cast check collate column
-constraint create current_catalog current_date current_role current_time current_timestamp
-current_user default deferrable desc distinct do else end except false fetch for foreign from
-grant group having in initially intersect into lateral leading limit localtime localtimestamp not
-null offset on only or order placing primary references returning select session_user some
-symmetric table then to trailing true union unique user using variadic when where window with
-authorization binary collation concurrently cross freeze full ilike inner is isnull join left like
-natural notnull outer overlaps right similar tablesample verbose oid ctid xmin xmax cmin cmax
-tableoid`;
+/**
+ * Postgres's own system columns: a table cannot have a column of these names. SQL keywords are
+ * fine (identifiers are always quoted), so `order`, `user` or `group` can name a field.
+ */
+const postgresSystem = ['oid', 'tableoid', 'xmin', 'xmax', 'cmin', 'cmax', 'ctid'];
 
-const reserved = new Set<string>([...systemColumns, ...keywords.split(/\s+/)]);
+const reserved = new Set<string>([...systemColumns, ...postgresSystem]);
 
 export function isReservedName(name: string): boolean {
   return reserved.has(name) || name.startsWith('pg_') || name.startsWith('sys_');

@@ -94,19 +94,23 @@ function normalizeObject(input: ObjectInput, path: string, types: FieldTypeCatal
     return { id: ix.id ?? `ix_${ids.join('_')}`.slice(0, 63), fields: ids, unique: ix.unique ?? false };
   });
   problems.push(...duplicates(indexes, (x) => x.id, (i) => `${path}/indexes/${i}/id`, 'index id'));
-  const titleField = input.titleField ?? active.find((f) => f.type === 'text')?.name ?? 'id';
-  if (input.titleField && !byName.has(input.titleField))
-    problems.push({ code: 'FIELD_NOT_FOUND', path: `${path}/titleField`, message: `no field "${input.titleField}"` });
-  (input.searchFields ?? []).forEach((n, i) => {
-    if (!byName.has(n)) problems.push({ code: 'FIELD_NOT_FOUND', path: `${path}/searchFields/${i}`, message: `no field "${n}"` });
-  });
+  // titleField and searchFields name fields by name or id; they are stored as ids, so a rename keeps them.
+  const idOf = (n: string, path: string): string | undefined => {
+    const f = byName.get(n);
+    if (!f) problems.push({ code: 'FIELD_NOT_FOUND', path, message: `no field "${n}"` });
+    return f?.id;
+  };
+  const titleField = input.titleField !== undefined && input.titleField !== 'id' ? (idOf(input.titleField, `${path}/titleField`) ?? input.titleField) : (active.find((f) => f.type === 'text')?.id ?? 'id');
+  const searchFields = input.searchFields !== undefined
+    ? input.searchFields.map((n, i) => idOf(n, `${path}/searchFields/${i}`) ?? n)
+    : titleField === 'id' ? [] : [titleField];
   const object: ObjectDef = {
     id: input.id ?? input.name,
     name: input.name,
     label: toLocaleText(input.label, input.name),
     pluralLabel: toLocaleText(input.pluralLabel ?? input.label, input.name),
     titleField,
-    searchFields: input.searchFields ?? (titleField === 'id' ? [] : [titleField]),
+    searchFields,
     fields,
     indexes,
     validationRules: (input.validationRules ?? []).map((r) => ({

@@ -95,9 +95,9 @@ export interface ObjectDef {
   label: LocaleText;
   pluralLabel: LocaleText;
   description?: LocaleText;
-  /** Field name shown as the record's title. */
+  /** Id of the field shown as the record's title ('id' when there is none). */
   titleField: string;
-  /** Field names searched by text search. */
+  /** Ids of the fields searched by text search. */
   searchFields: string[];
   fields: Field[];
   indexes: Index[];

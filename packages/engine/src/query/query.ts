@@ -43,14 +43,19 @@ export interface QueryResult {
 const maxLimit = 1000;
 export const exactCountLimit = 10_000;
 
-const systemSql: Record<string, string> = {
+// No prototype: a sort or field named `constructor` or `__proto__` must not look like a system column.
+const systemSql: Record<string, string> = Object.assign(Object.create(null), {
   id: 'uuid', created_at: 'timestamptz', updated_at: 'timestamptz', created_by: 'uuid', updated_by: 'uuid', owner_id: 'uuid', version: 'integer',
-};
+});
 
 function sortKeys(om: ObjectModel, sort: QueryOptions['sort'], problems: Problem[]): { keys: SortKey[]; casts: string[] } {
   const keys: SortKey[] = [];
   const casts: string[] = [];
   (sort ?? []).forEach((s, i) => {
+    if (typeof s !== 'object' || s === null) {
+      problems.push({ code: 'QUERY_INVALID', path: `/sort/${i}`, message: 'must be { field, direction }' });
+      return;
+    }
     const dir = s.direction ?? 'asc';
     if (dir !== 'asc' && dir !== 'desc') problems.push({ code: 'QUERY_INVALID', path: `/sort/${i}/direction`, message: 'must be asc or desc' });
     const f = om.byName.get(s.field);
@@ -85,7 +90,7 @@ function selectedColumns(om: ObjectModel, fields: string[] | undefined, problems
 
 function searchPredicate(om: ObjectModel, term: string): Expression<SqlBool> {
   const pattern = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const cols = om.def.searchFields.map((n) => om.byName.get(n)).filter((f) => f && f.kind === 'text');
+  const cols = om.def.searchFields.map((id) => om.byColumn.get(id)).filter((f) => f && f.kind === 'text');
   if (!cols.length) return sql<SqlBool>`false`;
   return sql<SqlBool>`(${sql.join(cols.map((f) => sql`${sql.ref(`r.${f?.column}`)} ilike ${pattern}`), sql` or `)})`;
 }
@@ -108,8 +113,11 @@ export async function queryRecords(db: Db, schema: string, model: Model, om: Obj
   if (opts.offset && opts.after) problems.push({ code: 'QUERY_INVALID', path: '/after', message: 'use either offset or after' });
   if (opts.search !== undefined && (typeof opts.search !== 'string' || opts.search.length > 200 || opts.search.includes('\u0000')))
     problems.push({ code: 'QUERY_INVALID', path: '/search', message: 'must be text of at most 200 characters' });
-  const { keys, casts } = sortKeys(om, opts.sort, problems);
-  const columns = selectedColumns(om, opts.fields, problems);
+  const lists = { sort: opts.sort, fields: opts.fields, expand: opts.expand };
+  for (const [key, value] of Object.entries(lists))
+    if (value !== undefined && !Array.isArray(value)) problems.push({ code: 'QUERY_INVALID', path: `/${key}`, message: 'must be a list' });
+  const { keys, casts } = sortKeys(om, Array.isArray(opts.sort) ? opts.sort : undefined, problems);
+  const columns = selectedColumns(om, Array.isArray(opts.fields) ? opts.fields : undefined, problems);
   if (problems.length) throw AppError.problems('QUERY_INVALID', problems);
 
   let where: Expression<SqlBool>[] = [opts.deleted ? sql<SqlBool>`r.deleted_at is not null` : sql<SqlBool>`r.deleted_at is null`];

@@ -22,7 +22,7 @@ const constraintCache = new WeakMap<ObjectModel, Map<string, string>>();
 export function fieldOfConstraint(om: ObjectModel): (constraint: string) => string | undefined {
   let map = constraintCache.get(om);
   if (!map) {
-    map = new Map();
+    map = new Map([[`${om.table}_pkey`, 'id']]);
     for (const f of om.columnFields) map.set(physical(`${om.id}__ref_${f.column}`), f.name);
     for (const spec of desiredIndexes(om.def).values()) {
       const names = spec.columns.map((c) => om.byColumn.get(c)?.name ?? c);

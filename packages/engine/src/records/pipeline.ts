@@ -48,6 +48,8 @@ export async function createOne(tx: Tx, om: ObjectModel, input: unknown, fixed: 
   const record: Record<string, unknown> = Object.create(null);
   for (const f of om.fields) if (f.field.defaultValue !== undefined && !f.type.computed) record[f.name] = f.field.defaultValue;
   Object.assign(record, values, fixed);
+  // A new record has no related records yet: counts and sums start at 0 (min/max stay empty).
+  for (const f of om.fields) if (f.field.type === 'rollup' && ['count', 'sum'].includes(f.field.options.aggregate as string)) record[f.name] = 0;
   fail(missingRequired(om, record).concat(om.fields.filter((f) => f.field.type === 'masterdetail' && !record[f.name]).map((f) => ({ code: 'RECORD_INVALID' as const, field: f.name, message: 'is required' }))));
   Object.assign(record, computeFormulas(om.formulas, record, tx.now.toISOString()));
   checkValidationRules(om, record, tx.ctx, tx.now.toISOString());

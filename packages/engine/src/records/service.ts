@@ -5,6 +5,7 @@ import { type HistoryEntry, history, stateAt } from '../audit/audit';
 import type { Model, ObjectModel } from '../model/compile';
 import { type QueryOptions, type QueryResult, attachJunctions, queryRecords } from '../query/query';
 import { expandRecords } from '../query/expand';
+import { type AggregateOptions, aggregateRecords } from '../query/aggregate';
 import { type ActionContext, type Authorizer, allowAll } from './context';
 import { createOne, deleteOne, purgeOne, restoreOne, updateOne } from './pipeline';
 import { recomputeRollups } from './rollups';
@@ -137,6 +138,12 @@ export class RecordService {
     return queryRecords(this.opts.db, this.opts.schema, model, om, opts);
   }
 
+  /** Measures grouped by fields, in one SQL aggregate. */
+  async aggregate(object: string, opts: AggregateOptions) {
+    const { om } = await this.object(object);
+    return aggregateRecords(this.opts.db, this.opts.schema, om, opts);
+  }
+
   async history(object: string, id: string): Promise<HistoryEntry[]> {
     const { model, om } = await this.object(object);
     return history(this.opts.db, this.opts.schema, model.app, om, checkId(object, id));
@@ -151,7 +158,8 @@ export class RecordService {
     const rid = checkId(object, id);
     const state = await stateAt(this.opts.db, this.opts.schema, om, rid, version);
     const values: Record<string, unknown> = {};
-    for (const f of om.fields) if (!f.type.computed && f.column in state) values[f.name] = state[f.column];
+    // A field with no entry up to that version had no value then.
+    for (const f of om.fields) if (!f.type.computed && f.type.storage === 'column') values[f.name] = state[f.column] ?? null;
     if ('owner_id' in state) values.owner_id = state.owner_id;
     return this.write(ctx, (tx) => updateOne(tx, om, rid, values));
   }

@@ -1,6 +1,7 @@
 import { AppError, type Problem } from '@tangram/errors';
 import { normalizeValue, valueProblem } from '@tangram/fields';
 import type { ObjectModel } from '../model/compile';
+import { storableProblem } from './storable';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** System fields a client may set on create (ids for imports and idempotent retries; the owner). */
@@ -35,7 +36,7 @@ export function validateInput(om: ObjectModel, input: unknown, mode: Mode): { va
         if (value !== null && (typeof value !== 'string' || !uuid.test(value))) problems.push({ code: 'RECORD_INVALID', field: key, message: 'must be a uuid' });
         else values[key] = value;
       } else if (systemReadOnly.has(key) || key === 'id') problems.push({ code: 'RECORD_READ_ONLY_FIELD', field: key, message: 'is set by the system' });
-      else problems.push({ code: 'FIELD_NOT_FOUND', field: key, message: `no field "${key.slice(0, 100)}"` });
+      else problems.push({ code: 'FIELD_NOT_FOUND', field: key.slice(0, 100), message: `no field "${key.slice(0, 100)}"` });
       continue;
     }
     if (f.type.computed) {
@@ -47,7 +48,7 @@ export function validateInput(om: ObjectModel, input: unknown, mode: Mode): { va
       else values[key] = null;
       continue;
     }
-    const problem = valueProblem(f.field, value);
+    const problem = storableProblem(value) ?? valueProblem(f.field, value);
     if (problem) problems.push({ code: 'RECORD_INVALID', field: key, message: problem });
     else values[key] = normalizeValue(f.field, value);
   }

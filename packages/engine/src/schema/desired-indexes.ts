@@ -30,9 +30,9 @@ export function desiredIndexes(object: ObjectDef): Map<string, IndexSpec> {
     else if (f.indexed) add(`i_${f.id}`, [f.id], false);
     if (referenceLike.has(f.type) && !f.unique) add(`fk_${f.id}`, [f.id], false);
   }
-  const byName = new Map(active.map((f) => [f.name, f]));
-  for (const name of object.searchFields) {
-    const f = byName.get(name);
+  const byId = new Map(active.map((f) => [f.id, f]));
+  for (const id of object.searchFields) {
+    const f = byId.get(id);
     if (f && textKinds.has(f.type)) add(`s_${f.id}`, [f.id], false, 'trgm');
   }
   const activeIds = new Set(active.map((f) => f.id));

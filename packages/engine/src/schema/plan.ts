@@ -8,6 +8,15 @@ const isColumn = (f: Field): boolean => fieldTypes[f.type].storage === 'column';
 const sqlType = (f: Field): string => fieldTypes[f.type].column(f);
 
 /**
+ * Equal as JSON values, whatever the key order: published metadata comes back from jsonb, which
+ * reorders keys, so a plain JSON.stringify comparison saw changes (and planned backfills) in
+ * metadata that had not changed.
+ */
+const sortedKeys = (_: string, v: unknown): unknown =>
+  v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v;
+const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a, sortedKeys) === JSON.stringify(b, sortedKeys);
+
+/**
  * Carries forward what the desired metadata left out: objects and fields removed from it are
  * kept as archived (their data stays), since deleting never drops a column — purging does.
  */
@@ -57,9 +66,9 @@ function changeFieldActions(o: ObjectDef, was: Field, now: Field): Action[] {
   if (isColumn(was) && isColumn(now) && (was.type !== now.type || sqlType(was) !== sqlType(now) || optionsNarrowed(was, now)))
     actions.push({ kind: 'column.alterType', ...base, fromType: was.type, toType: now.type, fromSql: sqlType(was), toSql: sqlType(now) });
   for (const key of watched)
-    if (JSON.stringify(was[key]) !== JSON.stringify(now[key]))
+    if (!sameJson(was[key], now[key]))
       actions.push({ kind: 'metadata.change', ...base, change: key, from: was[key], to: now[key] });
-  if ((now.type === 'formula' || now.type === 'rollup') && JSON.stringify(was.options) !== JSON.stringify(now.options))
+  if ((now.type === 'formula' || now.type === 'rollup') && !sameJson(was.options, now.options))
     actions.push({ kind: 'field.backfill', ...base });
   return actions;
 }
@@ -82,7 +91,7 @@ function objectActions(was: ObjectDef | undefined, now: ObjectDef): Action[] {
   if (!was.archived && now.archived) return [{ kind: 'table.archive', ...base }];
   const actions: Action[] = was.archived ? [{ kind: 'table.unarchive', ...base }] : [];
   for (const key of ['name', 'label', 'pluralLabel', 'titleField', 'searchFields', 'validationRules', 'description'] as const)
-    if (JSON.stringify(was[key]) !== JSON.stringify(now[key])) actions.push({ kind: 'metadata.change', ...base, change: key, from: was[key], to: now[key] });
+    if (!sameJson(was[key], now[key])) actions.push({ kind: 'metadata.change', ...base, change: key, from: was[key], to: now[key] });
   for (const f of now.fields) {
     const old = was.fields.find((x) => x.id === f.id);
     if (!old) {

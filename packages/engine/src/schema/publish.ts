@@ -113,7 +113,8 @@ export async function publish(db: Db, schema: string, input: unknown, opts: Publ
     bumpSchemaEpoch();
     return result;
   } catch (e) {
-    throw translatePgError(e);
+    const t = translatePgError(e);
+    throw t instanceof AppError && t.code === 'LOCK_TIMEOUT' ? new AppError('SCHEMA_BUSY', { retryable: true }) : t;
   }
 }
 
