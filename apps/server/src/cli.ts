@@ -1,28 +1,51 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Engine } from '@tangram/engine';
-import { demoApp } from './demo/demo-app';
-import { seedDemo } from './demo/seed';
+import { sql } from 'kysely';
+import { defaultLogger, build } from './app';
+import { bootstrap } from './bootstrap';
 
 /** Opens the database the environment names: DATABASE_URL (PostgreSQL), else PGlite in DATA_DIR (./data). */
 export function engineOptionsFromEnv() {
   return process.env.DATABASE_URL ? { url: process.env.DATABASE_URL } : { dataDir: process.env.DATA_DIR ?? './data' };
 }
 
-/** Creates the demo tenant with the demo app and sample data, unless it exists; prints what is there. */
+/** Starts the API server; on first start creates the admin and the demo tenant and prints them. */
+async function serve(): Promise<void> {
+  const engine = await Engine.open(engineOptionsFromEnv());
+  const boot = await bootstrap(engine, process.env, process.env.TANGRAM_DEMO !== '0');
+  const app = await build({ engine, logger: defaultLogger, secureCookies: process.env.TANGRAM_SECURE_COOKIES === '1' });
+  const port = Number(process.env.PORT ?? 3000);
+  const host = process.env.HOST ?? '127.0.0.1';
+  await app.listen({ port, host });
+  const url = `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;
+  console.log(`\nTangram is running at ${url}  (database: ${engine.database.backend})`);
+  console.log(`  API: ${url}/api/v1   health: ${url}/healthz`);
+  console.log(`  admin: ${boot.admin.email}${boot.admin.password ? `  password: ${boot.admin.password}  (shown once; set TANGRAM_ADMIN_PASSWORD to choose it)` : ''}`);
+  console.log(`  demo tenant: ${boot.demo.tenant}${boot.demo.created ? ' (created with sample data)' : ''}\n`);
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    await app.close();
+    await engine.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+/** Prints the demo tenant's objects and a few records (creating them first if needed). */
 async function demo(): Promise<void> {
   const engine = await Engine.open(engineOptionsFromEnv());
   try {
-    const existing = (await engine.listTenants()).find((t) => t.slug === 'demo');
-    const tenant = existing ? await engine.tenant('demo') : await engine.createTenant('demo', '演示企业');
-    if (!(await tenant.schema.current())) {
-      const rev = await tenant.schema.publish(demoApp, { message: 'demo app' });
-      console.log(`published revision ${rev.id}:`);
-      for (const s of rev.steps.filter((s) => s.action.kind === 'table.create' || s.action.kind === 'column.add')) console.log(`  ${s.description['zh-CN']}`);
-      console.log(`seeded ${await seedDemo(tenant)} records`);
-    }
+    await bootstrap(engine, { ...process.env, TANGRAM_ADMIN_PASSWORD: process.env.TANGRAM_ADMIN_PASSWORD ?? 'tangram-demo' });
+    const tenant = await engine.tenant('demo');
     const model = await tenant.model();
     for (const om of model.byName.values()) {
       const { records, total } = await tenant.records.query(om.name, { limit: 3, count: true, sort: [{ field: 'created_at' }] });
-      console.log(`\n${om.def.label['zh-CN']} (${om.name}) — ${total} records, fields: ${om.fields.map((f) => `${f.name}:${f.field.type}`).join(', ')}`);
+      console.log(`\n${om.def.label['zh-CN']} (${om.name}) — ${total} records; fields: ${om.fields.map((f) => `${f.name}:${f.field.type}`).join(', ')}`);
       for (const r of records) console.log(`  ${JSON.stringify(Object.fromEntries(Object.entries(r).filter(([k]) => !k.endsWith('_by') && k !== 'deleted_at')))}`);
     }
   } finally {
@@ -30,15 +53,117 @@ async function demo(): Promise<void> {
   }
 }
 
-const commands: Record<string, () => Promise<void>> = { demo };
+/** Runs `fn` with an open engine, closing it afterwards. */
+async function withEngine(fn: (engine: Engine) => Promise<void>): Promise<void> {
+  const engine = await Engine.open(engineOptionsFromEnv());
+  try {
+    await fn(engine);
+  } finally {
+    await engine.close();
+  }
+}
+
+function flags(args: string[]): { positional: string[]; named: Record<string, string> } {
+  const positional: string[] = [];
+  const named: Record<string, string> = {};
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (a.startsWith('--')) named[a.slice(2)] = args[i + 1] && !args[i + 1]?.startsWith('--') ? (args[++i] as string) : 'true';
+    else positional.push(a);
+  }
+  return { positional, named };
+}
+
+function need(value: string | undefined, what: string): string {
+  if (!value) throw new Error(`missing ${what}`);
+  return value;
+}
+
+/** `tangram migrate`: creates or updates the platform schema (tenant registry, identities). */
+const migrate = () => withEngine(async () => console.log('platform schema is up to date'));
+
+/** `tangram tenant create <slug> [--name N] [--admin email]` and `tangram tenant list`. */
+const tenant = (args: string[]) =>
+  withEngine(async (engine) => {
+    const { positional, named } = flags(args);
+    if (positional[0] === 'list') {
+      for (const t of await engine.listTenants()) console.log(`${t.slug}\t${t.name}\t${t.schema}`);
+      return;
+    }
+    if (positional[0] !== 'create') throw new Error('usage: tangram tenant create <slug> [--name N] [--admin email] | tenant list');
+    const t = await engine.createTenant(need(positional[1], 'slug'), named.name);
+    if (named.admin) {
+      const user = await engine.identity.findUserByEmail(named.admin);
+      if (!user) throw new Error(`no user ${named.admin}`);
+      await engine.identity.addMember(t.tenant, user, 'admin');
+    }
+    console.log(`tenant ${t.tenant.slug} created (schema ${t.tenant.schema})`);
+  });
+
+/** `tangram user create <email> --name N [--password P] [--platform-admin] [--tenant slug --role admin|member]`, `user reset-password <email> [--password P]`. */
+const user = (args: string[]) =>
+  withEngine(async (engine) => {
+    const { positional, named } = flags(args);
+    const email = need(positional[1], 'email');
+    const password = named.password ?? randomBytes(9).toString('base64url');
+    if (positional[0] === 'create') {
+      const u = await engine.identity.createUser({ email, name: named.name ?? email, password, platformAdmin: named['platform-admin'] === 'true' });
+      if (named.tenant) await engine.identity.addMember((await engine.tenant(named.tenant)).tenant, u, named.role === 'admin' ? 'admin' : 'member');
+      console.log(`user ${u.email} created${named.password ? '' : `, password: ${password}`}`);
+    } else if (positional[0] === 'reset-password') {
+      await engine.identity.setPassword(email, password);
+      console.log(`password of ${email} reset${named.password ? '' : ` to: ${password}`}`);
+    } else throw new Error('usage: tangram user create <email> … | user reset-password <email> [--password P]');
+  });
+
+/** `tangram app import <file.json> --tenant slug [--message M] [--dry-run]`, `app export --tenant slug [--out file.json]`. */
+const appCommand = (args: string[]) =>
+  withEngine(async (engine) => {
+    const { positional, named } = flags(args);
+    const t = await engine.tenant(need(named.tenant, '--tenant'));
+    if (positional[0] === 'import') {
+      const input = JSON.parse(readFileSync(need(positional[1], 'file'), 'utf8'));
+      const plan = await t.schema.plan(input);
+      for (const step of plan.steps) console.log(`${step.destructive ? '!' : ' '} ${step.description['zh-CN']}${step.failingRows ? `  (${step.failingRows} rows would not convert)` : ''}`);
+      if (named['dry-run'] === 'true') return;
+      const rev = await t.schema.publish(input, { message: named.message ?? `import ${positional[1]}` });
+      console.log(`published revision ${rev.id}`);
+    } else if (positional[0] === 'export') {
+      const current = await t.schema.current();
+      const out = JSON.stringify(current ?? { objects: [] }, null, 2);
+      if (named.out) writeFileSync(named.out, `${out}\n`);
+      else console.log(out);
+    } else throw new Error('usage: tangram app import <file.json> --tenant slug | app export --tenant slug [--out file]');
+  });
+
+/** `tangram doctor`: checks the database is reachable and the configuration is sane. */
+async function doctor(): Promise<void> {
+  const checks: [string, () => Promise<string>][] = [
+    ['node', async () => { if (Number(process.versions.node.split('.')[0]) < 20) throw new Error(`Node ${process.versions.node} < 20`); return process.versions.node; }],
+    ['database', async () => withEngine(async (engine) => { await sql`select 1`.execute(engine.db); }).then(() => (process.env.DATABASE_URL ? 'PostgreSQL reachable' : `PGlite in ${process.env.DATA_DIR ?? './data'}`))],
+    ['port', async () => { const p = Number(process.env.PORT ?? 3000); if (!Number.isInteger(p) || p < 1 || p > 65535) throw new Error(`PORT=${process.env.PORT} is not a port`); return String(p); }],
+  ];
+  let failed = 0;
+  for (const [name, check] of checks) {
+    try {
+      console.log(`ok    ${name}: ${await check()}`);
+    } catch (e) {
+      failed++;
+      console.log(`FAIL  ${name}: ${e instanceof Error ? e.message : e}`);
+    }
+  }
+  if (failed) process.exitCode = 1;
+}
+
+const commands: Record<string, (args: string[]) => Promise<void>> = { serve, demo, migrate, tenant, user, app: appCommand, doctor };
 
 export async function main(argv: string[]): Promise<void> {
-  const [command = 'demo'] = argv;
+  const [command = 'serve', ...args] = argv;
   const run = commands[command];
   if (!run) {
     console.error(`unknown command "${command}". Commands: ${Object.keys(commands).join(', ')}`);
     process.exitCode = 2;
     return;
   }
-  await run();
+  await run(args);
 }

@@ -7,6 +7,8 @@ import type { Authorizer } from './records/context';
 import { RecordService } from './records/service';
 import { type Plan, type PublishOptions, currentRevision, diffRevisions, getRevision, listRevisions, planPublish, publish, rollback } from './schema/publish';
 import { purgeField } from './schema/purge';
+import { IdentityService } from './identity/identity';
+import { ensureIdentityTables } from './identity/tables';
 import { type Tenant, createTenant, ensurePlatform, findTenant, listTenants } from './tenant/tenants';
 
 export interface EngineOptions extends DatabaseOptions {
@@ -25,8 +27,11 @@ export interface EngineOptions extends DatabaseOptions {
  */
 export class Engine {
   private readonly tenants = new Map<string, TenantEngine>();
+  readonly identity: IdentityService;
 
-  private constructor(readonly database: Database, private readonly opts: EngineOptions) {}
+  private constructor(readonly database: Database, private readonly opts: EngineOptions) {
+    this.identity = new IdentityService(database.db);
+  }
 
   static async open(opts: EngineOptions = {}): Promise<Engine> {
     return Engine.attach(await openDatabase(opts), opts);
@@ -35,6 +40,7 @@ export class Engine {
   /** Wraps an already open database (tests share one per file). */
   static async attach(database: Database, opts: EngineOptions = {}): Promise<Engine> {
     await ensurePlatform(database.db);
+    await ensureIdentityTables(database.db);
     return new Engine(database, opts);
   }
 
@@ -123,6 +129,39 @@ export class SchemaService {
     const rev = await publish(this.db, this.schemaName, input, opts);
     this.onPublish(compileModel(rev.metadata, rev.id));
     return rev;
+  }
+
+  /** The draft being designed; when there is none, the published metadata. */
+  async draft(): Promise<{ metadata: unknown; baseRevision: number; updatedAt: string | null }> {
+    const row = await this.db.withSchema(this.schemaName).selectFrom('_meta_draft').select(['metadata', 'base_revision', 'updated_at']).where('id', '=', 'main').executeTakeFirst();
+    if (row) return { metadata: row.metadata, baseRevision: (row.base_revision as number | null) ?? 0, updatedAt: row.updated_at as string };
+    const current = await currentRevision(this.db, this.schemaName);
+    return { metadata: current?.metadata ?? { objects: [] }, baseRevision: current?.id ?? 0, updatedAt: null };
+  }
+
+  /**
+   * Saves the draft as it is, valid or not (designing is work in progress; nothing typed is
+   * lost). It is checked when planned or published.
+   */
+  async saveDraft(metadata: unknown, baseRevision: number | undefined, actor: string | null = null) {
+    if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) throw new AppError('METADATA_INVALID', { problems: [{ code: 'METADATA_INVALID', path: '/', message: 'must be an object' }] });
+    const base = baseRevision ?? (await currentRevision(this.db, this.schemaName))?.id ?? 0;
+    const values = { id: 'main', metadata: JSON.stringify(metadata), base_revision: base, updated_by: actor, updated_at: new Date().toISOString() };
+    await this.db.withSchema(this.schemaName).insertInto('_meta_draft').values(values)
+      .onConflict((oc) => oc.column('id').doUpdateSet({ metadata: values.metadata, base_revision: base, updated_by: actor, updated_at: values.updated_at })).execute();
+    return this.draft();
+  }
+
+  /** Publishes the saved draft (refused if someone published since it was based), then clears it. */
+  async publishDraft(opts: Omit<PublishOptions, 'baseRevision'> = {}) {
+    const draft = await this.draft();
+    const rev = await this.publish(draft.metadata, { ...opts, baseRevision: draft.baseRevision });
+    await this.discardDraft();
+    return rev;
+  }
+
+  async discardDraft(): Promise<void> {
+    await this.db.withSchema(this.schemaName).deleteFrom('_meta_draft').where('id', '=', 'main').execute();
   }
 
   async current(): Promise<ResolvedApp | undefined> {

@@ -11,3 +11,5 @@ export type { QueryOptions, QueryResult } from './query/query';
 export type { HistoryEntry } from './audit/audit';
 export type { OutboxEvent, EventName } from './outbox/outbox';
 export type { Tenant } from './tenant/tenants';
+export { IdentityService, lockout, type User, type Principal, type TenantRole } from './identity/identity';
+export type { AggregateOptions, AggregateFn, DateGrain } from './query/aggregate';

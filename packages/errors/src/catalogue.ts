@@ -6,6 +6,8 @@
 export const catalogue = {
   // request / validation
   VALIDATION_FAILED: { status: 400, message: 'The input is not valid' },
+  ROUTE_NOT_FOUND: { status: 404, message: 'No such route' },
+  METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed' },
   BODY_TOO_LARGE: { status: 413, message: 'The request body is too large' },
   // metadata
   METADATA_INVALID: { status: 400, message: 'The metadata is not valid' },
@@ -49,6 +51,9 @@ export const catalogue = {
   // access
   UNAUTHENTICATED: { status: 401, message: 'Sign in first' },
   FORBIDDEN: { status: 403, message: 'Not allowed' },
+  CSRF_FAILED: { status: 403, message: 'The CSRF token is missing or wrong' },
+  ACCOUNT_LOCKED: { status: 423, message: 'Too many failed sign-ins; try again later' },
+  RATE_LIMITED: { status: 429, message: 'Too many requests; slow down' },
   // tenants and infrastructure
   TENANT_NOT_FOUND: { status: 404, message: 'No such tenant' },
   TENANT_EXISTS: { status: 409, message: 'The tenant already exists' },

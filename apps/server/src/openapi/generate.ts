@@ -1,0 +1,115 @@
+import type { Model, ObjectModel } from '@tangram/engine';
+import { catalogue } from '@tangram/errors';
+
+type Schema = Record<string, unknown>;
+
+const uuid: Schema = { type: 'string', format: 'uuid' };
+const dateTime: Schema = { type: 'string', format: 'date-time' };
+const nullable = (s: Schema): Schema => ({ anyOf: [s, { type: 'null' }] });
+
+const systemProperties: Record<string, Schema> = {
+  id: uuid,
+  version: { type: 'integer', minimum: 1 },
+  created_at: dateTime,
+  created_by: nullable(uuid),
+  updated_at: dateTime,
+  updated_by: nullable(uuid),
+  owner_id: nullable(uuid),
+  deleted_at: nullable(dateTime),
+  deleted_by: nullable(uuid),
+};
+
+/** JSON Schema of one field's value as the API returns it. */
+function valueSchema(om: ObjectModel, name: string): Schema {
+  const f = om.byName.get(name)!;
+  const base = f.type.valueSchema(f.field);
+  const described = { ...base, title: f.field.label['zh-CN'] ?? f.name, ...(f.field.label.en ? { description: f.field.label.en } : {}) };
+  switch (f.field.type) {
+    case 'date': return nullable({ ...described, format: 'date' });
+    case 'datetime': return nullable({ ...described, format: 'date-time' });
+    case 'select': return nullable({ ...described, enum: (f.field.options.options as { key: string }[]).map((o) => o.key) });
+    case 'formula': return nullable({ title: described.title, type: ({ number: 'number', text: 'string', boolean: 'boolean', date: 'string' } as Record<string, string>)[f.field.options.resultType as string] ?? 'string' });
+    case 'rollup': return nullable({ title: described.title, type: 'number' });
+    case 'autonumber': return nullable({ title: described.title, type: 'string' });
+    case 'json': return { title: described.title };
+    default: return nullable(described);
+  }
+}
+
+function recordSchemas(om: ObjectModel): Record<string, Schema> {
+  const props = Object.fromEntries(om.fields.map((f) => [f.name, valueSchema(om, f.name)]));
+  const writable = Object.fromEntries(om.fields.filter((f) => !f.type.computed).map((f) => [f.name, valueSchema(om, f.name)]));
+  const required = om.fields.filter((f) => f.field.required && !f.type.computed).map((f) => f.name);
+  const title = om.def.label['zh-CN'] ?? om.name;
+  return {
+    [om.name]: { type: 'object', title, required: ['id', 'version'], properties: { ...systemProperties, ...props } },
+    [`${om.name}_create`]: { type: 'object', title: `${title} (create)`, additionalProperties: false, ...(required.length ? { required } : {}), properties: { id: uuid, owner_id: uuid, ...writable } },
+    [`${om.name}_update`]: { type: 'object', title: `${title} (update)`, additionalProperties: false, properties: { owner_id: uuid, ...writable } },
+    [`${om.name}_page`]: {
+      type: 'object',
+      required: ['records', 'nextCursor'],
+      properties: { records: { type: 'array', items: { $ref: `#/components/schemas/${om.name}` } }, nextCursor: { type: ['string', 'null'] }, total: { type: 'integer' }, totalExact: { type: 'boolean' } },
+    },
+  };
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: Schema) => ({ content: { 'application/json': { schema } } });
+const errors = { '4XX': { description: 'Error', ...json(ref('Error')) }, '5XX': { description: 'Error', ...json(ref('Error')) } };
+const idParam = { name: 'id', in: 'path', required: true, schema: uuid };
+const ifMatch = { name: 'If-Match', in: 'header', required: true, schema: { type: 'string' }, description: 'The version read, e.g. "3"' };
+
+function objectPaths(om: ObjectModel, tenant: string): Record<string, Schema> {
+  const base = `/api/v1/t/${tenant}/objects/${om.name}/records`;
+  const tag = om.def.label['zh-CN'] ?? om.name;
+  const op = (operationId: string, summary: string, extra: Schema) => ({ operationId: `${operationId}_${om.name}`, summary, tags: [tag], ...extra });
+  const queryParams = ['filter', 'sort', 'limit', 'offset', 'after', 'fields', 'expand', 'search', 'count', 'deleted'].map((name) => ({
+    name, in: 'query', required: false, schema: name === 'limit' || name === 'offset' ? { type: 'integer' } : name === 'count' || name === 'deleted' ? { type: 'boolean' } : { type: 'string' },
+  }));
+  return {
+    [base]: {
+      get: op('list', `List ${tag}`, { parameters: queryParams, responses: { 200: { description: 'A page', ...json(ref(`${om.name}_page`)) }, ...errors } }),
+      post: op('create', `Create ${tag}`, { requestBody: { required: true, ...json(ref(`${om.name}_create`)) }, responses: { 201: { description: 'Created', ...json(ref(om.name)) }, ...errors } }),
+    },
+    [`${base}/{id}`]: {
+      get: op('get', `Get ${tag}`, { parameters: [idParam], responses: { 200: { description: 'The record', ...json(ref(om.name)) }, ...errors } }),
+      patch: op('update', `Update ${tag}`, { parameters: [idParam, ifMatch], requestBody: { required: true, ...json(ref(`${om.name}_update`)) }, responses: { 200: { description: 'Updated', ...json(ref(om.name)) }, ...errors } }),
+      delete: op('delete', `Delete ${tag} (to the recycle bin)`, { parameters: [idParam], responses: { 204: { description: 'Deleted' }, ...errors } }),
+    },
+    [`${base}/{id}/restore`]: { post: op('restore', `Restore ${tag}`, { parameters: [idParam], responses: { 200: { description: 'Restored', ...json(ref(om.name)) }, ...errors } }) },
+    [`${base}/{id}/history`]: { get: op('history', `History of ${tag}`, { parameters: [idParam], responses: { 200: { description: 'Entries', ...json({ type: 'object', properties: { entries: { type: 'array', items: ref('HistoryEntry') } } }) }, ...errors } }) },
+  };
+}
+
+/**
+ * The OpenAPI 3.1 document of one tenant, generated from its published metadata: a schema per
+ * object (record, create, update, page) and its record operations.
+ */
+export function tenantOpenApi(model: Model, tenant: string, serverUrl = '/'): Schema {
+  const objects = [...model.byName.values()];
+  return {
+    openapi: '3.1.0',
+    info: { title: `Tangram API — ${tenant}`, version: `revision-${model.revision}`, description: 'Generated from the tenant’s published metadata.' },
+    servers: [{ url: serverUrl }],
+    security: [{ bearer: [] }, { session: [] }],
+    paths: Object.assign({}, ...objects.map((om) => objectPaths(om, tenant))),
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'An API token (tg_…)' },
+        session: { type: 'apiKey', in: 'cookie', name: 'tangram_session' },
+      },
+      schemas: {
+        Error: {
+          type: 'object',
+          required: ['error'],
+          properties: { error: { type: 'object', required: ['code', 'message', 'requestId'], properties: { code: { enum: Object.keys(catalogue) }, message: { type: 'string' }, details: { type: 'object' }, requestId: { type: 'string' } } } },
+        },
+        HistoryEntry: {
+          type: 'object',
+          properties: { version: { type: 'integer' }, action: { type: 'string' }, at: dateTime, actor: nullable(uuid), requestId: { type: ['string', 'null'] }, changes: { type: 'object' } },
+        },
+        ...Object.assign({}, ...objects.map(recordSchemas)),
+      },
+    },
+  };
+}

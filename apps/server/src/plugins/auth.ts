@@ -1,0 +1,99 @@
+import { AppError } from '@tangram/errors';
+import type { Engine, IdentityService, Principal, TenantEngine, TenantRole } from '@tangram/engine';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+
+export const sessionCookie = 'tangram_session';
+
+/**
+ * Token look-ups are cached for a few seconds per process (a token check would otherwise be a
+ * query on every API call). Revoking clears this process's cache at once; other processes see
+ * a revocation within `ttlMs`.
+ */
+class PrincipalCache {
+  private readonly entries = new Map<string, { at: number; value: Promise<Principal | undefined> }>();
+  constructor(private readonly ttlMs: number) {}
+  get(key: string, load: () => Promise<Principal | undefined>): Promise<Principal | undefined> {
+    const hit = this.entries.get(key);
+    if (hit && Date.now() - hit.at < this.ttlMs) return hit.value;
+    if (this.entries.size > 10_000) this.entries.clear();
+    const value = load();
+    this.entries.set(key, { at: Date.now(), value });
+    return value;
+  }
+  clear(): void {
+    this.entries.clear();
+  }
+}
+export const tokenCache = new PrincipalCache(5000);
+/** Memberships, cached like tokens (a role change reaches other processes within 5 s). */
+export const roleCache = new Map<string, { at: number; role: TenantRole | undefined }>();
+const unsafe = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+    actor?: string | null;
+    tenantEngine?: TenantEngine;
+    tenantRole?: TenantRole;
+  }
+}
+
+/**
+ * Who is calling: an API token (`Authorization: Bearer tg_…`, bound to one tenant) or a session
+ * cookie (httpOnly, SameSite=Lax). Cookie-authenticated writes must echo the session's CSRF
+ * token in `x-csrf-token`; token requests need none (browsers never send them on their own).
+ */
+export async function authenticate(req: FastifyRequest, identity: IdentityService): Promise<Principal> {
+  const auth = req.headers.authorization;
+  if (auth) {
+    const m = /^Bearer\s+(\S+)$/i.exec(auth);
+    const principal = m ? await tokenCache.get(m[1] as string, () => identity.fromToken(m[1] as string)) : undefined;
+    if (!principal) throw new AppError('UNAUTHENTICATED', { reason: 'invalid token' });
+    return principal;
+  }
+  const cookie = req.cookies?.[sessionCookie];
+  const principal = cookie ? await identity.fromSession(cookie) : undefined;
+  if (!principal) throw new AppError('UNAUTHENTICATED', {});
+  if (unsafe.has(req.method) && req.headers['x-csrf-token'] !== principal.csrfToken) throw new AppError('CSRF_FAILED', {});
+  return principal;
+}
+
+/**
+ * Binds a request to its tenant (`/api/v1/t/:tenant/…`): the caller must be a member (or a
+ * platform admin), and a token may only be used for the tenant it was made for. Anything else
+ * answers as if the tenant did not exist, so tenants cannot be discovered.
+ */
+export function registerTenantBinding(app: FastifyInstance, engine: Engine, identity: IdentityService): void {
+  app.addHook('preHandler', async (req) => {
+    const params = req.params as { tenant?: string } | undefined;
+    if (!req.url.startsWith('/api/v1/') || req.url.startsWith('/api/v1/auth/')) return;
+    const principal = await authenticate(req, identity);
+    req.principal = principal;
+    req.actor = principal.user.id;
+    if (!params?.tenant) return;
+    const hidden = new AppError('TENANT_NOT_FOUND', { tenant: String(params.tenant).slice(0, 64) });
+    const tenant = await engine.tenant(params.tenant).catch(() => {
+      throw hidden;
+    });
+    if (principal.tokenTenantId && principal.tokenTenantId !== tenant.tenant.id) throw hidden;
+    const roleKey = `${principal.user.id}:${tenant.tenant.id}`;
+    let cached = roleCache.get(roleKey);
+    if (!cached || Date.now() - cached.at > 5000) {
+      cached = { at: Date.now(), role: await identity.role(principal.user.id, tenant.tenant.id) };
+      if (roleCache.size > 10_000) roleCache.clear();
+      roleCache.set(roleKey, cached);
+    }
+    const role = cached.role;
+    if (!role && !principal.user.platformAdmin) throw hidden;
+    req.tenantEngine = tenant;
+    req.tenantRole = role ?? 'admin';
+  });
+}
+
+export function requireTenantAdmin(req: FastifyRequest): void {
+  if (req.tenantRole !== 'admin') throw new AppError('FORBIDDEN', { reason: 'needs the tenant admin (designer) role' });
+}
+
+export function requirePlatformAdmin(req: FastifyRequest): void {
+  if (!req.principal?.user.platformAdmin) throw new AppError('FORBIDDEN', { reason: 'needs a platform admin' });
+}

@@ -1,0 +1,73 @@
+import type { FastifyInstance } from 'fastify';
+import { requireTenantAdmin } from '../plugins/auth';
+import { actionContext, tenantOf } from '../plugins/tenant';
+
+const revisionParams = { type: 'object', required: ['tenant', 'id'], properties: { tenant: { type: 'string' }, id: { type: 'integer', minimum: 1 } } } as const;
+
+/**
+ * Metadata: the draft being designed, its dry run, publishing, revisions, diffs and rollback.
+ * Everything that changes metadata needs the tenant admin (designer) role.
+ */
+export async function metadataRoutes(app: FastifyInstance): Promise<void> {
+  const base = '/api/v1/t/:tenant/metadata';
+
+  app.get(base, async (req) => {
+    const t = await tenantOf(req);
+    const revisions = await t.schema.revisions();
+    return { revision: revisions[0]?.id ?? 0, metadata: (await t.schema.current()) ?? { objects: [] } };
+  });
+
+  app.get(`${base}/draft`, async (req) => {
+    const t = await tenantOf(req);
+    return t.schema.draft();
+  });
+
+  app.put(`${base}/draft`, { schema: { body: { type: 'object', required: ['metadata'], properties: { metadata: { type: 'object' }, baseRevision: { type: 'integer', minimum: 0 } } } } }, async (req) => {
+    requireTenantAdmin(req);
+    const t = await tenantOf(req);
+    const body = req.body as { metadata: unknown; baseRevision?: number };
+    return t.schema.saveDraft(body.metadata, body.baseRevision, actionContext(req).actor ?? null);
+  });
+
+  app.post(`${base}/plan`, { schema: { body: { type: 'object', properties: { metadata: { type: 'object' } } } } }, async (req) => {
+    requireTenantAdmin(req);
+    const t = await tenantOf(req);
+    const body = req.body as { metadata?: unknown };
+    return t.schema.plan(body.metadata ?? (await t.schema.draft()).metadata);
+  });
+
+  app.post(`${base}/publish`, {
+    schema: { body: { type: 'object', properties: { metadata: { type: 'object' }, message: { type: 'string', maxLength: 500 }, baseRevision: { type: 'integer', minimum: 0 } } } },
+  }, async (req, reply) => {
+    requireTenantAdmin(req);
+    const t = await tenantOf(req);
+    const body = req.body as { metadata?: unknown; message?: string; baseRevision?: number };
+    const opts = { actor: req.actor ?? null, message: body.message };
+    const rev = body.metadata === undefined ? await t.schema.publishDraft(opts) : await t.schema.publish(body.metadata, { ...opts, baseRevision: body.baseRevision });
+    return reply.status(201).send({ id: rev.id, createdAt: rev.createdAt, message: rev.message, steps: rev.steps });
+  });
+
+  app.get(`${base}/revisions`, async (req) => {
+    const t = await tenantOf(req);
+    return { revisions: await t.schema.revisions() };
+  });
+
+  app.get(`${base}/revisions/:id`, { schema: { params: revisionParams } }, async (req) => {
+    const t = await tenantOf(req);
+    return t.schema.revision((req.params as { id: number }).id);
+  });
+
+  app.get(`${base}/revisions/:id/diff`, { schema: { params: revisionParams, querystring: { type: 'object', properties: { from: { type: 'integer', minimum: 0 } } } } }, async (req) => {
+    const t = await tenantOf(req);
+    const id = (req.params as { id: number }).id;
+    const from = (req.query as { from?: number }).from ?? id - 1;
+    return { from, to: id, steps: await t.schema.diff(from, id) };
+  });
+
+  app.post(`${base}/revisions/:id/rollback`, { schema: { params: revisionParams } }, async (req, reply) => {
+    requireTenantAdmin(req);
+    const t = await tenantOf(req);
+    const rev = await t.schema.rollback((req.params as { id: number }).id, { actor: req.actor ?? null });
+    return reply.status(201).send({ id: rev.id, createdAt: rev.createdAt, message: rev.message, steps: rev.steps });
+  });
+}

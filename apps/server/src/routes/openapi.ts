@@ -1,0 +1,29 @@
+import type { FastifyInstance } from 'fastify';
+import { tenantOpenApi } from '../openapi/generate';
+import { tenantOf } from '../plugins/tenant';
+
+const cache = new Map<string, { revision: number; doc: unknown }>();
+
+/** Each tenant's OpenAPI document (rebuilt when its metadata revision changes) and a browsable page. */
+export async function openapiRoutes(app: FastifyInstance): Promise<void> {
+  app.get('/api/v1/t/:tenant/openapi.json', async (req) => {
+    const t = await tenantOf(req);
+    const model = await t.model();
+    const key = t.tenant.schema;
+    const hit = cache.get(key);
+    if (hit && hit.revision === model.revision) return hit.doc;
+    const doc = tenantOpenApi(model, t.tenant.slug);
+    cache.set(key, { revision: model.revision, doc });
+    return doc;
+  });
+
+  app.get('/api/v1/t/:tenant/docs', async (req, reply) => {
+    const t = await tenantOf(req);
+    const specUrl = `/api/v1/t/${encodeURIComponent(t.tenant.slug)}/openapi.json`;
+    reply.type('text/html; charset=utf-8');
+    return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>Tangram API — ${t.tenant.slug}</title>
+<link rel="stylesheet" href="/docs/static/swagger-ui.css"></head><body><div id="ui"></div>
+<script src="/docs/static/swagger-ui-bundle.js"></script>
+<script>SwaggerUIBundle({ url: ${JSON.stringify(specUrl)}, dom_id: '#ui', withCredentials: true });</script></body></html>`;
+  });
+}

@@ -1,0 +1,155 @@
+import { AppError } from '@tangram/errors';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { actionContext, tenantOf } from '../plugins/tenant';
+
+const objectParams = { type: 'object', required: ['tenant', 'object'], properties: { tenant: { type: 'string' }, object: { type: 'string' } } } as const;
+const recordParams = { type: 'object', required: ['tenant', 'object', 'id'], properties: { tenant: { type: 'string' }, object: { type: 'string' }, id: { type: 'string' } } } as const;
+
+type ObjectReq = FastifyRequest<{ Params: { tenant: string; object: string } }>;
+type RecordReq = FastifyRequest<{ Params: { tenant: string; object: string; id: string } }>;
+
+/** `If-Match: 3` or `If-Match: "3"` → 3. Writes must say which version they read. */
+export function versionFrom(req: FastifyRequest, required: boolean): number | undefined {
+  const raw = req.headers['if-match'];
+  if (raw === undefined) {
+    if (required) throw new AppError('RECORD_VERSION_REQUIRED', { header: 'If-Match' });
+    return undefined;
+  }
+  const v = Number(String(raw).replace(/^W\//, '').replace(/"/g, ''));
+  if (!Number.isInteger(v) || v < 1) throw new AppError('VALIDATION_FAILED', { problems: [{ code: 'VALIDATION_FAILED', path: '/headers/if-match', message: 'must be a record version' }] });
+  return v;
+}
+
+function list(v: unknown): string[] | undefined {
+  if (v === undefined) return undefined;
+  return String(v).split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** A JSON query-string parameter (filter, sort), with a clear error when it is not JSON. */
+function jsonParam(name: string, v: unknown): unknown {
+  if (v === undefined) return undefined;
+  try {
+    return JSON.parse(String(v));
+  } catch {
+    throw new AppError('QUERY_INVALID', { problems: [{ code: 'QUERY_INVALID', path: `/query/${name}`, message: 'must be JSON' }] });
+  }
+}
+
+function sortParam(v: unknown): { field: string; direction: 'asc' | 'desc' }[] | undefined {
+  if (v === undefined) return undefined;
+  const s = String(v);
+  if (s.startsWith('[')) return jsonParam('sort', s) as never;
+  return s.split(',').filter(Boolean).map((part) => (part.startsWith('-') ? { field: part.slice(1), direction: 'desc' } : { field: part, direction: 'asc' }));
+}
+
+/** Record routes: one engine call each, no SQL here. */
+export async function recordRoutes(app: FastifyInstance): Promise<void> {
+  const base = '/api/v1/t/:tenant/objects/:object/records';
+
+  app.post(base, { schema: { params: objectParams, body: { type: 'object' } } }, async (req: ObjectReq, reply) => {
+    const t = await tenantOf(req);
+    const record = await t.records.create(req.params.object, req.body, actionContext(req));
+    reply.header('etag', `"${record.version}"`);
+    return reply.status(201).send(record);
+  });
+
+  app.get(base, { schema: { params: objectParams } }, async (req: ObjectReq) => {
+    const t = await tenantOf(req);
+    const q = req.query as Record<string, unknown>;
+    const num = (k: string) => (q[k] === undefined ? undefined : Number(q[k]));
+    return t.records.query(req.params.object, {
+      filter: jsonParam('filter', q.filter),
+      sort: sortParam(q.sort),
+      limit: num('limit'),
+      offset: num('offset'),
+      after: q.after as string | undefined,
+      fields: list(q.fields),
+      expand: list(q.expand),
+      search: q.search as string | undefined,
+      count: q.count === 'true' || q.count === '1',
+      deleted: q.deleted === 'true' || q.deleted === '1',
+      variables: { $user: { id: req.actor ?? null }, $now: new Date().toISOString() },
+    });
+  });
+
+  app.post(`${base}/query`, { schema: { params: objectParams, body: { type: 'object' } } }, async (req: ObjectReq) => {
+    const t = await tenantOf(req);
+    const body = req.body as Record<string, unknown>;
+    return t.records.query(req.params.object, { ...(body as object), variables: { $user: { id: req.actor ?? null }, $now: new Date().toISOString() } });
+  });
+
+  app.post(`${base}/aggregate`, {
+    schema: {
+      params: objectParams,
+      body: {
+        type: 'object', required: ['measures'], additionalProperties: false,
+        properties: { groupBy: { type: 'array', maxItems: 5 }, measures: { type: 'array', minItems: 1, maxItems: 20 }, filter: {}, limit: { type: 'integer' } },
+      },
+    },
+  }, async (req: ObjectReq) => {
+    const t = await tenantOf(req);
+    const body = req.body as Parameters<typeof t.records.aggregate>[1];
+    return t.records.aggregate(req.params.object, { ...body, variables: { $user: { id: req.actor ?? null }, $now: new Date().toISOString() } });
+  });
+
+  app.get(`${base}/:id`, { schema: { params: recordParams } }, async (req: RecordReq, reply) => {
+    const t = await tenantOf(req);
+    const q = req.query as Record<string, unknown>;
+    const record = await t.records.get(req.params.object, req.params.id, { expand: list(q.expand), deleted: q.deleted === 'true' }, actionContext(req));
+    reply.header('etag', `"${record.version}"`);
+    return record;
+  });
+
+  app.patch(`${base}/:id`, { schema: { params: recordParams, body: { type: 'object' } } }, async (req: RecordReq, reply) => {
+    const t = await tenantOf(req);
+    const record = await t.records.update(req.params.object, req.params.id, req.body, { version: versionFrom(req, true) }, actionContext(req));
+    reply.header('etag', `"${record.version}"`);
+    return record;
+  });
+
+  app.delete(`${base}/:id`, { schema: { params: recordParams } }, async (req: RecordReq, reply) => {
+    const t = await tenantOf(req);
+    await t.records.delete(req.params.object, req.params.id, { version: versionFrom(req, false) }, actionContext(req));
+    return reply.status(204).send();
+  });
+
+  app.post(`${base}/:id/restore`, { schema: { params: recordParams } }, async (req: RecordReq) => {
+    const t = await tenantOf(req);
+    return t.records.restore(req.params.object, req.params.id, actionContext(req));
+  });
+
+  app.get(`${base}/:id/history`, { schema: { params: recordParams } }, async (req: RecordReq) => {
+    const t = await tenantOf(req);
+    return { entries: await t.records.history(req.params.object, req.params.id) };
+  });
+
+  app.post(`${base}/:id/revert`, { schema: { params: recordParams, body: { type: 'object', required: ['version'], additionalProperties: false, properties: { version: { type: 'integer', minimum: 1 } } } } }, async (req: RecordReq) => {
+    const t = await tenantOf(req);
+    return t.records.revert(req.params.object, req.params.id, (req.body as { version: number }).version, actionContext(req));
+  });
+
+  app.post(`${base}/bulk`, {
+    schema: {
+      params: objectParams,
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          create: { type: 'array', maxItems: 1000 },
+          update: { type: 'array', maxItems: 1000, items: { type: 'object', required: ['id', 'values'], properties: { id: { type: 'string' }, version: { type: 'integer' }, values: { type: 'object' } } } },
+          delete: { type: 'array', maxItems: 1000, items: { type: 'string' } },
+        },
+      },
+    },
+  }, async (req: ObjectReq) => {
+    const t = await tenantOf(req);
+    const body = req.body as { create?: unknown[]; update?: { id: string; version?: number; values: unknown }[]; delete?: string[] };
+    const ctx = actionContext(req);
+    const object = req.params.object;
+    return {
+      created: body.create ? await t.records.bulkCreate(object, body.create, ctx) : [],
+      updated: body.update ? await t.records.bulkUpdate(object, body.update, ctx) : [],
+      deleted: body.delete ? await t.records.bulkDelete(object, body.delete, ctx) : 0,
+    };
+  });
+}

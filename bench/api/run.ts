@@ -1,0 +1,80 @@
+// pnpm bench: Tangram's API against a hand-written fastify + pg server, same machine, same data,
+// alternating, loopback only, bounded in time. Writes bench/results/latest.json.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import autocannon from 'autocannon';
+import { benchUrl, rows, setupBench } from './setup';
+
+const duration = Number(process.env.BENCH_SECONDS ?? 8);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const tsx = 'node_modules/tsx/dist/cli.mjs';
+
+function start(file: string, port: number): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [tsx, file], { env: { ...process.env, PORT: String(port), BENCH_DATABASE_URL: benchUrl }, stdio: ['ignore', 'pipe', 'inherit'] });
+    child.stdout?.on('data', (d: Buffer) => d.toString().includes('ready') && resolve(child));
+    child.on('exit', (code) => reject(new Error(`${file} exited with ${code}`)));
+  });
+}
+
+interface Scenario {
+  name: string;
+  tangram: autocannon.Request[] | ((i: number) => autocannon.Request);
+  raw: autocannon.Request[] | ((i: number) => autocannon.Request);
+}
+
+async function load(url: string, make: Scenario['tangram'], headers: Record<string, string>): Promise<{ rps: number; p99: number; errors: number }> {
+  let i = 0;
+  const requests: autocannon.Request[] = typeof make === 'function'
+    ? [{ setupRequest: (req: autocannon.Request) => ({ ...req, ...make(i++) }) } as autocannon.Request]
+    : make;
+  const result = await autocannon({ url, connections, duration, headers: { 'content-type': 'application/json', ...headers }, requests });
+  return { rps: Math.round(result.requests.average), p99: result.latency.p99, errors: result.errors + result.non2xx };
+}
+
+async function main(): Promise<void> {
+  const t0 = Date.now();
+  console.log(`setting up ${rows} rows per side…`);
+  const { token, tangramIds, rawIds } = await setupBench();
+  const [tangram, raw] = await Promise.all([start('bench/api/tangram-server.ts', 3101), start('bench/api/raw-server.ts', 3102)]);
+  const base = '/api/v1/t/bench/objects/deal/records';
+  const filter = encodeURIComponent(JSON.stringify({ '==': [{ var: 'stage' }, 's3'] }));
+  const body = (i: number) => JSON.stringify({ name: `新客户 ${i}`, amount: (i % 1000) * 10.5, stage: 's2' });
+  let tu = 0;
+  let ru = 0;
+  const scenarios: Scenario[] = [
+    { name: 'get_one', tangram: (i) => ({ method: 'GET', path: `${base}/${tangramIds[i % tangramIds.length]}` }), raw: (i) => ({ method: 'GET', path: `/deals/${rawIds[i % rawIds.length]}` }) },
+    { name: 'list', tangram: [{ method: 'GET', path: `${base}?filter=${filter}&sort=-amount&limit=50` }], raw: [{ method: 'GET', path: '/deals?stage=s3' }] },
+    { name: 'create', tangram: (i) => ({ method: 'POST', path: base, body: body(i) }), raw: (i) => ({ method: 'POST', path: '/deals', body: body(i) }) },
+    {
+      name: 'update',
+      tangram: () => ({ method: 'PATCH', path: `${base}/${tangramIds[tu++ % tangramIds.length]}`, body: '{"amount":1.5}', headers: { 'if-match': '"1"', 'content-type': 'application/json', authorization: `Bearer ${token}` } }),
+      raw: () => ({ method: 'PATCH', path: `/deals/${rawIds[ru++ % rawIds.length]}`, body: '{"amount":1.5}', headers: { 'if-match': '"1"', 'content-type': 'application/json' } }),
+    },
+    {
+      name: 'aggregate',
+      tangram: [{ method: 'POST', path: `${base}/aggregate`, body: JSON.stringify({ groupBy: ['stage'], measures: [{ fn: 'sum', field: 'amount' }] }) }],
+      raw: [{ method: 'GET', path: '/aggregate' }],
+    },
+  ];
+  const results: Record<string, unknown> = {};
+  try {
+    for (const s of scenarios) {
+      const r = await load('http://127.0.0.1:3102', s.raw, {});
+      const t = await load('http://127.0.0.1:3101', s.tangram, { authorization: `Bearer ${token}` });
+      results[s.name] = { tangram_rps: t.rps, raw_rps: r.rps, ratio: Number((t.rps / r.rps).toFixed(3)), tangram_p99_ms: t.p99, raw_p99_ms: r.p99, tangram_errors: t.errors, raw_errors: r.errors };
+      console.log(s.name, JSON.stringify(results[s.name]));
+    }
+  } finally {
+    tangram.kill();
+    raw.kill();
+  }
+  mkdirSync('bench/results', { recursive: true });
+  const file = 'bench/results/latest.json';
+  const previous = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  const out = { ...previous, measured_at: new Date().toISOString(), machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, rows, duration_s: duration, connections, scenarios: results };
+  writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
+  console.log(`wrote ${file} in ${Math.round((Date.now() - t0) / 1000)} s`);
+}
+
+await main();

@@ -1,0 +1,8 @@
+// The Tangram API as `tangram serve` runs it, without request logging.
+import { build } from '../../apps/server/src/app';
+import { Engine } from '../../packages/engine/src/index';
+
+const engine = await Engine.open({ url: process.env.BENCH_DATABASE_URL, poolSize: 10 });
+const app = await build({ engine, logger: false });
+await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
+console.log('ready');
