@@ -13,7 +13,10 @@ export const systemColumns = [
  */
 const postgresSystem = ['oid', 'tableoid', 'xmin', 'xmax', 'cmin', 'cmax', 'ctid'];
 
-const reserved = new Set<string>([...systemColumns, ...postgresSystem]);
+/** Names that reach an object's prototype in JavaScript. */
+const prototypeNames = ['constructor', 'prototype'];
+
+const reserved = new Set<string>([...systemColumns, ...postgresSystem, ...prototypeNames]);
 
 export function isReservedName(name: string): boolean {
   return reserved.has(name) || name.startsWith('pg_') || name.startsWith('sys_');

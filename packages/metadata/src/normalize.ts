@@ -91,6 +91,7 @@ function normalizeObject(input: ObjectInput, path: string, types: FieldTypeCatal
       if (!f) problems.push({ code: 'FIELD_NOT_FOUND', path: `${path}/indexes/${i}/fields/${j}`, message: `no field "${n}"` });
       return f?.id ?? n;
     });
+    if (ix.id) problems.push(...nameProblems(ix.id, `${path}/indexes/${i}/id`));
     return { id: ix.id ?? `ix_${ids.join('_')}`.slice(0, 63), fields: ids, unique: ix.unique ?? false };
   });
   problems.push(...duplicates(indexes, (x) => x.id, (i) => `${path}/indexes/${i}/id`, 'index id'));

@@ -1,9 +1,12 @@
 import type { FieldType } from '../field-type';
+import { isCalendarDate } from './date';
 
 const isoDateTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 function parse(v: unknown): Date | undefined {
   if (typeof v !== 'string' || !isoDateTime.test(v)) return undefined;
+  // new Date() rolls 2026-02-30 over to March and T24:00 to the next day; refuse both.
+  if (!isCalendarDate(v.slice(0, 10)) || Number(v.slice(11, 13)) > 23 || Number(v.slice(14, 16)) > 59 || Number(v.slice(17, 19) || 0) > 59) return undefined;
   const d = new Date(v);
   return Number.isNaN(d.getTime()) || d.getUTCFullYear() < 1 || d.getUTCFullYear() > 9999 ? undefined : d;
 }
