@@ -27,7 +27,9 @@ if (!existsSync(results)) {
 }
 const report = JSON.parse(readFileSync(results, 'utf8'));
 const passed = report.numPassedTests + (failedChecks === 0 ? checks.length : checks.length - failedChecks);
-const failed = report.numFailedTests + failedChecks + (report.numFailedTestSuites ?? 0);
+// A test file that failed before running any test (an import or setup error) counts as one failure.
+const brokenFiles = (report.testResults ?? []).filter((f) => f.status === 'failed' && !(f.assertionResults ?? []).some((a) => a.status === 'failed')).length;
+const failed = report.numFailedTests + failedChecks + brokenFiles;
 const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed > 0 || status !== 0 || report.numTotalTests === 0 ? 1 : 0);

@@ -10,27 +10,46 @@ const app = Fastify({ logger: false });
 const cols = 'id, name, amount, stage, owner_name, created_at, updated_at, version';
 
 app.get('/deals/:id', async (req, reply) => {
-  const r = await pool.query({ name: 'get', text: `select ${cols} from raw_bench.deal where id = $1 and deleted_at is null`, values: [(req.params as { id: string }).id] });
+  const r = await pool.query({
+    name: 'get',
+    text: `select ${cols} from raw_bench.deal where id = $1 and deleted_at is null`,
+    values: [(req.params as { id: string }).id],
+  });
   return r.rows[0] ?? reply.status(404).send({ error: 'not found' });
 });
 app.get('/deals', async (req) => {
   const q = req.query as { stage: string };
-  const r = await pool.query({ name: 'list', text: `select ${cols} from raw_bench.deal where stage = $1 and deleted_at is null order by amount desc, id limit 50`, values: [q.stage] });
+  const r = await pool.query({
+    name: 'list',
+    text: `select ${cols} from raw_bench.deal where stage = $1 and deleted_at is null order by amount desc, id limit 50`,
+    values: [q.stage],
+  });
   return { records: r.rows };
 });
 app.post('/deals', async (req, reply) => {
   const b = req.body as { name: string; amount: number; stage: string };
-  const r = await pool.query({ name: 'create', text: `insert into raw_bench.deal (id, name, amount, stage) values (gen_random_uuid(), $1, $2, $3) returning ${cols}`, values: [b.name, b.amount, b.stage] });
+  const r = await pool.query({
+    name: 'create',
+    text: `insert into raw_bench.deal (id, name, amount, stage) values (gen_random_uuid(), $1, $2, $3) returning ${cols}`,
+    values: [b.name, b.amount, b.stage],
+  });
   return reply.status(201).send(r.rows[0]);
 });
 app.patch('/deals/:id', async (req, reply) => {
   const b = req.body as { amount: number };
   const version = Number(String(req.headers['if-match']).replace(/"/g, ''));
-  const r = await pool.query({ name: 'update', text: `update raw_bench.deal set amount = $1, version = version + 1, updated_at = now() where id = $2 and version = $3 returning ${cols}`, values: [b.amount, (req.params as { id: string }).id, version] });
+  const r = await pool.query({
+    name: 'update',
+    text: `update raw_bench.deal set amount = $1, version = version + 1, updated_at = now() where id = $2 and version = $3 returning ${cols}`,
+    values: [b.amount, (req.params as { id: string }).id, version],
+  });
   return r.rows[0] ?? reply.status(409).send({ error: 'conflict' });
 });
 app.get('/aggregate', async () => {
-  const r = await pool.query({ name: 'agg', text: 'select stage, coalesce(sum(amount), 0) as sum_amount from raw_bench.deal where deleted_at is null group by 1 order by 1' });
+  const r = await pool.query({
+    name: 'agg',
+    text: 'select stage, coalesce(sum(amount), 0) as sum_amount from raw_bench.deal where deleted_at is null group by 1 order by 1',
+  });
   return { rows: r.rows };
 });
 

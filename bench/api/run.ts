@@ -11,7 +11,10 @@ const tsx = 'node_modules/tsx/dist/cli.mjs';
 
 function start(file: string, port: number): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [tsx, file], { env: { ...process.env, PORT: String(port), BENCH_DATABASE_URL: benchUrl }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [tsx, file], {
+      env: { ...process.env, PORT: String(port), BENCH_DATABASE_URL: benchUrl },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     child.stdout?.on('data', (d: Buffer) => d.toString().includes('ready') && resolve(child));
     child.on('exit', (code) => reject(new Error(`${file} exited with ${code}`)));
   });
@@ -25,9 +28,8 @@ interface Scenario {
 
 async function load(url: string, make: Scenario['tangram'], headers: Record<string, string>): Promise<{ rps: number; p99: number; errors: number }> {
   let i = 0;
-  const requests: autocannon.Request[] = typeof make === 'function'
-    ? [{ setupRequest: (req: autocannon.Request) => ({ ...req, ...make(i++) }) } as autocannon.Request]
-    : make;
+  const requests: autocannon.Request[] =
+    typeof make === 'function' ? [{ setupRequest: (req: autocannon.Request) => ({ ...req, ...make(i++) }) } as autocannon.Request] : make;
   const result = await autocannon({ url, connections, duration, headers: { 'content-type': 'application/json', ...headers }, requests });
   return { rps: Math.round(result.requests.average), p99: result.latency.p99, errors: result.errors + result.non2xx };
 }
@@ -43,13 +45,27 @@ async function main(): Promise<void> {
   let tu = 0;
   let ru = 0;
   const scenarios: Scenario[] = [
-    { name: 'get_one', tangram: (i) => ({ method: 'GET', path: `${base}/${tangramIds[i % tangramIds.length]}` }), raw: (i) => ({ method: 'GET', path: `/deals/${rawIds[i % rawIds.length]}` }) },
+    {
+      name: 'get_one',
+      tangram: (i) => ({ method: 'GET', path: `${base}/${tangramIds[i % tangramIds.length]}` }),
+      raw: (i) => ({ method: 'GET', path: `/deals/${rawIds[i % rawIds.length]}` }),
+    },
     { name: 'list', tangram: [{ method: 'GET', path: `${base}?filter=${filter}&sort=-amount&limit=50` }], raw: [{ method: 'GET', path: '/deals?stage=s3' }] },
     { name: 'create', tangram: (i) => ({ method: 'POST', path: base, body: body(i) }), raw: (i) => ({ method: 'POST', path: '/deals', body: body(i) }) },
     {
       name: 'update',
-      tangram: () => ({ method: 'PATCH', path: `${base}/${tangramIds[tu++ % tangramIds.length]}`, body: '{"amount":1.5}', headers: { 'if-match': '"1"', 'content-type': 'application/json', authorization: `Bearer ${token}` } }),
-      raw: () => ({ method: 'PATCH', path: `/deals/${rawIds[ru++ % rawIds.length]}`, body: '{"amount":1.5}', headers: { 'if-match': '"1"', 'content-type': 'application/json' } }),
+      tangram: () => ({
+        method: 'PATCH',
+        path: `${base}/${tangramIds[tu++ % tangramIds.length]}`,
+        body: '{"amount":1.5}',
+        headers: { 'if-match': '"1"', 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      }),
+      raw: () => ({
+        method: 'PATCH',
+        path: `/deals/${rawIds[ru++ % rawIds.length]}`,
+        body: '{"amount":1.5}',
+        headers: { 'if-match': '"1"', 'content-type': 'application/json' },
+      }),
     },
     {
       name: 'aggregate',
@@ -62,7 +78,15 @@ async function main(): Promise<void> {
     for (const s of scenarios) {
       const r = await load('http://127.0.0.1:3102', s.raw, {});
       const t = await load('http://127.0.0.1:3101', s.tangram, { authorization: `Bearer ${token}` });
-      results[s.name] = { tangram_rps: t.rps, raw_rps: r.rps, ratio: Number((t.rps / r.rps).toFixed(3)), tangram_p99_ms: t.p99, raw_p99_ms: r.p99, tangram_errors: t.errors, raw_errors: r.errors };
+      results[s.name] = {
+        tangram_rps: t.rps,
+        raw_rps: r.rps,
+        ratio: Number((t.rps / r.rps).toFixed(3)),
+        tangram_p99_ms: t.p99,
+        raw_p99_ms: r.p99,
+        tangram_errors: t.errors,
+        raw_errors: r.errors,
+      };
       console.log(s.name, JSON.stringify(results[s.name]));
     }
   } finally {
@@ -72,7 +96,15 @@ async function main(): Promise<void> {
   mkdirSync('bench/results', { recursive: true });
   const file = 'bench/results/latest.json';
   const previous = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
-  const out = { ...previous, measured_at: new Date().toISOString(), machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, rows, duration_s: duration, connections, scenarios: results };
+  const out = {
+    ...previous,
+    measured_at: new Date().toISOString(),
+    machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+    rows,
+    duration_s: duration,
+    connections,
+    scenarios: results,
+  };
   writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
   console.log(`wrote ${file} in ${Math.round((Date.now() - t0) / 1000)} s`);
 }

@@ -36,7 +36,8 @@ export async function setupBench(): Promise<{ token: string; tangramIds: string[
   await engine.identity.addMember(tenant.tenant, user, 'admin');
   const { token } = await engine.identity.createToken(user, tenant.tenant, 'bench');
   const db = engine.db;
-  const fill = (table: ReturnType<typeof sql.id>) => sql`insert into ${table} (id, name, amount, stage, owner_name)
+  const fill = (table: ReturnType<typeof sql.id>) =>
+    sql`insert into ${table} (id, name, amount, stage, owner_name)
     select gen_random_uuid(), '客户 ' || g, round((random() * 1000000)::numeric, 2), 's' || (1 + g % 5), 'owner ' || (g % 50)
     from generate_series(1, ${rows}) g`.execute(db);
   await fill(sql.id('tenant_bench', 'deal'));
@@ -50,7 +51,8 @@ export async function setupBench(): Promise<{ token: string; tangramIds: string[
   await sql`create index on raw_bench.deal (stage, amount)`.execute(db);
   await fill(sql.id('raw_bench', 'deal'));
   await sql`analyze`.execute(db);
-  const ids = async (schema: string) => (await sql<{ id: string }>`select id from ${sql.id(schema, 'deal')} order by random() limit 50000`.execute(db)).rows.map((r) => r.id);
+  const ids = async (schema: string) =>
+    (await sql<{ id: string }>`select id from ${sql.id(schema, 'deal')} order by random() limit 50000`.execute(db)).rows.map((r) => r.id);
   const result = { token, tangramIds: await ids('tenant_bench'), rawIds: await ids('raw_bench') };
   await engine.close();
   return result;

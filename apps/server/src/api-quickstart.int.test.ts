@@ -37,7 +37,11 @@ describe('docs/guides/api-quickstart.md', () => {
   it('runs from sign-in to a version conflict, printing what the guide says', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'tangram-quickstart-'));
     const script = `set -euo pipefail\n${blocks.join('\n')}`;
-    const { stdout } = await promisify(execFile)('bash', ['-c', script], { cwd, env: { ...process.env, BASE: base, TANGRAM_ADMIN_PASSWORD: password }, maxBuffer: 10_000_000 });
+    const { stdout } = await promisify(execFile)('bash', ['-c', script], {
+      cwd,
+      env: { ...process.env, BASE: base, TANGRAM_ADMIN_PASSWORD: password },
+      maxBuffer: 10_000_000,
+    });
     const lines = stdout.trim().split('\n');
     expect(lines[0]).toContain('"status":"ok"');
     expect(stdout).toContain('Create object "设备" (device)');

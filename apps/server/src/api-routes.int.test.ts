@@ -2,7 +2,19 @@ import { backends } from '@tangram/engine/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Session, type TestServer, setupServer } from './testing/harness';
 
-const v1 = { objects: [{ name: 'item', searchFields: ['name'], fields: [{ name: 'name', type: 'text', required: true }, { name: 'qty', type: 'integer' }, { name: 'kind', type: 'select', options: { options: [{ key: 'a' }, { key: 'b' }] } }] }] };
+const v1 = {
+  objects: [
+    {
+      name: 'item',
+      searchFields: ['name'],
+      fields: [
+        { name: 'name', type: 'text', required: true },
+        { name: 'qty', type: 'integer' },
+        { name: 'kind', type: 'select', options: { options: [{ key: 'a' }, { key: 'b' }] } },
+      ],
+    },
+  ],
+};
 
 describe.each(await backends())('metadata, bulk, aggregate, history and admin routes on %s', (backend) => {
   let s: TestServer;
@@ -42,7 +54,19 @@ describe.each(await backends())('metadata, bulk, aggregate, history and admin ro
 
   it('creates, updates and deletes in bulk, all or nothing', async () => {
     const url = `${base}/objects/item/records/bulk`;
-    const ok = (await s.as(admin, { method: 'POST', url, payload: { create: [{ name: 'a', qty: 1, kind: 'a' }, { name: 'b', qty: 2, kind: 'b' }, { name: 'c', qty: 3, kind: 'b' }] } })).json();
+    const ok = (
+      await s.as(admin, {
+        method: 'POST',
+        url,
+        payload: {
+          create: [
+            { name: 'a', qty: 1, kind: 'a' },
+            { name: 'b', qty: 2, kind: 'b' },
+            { name: 'c', qty: 3, kind: 'b' },
+          ],
+        },
+      })
+    ).json();
     expect(ok.created).toHaveLength(3);
     const upd = await s.as(admin, { method: 'POST', url, payload: { update: [{ id: ok.created[0].id, version: 1, values: { qty: 10 } }] } });
     expect(upd.json().updated[0]).toMatchObject({ qty: 10, version: 2 });
@@ -53,8 +77,15 @@ describe.each(await backends())('metadata, bulk, aggregate, history and admin ro
   });
 
   it('aggregates with a filter, and refuses a measure on a text field', async () => {
-    const res = await s.as(admin, { method: 'POST', url: `${base}/objects/item/records/aggregate`, payload: { groupBy: ['kind'], measures: [{ fn: 'sum', field: 'qty' }, { fn: 'count' }] } });
-    expect(res.json().rows).toEqual([{ kind: 'a', sum_qty: 10, count: 1 }, { kind: 'b', sum_qty: 2, count: 1 }]);
+    const res = await s.as(admin, {
+      method: 'POST',
+      url: `${base}/objects/item/records/aggregate`,
+      payload: { groupBy: ['kind'], measures: [{ fn: 'sum', field: 'qty' }, { fn: 'count' }] },
+    });
+    expect(res.json().rows).toEqual([
+      { kind: 'a', sum_qty: 10, count: 1 },
+      { kind: 'b', sum_qty: 2, count: 1 },
+    ]);
     const bad = await s.as(admin, { method: 'POST', url: `${base}/objects/item/records/aggregate`, payload: { measures: [{ fn: 'sum', field: 'name' }] } });
     expect(bad.json().error.code).toBe('QUERY_INVALID');
   });
@@ -89,6 +120,8 @@ describe.each(await backends())('metadata, bulk, aggregate, history and admin ro
     expect(me.tenants.map((t: { slug: string }) => t.slug)).toContain(s.tenant);
     expect((await s.as(session, { method: 'POST', url: '/api/v1/auth/logout' })).statusCode).toBe(204);
     expect((await s.as(session, { url: '/api/v1/auth/me' })).statusCode).toBe(401);
-    expect((await s.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'nobody@x.y', password: 'whatever1' } })).json().error.code).toBe('UNAUTHENTICATED');
+    expect((await s.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'nobody@x.y', password: 'whatever1' } })).json().error.code).toBe(
+      'UNAUTHENTICATED',
+    );
   });
 });

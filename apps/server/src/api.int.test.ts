@@ -70,7 +70,16 @@ describe.each(await backends())('the REST API on %s', (backend) => {
 
   it('queries with a JSON Logic filter, sort and search through the query string', async () => {
     const url = `${base}/objects/customer/records`;
-    await s.as(admin, { method: 'POST', url: `${url}/bulk`, payload: { create: [{ name: '甲公司', amount: 10, level: 'B' }, { name: '乙公司', amount: 20, level: 'B' }] } });
+    await s.as(admin, {
+      method: 'POST',
+      url: `${url}/bulk`,
+      payload: {
+        create: [
+          { name: '甲公司', amount: 10, level: 'B' },
+          { name: '乙公司', amount: 20, level: 'B' },
+        ],
+      },
+    });
     const filter = encodeURIComponent(JSON.stringify({ '==': [{ var: 'level' }, 'B'] }));
     const res = await s.as(admin, { url: `${url}?filter=${filter}&sort=-amount&count=true` });
     expect(res.json()).toMatchObject({ total: 2, totalExact: true });
@@ -128,7 +137,11 @@ describe.each(await backends())('the REST API on %s', (backend) => {
     await s.createTenant(other);
     await s.as(admin, { method: 'POST', url: `/api/v1/t/${other}/metadata/publish`, payload: { metadata: app } });
     await s.as(admin, { method: 'POST', url: `/api/v1/t/${other}/objects/customer/records`, payload: { name: 'B 的客户' } });
-    await s.as(admin, { method: 'POST', url: `${base}/members`, payload: { email: `member@${s.domain}`, name: 'M', password: 'member password', role: 'member' } });
+    await s.as(admin, {
+      method: 'POST',
+      url: `${base}/members`,
+      payload: { email: `member@${s.domain}`, name: 'M', password: 'member password', role: 'member' },
+    });
     const member = await s.login(`member@${s.domain}`, 'member password');
     const token = (await s.as(admin, { method: 'POST', url: `${base}/tokens`, payload: { name: 'a-only' } })).json().token;
     for (const who of [member, token]) {

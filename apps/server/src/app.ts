@@ -27,7 +27,10 @@ export interface BuildOptions {
 /** Log settings: request ids on every line, secrets never. */
 export const defaultLogger: FastifyServerOptions['logger'] = {
   level: process.env.LOG_LEVEL ?? 'info',
-  redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]', '*.password', '*.token'], censor: '[redacted]' },
+  redact: {
+    paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]', '*.password', '*.token'],
+    censor: '[redacted]',
+  },
 };
 
 /**
@@ -53,7 +56,12 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(rateLimit, { global: false });
   registerTenantBinding(app, opts.engine, opts.engine.identity);
   await app.register(healthRoutes, { engine: opts.engine });
-  await app.register(authRoutes, { engine: opts.engine, identity: opts.engine.identity, secureCookies: opts.secureCookies ?? false, loginRateLimit: opts.loginRateLimit ?? 20 });
+  await app.register(authRoutes, {
+    engine: opts.engine,
+    identity: opts.engine.identity,
+    secureCookies: opts.secureCookies ?? false,
+    loginRateLimit: opts.loginRateLimit ?? 20,
+  });
   await app.register(tenantRoutes, { engine: opts.engine });
   await app.register(metadataRoutes);
   await app.register(recordRoutes);

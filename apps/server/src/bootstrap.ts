@@ -21,7 +21,10 @@ export async function bootstrap(engine: Engine, env: NodeJS.ProcessEnv = process
     password = env.TANGRAM_ADMIN_PASSWORD ?? randomBytes(9).toString('base64url');
     admin = await engine.identity.createUser({ email, name: '管理员', password, platformAdmin: true });
   }
-  const result: BootstrapResult = { admin: { email, created: password !== undefined, ...(password ? { password } : {}) }, demo: { tenant: 'demo', created: false } };
+  const result: BootstrapResult = {
+    admin: { email, created: password !== undefined, ...(password ? { password } : {}) },
+    demo: { tenant: 'demo', created: false },
+  };
   if (!withDemo) return result;
   const exists = (await engine.listTenants()).some((t) => t.slug === 'demo');
   const tenant = exists ? await engine.tenant('demo') : await engine.createTenant('demo', '演示企业');

@@ -25,8 +25,12 @@ async function tangram(...args: string[]): Promise<{ code: number; out: string }
 describe('the tangram CLI (on PGlite)', () => {
   it('runs doctor, creates a user and a tenant, imports and exports an app', async () => {
     expect(await tangram('doctor')).toMatchObject({ code: 0, out: expect.stringContaining('ok    database') });
-    expect((await tangram('user', 'create', 'ops@example.com', '--name', '运维', '--password', 'ops-password', '--platform-admin')).out).toContain('user ops@example.com created');
-    expect((await tangram('tenant', 'create', 'acme', '--name', 'ACME', '--admin', 'ops@example.com')).out).toContain('tenant acme created (schema tenant_acme)');
+    expect((await tangram('user', 'create', 'ops@example.com', '--name', '运维', '--password', 'ops-password', '--platform-admin')).out).toContain(
+      'user ops@example.com created',
+    );
+    expect((await tangram('tenant', 'create', 'acme', '--name', 'ACME', '--admin', 'ops@example.com')).out).toContain(
+      'tenant acme created (schema tenant_acme)',
+    );
     expect((await tangram('tenant', 'list')).out).toContain('acme\tACME\ttenant_acme');
     const file = join(dataDir, 'app.json');
     writeFileSync(file, JSON.stringify({ objects: [{ name: 'device', label: '设备', fields: [{ name: 'name', type: 'text' }] }] }));

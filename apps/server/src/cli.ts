@@ -21,7 +21,9 @@ async function serve(): Promise<void> {
   const url = `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;
   console.log(`\nTangram is running at ${url}  (database: ${engine.database.backend})`);
   console.log(`  API: ${url}/api/v1   health: ${url}/healthz`);
-  console.log(`  admin: ${boot.admin.email}${boot.admin.password ? `  password: ${boot.admin.password}  (shown once; set TANGRAM_ADMIN_PASSWORD to choose it)` : ''}`);
+  console.log(
+    `  admin: ${boot.admin.email}${boot.admin.password ? `  password: ${boot.admin.password}  (shown once; set TANGRAM_ADMIN_PASSWORD to choose it)` : ''}`,
+  );
   console.log(`  demo tenant: ${boot.demo.tenant}${boot.demo.created ? ' (created with sample data)' : ''}\n`);
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -46,7 +48,8 @@ async function demo(): Promise<void> {
     for (const om of model.byName.values()) {
       const { records, total } = await tenant.records.query(om.name, { limit: 3, count: true, sort: [{ field: 'created_at' }] });
       console.log(`\n${om.def.label['zh-CN']} (${om.name}) — ${total} records; fields: ${om.fields.map((f) => `${f.name}:${f.field.type}`).join(', ')}`);
-      for (const r of records) console.log(`  ${JSON.stringify(Object.fromEntries(Object.entries(r).filter(([k]) => !k.endsWith('_by') && k !== 'deleted_at')))}`);
+      for (const r of records)
+        console.log(`  ${JSON.stringify(Object.fromEntries(Object.entries(r).filter(([k]) => !k.endsWith('_by') && k !== 'deleted_at')))}`);
     }
   } finally {
     await engine.close();
@@ -124,7 +127,8 @@ const appCommand = (args: string[]) =>
     if (positional[0] === 'import') {
       const input = JSON.parse(readFileSync(need(positional[1], 'file'), 'utf8'));
       const plan = await t.schema.plan(input);
-      for (const step of plan.steps) console.log(`${step.destructive ? '!' : ' '} ${step.description['zh-CN']}${step.failingRows ? `  (${step.failingRows} rows would not convert)` : ''}`);
+      for (const step of plan.steps)
+        console.log(`${step.destructive ? '!' : ' '} ${step.description['zh-CN']}${step.failingRows ? `  (${step.failingRows} rows would not convert)` : ''}`);
       if (named['dry-run'] === 'true') return;
       const rev = await t.schema.publish(input, { message: named.message ?? `import ${positional[1]}` });
       console.log(`published revision ${rev.id}`);
@@ -139,9 +143,28 @@ const appCommand = (args: string[]) =>
 /** `tangram doctor`: checks the database is reachable and the configuration is sane. */
 async function doctor(): Promise<void> {
   const checks: [string, () => Promise<string>][] = [
-    ['node', async () => { if (Number(process.versions.node.split('.')[0]) < 20) throw new Error(`Node ${process.versions.node} < 20`); return process.versions.node; }],
-    ['database', async () => withEngine(async (engine) => { await sql`select 1`.execute(engine.db); }).then(() => (process.env.DATABASE_URL ? 'PostgreSQL reachable' : `PGlite in ${process.env.DATA_DIR ?? './data'}`))],
-    ['port', async () => { const p = Number(process.env.PORT ?? 3000); if (!Number.isInteger(p) || p < 1 || p > 65535) throw new Error(`PORT=${process.env.PORT} is not a port`); return String(p); }],
+    [
+      'node',
+      async () => {
+        if (Number(process.versions.node.split('.')[0]) < 20) throw new Error(`Node ${process.versions.node} < 20`);
+        return process.versions.node;
+      },
+    ],
+    [
+      'database',
+      async () =>
+        withEngine(async (engine) => {
+          await sql`select 1`.execute(engine.db);
+        }).then(() => (process.env.DATABASE_URL ? 'PostgreSQL reachable' : `PGlite in ${process.env.DATA_DIR ?? './data'}`)),
+    ],
+    [
+      'port',
+      async () => {
+        const p = Number(process.env.PORT ?? 3000);
+        if (!Number.isInteger(p) || p < 1 || p > 65535) throw new Error(`PORT=${process.env.PORT} is not a port`);
+        return String(p);
+      },
+    ],
   ];
   let failed = 0;
   for (const [name, check] of checks) {

@@ -43,7 +43,9 @@ describe.each(await backends())('the tenant OpenAPI document on %s', (backend) =
     writeFileSync(join(dir, 'api.ts'), astToString(await openapiTS(structuredClone(doc) as never)));
     const token = (await s.as(admin, { method: 'POST', url: `/api/v1/t/${s.tenant}/tokens`, payload: { name: 'client' } })).json().token;
     const address = await s.app.listen({ port: 0, host: '127.0.0.1' });
-    writeFileSync(join(dir, 'client.ts'), `
+    writeFileSync(
+      join(dir, 'client.ts'),
+      `
 import createClient from 'openapi-fetch';
 import type { paths } from './api';
 const client = createClient<paths>({ baseUrl: ${JSON.stringify(address)}, headers: { authorization: ${JSON.stringify(`Bearer ${token}`)} } });
@@ -53,8 +55,15 @@ if (!created.data) throw new Error(JSON.stringify(created.error));
 const id: string = created.data.id;
 const page = await client.GET(base, { params: { query: { search: '类型安全' } } });
 console.log(JSON.stringify({ id, names: page.data?.records.map((r) => r.name) }));
-`);
-    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: 'ESNext', moduleResolution: 'Bundler', target: 'ES2022', skipLibCheck: true, types: [] }, files: ['client.ts'] }));
+`,
+    );
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: { strict: true, noEmit: true, module: 'ESNext', moduleResolution: 'Bundler', target: 'ES2022', skipLibCheck: true, types: [] },
+        files: ['client.ts'],
+      }),
+    );
     const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', dir], { encoding: 'utf8' });
     expect(tsc.stdout + tsc.stderr).toBe('');
     // Asynchronously: the server answering the client runs in this very process.

@@ -29,7 +29,10 @@ export class Engine {
   private readonly tenants = new Map<string, TenantEngine>();
   readonly identity: IdentityService;
 
-  private constructor(readonly database: Database, private readonly opts: EngineOptions) {
+  private constructor(
+    readonly database: Database,
+    private readonly opts: EngineOptions,
+  ) {
     this.identity = new IdentityService(database.db);
   }
 
@@ -82,8 +85,18 @@ export class TenantEngine {
   private cache: { model: Model; checkedAt: number } | undefined;
   private authorizer: Authorizer | undefined;
 
-  constructor(private readonly database: Database, readonly tenant: Tenant, private readonly opts: EngineOptions) {
-    this.records = new RecordService({ db: database.db, schema: tenant.schema, model: () => this.model(), authorizer: { authorize: (...a) => this.authorizer?.authorize(...a) }, timeZone: opts.timeZone });
+  constructor(
+    private readonly database: Database,
+    readonly tenant: Tenant,
+    private readonly opts: EngineOptions,
+  ) {
+    this.records = new RecordService({
+      db: database.db,
+      schema: tenant.schema,
+      model: () => this.model(),
+      authorizer: { authorize: (...a) => this.authorizer?.authorize(...a) },
+      timeZone: opts.timeZone,
+    });
     this.schema = new SchemaService(database, tenant.schema, (m) => this.setModel(m));
     this.outbox = new OutboxService(database, tenant.schema);
   }
@@ -97,13 +110,21 @@ export class TenantEngine {
   async model(): Promise<Model> {
     const now = Date.now();
     if (this.cache && now - this.cache.checkedAt < (this.opts.revisionCheckMs ?? 1000)) return this.cache.model;
-    const latest = await this.database.db.withSchema(this.tenant.schema).selectFrom('_meta_revision').select('id').orderBy('id', 'desc').limit(1).executeTakeFirst();
+    const latest = await this.database.db
+      .withSchema(this.tenant.schema)
+      .selectFrom('_meta_revision')
+      .select('id')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
     const id = (latest?.id as number | undefined) ?? 0;
     if (this.cache && this.cache.model.revision === id) {
       this.cache.checkedAt = now;
       return this.cache.model;
     }
-    const app: ResolvedApp = id ? (await getRevision(this.database.db, this.tenant.schema, id)).metadata : { name: 'app', version: '0.0.0', label: {}, objects: [] };
+    const app: ResolvedApp = id
+      ? (await getRevision(this.database.db, this.tenant.schema, id)).metadata
+      : { name: 'app', version: '0.0.0', label: {}, objects: [] };
     this.cache = { model: compileModel(app, id), checkedAt: now };
     return this.cache.model;
   }
@@ -114,7 +135,11 @@ export class TenantEngine {
 }
 
 export class SchemaService {
-  constructor(private readonly database: Database, private readonly schemaName: string, private readonly onPublish: (m: Model) => void) {}
+  constructor(
+    private readonly database: Database,
+    private readonly schemaName: string,
+    private readonly onPublish: (m: Model) => void,
+  ) {}
 
   private get db() {
     return this.database.db;
@@ -133,7 +158,12 @@ export class SchemaService {
 
   /** The draft being designed; when there is none, the published metadata. */
   async draft(): Promise<{ metadata: unknown; baseRevision: number; updatedAt: string | null }> {
-    const row = await this.db.withSchema(this.schemaName).selectFrom('_meta_draft').select(['metadata', 'base_revision', 'updated_at']).where('id', '=', 'main').executeTakeFirst();
+    const row = await this.db
+      .withSchema(this.schemaName)
+      .selectFrom('_meta_draft')
+      .select(['metadata', 'base_revision', 'updated_at'])
+      .where('id', '=', 'main')
+      .executeTakeFirst();
     if (row) return { metadata: row.metadata, baseRevision: (row.base_revision as number | null) ?? 0, updatedAt: row.updated_at as string };
     const current = await currentRevision(this.db, this.schemaName);
     return { metadata: current?.metadata ?? { objects: [] }, baseRevision: current?.id ?? 0, updatedAt: null };
@@ -144,11 +174,16 @@ export class SchemaService {
    * lost). It is checked when planned or published.
    */
   async saveDraft(metadata: unknown, baseRevision: number | undefined, actor: string | null = null) {
-    if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) throw new AppError('METADATA_INVALID', { problems: [{ code: 'METADATA_INVALID', path: '/', message: 'must be an object' }] });
+    if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata))
+      throw new AppError('METADATA_INVALID', { problems: [{ code: 'METADATA_INVALID', path: '/', message: 'must be an object' }] });
     const base = baseRevision ?? (await currentRevision(this.db, this.schemaName))?.id ?? 0;
     const values = { id: 'main', metadata: JSON.stringify(metadata), base_revision: base, updated_by: actor, updated_at: new Date().toISOString() };
-    await this.db.withSchema(this.schemaName).insertInto('_meta_draft').values(values)
-      .onConflict((oc) => oc.column('id').doUpdateSet({ metadata: values.metadata, base_revision: base, updated_by: actor, updated_at: values.updated_at })).execute();
+    await this.db
+      .withSchema(this.schemaName)
+      .insertInto('_meta_draft')
+      .values(values)
+      .onConflict((oc) => oc.column('id').doUpdateSet({ metadata: values.metadata, base_revision: base, updated_by: actor, updated_at: values.updated_at }))
+      .execute();
     return this.draft();
   }
 
@@ -195,7 +230,10 @@ export class SchemaService {
 }
 
 export class OutboxService {
-  constructor(private readonly database: Database, private readonly schemaName: string) {}
+  constructor(
+    private readonly database: Database,
+    private readonly schemaName: string,
+  ) {}
 
   claim(consumer: string, worker: string, opts?: ClaimOptions): Promise<OutboxEvent[]> {
     return claimEvents(this.database.db, this.schemaName, consumer, worker, opts);

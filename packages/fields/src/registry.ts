@@ -29,9 +29,31 @@ import { user } from './types/user';
 
 /** Every field type, by name. A missing entry fails to compile. */
 export const fieldTypes = {
-  text, textarea, richtext, integer, decimal, currency, percent, boolean, date, datetime, select,
-  multiselect, email: emailType, phone: phoneType, url: urlType, autonumber, lookup, masterdetail,
-  manytomany, user, department, attachment, formula, rollup, json,
+  text,
+  textarea,
+  richtext,
+  integer,
+  decimal,
+  currency,
+  percent,
+  boolean,
+  date,
+  datetime,
+  select,
+  multiselect,
+  email: emailType,
+  phone: phoneType,
+  url: urlType,
+  autonumber,
+  lookup,
+  masterdetail,
+  manytomany,
+  user,
+  department,
+  attachment,
+  formula,
+  rollup,
+  json,
 } satisfies Record<FieldTypeName, FieldType>;
 
 export function fieldType(type: FieldTypeName): FieldType {

@@ -17,9 +17,20 @@ export function renderFieldTypesMarkdown(): string {
   const rows = Object.values(fieldTypes).map((t) => {
     const props = (t.optionsSchema.properties ?? {}) as Record<string, JsonSchema>;
     const required = new Set((t.optionsSchema.required as string[] | undefined) ?? []);
-    const options = Object.entries(props).map(([k, s]) => describeOption(k, s, required.has(k))).join('<br>') || '—';
-    const storage = t.storage === 'junction' ? 'junction table' : t.type === 'formula' ? 'by result type' : `\`${t.column({ options: defaults(props) } as never)}\``;
-    const flags = [t.computed ? 'computed (read-only)' : '', t.indexable ? 'indexable' : '', t.sortable ? 'sortable' : '', t.kind || t.kindOf ? 'filterable' : ''].filter(Boolean).join(', ');
+    const options =
+      Object.entries(props)
+        .map(([k, s]) => describeOption(k, s, required.has(k)))
+        .join('<br>') || '—';
+    const storage =
+      t.storage === 'junction' ? 'junction table' : t.type === 'formula' ? 'by result type' : `\`${t.column({ options: defaults(props) } as never)}\``;
+    const flags = [
+      t.computed ? 'computed (read-only)' : '',
+      t.indexable ? 'indexable' : '',
+      t.sortable ? 'sortable' : '',
+      t.kind || t.kindOf ? 'filterable' : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
     return `| \`${t.type}\` | ${t.label['zh-CN']} / ${t.label.en} | ${storage} | ${options} | ${flags} | \`${t.defaultWidget}\` |`;
   });
   return [
@@ -39,5 +50,9 @@ export function renderFieldTypesMarkdown(): string {
 }
 
 function defaults(props: Record<string, JsonSchema>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(props).filter(([, s]) => s.default !== undefined).map(([k, s]) => [k, s.default]));
+  return Object.fromEntries(
+    Object.entries(props)
+      .filter(([, s]) => s.default !== undefined)
+      .map(([k, s]) => [k, s.default]),
+  );
 }

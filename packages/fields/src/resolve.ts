@@ -29,10 +29,9 @@ const catalogue: FieldTypeCatalogue = {
 
 type Check = (object: ObjectDef, field: Field, path: string, byId: Map<string, ObjectDef>) => Problem[];
 
-function referenceCheck(object: ObjectDef, field: Field, path: string, byId: Map<string, ObjectDef>): Problem[] {
+function referenceCheck(_object: ObjectDef, field: Field, path: string, byId: Map<string, ObjectDef>): Problem[] {
   const target = byId.get(field.options.target as string);
-  if (!target || target.archived)
-    return [{ code: 'REFERENCE_TARGET_UNKNOWN', path: `${path}/options/target`, message: `no object "${field.options.target}"` }];
+  if (!target || target.archived) return [{ code: 'REFERENCE_TARGET_UNKNOWN', path: `${path}/options/target`, message: `no object "${field.options.target}"` }];
   return [];
 }
 
@@ -42,11 +41,19 @@ function rollupCheck(object: ObjectDef, field: Field, path: string, byId: Map<st
   const via = child.fields.find((f) => f.id === field.options.via);
   const problems: Problem[] = [];
   if (!via || !['lookup', 'masterdetail'].includes(via.type) || via.options.target !== object.id)
-    problems.push({ code: 'FIELD_OPTIONS_INVALID', path: `${path}/options/via`, message: `"${field.options.via}" must be a lookup or master-detail field of "${child.id}" pointing at "${object.id}"` });
+    problems.push({
+      code: 'FIELD_OPTIONS_INVALID',
+      path: `${path}/options/via`,
+      message: `"${field.options.via}" must be a lookup or master-detail field of "${child.id}" pointing at "${object.id}"`,
+    });
   if (field.options.aggregate !== 'count') {
     const measured = child.fields.find((f) => f.id === field.options.field);
     if (!measured || kindOf(measured) !== 'number')
-      problems.push({ code: 'FIELD_OPTIONS_INVALID', path: `${path}/options/field`, message: `${field.options.aggregate} needs a numeric field of "${child.id}"` });
+      problems.push({
+        code: 'FIELD_OPTIONS_INVALID',
+        path: `${path}/options/field`,
+        message: `${field.options.aggregate} needs a numeric field of "${child.id}"`,
+      });
   }
   return problems;
 }
@@ -81,7 +88,11 @@ function fieldProblems(object: ObjectDef, field: Field, path: string, byId: Map<
   const type = fieldTypes[field.type];
   const problems = typeChecks[field.type]?.(object, field, path, byId) ?? [];
   if ((field.unique || field.indexed) && !type.indexable)
-    problems.push({ code: 'FIELD_OPTIONS_INVALID', path: `${path}/${field.unique ? 'unique' : 'indexed'}`, message: `a ${field.type} field cannot be indexed` });
+    problems.push({
+      code: 'FIELD_OPTIONS_INVALID',
+      path: `${path}/${field.unique ? 'unique' : 'indexed'}`,
+      message: `a ${field.type} field cannot be indexed`,
+    });
   if (field.defaultValue !== undefined && field.defaultValue !== null) {
     const problem = type.computed ? 'a computed field has no default' : valueProblem(field, field.defaultValue);
     if (problem) problems.push({ code: 'FIELD_OPTIONS_INVALID', path: `${path}/defaultValue`, message: problem });
@@ -121,8 +132,7 @@ function objectProblems(object: ObjectDef, path: string, byId: Map<string, Objec
  */
 export function resolveApp(input: unknown): ResolvedApp {
   const app = normalizeApp(input, catalogue);
-  for (const o of app.objects)
-    for (const f of o.fields) if (f.type === 'masterdetail') f.required = true;
+  for (const o of app.objects) for (const f of o.fields) if (f.type === 'masterdetail') f.required = true;
   const byId = new Map(app.objects.map((o) => [o.id, o]));
   const problems = app.objects.flatMap((o, i) => (o.archived ? [] : objectProblems(o, `/objects/${i}`, byId)));
   if (problems.length) throw AppError.problems('METADATA_INVALID', problems);

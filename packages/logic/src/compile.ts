@@ -1,134 +1,169 @@
-import { AppError } from '@tangram/errors';
 import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely';
 import { checkRule } from './check';
-import { evaluate, truthy } from './evaluate';
-import { literalKind } from './literals';
-import type { LogicSchema, Rule, RuleVariables, ValueKind } from './types';
+import { evaluate } from './evaluate';
+import type { LogicField, LogicSchema, Rule, RuleVariables } from './types';
+import { truthy } from './values';
 import { bindVariables } from './variables';
-import { operation } from './walk';
 
-type Sql = RawBuilder<unknown>;
 type Pred = RawBuilder<SqlBool>;
+type Sql = RawBuilder<unknown>;
 
-interface Operand {
-  sql: Sql;
-  kind: ValueKind | 'null' | 'text' | 'number' | 'boolean';
-  field: boolean;
-  literal?: unknown;
+const casts: Record<string, string> = { text: 'text', number: 'numeric', boolean: 'boolean', date: 'date', datetime: 'timestamptz', uuid: 'uuid' };
+const constant = (value: boolean): Pred => (value ? sql<SqlBool>`true` : sql<SqlBool>`false`);
+
+function operation(node: unknown): { op: string; args: unknown[] } | null {
+  if (typeof node !== 'object' || node === null || Array.isArray(node)) return null;
+  const [op, arg] = Object.entries(node)[0] as [string, unknown];
+  return { op, args: Array.isArray(arg) ? arg : [arg] };
 }
 
-const arrayCast: Record<string, string> = {
-  text: 'text[]', number: 'numeric[]', boolean: 'boolean[]', date: 'date[]', datetime: 'timestamptz[]', uuid: 'uuid[]',
-};
-const scalarCast: Record<string, string> = {
-  text: 'text', number: 'numeric', boolean: 'boolean', date: 'date', datetime: 'timestamptz', uuid: 'uuid',
-};
+/**
+ * Translates a checked, variable-free filter. Every predicate is TRUE exactly when the rule is
+ * truthy in memory, and FALSE or NULL otherwise; negation is therefore `is not true`, never `not`.
+ */
+class FilterCompiler {
+  constructor(
+    private readonly schema: LogicSchema,
+    private readonly alias: string | undefined,
+  ) {}
 
-/** A predicate that is never NULL, so NOT and OR behave as they do in memory. */
-const definite = (p: Sql): Pred => sql<SqlBool>`coalesce(${p}, false)`;
-
-class Compiler {
-  constructor(private readonly schema: LogicSchema, private readonly alias: string | undefined) {}
-
-  private column(name: string): Sql {
-    const f = this.schema.fields[name];
-    if (!f) throw new AppError('RULE_FIELD_UNKNOWN', { field: name });
-    return sql.ref(this.alias ? `${this.alias}.${f.column}` : f.column);
+  private field(node: unknown): LogicField | undefined {
+    const o = operation(node);
+    if (o?.op !== 'var' || typeof o.args[0] !== 'string') return undefined;
+    return Object.hasOwn(this.schema.fields, o.args[0]) ? this.schema.fields[o.args[0]] : undefined;
   }
 
-  operand(node: unknown, kindHint?: string): Operand {
-    const op = operation(node);
-    if (op?.op === 'var') {
-      const name = op.args[0] as string;
-      const f = this.schema.fields[name];
-      if (!f) throw new AppError('RULE_FIELD_UNKNOWN', { field: name });
-      return { sql: this.column(name), kind: f.kind, field: true };
-    }
-    const kind = kindHint ?? literalKind(node) ?? 'text';
-    const cast = scalarCast[kind] ?? 'text';
-    return { sql: node === null ? sql`null` : sql`cast(${node} as ${sql.raw(cast)})`, kind: node === null ? 'null' : (kind as Operand['kind']), field: false, literal: node };
+  private mentionsField(node: unknown): boolean {
+    if (Array.isArray(node)) return false;
+    const o = operation(node);
+    if (!o) return false;
+    return o.op === 'var' ? this.field(node) !== undefined : o.args.some((a) => this.mentionsField(a));
   }
 
-  /** Truthiness of a value as json-logic sees it, per kind. */
-  truth(node: unknown): Pred {
-    const op = operation(node);
-    if (op?.op !== 'var') return this.predicate(node);
-    const o = this.operand(node);
-    const c = o.sql;
-    switch (o.kind) {
-      case 'text': return sql<SqlBool>`(${c} is not null and ${c} <> '')`;
-      case 'number': return sql<SqlBool>`(${c} is not null and ${c} <> 0)`;
-      case 'boolean': return sql<SqlBool>`coalesce(${c}, false)`;
-      case 'textList': return sql<SqlBool>`coalesce(cardinality(${c}), 0) > 0`;
-      case 'json': return sql<SqlBool>`(${c} is not null and ${c} not in ('null'::jsonb, 'false'::jsonb, '0'::jsonb, '""'::jsonb, '[]'::jsonb))`;
-      default: return sql<SqlBool>`${c} is not null`;
-    }
+  private column(f: LogicField): Sql {
+    return this.alias === undefined ? sql.id(f.column) : sql.id(this.alias, f.column);
   }
 
-  private pair(a: unknown, b: unknown): [Operand, Operand] {
-    const oa = this.operand(a);
-    const ob = this.operand(b, oa.field ? oa.kind : undefined);
-    return [oa.field || !ob.field ? oa : this.operand(a, ob.kind), ob];
+  private param(value: unknown, kind: string): Sql {
+    return sql`${sql.val(value)}::${sql.raw(casts[kind] ?? 'text')}`;
   }
 
-  private text(o: Operand): Sql {
-    return o.kind === 'text' ? sql`${o.sql} collate "C"` : o.sql;
-  }
-
-  private comparison(op: string, args: unknown[]): Pred {
-    if (args.length === 3) return sql<SqlBool>`(${this.comparison(op, [args[0], args[1]])} and ${this.comparison(op, [args[1], args[2]])})`;
-    const [a, b] = this.pair(args[0], args[1]);
-    if (op === '==' || op === '===' || op === '!=' || op === '!==') {
-      const negate = op.startsWith('!');
-      if (a.kind === 'null' || b.kind === 'null') {
-        const other = a.kind === 'null' ? b : a;
-        return other.kind === 'null' ? sql<SqlBool>`${sql.raw(negate ? 'false' : 'true')}` : sql<SqlBool>`${other.sql} is ${sql.raw(negate ? 'not null' : 'null')}`;
-      }
-      return sql<SqlBool>`${a.sql} is ${sql.raw(negate ? 'distinct' : 'not distinct')} from ${b.sql}`;
-    }
-    const sqlOp = sql.raw(op);
-    return definite(sql`${this.text(a)} ${sqlOp} ${this.text(b)}`);
-  }
-
-  private membership(args: unknown[]): Pred {
-    const [needle, hay] = args;
-    if (Array.isArray(hay)) {
-      const o = this.operand(needle);
-      if (!hay.length) return sql<SqlBool>`false`;
-      return definite(sql`${o.sql} = any(cast(${hay} as ${sql.raw(arrayCast[o.kind] ?? 'text[]')}))`);
-    }
-    const h = this.operand(hay);
-    const n = this.operand(needle, 'text');
-    if (h.kind === 'textList') return definite(sql`${n.sql} = any(${h.sql})`);
-    return definite(sql`strpos(${h.sql}, ${n.sql}) > 0`);
+  /** A field or a literal of `kind`; text gets `COLLATE "C"` when it is ordered. */
+  private term(node: unknown, kind: string, ordering: boolean): Sql {
+    const f = this.field(node);
+    const t = f ? this.column(f) : this.param(node, kind);
+    return ordering && kind === 'text' ? sql`${t} collate "C"` : t;
   }
 
   predicate(node: unknown): Pred {
-    const op = operation(node);
-    if (!op) return sql<SqlBool>`${sql.raw(truthy(node) ? 'true' : 'false')}`;
-    const { op: name, args } = op;
-    if (!args.some((a) => JSON.stringify(a)?.includes('"var"')))
-      return sql<SqlBool>`${sql.raw(truthy(evaluate(node, {})) ? 'true' : 'false')}`;
-    switch (name) {
-      case 'var': return this.truth(node);
-      case 'and': return sql<SqlBool>`(${sql.join(args.map((a) => this.truth(a)), sql` and `)})`;
-      case 'or': return sql<SqlBool>`(${sql.join(args.map((a) => this.truth(a)), sql` or `)})`;
-      case '!': return sql<SqlBool>`not ${this.truth(args[0])}`;
-      case '!!': return this.truth(args[0]);
-      case 'in': return this.membership(args);
-      default: return this.comparison(name, args);
+    const o = operation(node);
+    if (!o) return constant(truthy(node));
+    if (!this.mentionsField(node)) return constant(truthy(evaluate(node, {})));
+    const { op, args } = o;
+    switch (op) {
+      case 'var':
+        return this.truthiness(this.field(node) as LogicField);
+      case 'and':
+      case 'or':
+        return sql<SqlBool>`(${sql.join(
+          args.map((a) => this.predicate(a)),
+          sql.raw(` ${op} `),
+        )})`;
+      case '!':
+        return sql<SqlBool>`(${this.predicate(args[0])}) is not true`;
+      case '!!':
+        return this.predicate(args[0]);
+      case '==':
+      case '===':
+        return this.equality(args, false);
+      case '!=':
+      case '!==':
+        return this.equality(args, true);
+      case 'in':
+        return this.membership(args);
+      default:
+        return this.ordering(op, args);
     }
+  }
+
+  /** json-logic truthiness of a field's value, per kind. */
+  private truthiness(f: LogicField): Pred {
+    const c = this.column(f);
+    switch (f.kind) {
+      case 'text':
+        return sql<SqlBool>`(${c} is not null and ${c} <> '')`;
+      case 'number':
+        return sql<SqlBool>`(${c} is not null and ${c} <> 0)`;
+      case 'boolean':
+        return sql<SqlBool>`${c} is true`;
+      case 'textList':
+        return sql<SqlBool>`coalesce(cardinality(${c}), 0) > 0`;
+      case 'json':
+        return sql<SqlBool>`(case jsonb_typeof(${c}) when 'object' then true when 'array' then ${c} <> '[]'::jsonb when 'string' then ${c} <> '""'::jsonb when 'number' then ${c} <> '0'::jsonb when 'boolean' then ${c} = 'true'::jsonb else false end)`;
+      default:
+        return sql<SqlBool>`${c} is not null`;
+    }
+  }
+
+  private isNull(f: LogicField, negate: boolean): Pred {
+    const c = this.column(f);
+    // A JSON null reads as null in memory, so it counts as null here too.
+    if (f.kind === 'json')
+      return negate ? sql<SqlBool>`(${c} is not null and jsonb_typeof(${c}) <> 'null')` : sql<SqlBool>`(${c} is null or jsonb_typeof(${c}) = 'null')`;
+    return negate ? sql<SqlBool>`${c} is not null` : sql<SqlBool>`${c} is null`;
+  }
+
+  private equality(args: unknown[], negate: boolean): Pred {
+    const [a, b] = args;
+    const fa = this.field(a);
+    const fb = this.field(b);
+    if (fa && fb) return sql<SqlBool>`${this.column(fa)} ${sql.raw(negate ? 'is distinct from' : 'is not distinct from')} ${this.column(fb)}`;
+    const f = (fa ?? fb) as LogicField;
+    const literal = fa ? b : a;
+    if (literal === null) return this.isNull(f, negate);
+    const [c, v] = [this.column(f), this.param(literal, f.kind)];
+    return negate ? sql<SqlBool>`${c} is distinct from ${v}` : sql<SqlBool>`${c} = ${v}`;
+  }
+
+  private ordering(op: string, args: unknown[]): Pred {
+    if (args.some((a) => a === null)) return constant(false);
+    const kind = (args.map((a) => this.field(a)).find(Boolean) as LogicField).kind;
+    const [t0, t1, t2] = args.map((a) => this.term(a, kind, true));
+    const cmp = sql.raw(op);
+    if (t2 === undefined) return sql<SqlBool>`${t0} ${cmp} ${t1}`;
+    return sql<SqlBool>`(${t0} ${cmp} ${t1} and ${t1} ${cmp} ${t2})`;
+  }
+
+  private membership(args: unknown[]): Pred {
+    const [a, b] = args;
+    const fa = this.field(a);
+    const fb = this.field(b);
+    if (Array.isArray(b)) {
+      // One array parameter, whatever the list's length: the SQL text stays the same.
+      const f = fa as LogicField;
+      return sql<SqlBool>`${this.column(f)} = any(${sql.val(b)}::${sql.raw(`${casts[f.kind] ?? 'text'}[]`)})`;
+    }
+    if (a === null || b === null) return constant(false);
+    if (fb) {
+      const needle = fa ? this.column(fa) : this.param(a, 'text');
+      if (fb.kind === 'textList') return sql<SqlBool>`${needle} = any(${this.column(fb)})`;
+      return sql<SqlBool>`strpos(${this.column(fb)}, ${needle}) > 0`;
+    }
+    return sql<SqlBool>`strpos(${this.param(b, 'text')}, ${this.column(fa as LogicField)}) > 0`;
   }
 }
 
 /**
- * Compiles a filter to a Kysely boolean expression over the columns of `alias`. Every literal is
- * a bound parameter and lists are one array parameter, so the SQL text depends only on the
- * rule's shape. The rule is checked first (RULE_* errors), then variables are bound.
- * @example db.selectFrom('deal as r').selectAll().where(compileFilter(rule, schema, { alias: 'r' }))
+ * Compiles a filter to a Kysely boolean expression over the columns of `alias` (unqualified when
+ * absent). Variables in `opts.vars` are bound first and the rule is checked (RULE_* errors,
+ * formula operators refused). Literals are always bound parameters and a list is one array
+ * parameter, so the SQL text depends only on the rule's shape, not on its values.
+ * The expression is TRUE for selected rows and FALSE or NULL otherwise: negate it with `is not true`.
+ * @example db.selectFrom('deal as r').select('r.id').where(compileFilter({ in: [{ var: 'stage' }, ['won', 'lost']] }, schema, { alias: 'r' }))
+ * // … where "r"."stage" = any($1::text[])
  */
 export function compileFilter(rule: Rule, schema: LogicSchema, opts: { alias?: string; vars?: RuleVariables } = {}): Expression<SqlBool> {
-  const bound = opts.vars ? bindVariables(rule, opts.vars) : rule;
+  const bound = bindVariables(rule, opts.vars ?? {});
   const { rule: checked } = checkRule(bound, schema, { context: 'filter' });
-  return new Compiler(schema, opts.alias).truth(checked);
+  return new FilterCompiler(schema, opts.alias).predicate(checked);
 }

@@ -1,74 +1,103 @@
-import jsonLogic from 'json-logic-js';
+import type { Problem } from '@tangram/errors';
+import * as jsonLogicModule from 'json-logic-js';
+import { isForbiddenName, structureProblems, throwProblems } from './guard';
 import type { Rule, RuleVariables } from './types';
+import { before, contains, strictEquals } from './values';
 
-/** json-logic truthiness: empty lists are false, everything else as in JavaScript. */
-export function truthy(value: unknown): boolean {
-  return jsonLogic.truthy(value);
+// json-logic-js is a CommonJS/UMD module: Node's ESM loader exposes it as `default`, bundlers as the namespace.
+const jsonLogic = ((jsonLogicModule as unknown as { default?: typeof jsonLogicModule }).default ?? jsonLogicModule) as typeof jsonLogicModule;
+
+/** What `var` reads: the record (by field name) and the `$` variables. */
+class Scope {
+  constructor(
+    readonly record: Record<string, unknown>,
+    readonly vars: RuleVariables,
+  ) {}
 }
 
-const isNil = (v: unknown): v is null | undefined => v === null || v === undefined;
-
-/** Strict, null-aware equality: no coercion between types (unlike JavaScript's ==). */
-export function equal(a: unknown, b: unknown): boolean {
-  if (isNil(a) || isNil(b)) return isNil(a) && isNil(b);
-  return a === b;
-}
-
-/** Compares by Unicode code point, as Postgres does under COLLATE "C". */
-function compareText(a: string, b: string): number {
-  const ia = a[Symbol.iterator]();
-  const ib = b[Symbol.iterator]();
-  for (;;) {
-    const x = ia.next();
-    const y = ib.next();
-    if (x.done || y.done) return x.done && y.done ? 0 : x.done ? -1 : 1;
-    const cx = x.value.codePointAt(0) as number;
-    const cy = y.value.codePointAt(0) as number;
-    if (cx !== cy) return cx < cy ? -1 : 1;
+function readVariable(vars: RuleVariables, name: string): unknown {
+  let v: unknown = vars;
+  for (const part of name.split('.')) {
+    if (isForbiddenName(part) || typeof v !== 'object' || v === null || !Object.hasOwn(v, part)) return null;
+    v = (v as Record<string, unknown>)[part];
   }
+  return v instanceof Date ? v.toISOString() : (v ?? null);
 }
 
-function compare(a: unknown, b: unknown): number | undefined {
-  if (isNil(a) || isNil(b)) return undefined;
-  if (typeof a === 'string' && typeof b === 'string') return compareText(a, b);
-  if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : 0;
-  return undefined;
+function readVar(this: unknown, name: unknown): unknown {
+  if (!(this instanceof Scope) || typeof name !== 'string') return null;
+  if (name.startsWith('$')) return readVariable(this.vars, name);
+  return Object.hasOwn(this.record, name) && !isForbiddenName(name) ? (this.record[name] ?? null) : null;
 }
 
-function ordered(test: (c: number) => boolean) {
-  return (...args: unknown[]): boolean => {
-    for (let i = 0; i + 1 < args.length; i++) {
-      const c = compare(args[i], args[i + 1]);
-      if (c === undefined || !test(c)) return false;
-    }
-    return true;
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const finite = (n: number): number | null => (Number.isFinite(n) ? n : null);
+const numbers = (args: unknown[]): args is number[] => args.every(isNumber);
+
+function substr(source: unknown, start: unknown, length?: unknown): string | null {
+  if (source === null || source === undefined) return null;
+  const chars = Array.from(typeof source === 'string' ? source : String(source));
+  const s = isNumber(start) ? Math.trunc(start) : 0;
+  const from = s < 0 ? Math.max(0, chars.length + s) : Math.min(s, chars.length);
+  const len = isNumber(length) ? Math.trunc(length) : undefined;
+  const to = len === undefined ? chars.length : len < 0 ? chars.length + len : from + len;
+  return chars.slice(from, Math.max(from, to)).join('');
+}
+
+function text(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'string') return v;
+  return typeof v === 'object' ? JSON.stringify(v) : String(v);
+}
+
+const ordered =
+  (orEqual: boolean, flip: boolean) =>
+  (...args: unknown[]): boolean => {
+    const [a, b, c] = flip ? [args[1], args[0]] : args;
+    if (args.length === 3 && !flip) return before(a, b, orEqual) && before(b, c, orEqual);
+    return before(a, b, orEqual);
   };
-}
 
-// The semantics the SQL compiler implements; in-memory evaluation must agree with it exactly.
-jsonLogic.add_operation('==', equal);
-jsonLogic.add_operation('===', equal);
-jsonLogic.add_operation('!=', (a: unknown, b: unknown) => !equal(a, b));
-jsonLogic.add_operation('!==', (a: unknown, b: unknown) => !equal(a, b));
-jsonLogic.add_operation('<', ordered((c) => c < 0));
-jsonLogic.add_operation('<=', ordered((c) => c <= 0));
-jsonLogic.add_operation('>', ordered((c) => c > 0));
-jsonLogic.add_operation('>=', ordered((c) => c >= 0));
-jsonLogic.add_operation('in', (a: unknown, b: unknown) => {
-  if (isNil(a) || isNil(b)) return false;
-  if (Array.isArray(b)) return b.some((x) => equal(x, a));
-  if (typeof b === 'string' && typeof a === 'string') return b.includes(a);
-  return false;
-});
+// The semantics compileFilter implements in SQL. json-logic-js keeps one global operator table,
+// so these overrides apply to every user of json-logic-js in the process.
+const overrides: Record<string, (...args: any[]) => unknown> = {
+  var: readVar,
+  '==': strictEquals,
+  '===': strictEquals,
+  '!=': (a: unknown, b: unknown) => !strictEquals(a, b),
+  '!==': (a: unknown, b: unknown) => !strictEquals(a, b),
+  '<': ordered(false, false),
+  '<=': ordered(true, false),
+  '>': ordered(false, true),
+  '>=': ordered(true, true),
+  in: contains,
+  '+': (...a: unknown[]) => (numbers(a) ? finite(a.reduce((x, y) => x + y, 0)) : null),
+  '*': (...a: unknown[]) => (numbers(a) ? finite(a.reduce((x, y) => x * y, 1)) : null),
+  '-': (...a: unknown[]) => (!numbers(a) ? null : a.length === 1 ? -(a[0] as number) : finite((a[0] as number) - (a[1] as number))),
+  '/': (a: unknown, b: unknown) => (isNumber(a) && isNumber(b) && b !== 0 ? finite(a / b) : null),
+  '%': (a: unknown, b: unknown) => (isNumber(a) && isNumber(b) && b !== 0 ? finite(a % b) : null),
+  min: (...a: unknown[]) => (a.some(isNumber) ? Math.min(...a.filter(isNumber)) : null),
+  max: (...a: unknown[]) => (a.some(isNumber) ? Math.max(...a.filter(isNumber)) : null),
+  cat: (...a: unknown[]) => a.map(text).join(''),
+  substr,
+};
+for (const [name, fn] of Object.entries(overrides)) jsonLogic.add_operation(name, fn);
+
+const verified = new WeakMap<object, Problem[]>();
 
 /**
- * Evaluates a rule against a record (values by field name) with json-logic-js, under the
- * null-aware, typed semantics that `compileFilter` also gives in SQL.
+ * Evaluates a rule in memory with json-logic-js against a record whose values are keyed by field
+ * name, with the same typed, null-aware semantics as `compileFilter` in SQL. The rule's shape is
+ * checked first (known operators, plain `var` names, size and depth), not its types.
  * @example evaluate({ '>': [{ var: 'amount' }, 1000] }, { amount: 2500 }) // true
+ * @example evaluate({ '<': [{ var: 'due' }, { var: '$now' }] }, { due: null }, { $now: '2026-01-01T00:00:00.000Z' }) // false
  */
 export function evaluate(rule: Rule, record: Record<string, unknown>, vars: RuleVariables = {}): unknown {
-  const data: Record<string, unknown> = Object.create(null);
-  for (const k of Object.keys(record)) data[k] = record[k];
-  for (const k of Object.keys(vars)) data[k] = vars[k];
-  return jsonLogic.apply(rule as never, data);
+  const cacheable = typeof rule === 'object' && rule !== null;
+  let problems = cacheable ? verified.get(rule) : undefined;
+  if (!problems) problems = structureProblems(rule);
+  if (cacheable) verified.set(rule, problems);
+  if (problems.length) throwProblems(problems);
+  const result: unknown = jsonLogic.apply(rule as never, new Scope(record, vars));
+  return result === undefined ? null : result;
 }

@@ -1,8 +1,8 @@
 export type { ValueKind, LogicField, LogicSchema, RuleContext, Rule, RuleVariables } from './types';
-export { variableKinds } from './types';
-export { checkRule } from './check';
-export { evaluate, truthy, equal } from './evaluate';
+export { checkRule, type CheckOptions } from './check';
+export { evaluate } from './evaluate';
+export { truthy, compareCodePoints } from './values';
 export { compileFilter } from './compile';
 export { bindVariables, collectFields } from './variables';
-export { filterOperators, computeOperators } from './operators';
-export { maxDepth, maxNodes } from './walk';
+export { filterOperators, formulaOnlyOperators, knownOperators } from './operators';
+export { maxDepth, maxNodes } from './guard';

@@ -1,20 +1,15 @@
 import type { RuleContext } from './types';
 
-/** Operators of filters: each compiles to SQL. */
-export const filterOperators = ['var', '==', '===', '!=', '!==', '<', '<=', '>', '>=', 'and', 'or', '!', '!!', 'in'] as const;
-/** Operators only evaluated in memory (formulas and validation rules). */
-export const computeOperators = ['if', '?:', '+', '-', '*', '/', '%', 'min', 'max', 'cat', 'substr'] as const;
+/** Operators a filter may use; each has an SQL translation. */
+export const filterOperators: ReadonlySet<string> = new Set(['var', '==', '===', '!=', '!==', '<', '<=', '>', '>=', 'and', 'or', '!', '!!', 'in']);
 
-export const comparisonOperators = new Set(['==', '===', '!=', '!==', '<', '<=', '>', '>=']);
-export const orderingOperators = new Set(['<', '<=', '>', '>=']);
-export const equalityOperators = new Set(['==', '===', '!=', '!==']);
+/** Operators that exist only in memory (formulas and validation rules). */
+export const formulaOnlyOperators: ReadonlySet<string> = new Set(['+', '-', '*', '/', '%', 'min', 'max', 'if', '?:', 'cat', 'substr']);
 
-const allowed: Record<RuleContext, Set<string>> = {
-  filter: new Set(filterOperators),
-  validation: new Set([...filterOperators, ...computeOperators]),
-  formula: new Set([...filterOperators, ...computeOperators]),
-};
+/** Every operator the language knows. */
+export const knownOperators: ReadonlySet<string> = new Set([...filterOperators, ...formulaOnlyOperators]);
 
-export function isAllowed(op: string, context: RuleContext): boolean {
-  return allowed[context].has(op);
+/** Filters use filter operators only; validation rules and formulas may use every operator. */
+export function operatorAllowed(op: string, context: RuleContext): boolean {
+  return context === 'filter' ? filterOperators.has(op) : knownOperators.has(op);
 }

@@ -1,14 +1,14 @@
-/** How the condition language sees a field's values. */
+/** The kinds of values the condition language knows; every field type maps to one of them. */
 export type ValueKind = 'text' | 'number' | 'boolean' | 'date' | 'datetime' | 'uuid' | 'textList' | 'json';
 
+/** A field as the condition language sees it: its name in rules, its column in SQL, its kind. */
 export interface LogicField {
   name: string;
-  /** The physical column. */
   column: string;
   kind: ValueKind;
 }
 
-/** The fields a rule may refer to, by name. */
+/** The fields a rule may refer to, keyed by field name. */
 export interface LogicSchema {
   fields: Record<string, LogicField>;
 }
@@ -19,15 +19,7 @@ export type RuleContext = 'filter' | 'validation' | 'formula';
 /** A JSON Logic rule (plain JSON). */
 export type Rule = unknown;
 
-/** Values bound at run time: `{ $now: '2026-…Z', $user: { id, departmentIds: [] } }`. */
-export type RuleVariables = Record<string, unknown>;
-
-/** The kinds of the variables a rule may use, by path. */
-export const variableKinds: Record<string, ValueKind | 'uuidList'> = {
-  $now: 'datetime',
-  $today: 'date',
-  '$user.id': 'uuid',
-  '$user.name': 'text',
-  '$user.departmentIds': 'uuidList',
-  '$user.subordinateIds': 'uuidList',
-};
+/** Values of `$` variables, e.g. `{ $user: { id, departmentIds: [] }, $now: '2026-01-01T00:00:00.000Z' }`. */
+export interface RuleVariables {
+  [name: string]: unknown;
+}

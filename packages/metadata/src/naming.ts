@@ -2,10 +2,7 @@
 export const namePattern = /^[a-z][a-z0-9_]{0,62}$/;
 
 /** Columns every object table has; no field may take these names. */
-export const systemColumns = [
-  'id', 'created_at', 'created_by', 'updated_at', 'updated_by', 'owner_id', 'version',
-  'deleted_at', 'deleted_by',
-] as const;
+export const systemColumns = ['id', 'created_at', 'created_by', 'updated_at', 'updated_by', 'owner_id', 'version', 'deleted_at', 'deleted_by'] as const;
 
 /**
  * Postgres's own system columns: a table cannot have a column of these names. SQL keywords are

@@ -2,9 +2,7 @@ import { AppError, type Problem } from '@tangram/errors';
 import Ajv, { type ErrorObject } from 'ajv';
 import { checkName } from './naming';
 import { appSchema } from './schema';
-import type {
-  AppInput, Field, FieldInput, FieldTypeName, Index, LocaleText, ObjectDef, ObjectInput, ResolvedApp,
-} from './types';
+import type { AppInput, Field, FieldInput, FieldTypeName, Index, LocaleText, ObjectDef, ObjectInput, ResolvedApp } from './types';
 
 /**
  * What the metadata language needs to know about each field type. @tangram/fields supplies it,
@@ -12,7 +10,11 @@ import type {
  */
 export interface FieldTypeCatalogue {
   /** Fills defaults into and checks a field's `options`; returns problems at `path`. */
-  resolveOptions(type: FieldTypeName, options: Record<string, unknown>, path: string): {
+  resolveOptions(
+    type: FieldTypeName,
+    options: Record<string, unknown>,
+    path: string,
+  ): {
     options: Record<string, unknown>;
     problems: Problem[];
   };
@@ -39,7 +41,9 @@ export function toLocaleText(text: LocaleText | string | undefined, fallback: st
 
 function nameProblems(value: string, path: string): Problem[] {
   const problem = checkName(value);
-  return problem ? [{ code: problem, path, message: `"${value}" cannot be used: ${problem === 'NAME_RESERVED' ? 'reserved' : 'must match ^[a-z][a-z0-9_]{0,62}$'}` }] : [];
+  return problem
+    ? [{ code: problem, path, message: `"${value}" cannot be used: ${problem === 'NAME_RESERVED' ? 'reserved' : 'must match ^[a-z][a-z0-9_]{0,62}$'}` }]
+    : [];
 }
 
 function duplicates<T>(items: T[], key: (t: T) => string, path: (i: number) => string, what: string): Problem[] {
@@ -80,8 +84,18 @@ function normalizeObject(input: ObjectInput, path: string, types: FieldTypeCatal
   // Archived fields keep their column but give up their name, so a new field may take it.
   const active = fields.filter((f) => !f.archived);
   problems.push(
-    ...duplicates(fields, (f) => (f.archived ? `\u0000${f.id}` : f.name), (i) => `${path}/fields/${i}/name`, 'field name'),
-    ...duplicates(fields, (f) => f.id, (i) => `${path}/fields/${i}/id`, 'field id'),
+    ...duplicates(
+      fields,
+      (f) => (f.archived ? `\u0000${f.id}` : f.name),
+      (i) => `${path}/fields/${i}/name`,
+      'field name',
+    ),
+    ...duplicates(
+      fields,
+      (f) => f.id,
+      (i) => `${path}/fields/${i}/id`,
+      'field id',
+    ),
   );
   const byName = new Map([...fields.map((f) => [f.id, f] as const), ...active.map((f) => [f.name, f] as const)]);
   const indexes: Index[] = (input.indexes ?? []).map((ix, i) => {
@@ -94,17 +108,26 @@ function normalizeObject(input: ObjectInput, path: string, types: FieldTypeCatal
     if (ix.id) problems.push(...nameProblems(ix.id, `${path}/indexes/${i}/id`));
     return { id: ix.id ?? `ix_${ids.join('_')}`.slice(0, 63), fields: ids, unique: ix.unique ?? false };
   });
-  problems.push(...duplicates(indexes, (x) => x.id, (i) => `${path}/indexes/${i}/id`, 'index id'));
+  problems.push(
+    ...duplicates(
+      indexes,
+      (x) => x.id,
+      (i) => `${path}/indexes/${i}/id`,
+      'index id',
+    ),
+  );
   // titleField and searchFields name fields by name or id; they are stored as ids, so a rename keeps them.
   const idOf = (n: string, path: string): string | undefined => {
     const f = byName.get(n);
     if (!f) problems.push({ code: 'FIELD_NOT_FOUND', path, message: `no field "${n}"` });
     return f?.id;
   };
-  const titleField = input.titleField !== undefined && input.titleField !== 'id' ? (idOf(input.titleField, `${path}/titleField`) ?? input.titleField) : (active.find((f) => f.type === 'text')?.id ?? 'id');
-  const searchFields = input.searchFields !== undefined
-    ? input.searchFields.map((n, i) => idOf(n, `${path}/searchFields/${i}`) ?? n)
-    : titleField === 'id' ? [] : [titleField];
+  const titleField =
+    input.titleField !== undefined && input.titleField !== 'id'
+      ? (idOf(input.titleField, `${path}/titleField`) ?? input.titleField)
+      : (active.find((f) => f.type === 'text')?.id ?? 'id');
+  const searchFields =
+    input.searchFields !== undefined ? input.searchFields.map((n, i) => idOf(n, `${path}/searchFields/${i}`) ?? n) : titleField === 'id' ? [] : [titleField];
   const object: ObjectDef = {
     id: input.id ?? input.name,
     name: input.name,
@@ -138,8 +161,18 @@ export function normalizeApp(input: unknown, types: FieldTypeCatalogue): Resolve
   if (app.name) problems.push(...nameProblems(app.name, '/name'));
   const objects = app.objects.map((o, i) => normalizeObject(o, `/objects/${i}`, types, problems));
   problems.push(
-    ...duplicates(objects, (o) => o.name, (i) => `/objects/${i}/name`, 'object name'),
-    ...duplicates(objects, (o) => o.id, (i) => `/objects/${i}/id`, 'object id'),
+    ...duplicates(
+      objects,
+      (o) => o.name,
+      (i) => `/objects/${i}/name`,
+      'object name',
+    ),
+    ...duplicates(
+      objects,
+      (o) => o.id,
+      (i) => `/objects/${i}/id`,
+      'object id',
+    ),
   );
   if (problems.length) throw AppError.problems('METADATA_INVALID', problems);
   return {

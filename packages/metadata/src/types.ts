@@ -3,9 +3,31 @@ export type LocaleText = Record<string, string>;
 
 /** Every field type Tangram knows. The registry in @tangram/fields must cover each one. */
 export const fieldTypeNames = [
-  'text', 'textarea', 'richtext', 'integer', 'decimal', 'currency', 'percent', 'boolean', 'date',
-  'datetime', 'select', 'multiselect', 'email', 'phone', 'url', 'autonumber', 'lookup',
-  'masterdetail', 'manytomany', 'user', 'department', 'attachment', 'formula', 'rollup', 'json',
+  'text',
+  'textarea',
+  'richtext',
+  'integer',
+  'decimal',
+  'currency',
+  'percent',
+  'boolean',
+  'date',
+  'datetime',
+  'select',
+  'multiselect',
+  'email',
+  'phone',
+  'url',
+  'autonumber',
+  'lookup',
+  'masterdetail',
+  'manytomany',
+  'user',
+  'department',
+  'attachment',
+  'formula',
+  'rollup',
+  'json',
 ] as const;
 export type FieldTypeName = (typeof fieldTypeNames)[number];
 

@@ -9,7 +9,15 @@ const companies = [
   ['北京中关村数据服务有限公司', 'A', 'it', '010-62621234'],
 ] as const;
 const people = ['张伟', '王芳', '李娜', '刘洋', '陈静', '杨磊', '赵敏', '黄强'];
-const stages = [['qualify', 10], ['needs', 20], ['proposal', 40], ['quote', 60], ['negotiation', 80], ['won', 100], ['lost', 0]] as const;
+const stages = [
+  ['qualify', 10],
+  ['needs', 20],
+  ['proposal', 40],
+  ['quote', 60],
+  ['negotiation', 80],
+  ['won', 100],
+  ['lost', 0],
+] as const;
 
 /** Sample records for the demo app: accounts, contacts and opportunities across every stage. */
 export async function seedDemo(tenant: TenantEngine, actor: string | null = null): Promise<number> {
@@ -19,12 +27,27 @@ export async function seedDemo(tenant: TenantEngine, actor: string | null = null
     n++;
     for (let j = 0; j < 2; j++) {
       const person = people[(i * 2 + j) % people.length] as string;
-      await tenant.records.create('contact', { name: person, account: account.id, mobile: `1380013${String(i * 2 + j).padStart(4, '0')}`, title: j ? '采购经理' : '总经理' }, { actor });
+      await tenant.records.create(
+        'contact',
+        { name: person, account: account.id, mobile: `1380013${String(i * 2 + j).padStart(4, '0')}`, title: j ? '采购经理' : '总经理' },
+        { actor },
+      );
       n++;
     }
     for (let k = 0; k < 3; k++) {
       const [stage, probability] = stages[(i + k) % stages.length] as (typeof stages)[number];
-      await tenant.records.create('opportunity', { name: `${name.slice(0, 4)}项目${k + 1}期`, account: account.id, stage, probability, amount: 50000 * (i + 1) + 12000 * k, close_date: `2026-${String(((i + k) % 12) + 1).padStart(2, '0')}-15` }, { actor });
+      await tenant.records.create(
+        'opportunity',
+        {
+          name: `${name.slice(0, 4)}项目${k + 1}期`,
+          account: account.id,
+          stage,
+          probability,
+          amount: 50000 * (i + 1) + 12000 * k,
+          close_date: `2026-${String(((i + k) % 12) + 1).padStart(2, '0')}-15`,
+        },
+        { actor },
+      );
       n++;
     }
   }

@@ -25,14 +25,27 @@ function valueSchema(om: ObjectModel, name: string): Schema {
   const base = f.type.valueSchema(f.field);
   const described = { ...base, title: f.field.label['zh-CN'] ?? f.name, ...(f.field.label.en ? { description: f.field.label.en } : {}) };
   switch (f.field.type) {
-    case 'date': return nullable({ ...described, format: 'date' });
-    case 'datetime': return nullable({ ...described, format: 'date-time' });
-    case 'select': return nullable({ ...described, enum: (f.field.options.options as { key: string }[]).map((o) => o.key) });
-    case 'formula': return nullable({ title: described.title, type: ({ number: 'number', text: 'string', boolean: 'boolean', date: 'string' } as Record<string, string>)[f.field.options.resultType as string] ?? 'string' });
-    case 'rollup': return nullable({ title: described.title, type: 'number' });
-    case 'autonumber': return nullable({ title: described.title, type: 'string' });
-    case 'json': return { title: described.title };
-    default: return nullable(described);
+    case 'date':
+      return nullable({ ...described, format: 'date' });
+    case 'datetime':
+      return nullable({ ...described, format: 'date-time' });
+    case 'select':
+      return nullable({ ...described, enum: (f.field.options.options as { key: string }[]).map((o) => o.key) });
+    case 'formula':
+      return nullable({
+        title: described.title,
+        type:
+          ({ number: 'number', text: 'string', boolean: 'boolean', date: 'string' } as Record<string, string>)[f.field.options.resultType as string] ??
+          'string',
+      });
+    case 'rollup':
+      return nullable({ title: described.title, type: 'number' });
+    case 'autonumber':
+      return nullable({ title: described.title, type: 'string' });
+    case 'json':
+      return { title: described.title };
+    default:
+      return nullable(described);
   }
 }
 
@@ -43,12 +56,23 @@ function recordSchemas(om: ObjectModel): Record<string, Schema> {
   const title = om.def.label['zh-CN'] ?? om.name;
   return {
     [om.name]: { type: 'object', title, required: ['id', 'version'], properties: { ...systemProperties, ...props } },
-    [`${om.name}_create`]: { type: 'object', title: `${title} (create)`, additionalProperties: false, ...(required.length ? { required } : {}), properties: { id: uuid, owner_id: uuid, ...writable } },
+    [`${om.name}_create`]: {
+      type: 'object',
+      title: `${title} (create)`,
+      additionalProperties: false,
+      ...(required.length ? { required } : {}),
+      properties: { id: uuid, owner_id: uuid, ...writable },
+    },
     [`${om.name}_update`]: { type: 'object', title: `${title} (update)`, additionalProperties: false, properties: { owner_id: uuid, ...writable } },
     [`${om.name}_page`]: {
       type: 'object',
       required: ['records', 'nextCursor'],
-      properties: { records: { type: 'array', items: { $ref: `#/components/schemas/${om.name}` } }, nextCursor: { type: ['string', 'null'] }, total: { type: 'integer' }, totalExact: { type: 'boolean' } },
+      properties: {
+        records: { type: 'array', items: { $ref: `#/components/schemas/${om.name}` } },
+        nextCursor: { type: ['string', 'null'] },
+        total: { type: 'integer' },
+        totalExact: { type: 'boolean' },
+      },
     },
   };
 }
@@ -64,20 +88,40 @@ function objectPaths(om: ObjectModel, tenant: string): Record<string, Schema> {
   const tag = om.def.label['zh-CN'] ?? om.name;
   const op = (operationId: string, summary: string, extra: Schema) => ({ operationId: `${operationId}_${om.name}`, summary, tags: [tag], ...extra });
   const queryParams = ['filter', 'sort', 'limit', 'offset', 'after', 'fields', 'expand', 'search', 'count', 'deleted'].map((name) => ({
-    name, in: 'query', required: false, schema: name === 'limit' || name === 'offset' ? { type: 'integer' } : name === 'count' || name === 'deleted' ? { type: 'boolean' } : { type: 'string' },
+    name,
+    in: 'query',
+    required: false,
+    schema: name === 'limit' || name === 'offset' ? { type: 'integer' } : name === 'count' || name === 'deleted' ? { type: 'boolean' } : { type: 'string' },
   }));
   return {
     [base]: {
       get: op('list', `List ${tag}`, { parameters: queryParams, responses: { 200: { description: 'A page', ...json(ref(`${om.name}_page`)) }, ...errors } }),
-      post: op('create', `Create ${tag}`, { requestBody: { required: true, ...json(ref(`${om.name}_create`)) }, responses: { 201: { description: 'Created', ...json(ref(om.name)) }, ...errors } }),
+      post: op('create', `Create ${tag}`, {
+        requestBody: { required: true, ...json(ref(`${om.name}_create`)) },
+        responses: { 201: { description: 'Created', ...json(ref(om.name)) }, ...errors },
+      }),
     },
     [`${base}/{id}`]: {
       get: op('get', `Get ${tag}`, { parameters: [idParam], responses: { 200: { description: 'The record', ...json(ref(om.name)) }, ...errors } }),
-      patch: op('update', `Update ${tag}`, { parameters: [idParam, ifMatch], requestBody: { required: true, ...json(ref(`${om.name}_update`)) }, responses: { 200: { description: 'Updated', ...json(ref(om.name)) }, ...errors } }),
+      patch: op('update', `Update ${tag}`, {
+        parameters: [idParam, ifMatch],
+        requestBody: { required: true, ...json(ref(`${om.name}_update`)) },
+        responses: { 200: { description: 'Updated', ...json(ref(om.name)) }, ...errors },
+      }),
       delete: op('delete', `Delete ${tag} (to the recycle bin)`, { parameters: [idParam], responses: { 204: { description: 'Deleted' }, ...errors } }),
     },
-    [`${base}/{id}/restore`]: { post: op('restore', `Restore ${tag}`, { parameters: [idParam], responses: { 200: { description: 'Restored', ...json(ref(om.name)) }, ...errors } }) },
-    [`${base}/{id}/history`]: { get: op('history', `History of ${tag}`, { parameters: [idParam], responses: { 200: { description: 'Entries', ...json({ type: 'object', properties: { entries: { type: 'array', items: ref('HistoryEntry') } } }) }, ...errors } }) },
+    [`${base}/{id}/restore`]: {
+      post: op('restore', `Restore ${tag}`, { parameters: [idParam], responses: { 200: { description: 'Restored', ...json(ref(om.name)) }, ...errors } }),
+    },
+    [`${base}/{id}/history`]: {
+      get: op('history', `History of ${tag}`, {
+        parameters: [idParam],
+        responses: {
+          200: { description: 'Entries', ...json({ type: 'object', properties: { entries: { type: 'array', items: ref('HistoryEntry') } } }) },
+          ...errors,
+        },
+      }),
+    },
   };
 }
 
@@ -102,11 +146,24 @@ export function tenantOpenApi(model: Model, tenant: string, serverUrl = '/'): Sc
         Error: {
           type: 'object',
           required: ['error'],
-          properties: { error: { type: 'object', required: ['code', 'message', 'requestId'], properties: { code: { enum: Object.keys(catalogue) }, message: { type: 'string' }, details: { type: 'object' }, requestId: { type: 'string' } } } },
+          properties: {
+            error: {
+              type: 'object',
+              required: ['code', 'message', 'requestId'],
+              properties: { code: { enum: Object.keys(catalogue) }, message: { type: 'string' }, details: { type: 'object' }, requestId: { type: 'string' } },
+            },
+          },
         },
         HistoryEntry: {
           type: 'object',
-          properties: { version: { type: 'integer' }, action: { type: 'string' }, at: dateTime, actor: nullable(uuid), requestId: { type: ['string', 'null'] }, changes: { type: 'object' } },
+          properties: {
+            version: { type: 'integer' },
+            action: { type: 'string' },
+            at: dateTime,
+            actor: nullable(uuid),
+            requestId: { type: ['string', 'null'] },
+            changes: { type: 'object' },
+          },
         },
         ...Object.assign({}, ...objects.map(recordSchemas)),
       },

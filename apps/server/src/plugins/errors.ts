@@ -21,10 +21,13 @@ function fromFastify(e: FastifyError): AppError | undefined {
     return AppError.problems('VALIDATION_FAILED', problems);
   }
   if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new AppError('BODY_TOO_LARGE');
-  if (e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || e instanceof SyntaxError) return new AppError('VALIDATION_FAILED', { problems: [{ code: 'VALIDATION_FAILED', path: '/body', message: 'the body is not valid JSON' }] });
-  if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return new AppError('VALIDATION_FAILED', { problems: [{ code: 'VALIDATION_FAILED', path: '/body', message: e.message }] });
+  if (e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || e instanceof SyntaxError)
+    return new AppError('VALIDATION_FAILED', { problems: [{ code: 'VALIDATION_FAILED', path: '/body', message: 'the body is not valid JSON' }] });
+  if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY')
+    return new AppError('VALIDATION_FAILED', { problems: [{ code: 'VALIDATION_FAILED', path: '/body', message: e.message }] });
   if (e.statusCode === 429) return new AppError('RATE_LIMITED');
-  if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) return new AppError('VALIDATION_FAILED', { problems: [{ code: 'VALIDATION_FAILED', message: e.message }] });
+  if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500)
+    return new AppError('VALIDATION_FAILED', { problems: [{ code: 'VALIDATION_FAILED', message: e.message }] });
   return undefined;
 }
 

@@ -11,18 +11,25 @@ const credentials = {
 } as const;
 
 /** Sign-in with a cookie session, sign-out, who-am-I, and API tokens. */
-export async function authRoutes(app: FastifyInstance, opts: { engine: Engine; identity: IdentityService; secureCookies: boolean; loginRateLimit: number }): Promise<void> {
+export async function authRoutes(
+  app: FastifyInstance,
+  opts: { engine: Engine; identity: IdentityService; secureCookies: boolean; loginRateLimit: number },
+): Promise<void> {
   const { identity, engine } = opts;
 
-  app.post('/api/v1/auth/login', {
-    schema: { body: credentials },
-    config: { rateLimit: { max: opts.loginRateLimit, timeWindow: '1 minute' } },
-  }, async (req, reply) => {
-    const { email, password } = req.body as { email: string; password: string };
-    const { user, sessionToken, csrfToken } = await identity.login(email, password);
-    reply.setCookie(sessionCookie, sessionToken, { path: '/', httpOnly: true, sameSite: 'lax', secure: opts.secureCookies, maxAge: 7 * 24 * 3600 });
-    return { user, csrfToken, tenants: await identity.tenantsOf(user.id) };
-  });
+  app.post(
+    '/api/v1/auth/login',
+    {
+      schema: { body: credentials },
+      config: { rateLimit: { max: opts.loginRateLimit, timeWindow: '1 minute' } },
+    },
+    async (req, reply) => {
+      const { email, password } = req.body as { email: string; password: string };
+      const { user, sessionToken, csrfToken } = await identity.login(email, password);
+      reply.setCookie(sessionCookie, sessionToken, { path: '/', httpOnly: true, sameSite: 'lax', secure: opts.secureCookies, maxAge: 7 * 24 * 3600 });
+      return { user, csrfToken, tenants: await identity.tenantsOf(user.id) };
+    },
+  );
 
   app.post('/api/v1/auth/logout', async (req, reply) => {
     const cookie = req.cookies?.[sessionCookie];
@@ -39,14 +46,18 @@ export async function authRoutes(app: FastifyInstance, opts: { engine: Engine; i
     return { user: principal.user, csrfToken: principal.csrfToken ?? null, tenants: await identity.tenantsOf(principal.user.id) };
   });
 
-  app.post('/api/v1/t/:tenant/tokens', {
-    schema: { body: { type: 'object', required: ['name'], additionalProperties: false, properties: { name: { type: 'string', maxLength: 100 } } } },
-  }, async (req, reply) => {
-    if (req.principal?.tokenTenantId) throw new AppError('FORBIDDEN', { reason: 'a token cannot create tokens' });
-    const tenant = req.tenantEngine!.tenant;
-    const created = await identity.createToken(req.principal!.user, tenant, (req.body as { name: string }).name);
-    return reply.status(201).send(created);
-  });
+  app.post(
+    '/api/v1/t/:tenant/tokens',
+    {
+      schema: { body: { type: 'object', required: ['name'], additionalProperties: false, properties: { name: { type: 'string', maxLength: 100 } } } },
+    },
+    async (req, reply) => {
+      if (req.principal?.tokenTenantId) throw new AppError('FORBIDDEN', { reason: 'a token cannot create tokens' });
+      const tenant = req.tenantEngine!.tenant;
+      const created = await identity.createToken(req.principal!.user, tenant, (req.body as { name: string }).name);
+      return reply.status(201).send(created);
+    },
+  );
 
   app.get('/api/v1/t/:tenant/tokens', async (req) => ({ tokens: await identity.listTokens(req.principal!.user.id, req.tenantEngine!.tenant.id) }));
 

@@ -22,12 +22,18 @@ export async function metadataRoutes(app: FastifyInstance): Promise<void> {
     return t.schema.draft();
   });
 
-  app.put(`${base}/draft`, { schema: { body: { type: 'object', required: ['metadata'], properties: { metadata: { type: 'object' }, baseRevision: { type: 'integer', minimum: 0 } } } } }, async (req) => {
-    requireTenantAdmin(req);
-    const t = await tenantOf(req);
-    const body = req.body as { metadata: unknown; baseRevision?: number };
-    return t.schema.saveDraft(body.metadata, body.baseRevision, actionContext(req).actor ?? null);
-  });
+  app.put(
+    `${base}/draft`,
+    {
+      schema: { body: { type: 'object', required: ['metadata'], properties: { metadata: { type: 'object' }, baseRevision: { type: 'integer', minimum: 0 } } } },
+    },
+    async (req) => {
+      requireTenantAdmin(req);
+      const t = await tenantOf(req);
+      const body = req.body as { metadata: unknown; baseRevision?: number };
+      return t.schema.saveDraft(body.metadata, body.baseRevision, actionContext(req).actor ?? null);
+    },
+  );
 
   app.post(`${base}/plan`, { schema: { body: { type: 'object', properties: { metadata: { type: 'object' } } } } }, async (req) => {
     requireTenantAdmin(req);
@@ -36,16 +42,26 @@ export async function metadataRoutes(app: FastifyInstance): Promise<void> {
     return t.schema.plan(body.metadata ?? (await t.schema.draft()).metadata);
   });
 
-  app.post(`${base}/publish`, {
-    schema: { body: { type: 'object', properties: { metadata: { type: 'object' }, message: { type: 'string', maxLength: 500 }, baseRevision: { type: 'integer', minimum: 0 } } } },
-  }, async (req, reply) => {
-    requireTenantAdmin(req);
-    const t = await tenantOf(req);
-    const body = req.body as { metadata?: unknown; message?: string; baseRevision?: number };
-    const opts = { actor: req.actor ?? null, message: body.message };
-    const rev = body.metadata === undefined ? await t.schema.publishDraft(opts) : await t.schema.publish(body.metadata, { ...opts, baseRevision: body.baseRevision });
-    return reply.status(201).send({ id: rev.id, createdAt: rev.createdAt, message: rev.message, steps: rev.steps });
-  });
+  app.post(
+    `${base}/publish`,
+    {
+      schema: {
+        body: {
+          type: 'object',
+          properties: { metadata: { type: 'object' }, message: { type: 'string', maxLength: 500 }, baseRevision: { type: 'integer', minimum: 0 } },
+        },
+      },
+    },
+    async (req, reply) => {
+      requireTenantAdmin(req);
+      const t = await tenantOf(req);
+      const body = req.body as { metadata?: unknown; message?: string; baseRevision?: number };
+      const opts = { actor: req.actor ?? null, message: body.message };
+      const rev =
+        body.metadata === undefined ? await t.schema.publishDraft(opts) : await t.schema.publish(body.metadata, { ...opts, baseRevision: body.baseRevision });
+      return reply.status(201).send({ id: rev.id, createdAt: rev.createdAt, message: rev.message, steps: rev.steps });
+    },
+  );
 
   app.get(`${base}/revisions`, async (req) => {
     const t = await tenantOf(req);
@@ -57,12 +73,16 @@ export async function metadataRoutes(app: FastifyInstance): Promise<void> {
     return t.schema.revision((req.params as { id: number }).id);
   });
 
-  app.get(`${base}/revisions/:id/diff`, { schema: { params: revisionParams, querystring: { type: 'object', properties: { from: { type: 'integer', minimum: 0 } } } } }, async (req) => {
-    const t = await tenantOf(req);
-    const id = (req.params as { id: number }).id;
-    const from = (req.query as { from?: number }).from ?? id - 1;
-    return { from, to: id, steps: await t.schema.diff(from, id) };
-  });
+  app.get(
+    `${base}/revisions/:id/diff`,
+    { schema: { params: revisionParams, querystring: { type: 'object', properties: { from: { type: 'integer', minimum: 0 } } } } },
+    async (req) => {
+      const t = await tenantOf(req);
+      const id = (req.params as { id: number }).id;
+      const from = (req.query as { from?: number }).from ?? id - 1;
+      return { from, to: id, steps: await t.schema.diff(from, id) };
+    },
+  );
 
   app.post(`${base}/revisions/:id/rollback`, { schema: { params: revisionParams } }, async (req, reply) => {
     requireTenantAdmin(req);

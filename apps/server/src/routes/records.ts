@@ -3,7 +3,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { actionContext, tenantOf } from '../plugins/tenant';
 
 const objectParams = { type: 'object', required: ['tenant', 'object'], properties: { tenant: { type: 'string' }, object: { type: 'string' } } } as const;
-const recordParams = { type: 'object', required: ['tenant', 'object', 'id'], properties: { tenant: { type: 'string' }, object: { type: 'string' }, id: { type: 'string' } } } as const;
+const recordParams = {
+  type: 'object',
+  required: ['tenant', 'object', 'id'],
+  properties: { tenant: { type: 'string' }, object: { type: 'string' }, id: { type: 'string' } },
+} as const;
 
 type ObjectReq = FastifyRequest<{ Params: { tenant: string; object: string } }>;
 type RecordReq = FastifyRequest<{ Params: { tenant: string; object: string; id: string } }>;
@@ -16,13 +20,17 @@ export function versionFrom(req: FastifyRequest, required: boolean): number | un
     return undefined;
   }
   const v = Number(String(raw).replace(/^W\//, '').replace(/"/g, ''));
-  if (!Number.isInteger(v) || v < 1) throw new AppError('VALIDATION_FAILED', { problems: [{ code: 'VALIDATION_FAILED', path: '/headers/if-match', message: 'must be a record version' }] });
+  if (!Number.isInteger(v) || v < 1)
+    throw new AppError('VALIDATION_FAILED', { problems: [{ code: 'VALIDATION_FAILED', path: '/headers/if-match', message: 'must be a record version' }] });
   return v;
 }
 
 function list(v: unknown): string[] | undefined {
   if (v === undefined) return undefined;
-  return String(v).split(',').map((s) => s.trim()).filter(Boolean);
+  return String(v)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** A JSON query-string parameter (filter, sort), with a clear error when it is not JSON. */
@@ -39,7 +47,10 @@ function sortParam(v: unknown): { field: string; direction: 'asc' | 'desc' }[] |
   if (v === undefined) return undefined;
   const s = String(v);
   if (s.startsWith('[')) return jsonParam('sort', s) as never;
-  return s.split(',').filter(Boolean).map((part) => (part.startsWith('-') ? { field: part.slice(1), direction: 'desc' } : { field: part, direction: 'asc' }));
+  return s
+    .split(',')
+    .filter(Boolean)
+    .map((part) => (part.startsWith('-') ? { field: part.slice(1), direction: 'desc' } : { field: part, direction: 'asc' }));
 }
 
 /** Record routes: one engine call each, no SQL here. */
@@ -78,19 +89,30 @@ export async function recordRoutes(app: FastifyInstance): Promise<void> {
     return t.records.query(req.params.object, { ...(body as object), variables: { $user: { id: req.actor ?? null }, $now: new Date().toISOString() } });
   });
 
-  app.post(`${base}/aggregate`, {
-    schema: {
-      params: objectParams,
-      body: {
-        type: 'object', required: ['measures'], additionalProperties: false,
-        properties: { groupBy: { type: 'array', maxItems: 5 }, measures: { type: 'array', minItems: 1, maxItems: 20 }, filter: {}, limit: { type: 'integer' } },
+  app.post(
+    `${base}/aggregate`,
+    {
+      schema: {
+        params: objectParams,
+        body: {
+          type: 'object',
+          required: ['measures'],
+          additionalProperties: false,
+          properties: {
+            groupBy: { type: 'array', maxItems: 5 },
+            measures: { type: 'array', minItems: 1, maxItems: 20 },
+            filter: {},
+            limit: { type: 'integer' },
+          },
+        },
       },
     },
-  }, async (req: ObjectReq) => {
-    const t = await tenantOf(req);
-    const body = req.body as Parameters<typeof t.records.aggregate>[1];
-    return t.records.aggregate(req.params.object, { ...body, variables: { $user: { id: req.actor ?? null }, $now: new Date().toISOString() } });
-  });
+    async (req: ObjectReq) => {
+      const t = await tenantOf(req);
+      const body = req.body as Parameters<typeof t.records.aggregate>[1];
+      return t.records.aggregate(req.params.object, { ...body, variables: { $user: { id: req.actor ?? null }, $now: new Date().toISOString() } });
+    },
+  );
 
   app.get(`${base}/:id`, { schema: { params: recordParams } }, async (req: RecordReq, reply) => {
     const t = await tenantOf(req);
@@ -123,33 +145,54 @@ export async function recordRoutes(app: FastifyInstance): Promise<void> {
     return { entries: await t.records.history(req.params.object, req.params.id) };
   });
 
-  app.post(`${base}/:id/revert`, { schema: { params: recordParams, body: { type: 'object', required: ['version'], additionalProperties: false, properties: { version: { type: 'integer', minimum: 1 } } } } }, async (req: RecordReq) => {
-    const t = await tenantOf(req);
-    return t.records.revert(req.params.object, req.params.id, (req.body as { version: number }).version, actionContext(req));
-  });
+  app.post(
+    `${base}/:id/revert`,
+    {
+      schema: {
+        params: recordParams,
+        body: { type: 'object', required: ['version'], additionalProperties: false, properties: { version: { type: 'integer', minimum: 1 } } },
+      },
+    },
+    async (req: RecordReq) => {
+      const t = await tenantOf(req);
+      return t.records.revert(req.params.object, req.params.id, (req.body as { version: number }).version, actionContext(req));
+    },
+  );
 
-  app.post(`${base}/bulk`, {
-    schema: {
-      params: objectParams,
-      body: {
-        type: 'object',
-        additionalProperties: false,
-        properties: {
-          create: { type: 'array', maxItems: 1000 },
-          update: { type: 'array', maxItems: 1000, items: { type: 'object', required: ['id', 'values'], properties: { id: { type: 'string' }, version: { type: 'integer' }, values: { type: 'object' } } } },
-          delete: { type: 'array', maxItems: 1000, items: { type: 'string' } },
+  app.post(
+    `${base}/bulk`,
+    {
+      schema: {
+        params: objectParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            create: { type: 'array', maxItems: 1000 },
+            update: {
+              type: 'array',
+              maxItems: 1000,
+              items: {
+                type: 'object',
+                required: ['id', 'values'],
+                properties: { id: { type: 'string' }, version: { type: 'integer' }, values: { type: 'object' } },
+              },
+            },
+            delete: { type: 'array', maxItems: 1000, items: { type: 'string' } },
+          },
         },
       },
     },
-  }, async (req: ObjectReq) => {
-    const t = await tenantOf(req);
-    const body = req.body as { create?: unknown[]; update?: { id: string; version?: number; values: unknown }[]; delete?: string[] };
-    const ctx = actionContext(req);
-    const object = req.params.object;
-    return {
-      created: body.create ? await t.records.bulkCreate(object, body.create, ctx) : [],
-      updated: body.update ? await t.records.bulkUpdate(object, body.update, ctx) : [],
-      deleted: body.delete ? await t.records.bulkDelete(object, body.delete, ctx) : 0,
-    };
-  });
+    async (req: ObjectReq) => {
+      const t = await tenantOf(req);
+      const body = req.body as { create?: unknown[]; update?: { id: string; version?: number; values: unknown }[]; delete?: string[] };
+      const ctx = actionContext(req);
+      const object = req.params.object;
+      return {
+        created: body.create ? await t.records.bulkCreate(object, body.create, ctx) : [],
+        updated: body.update ? await t.records.bulkUpdate(object, body.update, ctx) : [],
+        deleted: body.delete ? await t.records.bulkDelete(object, body.delete, ctx) : 0,
+      };
+    },
+  );
 }

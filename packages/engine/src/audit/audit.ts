@@ -21,17 +21,28 @@ export function diffRows(om: ObjectModel, before: Record<string, unknown> | unde
 }
 
 export async function writeAudit(
-  trx: Db, schema: string, om: ObjectModel, recordId: string, version: number, action: AuditAction, changes: Changes, ctx: ActionContext,
+  trx: Db,
+  schema: string,
+  om: ObjectModel,
+  recordId: string,
+  version: number,
+  action: AuditAction,
+  changes: Changes,
+  ctx: ActionContext,
 ): Promise<void> {
-  await trx.withSchema(schema).insertInto('_audit').values({
-    object_id: om.id,
-    record_id: recordId,
-    version,
-    action,
-    changes: JSON.stringify(changes),
-    actor: ctx.actor ?? null,
-    request_id: ctx.requestId ?? null,
-  }).execute();
+  await trx
+    .withSchema(schema)
+    .insertInto('_audit')
+    .values({
+      object_id: om.id,
+      record_id: recordId,
+      version,
+      action,
+      changes: JSON.stringify(changes),
+      actor: ctx.actor ?? null,
+      request_id: ctx.requestId ?? null,
+    })
+    .execute();
 }
 
 export interface HistoryEntry {
@@ -52,10 +63,15 @@ function fieldNames(app: ResolvedApp, objectId: string): Map<string, string> {
 }
 
 async function auditRows(db: Db, schema: string, om: ObjectModel, recordId: string) {
-  return db.withSchema(schema).selectFrom('_audit')
+  return db
+    .withSchema(schema)
+    .selectFrom('_audit')
     .select(['version', 'action', 'changes', 'actor', 'request_id', 'at'])
-    .where('object_id', '=', om.id).where('record_id', '=', recordId)
-    .orderBy('version').orderBy('id').execute();
+    .where('object_id', '=', om.id)
+    .where('record_id', '=', recordId)
+    .orderBy('version')
+    .orderBy('id')
+    .execute();
 }
 
 /** A record's history, oldest first, with field names as they are now. */
@@ -69,9 +85,7 @@ export async function history(db: Db, schema: string, app: ResolvedApp, om: Obje
     at: r.at as string,
     actor: (r.actor as string | null) ?? null,
     requestId: (r.request_id as string | null) ?? null,
-    changes: Object.fromEntries(
-      Object.entries(r.changes as Changes).map(([id, [before, after]]) => [names.get(id) ?? id, { before, after }]),
-    ),
+    changes: Object.fromEntries(Object.entries(r.changes as Changes).map(([id, [before, after]]) => [names.get(id) ?? id, { before, after }])),
   }));
 }
 

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Database } from './database';
+import type { Database } from './database';
 import { backends, dropSchema, openTestDatabase, uniqueSchemaName } from '../testing/databases';
 
 describe.each(await backends())('database on %s', (backend) => {
@@ -9,7 +9,9 @@ describe.each(await backends())('database on %s', (backend) => {
   beforeAll(async () => {
     database = await openTestDatabase(backend);
     await sql`create schema ${sql.id(schema)}`.execute(database.db);
-    await sql`create table ${sql.id(schema, 'n')} (id int primary key, v int not null, d date, t timestamptz(3), x numeric(18,2), b bigint)`.execute(database.db);
+    await sql`create table ${sql.id(schema, 'n')} (id int primary key, v int not null, d date, t timestamptz(3), x numeric(18,2), b bigint)`.execute(
+      database.db,
+    );
     await sql`insert into ${sql.id(schema, 'n')} values (1, 0, '2024-02-29', '2024-05-06T07:08:09.123Z', 12.34, 9007199254740991)`.execute(database.db);
   });
   afterAll(async () => {
@@ -28,7 +30,12 @@ describe.each(await backends())('database on %s', (backend) => {
       Array.from({ length: 20 }, () =>
         db.transaction().execute(async (trx) => {
           const { v } = await trx.withSchema(schema).selectFrom('n').select('v').where('id', '=', 1).forUpdate().executeTakeFirstOrThrow();
-          await trx.withSchema(schema).updateTable('n').set({ v: v + 1 }).where('id', '=', 1).execute();
+          await trx
+            .withSchema(schema)
+            .updateTable('n')
+            .set({ v: v + 1 })
+            .where('id', '=', 1)
+            .execute();
         }),
       ),
     );

@@ -8,7 +8,6 @@ import { textParsers } from './type-parsers';
 export type Backend = 'pglite' | 'postgres';
 
 /** Tangram's tables are dynamic (they come from metadata), so the Kysely database type is open. */
-// biome-ignore lint/suspicious/noExplicitAny: table shapes are known only at run time
 export type Db = Kysely<any>;
 
 export interface Database {

@@ -20,11 +20,7 @@ export class Mutex {
       const timer = setTimeout(() => {
         timedOut = true;
         this.waiting--;
-        reject(
-          new Error(
-            `PGlite connection not free after ${timeoutMs} ms: is the database used outside the transaction that holds it?`,
-          ),
-        );
+        reject(new Error(`PGlite connection not free after ${timeoutMs} ms: is the database used outside the transaction that holds it?`));
       }, timeoutMs);
       timer.unref?.();
       previous.then(() => {

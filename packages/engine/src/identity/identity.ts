@@ -37,50 +37,88 @@ export class IdentityService {
   constructor(private readonly db: Db) {}
 
   async createUser(input: { email: string; name: string; password: string; platformAdmin?: boolean }): Promise<User> {
-    const email = String(input.email ?? '').trim().toLowerCase();
+    const email = String(input.email ?? '')
+      .trim()
+      .toLowerCase();
     const problems = [];
-    if (!emailPattern.test(email) || email.length > 254) problems.push({ code: 'VALIDATION_FAILED' as const, field: 'email', message: 'must be an email address' });
-    if (typeof input.password !== 'string' || input.password.length < 8 || input.password.length > 200) problems.push({ code: 'VALIDATION_FAILED' as const, field: 'password', message: 'must be 8 to 200 characters' });
-    if (typeof input.name !== 'string' || !input.name.trim() || input.name.length > 100) problems.push({ code: 'VALIDATION_FAILED' as const, field: 'name', message: 'must be 1 to 100 characters' });
+    if (!emailPattern.test(email) || email.length > 254)
+      problems.push({ code: 'VALIDATION_FAILED' as const, field: 'email', message: 'must be an email address' });
+    if (typeof input.password !== 'string' || input.password.length < 8 || input.password.length > 200)
+      problems.push({ code: 'VALIDATION_FAILED' as const, field: 'password', message: 'must be 8 to 200 characters' });
+    if (typeof input.name !== 'string' || !input.name.trim() || input.name.length > 100)
+      problems.push({ code: 'VALIDATION_FAILED' as const, field: 'name', message: 'must be 1 to 100 characters' });
     if (problems.length) throw AppError.problems('VALIDATION_FAILED', problems);
     const exists = await this.db.withSchema('platform').selectFrom('user').select('id').where('email', '=', email).executeTakeFirst();
     if (exists) throw new AppError('NAME_DUPLICATE', { field: 'email' });
-    const row = await this.db.withSchema('platform').insertInto('user')
+    const row = await this.db
+      .withSchema('platform')
+      .insertInto('user')
       .values({ id: uuidv7(), email, name: input.name.trim(), password_hash: await hash(input.password), platform_admin: input.platformAdmin ?? false })
-      .returning(['id', 'email', 'name', 'platform_admin']).executeTakeFirstOrThrow();
+      .returning(['id', 'email', 'name', 'platform_admin'])
+      .executeTakeFirstOrThrow();
     return toUser(row);
   }
 
   async findUserByEmail(email: string): Promise<User | undefined> {
-    const row = await this.db.withSchema('platform').selectFrom('user').select(['id', 'email', 'name', 'platform_admin']).where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
+    const row = await this.db
+      .withSchema('platform')
+      .selectFrom('user')
+      .select(['id', 'email', 'name', 'platform_admin'])
+      .where('email', '=', email.trim().toLowerCase())
+      .executeTakeFirst();
     return row ? toUser(row) : undefined;
   }
 
   async setPassword(email: string, password: string): Promise<void> {
-    if (typeof password !== 'string' || password.length < 8 || password.length > 200) throw AppError.problems('VALIDATION_FAILED', [{ code: 'VALIDATION_FAILED', field: 'password', message: 'must be 8 to 200 characters' }]);
-    const res = await this.db.withSchema('platform').updateTable('user').set({ password_hash: await hash(password), failed_logins: 0, locked_until: null })
-      .where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
+    if (typeof password !== 'string' || password.length < 8 || password.length > 200)
+      throw AppError.problems('VALIDATION_FAILED', [{ code: 'VALIDATION_FAILED', field: 'password', message: 'must be 8 to 200 characters' }]);
+    const res = await this.db
+      .withSchema('platform')
+      .updateTable('user')
+      .set({ password_hash: await hash(password), failed_logins: 0, locked_until: null })
+      .where('email', '=', email.trim().toLowerCase())
+      .executeTakeFirst();
     if (!Number(res.numUpdatedRows)) throw new AppError('RECORD_NOT_FOUND', { object: 'user', email });
   }
 
   /** Adds a user to a tenant (and to the tenant's `_user` table, which user fields point at). */
   async addMember(tenant: Tenant, user: User, role: TenantRole): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      await trx.withSchema('platform').insertInto('membership').values({ user_id: user.id, tenant_id: tenant.id, role })
-        .onConflict((oc) => oc.columns(['user_id', 'tenant_id']).doUpdateSet({ role })).execute();
-      await trx.withSchema(tenant.schema).insertInto('_user').values({ id: user.id, name: user.name, email: user.email })
-        .onConflict((oc) => oc.column('id').doUpdateSet({ name: user.name, email: user.email })).execute();
+      await trx
+        .withSchema('platform')
+        .insertInto('membership')
+        .values({ user_id: user.id, tenant_id: tenant.id, role })
+        .onConflict((oc) => oc.columns(['user_id', 'tenant_id']).doUpdateSet({ role }))
+        .execute();
+      await trx
+        .withSchema(tenant.schema)
+        .insertInto('_user')
+        .values({ id: user.id, name: user.name, email: user.email })
+        .onConflict((oc) => oc.column('id').doUpdateSet({ name: user.name, email: user.email }))
+        .execute();
     });
   }
 
   async role(userId: string, tenantId: string): Promise<TenantRole | undefined> {
-    const row = await this.db.withSchema('platform').selectFrom('membership').select('role').where('user_id', '=', userId).where('tenant_id', '=', tenantId).executeTakeFirst();
+    const row = await this.db
+      .withSchema('platform')
+      .selectFrom('membership')
+      .select('role')
+      .where('user_id', '=', userId)
+      .where('tenant_id', '=', tenantId)
+      .executeTakeFirst();
     return row?.role as TenantRole | undefined;
   }
 
   async tenantsOf(userId: string): Promise<{ slug: string; name: string; role: TenantRole }[]> {
-    const rows = await this.db.withSchema('platform').selectFrom('membership as m').innerJoin('tenant as t', 't.id', 'm.tenant_id')
-      .select(['t.slug', 't.name', 'm.role']).where('m.user_id', '=', userId).orderBy('t.slug').execute();
+    const rows = await this.db
+      .withSchema('platform')
+      .selectFrom('membership as m')
+      .innerJoin('tenant as t', 't.id', 'm.tenant_id')
+      .select(['t.slug', 't.name', 'm.role'])
+      .where('m.user_id', '=', userId)
+      .orderBy('t.slug')
+      .execute();
     return rows as { slug: string; name: string; role: TenantRole }[];
   }
 
@@ -90,9 +128,18 @@ export class IdentityService {
    * answers an unknown email and a wrong password, so neither can be told apart.
    */
   async login(email: string, password: string): Promise<{ user: User; sessionToken: string; csrfToken: string }> {
-    const row = await this.db.withSchema('platform').selectFrom('user')
+    const row = await this.db
+      .withSchema('platform')
+      .selectFrom('user')
       .select(['id', 'email', 'name', 'platform_admin', 'password_hash', 'failed_logins', 'locked_until'])
-      .where('email', '=', String(email ?? '').trim().toLowerCase()).executeTakeFirst();
+      .where(
+        'email',
+        '=',
+        String(email ?? '')
+          .trim()
+          .toLowerCase(),
+      )
+      .executeTakeFirst();
     if (!row?.password_hash) {
       await hash(String(password ?? 'x'));
       throw new AppError('UNAUTHENTICATED', { reason: 'bad credentials' });
@@ -101,16 +148,27 @@ export class IdentityService {
     if (!(await verify(row.password_hash as string, String(password ?? '')))) {
       const failures = (row.failed_logins as number) + 1;
       const lock = failures >= lockout.maxFailures;
-      await this.db.withSchema('platform').updateTable('user')
+      await this.db
+        .withSchema('platform')
+        .updateTable('user')
         .set({ failed_logins: lock ? 0 : failures, locked_until: lock ? sql`now() + ${`${lockout.lockMinutes} minutes`}::interval` : null })
-        .where('id', '=', row.id as string).execute();
+        .where('id', '=', row.id as string)
+        .execute();
       throw lock ? new AppError('ACCOUNT_LOCKED', {}) : new AppError('UNAUTHENTICATED', { reason: 'bad credentials' });
     }
-    await this.db.withSchema('platform').updateTable('user').set({ failed_logins: 0, locked_until: null }).where('id', '=', row.id as string).execute();
+    await this.db
+      .withSchema('platform')
+      .updateTable('user')
+      .set({ failed_logins: 0, locked_until: null })
+      .where('id', '=', row.id as string)
+      .execute();
     const sessionToken = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(24).toString('base64url');
-    await this.db.withSchema('platform').insertInto('session')
-      .values({ id_hash: sha256(sessionToken), user_id: row.id as string, csrf_token: csrfToken, expires_at: sql`now() + ${`${sessionDays} days`}::interval` }).execute();
+    await this.db
+      .withSchema('platform')
+      .insertInto('session')
+      .values({ id_hash: sha256(sessionToken), user_id: row.id as string, csrf_token: csrfToken, expires_at: sql`now() + ${`${sessionDays} days`}::interval` })
+      .execute();
     return { user: toUser(row), sessionToken, csrfToken };
   }
 
@@ -119,37 +177,65 @@ export class IdentityService {
   }
 
   async fromSession(sessionToken: string): Promise<Principal | undefined> {
-    const row = await this.db.withSchema('platform').selectFrom('session as s').innerJoin('user as u', 'u.id', 's.user_id')
+    const row = await this.db
+      .withSchema('platform')
+      .selectFrom('session as s')
+      .innerJoin('user as u', 'u.id', 's.user_id')
       .select(['u.id', 'u.email', 'u.name', 'u.platform_admin', 's.csrf_token'])
-      .where('s.id_hash', '=', sha256(sessionToken)).where('s.expires_at', '>', sql<string>`now()`).executeTakeFirst();
+      .where('s.id_hash', '=', sha256(sessionToken))
+      .where('s.expires_at', '>', sql<string>`now()`)
+      .executeTakeFirst();
     return row ? { user: toUser(row), csrfToken: row.csrf_token as string } : undefined;
   }
 
   /** Creates an API token for one tenant. The secret is returned once; only its hash is kept. */
   async createToken(user: User, tenant: Tenant, name: string): Promise<{ id: string; token: string; prefix: string }> {
-    if (typeof name !== 'string' || !name.trim() || name.length > 100) throw AppError.problems('VALIDATION_FAILED', [{ code: 'VALIDATION_FAILED', field: 'name', message: 'must be 1 to 100 characters' }]);
+    if (typeof name !== 'string' || !name.trim() || name.length > 100)
+      throw AppError.problems('VALIDATION_FAILED', [{ code: 'VALIDATION_FAILED', field: 'name', message: 'must be 1 to 100 characters' }]);
     const prefix = randomBytes(4).toString('hex');
     const token = `tg_${prefix}_${randomBytes(32).toString('base64url')}`;
     const id = uuidv7();
-    await this.db.withSchema('platform').insertInto('api_token').values({ id, token_hash: sha256(token), prefix, name: name.trim(), user_id: user.id, tenant_id: tenant.id }).execute();
+    await this.db
+      .withSchema('platform')
+      .insertInto('api_token')
+      .values({ id, token_hash: sha256(token), prefix, name: name.trim(), user_id: user.id, tenant_id: tenant.id })
+      .execute();
     return { id, token, prefix };
   }
 
   async listTokens(userId: string, tenantId: string) {
-    return this.db.withSchema('platform').selectFrom('api_token').select(['id', 'prefix', 'name', 'created_at', 'last_used_at', 'revoked_at'])
-      .where('user_id', '=', userId).where('tenant_id', '=', tenantId).orderBy('created_at').execute();
+    return this.db
+      .withSchema('platform')
+      .selectFrom('api_token')
+      .select(['id', 'prefix', 'name', 'created_at', 'last_used_at', 'revoked_at'])
+      .where('user_id', '=', userId)
+      .where('tenant_id', '=', tenantId)
+      .orderBy('created_at')
+      .execute();
   }
 
   async revokeToken(userId: string, tenantId: string, id: string): Promise<void> {
-    const res = await this.db.withSchema('platform').updateTable('api_token').set({ revoked_at: sql`now()` })
-      .where('id', '=', id).where('user_id', '=', userId).where('tenant_id', '=', tenantId).where('revoked_at', 'is', null).executeTakeFirst();
+    const res = await this.db
+      .withSchema('platform')
+      .updateTable('api_token')
+      .set({ revoked_at: sql`now()` })
+      .where('id', '=', id)
+      .where('user_id', '=', userId)
+      .where('tenant_id', '=', tenantId)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
     if (!Number(res.numUpdatedRows)) throw new AppError('RECORD_NOT_FOUND', { object: 'api_token', id });
   }
 
   async fromToken(token: string): Promise<Principal | undefined> {
-    const row = await this.db.withSchema('platform').selectFrom('api_token as k').innerJoin('user as u', 'u.id', 'k.user_id')
+    const row = await this.db
+      .withSchema('platform')
+      .selectFrom('api_token as k')
+      .innerJoin('user as u', 'u.id', 'k.user_id')
       .select(['u.id', 'u.email', 'u.name', 'u.platform_admin', 'k.tenant_id', 'k.id as token_id'])
-      .where('k.token_hash', '=', sha256(token)).where('k.revoked_at', 'is', null).executeTakeFirst();
+      .where('k.token_hash', '=', sha256(token))
+      .where('k.revoked_at', 'is', null)
+      .executeTakeFirst();
     if (!row) return undefined;
     return { user: toUser(row), tokenTenantId: row.tenant_id as string };
   }

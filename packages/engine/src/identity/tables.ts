@@ -4,7 +4,9 @@ import type { Db } from '../db/database';
 /** Login identities live in the global `platform` schema; a user may belong to several tenants. */
 export async function ensureIdentityTables(db: Db): Promise<void> {
   const s = db.schema.withSchema('platform');
-  await s.createTable('user').ifNotExists()
+  await s
+    .createTable('user')
+    .ifNotExists()
     .addColumn('id', 'uuid', (c) => c.primaryKey())
     .addColumn('email', 'text', (c) => c.notNull().unique())
     .addColumn('name', 'text', (c) => c.notNull())
@@ -14,20 +16,26 @@ export async function ensureIdentityTables(db: Db): Promise<void> {
     .addColumn('locked_until', sql`timestamptz(3)`)
     .addColumn('created_at', sql`timestamptz(3)`, (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
-  await s.createTable('membership').ifNotExists()
+  await s
+    .createTable('membership')
+    .ifNotExists()
     .addColumn('user_id', 'uuid', (c) => c.notNull().references('user.id').onDelete('cascade'))
     .addColumn('tenant_id', 'uuid', (c) => c.notNull().references('tenant.id').onDelete('cascade'))
     .addColumn('role', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('membership_pk', ['user_id', 'tenant_id'])
     .execute();
-  await s.createTable('session').ifNotExists()
+  await s
+    .createTable('session')
+    .ifNotExists()
     .addColumn('id_hash', 'text', (c) => c.primaryKey())
     .addColumn('user_id', 'uuid', (c) => c.notNull().references('user.id').onDelete('cascade'))
     .addColumn('csrf_token', 'text', (c) => c.notNull())
     .addColumn('created_at', sql`timestamptz(3)`, (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('expires_at', sql`timestamptz(3)`, (c) => c.notNull())
     .execute();
-  await s.createTable('api_token').ifNotExists()
+  await s
+    .createTable('api_token')
+    .ifNotExists()
     .addColumn('id', 'uuid', (c) => c.primaryKey())
     .addColumn('token_hash', 'text', (c) => c.notNull().unique())
     .addColumn('prefix', 'text', (c) => c.notNull())

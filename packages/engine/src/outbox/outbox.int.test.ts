@@ -7,7 +7,10 @@ describe.each(await backends())('the outbox on %s', (backend) => {
   beforeAll(async () => {
     t = await setupTenant(backend);
     await t.tenant.schema.publish({ objects: [{ name: 'note', fields: [{ name: 'body', type: 'text' }] }] });
-    await t.tenant.records.bulkCreate('note', Array.from({ length: 200 }, (_, i) => ({ body: `n${i}` })));
+    await t.tenant.records.bulkCreate(
+      'note',
+      Array.from({ length: 200 }, (_, i) => ({ body: `n${i}` })),
+    );
   });
   afterAll(() => t.close());
 
@@ -19,7 +22,11 @@ describe.each(await backends())('the outbox on %s', (backend) => {
           const batch = await t.tenant.outbox.claim('indexer', `w${w}`, { limit: 7 });
           if (!batch.length) return;
           seen.push(...batch.map((e) => e.id));
-          await t.tenant.outbox.ack('indexer', `w${w}`, batch.map((e) => e.id));
+          await t.tenant.outbox.ack(
+            'indexer',
+            `w${w}`,
+            batch.map((e) => e.id),
+          );
         }
       }),
     );
@@ -37,7 +44,19 @@ describe.each(await backends())('the outbox on %s', (backend) => {
     await new Promise((r) => setTimeout(r, 20));
     const again = await t.tenant.outbox.claim('retrier', 'r2', { limit: 1 });
     expect(again.map((e) => e.id)).toEqual(first.map((e) => e.id));
-    expect(await t.tenant.outbox.ack('retrier', 'r1', first.map((e) => e.id))).toBe(0);
-    expect(await t.tenant.outbox.ack('retrier', 'r2', again.map((e) => e.id))).toBe(1);
+    expect(
+      await t.tenant.outbox.ack(
+        'retrier',
+        'r1',
+        first.map((e) => e.id),
+      ),
+    ).toBe(0);
+    expect(
+      await t.tenant.outbox.ack(
+        'retrier',
+        'r2',
+        again.map((e) => e.id),
+      ),
+    ).toBe(1);
   });
 });

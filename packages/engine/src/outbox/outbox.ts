@@ -17,16 +17,26 @@ export interface OutboxEvent {
 
 /** Writes one event in the caller's transaction: it exists exactly when the change commits. */
 export async function writeEvent(
-  trx: Db, schema: string, event: EventName, objectId: string, recordId: string, payload: Record<string, unknown>, ctx: ActionContext,
+  trx: Db,
+  schema: string,
+  event: EventName,
+  objectId: string,
+  recordId: string,
+  payload: Record<string, unknown>,
+  ctx: ActionContext,
 ): Promise<void> {
-  await trx.withSchema(schema).insertInto('_outbox').values({
-    event,
-    object_id: objectId,
-    record_id: recordId,
-    payload: JSON.stringify(payload),
-    actor: ctx.actor ?? null,
-    request_id: ctx.requestId ?? null,
-  }).execute();
+  await trx
+    .withSchema(schema)
+    .insertInto('_outbox')
+    .values({
+      event,
+      object_id: objectId,
+      record_id: recordId,
+      payload: JSON.stringify(payload),
+      actor: ctx.actor ?? null,
+      request_id: ctx.requestId ?? null,
+    })
+    .execute();
 }
 
 export interface ClaimOptions {
@@ -60,9 +70,13 @@ export async function claimEvents(db: Db, schema: string, consumer: string, work
       returning l.event_id`.execute(trx);
     const ids = leased.rows.map((r) => Number(r.event_id));
     if (!ids.length) return [];
-    const rows = await trx.withSchema(schema).selectFrom('_outbox')
+    const rows = await trx
+      .withSchema(schema)
+      .selectFrom('_outbox')
       .select(['id', 'event', 'object_id', 'record_id', 'payload', 'actor', 'request_id', 'at'])
-      .where('id', 'in', ids).orderBy('id').execute();
+      .where('id', 'in', ids)
+      .orderBy('id')
+      .execute();
     return rows.map((r) => ({
       id: Number(r.id),
       event: r.event as EventName,
@@ -79,9 +93,14 @@ export async function claimEvents(db: Db, schema: string, consumer: string, work
 /** Acknowledges events this worker handled; acknowledged events are never offered again. */
 export async function ackEvents(db: Db, schema: string, consumer: string, worker: string, ids: number[]): Promise<number> {
   if (!ids.length) return 0;
-  const res = await db.withSchema(schema).updateTable('_outbox_lease')
+  const res = await db
+    .withSchema(schema)
+    .updateTable('_outbox_lease')
     .set({ acked_at: sql`now()` })
-    .where('consumer', '=', consumer).where('worker', '=', worker).where('event_id', 'in', ids).where('acked_at', 'is', null)
+    .where('consumer', '=', consumer)
+    .where('worker', '=', worker)
+    .where('event_id', 'in', ids)
+    .where('acked_at', 'is', null)
     .executeTakeFirst();
   return Number(res.numUpdatedRows);
 }

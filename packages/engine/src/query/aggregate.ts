@@ -32,7 +32,7 @@ export async function aggregateRecords(db: Db, schema: string, om: ObjectModel, 
     const name = typeof g === 'string' ? g : g?.field;
     const grain = typeof g === 'string' ? undefined : g?.grain;
     const f = om.byName.get(name as string);
-    if (!f || f.type.storage !== 'column' || !f.kind || f.kind === 'json' || f.kind === 'textList') {
+    if (f?.type.storage !== 'column' || !f.kind || f.kind === 'json' || f.kind === 'textList') {
       problems.push({ code: 'QUERY_INVALID', path: `/groupBy/${i}`, field: String(name).slice(0, 100), message: 'cannot group by this field' });
       return;
     }
@@ -47,11 +47,12 @@ export async function aggregateRecords(db: Db, schema: string, om: ObjectModel, 
   if (!Array.isArray(opts.measures) || !opts.measures.length) problems.push({ code: 'QUERY_INVALID', path: '/measures', message: 'at least one measure' });
   const measures = (opts.measures ?? []).map((m, i) => {
     const alias = m?.as ?? (m?.field ? `${m.fn}_${m.field}` : String(m?.fn));
-    if (!['count', 'sum', 'avg', 'min', 'max'].includes(m?.fn)) problems.push({ code: 'QUERY_INVALID', path: `/measures/${i}/fn`, message: 'count, sum, avg, min or max' });
+    if (!['count', 'sum', 'avg', 'min', 'max'].includes(m?.fn))
+      problems.push({ code: 'QUERY_INVALID', path: `/measures/${i}/fn`, message: 'count, sum, avg, min or max' });
     if (!/^[a-z][a-z0-9_]{0,62}$/.test(alias)) problems.push({ code: 'QUERY_INVALID', path: `/measures/${i}/as`, message: 'must be a name' });
     if (m?.fn === 'count' && !m.field) return { alias, expr: sql`count(*)` };
     const f = om.byName.get(m?.field as string);
-    if (!f || f.type.storage !== 'column' || (m.fn !== 'count' && !numericKinds.has(f.kind ?? ''))) {
+    if (f?.type.storage !== 'column' || (m.fn !== 'count' && !numericKinds.has(f.kind ?? ''))) {
       problems.push({ code: 'QUERY_INVALID', path: `/measures/${i}/field`, field: String(m?.field).slice(0, 100), message: `${m?.fn} needs a numeric field` });
       return { alias, expr: sql`null` };
     }
@@ -67,7 +68,11 @@ export async function aggregateRecords(db: Db, schema: string, om: ObjectModel, 
   if (opts.filter !== undefined && opts.filter !== null) where.push(filterPredicate(om, opts.filter, opts.variables));
   if (opts.scope) where.push(opts.scope);
   const select = [...groups.map((g) => sql`${g.expr} as ${sql.id(g.alias)}`), ...measures.map((m) => sql`${m.expr} as ${sql.id(m.alias)}`)];
-  const groupBy = groups.length ? sql` group by ${sql.join(groups.map((_, i) => sql.raw(String(i + 1))))} order by ${sql.join(groups.map((_, i) => sql.raw(String(i + 1))))}` : sql``;
-  const rows = await sql<Record<string, unknown>>`select ${sql.join(select)} from ${sql.id(schema, om.table)} as r where ${sql.join(where, sql` and `)}${groupBy} limit ${limit}`.execute(db);
+  const groupBy = groups.length
+    ? sql` group by ${sql.join(groups.map((_, i) => sql.raw(String(i + 1))))} order by ${sql.join(groups.map((_, i) => sql.raw(String(i + 1))))}`
+    : sql``;
+  const rows = await sql<
+    Record<string, unknown>
+  >`select ${sql.join(select)} from ${sql.id(schema, om.table)} as r where ${sql.join(where, sql` and `)}${groupBy} limit ${limit}`.execute(db);
   return { rows: rows.rows };
 }

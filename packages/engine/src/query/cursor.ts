@@ -26,7 +26,9 @@ export function decodeCursor(keys: SortKey[], cursor: string): unknown[] {
   if (!p || p.s !== signature(keys) || !Array.isArray(p.v) || p.v.length !== keys.length)
     throw new AppError('CURSOR_INVALID', { reason: 'the cursor belongs to another sort order' });
   // Values go to Postgres as parameters: text cannot hold NUL, numbers must be finite.
-  if (!p.v.every((x) => x === null || typeof x === 'boolean' || (typeof x === 'string' && !x.includes('\u0000')) || (typeof x === 'number' && Number.isFinite(x))))
+  if (
+    !p.v.every((x) => x === null || typeof x === 'boolean' || (typeof x === 'string' && !x.includes('\u0000')) || (typeof x === 'number' && Number.isFinite(x)))
+  )
     throw new AppError('CURSOR_INVALID', { reason: 'bad cursor values' });
   return p.v;
 }

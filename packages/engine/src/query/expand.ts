@@ -8,8 +8,13 @@ const maxExpand = 10;
 
 async function fetchByIds(db: Db, schema: string, target: ObjectModel, ids: string[]): Promise<Map<string, RecordData>> {
   if (!ids.length) return new Map();
-  const rows = await db.withSchema(schema).selectFrom(target.table).select(target.selectColumns)
-    .where('id', '=', anyUuid(ids)).where('deleted_at', 'is', null).execute();
+  const rows = await db
+    .withSchema(schema)
+    .selectFrom(target.table)
+    .select(target.selectColumns)
+    .where('id', '=', anyUuid(ids))
+    .where('deleted_at', 'is', null)
+    .execute();
   return new Map(rows.map((r) => [r.id as string, rowToRecord(target, r)]));
 }
 
@@ -23,7 +28,8 @@ function expanded(r: RecordData): Record<string, unknown> {
  * of a many-to-many field, or a master's detail lines. One query per expanded name.
  */
 export async function expandRecords(db: Db, schema: string, model: Model, om: ObjectModel, records: RecordData[], names: string[]): Promise<void> {
-  if (names.length > maxExpand) throw new AppError('QUERY_INVALID', { problems: [{ code: 'QUERY_INVALID', path: '/expand', message: `at most ${maxExpand} expansions` }] });
+  if (names.length > maxExpand)
+    throw new AppError('QUERY_INVALID', { problems: [{ code: 'QUERY_INVALID', path: '/expand', message: `at most ${maxExpand} expansions` }] });
   for (const name of names) {
     const f = om.byName.get(name);
     const detail = om.details.find((d) => ((d.field.field.options.detailName as string | undefined) ?? d.object.name) === name);
@@ -40,14 +46,23 @@ export async function expandRecords(db: Db, schema: string, model: Model, om: Ob
     } else if (detail) {
       const ids = records.map((r) => r.id);
       const rows = ids.length
-        ? await db.withSchema(schema).selectFrom(detail.object.table).select(detail.object.selectColumns)
-            .where(detail.column, '=', anyUuid(ids)).where('deleted_at', 'is', null).orderBy('created_at').orderBy('id').execute()
+        ? await db
+            .withSchema(schema)
+            .selectFrom(detail.object.table)
+            .select(detail.object.selectColumns)
+            .where(detail.column, '=', anyUuid(ids))
+            .where('deleted_at', 'is', null)
+            .orderBy('created_at')
+            .orderBy('id')
+            .execute()
         : [];
       const byMaster = new Map<string, RecordData[]>(ids.map((id) => [id, []]));
       for (const row of rows) byMaster.get(row[detail.column] as string)?.push(rowToRecord(detail.object, row));
       for (const r of records) expanded(r)[name] = byMaster.get(r.id) ?? [];
     } else {
-      throw new AppError('QUERY_INVALID', { problems: [{ code: 'FIELD_NOT_FOUND', path: '/expand', field: name, message: `"${String(name).slice(0, 100)}" cannot be expanded` }] });
+      throw new AppError('QUERY_INVALID', {
+        problems: [{ code: 'FIELD_NOT_FOUND', path: '/expand', field: name, message: `"${String(name).slice(0, 100)}" cannot be expanded` }],
+      });
     }
   }
 }

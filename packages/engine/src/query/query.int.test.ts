@@ -18,7 +18,18 @@ const app = {
   ],
 };
 
-const names = ['北京七巧板科技有限公司', '上海七巧板贸易', '深圳华强电子', 'Acme Ltd', 'acme trading', '广州白云机场', '杭州西湖茶叶', 'Zeta 公司', '成都熊猫文化', '武汉光谷软件'];
+const names = [
+  '北京七巧板科技有限公司',
+  '上海七巧板贸易',
+  '深圳华强电子',
+  'Acme Ltd',
+  'acme trading',
+  '广州白云机场',
+  '杭州西湖茶叶',
+  'Zeta 公司',
+  '成都熊猫文化',
+  '武汉光谷软件',
+];
 
 describe.each(await backends())('querying records on %s', (backend) => {
   let t: TestTenant;
@@ -27,7 +38,13 @@ describe.each(await backends())('querying records on %s', (backend) => {
     t = await setupTenant(backend);
     await t.tenant.schema.publish(app);
     for (const [i, name] of names.entries()) {
-      const r = await t.tenant.records.create('company', { name, note: i % 2 ? '重点客户，需要跟进' : null, score: i % 3 === 0 ? null : i * 10, region: i % 2 ? 'north' : 'south', parent: ids[0] ?? null });
+      const r = await t.tenant.records.create('company', {
+        name,
+        note: i % 2 ? '重点客户，需要跟进' : null,
+        score: i % 3 === 0 ? null : i * 10,
+        region: i % 2 ? 'north' : 'south',
+        parent: ids[0] ?? null,
+      });
       ids.push(r.id);
     }
   });
@@ -73,7 +90,7 @@ describe.each(await backends())('querying records on %s', (backend) => {
 
   it('expands lookups', async () => {
     const r = await q({ filter: { '==': [{ var: 'id' }, ids[3]] }, expand: ['parent'] });
-    expect((r.records[0]?.$expanded as { parent: { name: string } }).parent.name).toBe(names[0]);
+    expect((r.records[0]!.$expanded as { parent: { name: string } }).parent.name).toBe(names[0]);
   });
 
   it('counts exactly when the result is small', async () => {

@@ -45,7 +45,13 @@ export const exactCountLimit = 10_000;
 
 // No prototype: a sort or field named `constructor` or `__proto__` must not look like a system column.
 const systemSql: Record<string, string> = Object.assign(Object.create(null), {
-  id: 'uuid', created_at: 'timestamptz', updated_at: 'timestamptz', created_by: 'uuid', updated_by: 'uuid', owner_id: 'uuid', version: 'integer',
+  id: 'uuid',
+  created_at: 'timestamptz',
+  updated_at: 'timestamptz',
+  created_by: 'uuid',
+  updated_by: 'uuid',
+  owner_id: 'uuid',
+  version: 'integer',
 });
 
 function sortKeys(om: ObjectModel, sort: QueryOptions['sort'], problems: Problem[]): { keys: SortKey[]; casts: string[] } {
@@ -62,8 +68,10 @@ function sortKeys(om: ObjectModel, sort: QueryOptions['sort'], problems: Problem
     if (systemSql[s.field]) {
       keys.push({ column: s.field, direction: dir });
       casts.push(systemSql[s.field] as string);
-    } else if (!f || f.type.storage !== 'column') problems.push({ code: 'FIELD_NOT_FOUND', path: `/sort/${i}/field`, field: s.field, message: `no field "${String(s.field).slice(0, 100)}"` });
-    else if (!f.type.sortable) problems.push({ code: 'QUERY_INVALID', path: `/sort/${i}/field`, field: s.field, message: `a ${f.field.type} field cannot be sorted on` });
+    } else if (f?.type.storage !== 'column')
+      problems.push({ code: 'FIELD_NOT_FOUND', path: `/sort/${i}/field`, field: s.field, message: `no field "${String(s.field).slice(0, 100)}"` });
+    else if (!f.type.sortable)
+      problems.push({ code: 'QUERY_INVALID', path: `/sort/${i}/field`, field: s.field, message: `a ${f.field.type} field cannot be sorted on` });
     else {
       keys.push({ column: f.column, direction: dir });
       casts.push(f.type.column(f.field));
@@ -92,7 +100,10 @@ function searchPredicate(om: ObjectModel, term: string): Expression<SqlBool> {
   const pattern = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const cols = om.def.searchFields.map((id) => om.byColumn.get(id)).filter((f) => f && f.kind === 'text');
   if (!cols.length) return sql<SqlBool>`false`;
-  return sql<SqlBool>`(${sql.join(cols.map((f) => sql`${sql.ref(`r.${f?.column}`)} ilike ${pattern}`), sql` or `)})`;
+  return sql<SqlBool>`(${sql.join(
+    cols.map((f) => sql`${sql.ref(`r.${f?.column}`)} ilike ${pattern}`),
+    sql` or `,
+  )})`;
 }
 
 /** The filter as a predicate, after checking it names only readable fields and known operators. */
@@ -109,7 +120,8 @@ export async function queryRecords(db: Db, schema: string, model: Model, om: Obj
   const problems: Problem[] = [];
   const limit = opts.limit ?? 50;
   if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit) problems.push({ code: 'QUERY_INVALID', path: '/limit', message: `must be 1..${maxLimit}` });
-  if (opts.offset !== undefined && (!Number.isInteger(opts.offset) || opts.offset < 0)) problems.push({ code: 'QUERY_INVALID', path: '/offset', message: 'must be a whole number ≥ 0' });
+  if (opts.offset !== undefined && (!Number.isInteger(opts.offset) || opts.offset < 0))
+    problems.push({ code: 'QUERY_INVALID', path: '/offset', message: 'must be a whole number ≥ 0' });
   if (opts.offset && opts.after) problems.push({ code: 'QUERY_INVALID', path: '/after', message: 'use either offset or after' });
   if (opts.search !== undefined && (typeof opts.search !== 'string' || opts.search.length > 200 || opts.search.includes('\u0000')))
     problems.push({ code: 'QUERY_INVALID', path: '/search', message: 'must be text of at most 200 characters' });
@@ -128,7 +140,12 @@ export async function queryRecords(db: Db, schema: string, model: Model, om: Obj
   if (opts.after) where = [...where, keysetPredicate('r', keys, decodeCursor(keys, opts.after), casts)];
 
   const selectCols = [...new Set([...columns, ...keys.map((k) => k.column)])];
-  let q = db.withSchema(schema).selectFrom(`${om.table} as r`).select(selectCols.map((c) => `r.${c}`)).where((eb) => eb.and(where)).limit(limit + 1);
+  let q = db
+    .withSchema(schema)
+    .selectFrom(`${om.table} as r`)
+    .select(selectCols.map((c) => `r.${c}`))
+    .where((eb) => eb.and(where))
+    .limit(limit + 1);
   for (const k of keys) q = q.orderBy(`r.${k.column}`, k.direction);
   if (opts.offset) q = q.offset(opts.offset);
 
@@ -136,7 +153,13 @@ export async function queryRecords(db: Db, schema: string, model: Model, om: Obj
     const rows = await q.execute();
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
-    const nextCursor = rows.length > limit && last ? encodeCursor(keys, keys.map((k) => last[k.column] ?? null)) : null;
+    const nextCursor =
+      rows.length > limit && last
+        ? encodeCursor(
+            keys,
+            keys.map((k) => last[k.column] ?? null),
+          )
+        : null;
     const records = page.map((r) => rowToRecord(om, r));
     if (!opts.fields || opts.fields.some((n) => om.junctions.some((j) => j.name === n))) await attachJunctions(db, schema, om, records);
     if (opts.expand?.length) await expandRecords(db, schema, model, om, records, opts.expand);
@@ -145,25 +168,40 @@ export async function queryRecords(db: Db, schema: string, model: Model, om: Obj
     return result;
   } catch (e) {
     const t = translatePgError(e, { object: om.name });
-    if ((t as { code?: string }).code === '22P02' || (t as { code?: string }).code === '22007') throw new AppError('CURSOR_INVALID', { reason: 'bad cursor values' });
+    if ((t as { code?: string }).code === '22P02' || (t as { code?: string }).code === '22007')
+      throw new AppError('CURSOR_INVALID', { reason: 'bad cursor values' });
     throw t;
   }
 }
 
 export async function attachJunctions(db: Db, schema: string, om: ObjectModel, records: RecordData[]): Promise<void> {
   if (!om.junctions.length || !records.length) return;
-  const values = await readJunctions(db, schema, om, records.map((r) => r.id));
+  const values = await readJunctions(
+    db,
+    schema,
+    om,
+    records.map((r) => r.id),
+  );
   for (const [name, byRecord] of values) for (const r of records) r[name] = byRecord.get(r.id) ?? [];
 }
 
 /** Exact count when the planner expects at most `exactCountLimit` rows, else its estimate. */
 async function countRecords(db: Db, schema: string, om: ObjectModel, where: Expression<SqlBool>[]): Promise<{ total: number; totalExact: boolean }> {
-  const q = db.withSchema(schema).selectFrom(`${om.table} as r`).select(sql`1`.as('x')).where((eb) => eb.and(where));
+  const q = db
+    .withSchema(schema)
+    .selectFrom(`${om.table} as r`)
+    .select(sql`1`.as('x'))
+    .where((eb) => eb.and(where));
   const compiled = q.compile();
   const plan = await db.executeQuery<{ 'QUERY PLAN': unknown }>(CompiledQuery.raw(`explain (format json) ${compiled.sql}`, [...compiled.parameters]));
   const estimate = estimateRows(plan.rows[0]?.['QUERY PLAN']);
   if (estimate > exactCountLimit) return { total: estimate, totalExact: false };
-  const { n } = await db.withSchema(schema).selectFrom(`${om.table} as r`).select((eb) => eb.fn.countAll<number>().as('n')).where((eb) => eb.and(where)).executeTakeFirstOrThrow();
+  const { n } = await db
+    .withSchema(schema)
+    .selectFrom(`${om.table} as r`)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where((eb) => eb.and(where))
+    .executeTakeFirstOrThrow();
   return { total: Number(n), totalExact: true };
 }
 

@@ -19,7 +19,9 @@ export async function nextNumber(trx: Db, schema: string, om: ObjectModel, f: Fi
   const parts = dateParts(now, timeZone);
   const period = format.replace(/\{(YYYY|YY|MM|DD|0+)\}/g, (_, t: string) => (t in parts ? parts[t as keyof typeof parts] : '#'));
   const start = Number(f.field.options.start ?? 1);
-  const row = await trx.withSchema(schema).insertInto('_counter')
+  const row = await trx
+    .withSchema(schema)
+    .insertInto('_counter')
     .values({ object_id: om.id, field_id: f.column, period, value: start })
     .onConflict((oc) => oc.columns(['object_id', 'field_id', 'period']).doUpdateSet({ value: sql`${sql.ref('_counter.value')} + 1` }))
     .returning('value')

@@ -50,7 +50,13 @@ export async function createOne(tx: Tx, om: ObjectModel, input: unknown, fixed: 
   Object.assign(record, values, fixed);
   // A new record has no related records yet: counts and sums start at 0 (min/max stay empty).
   for (const f of om.fields) if (f.field.type === 'rollup' && ['count', 'sum'].includes(f.field.options.aggregate as string)) record[f.name] = 0;
-  fail(missingRequired(om, record).concat(om.fields.filter((f) => f.field.type === 'masterdetail' && !record[f.name]).map((f) => ({ code: 'RECORD_INVALID' as const, field: f.name, message: 'is required' }))));
+  fail(
+    missingRequired(om, record).concat(
+      om.fields
+        .filter((f) => f.field.type === 'masterdetail' && !record[f.name])
+        .map((f) => ({ code: 'RECORD_INVALID' as const, field: f.name, message: 'is required' })),
+    ),
+  );
   Object.assign(record, computeFormulas(om.formulas, record, tx.now.toISOString()));
   checkValidationRules(om, record, tx.ctx, tx.now.toISOString());
   await tx.auth.authorize(tx.ctx, 'create', om, record);
@@ -59,9 +65,12 @@ export async function createOne(tx: Tx, om: ObjectModel, input: unknown, fixed: 
   const id = (record.id as string | undefined) ?? uuidv7();
   const actor = tx.ctx.actor ?? null;
   const row = await run(om, false, () =>
-    tx.trx.withSchema(tx.schema).insertInto(om.table)
+    tx.trx
+      .withSchema(tx.schema)
+      .insertInto(om.table)
       .values({ ...toRow(om, record), id, created_by: actor, updated_by: actor, owner_id: (record.owner_id as string | undefined) ?? actor })
-      .returning(om.selectColumns).executeTakeFirstOrThrow(),
+      .returning(om.selectColumns)
+      .executeTakeFirstOrThrow(),
   );
   await writeJunctions(tx.trx, tx.schema, om, id, record);
   const changes = diffRows(om, undefined, row);
@@ -96,9 +105,13 @@ export async function updateOne(tx: Tx, om: ObjectModel, id: string, input: unkn
   const junctionChanged = om.junctions.some((j) => j.name in values);
   if (!Object.keys(changes).length && !junctionChanged && !details.size) return current;
   const row = await run(om, false, () =>
-    tx.trx.withSchema(tx.schema).updateTable(om.table)
+    tx.trx
+      .withSchema(tx.schema)
+      .updateTable(om.table)
       .set({ ...toRow(om, changedValues), version: sql`version + 1`, updated_at: sql`now()`, updated_by: tx.ctx.actor ?? null })
-      .where('id', '=', id).returning(om.selectColumns).executeTakeFirstOrThrow(),
+      .where('id', '=', id)
+      .returning(om.selectColumns)
+      .executeTakeFirstOrThrow(),
   );
   await writeJunctions(tx.trx, tx.schema, om, id, values);
   for (const j of om.junctions) if (j.name in values) changes[j.column] = [null, values[j.name]];
@@ -133,7 +146,13 @@ async function writeDetails(tx: Tx, om: ObjectModel, masterId: string, details: 
         if (replace && line && typeof line.id === 'string') {
           const { id, version, ...rest } = line;
           keep.add(id);
-          const owned = await tx.trx.withSchema(tx.schema).selectFrom(d.object.table).select('id').where('id', '=', id).where(d.column, '=', masterId).executeTakeFirst();
+          const owned = await tx.trx
+            .withSchema(tx.schema)
+            .selectFrom(d.object.table)
+            .select('id')
+            .where('id', '=', id)
+            .where(d.column, '=', masterId)
+            .executeTakeFirst();
           if (!owned) throw new AppError('RECORD_NOT_FOUND', { object: d.object.name, id });
           await updateOne(tx, d.object, id, rest, typeof version === 'number' ? version : undefined);
         } else {
@@ -146,8 +165,13 @@ async function writeDetails(tx: Tx, om: ObjectModel, masterId: string, details: 
       }
     }
     if (!replace) continue;
-    const stale = await tx.trx.withSchema(tx.schema).selectFrom(d.object.table).select('id')
-      .where(d.column, '=', masterId).where('deleted_at', 'is', null).execute();
+    const stale = await tx.trx
+      .withSchema(tx.schema)
+      .selectFrom(d.object.table)
+      .select('id')
+      .where(d.column, '=', masterId)
+      .where('deleted_at', 'is', null)
+      .execute();
     for (const s of stale) if (!keep.has(s.id as string)) await deleteOne(tx, d.object, s.id as string);
   }
 }
@@ -159,14 +183,24 @@ export async function deleteOne(tx: Tx, om: ObjectModel, id: string, expectedVer
   checkVersion(om, before, expectedVersion);
   await tx.auth.authorize(tx.ctx, 'delete', om, rowToRecord(om, before));
   const deletedAt = at ?? tx.now.toISOString();
-  const row = await tx.trx.withSchema(tx.schema).updateTable(om.table)
+  const row = await tx.trx
+    .withSchema(tx.schema)
+    .updateTable(om.table)
     .set({ deleted_at: deletedAt, deleted_by: tx.ctx.actor ?? null, version: sql`version + 1` })
-    .where('id', '=', id).returning(om.selectColumns).executeTakeFirstOrThrow();
+    .where('id', '=', id)
+    .returning(om.selectColumns)
+    .executeTakeFirstOrThrow();
   await writeAudit(tx.trx, tx.schema, om, id, row.version as number, 'delete', {}, tx.ctx);
   await writeEvent(tx.trx, tx.schema, 'record.deleted', om.id, id, { object: om.name, version: row.version }, tx.ctx);
   touchParents(tx, om, before);
   for (const d of om.details) {
-    const children = await tx.trx.withSchema(tx.schema).selectFrom(d.object.table).select('id').where(d.column, '=', id).where('deleted_at', 'is', null).execute();
+    const children = await tx.trx
+      .withSchema(tx.schema)
+      .selectFrom(d.object.table)
+      .select('id')
+      .where(d.column, '=', id)
+      .where('deleted_at', 'is', null)
+      .execute();
     for (const c of children) await deleteOne(tx, d.object, c.id as string, undefined, deletedAt);
   }
   return rowToRecord(om, row);
@@ -178,16 +212,25 @@ export async function restoreOne(tx: Tx, om: ObjectModel, id: string): Promise<R
   if (!before.deleted_at) throw new AppError('RECORD_NOT_DELETED', { object: om.name, id });
   await tx.auth.authorize(tx.ctx, 'restore', om, rowToRecord(om, before));
   const row = await run(om, false, () =>
-    tx.trx.withSchema(tx.schema).updateTable(om.table)
+    tx.trx
+      .withSchema(tx.schema)
+      .updateTable(om.table)
       .set({ deleted_at: null, deleted_by: null, version: sql`version + 1`, updated_at: sql`now()`, updated_by: tx.ctx.actor ?? null })
-      .where('id', '=', id).returning(om.selectColumns).executeTakeFirstOrThrow(),
+      .where('id', '=', id)
+      .returning(om.selectColumns)
+      .executeTakeFirstOrThrow(),
   );
   await writeAudit(tx.trx, tx.schema, om, id, row.version as number, 'restore', {}, tx.ctx);
   await writeEvent(tx.trx, tx.schema, 'record.restored', om.id, id, { object: om.name, version: row.version }, tx.ctx);
   touchParents(tx, om, row);
   for (const d of om.details) {
-    const children = await tx.trx.withSchema(tx.schema).selectFrom(d.object.table).select('id')
-      .where(d.column, '=', id).where('deleted_at', '=', before.deleted_at as string).execute();
+    const children = await tx.trx
+      .withSchema(tx.schema)
+      .selectFrom(d.object.table)
+      .select('id')
+      .where(d.column, '=', id)
+      .where('deleted_at', '=', before.deleted_at as string)
+      .execute();
     for (const c of children) await restoreOne(tx, d.object, c.id as string);
   }
   return rowToRecord(om, row);

@@ -15,13 +15,38 @@ describe.each(await backends())('records on %s', (backend) => {
   const records = () => t.tenant.records;
 
   it('creates a record with defaults, system fields and version 1', async () => {
-    const a = await records().create('account', { name: '华为技术有限公司', city: '深圳', level: 'A', tags: ['vip'], employees: 200000, founded: '1987-09-15', last_contact: '2026-11-20T10:30:00+08:00', extra: { k: [1, 2] } }, { actor });
-    expect(a).toMatchObject({ name: '华为技术有限公司', active: true, version: 1, created_by: actor, owner_id: actor, tags: ['vip'], founded: '1987-09-15', last_contact: '2026-11-20T02:30:00.000Z', extra: { k: [1, 2] } });
+    const a = await records().create(
+      'account',
+      {
+        name: '华为技术有限公司',
+        city: '深圳',
+        level: 'A',
+        tags: ['vip'],
+        employees: 200000,
+        founded: '1987-09-15',
+        last_contact: '2026-11-20T10:30:00+08:00',
+        extra: { k: [1, 2] },
+      },
+      { actor },
+    );
+    expect(a).toMatchObject({
+      name: '华为技术有限公司',
+      active: true,
+      version: 1,
+      created_by: actor,
+      owner_id: actor,
+      tags: ['vip'],
+      founded: '1987-09-15',
+      last_contact: '2026-11-20T02:30:00.000Z',
+      extra: { k: [1, 2] },
+    });
     expect(await records().get('account', a.id)).toEqual(a);
   });
 
   it('refuses a missing required field and a duplicate unique value, naming the field', async () => {
-    expect((await failure(records().create('account', { city: '北京' }))).details.problems).toEqual([expect.objectContaining({ field: 'name', message: 'is required' })]);
+    expect((await failure(records().create('account', { city: '北京' }))).details.problems).toEqual([
+      expect.objectContaining({ field: 'name', message: 'is required' }),
+    ]);
     await records().create('account', { name: '重复公司' });
     const dup = await failure(records().create('account', { name: '重复公司' }));
     expect(dup).toMatchObject({ code: 'RECORD_NOT_UNIQUE', details: { object: 'account', field: 'name' } });
@@ -46,7 +71,12 @@ describe.each(await backends())('records on %s', (backend) => {
     await records().update('account', a.id, { city: '北京', employees: 10 }, { version: 1 }, { actor, requestId: 'req-2' });
     const h = await records().history('account', a.id);
     expect(h.map((e) => e.action)).toEqual(['create', 'update']);
-    expect(h[1]).toMatchObject({ version: 2, actor, requestId: 'req-2', changes: { city: { before: '深圳', after: '北京' }, employees: { before: null, after: 10 } } });
+    expect(h[1]).toMatchObject({
+      version: 2,
+      actor,
+      requestId: 'req-2',
+      changes: { city: { before: '深圳', after: '北京' }, employees: { before: null, after: 10 } },
+    });
     const reverted = await records().revert('account', a.id, 1);
     expect(reverted).toMatchObject({ city: '深圳', employees: null, version: 3 });
   });
@@ -68,12 +98,21 @@ describe.each(await backends())('records on %s', (backend) => {
     const o2 = await records().create('sales_order', { account: acc.id });
     expect(o1.number).toMatch(/^SO-\d{6}-0001$/);
     expect(o2.number).toMatch(/^SO-\d{6}-0002$/);
-    expect((await failure(records().update('sales_order', o1.id, { number: 'X' }))).details.problems).toEqual([expect.objectContaining({ code: 'RECORD_READ_ONLY_FIELD', field: 'number' })]);
+    expect((await failure(records().update('sales_order', o1.id, { number: 'X' }))).details.problems).toEqual([
+      expect.objectContaining({ code: 'RECORD_READ_ONLY_FIELD', field: 'number' }),
+    ]);
   });
 
   it('writes a master with its detail lines, computing formulas and rollups in the same transaction', async () => {
     const acc = await records().create('account', { name: '主从客户' });
-    const order = await records().create('sales_order', { account: acc.id, discount: 10, lines: [{ qty: 2, price: 100 }, { qty: 1.5, price: 10 }] });
+    const order = await records().create('sales_order', {
+      account: acc.id,
+      discount: 10,
+      lines: [
+        { qty: 2, price: 100 },
+        { qty: 1.5, price: 10 },
+      ],
+    });
     const got = await records().get('sales_order', order.id, { expand: ['lines', 'account'] });
     expect(got.total).toBe(215);
     expect(got.net).toBe(193.5);
@@ -85,7 +124,15 @@ describe.each(await backends())('records on %s', (backend) => {
 
   it('writes nothing when one detail line is invalid', async () => {
     const acc = await records().create('account', { name: '失败主从' });
-    const err = await failure(records().create('sales_order', { account: acc.id, lines: [{ qty: 1, price: 1 }, { qty: 'x', price: 1 }] }));
+    const err = await failure(
+      records().create('sales_order', {
+        account: acc.id,
+        lines: [
+          { qty: 1, price: 1 },
+          { qty: 'x', price: 1 },
+        ],
+      }),
+    );
     expect(err).toMatchObject({ code: 'RECORD_INVALID', details: { detail: 'lines', index: 1 } });
     expect((await records().query('sales_order', { filter: { '==': [{ var: 'account' }, acc.id] } })).records).toEqual([]);
     expect((await records().get('account', acc.id)).order_count).toBe(0);
@@ -93,10 +140,21 @@ describe.each(await backends())('records on %s', (backend) => {
 
   it('replaces detail lines on update and deletes a master with its lines', async () => {
     const acc = await records().create('account', { name: '更新明细' });
-    const order = await records().create('sales_order', { account: acc.id, lines: [{ qty: 1, price: 10 }, { qty: 1, price: 20 }] });
+    const order = await records().create('sales_order', {
+      account: acc.id,
+      lines: [
+        { qty: 1, price: 10 },
+        { qty: 1, price: 20 },
+      ],
+    });
     const lines = (await records().get('sales_order', order.id, { expand: ['lines'] })).$expanded as { lines: { id: string; version: number }[] };
     const first = lines.lines[0]!;
-    await records().update('sales_order', order.id, { lines: [{ id: first.id, version: first.version, qty: 3 }, { qty: 1, price: 5 }] });
+    await records().update('sales_order', order.id, {
+      lines: [
+        { id: first.id, version: first.version, qty: 3 },
+        { qty: 1, price: 5 },
+      ],
+    });
     expect((await records().get('sales_order', order.id)).total).toBe(35);
     await records().delete('sales_order', order.id);
     expect((await records().query('order_line', { filter: { '==': [{ var: 'order' }, order.id] } })).records).toEqual([]);
@@ -108,7 +166,10 @@ describe.each(await backends())('records on %s', (backend) => {
   it('applies validation rules with their message on their field', async () => {
     const acc = await records().create('account', { name: '折扣客户' });
     const err = await failure(records().create('sales_order', { account: acc.id, discount: 50 }));
-    expect(err).toMatchObject({ code: 'VALIDATION_RULE_FAILED', details: { problems: [expect.objectContaining({ field: 'discount', rule: 'discount_cap', message: '折扣不能超过30%' })] } });
+    expect(err).toMatchObject({
+      code: 'VALIDATION_RULE_FAILED',
+      details: { problems: [expect.objectContaining({ field: 'discount', rule: 'discount_cap', message: '折扣不能超过30%' })] },
+    });
   });
 
   it('stores many-to-many links and refuses links to missing records', async () => {
@@ -138,12 +199,19 @@ describe.each(await backends())('records on %s', (backend) => {
 
   it('leaves one outbox event per committed change and none for a rolled-back one', async () => {
     const before = await t.tenant.outbox.claim('test', 'w0', { limit: 1000 });
-    await t.tenant.outbox.ack('test', 'w0', before.map((e) => e.id));
+    await t.tenant.outbox.ack(
+      'test',
+      'w0',
+      before.map((e) => e.id),
+    );
     const p = await records().create('product', { name: '事件' });
     await records().update('product', p.id, { price: 1 });
     await failure(records().create('product', { price: 2 }));
     const events = await t.tenant.outbox.claim('test', 'w0');
-    expect(events.map((e) => [e.event, e.recordId])).toEqual([['record.created', p.id], ['record.updated', p.id]]);
+    expect(events.map((e) => [e.event, e.recordId])).toEqual([
+      ['record.created', p.id],
+      ['record.updated', p.id],
+    ]);
     expect(events[1]?.payload).toMatchObject({ object: 'product', version: 2, changed: ['price'] });
   });
 });

@@ -27,7 +27,13 @@ export async function checkReferences(trx: Db, schema: string, om: ObjectModel, 
     if (!target.startsWith('_')) q = q.where('deleted_at', 'is', null);
     const found = new Set((await q.execute()).map((r) => r.id as string));
     const missing = ids.filter((id) => !found.has(id.toLowerCase()) && !found.has(id));
-    if (missing.length) problems.push({ code: 'RECORD_REFERENCE_INVALID', field: f.name, message: `no ${target} record ${missing.slice(0, 5).join(', ')}`, missing: missing.slice(0, 20) });
+    if (missing.length)
+      problems.push({
+        code: 'RECORD_REFERENCE_INVALID',
+        field: f.name,
+        message: `no ${target} record ${missing.slice(0, 5).join(', ')}`,
+        missing: missing.slice(0, 20),
+      });
   }
   if (problems.length) throw AppError.problems('RECORD_REFERENCE_INVALID', problems);
 }

@@ -26,12 +26,21 @@ export async function recomputeRollups(tx: Tx): Promise<void> {
         return sql`${sql.id(f.column)} = (select ${aggregate(f.field.options.aggregate as 'count', measure)} from ${sql.id(tx.schema, child?.table ?? '_missing')} c where c.${sql.id(f.field.options.via as string)} = p.id and c.deleted_at is null)`;
       });
       if (!sets.length) continue;
-      const rows = await sql<Record<string, unknown>>`update ${sql.id(tx.schema, parent.table)} p set ${sql.join(sets)} where p.id = any(${sorted}::uuid[]) returning ${sql.join(parent.selectColumns.map((c) => sql.ref(`p.${c}`)))}`.execute(tx.trx);
+      const rows = await sql<
+        Record<string, unknown>
+      >`update ${sql.id(tx.schema, parent.table)} p set ${sql.join(sets)} where p.id = any(${sorted}::uuid[]) returning ${sql.join(parent.selectColumns.map((c) => sql.ref(`p.${c}`)))}`.execute(
+        tx.trx,
+      );
       if (parent.formulas.length) {
         for (const row of rows.rows) {
           const computed = computeFormulas(parent.formulas, rowToRecord(parent, row), tx.now.toISOString());
           const set = Object.fromEntries(parent.formulas.map((f) => [f.column, computed[f.name] ?? null]));
-          await tx.trx.withSchema(tx.schema).updateTable(parent.table).set(set).where('id', '=', row.id as string).execute();
+          await tx.trx
+            .withSchema(tx.schema)
+            .updateTable(parent.table)
+            .set(set)
+            .where('id', '=', row.id as string)
+            .execute();
         }
       }
       touchParents(tx, parent, ...rows.rows);

@@ -13,7 +13,14 @@ export function checkValidationRules(om: ObjectModel, record: Record<string, unk
     } catch {
       ok = false;
     }
-    if (!ok) problems.push({ code: 'VALIDATION_RULE_FAILED', rule: r.id, ...(r.field ? { field: r.field } : {}), message: r.message['zh-CN'] ?? r.message.en ?? r.id, messages: r.message });
+    if (!ok)
+      problems.push({
+        code: 'VALIDATION_RULE_FAILED',
+        rule: r.id,
+        ...(r.field ? { field: r.field } : {}),
+        message: r.message['zh-CN'] ?? r.message.en ?? r.id,
+        messages: r.message,
+      });
   }
   if (problems.length) throw AppError.problems('VALIDATION_RULE_FAILED', problems);
 }

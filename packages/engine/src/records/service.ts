@@ -48,7 +48,16 @@ export class RecordService {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.opts.db.transaction().execute(async (trx) => {
-          const tx: Tx = { trx, schema: this.opts.schema, model, ctx, auth: this.opts.authorizer ?? allowAll, now: new Date(), timeZone: this.opts.timeZone ?? 'Asia/Shanghai', touched: new Map() };
+          const tx: Tx = {
+            trx,
+            schema: this.opts.schema,
+            model,
+            ctx,
+            auth: this.opts.authorizer ?? allowAll,
+            now: new Date(),
+            timeZone: this.opts.timeZone ?? 'Asia/Shanghai',
+            touched: new Map(),
+          };
           const result = await fn(tx);
           await recomputeRollups(tx);
           return result;
@@ -69,7 +78,8 @@ export class RecordService {
   /** Creates many records in one transaction: all or none. A failure names the index of the record. */
   async bulkCreate(object: string, inputs: unknown[], ctx: ActionContext = {}): Promise<RecordData[]> {
     const { om } = await this.object(object);
-    if (!Array.isArray(inputs) || inputs.length > maxBulk) throw new AppError('VALIDATION_FAILED', { field: 'records', message: `a list of at most ${maxBulk} records` });
+    if (!Array.isArray(inputs) || inputs.length > maxBulk)
+      throw new AppError('VALIDATION_FAILED', { field: 'records', message: `a list of at most ${maxBulk} records` });
     return this.write(ctx, async (tx) => {
       const out: RecordData[] = [];
       for (const [index, input] of inputs.entries()) out.push(await withIndex(index, () => createOne(tx, om, input)));
@@ -98,7 +108,8 @@ export class RecordService {
   /** Updates several records by id (each with the version it read, if given), all or none. */
   async bulkUpdate(object: string, items: { id: string; version?: number; values: unknown }[], ctx: ActionContext = {}): Promise<RecordData[]> {
     const { om } = await this.object(object);
-    if (!Array.isArray(items) || items.length > maxBulk) throw new AppError('VALIDATION_FAILED', { field: 'records', message: `a list of at most ${maxBulk} records` });
+    if (!Array.isArray(items) || items.length > maxBulk)
+      throw new AppError('VALIDATION_FAILED', { field: 'records', message: `a list of at most ${maxBulk} records` });
     return this.write(ctx, async (tx) => {
       const out: RecordData[] = [];
       for (const [index, it] of items.entries()) out.push(await withIndex(index, () => updateOne(tx, om, checkId(object, it?.id), it?.values, it?.version)));

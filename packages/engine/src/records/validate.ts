@@ -33,7 +33,8 @@ export function validateInput(om: ObjectModel, input: unknown, mode: Mode): { va
     if (!f) {
       if (detailKeys.has(key)) details.set(key, value);
       else if ((mode === 'create' ? writableOnCreate : writableOnUpdate).has(key)) {
-        if (value !== null && (typeof value !== 'string' || !uuid.test(value))) problems.push({ code: 'RECORD_INVALID', field: key, message: 'must be a uuid' });
+        if (value !== null && (typeof value !== 'string' || !uuid.test(value)))
+          problems.push({ code: 'RECORD_INVALID', field: key, message: 'must be a uuid' });
         else values[key] = value;
       } else if (systemReadOnly.has(key) || key === 'id') problems.push({ code: 'RECORD_READ_ONLY_FIELD', field: key, message: 'is set by the system' });
       else problems.push({ code: 'FIELD_NOT_FOUND', field: key.slice(0, 100), message: `no field "${key.slice(0, 100)}"` });
@@ -60,6 +61,12 @@ export function validateInput(om: ObjectModel, input: unknown, mode: Mode): { va
 export function missingRequired(om: ObjectModel, record: Record<string, unknown>): Problem[] {
   return om.fields
     .filter((f) => f.field.required && !f.type.computed && f.field.type !== 'masterdetail')
-    .filter((f) => record[f.name] === null || record[f.name] === undefined || record[f.name] === '' || (Array.isArray(record[f.name]) && (record[f.name] as unknown[]).length === 0))
+    .filter(
+      (f) =>
+        record[f.name] === null ||
+        record[f.name] === undefined ||
+        record[f.name] === '' ||
+        (Array.isArray(record[f.name]) && (record[f.name] as unknown[]).length === 0),
+    )
     .map((f) => ({ code: 'RECORD_INVALID' as const, field: f.name, message: 'is required' }));
 }

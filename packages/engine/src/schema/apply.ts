@@ -33,17 +33,30 @@ export async function failingRows(ctx: ApplyContext, a: Extract<Action, { kind: 
   if (!conv) throw new AppError('FIELD_TYPE_CHANGE_UNSUPPORTED', { object: a.object, field: to.name, from: a.fromType, to: a.toType });
   const failing = conv.failing(sql.ref(a.field));
   if (!failing) return { rows: 0, sample: [] };
-  const rows = await ctx.db.withSchema(ctx.schema).selectFrom(a.object)
-    .select(['id']).where(sql.ref(a.field), 'is not', null).where(failing).limit(10).execute();
+  const rows = await ctx.db
+    .withSchema(ctx.schema)
+    .selectFrom(a.object)
+    .select(['id'])
+    .where(sql.ref(a.field), 'is not', null)
+    .where(failing)
+    .limit(10)
+    .execute();
   if (!rows.length) return { rows: 0, sample: [] };
-  const { n } = await ctx.db.withSchema(ctx.schema).selectFrom(a.object)
-    .select((eb) => eb.fn.countAll<number>().as('n')).where(sql.ref(a.field), 'is not', null).where(failing).executeTakeFirstOrThrow();
+  const { n } = await ctx.db
+    .withSchema(ctx.schema)
+    .selectFrom(a.object)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where(sql.ref(a.field), 'is not', null)
+    .where(failing)
+    .executeTakeFirstOrThrow();
   return { rows: Number(n), sample: rows.map((r) => r.id as string) };
 }
 
 const handlers: { [K in Action['kind']]: Handler<K> } = {
   'table.create': async ({ db, schema }, a) => {
-    await db.schema.withSchema(schema).createTable(a.object)
+    await db.schema
+      .withSchema(schema)
+      .createTable(a.object)
       .addColumn('id', 'uuid', (c) => c.primaryKey())
       .addColumn('created_at', ts3, (c) => c.notNull().defaultTo(sql`now()`))
       .addColumn('created_by', 'uuid')
@@ -73,22 +86,33 @@ const handlers: { [K in Action['kind']]: Handler<K> } = {
     const { field: to } = findField(ctx.to, a.object, a.field);
     const conv = conversion(from, to, a.toSql);
     if (!conv) throw new AppError('FIELD_TYPE_CHANGE_UNSUPPORTED', { object: a.object, field: to.name });
-    await sql`alter table ${sql.id(ctx.schema, a.object)} alter column ${sql.id(a.field)} type ${sql.raw(a.toSql)} using ${conv.using(sql.ref(a.field))}`.execute(ctx.db);
+    await sql`alter table ${sql.id(ctx.schema, a.object)} alter column ${sql.id(a.field)} type ${sql.raw(a.toSql)} using ${conv.using(sql.ref(a.field))}`.execute(
+      ctx.db,
+    );
   },
   'fk.add': async ({ db, schema }, a) => {
-    await db.schema.withSchema(schema).alterTable(a.object)
+    await db.schema
+      .withSchema(schema)
+      .alterTable(a.object)
       .addForeignKeyConstraint(physical(`${a.object}__ref_${a.field}`), [a.field], a.target, ['id'], (c) => c.onDelete(a.onDelete))
       .execute();
   },
   'junction.create': async ({ db, schema }, a) => {
     const table = junctionTable(a.object, a.field);
-    await db.schema.withSchema(schema).createTable(table)
+    await db.schema
+      .withSchema(schema)
+      .createTable(table)
       .addColumn('source_id', 'uuid', (c) => c.notNull().references(`${a.object}.id`).onDelete('cascade'))
       .addColumn('target_id', 'uuid', (c) => c.notNull().references(`${a.target}.id`).onDelete('cascade'))
       .addColumn('position', 'integer', (c) => c.notNull().defaultTo(0))
       .addPrimaryKeyConstraint(physical(`${table}_pk`), ['source_id', 'target_id'])
       .execute();
-    await db.schema.withSchema(schema).createIndex(physical(`${table}_target`)).on(table).column('target_id').execute();
+    await db.schema
+      .withSchema(schema)
+      .createIndex(physical(`${table}_target`))
+      .on(table)
+      .column('target_id')
+      .execute();
   },
   'index.create': async ({ db, schema }, a) => {
     if (a.method === 'trgm') {

@@ -17,7 +17,9 @@ export async function backfillField(db: Db, schema: string, app: ResolvedApp, ob
     if (!dep) return;
     const child = model.byId.get(field.options.object as string);
     if (!child) return;
-    await sql`update ${sql.id(schema, om.table)} p set ${sql.id(field.id)} = (select ${aggregate(dep.aggregate, dep.measureColumn)} from ${sql.id(schema, child.table)} c where c.${sql.id(dep.viaColumn)} = p.id and c.deleted_at is null)`.execute(db);
+    await sql`update ${sql.id(schema, om.table)} p set ${sql.id(field.id)} = (select ${aggregate(dep.aggregate, dep.measureColumn)} from ${sql.id(schema, child.table)} c where c.${sql.id(dep.viaColumn)} = p.id and c.deleted_at is null)`.execute(
+      db,
+    );
     return;
   }
   const formulas = om.formulas;

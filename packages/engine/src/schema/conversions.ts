@@ -15,9 +15,21 @@ export interface Conversion {
 type Family = 'text' | 'bigint' | 'numeric' | 'boolean' | 'date' | 'datetime' | 'textList';
 
 const family: Partial<Record<FieldTypeName, Family>> = {
-  text: 'text', textarea: 'text', richtext: 'text', email: 'text', phone: 'text', url: 'text', select: 'text',
-  integer: 'bigint', decimal: 'numeric', currency: 'numeric', percent: 'numeric',
-  boolean: 'boolean', date: 'date', datetime: 'datetime', multiselect: 'textList',
+  text: 'text',
+  textarea: 'text',
+  richtext: 'text',
+  email: 'text',
+  phone: 'text',
+  url: 'text',
+  select: 'text',
+  integer: 'bigint',
+  decimal: 'numeric',
+  currency: 'numeric',
+  percent: 'numeric',
+  boolean: 'boolean',
+  date: 'date',
+  datetime: 'datetime',
+  multiselect: 'textList',
 };
 
 const numberPattern = '^\\s*[-+]?[0-9]+(\\.[0-9]+)?\\s*$';
@@ -29,7 +41,9 @@ const falsy = ['false', '0', 'no', '否', 'n'];
 function validity(to: Field, v: RawBuilder<unknown>): RawBuilder<boolean> | undefined {
   const o = to.options;
   switch (to.type) {
-    case 'text': case 'textarea': case 'richtext':
+    case 'text':
+    case 'textarea':
+    case 'richtext':
       return sql<boolean>`length(${v}) > ${Number(o.maxLength)}`;
     case 'email':
       return sql<boolean>`(${v} !~ '^[^[:space:]@]+@[^[:space:]@]+\\.[^[:space:]@]+$' or length(${v}) > 254)`;
@@ -41,7 +55,9 @@ function validity(to: Field, v: RawBuilder<unknown>): RawBuilder<boolean> | unde
       return sql<boolean>`not (${v} = any(${activeKeys(to)}::text[]))`;
     case 'multiselect':
       return sql<boolean>`not (${v} <@ ${activeKeys(to)}::text[])`;
-    case 'decimal': case 'currency': case 'percent': {
+    case 'decimal':
+    case 'currency':
+    case 'percent': {
       const p = Number(o.precision);
       const s = Number(o.scale);
       return sql<boolean>`(abs(${v}) >= power(10::numeric, ${p - s}) or ${v} <> round(${v}, ${s}))`;
@@ -81,13 +97,18 @@ export function conversion(from: Field, to: Field, targetSql: string): Conversio
   if (!cast) return undefined;
   if (cast !== 'guarded') {
     const extra = (c: RawBuilder<unknown>) =>
-      a === 'datetime' && b === 'date' ? sql<boolean>`${c} <> date_trunc('day', ${c}, 'UTC')` : a === 'textList' && b === 'text' ? sql<boolean>`cardinality(${c}) > 1` : undefined;
+      a === 'datetime' && b === 'date'
+        ? sql<boolean>`${c} <> date_trunc('day', ${c}, 'UTC')`
+        : a === 'textList' && b === 'text'
+          ? sql<boolean>`cardinality(${c}) > 1`
+          : undefined;
     return { using: cast, failing: (c) => or(extra(c), validity(to, cast(c))) };
   }
   if (b === 'boolean')
     return {
       // DDL takes no bind parameters, so the word lists are inlined as escaped literals.
-      using: (c) => sql`case when lower(trim(${c})) in (${sql.join(truthy.map((w) => sql.lit(w)))}) then true when lower(trim(${c})) in (${sql.join(falsy.map((w) => sql.lit(w)))}) then false end`,
+      using: (c) =>
+        sql`case when lower(trim(${c})) in (${sql.join(truthy.map((w) => sql.lit(w)))}) then true when lower(trim(${c})) in (${sql.join(falsy.map((w) => sql.lit(w)))}) then false end`,
       failing: (c) => sql<boolean>`not (lower(trim(${c})) = any(${[...truthy, ...falsy]}::text[]))`,
     };
   const pattern = b === 'bigint' ? integerPattern : numberPattern;
@@ -101,6 +122,7 @@ export function conversion(from: Field, to: Field, targetSql: string): Conversio
 /** Same non-scalar type (e.g. a lookup): only allowed when the column type is unchanged. */
 function sameType(from: Field, to: Field, targetSql: string): Conversion | undefined {
   if (from.type !== to.type) return undefined;
-  if (JSON.stringify(from.options) !== JSON.stringify(to.options) && (from.type === 'lookup' || from.type === 'masterdetail' || from.type === 'manytomany')) return undefined;
+  if (JSON.stringify(from.options) !== JSON.stringify(to.options) && (from.type === 'lookup' || from.type === 'masterdetail' || from.type === 'manytomany'))
+    return undefined;
   return { using: (c) => sql`${c}::${sql.raw(targetSql)}`, failing: () => undefined };
 }

@@ -36,7 +36,6 @@ export function desiredIndexes(object: ObjectDef): Map<string, IndexSpec> {
     if (f && textKinds.has(f.type)) add(`s_${f.id}`, [f.id], false, 'trgm');
   }
   const activeIds = new Set(active.map((f) => f.id));
-  for (const ix of object.indexes)
-    if (ix.fields.every((id) => activeIds.has(id))) add(`x_${ix.id}`, ix.fields, ix.unique);
+  for (const ix of object.indexes) if (ix.fields.every((id) => activeIds.has(id))) add(`x_${ix.id}`, ix.fields, ix.unique);
   return out;
 }

@@ -32,20 +32,43 @@ describe('planMigration', () => {
   });
 
   it('renames by stable id: a new name is a metadata change, not a new column', () => {
-    const renamed = resolveApp({ objects: [{ ...v1.objects[0], fields: [{ id: 'name', name: 'title', type: 'text', label: '名称', unique: true }, { name: 'employees', type: 'integer', label: '员工数' }] }] });
+    const renamed = resolveApp({
+      objects: [
+        {
+          ...v1.objects[0],
+          fields: [
+            { id: 'name', name: 'title', type: 'text', label: '名称', unique: true },
+            { name: 'employees', type: 'integer', label: '员工数' },
+          ],
+        },
+      ],
+    });
     const plan = planMigration({ from: v1, to: renamed });
     expect(plan).toEqual([{ kind: 'metadata.change', object: 'account', field: 'name', label: '名称', change: 'name', from: 'name', to: 'title' }]);
   });
 
   it('archives a field left out of the desired metadata instead of dropping it', () => {
-    const without = resolveApp({ objects: [{ name: 'account', label: { 'zh-CN': '客户', en: 'Account' }, fields: [{ name: 'name', type: 'text', label: '名称', unique: true }] }] });
+    const without = resolveApp({
+      objects: [{ name: 'account', label: { 'zh-CN': '客户', en: 'Account' }, fields: [{ name: 'name', type: 'text', label: '名称', unique: true }] }],
+    });
     const to = carryArchived(v1, without);
     expect(to.objects[0]?.fields.find((f) => f.id === 'employees')?.archived).toBe(true);
     expect(kinds(planMigration({ from: v1, to }))).toEqual(['column.archive']);
   });
 
   it('plans a type change with its from and to column types', () => {
-    const retyped = resolveApp({ objects: [{ name: 'account', label: { 'zh-CN': '客户', en: 'Account' }, fields: [{ name: 'name', type: 'text', label: '名称', unique: true }, { name: 'employees', type: 'decimal', label: '员工数', options: { precision: 12, scale: 2 } }] }] });
+    const retyped = resolveApp({
+      objects: [
+        {
+          name: 'account',
+          label: { 'zh-CN': '客户', en: 'Account' },
+          fields: [
+            { name: 'name', type: 'text', label: '名称', unique: true },
+            { name: 'employees', type: 'decimal', label: '员工数', options: { precision: 12, scale: 2 } },
+          ],
+        },
+      ],
+    });
     const plan = planMigration({ from: v1, to: retyped });
     expect(plan[0]).toMatchObject({ kind: 'column.alterType', fromSql: 'bigint', toSql: 'numeric(12,2)' });
   });

@@ -65,11 +65,8 @@ function changeFieldActions(o: ObjectDef, was: Field, now: Field): Action[] {
   if (was.archived && !now.archived) actions.push({ kind: 'column.unarchive', ...base });
   if (isColumn(was) && isColumn(now) && (was.type !== now.type || sqlType(was) !== sqlType(now) || optionsNarrowed(was, now)))
     actions.push({ kind: 'column.alterType', ...base, fromType: was.type, toType: now.type, fromSql: sqlType(was), toSql: sqlType(now) });
-  for (const key of watched)
-    if (!sameJson(was[key], now[key]))
-      actions.push({ kind: 'metadata.change', ...base, change: key, from: was[key], to: now[key] });
-  if ((now.type === 'formula' || now.type === 'rollup') && !sameJson(was.options, now.options))
-    actions.push({ kind: 'field.backfill', ...base });
+  for (const key of watched) if (!sameJson(was[key], now[key])) actions.push({ kind: 'metadata.change', ...base, change: key, from: was[key], to: now[key] });
+  if ((now.type === 'formula' || now.type === 'rollup') && !sameJson(was.options, now.options)) actions.push({ kind: 'field.backfill', ...base });
   return actions;
 }
 
@@ -97,7 +94,16 @@ function objectActions(was: ObjectDef | undefined, now: ObjectDef): Action[] {
     if (!old) {
       if (!f.archived) actions.push(...addFieldActions(now, f));
     } else if (old.type !== f.type && (referenceTypes.has(old.type) || referenceTypes.has(f.type))) {
-      actions.push({ kind: 'column.alterType', ...base, field: f.id, label: label(f), fromType: old.type, toType: f.type, fromSql: sqlType(old), toSql: sqlType(f) });
+      actions.push({
+        kind: 'column.alterType',
+        ...base,
+        field: f.id,
+        label: label(f),
+        fromType: old.type,
+        toType: f.type,
+        fromSql: sqlType(old),
+        toSql: sqlType(f),
+      });
     } else actions.push(...changeFieldActions(now, old, f));
   }
   return actions;
@@ -117,9 +123,19 @@ function indexActions(was: ObjectDef | undefined, now: ObjectDef): Action[] {
 }
 
 const phase: Record<Action['kind'], number> = {
-  'index.drop': 0, 'table.create': 1, 'table.unarchive': 1, 'column.unarchive': 2, 'column.add': 2,
-  'column.alterType': 3, 'fk.add': 4, 'junction.create': 4, 'column.archive': 5, 'table.archive': 5,
-  'index.create': 6, 'field.backfill': 7, 'metadata.change': 8,
+  'index.drop': 0,
+  'table.create': 1,
+  'table.unarchive': 1,
+  'column.unarchive': 2,
+  'column.add': 2,
+  'column.alterType': 3,
+  'fk.add': 4,
+  'junction.create': 4,
+  'column.archive': 5,
+  'table.archive': 5,
+  'index.create': 6,
+  'field.backfill': 7,
+  'metadata.change': 8,
 };
 
 /**

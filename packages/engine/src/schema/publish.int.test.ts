@@ -5,7 +5,11 @@ import { type TestTenant, failure, setupTenant } from '../testing/engine';
 import { salesApp } from '../testing/fixtures';
 
 async function columns(t: TestTenant, table: string): Promise<string[]> {
-  const rows = await sql<{ column_name: string }>`select column_name from information_schema.columns where table_schema = ${t.tenant.tenant.schema} and table_name = ${table} order by column_name`.execute(t.engine.db);
+  const rows = await sql<{
+    column_name: string;
+  }>`select column_name from information_schema.columns where table_schema = ${t.tenant.tenant.schema} and table_name = ${table} order by column_name`.execute(
+    t.engine.db,
+  );
   return rows.rows.map((r) => r.column_name);
 }
 
@@ -29,14 +33,35 @@ describe.each(await backends())('publishing metadata on %s', (backend) => {
     expect(rev.id).toBe(1);
     expect(await columns(t, 'account')).toContain('name');
     expect(await columns(t, 'sales_order__products')).toEqual(['position', 'source_id', 'target_id']);
-    const types = await sql<{ column_name: string; data_type: string }>`select column_name, data_type from information_schema.columns where table_schema = ${t.tenant.tenant.schema} and table_name = 'account' and column_name in ('employees','founded','last_contact','tags','extra')`.execute(t.engine.db);
+    const types = await sql<{
+      column_name: string;
+      data_type: string;
+    }>`select column_name, data_type from information_schema.columns where table_schema = ${t.tenant.tenant.schema} and table_name = 'account' and column_name in ('employees','founded','last_contact','tags','extra')`.execute(
+      t.engine.db,
+    );
     expect(Object.fromEntries(types.rows.map((r) => [r.column_name, r.data_type]))).toEqual({
-      employees: 'bigint', founded: 'date', last_contact: 'timestamp with time zone', tags: 'ARRAY', extra: 'jsonb',
+      employees: 'bigint',
+      founded: 'date',
+      last_contact: 'timestamp with time zone',
+      tags: 'ARRAY',
+      extra: 'jsonb',
     });
   });
 
   it('refuses invalid metadata with every problem and its path', async () => {
-    const err = await failure(t.tenant.schema.publish({ objects: [{ name: 'Bad Name', fields: [{ name: 'id', type: 'text' }, { name: 'x', type: 'nope' }] }] }));
+    const err = await failure(
+      t.tenant.schema.publish({
+        objects: [
+          {
+            name: 'Bad Name',
+            fields: [
+              { name: 'id', type: 'text' },
+              { name: 'x', type: 'nope' },
+            ],
+          },
+        ],
+      }),
+    );
     expect(err.code).toBe('METADATA_INVALID');
     const problems = err.details.problems as { path: string }[];
     expect(problems.map((p) => p.path)).toEqual(expect.arrayContaining(['/objects/0/fields/1/type']));
@@ -44,10 +69,12 @@ describe.each(await backends())('publishing metadata on %s', (backend) => {
 
   it('names reserved and malformed names with their paths', async () => {
     const err = await failure(t.tenant.schema.publish({ objects: [{ name: 'Bad Name', fields: [{ name: 'id', type: 'text' }] }] }));
-    expect(err.details.problems).toEqual(expect.arrayContaining([
-      expect.objectContaining({ code: 'NAME_INVALID', path: '/objects/0/name' }),
-      expect.objectContaining({ code: 'NAME_RESERVED', path: '/objects/0/fields/0/name' }),
-    ]));
+    expect(err.details.problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ code: 'NAME_INVALID', path: '/objects/0/name' }),
+        expect.objectContaining({ code: 'NAME_RESERVED', path: '/objects/0/fields/0/name' }),
+      ]),
+    );
   });
 
   it('refuses a lookup to an unknown object', async () => {

@@ -35,9 +35,13 @@ export interface Plan {
 const emptyApp: ResolvedApp = { name: 'app', version: '0.0.0', label: { en: 'app' }, objects: [] };
 
 export async function currentRevision(db: Db, schema: string): Promise<Revision | undefined> {
-  const row = await db.withSchema(schema).selectFrom('_meta_revision')
+  const row = await db
+    .withSchema(schema)
+    .selectFrom('_meta_revision')
     .select(['id', 'created_at', 'created_by', 'message', 'metadata', 'actions'])
-    .orderBy('id', 'desc').limit(1).executeTakeFirst();
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   return row ? toRevision(row) : undefined;
 }
 
@@ -71,8 +75,7 @@ export async function planPublish(db: Db, schema: string, input: unknown): Promi
   const actions = planMigration({ from, to });
   const ctx: ApplyContext = { db, schema, from, to };
   const planned = steps(actions);
-  for (const step of planned)
-    if (step.action.kind === 'column.alterType') step.failingRows = (await failingRows(ctx, step.action)).rows;
+  for (const step of planned) if (step.action.kind === 'column.alterType') step.failingRows = (await failingRows(ctx, step.action)).rows;
   return { baseRevision: current?.id ?? 0, steps: planned, metadata: to };
 }
 
@@ -104,7 +107,9 @@ export async function publish(db: Db, schema: string, input: unknown, opts: Publ
       const actions = planMigration({ from: from ?? emptyApp, to });
       await applyActions({ db: trx, schema, from, to }, actions);
       const id = (current?.id ?? 0) + 1;
-      const row = await trx.withSchema(schema).insertInto('_meta_revision')
+      const row = await trx
+        .withSchema(schema)
+        .insertInto('_meta_revision')
         .values({ id, created_by: opts.actor ?? null, message: opts.message ?? null, metadata: JSON.stringify(to), actions: JSON.stringify(actions) })
         .returning(['id', 'created_at', 'created_by', 'message', 'metadata', 'actions'])
         .executeTakeFirstOrThrow();
@@ -119,8 +124,12 @@ export async function publish(db: Db, schema: string, input: unknown, opts: Publ
 }
 
 export async function listRevisions(db: Db, schema: string): Promise<Omit<Revision, 'metadata'>[]> {
-  const rows = await db.withSchema(schema).selectFrom('_meta_revision')
-    .select(['id', 'created_at', 'created_by', 'message', 'actions']).orderBy('id', 'desc').execute();
+  const rows = await db
+    .withSchema(schema)
+    .selectFrom('_meta_revision')
+    .select(['id', 'created_at', 'created_by', 'message', 'actions'])
+    .orderBy('id', 'desc')
+    .execute();
   return rows.map((r) => {
     const { metadata: _, ...rest } = toRevision({ ...r, metadata: null });
     return rest;
@@ -128,8 +137,12 @@ export async function listRevisions(db: Db, schema: string): Promise<Omit<Revisi
 }
 
 export async function getRevision(db: Db, schema: string, id: number): Promise<Revision> {
-  const row = await db.withSchema(schema).selectFrom('_meta_revision')
-    .select(['id', 'created_at', 'created_by', 'message', 'metadata', 'actions']).where('id', '=', id).executeTakeFirst();
+  const row = await db
+    .withSchema(schema)
+    .selectFrom('_meta_revision')
+    .select(['id', 'created_at', 'created_by', 'message', 'metadata', 'actions'])
+    .where('id', '=', id)
+    .executeTakeFirst();
   if (!row) throw new AppError('REVISION_NOT_FOUND', { revision: id });
   return toRevision(row);
 }

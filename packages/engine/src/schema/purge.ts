@@ -31,9 +31,18 @@ export async function purgeField(db: Db, schema: string, objectId: string, field
         objects: current.metadata.objects.map((o) => (o.id === object.id ? { ...o, fields: o.fields.filter((f) => f.id !== field.id) } : o)),
       };
       const actions = [{ kind: 'column.purge', object: object.id, field: field.id }];
-      const row = await trx.withSchema(schema).insertInto('_meta_revision')
-        .values({ id: current.id + 1, created_by: opts.actor ?? null, message: opts.message ?? `purge ${object.name}.${field.name}`, metadata: JSON.stringify(metadata), actions: JSON.stringify(actions) })
-        .returning(['id', 'created_at', 'created_by', 'message', 'metadata', 'actions']).executeTakeFirstOrThrow();
+      const row = await trx
+        .withSchema(schema)
+        .insertInto('_meta_revision')
+        .values({
+          id: current.id + 1,
+          created_by: opts.actor ?? null,
+          message: opts.message ?? `purge ${object.name}.${field.name}`,
+          metadata: JSON.stringify(metadata),
+          actions: JSON.stringify(actions),
+        })
+        .returning(['id', 'created_at', 'created_by', 'message', 'metadata', 'actions'])
+        .executeTakeFirstOrThrow();
       return toRevision(row);
     });
     bumpSchemaEpoch();

@@ -8,7 +8,8 @@ import type { Db } from '../db/database';
  */
 export async function createSystemTables(db: Db, schema: string): Promise<void> {
   const s = db.schema.withSchema(schema);
-  await s.createTable('_meta_revision')
+  await s
+    .createTable('_meta_revision')
     .addColumn('id', 'integer', (c) => c.primaryKey())
     .addColumn('created_at', sql`timestamptz(3)`, (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('created_by', 'uuid')
@@ -16,14 +17,16 @@ export async function createSystemTables(db: Db, schema: string): Promise<void> 
     .addColumn('metadata', 'jsonb', (c) => c.notNull())
     .addColumn('actions', 'jsonb', (c) => c.notNull())
     .execute();
-  await s.createTable('_meta_draft')
+  await s
+    .createTable('_meta_draft')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('base_revision', 'integer')
     .addColumn('metadata', 'jsonb', (c) => c.notNull())
     .addColumn('updated_at', sql`timestamptz(3)`, (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('updated_by', 'uuid')
     .execute();
-  await s.createTable('_user')
+  await s
+    .createTable('_user')
     .addColumn('id', 'uuid', (c) => c.primaryKey())
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('email', 'text')
@@ -31,13 +34,15 @@ export async function createSystemTables(db: Db, schema: string): Promise<void> 
     .addColumn('active', 'boolean', (c) => c.notNull().defaultTo(true))
     .addColumn('created_at', sql`timestamptz(3)`, (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
-  await s.createTable('_department')
+  await s
+    .createTable('_department')
     .addColumn('id', 'uuid', (c) => c.primaryKey())
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('parent_id', 'uuid', (c) => c.references(`_department.id`))
     .addColumn('created_at', sql`timestamptz(3)`, (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
-  await s.createTable('_audit')
+  await s
+    .createTable('_audit')
     .addColumn('id', 'bigserial', (c) => c.primaryKey())
     .addColumn('object_id', 'text', (c) => c.notNull())
     .addColumn('record_id', 'uuid', (c) => c.notNull())
@@ -49,7 +54,8 @@ export async function createSystemTables(db: Db, schema: string): Promise<void> 
     .addColumn('at', sql`timestamptz(3)`, (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
   await s.createIndex('_audit_record').on('_audit').columns(['object_id', 'record_id', 'version']).execute();
-  await s.createTable('_outbox')
+  await s
+    .createTable('_outbox')
     .addColumn('id', 'bigserial', (c) => c.primaryKey())
     .addColumn('event', 'text', (c) => c.notNull())
     .addColumn('object_id', 'text', (c) => c.notNull())
@@ -59,7 +65,8 @@ export async function createSystemTables(db: Db, schema: string): Promise<void> 
     .addColumn('request_id', 'text')
     .addColumn('at', sql`timestamptz(3)`, (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
-  await s.createTable('_outbox_lease')
+  await s
+    .createTable('_outbox_lease')
     .addColumn('consumer', 'text', (c) => c.notNull())
     .addColumn('event_id', 'bigint', (c) => c.notNull().references('_outbox.id').onDelete('cascade'))
     .addColumn('worker', 'text', (c) => c.notNull())
@@ -68,7 +75,8 @@ export async function createSystemTables(db: Db, schema: string): Promise<void> 
     .addColumn('acked_at', sql`timestamptz(3)`)
     .addPrimaryKeyConstraint('_outbox_lease_pk', ['consumer', 'event_id'])
     .execute();
-  await s.createTable('_counter')
+  await s
+    .createTable('_counter')
     .addColumn('object_id', 'text', (c) => c.notNull())
     .addColumn('field_id', 'text', (c) => c.notNull())
     .addColumn('period', 'text', (c) => c.notNull())

@@ -17,7 +17,10 @@ const slugPattern = /^[a-z][a-z0-9_]{0,39}$/;
 export async function ensurePlatform(db: Db): Promise<void> {
   await sql`create schema if not exists platform`.execute(db);
   await sql`create extension if not exists pg_trgm`.execute(db);
-  await db.schema.withSchema('platform').createTable('tenant').ifNotExists()
+  await db.schema
+    .withSchema('platform')
+    .createTable('tenant')
+    .ifNotExists()
     .addColumn('id', 'uuid', (c) => c.primaryKey())
     .addColumn('slug', 'text', (c) => c.notNull().unique())
     .addColumn('schema', 'text', (c) => c.notNull().unique())

@@ -44,12 +44,21 @@ export const salesApp = {
         { name: 'account', type: 'lookup', required: true, options: { target: 'account' } },
         { name: 'discount', type: 'percent' },
         { name: 'total', type: 'rollup', options: { object: 'order_line', via: 'order', aggregate: 'sum', field: 'amount' } },
-        { name: 'net', type: 'formula', options: { resultType: 'number', scale: 2, expression: { '*': [{ var: 'total' }, { '-': [1, { '/': [{ var: 'discount' }, 100] }] }] } } },
+        {
+          name: 'net',
+          type: 'formula',
+          options: { resultType: 'number', scale: 2, expression: { '*': [{ var: 'total' }, { '-': [1, { '/': [{ var: 'discount' }, 100] }] }] } },
+        },
         { name: 'products', type: 'manytomany', options: { target: 'product' } },
         { name: 'status', type: 'select', defaultValue: 'draft', options: { options: [{ key: 'draft' }, { key: 'approved' }, { key: 'void' }] } },
       ],
       validationRules: [
-        { id: 'discount_cap', rule: { or: [{ '==': [{ var: 'discount' }, null] }, { '<=': [{ var: 'discount' }, 30] }] }, message: { 'zh-CN': '折扣不能超过30%', en: 'Discount at most 30%' }, field: 'discount' },
+        {
+          id: 'discount_cap',
+          rule: { or: [{ '==': [{ var: 'discount' }, null] }, { '<=': [{ var: 'discount' }, 30] }] },
+          message: { 'zh-CN': '折扣不能超过30%', en: 'Discount at most 30%' },
+          field: 'discount',
+        },
       ],
     },
     {

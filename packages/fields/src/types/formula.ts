@@ -29,7 +29,7 @@ export const formula: FieldType = {
   storage: 'column',
   column: (f) => (resultColumns[f.options.resultType as string] ?? resultColumns.text!)(f),
   kind: null,
-  kindOf: (f) => ({ number: 'number', text: 'text', boolean: 'boolean', date: 'date' }) [f.options.resultType as string] as 'number' ?? null,
+  kindOf: (f) => (({ number: 'number', text: 'text', boolean: 'boolean', date: 'date' })[f.options.resultType as string] as 'number') ?? null,
   valueSchema: () => ({}),
   computed: true,
   indexable: true,

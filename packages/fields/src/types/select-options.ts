@@ -18,7 +18,10 @@ export const selectOptionsSchema: JsonSchema = {
         properties: {
           key: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$' },
           label: {
-            oneOf: [{ type: 'string', maxLength: 200 }, { type: 'object', additionalProperties: { type: 'string', maxLength: 200 } }],
+            oneOf: [
+              { type: 'string', maxLength: 200 },
+              { type: 'object', additionalProperties: { type: 'string', maxLength: 200 } },
+            ],
           },
           color: { type: 'string', pattern: '^#[0-9a-fA-F]{6}$' },
           archived: { type: 'boolean' },
