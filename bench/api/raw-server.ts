@@ -7,7 +7,8 @@ pg.types.setTypeParser(1700, (v) => Number(v));
 pg.types.setTypeParser(20, (v) => Number(v));
 const pool = new pg.Pool({ connectionString: process.env.BENCH_DATABASE_URL, max: 10 });
 const app = Fastify({ logger: false });
-const cols = 'id, name, amount, stage, owner_name, created_at, updated_at, version';
+// The same columns Tangram returns for a record: system columns and fields.
+const cols = 'id, created_at, created_by, updated_at, updated_by, owner_id, version, deleted_at, deleted_by, name, amount, stage, owner_name';
 
 app.get('/deals/:id', async (req, reply) => {
   const r = await pool.query({

@@ -31,7 +31,8 @@ async function load(url: string, make: Scenario['tangram'], headers: Record<stri
   const requests: autocannon.Request[] =
     typeof make === 'function' ? [{ setupRequest: (req: autocannon.Request) => ({ ...req, ...make(i++) }) } as autocannon.Request] : make;
   const result = await autocannon({ url, connections, duration, headers: { 'content-type': 'application/json', ...headers }, requests });
-  return { rps: Math.round(result.requests.average), p99: result.latency.p99, errors: result.errors + result.non2xx };
+  // Only successful responses count: a server answering errors fast must not look fast.
+  return { rps: Math.round(result['2xx'] / result.duration), p99: result.latency.p99, errors: result.errors + result.non2xx };
 }
 
 async function main(): Promise<void> {
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
   const body = (i: number) => JSON.stringify({ name: `新客户 ${i}`, amount: (i % 1000) * 10.5, stage: 's2' });
   let tu = 0;
   let ru = 0;
+  // Reads first (aggregate included), so both sides read identical 100,000-row tables; writes last.
   const scenarios: Scenario[] = [
     {
       name: 'get_one',
@@ -51,6 +53,11 @@ async function main(): Promise<void> {
       raw: (i) => ({ method: 'GET', path: `/deals/${rawIds[i % rawIds.length]}` }),
     },
     { name: 'list', tangram: [{ method: 'GET', path: `${base}?filter=${filter}&sort=-amount&limit=50` }], raw: [{ method: 'GET', path: '/deals?stage=s3' }] },
+    {
+      name: 'aggregate',
+      tangram: [{ method: 'POST', path: `${base}/aggregate`, body: JSON.stringify({ groupBy: ['stage'], measures: [{ fn: 'sum', field: 'amount' }] }) }],
+      raw: [{ method: 'GET', path: '/aggregate' }],
+    },
     { name: 'create', tangram: (i) => ({ method: 'POST', path: base, body: body(i) }), raw: (i) => ({ method: 'POST', path: '/deals', body: body(i) }) },
     {
       name: 'update',
@@ -66,11 +73,6 @@ async function main(): Promise<void> {
         body: '{"amount":1.5}',
         headers: { 'if-match': '"1"', 'content-type': 'application/json' },
       }),
-    },
-    {
-      name: 'aggregate',
-      tangram: [{ method: 'POST', path: `${base}/aggregate`, body: JSON.stringify({ groupBy: ['stage'], measures: [{ fn: 'sum', field: 'amount' }] }) }],
-      raw: [{ method: 'GET', path: '/aggregate' }],
     },
   ];
   const results: Record<string, unknown> = {};

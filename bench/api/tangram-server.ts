@@ -6,3 +6,4 @@ const engine = await Engine.open({ url: process.env.BENCH_DATABASE_URL, poolSize
 const app = await build({ engine, logger: false });
 await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
 console.log('ready');
+process.on('SIGINT', () => process.exit(0));

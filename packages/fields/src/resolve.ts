@@ -60,7 +60,9 @@ function rollupCheck(object: ObjectDef, field: Field, path: string, byId: Map<st
 
 function formulaCheck(object: ObjectDef, field: Field, path: string): Problem[] {
   try {
-    const { kind } = checkRule(field.options.expression, logicSchema(object), { context: 'formula', variables: ['$now'] });
+    const { rule, kind } = checkRule(field.options.expression, logicSchema(object), { context: 'formula', variables: ['$now'] });
+    // Keep the normalised rule (datetime literals in UTC, uuids lower-case): it is what runs.
+    field.options.expression = rule;
     const expected = field.options.resultType;
     if (kind !== 'null' && kind !== expected && !(expected === 'text' && kind !== 'json'))
       return [{ code: 'RULE_TYPE_MISMATCH', path: `${path}/options/expression`, message: `the expression gives ${kind}, not ${expected}` }];
@@ -116,7 +118,7 @@ function objectProblems(object: ObjectDef, path: string, byId: Map<string, Objec
   const schema = logicSchema(object);
   object.validationRules.forEach((r, i) => {
     try {
-      checkRule(r.rule, schema, { context: 'validation', variables: ['$user', '$now'] });
+      r.rule = checkRule(r.rule, schema, { context: 'validation', variables: ['$user', '$now'] }).rule;
     } catch (e) {
       problems.push(...rulePathProblems(e, `${path}/validationRules/${i}/rule`));
     }

@@ -2,7 +2,6 @@ import { AppError } from '@tangram/errors';
 import type { ResolvedApp } from '@tangram/metadata';
 import type { Db } from '../db/database';
 import type { ObjectModel } from '../model/compile';
-import type { ActionContext } from '../records/context';
 
 export type AuditAction = 'create' | 'update' | 'delete' | 'restore' | 'revert';
 
@@ -18,31 +17,6 @@ export function diffRows(om: ObjectModel, before: Record<string, unknown> | unde
     if (JSON.stringify(a) !== JSON.stringify(b)) changes[column] = [a, b];
   }
   return changes;
-}
-
-export async function writeAudit(
-  trx: Db,
-  schema: string,
-  om: ObjectModel,
-  recordId: string,
-  version: number,
-  action: AuditAction,
-  changes: Changes,
-  ctx: ActionContext,
-): Promise<void> {
-  await trx
-    .withSchema(schema)
-    .insertInto('_audit')
-    .values({
-      object_id: om.id,
-      record_id: recordId,
-      version,
-      action,
-      changes: JSON.stringify(changes),
-      actor: ctx.actor ?? null,
-      request_id: ctx.requestId ?? null,
-    })
-    .execute();
 }
 
 export interface HistoryEntry {

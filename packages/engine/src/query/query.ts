@@ -112,11 +112,15 @@ export function filterPredicate(om: ObjectModel, filter: unknown, variables: Rul
   return compileFilter(bindVariables(rule, variables), om.logic, { alias: 'r', vars: variables });
 }
 
-/**
- * Lists records: filter, search, sort, keyset or offset pagination, field selection, expansion
- * and an optional total. One SQL statement for the page (plus one per expansion).
- */
-export async function queryRecords(db: Db, schema: string, model: Model, om: ObjectModel, opts: QueryOptions = {}): Promise<QueryResult> {
+interface PagePlan {
+  compiled: CompiledQuery;
+  keys: SortKey[];
+  limit: number;
+  base: Expression<SqlBool>[];
+}
+
+/** Checks the options and builds the page's SQL (the part worth caching). */
+function planPage(db: Db, schema: string, om: ObjectModel, opts: QueryOptions): PagePlan {
   const problems: Problem[] = [];
   const limit = opts.limit ?? 50;
   if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit) problems.push({ code: 'QUERY_INVALID', path: '/limit', message: `must be 1..${maxLimit}` });
@@ -148,9 +152,45 @@ export async function queryRecords(db: Db, schema: string, model: Model, om: Obj
     .limit(limit + 1);
   for (const k of keys) q = q.orderBy(`r.${k.column}`, k.direction);
   if (opts.offset) q = q.offset(opts.offset);
+  return { compiled: q.compile(), keys, limit, base };
+}
 
+const plans = new WeakMap<ObjectModel, Map<string, PagePlan>>();
+
+/**
+ * The page plan, cached per object model (one metadata revision) and options: checking and
+ * compiling a filter costs more than running it. Options with a scope, or variables the filter
+ * uses, are keyed by those too; `$now` changes each time, so such filters are not cached.
+ */
+function cachedPlan(db: Db, schema: string, om: ObjectModel, opts: QueryOptions): PagePlan {
+  const { variables, scope, expand, count, ...rest } = opts;
+  let key: string;
   try {
-    const rows = await q.execute();
+    key = JSON.stringify(rest);
+  } catch {
+    // Too deep to serialise (a hostile filter): the rule checker refuses it with RULE_TOO_COMPLEX.
+    return planPage(db, schema, om, opts);
+  }
+  if (scope || key.includes('"$')) return planPage(db, schema, om, opts);
+  let byKey = plans.get(om);
+  if (!byKey) plans.set(om, (byKey = new Map()));
+  let plan = byKey.get(key);
+  if (!plan) {
+    plan = planPage(db, schema, om, opts);
+    if (byKey.size >= 500) byKey.clear();
+    byKey.set(key, plan);
+  }
+  return plan;
+}
+
+/**
+ * Lists records: filter, search, sort, keyset or offset pagination, field selection, expansion
+ * and an optional total. One SQL statement for the page (plus one per expansion).
+ */
+export async function queryRecords(db: Db, schema: string, model: Model, om: ObjectModel, opts: QueryOptions = {}): Promise<QueryResult> {
+  const { compiled, keys, limit, base } = cachedPlan(db, schema, om, opts);
+  try {
+    const rows = (await db.executeQuery<Record<string, unknown>>(compiled)).rows;
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     const nextCursor =

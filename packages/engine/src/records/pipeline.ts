@@ -2,7 +2,9 @@ import { AppError, type Problem } from '@tangram/errors';
 import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import { translatePgError } from '../db/pg-errors';
-import { type Changes, diffRows, writeAudit } from '../audit/audit';
+import { runCached } from '../db/query-cache';
+import { type Changes, diffRows } from '../audit/audit';
+import { logChange, writeLogged } from './change-log';
 import type { ObjectModel } from '../model/compile';
 import { computeFormulas } from '../model/formulas';
 import { writeEvent } from '../outbox/outbox';
@@ -32,7 +34,13 @@ async function run<T>(om: ObjectModel, deleting: boolean, fn: () => Promise<T>):
 }
 
 async function lockRow(tx: Tx, om: ObjectModel, id: string): Promise<Record<string, unknown>> {
-  const row = await tx.trx.withSchema(tx.schema).selectFrom(om.table).select(om.selectColumns).where('id', '=', id).forUpdate().executeTakeFirst();
+  const [row] = await runCached<Record<string, unknown>>(
+    tx.trx,
+    om,
+    'lock',
+    () => tx.trx.withSchema(tx.schema).selectFrom(om.table).select(om.selectColumns).where('id', '=', id).forUpdate().compile(),
+    [id],
+  );
   if (!row) throw new AppError('RECORD_NOT_FOUND', { object: om.name, id });
   return row;
 }
@@ -64,19 +72,33 @@ export async function createOne(tx: Tx, om: ObjectModel, input: unknown, fixed: 
   await checkReferences(tx.trx, tx.schema, om, record);
   const id = (record.id as string | undefined) ?? uuidv7();
   const actor = tx.ctx.actor ?? null;
-  const row = await run(om, false, () =>
-    tx.trx
-      .withSchema(tx.schema)
-      .insertInto(om.table)
-      .values({ ...toRow(om, record), id, created_by: actor, updated_by: actor, owner_id: (record.owner_id as string | undefined) ?? actor })
-      .returning(om.selectColumns)
-      .executeTakeFirstOrThrow(),
-  );
+  const ownerId = (record.owner_id as string | undefined) ?? actor;
+  const now = tx.now.toISOString();
+  // The row as it will be stored (values are validated to fit their columns exactly), so the
+  // audit row and the event are written in the same statement as the record.
+  const expected: Record<string, unknown> = {
+    id,
+    created_at: now,
+    created_by: actor,
+    updated_at: now,
+    updated_by: actor,
+    owner_id: ownerId,
+    version: 1,
+    deleted_at: null,
+    deleted_by: null,
+  };
+  for (const f of om.columnFields) expected[f.column] = record[f.name] ?? null;
+  const changes = diffRows(om, undefined, expected);
+  for (const j of om.junctions) if (record[j.name] !== undefined && record[j.name] !== null) changes[j.column] = [null, record[j.name]];
+  const payload = { object: om.name, version: 1, record: withJunctionValues(om, rowToRecord(om, expected), record) };
+  const insert = tx.trx
+    .withSchema(tx.schema)
+    .insertInto(om.table)
+    .values({ ...toRow(om, record), id, created_at: now, updated_at: now, created_by: actor, updated_by: actor, owner_id: ownerId })
+    .returning(om.selectColumns);
+  const row = await run(om, false, () => writeLogged(tx, om, insert, id, 1, 'create', changes, 'record.created', payload));
   await writeJunctions(tx.trx, tx.schema, om, id, record);
-  const changes = diffRows(om, undefined, row);
-  await writeAudit(tx.trx, tx.schema, om, id, 1, 'create', changes, tx.ctx);
   const created = withJunctionValues(om, rowToRecord(om, row), record);
-  await writeEvent(tx.trx, tx.schema, 'record.created', om.id, id, { object: om.name, version: 1, record: created }, tx.ctx);
   touchParents(tx, om, row);
   await writeDetails(tx, om, id, details, false);
   return created;
@@ -104,21 +126,21 @@ export async function updateOne(tx: Tx, om: ObjectModel, id: string, input: unkn
   const changes = diffRows(om, before, { ...before, ...toRowForDiff(om, changedValues) });
   const junctionChanged = om.junctions.some((j) => j.name in values);
   if (!Object.keys(changes).length && !junctionChanged && !details.size) return current;
-  const row = await run(om, false, () =>
-    tx.trx
-      .withSchema(tx.schema)
-      .updateTable(om.table)
-      .set({ ...toRow(om, changedValues), version: sql`version + 1`, updated_at: sql`now()`, updated_by: tx.ctx.actor ?? null })
-      .where('id', '=', id)
-      .returning(om.selectColumns)
-      .executeTakeFirstOrThrow(),
-  );
-  await writeJunctions(tx.trx, tx.schema, om, id, values);
   for (const j of om.junctions) if (j.name in values) changes[j.column] = [null, values[j.name]];
-  const version = row.version as number;
-  await writeAudit(tx.trx, tx.schema, om, id, version, 'update', changes, tx.ctx);
+  const version = (before.version as number) + 1;
+  const now = tx.now.toISOString();
+  const actor = tx.ctx.actor ?? null;
+  const expected = { ...before, ...toRowForDiff(om, changedValues), version, updated_at: now, updated_by: actor };
+  const payload = { object: om.name, version, changed: withNames(om, changes), record: withJunctionValues(om, rowToRecord(om, expected), values) };
+  const update = tx.trx
+    .withSchema(tx.schema)
+    .updateTable(om.table)
+    .set({ ...toRow(om, changedValues), version, updated_at: now, updated_by: actor })
+    .where('id', '=', id)
+    .returning(om.selectColumns);
+  const row = await run(om, false, () => writeLogged(tx, om, update, id, version, 'update', changes, 'record.updated', payload));
+  await writeJunctions(tx.trx, tx.schema, om, id, values);
   const updated = withJunctionValues(om, rowToRecord(om, row), values);
-  await writeEvent(tx.trx, tx.schema, 'record.updated', om.id, id, { object: om.name, version, changed: withNames(om, changes), record: updated }, tx.ctx);
   touchParents(tx, om, before, row);
   await writeDetails(tx, om, id, details, true);
   return updated;
@@ -190,8 +212,7 @@ export async function deleteOne(tx: Tx, om: ObjectModel, id: string, expectedVer
     .where('id', '=', id)
     .returning(om.selectColumns)
     .executeTakeFirstOrThrow();
-  await writeAudit(tx.trx, tx.schema, om, id, row.version as number, 'delete', {}, tx.ctx);
-  await writeEvent(tx.trx, tx.schema, 'record.deleted', om.id, id, { object: om.name, version: row.version }, tx.ctx);
+  await logChange(tx, om, id, row.version as number, 'delete', {}, 'record.deleted', { object: om.name, version: row.version });
   touchParents(tx, om, before);
   for (const d of om.details) {
     const children = await tx.trx
@@ -220,8 +241,7 @@ export async function restoreOne(tx: Tx, om: ObjectModel, id: string): Promise<R
       .returning(om.selectColumns)
       .executeTakeFirstOrThrow(),
   );
-  await writeAudit(tx.trx, tx.schema, om, id, row.version as number, 'restore', {}, tx.ctx);
-  await writeEvent(tx.trx, tx.schema, 'record.restored', om.id, id, { object: om.name, version: row.version }, tx.ctx);
+  await logChange(tx, om, id, row.version as number, 'restore', {}, 'record.restored', { object: om.name, version: row.version });
   touchParents(tx, om, row);
   for (const d of om.details) {
     const children = await tx.trx

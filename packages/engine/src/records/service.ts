@@ -1,6 +1,7 @@
 import { AppError } from '@tangram/errors';
 import type { Db } from '../db/database';
 import { translatePgError } from '../db/pg-errors';
+import { runCached } from '../db/query-cache';
 import { type HistoryEntry, history, stateAt } from '../audit/audit';
 import type { Model, ObjectModel } from '../model/compile';
 import { type QueryOptions, type QueryResult, attachJunctions, queryRecords } from '../query/query';
@@ -90,7 +91,14 @@ export class RecordService {
   async get(object: string, id: string, opts: { expand?: string[]; deleted?: boolean } = {}, ctx: ActionContext = {}): Promise<RecordData> {
     const { model, om } = await this.object(object);
     const rid = checkId(object, id);
-    const row = await this.opts.db.withSchema(this.opts.schema).selectFrom(om.table).select(om.selectColumns).where('id', '=', rid).executeTakeFirst();
+    const db = this.opts.db;
+    const [row] = await runCached<Record<string, unknown>>(
+      db,
+      om,
+      'get',
+      () => db.withSchema(this.opts.schema).selectFrom(om.table).select(om.selectColumns).where('id', '=', rid).compile(),
+      [rid],
+    );
     if (!row || (!!row.deleted_at && !opts.deleted)) throw new AppError('RECORD_NOT_FOUND', { object, id: rid });
     const record = rowToRecord(om, row);
     await (this.opts.authorizer ?? allowAll).authorize(ctx, 'read', om, record);
