@@ -71,11 +71,11 @@ export function registerTenantBinding(app: FastifyInstance, engine: Engine, iden
     req.principal = principal;
     req.actor = principal.user.id;
     if (!params?.tenant) return;
-    const hidden = new AppError('TENANT_NOT_FOUND', { tenant: String(params.tenant).slice(0, 64) });
+    const hidden = () => new AppError('TENANT_NOT_FOUND', { tenant: String(params.tenant).slice(0, 64) });
     const tenant = await engine.tenant(params.tenant).catch(() => {
-      throw hidden;
+      throw hidden();
     });
-    if (principal.tokenTenantId && principal.tokenTenantId !== tenant.tenant.id) throw hidden;
+    if (principal.tokenTenantId && principal.tokenTenantId !== tenant.tenant.id) throw hidden();
     const roleKey = `${principal.user.id}:${tenant.tenant.id}`;
     let cached = roleCache.get(roleKey);
     if (!cached || Date.now() - cached.at > 5000) {
@@ -84,7 +84,7 @@ export function registerTenantBinding(app: FastifyInstance, engine: Engine, iden
       roleCache.set(roleKey, cached);
     }
     const role = cached.role;
-    if (!role && !principal.user.platformAdmin) throw hidden;
+    if (!role && !principal.user.platformAdmin) throw hidden();
     req.tenantEngine = tenant;
     req.tenantRole = role ?? 'admin';
   });

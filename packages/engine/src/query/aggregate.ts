@@ -71,8 +71,10 @@ export async function aggregateRecords(db: Db, schema: string, om: ObjectModel, 
   const groupBy = groups.length
     ? sql` group by ${sql.join(groups.map((_, i) => sql.raw(String(i + 1))))} order by ${sql.join(groups.map((_, i) => sql.raw(String(i + 1))))}`
     : sql``;
+  // The limit is a validated integer, inlined: as a bind parameter it makes Postgres reuse a
+  // generic plan for this prepared statement, measured 2x slower than the custom one.
   const rows = await sql<
     Record<string, unknown>
-  >`select ${sql.join(select)} from ${sql.id(schema, om.table)} as r where ${sql.join(where, sql` and `)}${groupBy} limit ${limit}`.execute(db);
+  >`select ${sql.join(select)} from ${sql.id(schema, om.table)} as r where ${sql.join(where, sql` and `)}${groupBy} limit ${sql.lit(limit)}`.execute(db);
   return { rows: rows.rows };
 }

@@ -91,12 +91,8 @@ export async function createOne(tx: Tx, om: ObjectModel, input: unknown, fixed: 
   const changes = diffRows(om, undefined, expected);
   for (const j of om.junctions) if (record[j.name] !== undefined && record[j.name] !== null) changes[j.column] = [null, record[j.name]];
   const payload = { object: om.name, version: 1, record: withJunctionValues(om, rowToRecord(om, expected), record) };
-  const insert = tx.trx
-    .withSchema(tx.schema)
-    .insertInto(om.table)
-    .values({ ...toRow(om, record), id, created_at: now, updated_at: now, created_by: actor, updated_by: actor, owner_id: ownerId })
-    .returning(om.selectColumns);
-  const row = await run(om, false, () => writeLogged(tx, om, insert, id, 1, 'create', changes, 'record.created', payload));
+  const insert = { ...toRow(om, record), id, created_at: now, updated_at: now, created_by: actor, updated_by: actor, owner_id: ownerId };
+  const row = await run(om, false, () => writeLogged(tx, om, 'insert', insert, id, 1, 'create', changes, 'record.created', payload));
   await writeJunctions(tx.trx, tx.schema, om, id, record);
   const created = withJunctionValues(om, rowToRecord(om, row), record);
   touchParents(tx, om, row);
@@ -132,13 +128,8 @@ export async function updateOne(tx: Tx, om: ObjectModel, id: string, input: unkn
   const actor = tx.ctx.actor ?? null;
   const expected = { ...before, ...toRowForDiff(om, changedValues), version, updated_at: now, updated_by: actor };
   const payload = { object: om.name, version, changed: withNames(om, changes), record: withJunctionValues(om, rowToRecord(om, expected), values) };
-  const update = tx.trx
-    .withSchema(tx.schema)
-    .updateTable(om.table)
-    .set({ ...toRow(om, changedValues), version, updated_at: now, updated_by: actor })
-    .where('id', '=', id)
-    .returning(om.selectColumns);
-  const row = await run(om, false, () => writeLogged(tx, om, update, id, version, 'update', changes, 'record.updated', payload));
+  const update = { ...toRow(om, changedValues), version, updated_at: now, updated_by: actor };
+  const row = await run(om, false, () => writeLogged(tx, om, 'update', update, id, version, 'update', changes, 'record.updated', payload));
   await writeJunctions(tx.trx, tx.schema, om, id, values);
   const updated = withJunctionValues(om, rowToRecord(om, row), values);
   touchParents(tx, om, before, row);
