@@ -145,7 +145,7 @@ describe.each(await backends())('the REST API on %s', (backend) => {
     const member = await s.login(`member@${s.domain}`, 'member password');
     const token = (await s.as(admin, { method: 'POST', url: `${base}/tokens`, payload: { name: 'a-only' } })).json().token;
     for (const who of [member, token]) {
-      for (const url of [`/api/v1/t/${other}/objects/customer/records`, `/api/v1/t/${other}/metadata`]) {
+      for (const url of [`/api/v1/t/${other}/objects/customer/records`, `/api/v1/t/${other}/metadata`, `/api/v1/t/${other}/openapi.json`, `/api/v1/t/${other}/docs`]) {
         const res = await s.as(who, { url });
         expect({ url, status: res.statusCode, code: res.json().error.code }).toEqual({ url, status: 404, code: 'TENANT_NOT_FOUND' });
       }
@@ -155,4 +155,18 @@ describe.each(await backends())('the REST API on %s', (backend) => {
     const publish = await s.as(member, { method: 'POST', url: `${base}/metadata/publish`, payload: { metadata: app } });
     expect(publish.json().error.code).toBe('FORBIDDEN');
   });
+
+  it('refuses token misuse: a token cannot mint tokens, an unknown token id is not found', async () => {
+    const token = (await s.as(admin, { method: 'POST', url: `${base}/tokens`, payload: { name: 'minter' } })).json().token;
+    expect((await s.as(token, { method: 'POST', url: `${base}/tokens`, payload: { name: 'child' } })).json().error.code).toBe('FORBIDDEN');
+    expect((await s.as(admin, { method: 'DELETE', url: `${base}/tokens/0190a000-0000-7000-8000-000000000000` })).json().error.code).toBe('RECORD_NOT_FOUND');
+    expect((await s.as(admin, { method: 'POST', url: `${base}/tokens`, payload: {} })).json().error.code).toBe('VALIDATION_FAILED');
+  });
+
+  it('serves a browsable API page for the tenant', async () => {
+    const res = await s.as(admin, { url: `${base}/docs` });
+    expect(res.headers['content-type']).toContain('text/html');
+    expect(res.body).toContain(`/api/v1/t/${s.tenant}/openapi.json`);
+  });
 });
+
