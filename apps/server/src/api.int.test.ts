@@ -145,7 +145,12 @@ describe.each(await backends())('the REST API on %s', (backend) => {
     const member = await s.login(`member@${s.domain}`, 'member password');
     const token = (await s.as(admin, { method: 'POST', url: `${base}/tokens`, payload: { name: 'a-only' } })).json().token;
     for (const who of [member, token]) {
-      for (const url of [`/api/v1/t/${other}/objects/customer/records`, `/api/v1/t/${other}/metadata`, `/api/v1/t/${other}/openapi.json`, `/api/v1/t/${other}/docs`]) {
+      for (const url of [
+        `/api/v1/t/${other}/objects/customer/records`,
+        `/api/v1/t/${other}/metadata`,
+        `/api/v1/t/${other}/openapi.json`,
+        `/api/v1/t/${other}/docs`,
+      ]) {
         const res = await s.as(who, { url });
         expect({ url, status: res.statusCode, code: res.json().error.code }).toEqual({ url, status: 404, code: 'TENANT_NOT_FOUND' });
       }
@@ -169,4 +174,3 @@ describe.each(await backends())('the REST API on %s', (backend) => {
     expect(res.body).toContain(`/api/v1/t/${s.tenant}/openapi.json`);
   });
 });
-

@@ -16,7 +16,10 @@ describe('request logging', () => {
     const engine = await Engine.attach(await openTestDatabase('pglite'));
     const app = await build({ engine, logger: { ...(defaultLogger as object), level: 'info', stream } as never });
     const secret = 'tg_deadbeef_this-is-a-secret-token';
-    const res = await app.inject({ url: '/api/v1/auth/me', headers: { authorization: `Bearer ${secret}`, cookie: 'tangram_session=also-secret', 'x-request-id': 'req-42' } });
+    const res = await app.inject({
+      url: '/api/v1/auth/me',
+      headers: { authorization: `Bearer ${secret}`, cookie: 'tangram_session=also-secret', 'x-request-id': 'req-42' },
+    });
     await app.close();
     await engine.close();
     expect(res.headers['x-request-id']).toBe('req-42');
