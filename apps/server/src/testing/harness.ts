@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { Engine } from '@tangram/engine';
+import type { Engine } from '@tangram/engine';
 import type { Backend } from '@tangram/engine';
-import { openTestDatabase } from '@tangram/engine/testing';
+import { attachTestEngine, openTestDatabase } from '@tangram/engine/testing';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { build } from '../app';
@@ -31,15 +31,7 @@ const unique = () => `${Date.now().toString(36)}${randomBytes(3).toString('hex')
 /** A server over a fresh tenant (own schema) and a fresh platform admin, for one test file. */
 export async function setupServer(backend: Backend): Promise<TestServer> {
   const database = await openTestDatabase(backend);
-  let engine: Engine | undefined;
-  for (let attempt = 0; !engine; attempt++) {
-    try {
-      engine = await Engine.attach(database, { revisionCheckMs: 0 });
-    } catch (e) {
-      if (attempt > 5) throw e;
-      await new Promise((r) => setTimeout(r, 50 + Math.random() * 200));
-    }
-  }
+  const engine = await attachTestEngine(database);
   const app = await build({ engine, loginRateLimit: 1000 });
   const domain = `${unique()}.test.local`;
   const admin = { email: `admin@${domain}`, password: 'correct horse battery' };

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Backend } from '../db/database';
+import type { Backend, Database } from '../db/database';
 import { Engine, type TenantEngine } from '../engine';
 import { openTestDatabase } from './databases';
 
@@ -11,21 +11,27 @@ export interface TestTenant {
 }
 
 /**
+ * An engine over a test database. Test files run in parallel against one PostgreSQL server, so
+ * two may create the shared platform schema at the same moment: the loser retries.
+ */
+export async function attachTestEngine(database: Database): Promise<Engine> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await Engine.attach(database, { revisionCheckMs: 0 });
+    } catch (e) {
+      if (attempt > 5) throw e;
+      await new Promise((r) => setTimeout(r, 50 + Math.random() * 200));
+    }
+  }
+}
+
+/**
  * A fresh tenant (its own schema) on the given backend, for one test file. Test files run in
  * parallel against one PostgreSQL server without seeing each other's tables.
  */
 export async function setupTenant(backend: Backend, opts: { poolSize?: number } = {}): Promise<TestTenant> {
   const database = await openTestDatabase(backend, opts.poolSize);
-  let engine: Engine | undefined;
-  for (let attempt = 0; !engine; attempt++) {
-    try {
-      engine = await Engine.attach(database, { revisionCheckMs: 0 });
-    } catch (e) {
-      // Two files creating the shared platform schema at the same moment: the loser retries.
-      if (attempt > 5) throw e;
-      await new Promise((r) => setTimeout(r, 50 + Math.random() * 200));
-    }
-  }
+  const engine = await attachTestEngine(database);
   const slug = `t${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
   const tenant = await engine.createTenant(slug);
   return {

@@ -1,2 +1,2 @@
 export { backends, openTestDatabase, postgresReachable, postgresUrl, uniqueSchemaName, dropSchema } from './databases';
-export { setupTenant, failure, type TestTenant } from './engine';
+export { setupTenant, attachTestEngine, failure, type TestTenant } from './engine';
