@@ -57,7 +57,6 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
   registerTenantBinding(app, opts.engine, opts.engine.identity);
   await app.register(healthRoutes, { engine: opts.engine });
   await app.register(authRoutes, {
-    engine: opts.engine,
     identity: opts.engine.identity,
     secureCookies: opts.secureCookies ?? false,
     loginRateLimit: opts.loginRateLimit ?? 20,

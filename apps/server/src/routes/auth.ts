@@ -1,5 +1,5 @@
 import { AppError } from '@tangram/errors';
-import type { Engine, IdentityService } from '@tangram/engine';
+import type { IdentityService } from '@tangram/engine';
 import type { FastifyInstance } from 'fastify';
 import { authenticate, sessionCookie, tokenCache } from '../plugins/auth';
 
@@ -11,11 +11,8 @@ const credentials = {
 } as const;
 
 /** Sign-in with a cookie session, sign-out, who-am-I, and API tokens. */
-export async function authRoutes(
-  app: FastifyInstance,
-  opts: { engine: Engine; identity: IdentityService; secureCookies: boolean; loginRateLimit: number },
-): Promise<void> {
-  const { identity, engine } = opts;
+export async function authRoutes(app: FastifyInstance, opts: { identity: IdentityService; secureCookies: boolean; loginRateLimit: number }): Promise<void> {
+  const { identity } = opts;
 
   app.post(
     '/api/v1/auth/login',
@@ -66,6 +63,4 @@ export async function authRoutes(
     tokenCache.clear();
     return reply.status(204).send();
   });
-
-  void engine;
 }

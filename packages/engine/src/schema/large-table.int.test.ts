@@ -110,6 +110,16 @@ describe.each(await backends())('schema changes on a 100,000-row table on %s', (
     expect(await fingerprint(sql.ref('id'))).toMatchObject({ n: rows });
   });
 
+  it('counts exactly up to 10,000 matches and estimates beyond, without a full count(*)', async () => {
+    await sql`analyze ${table()}`.execute(t.engine.db);
+    const all = await t.tenant.records.query('item', { count: true, limit: 1 });
+    expect(all.totalExact).toBe(false);
+    expect(all.total).toBeGreaterThan(rows * 0.8);
+    expect(all.total).toBeLessThan(rows * 1.2);
+    const few = await t.tenant.records.query('item', { count: true, limit: 1, filter: { '==': [{ var: 'level' }, 'b'] }, search: 'api' });
+    expect(few).toMatchObject({ total: apiRows, totalExact: true });
+  });
+
   it('renames a field as a metadata change only: the values stay, under the new name', async () => {
     const before = { values: await fingerprint(sql.ref('title')), columns: await columns() };
     await publish('rename', renamed);
