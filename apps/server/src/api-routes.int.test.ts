@@ -124,4 +124,25 @@ describe.each(await backends())('metadata, bulk, aggregate, history and admin ro
       'UNAUTHENTICATED',
     );
   });
+
+  it('edits the draft one object and field at a time; renames keep the column and its data', async () => {
+    const d = `${base}/metadata/draft`;
+    expect((await s.as(admin, { method: 'POST', url: `${d}/objects`, payload: { name: 'asset', label: '资产' } })).statusCode).toBe(200);
+    await s.as(admin, { method: 'POST', url: `${d}/objects/asset/fields`, payload: { name: 'tag', type: 'text' } });
+    await s.as(admin, { method: 'POST', url: `${base}/metadata/publish`, payload: {} });
+    const rec = (await s.as(admin, { method: 'POST', url: `${base}/objects/asset/records`, payload: { tag: 'A-1' } })).json();
+    await s.as(admin, { method: 'PATCH', url: `${d}/objects/asset/fields/tag`, payload: { name: 'code' } });
+    await s.as(admin, { method: 'POST', url: `${base}/metadata/publish`, payload: {} });
+    expect((await s.as(admin, { url: `${base}/objects/asset/records/${rec.id}` })).json()).toMatchObject({ code: 'A-1' });
+    const errors = await Promise.all([
+      s.as(admin, { method: 'POST', url: `${d}/objects/asset/fields`, payload: { name: 'code', type: 'text' } }),
+      s.as(admin, { method: 'POST', url: `${d}/objects/nope/fields`, payload: { name: 'x', type: 'text' } }),
+      s.as(admin, { method: 'DELETE', url: `${d}/objects/asset/fields/nope` }),
+      s.as(admin, { method: 'POST', url: `${d}/objects`, payload: {} }),
+    ]);
+    expect(errors.map((r) => r.json().error.code)).toEqual(['NAME_DUPLICATE', 'OBJECT_NOT_FOUND', 'FIELD_NOT_FOUND', 'VALIDATION_FAILED']);
+    await s.as(admin, { method: 'POST', url: `${base}/members`, payload: { email: `designer-no@${s.domain}`, password: 'member password', role: 'member' } });
+    const member = await s.login(`designer-no@${s.domain}`, 'member password');
+    expect((await s.as(member, { method: 'POST', url: `${d}/objects`, payload: { name: 'x' } })).json().error.code).toBe('FORBIDDEN');
+  });
 });

@@ -7,6 +7,7 @@ import type { Authorizer } from './records/context';
 import { RecordService } from './records/service';
 import { type Plan, type PublishOptions, currentRevision, diffRevisions, getRevision, listRevisions, planPublish, publish, rollback } from './schema/publish';
 import { purgeField } from './schema/purge';
+import { type DraftEdit, applyDraftEdit } from './schema/draft-edits';
 import { IdentityService } from './identity/identity';
 import { ensureIdentityTables } from './identity/tables';
 import { type Tenant, createTenant, ensurePlatform, findTenant, listTenants } from './tenant/tenants';
@@ -185,6 +186,13 @@ export class SchemaService {
       .onConflict((oc) => oc.column('id').doUpdateSet({ metadata: values.metadata, base_revision: base, updated_by: actor, updated_at: values.updated_at }))
       .execute();
     return this.draft();
+  }
+
+  /** Applies one edit (add/rename/remove an object or field) to the draft and saves it. */
+  async editDraft(edit: DraftEdit, actor: string | null = null) {
+    const draft = await this.draft();
+    const published = (await currentRevision(this.db, this.schemaName))?.metadata;
+    return this.saveDraft(applyDraftEdit(draft.metadata, published, edit), draft.baseRevision, actor);
   }
 
   /** Publishes the saved draft (refused if someone published since it was based), then clears it. */

@@ -13,3 +13,4 @@ export type { OutboxEvent, EventName } from './outbox/outbox';
 export type { Tenant } from './tenant/tenants';
 export { IdentityService, lockout, type User, type Principal, type TenantRole } from './identity/identity';
 export type { AggregateOptions, AggregateFn, DateGrain } from './query/aggregate';
+export { applyDraftEdit, type DraftEdit } from './schema/draft-edits';

@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import type { DraftEdit } from '@tangram/engine';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requireTenantAdmin } from '../plugins/auth';
 import { actionContext, tenantOf } from '../plugins/tenant';
 
@@ -33,6 +34,44 @@ export async function metadataRoutes(app: FastifyInstance): Promise<void> {
       const body = req.body as { metadata: unknown; baseRevision?: number };
       return t.schema.saveDraft(body.metadata, body.baseRevision, actionContext(req).actor ?? null);
     },
+  );
+
+  // Draft edits: one object or field at a time, as a designer works (renames keep the column).
+  const edit = (toEdit: (req: FastifyRequest) => DraftEdit) => async (req: FastifyRequest) => {
+    requireTenantAdmin(req);
+    const t = await tenantOf(req);
+    return t.schema.editDraft(toEdit(req), actionContext(req).actor ?? null);
+  };
+  type P = { object: string; field: string };
+  const objectBody = { body: { type: 'object', required: ['name'], properties: { name: { type: 'string', maxLength: 63 } } } } as const;
+  const changes = { body: { type: 'object', maxProperties: 30 } } as const;
+  app.post(
+    `${base}/draft/objects`,
+    { schema: objectBody },
+    edit((req) => ({ op: 'object.add', object: req.body as Record<string, unknown> })),
+  );
+  app.patch(
+    `${base}/draft/objects/:object`,
+    { schema: changes },
+    edit((req) => ({ op: 'object.update', object: (req.params as P).object, changes: req.body as Record<string, unknown> })),
+  );
+  app.delete(
+    `${base}/draft/objects/:object`,
+    edit((req) => ({ op: 'object.remove', object: (req.params as P).object })),
+  );
+  app.post(
+    `${base}/draft/objects/:object/fields`,
+    { schema: objectBody },
+    edit((req) => ({ op: 'field.add', object: (req.params as P).object, field: req.body as Record<string, unknown> })),
+  );
+  app.patch(
+    `${base}/draft/objects/:object/fields/:field`,
+    { schema: changes },
+    edit((req) => ({ op: 'field.update', object: (req.params as P).object, field: (req.params as P).field, changes: req.body as Record<string, unknown> })),
+  );
+  app.delete(
+    `${base}/draft/objects/:object/fields/:field`,
+    edit((req) => ({ op: 'field.remove', object: (req.params as P).object, field: (req.params as P).field })),
   );
 
   app.post(`${base}/plan`, { schema: { body: { type: 'object', properties: { metadata: { type: 'object' } } } } }, async (req) => {
