@@ -37,7 +37,7 @@ describe('draft edits', () => {
 
   it('gives a new field that takes an archived field’s name a fresh id', () => {
     const doc = applyDraftEdit(published, published, { op: 'field.add', object: 'device', field: { name: 'old', type: 'integer' } });
-    expect((doc.objects[0]?.fields as { id: string; name: string }[]).filter((f) => f.name === 'old').map((f) => f.id)).toEqual(['old', 'old_2']);
+    expect((doc.objects[0]!.fields as { id: string; name: string }[]).filter((f) => f.name === 'old').map((f) => f.id)).toEqual(['old', 'old_2']);
     expect(resolveApp(doc).objects[0]?.fields.find((f) => f.id === 'old_2')?.type).toBe('integer');
   });
 
@@ -54,6 +54,6 @@ describe('draft edits', () => {
 
   it('removes a field from the draft (publishing then archives it)', () => {
     const doc = applyDraftEdit(published, published, { op: 'field.remove', object: 'device', field: 'name' });
-    expect((doc.objects[0]?.fields as { name: string }[]).map((f) => f.name)).toEqual(['old']);
+    expect((doc.objects[0]!.fields as { name: string }[]).map((f) => f.name)).toEqual(['old']);
   });
 });
