@@ -9,6 +9,7 @@ import { type Plan, type PublishOptions, currentRevision, diffRevisions, getRevi
 import { purgeField } from './schema/purge';
 import { type DraftEdit, applyDraftEdit } from './schema/draft-edits';
 import { IdentityService } from './identity/identity';
+import { OrgService } from './org/org';
 import { ensureIdentityTables } from './identity/tables';
 import { type Tenant, createTenant, ensurePlatform, findTenant, listTenants } from './tenant/tenants';
 
@@ -83,6 +84,7 @@ export class TenantEngine {
   readonly records: RecordService;
   readonly schema: SchemaService;
   readonly outbox: OutboxService;
+  readonly org: OrgService;
   private cache: { model: Model; checkedAt: number } | undefined;
   private authorizer: Authorizer | undefined;
 
@@ -100,6 +102,7 @@ export class TenantEngine {
     });
     this.schema = new SchemaService(database, tenant.schema, (m) => this.setModel(m));
     this.outbox = new OutboxService(database, tenant.schema);
+    this.org = new OrgService(database.db, tenant.schema);
   }
 
   /** Installs the access-control hook (the default allows everything). */

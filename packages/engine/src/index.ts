@@ -14,3 +14,4 @@ export type { Tenant } from './tenant/tenants';
 export { IdentityService, lockout, type User, type Principal, type TenantRole } from './identity/identity';
 export type { AggregateOptions, AggregateFn, DateGrain } from './query/aggregate';
 export { applyDraftEdit, type DraftEdit } from './schema/draft-edits';
+export { OrgService, type Department, type Member } from './org/org';

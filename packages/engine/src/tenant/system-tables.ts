@@ -32,6 +32,9 @@ export async function createSystemTables(db: Db, schema: string): Promise<void> 
     .addColumn('email', 'text')
     .addColumn('mobile', 'text')
     .addColumn('active', 'boolean', (c) => c.notNull().defaultTo(true))
+    .addColumn('employee_no', 'text')
+    .addColumn('position', 'text')
+    .addColumn('manager_id', 'uuid', (c) => c.references('_user.id').onDelete('set null'))
     .addColumn('created_at', sql`timestamptz(3)`, (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
   await s
@@ -39,8 +42,21 @@ export async function createSystemTables(db: Db, schema: string): Promise<void> 
     .addColumn('id', 'uuid', (c) => c.primaryKey())
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('parent_id', 'uuid', (c) => c.references(`_department.id`))
+    .addColumn('head_id', 'uuid', (c) => c.references('_user.id').onDelete('set null'))
+    // Ids from the root down, '/a/b/': "b and below" is one indexed prefix match.
+    .addColumn('path', 'text')
+    .addColumn('sort', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('created_at', sql`timestamptz(3)`, (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
+  await sql`create index ${sql.id('_department_path')} on ${sql.id(schema, '_department')} (path text_pattern_ops)`.execute(db);
+  await s
+    .createTable('_user_department')
+    .addColumn('user_id', 'uuid', (c) => c.notNull().references('_user.id').onDelete('cascade'))
+    .addColumn('department_id', 'uuid', (c) => c.notNull().references('_department.id').onDelete('cascade'))
+    .addColumn('is_primary', 'boolean', (c) => c.notNull().defaultTo(false))
+    .addPrimaryKeyConstraint('_user_department_pk', ['user_id', 'department_id'])
+    .execute();
+  await s.createIndex('_user_department_dept').on('_user_department').column('department_id').execute();
   await s
     .createTable('_audit')
     .addColumn('id', 'bigserial', (c) => c.primaryKey())

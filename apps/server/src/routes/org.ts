@@ -1,0 +1,42 @@
+import type { FastifyInstance } from 'fastify';
+import { requireTenantAdmin } from '../plugins/auth';
+import { tenantOf } from '../plugins/tenant';
+
+type Body = Record<string, unknown>;
+type Id = { id: string };
+
+/** The organisation: departments (a tree with heads) and members' departments, manager and position. */
+export async function orgRoutes(app: FastifyInstance): Promise<void> {
+  const base = '/api/v1/t/:tenant/org';
+  const object = { body: { type: 'object', maxProperties: 10 } } as const;
+
+  app.get(`${base}/departments`, async (req) => ({ departments: await (await tenantOf(req)).org.departments() }));
+
+  app.post(`${base}/departments`, { schema: object }, async (req, reply) => {
+    requireTenantAdmin(req);
+    return reply.status(201).send(await (await tenantOf(req)).org.createDepartment(req.body as Body));
+  });
+
+  app.patch(`${base}/departments/:id`, { schema: object }, async (req) => {
+    requireTenantAdmin(req);
+    return (await tenantOf(req)).org.updateDepartment((req.params as Id).id, req.body as Body);
+  });
+
+  app.delete(`${base}/departments/:id`, async (req, reply) => {
+    requireTenantAdmin(req);
+    await (await tenantOf(req)).org.deleteDepartment((req.params as Id).id);
+    return reply.status(204).send();
+  });
+
+  app.get(`${base}/members/:id`, async (req) => {
+    const org = (await tenantOf(req)).org;
+    const id = (req.params as Id).id;
+    const member = await org.member(id);
+    return { ...member, managers: await org.managerChain(member.id), subordinates: await org.subordinates(member.id) };
+  });
+
+  app.patch(`${base}/members/:id`, { schema: object }, async (req) => {
+    requireTenantAdmin(req);
+    return (await tenantOf(req)).org.updateMember((req.params as Id).id, req.body as Body);
+  });
+}
