@@ -82,8 +82,8 @@ function need(value: string | undefined, what: string): string {
   return value;
 }
 
-/** `tangram migrate`: creates or updates the platform schema (tenant registry, identities). */
-const migrate = () => withEngine(async () => console.log('platform schema is up to date'));
+/** `tangram migrate`: creates or updates the platform schema and every tenant's system tables. */
+const migrate = () => withEngine(async (engine) => console.log(`platform schema and ${await engine.migrate()} tenant(s) are up to date`));
 
 /** `tangram tenant create <slug> [--name N] [--admin email]` and `tangram tenant list`. */
 const tenant = (args: string[]) =>

@@ -11,6 +11,7 @@ import { type DraftEdit, applyDraftEdit } from './schema/draft-edits';
 import { IdentityService } from './identity/identity';
 import { OrgService } from './org/org';
 import { ensureIdentityTables } from './identity/tables';
+import { upgradeSystemTables } from './tenant/upgrade';
 import { type Tenant, createTenant, ensurePlatform, findTenant, listTenants } from './tenant/tenants';
 
 export interface EngineOptions extends DatabaseOptions {
@@ -29,6 +30,7 @@ export interface EngineOptions extends DatabaseOptions {
  */
 export class Engine {
   private readonly tenants = new Map<string, TenantEngine>();
+  private readonly opening = new Map<string, Promise<TenantEngine>>();
   readonly identity: IdentityService;
 
   private constructor(
@@ -61,7 +63,24 @@ export class Engine {
   async tenant(slug: string): Promise<TenantEngine> {
     const cached = this.tenants.get(slug);
     if (cached) return cached;
-    return this.forTenant(await findTenant(this.db, slug));
+    let opening = this.opening.get(slug);
+    if (!opening) {
+      // First use in this process: bring system tables from earlier versions up to date, once.
+      opening = (async () => {
+        const t = await findTenant(this.db, slug);
+        await upgradeSystemTables(this.db, t.schema);
+        return this.forTenant(t);
+      })().finally(() => this.opening.delete(slug));
+      this.opening.set(slug, opening);
+    }
+    return opening;
+  }
+
+  /** Upgrades every tenant's system tables (`tangram migrate`). */
+  async migrate(): Promise<number> {
+    const tenants = await this.listTenants();
+    for (const t of tenants) await upgradeSystemTables(this.db, t.schema);
+    return tenants.length;
   }
 
   listTenants(): Promise<Tenant[]> {
