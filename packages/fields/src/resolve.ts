@@ -3,7 +3,7 @@ import { checkRule } from '@tangram/logic';
 import { type Field, type FieldTypeCatalogue, type ObjectDef, type ResolvedApp, normalizeApp } from '@tangram/metadata';
 import Ajv, { type ValidateFunction } from 'ajv';
 import { logicSchema } from './logic-schema';
-import { fieldTypes, kindOf, referenceTypes } from './registry';
+import { fieldTypes, kindOf } from './registry';
 import { valueProblem } from './values';
 
 const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
@@ -140,5 +140,3 @@ export function resolveApp(input: unknown): ResolvedApp {
   if (problems.length) throw AppError.problems('METADATA_INVALID', problems);
   return app;
 }
-
-export { referenceTypes };

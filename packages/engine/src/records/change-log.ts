@@ -7,29 +7,6 @@ import type { EventName } from '../outbox/outbox';
 import type { Tx } from './tx';
 
 /**
- * Writes a change's audit row and its outbox event in one statement (one round trip), inside the
- * record's transaction: both exist exactly when the change commits.
- */
-export async function logChange(
-  tx: Tx,
-  om: ObjectModel,
-  recordId: string,
-  version: number,
-  action: AuditAction,
-  changes: Changes,
-  event: EventName,
-  payload: Record<string, unknown>,
-): Promise<void> {
-  const actor = tx.ctx.actor ?? null;
-  const requestId = tx.ctx.requestId ?? null;
-  await sql`with a as (
-      insert into ${sql.id(tx.schema, '_audit')} (object_id, record_id, version, action, changes, actor, request_id)
-      values (${om.id}, ${recordId}, ${version}, ${action}, ${JSON.stringify(changes)}, ${actor}, ${requestId}))
-    insert into ${sql.id(tx.schema, '_outbox')} (event, object_id, record_id, payload, actor, request_id)
-    values (${event}, ${om.id}, ${recordId}, ${JSON.stringify(payload)}, ${actor}, ${requestId})`.execute(tx.trx);
-}
-
-/**
  * Writes a record row (insert, or update by id) together with its audit row and outbox event as
  * one statement: one round trip instead of three. The statement is compiled once per object
  * model and set of columns written (`runShaped`), since building it costs more than running it.

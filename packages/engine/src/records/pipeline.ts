@@ -1,10 +1,9 @@
 import { AppError, type Problem } from '@tangram/errors';
-import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import { translatePgError } from '../db/pg-errors';
-import { runCached } from '../db/query-cache';
+import { runShaped } from '../db/shaped-query';
 import { type Changes, diffRows } from '../audit/audit';
-import { logChange, writeLogged } from './change-log';
+import { writeLogged } from './change-log';
 import type { ObjectModel } from '../model/compile';
 import { computeFormulas } from '../model/formulas';
 import { writeEvent } from '../outbox/outbox';
@@ -34,11 +33,11 @@ async function run<T>(om: ObjectModel, deleting: boolean, fn: () => Promise<T>):
 }
 
 async function lockRow(tx: Tx, om: ObjectModel, id: string): Promise<Record<string, unknown>> {
-  const [row] = await runCached<Record<string, unknown>>(
+  const [row] = await runShaped<Record<string, unknown>>(
     tx.trx,
     om,
     'lock',
-    () => tx.trx.withSchema(tx.schema).selectFrom(om.table).select(om.selectColumns).where('id', '=', id).forUpdate().compile(),
+    (v) => tx.trx.withSchema(tx.schema).selectFrom(om.table).select(om.selectColumns).where('id', '=', v(0)).forUpdate().compile(),
     [id],
   );
   if (!row) throw new AppError('RECORD_NOT_FOUND', { object: om.name, id });
@@ -196,14 +195,9 @@ export async function deleteOne(tx: Tx, om: ObjectModel, id: string, expectedVer
   checkVersion(om, before, expectedVersion);
   await tx.auth.authorize(tx.ctx, 'delete', om, rowToRecord(om, before));
   const deletedAt = at ?? tx.now.toISOString();
-  const row = await tx.trx
-    .withSchema(tx.schema)
-    .updateTable(om.table)
-    .set({ deleted_at: deletedAt, deleted_by: tx.ctx.actor ?? null, version: sql`version + 1` })
-    .where('id', '=', id)
-    .returning(om.selectColumns)
-    .executeTakeFirstOrThrow();
-  await logChange(tx, om, id, row.version as number, 'delete', {}, 'record.deleted', { object: om.name, version: row.version });
+  const version = (before.version as number) + 1;
+  const set = { deleted_at: deletedAt, deleted_by: tx.ctx.actor ?? null, version };
+  const row = await writeLogged(tx, om, 'update', set, id, version, 'delete', {}, 'record.deleted', { object: om.name, version });
   touchParents(tx, om, before);
   for (const d of om.details) {
     const children = await tx.trx
@@ -223,16 +217,9 @@ export async function restoreOne(tx: Tx, om: ObjectModel, id: string): Promise<R
   const before = await lockRow(tx, om, id);
   if (!before.deleted_at) throw new AppError('RECORD_NOT_DELETED', { object: om.name, id });
   await tx.auth.authorize(tx.ctx, 'restore', om, rowToRecord(om, before));
-  const row = await run(om, false, () =>
-    tx.trx
-      .withSchema(tx.schema)
-      .updateTable(om.table)
-      .set({ deleted_at: null, deleted_by: null, version: sql`version + 1`, updated_at: sql`now()`, updated_by: tx.ctx.actor ?? null })
-      .where('id', '=', id)
-      .returning(om.selectColumns)
-      .executeTakeFirstOrThrow(),
-  );
-  await logChange(tx, om, id, row.version as number, 'restore', {}, 'record.restored', { object: om.name, version: row.version });
+  const version = (before.version as number) + 1;
+  const set = { deleted_at: null, deleted_by: null, version, updated_at: tx.now.toISOString(), updated_by: tx.ctx.actor ?? null };
+  const row = await run(om, false, () => writeLogged(tx, om, 'update', set, id, version, 'restore', {}, 'record.restored', { object: om.name, version }));
   touchParents(tx, om, row);
   for (const d of om.details) {
     const children = await tx.trx

@@ -1,7 +1,7 @@
 import { AppError } from '@tangram/errors';
 import type { Db } from '../db/database';
 import { translatePgError } from '../db/pg-errors';
-import { runCached } from '../db/query-cache';
+import { runShaped } from '../db/shaped-query';
 import { type HistoryEntry, history, stateAt } from '../audit/audit';
 import type { Model, ObjectModel } from '../model/compile';
 import { type QueryOptions, type QueryResult, attachJunctions, queryRecords } from '../query/query';
@@ -92,11 +92,11 @@ export class RecordService {
     const { model, om } = await this.object(object);
     const rid = checkId(object, id);
     const db = this.opts.db;
-    const [row] = await runCached<Record<string, unknown>>(
+    const [row] = await runShaped<Record<string, unknown>>(
       db,
       om,
       'get',
-      () => db.withSchema(this.opts.schema).selectFrom(om.table).select(om.selectColumns).where('id', '=', rid).compile(),
+      (v) => db.withSchema(this.opts.schema).selectFrom(om.table).select(om.selectColumns).where('id', '=', v(0)).compile(),
       [rid],
     );
     if (!row || (!!row.deleted_at && !opts.deleted)) throw new AppError('RECORD_NOT_FOUND', { object, id: rid });

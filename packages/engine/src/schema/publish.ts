@@ -32,8 +32,6 @@ export interface Plan {
   metadata: ResolvedApp;
 }
 
-const emptyApp: ResolvedApp = { name: 'app', version: '0.0.0', label: { en: 'app' }, objects: [] };
-
 export async function currentRevision(db: Db, schema: string): Promise<Revision | undefined> {
   const row = await db
     .withSchema(schema)
@@ -104,7 +102,7 @@ export async function publish(db: Db, schema: string, input: unknown, opts: Publ
         throw new AppError('REVISION_CONFLICT', { baseRevision: opts.baseRevision, currentRevision: current?.id ?? 0 });
       const from = current?.metadata;
       const to = carryArchived(from, resolved);
-      const actions = planMigration({ from: from ?? emptyApp, to });
+      const actions = planMigration({ from, to });
       await applyActions({ db: trx, schema, from, to }, actions);
       const id = (current?.id ?? 0) + 1;
       const row = await trx
