@@ -12,6 +12,7 @@ import { healthRoutes } from './routes/health';
 import { metadataRoutes } from './routes/metadata';
 import { openapiRoutes } from './routes/openapi';
 import { orgRoutes } from './routes/org';
+import { accessRoutes } from './routes/access';
 import { recordRoutes } from './routes/records';
 import { tenantRoutes } from './routes/tenants';
 
@@ -67,6 +68,7 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(recordRoutes);
   await app.register(openapiRoutes);
   await app.register(orgRoutes);
+  await app.register(accessRoutes);
   await app.register(swagger, { openapi: { openapi: '3.1.0', info: { title: 'Tangram platform API', version: '1' } } });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   return app;

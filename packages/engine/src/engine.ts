@@ -3,7 +3,7 @@ import type { ResolvedApp } from '@tangram/metadata';
 import { type Database, type DatabaseOptions, openDatabase } from './db/database';
 import { type Model, compileModel } from './model/compile';
 import { type ClaimOptions, type OutboxEvent, ackEvents, claimEvents } from './outbox/outbox';
-import type { Authorizer } from './records/context';
+import { AccessService } from './access/service';
 import { RecordService } from './records/service';
 import { type Plan, type PublishOptions, currentRevision, diffRevisions, getRevision, listRevisions, planPublish, publish, rollback } from './schema/publish';
 import { purgeField } from './schema/purge';
@@ -18,6 +18,8 @@ export interface EngineOptions extends DatabaseOptions {
   /** How often a cached model re-checks the latest revision (other processes may publish). */
   revisionCheckMs?: number;
   timeZone?: string;
+  /** How long a user's resolved rights are cached (other processes' role changes show within it). */
+  accessCacheMs?: number;
 }
 
 /**
@@ -104,8 +106,8 @@ export class TenantEngine {
   readonly schema: SchemaService;
   readonly outbox: OutboxService;
   readonly org: OrgService;
+  readonly access: AccessService;
   private cache: { model: Model; checkedAt: number } | undefined;
-  private authorizer: Authorizer | undefined;
 
   constructor(
     private readonly database: Database,
@@ -116,17 +118,13 @@ export class TenantEngine {
       db: database.db,
       schema: tenant.schema,
       model: () => this.model(),
-      authorizer: { authorize: (...a) => this.authorizer?.authorize(...a) },
       timeZone: opts.timeZone,
     });
     this.schema = new SchemaService(database, tenant.schema, (m) => this.setModel(m));
     this.outbox = new OutboxService(database, tenant.schema);
-    this.org = new OrgService(database.db, tenant.schema);
-  }
-
-  /** Installs the access-control hook (the default allows everything). */
-  setAuthorizer(a: Authorizer): void {
-    this.authorizer = a;
+    // An organisation change (departments, members' places) changes data scopes.
+    this.org = new OrgService(database.db, tenant.schema, () => this.access.invalidate());
+    this.access = new AccessService(database.db, tenant.schema, () => this.model(), this.org, opts.accessCacheMs);
   }
 
   /** The compiled model of the latest revision, rebuilt only when the revision changes. */

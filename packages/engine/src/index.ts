@@ -5,7 +5,20 @@ export { planMigration, carryArchived } from './schema/plan';
 export { type Action, describeAction, isDestructive } from './schema/actions';
 export type { Plan, PlannedStep, Revision, PublishOptions } from './schema/publish';
 export { compileModel, type Model, type ObjectModel, type FieldModel } from './model/compile';
-export type { ActionContext, Authorizer, RecordAction } from './records/context';
+export type { ActionContext, RecordAction } from './records/context';
+export { UserAccess, ObjectAccess, type Viewer, type CompiledScope } from './access/access';
+export { AccessService, type Share } from './access/service';
+export {
+  checkRole,
+  type Role,
+  type ObjectPermission,
+  type Scope,
+  type ScopeName,
+  type FieldAccess,
+  scopeNames,
+  scopedActions,
+  createActions,
+} from './access/roles';
 export type { RecordData } from './records/row';
 export type { QueryOptions, QueryResult } from './query/query';
 export type { HistoryEntry } from './audit/audit';

@@ -51,6 +51,10 @@ export const catalogue = {
   // access
   UNAUTHENTICATED: { status: 401, message: 'Sign in first' },
   FORBIDDEN: { status: 403, message: 'Not allowed' },
+  FIELD_FORBIDDEN: { status: 403, message: 'You may not read or write this field' },
+  FIELD_READ_ONLY: { status: 403, message: 'This field is read-only for you' },
+  ROLE_INVALID: { status: 400, message: 'The role is not valid' },
+  ROLE_NOT_FOUND: { status: 404, message: 'No such role' },
   CSRF_FAILED: { status: 403, message: 'The CSRF token is missing or wrong' },
   ACCOUNT_LOCKED: { status: 423, message: 'Too many failed sign-ins; try again later' },
   RATE_LIMITED: { status: 429, message: 'Too many requests; slow down' },

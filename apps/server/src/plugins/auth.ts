@@ -1,5 +1,5 @@
 import { AppError } from '@tangram/errors';
-import type { Engine, IdentityService, Principal, TenantEngine, TenantRole } from '@tangram/engine';
+import type { Engine, IdentityService, Principal, TenantEngine, TenantRole, UserAccess } from '@tangram/engine';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 export const sessionCookie = 'tangram_session';
@@ -35,6 +35,8 @@ declare module 'fastify' {
     actor?: string | null;
     tenantEngine?: TenantEngine;
     tenantRole?: TenantRole;
+    /** A member's rights (roles, scopes, fields); absent for tenant and platform admins. */
+    access?: UserAccess;
   }
 }
 
@@ -87,11 +89,18 @@ export function registerTenantBinding(app: FastifyInstance, engine: Engine, iden
     if (!role && !principal.user.platformAdmin) throw hidden();
     req.tenantEngine = tenant;
     req.tenantRole = role ?? 'admin';
+    // Members are held to their roles on every record path; admins are not.
+    if (req.tenantRole === 'member') req.access = await tenant.access.forUser(principal.user.id);
   });
 }
 
 export function requireTenantAdmin(req: FastifyRequest): void {
-  if (req.tenantRole !== 'admin') throw new AppError('FORBIDDEN', { reason: 'needs the tenant admin (designer) role' });
+  if (req.tenantRole !== 'admin') throw new AppError('FORBIDDEN', { reason: 'needs the tenant admin role' });
+}
+
+/** Metadata editing: tenant admins, and members holding a role with the designer permission. */
+export function requireDesigner(req: FastifyRequest): void {
+  if (req.tenantRole !== 'admin' && !req.access?.designer) throw new AppError('FORBIDDEN', { reason: 'needs the designer permission' });
 }
 
 export function requirePlatformAdmin(req: FastifyRequest): void {

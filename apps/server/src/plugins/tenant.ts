@@ -9,5 +9,5 @@ export async function tenantOf(req: FastifyRequest): Promise<TenantEngine> {
 }
 
 export function actionContext(req: FastifyRequest): ActionContext {
-  return { actor: req.actor ?? null, requestId: String(req.id) };
+  return { actor: req.actor ?? null, requestId: String(req.id), ...(req.access ? { access: req.access } : {}) };
 }

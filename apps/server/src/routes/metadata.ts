@@ -1,13 +1,13 @@
 import type { DraftEdit } from '@tangram/engine';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { requireTenantAdmin } from '../plugins/auth';
+import { requireDesigner } from '../plugins/auth';
 import { actionContext, tenantOf } from '../plugins/tenant';
 
 const revisionParams = { type: 'object', required: ['tenant', 'id'], properties: { tenant: { type: 'string' }, id: { type: 'integer', minimum: 1 } } } as const;
 
 /**
  * Metadata: the draft being designed, its dry run, publishing, revisions, diffs and rollback.
- * Everything that changes metadata needs the tenant admin (designer) role.
+ * Everything that changes metadata needs the designer permission (tenant admins have it).
  */
 export async function metadataRoutes(app: FastifyInstance): Promise<void> {
   const base = '/api/v1/t/:tenant/metadata';
@@ -19,6 +19,7 @@ export async function metadataRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.get(`${base}/draft`, async (req) => {
+    requireDesigner(req);
     const t = await tenantOf(req);
     return t.schema.draft();
   });
@@ -29,7 +30,7 @@ export async function metadataRoutes(app: FastifyInstance): Promise<void> {
       schema: { body: { type: 'object', required: ['metadata'], properties: { metadata: { type: 'object' }, baseRevision: { type: 'integer', minimum: 0 } } } },
     },
     async (req) => {
-      requireTenantAdmin(req);
+      requireDesigner(req);
       const t = await tenantOf(req);
       const body = req.body as { metadata: unknown; baseRevision?: number };
       return t.schema.saveDraft(body.metadata, body.baseRevision, actionContext(req).actor ?? null);
@@ -38,7 +39,7 @@ export async function metadataRoutes(app: FastifyInstance): Promise<void> {
 
   // Draft edits: one object or field at a time, as a designer works (renames keep the column).
   const edit = (toEdit: (req: FastifyRequest) => DraftEdit) => async (req: FastifyRequest) => {
-    requireTenantAdmin(req);
+    requireDesigner(req);
     const t = await tenantOf(req);
     return t.schema.editDraft(toEdit(req), actionContext(req).actor ?? null);
   };
@@ -75,7 +76,7 @@ export async function metadataRoutes(app: FastifyInstance): Promise<void> {
   );
 
   app.post(`${base}/plan`, { schema: { body: { type: 'object', properties: { metadata: { type: 'object' } } } } }, async (req) => {
-    requireTenantAdmin(req);
+    requireDesigner(req);
     const t = await tenantOf(req);
     const body = req.body as { metadata?: unknown };
     return t.schema.plan(body.metadata ?? (await t.schema.draft()).metadata);
@@ -92,7 +93,7 @@ export async function metadataRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (req, reply) => {
-      requireTenantAdmin(req);
+      requireDesigner(req);
       const t = await tenantOf(req);
       const body = req.body as { metadata?: unknown; message?: string; baseRevision?: number };
       const opts = { actor: req.actor ?? null, message: body.message };
@@ -124,7 +125,7 @@ export async function metadataRoutes(app: FastifyInstance): Promise<void> {
   );
 
   app.post(`${base}/revisions/:id/rollback`, { schema: { params: revisionParams } }, async (req, reply) => {
-    requireTenantAdmin(req);
+    requireDesigner(req);
     const t = await tenantOf(req);
     const rev = await t.schema.rollback((req.params as { id: number }).id, { actor: req.actor ?? null });
     return reply.status(201).send({ id: rev.id, createdAt: rev.createdAt, message: rev.message, steps: rev.steps });

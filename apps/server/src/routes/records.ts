@@ -53,6 +53,26 @@ function sortParam(v: unknown): { field: string; direction: 'asc' | 'desc' }[] |
     .map((part) => (part.startsWith('-') ? { field: part.slice(1), direction: 'desc' } : { field: part, direction: 'asc' }));
 }
 
+/** Filter variables: `$user` (id, departments, subordinates for members) and `$now`. */
+function variables(req: FastifyRequest) {
+  return { $user: { id: req.actor ?? null }, $now: new Date().toISOString() };
+}
+
+function csvCell(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  const s = typeof v === 'object' ? JSON.stringify(v) : String(v);
+  // Quote what needs it; a leading = + - @ is prefixed so spreadsheets do not run it as a formula.
+  const safe = typeof v === 'string' && /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** RFC 4180 CSV with a BOM, so Excel opens UTF-8 (Chinese) text correctly. */
+export function toCsv(columns: string[], records: Record<string, unknown>[]): string {
+  const lines = [columns.map(csvCell).join(',')];
+  for (const r of records) lines.push(columns.map((c) => csvCell(r[c])).join(','));
+  return `\uFEFF${lines.join('\r\n')}\r\n`;
+}
+
 /** Record routes: one engine call each, no SQL here. */
 export async function recordRoutes(app: FastifyInstance): Promise<void> {
   const base = '/api/v1/t/:tenant/objects/:object/records';
@@ -64,11 +84,10 @@ export async function recordRoutes(app: FastifyInstance): Promise<void> {
     return reply.status(201).send(record);
   });
 
-  app.get(base, { schema: { params: objectParams } }, async (req: ObjectReq) => {
-    const t = await tenantOf(req);
+  const listOptions = (req: FastifyRequest) => {
     const q = req.query as Record<string, unknown>;
     const num = (k: string) => (q[k] === undefined ? undefined : Number(q[k]));
-    return t.records.query(req.params.object, {
+    return {
       filter: jsonParam('filter', q.filter),
       sort: sortParam(q.sort),
       limit: num('limit'),
@@ -79,15 +98,72 @@ export async function recordRoutes(app: FastifyInstance): Promise<void> {
       search: q.search as string | undefined,
       count: q.count === 'true' || q.count === '1',
       deleted: q.deleted === 'true' || q.deleted === '1',
-      variables: { $user: { id: req.actor ?? null }, $now: new Date().toISOString() },
-    });
+      variables: variables(req),
+    };
+  };
+
+  app.get(base, { schema: { params: objectParams } }, async (req: ObjectReq) => {
+    const t = await tenantOf(req);
+    return t.records.query(req.params.object, listOptions(req), actionContext(req));
   });
 
   app.post(`${base}/query`, { schema: { params: objectParams, body: { type: 'object' } } }, async (req: ObjectReq) => {
     const t = await tenantOf(req);
     const body = req.body as Record<string, unknown>;
-    return t.records.query(req.params.object, { ...(body as object), variables: { $user: { id: req.actor ?? null }, $now: new Date().toISOString() } });
+    const { viewer: _v, purpose: _p, scope: _s, ...options } = body;
+    return t.records.query(req.params.object, { ...(options as object), variables: variables(req) }, actionContext(req));
   });
+
+  // Export: CSV (default) or JSON of everything the query matches, within the export scope.
+  app.get(`${base}/export`, { schema: { params: objectParams } }, async (req: ObjectReq, reply) => {
+    const t = await tenantOf(req);
+    const q = req.query as Record<string, unknown>;
+    const { limit: _l, offset: _o, after: _a, count: _c, expand: _e, ...options } = listOptions(req);
+    const { records, truncated } = await t.records.export(req.params.object, options, actionContext(req));
+    reply.header('x-tangram-truncated', String(truncated));
+    if (q.format === 'json') return { records, truncated };
+    const model = await t.model();
+    const om = model.byName.get(req.params.object);
+    const columns = ['id', ...(options.fields ?? (om?.fields ?? []).map((f) => f.name).filter((n) => records.length === 0 || n in (records[0] ?? {})))];
+    reply.header('content-type', 'text/csv; charset=utf-8');
+    reply.header('content-disposition', `attachment; filename="${req.params.object}.csv"`);
+    return toCsv(columns, records);
+  });
+
+  app.post(
+    `${base}/import`,
+    {
+      schema: {
+        params: objectParams,
+        body: { type: 'object', required: ['records'], additionalProperties: false, properties: { records: { type: 'array', maxItems: 1000 } } },
+      },
+    },
+    async (req: ObjectReq, reply) => {
+      const t = await tenantOf(req);
+      const created = await t.records.import(req.params.object, (req.body as { records: unknown[] }).records, actionContext(req));
+      return reply.status(201).send({ created: created.length, records: created });
+    },
+  );
+
+  // Owner transfer: chosen ids, a filter's worth, or everything one member owns in this object.
+  app.post(
+    `${base}/transfer`,
+    {
+      schema: {
+        params: objectParams,
+        body: {
+          type: 'object',
+          required: ['to'],
+          additionalProperties: false,
+          properties: { to: { type: 'string' }, from: { type: 'string' }, ids: { type: 'array', maxItems: 10000 }, filter: {} },
+        },
+      },
+    },
+    async (req: ObjectReq) => {
+      const t = await tenantOf(req);
+      return t.records.transfer(req.params.object, req.body as Record<string, unknown>, actionContext(req));
+    },
+  );
 
   app.post(
     `${base}/aggregate`,
@@ -110,7 +186,7 @@ export async function recordRoutes(app: FastifyInstance): Promise<void> {
     async (req: ObjectReq) => {
       const t = await tenantOf(req);
       const body = req.body as Parameters<typeof t.records.aggregate>[1];
-      return t.records.aggregate(req.params.object, { ...body, variables: { $user: { id: req.actor ?? null }, $now: new Date().toISOString() } });
+      return t.records.aggregate(req.params.object, { ...body, variables: variables(req) }, actionContext(req));
     },
   );
 
@@ -142,7 +218,41 @@ export async function recordRoutes(app: FastifyInstance): Promise<void> {
 
   app.get(`${base}/:id/history`, { schema: { params: recordParams } }, async (req: RecordReq) => {
     const t = await tenantOf(req);
-    return { entries: await t.records.history(req.params.object, req.params.id) };
+    return { entries: await t.records.history(req.params.object, req.params.id, actionContext(req)) };
+  });
+
+  // Shares: who else may read or edit this record. Listing needs read, changing needs update.
+  app.get(`${base}/:id/shares`, { schema: { params: recordParams } }, async (req: RecordReq) => {
+    const t = await tenantOf(req);
+    const om = await t.records.shareTarget(req.params.object, req.params.id, actionContext(req), 'read');
+    return { shares: await t.access.shares(om.id, req.params.id.toLowerCase()) };
+  });
+
+  app.post(
+    `${base}/:id/shares`,
+    {
+      schema: {
+        params: recordParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { userId: { type: 'string' }, departmentId: { type: 'string' }, access: { enum: ['read', 'edit'] } },
+        },
+      },
+    },
+    async (req: RecordReq, reply) => {
+      const t = await tenantOf(req);
+      const ctx = actionContext(req);
+      const om = await t.records.shareTarget(req.params.object, req.params.id, ctx, 'update');
+      return reply.status(201).send(await t.access.share(om.id, req.params.id.toLowerCase(), req.body as Record<string, unknown>, ctx.actor ?? null));
+    },
+  );
+
+  app.delete(`${base}/:id/shares/:share`, async (req: FastifyRequest<{ Params: { tenant: string; object: string; id: string; share: string } }>, reply) => {
+    const t = await tenantOf(req);
+    const om = await t.records.shareTarget(req.params.object, req.params.id, actionContext(req), 'update');
+    await t.access.unshare(om.id, req.params.id.toLowerCase(), req.params.share);
+    return reply.status(204).send();
   });
 
   app.post(

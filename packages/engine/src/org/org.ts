@@ -67,6 +67,8 @@ export class OrgService {
   constructor(
     private readonly db: Db,
     private readonly schema: string,
+    /** Called after every change (data scopes depend on the organisation). */
+    private readonly changed: () => void = () => {},
   ) {}
 
   private t(table: string) {
@@ -104,6 +106,7 @@ export class OrgService {
     const newId = uuidv7();
     const path = `/${[...(parent?.path ?? []), newId].join('/')}/`;
     await this.db.withSchema(this.schema).insertInto('_department').values({ id: newId, name, parent_id: parentId, head_id: headId, sort, path }).execute();
+    this.changed();
     return this.department(newId);
   }
 
@@ -138,6 +141,7 @@ export class OrgService {
       }
       if (Object.keys(set).length) await trx.withSchema(this.schema).updateTable('_department').set(set).where('id', '=', current.id).execute();
     });
+    this.changed();
     return this.department(current.id);
   }
 
@@ -148,6 +152,7 @@ export class OrgService {
     const member = await this.t('_user_department').select('user_id').where('department_id', '=', d.id).limit(1).executeTakeFirst();
     if (child || member) throw new AppError('RECORD_REFERENCED', { object: 'department', id: d.id, reason: child ? 'has sub-departments' : 'has members' });
     await this.db.withSchema(this.schema).deleteFrom('_department').where('id', '=', d.id).execute();
+    this.changed();
   }
 
   /** The ids of these departments and of every department below them. */
@@ -248,6 +253,7 @@ export class OrgService {
             .execute();
       }
     });
+    this.changed();
     return this.member(m.id);
   }
 

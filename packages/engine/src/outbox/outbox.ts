@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database';
 import type { ActionContext } from '../records/context';
 
-export type EventName = 'record.created' | 'record.updated' | 'record.deleted' | 'record.restored' | 'record.purged';
+export type EventName = 'record.created' | 'record.updated' | 'record.deleted' | 'record.restored' | 'record.purged' | 'record.transferred';
 
 export interface OutboxEvent {
   id: number;

@@ -4,6 +4,7 @@ import type { Db } from '../db/database';
 import type { ObjectModel } from '../model/compile';
 import { filterPredicate } from './query';
 import type { RuleVariables } from '@tangram/logic';
+import type { UserAccess } from '../access/access';
 
 export type AggregateFn = 'count' | 'sum' | 'avg' | 'min' | 'max';
 export type DateGrain = 'day' | 'week' | 'month' | 'quarter' | 'year';
@@ -16,6 +17,8 @@ export interface AggregateOptions {
   variables?: RuleVariables;
   scope?: Expression<SqlBool>;
   limit?: number;
+  /** The viewer whose read scope applies; grouping or measuring a field they may not read is refused. */
+  viewer?: UserAccess;
 }
 
 const numericKinds = new Set(['number']);
@@ -28,6 +31,19 @@ const grains = new Set(['day', 'week', 'month', 'quarter', 'year']);
 export async function aggregateRecords(db: Db, schema: string, om: ObjectModel, opts: AggregateOptions): Promise<{ rows: Record<string, unknown>[] }> {
   const problems: Problem[] = [];
   const groups: { alias: string; expr: RawBuilder<unknown> }[] = [];
+  const oa = opts.viewer?.object(om);
+  if (oa) {
+    if (!oa.grants('read')) throw new AppError('FORBIDDEN', { object: om.name, action: 'read' });
+    oa.assertFilterReadable(opts.filter, '/filter');
+    oa.assertReadable(
+      (Array.isArray(opts.groupBy) ? opts.groupBy : []).map((g) => (typeof g === 'string' ? g : g?.field)),
+      '/groupBy',
+    );
+    oa.assertReadable(
+      (Array.isArray(opts.measures) ? opts.measures : []).map((m) => m?.field as string),
+      '/measures',
+    );
+  }
   (opts.groupBy ?? []).forEach((g, i) => {
     const name = typeof g === 'string' ? g : g?.field;
     const grain = typeof g === 'string' ? undefined : g?.grain;
@@ -67,6 +83,8 @@ export async function aggregateRecords(db: Db, schema: string, om: ObjectModel, 
   const where: Expression<SqlBool>[] = [sql<SqlBool>`r.deleted_at is null`];
   if (opts.filter !== undefined && opts.filter !== null) where.push(filterPredicate(om, opts.filter, opts.variables));
   if (opts.scope) where.push(opts.scope);
+  const read = oa?.scope('read').predicate;
+  if (read) where.push(read);
   const select = [...groups.map((g) => sql`${g.expr} as ${sql.id(g.alias)}`), ...measures.map((m) => sql`${m.expr} as ${sql.id(m.alias)}`)];
   const groupBy = groups.length
     ? sql` group by ${sql.join(groups.map((_, i) => sql.raw(String(i + 1))))} order by ${sql.join(groups.map((_, i) => sql.raw(String(i + 1))))}`

@@ -9,6 +9,7 @@ import { type RecordData, rowToRecord } from '../records/row';
 import { type SortKey, decodeCursor, encodeCursor } from './cursor';
 import { expandRecords } from './expand';
 import { keysetPredicate } from './keyset';
+import type { ObjectAccess, UserAccess } from '../access/access';
 
 export interface QueryOptions {
   /** JSON Logic over field names, e.g. `{"and":[{">":[{"var":"amount"},1000]},{"==":[{"var":"stage"},"won"]}]}`. */
@@ -29,8 +30,12 @@ export interface QueryOptions {
   /** The recycle bin instead of live records. */
   deleted?: boolean;
   variables?: RuleVariables;
-  /** Extra predicate on alias `r` (data scopes from access control). */
+  /** Extra predicate on alias `r`. */
   scope?: Expression<SqlBool>;
+  /** The viewer whose rights apply: their read scope, hidden fields and refusals. None: unrestricted. */
+  viewer?: UserAccess;
+  /** `export` applies the viewer's export scope on top of their read scope. */
+  purpose?: 'read' | 'export';
 }
 
 export interface QueryResult {
@@ -96,9 +101,10 @@ function selectedColumns(om: ObjectModel, fields: string[] | undefined, problems
   return [...cols];
 }
 
-function searchPredicate(om: ObjectModel, term: string): Expression<SqlBool> {
+function searchPredicate(om: ObjectModel, term: string, oa: ObjectAccess | undefined): Expression<SqlBool> {
   const pattern = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const cols = om.def.searchFields.map((id) => om.byColumn.get(id)).filter((f) => f && f.kind === 'text');
+  // A field the viewer may not read is not searched: a match would reveal what it holds.
+  const cols = om.def.searchFields.map((id) => om.byColumn.get(id)).filter((f) => f && f.kind === 'text' && (!oa || oa.readable(f.name)));
   if (!cols.length) return sql<SqlBool>`false`;
   return sql<SqlBool>`(${sql.join(
     cols.map((f) => sql`${sql.ref(`r.${f?.column}`)} ilike ${pattern}`),
@@ -135,11 +141,31 @@ function planPage(db: Db, schema: string, om: ObjectModel, opts: QueryOptions): 
   const { keys, casts } = sortKeys(om, Array.isArray(opts.sort) ? opts.sort : undefined, problems);
   const columns = selectedColumns(om, Array.isArray(opts.fields) ? opts.fields : undefined, problems);
   if (problems.length) throw AppError.problems('QUERY_INVALID', problems);
+  const oa = opts.viewer?.object(om);
+  if (oa) {
+    if (!oa.grants('read')) throw new AppError('FORBIDDEN', { object: om.name, action: 'read' });
+    // Naming a field the viewer may not read is refused, never silently ignored.
+    oa.assertFilterReadable(opts.filter, '/filter');
+    oa.assertReadable(
+      (opts.sort ?? []).map((s) => s.field),
+      '/sort',
+    );
+    oa.assertReadable(opts.fields ?? [], '/fields');
+    oa.assertReadable(opts.expand ?? [], '/expand');
+  }
 
   let where: Expression<SqlBool>[] = [opts.deleted ? sql<SqlBool>`r.deleted_at is not null` : sql<SqlBool>`r.deleted_at is null`];
   if (opts.filter !== undefined && opts.filter !== null) where.push(filterPredicate(om, opts.filter, opts.variables));
-  if (opts.search) where.push(searchPredicate(om, opts.search));
+  if (opts.search) where.push(searchPredicate(om, opts.search, oa));
   if (opts.scope) where.push(opts.scope);
+  if (oa) {
+    const read = oa.scope('read').predicate;
+    if (read) where.push(read);
+    if (opts.purpose === 'export') {
+      const exp = oa.scope('export').predicate;
+      if (exp) where.push(exp);
+    }
+  }
   const base = where;
   if (opts.after) where = [...where, keysetPredicate('r', keys, decodeCursor(keys, opts.after), casts)];
 
@@ -163,7 +189,7 @@ const plans = new WeakMap<ObjectModel, Map<string, PagePlan>>();
  * uses, are keyed by those too; `$now` changes each time, so such filters are not cached.
  */
 function cachedPlan(db: Db, schema: string, om: ObjectModel, opts: QueryOptions): PagePlan {
-  const { variables, scope, expand, count, ...rest } = opts;
+  const { variables, scope, expand, count, viewer, ...rest } = opts;
   let key: string;
   try {
     key = JSON.stringify(rest);
@@ -172,6 +198,13 @@ function cachedPlan(db: Db, schema: string, om: ObjectModel, opts: QueryOptions)
     return planPage(db, schema, om, opts);
   }
   if (scope || key.includes('"$')) return planPage(db, schema, om, opts);
+  if (viewer) {
+    // A viewer's plan carries their scope's values: keyed by their resolution of it.
+    const oa = viewer.object(om);
+    const scopeKey = opts.purpose === 'export' ? [oa.scope('read').key, oa.scope('export').key] : [oa.scope('read').key];
+    if (scopeKey.includes(undefined)) return planPage(db, schema, om, opts);
+    key = `${scopeKey.join('&')}|${key}`;
+  }
   let byKey = plans.get(om);
   if (!byKey) plans.set(om, (byKey = new Map()));
   let plan = byKey.get(key);
@@ -202,7 +235,11 @@ export async function queryRecords(db: Db, schema: string, model: Model, om: Obj
         : null;
     const records = page.map((r) => rowToRecord(om, r));
     if (!opts.fields || opts.fields.some((n) => om.junctions.some((j) => j.name === n))) await attachJunctions(db, schema, om, records);
-    if (opts.expand?.length) await expandRecords(db, schema, model, om, records, opts.expand);
+    if (opts.expand?.length) await expandRecords(db, schema, model, om, records, opts.expand, opts.viewer);
+    if (opts.viewer) {
+      const oa = opts.viewer.object(om);
+      for (const r of records) oa.strip(r);
+    }
     const result: QueryResult = { records, nextCursor };
     if (opts.count) Object.assign(result, await countRecords(db, schema, om, base));
     return result;

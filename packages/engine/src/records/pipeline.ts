@@ -14,6 +14,7 @@ import { checkReferences } from './references';
 import { type RecordData, rowToRecord } from './row';
 import { checkValidationRules } from './rules';
 import { type Tx, touchParents } from './tx';
+import { authorizeUpdateFields, authorizeWrite } from '../access/enforce';
 import { missingRequired, validateInput } from './validate';
 
 function fail(problems: Problem[]): void {
@@ -44,9 +45,13 @@ async function lockRow(tx: Tx, om: ObjectModel, id: string): Promise<Record<stri
   return row;
 }
 
-function checkVersion(om: ObjectModel, row: Record<string, unknown>, expected: number | undefined): void {
-  if (expected !== undefined && row.version !== expected)
-    throw new AppError('RECORD_VERSION_CONFLICT', { object: om.name, id: row.id, expected, current: rowToRecord(om, row) });
+function checkVersion(tx: Tx, om: ObjectModel, row: Record<string, unknown>, expected: number | undefined): void {
+  if (expected !== undefined && row.version !== expected) {
+    const current = rowToRecord(om, row);
+    // The conflict shows the record as it is now: only what the caller may read.
+    tx.ctx.access?.object(om).strip(current);
+    throw new AppError('RECORD_VERSION_CONFLICT', { object: om.name, id: row.id, expected, current });
+  }
 }
 
 /** create: validate → defaults, formulas, auto-numbers → authorize → write → audit → outbox. */
@@ -66,7 +71,7 @@ export async function createOne(tx: Tx, om: ObjectModel, input: unknown, fixed: 
   );
   Object.assign(record, computeFormulas(om.formulas, record, tx.now.toISOString()));
   checkValidationRules(om, record, tx.ctx, tx.now.toISOString());
-  await tx.auth.authorize(tx.ctx, 'create', om, record);
+  await authorizeWrite(tx.trx, tx.schema, tx.ctx, 'create', om, undefined, values);
   for (const f of om.autonumbers) record[f.name] = await nextNumber(tx.trx, tx.schema, om, f, tx.now, tx.timeZone);
   await checkReferences(tx.trx, tx.schema, om, record);
   const id = (record.id as string | undefined) ?? uuidv7();
@@ -108,14 +113,16 @@ function withJunctionValues(om: ObjectModel, rec: RecordData, values: Record<str
 export async function updateOne(tx: Tx, om: ObjectModel, id: string, input: unknown, expectedVersion?: number): Promise<RecordData> {
   const { values, details } = validateInput(om, input, 'update');
   const before = await lockRow(tx, om, id);
+  // Scope first: nothing about a record the caller may not touch (deleted, its version) leaks.
+  await authorizeWrite(tx.trx, tx.schema, tx.ctx, 'update', om, id, values);
   if (before.deleted_at) throw new AppError('RECORD_DELETED', { object: om.name, id });
-  checkVersion(om, before, expectedVersion);
+  checkVersion(tx, om, before, expectedVersion);
   const current = rowToRecord(om, before);
+  await authorizeUpdateFields(tx.trx, tx.schema, tx.ctx, om, id, values, current);
   const record: Record<string, unknown> = Object.assign(Object.create(null), current, values);
   fail(missingRequired(om, record).filter((p) => p.field !== undefined && p.field in values));
   Object.assign(record, computeFormulas(om.formulas, record, tx.now.toISOString()));
   checkValidationRules(om, record, tx.ctx, tx.now.toISOString());
-  await tx.auth.authorize(tx.ctx, 'update', om, current);
   const changedValues = Object.fromEntries(Object.entries(record).filter(([k]) => k in values || om.formulas.some((f) => f.name === k)));
   await checkReferences(tx.trx, tx.schema, om, Object.fromEntries(Object.entries(values).filter(([k, v]) => JSON.stringify(current[k]) !== JSON.stringify(v))));
   const changes = diffRows(om, before, { ...before, ...toRowForDiff(om, changedValues) });
@@ -191,9 +198,9 @@ async function writeDetails(tx: Tx, om: ObjectModel, masterId: string, details: 
 /** Moves a record (and its detail lines) to the recycle bin. */
 export async function deleteOne(tx: Tx, om: ObjectModel, id: string, expectedVersion?: number, at?: string): Promise<RecordData> {
   const before = await lockRow(tx, om, id);
+  await authorizeWrite(tx.trx, tx.schema, tx.ctx, 'delete', om, id, {});
   if (before.deleted_at) throw new AppError('RECORD_DELETED', { object: om.name, id });
-  checkVersion(om, before, expectedVersion);
-  await tx.auth.authorize(tx.ctx, 'delete', om, rowToRecord(om, before));
+  checkVersion(tx, om, before, expectedVersion);
   const deletedAt = at ?? tx.now.toISOString();
   const version = (before.version as number) + 1;
   const set = { deleted_at: deletedAt, deleted_by: tx.ctx.actor ?? null, version };
@@ -215,8 +222,8 @@ export async function deleteOne(tx: Tx, om: ObjectModel, id: string, expectedVer
 /** Brings a record back from the recycle bin, with the detail lines deleted along with it. */
 export async function restoreOne(tx: Tx, om: ObjectModel, id: string): Promise<RecordData> {
   const before = await lockRow(tx, om, id);
+  await authorizeWrite(tx.trx, tx.schema, tx.ctx, 'restore', om, id, {});
   if (!before.deleted_at) throw new AppError('RECORD_NOT_DELETED', { object: om.name, id });
-  await tx.auth.authorize(tx.ctx, 'restore', om, rowToRecord(om, before));
   const version = (before.version as number) + 1;
   const set = { deleted_at: null, deleted_by: null, version, updated_at: tx.now.toISOString(), updated_by: tx.ctx.actor ?? null };
   const row = await run(om, false, () => writeLogged(tx, om, 'update', set, id, version, 'restore', {}, 'record.restored', { object: om.name, version }));
@@ -237,8 +244,8 @@ export async function restoreOne(tx: Tx, om: ObjectModel, id: string): Promise<R
 /** Deletes a record from the recycle bin for good (its audit history stays). */
 export async function purgeOne(tx: Tx, om: ObjectModel, id: string): Promise<void> {
   const before = await lockRow(tx, om, id);
+  await authorizeWrite(tx.trx, tx.schema, tx.ctx, 'purge', om, id, {});
   if (!before.deleted_at) throw new AppError('RECORD_NOT_DELETED', { object: om.name, id });
-  await tx.auth.authorize(tx.ctx, 'purge', om, rowToRecord(om, before));
   await run(om, true, () => tx.trx.withSchema(tx.schema).deleteFrom(om.table).where('id', '=', id).execute());
   await writeEvent(tx.trx, tx.schema, 'record.purged', om.id, id, { object: om.name }, tx.ctx);
 }

@@ -7,7 +7,9 @@ import type { Model, ObjectModel } from '../model/compile';
 import { type QueryOptions, type QueryResult, attachJunctions, queryRecords } from '../query/query';
 import { expandRecords } from '../query/expand';
 import { type AggregateOptions, aggregateRecords } from '../query/aggregate';
-import { type ActionContext, type Authorizer, allowAll } from './context';
+import type { ActionContext } from './context';
+import { assertInScope } from '../access/enforce';
+import { transferOwner } from '../access/transfer';
 import { createOne, deleteOne, purgeOne, restoreOne, updateOne } from './pipeline';
 import { recomputeRollups } from './rollups';
 import { type RecordData, rowToRecord } from './row';
@@ -17,7 +19,6 @@ export interface RecordServiceOptions {
   db: Db;
   schema: string;
   model: () => Promise<Model>;
-  authorizer?: Authorizer;
   timeZone?: string;
 }
 
@@ -54,7 +55,6 @@ export class RecordService {
             schema: this.opts.schema,
             model,
             ctx,
-            auth: this.opts.authorizer ?? allowAll,
             now: new Date(),
             timeZone: this.opts.timeZone ?? 'Asia/Shanghai',
             touched: new Map(),
@@ -92,6 +92,11 @@ export class RecordService {
     const { model, om } = await this.object(object);
     const rid = checkId(object, id);
     const db = this.opts.db;
+    const oa = ctx.access?.object(om);
+    if (oa) {
+      oa.assertReadable(opts.expand ?? [], '/expand');
+      await assertInScope(db, this.opts.schema, oa, rid, 'read');
+    }
     const [row] = await runShaped<Record<string, unknown>>(
       db,
       om,
@@ -101,10 +106,9 @@ export class RecordService {
     );
     if (!row || (!!row.deleted_at && !opts.deleted)) throw new AppError('RECORD_NOT_FOUND', { object, id: rid });
     const record = rowToRecord(om, row);
-    await (this.opts.authorizer ?? allowAll).authorize(ctx, 'read', om, record);
     await attachJunctions(this.opts.db, this.opts.schema, om, [record]);
-    if (opts.expand?.length) await expandRecords(this.opts.db, this.opts.schema, model, om, [record], opts.expand);
-    return record;
+    if (opts.expand?.length) await expandRecords(this.opts.db, this.opts.schema, model, om, [record], opts.expand, ctx.access);
+    return oa ? oa.strip(record) : record;
   }
 
   async update(object: string, id: string, input: unknown, opts: { version?: number } = {}, ctx: ActionContext = {}): Promise<RecordData> {
@@ -152,20 +156,101 @@ export class RecordService {
     await this.write(ctx, (tx) => purgeOne(tx, om, rid));
   }
 
-  async query(object: string, opts: QueryOptions = {}): Promise<QueryResult> {
+  /** Lists records; with `ctx.access`, only those in the viewer's read scope, without hidden fields. */
+  async query(object: string, opts: QueryOptions = {}, ctx: ActionContext = {}): Promise<QueryResult> {
     const { model, om } = await this.object(object);
-    return queryRecords(this.opts.db, this.opts.schema, model, om, opts);
+    const viewer = ctx.access;
+    return queryRecords(
+      this.opts.db,
+      this.opts.schema,
+      model,
+      om,
+      viewer ? { ...opts, viewer, variables: { ...opts.variables, ...viewer.variables() } } : opts,
+    );
   }
 
-  /** Measures grouped by fields, in one SQL aggregate. */
-  async aggregate(object: string, opts: AggregateOptions) {
+  /**
+   * Everything matching a query, page by page, for export: needs the export permission, and
+   * exports what both the read and the export scopes let through. At most `max` records.
+   */
+  async export(object: string, opts: QueryOptions = {}, ctx: ActionContext = {}, max = 100_000): Promise<{ records: RecordData[]; truncated: boolean }> {
+    const { model, om } = await this.object(object);
+    const viewer = ctx.access;
+    if (viewer && !viewer.object(om).grants('export')) throw new AppError('FORBIDDEN', { object, action: 'export' });
+    const records: RecordData[] = [];
+    let after: string | undefined;
+    const base: QueryOptions = { ...opts, limit: 1000, offset: undefined, count: false, purpose: 'export' };
+    if (viewer) Object.assign(base, { viewer, variables: { ...opts.variables, ...viewer.variables() } });
+    for (;;) {
+      const page = await queryRecords(this.opts.db, this.opts.schema, model, om, { ...base, ...(after ? { after } : {}) });
+      records.push(...page.records);
+      if (!page.nextCursor || records.length >= max) return { records: records.slice(0, max), truncated: !!page.nextCursor || records.length > max };
+      after = page.nextCursor;
+    }
+  }
+
+  /** Creates records as an import: all or none, needing the import permission instead of create. */
+  async import(object: string, inputs: unknown[], ctx: ActionContext = {}): Promise<RecordData[]> {
+    return this.bulkCreate(object, inputs, { ...ctx, via: 'import' });
+  }
+
+  /** Measures grouped by fields, in one SQL aggregate (within the viewer's read scope). */
+  async aggregate(object: string, opts: AggregateOptions, ctx: ActionContext = {}) {
     const { om } = await this.object(object);
-    return aggregateRecords(this.opts.db, this.opts.schema, om, opts);
+    const viewer = ctx.access;
+    return aggregateRecords(this.opts.db, this.opts.schema, om, viewer ? { ...opts, viewer, variables: { ...opts.variables, ...viewer.variables() } } : opts);
   }
 
-  async history(object: string, id: string): Promise<HistoryEntry[]> {
+  /**
+   * A record's history. A viewer sees it only for records they may read, and only the fields
+   * they may read: changes to hidden fields are left out, and so are entries made only of them.
+   */
+  async history(object: string, id: string, ctx: ActionContext = {}): Promise<HistoryEntry[]> {
     const { model, om } = await this.object(object);
-    return history(this.opts.db, this.opts.schema, model.app, om, checkId(object, id));
+    const rid = checkId(object, id);
+    const oa = ctx.access?.object(om);
+    if (oa) await assertInScope(this.opts.db, this.opts.schema, oa, rid, 'read');
+    const entries = await history(this.opts.db, this.opts.schema, model.app, om, rid);
+    if (!oa) return entries;
+    const hiddenNames = new Set([...oa.hidden, ...om.def.fields.filter((f) => f.archived).map((f) => f.name)]);
+    return entries
+      .map((e) => ({ ...e, changes: Object.fromEntries(Object.entries(e.changes).filter(([name]) => !hiddenNames.has(name) && !oa.hidden.has(name))) }))
+      .filter((e) => e.action !== 'update' || Object.keys(e.changes).length > 0);
+  }
+
+  /**
+   * Gives records a new owner in one transaction, with an audit entry and an event per record.
+   * `ids` or `filter` choose the records (within the viewer's transfer scope); with neither,
+   * `from` must be given: everything that member owns.
+   */
+  async transfer(
+    object: string,
+    input: { ids?: unknown; filter?: unknown; from?: unknown; to?: unknown },
+    ctx: ActionContext = {},
+  ): Promise<{ transferred: number }> {
+    const { om } = await this.object(object);
+    const transferred = await transferOwner(this.opts.db, this.opts.schema, [om], input, ctx);
+    return { transferred: transferred[om.name] ?? 0 };
+  }
+
+  /** Hands every record a member owns, in every object, to another member: one audited transaction. */
+  async transferAll(input: { from?: unknown; to?: unknown }, ctx: ActionContext = {}): Promise<Record<string, number>> {
+    const model = await this.opts.model();
+    if (ctx.access) throw new AppError('FORBIDDEN', { action: 'transfer', reason: 'only tenant admins transfer everything a member owns' });
+    return transferOwner(this.opts.db, this.opts.schema, [...model.byName.values()], { from: input.from, to: input.to, includeDeleted: true }, ctx);
+  }
+
+  /** Resolves an object and checks the viewer may share this record (they may update it). */
+  async shareTarget(object: string, id: string, ctx: ActionContext, action: 'read' | 'update'): Promise<ObjectModel> {
+    const { om } = await this.object(object);
+    const rid = checkId(object, id);
+    const oa = ctx.access?.object(om);
+    if (oa) await assertInScope(this.opts.db, this.opts.schema, oa, rid, action);
+    else {
+      const found = await this.opts.db.withSchema(this.opts.schema).selectFrom(om.table).select('id').where('id', '=', rid).executeTakeFirst();
+      if (!found) throw new AppError('RECORD_NOT_FOUND', { object, id: rid });
+    }
+    return om;
   }
 
   /**
@@ -175,12 +260,23 @@ export class RecordService {
   async revert(object: string, id: string, version: number, ctx: ActionContext = {}): Promise<RecordData> {
     const { om } = await this.object(object);
     const rid = checkId(object, id);
+    const oa = ctx.access?.object(om);
+    if (oa) await assertInScope(this.opts.db, this.opts.schema, oa, rid, 'update');
     const state = await stateAt(this.opts.db, this.opts.schema, om, rid, version);
     const values: Record<string, unknown> = {};
     // A field with no entry up to that version had no value then.
     for (const f of om.fields) if (!f.type.computed && f.type.storage === 'column') values[f.name] = state[f.column] ?? null;
     if ('owner_id' in state) values.owner_id = state.owner_id;
-    return this.write(ctx, (tx) => updateOne(tx, om, rid, values));
+    return this.write(ctx, async (tx) => {
+      if (oa) {
+        // Only what differs is written, so fields the viewer may not edit pass when unchanged.
+        const [row] = await tx.trx.withSchema(tx.schema).selectFrom(om.table).select(om.selectColumns).where('id', '=', rid).execute();
+        const current = row ? rowToRecord(om, row) : {};
+        for (const k of Object.keys(values))
+          if (JSON.stringify(values[k] ?? null) === JSON.stringify((current as Record<string, unknown>)[k] ?? null)) delete values[k];
+      }
+      return updateOne(tx, om, rid, values);
+    });
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Db } from '../db/database';
 import type { Model, ObjectModel } from '../model/compile';
-import type { ActionContext, Authorizer } from './context';
+import type { ActionContext } from './context';
 
 /** Everything one write transaction carries through the pipeline. */
 export interface Tx {
@@ -8,7 +8,6 @@ export interface Tx {
   schema: string;
   model: Model;
   ctx: ActionContext;
-  auth: Authorizer;
   now: Date;
   timeZone: string;
   /** Parents whose rollups must be recomputed before commit: object id → record ids. */

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
+import { createAccessTables } from '../access/tables';
 
 /**
  * The tables every tenant schema has besides its object tables: metadata revisions and draft,
@@ -99,4 +100,5 @@ export async function createSystemTables(db: Db, schema: string): Promise<void> 
     .addColumn('value', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('_counter_pk', ['object_id', 'field_id', 'period'])
     .execute();
+  await createAccessTables(db, schema);
 }

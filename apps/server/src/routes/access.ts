@@ -1,0 +1,91 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { requireTenantAdmin } from '../plugins/auth';
+import { actionContext, tenantOf } from '../plugins/tenant';
+
+type Name = { name: string };
+type Id = { id: string };
+
+/**
+ * Access control: roles (tenant admins), who holds them, each member's effective rights, and
+ * handing a leaving member's records to someone else.
+ */
+export async function accessRoutes(app: FastifyInstance): Promise<void> {
+  const base = '/api/v1/t/:tenant/access';
+
+  app.get(`${base}/roles`, async (req) => {
+    requireTenantAdmin(req);
+    return { roles: await (await tenantOf(req)).access.roles() };
+  });
+
+  app.get(`${base}/roles/:name`, async (req) => {
+    requireTenantAdmin(req);
+    return (await tenantOf(req)).access.role((req.params as Name).name);
+  });
+
+  app.put(`${base}/roles/:name`, { schema: { body: { type: 'object' } } }, async (req) => {
+    requireTenantAdmin(req);
+    return (await tenantOf(req)).access.putRole((req.params as Name).name, req.body, req.actor ?? null);
+  });
+
+  app.delete(`${base}/roles/:name`, async (req, reply) => {
+    requireTenantAdmin(req);
+    await (await tenantOf(req)).access.deleteRole((req.params as Name).name);
+    return reply.status(204).send();
+  });
+
+  app.get(`${base}/users/:id/roles`, async (req) => {
+    requireTenantAdmin(req);
+    return { roles: await (await tenantOf(req)).access.userRoles((req.params as Id).id) };
+  });
+
+  app.put(
+    `${base}/users/:id/roles`,
+    { schema: { body: { type: 'object', required: ['roles'], additionalProperties: false, properties: { roles: { type: 'array', maxItems: 100 } } } } },
+    async (req) => {
+      requireTenantAdmin(req);
+      return { roles: await (await tenantOf(req)).access.setUserRoles((req.params as Id).id, (req.body as { roles: unknown }).roles) };
+    },
+  );
+
+  // What the caller may do, per object: for the UI to show only what will work.
+  app.get(`${base}/me`, async (req: FastifyRequest) => {
+    const t = await tenantOf(req);
+    const model = await t.model();
+    const objects: Record<string, unknown> = {};
+    for (const om of model.byName.values()) {
+      const oa = req.access?.object(om);
+      objects[om.name] = {
+        create: oa ? oa.can('create') : true,
+        import: oa ? oa.can('import') : true,
+        read: oa ? oa.grants('read') : true,
+        update: oa ? oa.grants('update') : true,
+        delete: oa ? oa.grants('delete') : true,
+        export: oa ? oa.grants('export') : true,
+        transfer: oa ? oa.grants('transfer') : true,
+        fields: Object.fromEntries(om.fields.map((f) => [f.name, oa ? oa.field(f.name) : 'edit'])),
+      };
+    }
+    return {
+      admin: req.tenantRole === 'admin',
+      designer: req.tenantRole === 'admin' || !!req.access?.designer,
+      roles: req.access?.viewer.roles.map((r) => r.name) ?? [],
+      objects,
+    };
+  });
+
+  // A member leaves: everything they own, in every object, goes to another member at once.
+  app.post(
+    `${base}/transfer`,
+    {
+      schema: {
+        body: { type: 'object', required: ['from', 'to'], additionalProperties: false, properties: { from: { type: 'string' }, to: { type: 'string' } } },
+      },
+    },
+    async (req) => {
+      requireTenantAdmin(req);
+      const t = await tenantOf(req);
+      const moved = await t.records.transferAll(req.body as { from: string; to: string }, actionContext(req));
+      return { transferred: Object.values(moved).reduce((a, b) => a + b, 0), byObject: moved };
+    },
+  );
+}
