@@ -237,8 +237,10 @@ export class OrgService {
           problems: [{ code: 'RECORD_REFERENCE_INVALID', field: 'departmentIds', message: 'no such department' }],
         });
     }
-    const primary = input.primaryDepartmentId !== undefined ? id(input.primaryDepartmentId, 'primaryDepartmentId') : m.primaryDepartmentId;
     const finalDepts = departments ?? m.departmentIds;
+    // Moving a member to other departments without naming a primary one makes the first primary.
+    const kept = m.primaryDepartmentId && finalDepts.includes(m.primaryDepartmentId) ? m.primaryDepartmentId : null;
+    const primary = input.primaryDepartmentId !== undefined ? id(input.primaryDepartmentId, 'primaryDepartmentId') : kept;
     if (primary && !finalDepts.includes(primary)) throw invalid('primaryDepartmentId', 'must be one of the member’s departments');
     await this.db.transaction().execute(async (trx) => {
       if (Object.keys(set).length) await trx.withSchema(this.schema).updateTable('_user').set(set).where('id', '=', m.id).execute();

@@ -45,6 +45,13 @@ export class RecordService {
     return { model, om };
   }
 
+  /** A record written for a viewer comes back without the fields they may not read. */
+  private shown<T extends RecordData | RecordData[]>(ctx: ActionContext, om: ObjectModel, result: T): T {
+    const oa = ctx.access?.object(om);
+    if (oa) for (const r of Array.isArray(result) ? result : [result]) oa.strip(r);
+    return result;
+  }
+
   private async write<T>(ctx: ActionContext, fn: (tx: Tx) => Promise<T>): Promise<T> {
     const model = await this.opts.model();
     for (let attempt = 1; ; attempt++) {
@@ -73,7 +80,7 @@ export class RecordService {
 
   async create(object: string, input: unknown, ctx: ActionContext = {}): Promise<RecordData> {
     const { om } = await this.object(object);
-    return this.write(ctx, (tx) => createOne(tx, om, input));
+    return this.shown(ctx, om, await this.write(ctx, (tx) => createOne(tx, om, input)));
   }
 
   /** Creates many records in one transaction: all or none. A failure names the index of the record. */
@@ -81,11 +88,12 @@ export class RecordService {
     const { om } = await this.object(object);
     if (!Array.isArray(inputs) || inputs.length > maxBulk)
       throw new AppError('VALIDATION_FAILED', { field: 'records', message: `a list of at most ${maxBulk} records` });
-    return this.write(ctx, async (tx) => {
+    const created = await this.write(ctx, async (tx) => {
       const out: RecordData[] = [];
       for (const [index, input] of inputs.entries()) out.push(await withIndex(index, () => createOne(tx, om, input)));
       return out;
     });
+    return this.shown(ctx, om, created);
   }
 
   async get(object: string, id: string, opts: { expand?: string[]; deleted?: boolean } = {}, ctx: ActionContext = {}): Promise<RecordData> {
@@ -114,7 +122,7 @@ export class RecordService {
   async update(object: string, id: string, input: unknown, opts: { version?: number } = {}, ctx: ActionContext = {}): Promise<RecordData> {
     const { om } = await this.object(object);
     const rid = checkId(object, id);
-    return this.write(ctx, (tx) => updateOne(tx, om, rid, input, opts.version));
+    return this.shown(ctx, om, await this.write(ctx, (tx) => updateOne(tx, om, rid, input, opts.version)));
   }
 
   /** Updates several records by id (each with the version it read, if given), all or none. */
@@ -122,17 +130,18 @@ export class RecordService {
     const { om } = await this.object(object);
     if (!Array.isArray(items) || items.length > maxBulk)
       throw new AppError('VALIDATION_FAILED', { field: 'records', message: `a list of at most ${maxBulk} records` });
-    return this.write(ctx, async (tx) => {
+    const updated = await this.write(ctx, async (tx) => {
       const out: RecordData[] = [];
       for (const [index, it] of items.entries()) out.push(await withIndex(index, () => updateOne(tx, om, checkId(object, it?.id), it?.values, it?.version)));
       return out;
     });
+    return this.shown(ctx, om, updated);
   }
 
   async delete(object: string, id: string, opts: { version?: number } = {}, ctx: ActionContext = {}): Promise<RecordData> {
     const { om } = await this.object(object);
     const rid = checkId(object, id);
-    return this.write(ctx, (tx) => deleteOne(tx, om, rid, opts.version));
+    return this.shown(ctx, om, await this.write(ctx, (tx) => deleteOne(tx, om, rid, opts.version)));
   }
 
   async bulkDelete(object: string, ids: string[], ctx: ActionContext = {}): Promise<number> {
@@ -147,7 +156,7 @@ export class RecordService {
   async restore(object: string, id: string, ctx: ActionContext = {}): Promise<RecordData> {
     const { om } = await this.object(object);
     const rid = checkId(object, id);
-    return this.write(ctx, (tx) => restoreOne(tx, om, rid));
+    return this.shown(ctx, om, await this.write(ctx, (tx) => restoreOne(tx, om, rid)));
   }
 
   async purge(object: string, id: string, ctx: ActionContext = {}): Promise<void> {
@@ -267,7 +276,7 @@ export class RecordService {
     // A field with no entry up to that version had no value then.
     for (const f of om.fields) if (!f.type.computed && f.type.storage === 'column') values[f.name] = state[f.column] ?? null;
     if ('owner_id' in state) values.owner_id = state.owner_id;
-    return this.write(ctx, async (tx) => {
+    const reverted = await this.write(ctx, async (tx) => {
       if (oa) {
         // Only what differs is written, so fields the viewer may not edit pass when unchanged.
         const [row] = await tx.trx.withSchema(tx.schema).selectFrom(om.table).select(om.selectColumns).where('id', '=', rid).execute();
@@ -277,6 +286,7 @@ export class RecordService {
       }
       return updateOne(tx, om, rid, values);
     });
+    return this.shown(ctx, om, reverted);
   }
 }
 

@@ -1,0 +1,92 @@
+import { backends } from '@tangram/engine/testing';
+import type { LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AccessWorld, buildAccessWorld } from './testing/access-fixture';
+import { type TestServer, setupServer } from './testing/harness';
+
+describe.each(await backends())('roles over HTTP on %s', (backend) => {
+  let s: TestServer;
+  let w: AccessWorld;
+  const err = (res: LightMyRequestResponse) => res.json().error;
+
+  beforeAll(async () => {
+    s = await setupServer(backend);
+    w = await buildAccessWorld(s);
+  });
+  afterAll(() => s.close());
+
+  it('checks a role against the published model and says where each problem is', async () => {
+    const put = (name: string, payload: unknown) => s.as(w.admin, { method: 'PUT', url: `${w.base}/access/roles/${name}`, payload: payload as object });
+    const res = await put('bad', {
+      label: '坏角色',
+      objects: {
+        nosuch: { read: 'all' },
+        deal: { read: 'everyone', update: { rule: { '==': [{ var: 'nope' }, 1] } }, fields: { cost: 'invisible', ghost: 'hidden' }, fly: true },
+        '*': { fields: { x: 'hidden' } },
+      },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(err(res).code).toBe('ROLE_INVALID');
+    const paths = err(res).details.problems.map((p: { path: string }) => p.path);
+    for (const path of [
+      '/objects/nosuch',
+      '/objects/deal/read',
+      '/objects/deal/update/rule',
+      '/objects/deal/fields/cost',
+      '/objects/deal/fields/ghost',
+      '/objects/deal/fly',
+      '/objects/*/fields',
+    ])
+      expect(
+        paths.some((p: string) => p.startsWith(path)),
+        path,
+      ).toBe(true);
+    expect(err(await put('Bad-Name', { objects: {} })).code).toBe('ROLE_INVALID');
+    expect(err(await put('x', { name: 'y', objects: {} })).details.problems[0].path).toBe('/name');
+    const good = await put('sales_rep', {
+      label: { 'zh-CN': '销售代表', en: 'Sales rep' },
+      objects: { deal: { create: true, read: 'department_and_below', update: 'own', fields: { cost: 'hidden' } }, '*': { read: 'own' } },
+    });
+    expect(good.statusCode).toBe(200);
+    expect((await s.as(w.admin, { url: `${w.base}/access/roles` })).json().roles.map((r: { name: string }) => r.name)).toEqual(['sales_rep']);
+    expect(err(await s.as(w.sessions.alice, { url: `${w.base}/access/roles` })).code).toBe('FORBIDDEN');
+    expect(err(await s.as(w.admin, { url: `${w.base}/access/roles/nope` })).code).toBe('ROLE_NOT_FOUND');
+  });
+
+  it('assigns roles, tells a member what they may do, and applies a change at once', async () => {
+    const assign = (roles: unknown) => s.as(w.admin, { method: 'PUT', url: `${w.base}/access/users/${w.ids.alice}/roles`, payload: { roles } });
+    expect(err(await assign(['sales_rep', 'ghost'])).code).toBe('ROLE_NOT_FOUND');
+    expect((await assign(['sales_rep'])).json().roles).toEqual(['sales_rep']);
+    const me = (await s.as(w.sessions.alice, { url: `${w.base}/access/me` })).json();
+    expect(me).toMatchObject({ admin: false, designer: false, roles: ['sales_rep'] });
+    expect(me.objects.deal).toMatchObject({ create: true, read: true, update: true, delete: false, export: false });
+    expect(me.objects.deal.fields).toMatchObject({ title: 'edit', cost: 'hidden', margin: 'hidden' });
+    expect(me.objects.lead).toMatchObject({ create: false, read: true, update: false });
+    expect((await s.as(w.sessions.alice, { url: `${w.base}/objects/deal/records` })).statusCode).toBe(200);
+    await s.as(w.admin, { method: 'DELETE', url: `${w.base}/access/roles/sales_rep` });
+    expect(err(await s.as(w.sessions.alice, { url: `${w.base}/objects/deal/records` })).code).toBe('FORBIDDEN');
+    // A member with no role sees no object's records.
+    expect(err(await s.as(w.sessions.bob, { url: `${w.base}/objects/lead/records` })).code).toBe('FORBIDDEN');
+  });
+
+  it('lets only admins and designer roles edit metadata', async () => {
+    const draft = () => s.as(w.sessions.carol, { url: `${w.base}/metadata/draft` });
+    expect(err(await draft()).code).toBe('FORBIDDEN');
+    await w.putRole({ name: 'designer', label: '设计者', designer: true, objects: {} });
+    await w.assign('carol', ['designer']);
+    expect((await draft()).statusCode).toBe(200);
+    expect((await s.as(w.sessions.carol, { url: `${w.base}/access/me` })).json().designer).toBe(true);
+  });
+
+  it('applies an organisation change to data scopes at once', async () => {
+    await w.putRole({ name: 'team', objects: { lead: { read: 'department' } } });
+    await w.assign('dave', ['team']);
+    const lead = await w.create('lead', 'alice', { title: 'alice lead' });
+    const get = () => s.as(w.sessions.dave, { url: `${w.base}/objects/lead/records/${lead.id}` });
+    expect((await get()).statusCode).toBe(404);
+    const moved = await s.as(w.admin, { method: 'PATCH', url: `${w.base}/org/members/${w.ids.dave}`, payload: { departmentIds: [w.departments.east] } });
+    expect(moved.statusCode, moved.body).toBe(200);
+    const res = await get();
+    expect(res.statusCode, res.body).toBe(200);
+  });
+});
