@@ -38,7 +38,7 @@ async function load(url: string, make: Scenario['tangram'], headers: Record<stri
 async function main(): Promise<void> {
   const t0 = Date.now();
   console.log(`setting up ${rows} rows per side…`);
-  const { token, tangramIds, rawIds } = await setupBench();
+  const { token, memberToken, tangramIds, rawIds } = await setupBench();
   const [tangram, raw] = await Promise.all([start('bench/api/tangram-server.ts', 3101), start('bench/api/raw-server.ts', 3102)]);
   const base = '/api/v1/t/bench/objects/deal/records';
   const filter = encodeURIComponent(JSON.stringify({ '==': [{ var: 'stage' }, 's3'] }));
@@ -77,6 +77,21 @@ async function main(): Promise<void> {
   ];
   const results: Record<string, unknown> = {};
   try {
+    // Access control's cost: the same list by a member whose scope is "department and below"
+    // (a fifth of the rows) and by an admin (no scope), on the same Tangram server.
+    const scopedList = [{ method: 'GET', path: `${base}?filter=${filter}&sort=-amount&limit=50` }] as autocannon.Request[];
+    const admin = await load('http://127.0.0.1:3101', scopedList, { authorization: `Bearer ${token}` });
+    const member = await load('http://127.0.0.1:3101', scopedList, { authorization: `Bearer ${memberToken}` });
+    results.list_scoped = {
+      tangram_rps: member.rps,
+      admin_rps: admin.rps,
+      ratio: Number((member.rps / admin.rps).toFixed(3)),
+      tangram_p99_ms: member.p99,
+      admin_p99_ms: admin.p99,
+      tangram_errors: member.errors,
+      admin_errors: admin.errors,
+    };
+    console.log('list_scoped', JSON.stringify(results.list_scoped));
     for (const s of scenarios) {
       const r = await load('http://127.0.0.1:3102', s.raw, {});
       const t = await load('http://127.0.0.1:3101', s.tangram, { authorization: `Bearer ${token}` });
