@@ -1,16 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import type { Engine } from '@tangram/engine';
 import { demoApp } from './demo/demo-app';
+import { seedDemoOrg } from './demo/org';
 import { seedDemo } from './demo/seed';
 
 export interface BootstrapResult {
   admin: { email: string; password?: string; created: boolean };
-  demo: { tenant: string; created: boolean };
+  demo: { tenant: string; created: boolean; members?: string[] };
 }
 
 /**
  * First start: creates the platform admin (TANGRAM_ADMIN_EMAIL / TANGRAM_ADMIN_PASSWORD, or a
- * generated password printed once) and the demo tenant with the demo app and its data.
+ * generated password printed once) and the demo tenant with the demo app, its data and a demo
+ * organisation (departments, members with roles) whose members sign in with the same password.
  * Later starts change nothing.
  */
 export async function bootstrap(engine: Engine, env: NodeJS.ProcessEnv = process.env, withDemo = true): Promise<BootstrapResult> {
@@ -32,6 +34,8 @@ export async function bootstrap(engine: Engine, env: NodeJS.ProcessEnv = process
   if (!(await tenant.schema.current())) {
     await tenant.schema.publish(demoApp, { actor: admin.id, message: 'demo app' });
     await seedDemo(tenant, admin.id);
+    // Demo members share the admin's password when it is known now (first start).
+    if (password) result.demo.members = await seedDemoOrg(engine, tenant, password, admin.id);
     result.demo.created = true;
   }
   return result;

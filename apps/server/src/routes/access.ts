@@ -62,7 +62,14 @@ export async function accessRoutes(app: FastifyInstance): Promise<void> {
         delete: oa ? oa.grants('delete') : true,
         export: oa ? oa.grants('export') : true,
         transfer: oa ? oa.grants('transfer') : true,
-        fields: Object.fromEntries(om.fields.map((f) => [f.name, oa ? oa.field(f.name) : 'edit'])),
+        // `edit` only where the member can write at all (create or update some records).
+        fields: Object.fromEntries(
+          om.fields.map((f) => {
+            if (!oa) return [f.name, 'edit'];
+            const access = oa.field(f.name);
+            return [f.name, access === 'edit' && !oa.can('create') && !oa.grants('update') ? 'read' : access];
+          }),
+        ),
       };
     }
     return {
