@@ -113,6 +113,71 @@ function objectPaths(om: ObjectModel, tenant: string): Record<string, Schema> {
     [`${base}/{id}/restore`]: {
       post: op('restore', `Restore ${tag}`, { parameters: [idParam], responses: { 200: { description: 'Restored', ...json(ref(om.name)) }, ...errors } }),
     },
+    [`${base}/export`]: {
+      get: op('export', `Export ${tag} (CSV or JSON, within the export scope)`, {
+        parameters: [
+          ...queryParams.filter((p) => !['limit', 'offset', 'after', 'count', 'expand'].includes(p.name)),
+          { name: 'format', in: 'query', required: false, schema: { enum: ['csv', 'json'] } },
+        ],
+        responses: {
+          200: {
+            description: 'Every matching record (at most 100,000)',
+            content: {
+              'text/csv': { schema: { type: 'string' } },
+              'application/json': {
+                schema: { type: 'object', properties: { records: { type: 'array', items: ref(om.name) }, truncated: { type: 'boolean' } } },
+              },
+            },
+          },
+          ...errors,
+        },
+      }),
+    },
+    [`${base}/import`]: {
+      post: op('import', `Import ${tag} (all or none)`, {
+        requestBody: {
+          required: true,
+          ...json({ type: 'object', required: ['records'], properties: { records: { type: 'array', maxItems: 1000, items: ref(`${om.name}_create`) } } }),
+        },
+        responses: {
+          201: {
+            description: 'Created',
+            ...json({ type: 'object', properties: { created: { type: 'integer' }, records: { type: 'array', items: ref(om.name) } } }),
+          },
+          ...errors,
+        },
+      }),
+    },
+    [`${base}/transfer`]: {
+      post: op('transfer', `Give ${tag} records a new owner`, {
+        requestBody: {
+          required: true,
+          ...json({
+            type: 'object',
+            required: ['to'],
+            properties: { to: uuid, from: uuid, ids: { type: 'array', items: uuid, maxItems: 10000 }, filter: { description: 'JSON Logic' } },
+          }),
+        },
+        responses: { 200: { description: 'Moved', ...json({ type: 'object', properties: { transferred: { type: 'integer' } } }) }, ...errors },
+      }),
+    },
+    [`${base}/{id}/shares`]: {
+      get: op('shares', `Who ${tag} is shared with`, {
+        parameters: [idParam],
+        responses: { 200: { description: 'Shares', ...json({ type: 'object', properties: { shares: { type: 'array', items: ref('Share') } } }) }, ...errors },
+      }),
+      post: op('share', `Share ${tag} with a member or department`, {
+        parameters: [idParam],
+        requestBody: { required: true, ...json({ type: 'object', properties: { userId: uuid, departmentId: uuid, access: { enum: ['read', 'edit'] } } }) },
+        responses: { 201: { description: 'Shared', ...json(ref('Share')) }, ...errors },
+      }),
+    },
+    [`${base}/{id}/shares/{share}`]: {
+      delete: op('unshare', `Stop sharing ${tag}`, {
+        parameters: [idParam, { name: 'share', in: 'path', required: true, schema: uuid }],
+        responses: { 204: { description: 'Removed' }, ...errors },
+      }),
+    },
     [`${base}/{id}/history`]: {
       get: op('history', `History of ${tag}`, {
         parameters: [idParam],
@@ -152,6 +217,17 @@ export function tenantOpenApi(model: Model, tenant: string, serverUrl = '/'): Sc
               required: ['code', 'message', 'requestId'],
               properties: { code: { enum: Object.keys(catalogue) }, message: { type: 'string' }, details: { type: 'object' }, requestId: { type: 'string' } },
             },
+          },
+        },
+        Share: {
+          type: 'object',
+          properties: {
+            id: uuid,
+            userId: nullable(uuid),
+            departmentId: nullable(uuid),
+            access: { enum: ['read', 'edit'] },
+            createdAt: dateTime,
+            createdBy: nullable(uuid),
           },
         },
         HistoryEntry: {
