@@ -11,6 +11,9 @@ const results = '.vitest-results.json';
 const checks = [
   ['typecheck', () => run(bin('tsc'), ['-p', 'tsconfig.json', '--noEmit'])],
   ['lint', () => run(bin('biome'), ['check', '.'])],
+  // The browser tests in apps/web/e2e run against this build.
+  ['build-web', () => run('node', ['scripts/ensure-web.mjs', '--force'])],
+  ['typecheck-web', () => run(bin('tsc'), ['-p', 'apps/web/tsconfig.json', '--noEmit'])],
 ];
 let failedChecks = 0;
 for (const [name, check] of checks) {

@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { v7 as uuidv7 } from 'uuid';
 import { registerTenantBinding } from './plugins/auth';
 import { registerErrorHandling } from './plugins/errors';
+import { webApp } from './plugins/web';
 import { authRoutes } from './routes/auth';
 import { healthRoutes } from './routes/health';
 import { metadataRoutes } from './routes/metadata';
@@ -71,5 +72,6 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(accessRoutes);
   await app.register(swagger, { openapi: { openapi: '3.1.0', info: { title: 'Tangram platform API', version: '1' } } });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(webApp);
   return app;
 }

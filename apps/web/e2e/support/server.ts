@@ -1,0 +1,29 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { setupServer, type TestServer } from '../../../server/src/testing/harness';
+
+export const webRoot = resolve(import.meta.dirname, '../..');
+export const distDir = resolve(webRoot, 'dist');
+
+/** Builds the web app when there is no build yet (test:ci builds it before the tests). */
+export async function ensureBuilt(): Promise<void> {
+  if (existsSync(resolve(distDir, 'index.html'))) return;
+  const { build } = await import('vite');
+  await build({ root: webRoot, logLevel: 'warn' });
+}
+
+export interface RunningServer {
+  server: TestServer;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The API server in-process on PGlite, serving the built web app on a loopback port. */
+export async function startServer(): Promise<RunningServer> {
+  await ensureBuilt();
+  const server = await setupServer('pglite');
+  await server.app.listen({ host: '127.0.0.1', port: 0 });
+  const address = server.app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return { server, url: `http://127.0.0.1:${port}`, close: () => server.close() };
+}

@@ -1,0 +1,35 @@
+import type { Field, ObjectDef, ResolvedApp } from '@tangram/metadata';
+import { useQuery } from '@tanstack/react-query';
+import { api } from './http';
+
+export interface Published {
+  revision: number;
+  metadata: ResolvedApp;
+}
+
+export const metadataKey = (tenant: string) => ['metadata', tenant] as const;
+
+/** The tenant's published metadata (objects and fields); refetched after a publish. */
+export function useMetadata(tenant: string) {
+  return useQuery({
+    queryKey: metadataKey(tenant),
+    queryFn: () => api<Published>('GET', `/t/${tenant}/metadata`),
+    staleTime: 60_000,
+  });
+}
+
+/** Objects the runtime shows (the web app's own layout store and archived ones are hidden). */
+export function visibleObjects(app: ResolvedApp | undefined): ObjectDef[] {
+  return (app?.objects ?? []).filter((o) => !o.archived && o.name !== layoutObjectName);
+}
+
+export function objectByName(app: ResolvedApp | undefined, name: string | undefined): ObjectDef | undefined {
+  return app?.objects.find((o) => o.name === name && !o.archived);
+}
+
+export function activeFields(object: ObjectDef): Field[] {
+  return object.fields.filter((f) => !f.archived);
+}
+
+/** The object in which the web app keeps its form layouts (see src/layout/layout-store.ts). */
+export const layoutObjectName = 'ui_layout';

@@ -1,0 +1,83 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { App as AntApp, ConfigProvider } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
+import { lazy, Suspense } from 'react';
+import { createBrowserRouter, RouterProvider } from 'react-router';
+import { ApiError } from './api/http';
+import { I18nProvider, useI18n } from './i18n/i18n';
+import { Loading } from './runtime/loading';
+import { LauncherPage } from './runtime/launcher-page';
+import { ListPage } from './runtime/list-page';
+import { RecordPage } from './runtime/record-page';
+import { RequireSession } from './runtime/require-session';
+import { SearchPage } from './runtime/search-page';
+import { SignInPage } from './runtime/sign-in-page';
+import { TenantHome, TenantShell } from './runtime/tenant-shell';
+import { TrashPage } from './runtime/trash-page';
+
+// The designer is split out of the runtime's initial JavaScript.
+const DesignerRoutes = lazy(() => import('./designer/designer-routes'));
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      retry: (count, e) => !(e instanceof ApiError && e.status < 500) && count < 2,
+      refetchOnWindowFocus: false,
+    },
+  },
+});
+
+const router = createBrowserRouter([
+  { path: '/login', element: <SignInPage /> },
+  {
+    element: <RequireSession />,
+    children: [
+      { path: '/', element: <LauncherPage /> },
+      {
+        path: '/t/:tenant',
+        element: <TenantShell />,
+        children: [
+          { index: true, element: <TenantHome /> },
+          { path: 'o/:object', element: <ListPage /> },
+          { path: 'o/:object/new', element: <RecordPage /> },
+          { path: 'o/:object/r/:id', element: <RecordPage /> },
+          { path: 'search', element: <SearchPage /> },
+          { path: 'trash', element: <TrashPage /> },
+          {
+            path: 'design/*',
+            element: (
+              <Suspense fallback={<Loading />}>
+                <DesignerRoutes />
+              </Suspense>
+            ),
+          },
+        ],
+      },
+    ],
+  },
+]);
+
+function Themed() {
+  const { lang } = useI18n();
+  dayjs.locale(lang === 'en' ? 'en' : 'zh-cn');
+  return (
+    <ConfigProvider locale={lang === 'en' ? enUS : zhCN} theme={{ token: { colorPrimary: '#1668dc', borderRadius: 6 } }}>
+      <AntApp>
+        <RouterProvider router={router} />
+      </AntApp>
+    </ConfigProvider>
+  );
+}
+
+export function App() {
+  return (
+    <QueryClientProvider client={queryClient}>
+      <I18nProvider>
+        <Themed />
+      </I18nProvider>
+    </QueryClientProvider>
+  );
+}

@@ -1,0 +1,3 @@
+export default function DesignerRoutes() {
+  return null;
+}

@@ -1,0 +1,230 @@
+import { DeleteOutlined, EditOutlined } from '@ant-design/icons';
+import type { ObjectDef } from '@tangram/metadata';
+import { useQueryClient } from '@tanstack/react-query';
+import { Alert, App, Breadcrumb, Button, Card, Col, Form, Grid, Row, Space, Tabs, Typography } from 'antd';
+import { useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { activeFields, objectByName, useMetadata } from '../api/metadata';
+import { ApiError, describeError } from '../api/http';
+import { type RecordData, recordApi, recordsKey, useRecord } from '../api/records';
+import { useI18n } from '../i18n/i18n';
+import { isComputed } from '../widgets/registry';
+import { titleOf } from '../widgets/record-pickers';
+import { HistoryTimeline } from './history-timeline';
+import { ErrorBox, Loading } from './loading';
+import { FormButtons, FormErrors, RecordForm, showServerErrors } from './record-form';
+import { RelatedLists } from './related-lists';
+import { useTenant } from './tenant-shell';
+import { useUnsavedGuard } from './unsaved-guard';
+import { useFormLayout } from './use-form-layout';
+
+function valuesOf(object: ObjectDef, record: Record<string, unknown> | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of activeFields(object)) out[f.name] = record ? (record[f.name] ?? null) : (f.defaultValue ?? null);
+  return out;
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/** What to send: on create every given value, on update only what changed; never computed fields. */
+function payload(object: ObjectDef, values: Record<string, unknown>, before: Record<string, unknown> | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of activeFields(object)) {
+    if (isComputed(f) || !(f.name in values)) continue;
+    const v = values[f.name] === undefined ? null : values[f.name];
+    if (before ? !same(v, before[f.name]) : v !== null) out[f.name] = v;
+  }
+  return out;
+}
+
+/** A record: its form (read, edit in place), related records and history; or a new record's form. */
+export function RecordPage() {
+  const tenant = useTenant();
+  const { id, object: name } = useParams();
+  const md = useMetadata(tenant);
+  const object = objectByName(md.data?.metadata, name);
+  const record = useRecord(tenant, name ?? '', id);
+  const { layout, loading } = useFormLayout(tenant, object);
+  if (!object) return <ErrorBox error={new Error(`${name}?`)} />;
+  if (loading || !layout || (id && record.isLoading)) return <Loading />;
+  if (id && record.error) return <ErrorBox error={record.error} />;
+  return <RecordEditor key={`${id ?? 'new'}:${record.data?.version ?? 0}`} tenant={tenant} object={object} layout={layout} record={record.data} />;
+}
+
+function RecordEditor({
+  tenant,
+  object,
+  layout,
+  record,
+}: {
+  tenant: string;
+  object: ObjectDef;
+  layout: NonNullable<ReturnType<typeof useFormLayout>['layout']>;
+  record?: RecordData;
+}) {
+  const { t, label, lang } = useI18n();
+  const { message, modal } = App.useApp();
+  const navigate = useNavigate();
+  const qc = useQueryClient();
+  const phone = Grid.useBreakpoint().lg === false;
+  const [form] = Form.useForm();
+  const [editing, setEditing] = useState(!record);
+  const [dirty, setDirty] = useState(false);
+  const [errors, setErrors] = useState<string[]>([]);
+  const [stale, setStale] = useState<RecordData | null>(null);
+  const [busy, setBusy] = useState(false);
+  const guard = useUnsavedGuard(dirty);
+  const initial = valuesOf(object, record);
+  const listUrl = `/t/${tenant}/o/${object.name}`;
+
+  async function save(values: Record<string, unknown>, version = record?.version) {
+    setBusy(true);
+    setErrors([]);
+    try {
+      if (!record) {
+        const created = await recordApi.create(tenant, object.name, payload(object, values, undefined));
+        guard.clear();
+        setDirty(false);
+        message.success(t('record.created'));
+        await qc.invalidateQueries({ queryKey: recordsKey(tenant, object.name) });
+        navigate(`${listUrl}/r/${created.id}`, { replace: true });
+        return;
+      }
+      const updated = await recordApi.update(tenant, object.name, record.id, version ?? record.version, payload(object, values, record));
+      guard.clear();
+      setDirty(false);
+      setStale(null);
+      message.success(t('record.saved'));
+      qc.setQueryData([...recordsKey(tenant, object.name), 'one', record.id], updated);
+      await qc.invalidateQueries({ queryKey: recordsKey(tenant, object.name), predicate: (q) => q.queryKey[3] !== 'one' });
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'RECORD_VERSION_CONFLICT') setStale(e.details.current as RecordData);
+      else {
+        const rest = showServerErrors(form, object, e, lang);
+        setErrors(rest.length ? rest : [t('record.invalid')]);
+      }
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function remove() {
+    if (!record) return;
+    modal.confirm({
+      title: t('record.deleteConfirm'),
+      okButtonProps: { danger: true },
+      onOk: async () => {
+        try {
+          await recordApi.remove(tenant, object.name, record.id);
+          guard.clear();
+          message.success(t('list.deleted'));
+          await qc.invalidateQueries({ queryKey: recordsKey(tenant, object.name) });
+          navigate(listUrl);
+        } catch (e) {
+          message.error(describeError(e));
+        }
+      },
+    });
+  }
+
+  const title = record ? titleOf(object, record) : t('record.new', { object: label(object.label, object.name) });
+  const staleAlert = stale && (
+    <Alert
+      type="warning"
+      showIcon
+      role="alert"
+      data-testid="stale-version"
+      style={{ marginBottom: 12 }}
+      message={t('record.stale', { version: stale.version })}
+      action={
+        <Space direction="vertical">
+          <Button
+            size="small"
+            onClick={() => {
+              guard.clear();
+              qc.setQueryData([...recordsKey(tenant, object.name), 'one', stale.id], stale);
+            }}
+          >
+            {t('record.staleReload')}
+          </Button>
+          <Button size="small" type="primary" onClick={() => save(form.getFieldsValue(), stale.version)}>
+            {t('record.staleOverwrite')}
+          </Button>
+        </Space>
+      }
+    />
+  );
+  const formCard = (
+    <Card>
+      {staleAlert}
+      <FormErrors messages={errors} />
+      <RecordForm
+        tenant={tenant}
+        object={object}
+        layout={layout}
+        form={form}
+        initialValues={initial}
+        editing={editing}
+        onValuesChange={() => setDirty(true)}
+        onFinish={(v) => save(v)}
+        footer={
+          editing && (
+            <FormButtons>
+              <Button type="primary" htmlType="submit" loading={busy}>
+                {t('common.save')}
+              </Button>
+              <Button
+                onClick={() => {
+                  if (!record) return navigate(listUrl);
+                  form.resetFields();
+                  setDirty(false);
+                  setErrors([]);
+                  setEditing(false);
+                }}
+              >
+                {t('common.cancel')}
+              </Button>
+            </FormButtons>
+          )
+        }
+      />
+    </Card>
+  );
+  return (
+    <div>
+      <Breadcrumb style={{ marginBottom: 8 }} items={[{ title: <Link to={listUrl}>{label(object.pluralLabel, object.name)}</Link> }, { title }]} />
+      <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 12 }} wrap>
+        <Typography.Title level={3} style={{ margin: 0 }}>
+          {title}
+        </Typography.Title>
+        {record && !editing && (
+          <Space>
+            <Button type="primary" icon={<EditOutlined />} onClick={() => setEditing(true)}>
+              {t('common.edit')}
+            </Button>
+            <Button danger icon={<DeleteOutlined />} onClick={remove} aria-label={t('common.delete')} />
+          </Space>
+        )}
+      </Space>
+      {record ? (
+        <Row gutter={16}>
+          <Col xs={24} lg={16}>
+            {formCard}
+          </Col>
+          <Col xs={24} lg={8} style={{ marginTop: phone ? 16 : 0 }}>
+            <Card size="small">
+              <Tabs
+                items={[
+                  { key: 'history', label: t('record.history'), children: <HistoryTimeline tenant={tenant} object={object} id={record.id} /> },
+                  { key: 'related', label: t('record.related'), children: <RelatedLists tenant={tenant} object={object} id={record.id} /> },
+                ]}
+              />
+            </Card>
+          </Col>
+        </Row>
+      ) : (
+        formCard
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,245 @@
+import { DeleteOutlined, EditOutlined, FilterOutlined, PlusOutlined, SettingOutlined } from '@ant-design/icons';
+import type { Field } from '@tangram/metadata';
+import { useQueryClient } from '@tanstack/react-query';
+import { App, Badge, Button, Card, Checkbox, Grid, List, Popover, Space, Table, type TableProps, Typography } from 'antd';
+import { useMemo, useState } from 'react';
+import { Link, useNavigate } from 'react-router';
+import { activeFields } from '../api/metadata';
+import { describeError } from '../api/http';
+import { type RecordData, recordApi, recordsKey, useRecords } from '../api/records';
+import { useI18n } from '../i18n/i18n';
+import { FieldDisplay } from '../widgets/registry';
+import { titleOf } from '../widgets/record-pickers';
+import { BulkEditModal } from './bulk-edit-modal';
+import { FilterBuilder } from './filter-builder';
+import { activeConditions, type FilterState, filterToLogic } from './filter-logic';
+import type { ViewProps } from './list-page';
+
+type Sort = { field: string; direction: 'asc' | 'desc' } | undefined;
+
+const columnsKey = (tenant: string, object: string) => `tangram.columns.${tenant}.${object}`;
+
+function useColumnChoice(tenant: string, object: string, fields: Field[]) {
+  const [chosen, setChosen] = useState<string[]>(() => {
+    try {
+      const saved = JSON.parse(localStorage.getItem(columnsKey(tenant, object)) ?? 'null') as string[] | null;
+      if (saved) return saved;
+    } catch {}
+    return fields.slice(0, 8).map((f) => f.name);
+  });
+  const set = (next: string[]) => {
+    localStorage.setItem(columnsKey(tenant, object), JSON.stringify(next));
+    setChosen(next);
+  };
+  return [fields.filter((f) => chosen.includes(f.name)), set, chosen] as const;
+}
+
+/** The table view: server pagination and sorting, column choice, a filter builder, bulk edit and delete; virtual rows. */
+export function TableView({ tenant, object }: ViewProps) {
+  const { t, label } = useI18n();
+  const { message, modal } = App.useApp();
+  const navigate = useNavigate();
+  const qc = useQueryClient();
+  const phone = Grid.useBreakpoint().md === false;
+  const fields = activeFields(object);
+  const [shown, setShown, chosen] = useColumnChoice(tenant, object.name, fields);
+  const [page, setPage] = useState({ current: 1, size: 50 });
+  const [sort, setSort] = useState<Sort>(undefined);
+  const [filter, setFilter] = useState<FilterState>({ match: 'all', conditions: [] });
+  const [applied, setApplied] = useState<FilterState>(filter);
+  const [selected, setSelected] = useState<RecordData[]>([]);
+  const [bulkEdit, setBulkEdit] = useState(false);
+  const query = useMemo(
+    () => ({
+      filter: filterToLogic(applied),
+      sort: sort ? [sort] : undefined,
+      limit: page.size,
+      offset: (page.current - 1) * page.size,
+      count: true,
+    }),
+    [applied, sort, page],
+  );
+  const records = useRecords(tenant, object.name, query);
+  const titleField = object.fields.find((f) => f.id === object.titleField);
+  const open = (r: RecordData) => navigate(`/t/${tenant}/o/${object.name}/r/${r.id}`);
+
+  const columns: TableProps<RecordData>['columns'] = shown.map((f) => ({
+    key: f.name,
+    dataIndex: f.name,
+    title: label(f.label, f.name),
+    ellipsis: true,
+    width: f.type === 'textarea' || f.type === 'richtext' ? 260 : 160,
+    sorter: !['manytomany', 'multiselect', 'textarea', 'richtext', 'json', 'attachment', 'lookup', 'masterdetail', 'user', 'department'].includes(f.type),
+    sortOrder: sort?.field === f.name ? (sort.direction === 'asc' ? 'ascend' : 'descend') : null,
+    render: (v: unknown, r: RecordData) =>
+      f.name === titleField?.name ? (
+        <Link to={`/t/${tenant}/o/${object.name}/r/${r.id}`} onClick={(e) => e.stopPropagation()}>
+          {v == null || v === '' ? r.id.slice(0, 8) : String(v)}
+        </Link>
+      ) : (
+        <FieldDisplay field={f} tenant={tenant} value={v} />
+      ),
+  }));
+
+  async function bulkDelete() {
+    modal.confirm({
+      title: t('list.bulkDeleteConfirm', { count: selected.length }),
+      okButtonProps: { danger: true },
+      onOk: async () => {
+        try {
+          await recordApi.bulk(tenant, object.name, { delete: selected.map((r) => r.id) });
+          message.success(t('list.deleted'));
+          setSelected([]);
+          await qc.invalidateQueries({ queryKey: recordsKey(tenant, object.name) });
+        } catch (e) {
+          message.error(describeError(e));
+        }
+      },
+    });
+  }
+
+  const filterCount = activeConditions(applied);
+  const toolbar = (
+    <Space wrap style={{ marginBottom: 12 }}>
+      <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate(`/t/${tenant}/o/${object.name}/new`)}>
+        {t('common.new')}
+      </Button>
+      <Popover
+        trigger="click"
+        placement="bottomLeft"
+        title={t('list.filter')}
+        content={
+          <div style={{ maxWidth: 640 }}>
+            <FilterBuilder tenant={tenant} fields={fields} value={filter} onChange={setFilter} />
+            <Space style={{ marginTop: 12 }}>
+              <Button
+                type="primary"
+                onClick={() => {
+                  setApplied(filter);
+                  setPage((p) => ({ ...p, current: 1 }));
+                }}
+              >
+                {t('filter.apply')}
+              </Button>
+              <Button
+                onClick={() => {
+                  const empty: FilterState = { match: 'all', conditions: [] };
+                  setFilter(empty);
+                  setApplied(empty);
+                }}
+              >
+                {t('filter.clear')}
+              </Button>
+            </Space>
+          </div>
+        }
+      >
+        <Badge count={filterCount} size="small">
+          <Button icon={<FilterOutlined />}>{filterCount ? t('list.filterCount', { count: filterCount }) : t('list.filter')}</Button>
+        </Badge>
+      </Popover>
+      {!phone && (
+        <Popover
+          trigger="click"
+          title={t('list.columns')}
+          content={
+            <Checkbox.Group value={chosen} onChange={(v) => setShown(v as string[])} style={{ display: 'grid', gap: 4, maxHeight: 360, overflow: 'auto' }}>
+              {fields.map((f) => (
+                <Checkbox key={f.name} value={f.name}>
+                  {label(f.label, f.name)}
+                </Checkbox>
+              ))}
+            </Checkbox.Group>
+          }
+        >
+          <Button icon={<SettingOutlined />}>{t('list.columns')}</Button>
+        </Popover>
+      )}
+      {selected.length > 0 && (
+        <>
+          <Typography.Text type="secondary">{t('list.selected', { count: selected.length })}</Typography.Text>
+          <Button icon={<EditOutlined />} onClick={() => setBulkEdit(true)}>
+            {t('list.bulkEdit')}
+          </Button>
+          <Button danger icon={<DeleteOutlined />} onClick={bulkDelete}>
+            {t('list.bulkDelete')}
+          </Button>
+        </>
+      )}
+    </Space>
+  );
+
+  const pagination = {
+    current: page.current,
+    pageSize: page.size,
+    total: records.data?.total ?? 0,
+    showSizeChanger: true,
+    pageSizeOptions: [20, 50, 100, 200, 500],
+    showTotal: (total: number) => t('list.total', { total }),
+    onChange: (current: number, size: number) => setPage({ current: size === page.size ? current : 1, size }),
+  };
+
+  if (phone)
+    return (
+      <div>
+        {toolbar}
+        <List
+          loading={records.isFetching}
+          dataSource={records.data?.records ?? []}
+          pagination={{ ...pagination, simple: true, showSizeChanger: false }}
+          locale={{ emptyText: t('list.empty') }}
+          renderItem={(r) => (
+            <Card size="small" style={{ marginBottom: 8 }} onClick={() => open(r)} data-testid="record-card">
+              <Link to={`/t/${tenant}/o/${object.name}/r/${r.id}`}>
+                <Typography.Text strong>{titleOf(object, r)}</Typography.Text>
+              </Link>
+              {shown
+                .filter((f) => f.name !== titleField?.name)
+                .slice(0, 3)
+                .map((f) => (
+                  <div key={f.name} style={{ display: 'flex', gap: 8 }}>
+                    <Typography.Text type="secondary">{label(f.label, f.name)}</Typography.Text>
+                    <FieldDisplay field={f} tenant={tenant} value={r[f.name]} />
+                  </div>
+                ))}
+            </Card>
+          )}
+        />
+      </div>
+    );
+
+  return (
+    <div>
+      {toolbar}
+      <Table<RecordData>
+        rowKey="id"
+        size="middle"
+        virtual
+        scroll={{ x: 48 + columns.reduce((sum, c) => sum + Number(c.width ?? 160), 0), y: 'calc(100vh - 320px)' as unknown as number }}
+        loading={records.isFetching}
+        dataSource={records.data?.records ?? []}
+        columns={columns}
+        locale={{ emptyText: t('list.empty') }}
+        rowSelection={{ columnWidth: 48, selectedRowKeys: selected.map((r) => r.id), onChange: (_, rows) => setSelected(rows), preserveSelectedRowKeys: false }}
+        onRow={(r) => ({ onDoubleClick: () => open(r) })}
+        pagination={pagination}
+        onChange={(_p, _f, sorter) => {
+          const s = Array.isArray(sorter) ? sorter[0] : sorter;
+          setSort(s?.order ? { field: String(s.columnKey), direction: s.order === 'ascend' ? 'asc' : 'desc' } : undefined);
+          setPage((p) => ({ ...p, current: 1 }));
+        }}
+      />
+      {records.error && <Typography.Text type="danger">{describeError(records.error)}</Typography.Text>}
+      <BulkEditModal
+        open={bulkEdit}
+        tenant={tenant}
+        object={object}
+        records={selected}
+        onClose={(done) => {
+          setBulkEdit(false);
+          if (done) setSelected([]);
+        }}
+      />
+    </div>
+  );
+}

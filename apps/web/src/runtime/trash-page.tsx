@@ -1,0 +1,72 @@
+import { UndoOutlined } from '@ant-design/icons';
+import { useQueryClient } from '@tanstack/react-query';
+import { App, Button, Select, Space, Table, Typography } from 'antd';
+import dayjs from 'dayjs';
+import { useState } from 'react';
+import { useMetadata, visibleObjects } from '../api/metadata';
+import { describeError } from '../api/http';
+import { type RecordData, recordApi, recordsKey, useRecords } from '../api/records';
+import { useI18n } from '../i18n/i18n';
+import { titleOf } from '../widgets/record-pickers';
+import { useTenant } from './tenant-shell';
+
+/** Records in the recycle bin, per object, with restore. */
+export function TrashPage() {
+  const tenant = useTenant();
+  const { t, label } = useI18n();
+  const { message } = App.useApp();
+  const qc = useQueryClient();
+  const objects = visibleObjects(useMetadata(tenant).data?.metadata);
+  const [name, setName] = useState(objects[0]?.name);
+  const object = objects.find((o) => o.name === name);
+  const [page, setPage] = useState(1);
+  const deleted = useRecords(
+    tenant,
+    name ?? '',
+    { deleted: true, limit: 20, offset: (page - 1) * 20, count: true, sort: [{ field: 'deleted_at', direction: 'desc' }] },
+    object !== undefined,
+  );
+  async function restore(r: RecordData) {
+    try {
+      await recordApi.restore(tenant, name as string, r.id);
+      message.success(t('trash.restored'));
+      await qc.invalidateQueries({ queryKey: recordsKey(tenant, name as string) });
+    } catch (e) {
+      message.error(describeError(e));
+    }
+  }
+  return (
+    <div>
+      <Typography.Title level={3}>{t('trash.title')}</Typography.Title>
+      <Space style={{ marginBottom: 12 }}>
+        <label htmlFor="trash-object">{t('nav.objects')}</label>
+        <Select
+          id="trash-object"
+          value={name}
+          onChange={setName}
+          style={{ width: 200 }}
+          options={objects.map((o) => ({ value: o.name, label: label(o.pluralLabel, o.name) }))}
+        />
+      </Space>
+      <Table<RecordData>
+        rowKey="id"
+        loading={deleted.isFetching}
+        dataSource={deleted.data?.records ?? []}
+        pagination={{ current: page, pageSize: 20, total: deleted.data?.total ?? 0, onChange: setPage }}
+        columns={[
+          { key: 'title', title: label(object?.label), render: (_, r) => titleOf(object, r) },
+          { key: 'deleted', title: t('trash.deletedAt'), render: (_, r) => (r.deleted_at ? dayjs(r.deleted_at as string).format('YYYY-MM-DD HH:mm') : '') },
+          {
+            key: 'restore',
+            title: '',
+            render: (_, r) => (
+              <Button icon={<UndoOutlined />} onClick={() => restore(r)}>
+                {t('trash.restore')}
+              </Button>
+            ),
+          },
+        ]}
+      />
+    </div>
+  );
+}

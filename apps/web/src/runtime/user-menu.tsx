@@ -1,0 +1,38 @@
+import { AppstoreOutlined, LogoutOutlined, TranslationOutlined, UserOutlined } from '@ant-design/icons';
+import { Avatar, Button, Dropdown } from 'antd';
+import { useNavigate } from 'react-router';
+import { useSession, useSessionActions } from '../api/session';
+import { useI18n } from '../i18n/i18n';
+
+export function UserMenu() {
+  const { t, lang, setLang } = useI18n();
+  const session = useSession();
+  const { logout } = useSessionActions();
+  const navigate = useNavigate();
+  const user = session.data?.user;
+  return (
+    <Dropdown
+      trigger={['click']}
+      menu={{
+        items: [
+          { key: 'lang', icon: <TranslationOutlined />, label: t('user.language') },
+          { key: 'apps', icon: <AppstoreOutlined />, label: t('app.launcher') },
+          { type: 'divider' },
+          { key: 'logout', icon: <LogoutOutlined />, label: t('auth.signOut') },
+        ],
+        onClick: async ({ key }) => {
+          if (key === 'lang') setLang(lang === 'en' ? 'zh-CN' : 'en');
+          if (key === 'apps') navigate('/');
+          if (key === 'logout') {
+            await logout();
+            navigate('/login');
+          }
+        },
+      }}
+    >
+      <Button type="text" aria-label={user?.name ?? 'user'} data-testid="user-menu">
+        <Avatar size="small" icon={<UserOutlined />} style={{ background: '#1668dc' }} /> <span className="hide-xs">{user?.name}</span>
+      </Button>
+    </Dropdown>
+  );
+}
