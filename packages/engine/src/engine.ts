@@ -145,7 +145,7 @@ export class TenantEngine {
     }
     const app: ResolvedApp = id
       ? (await getRevision(this.database.db, this.tenant.schema, id)).metadata
-      : { name: 'app', version: '0.0.0', label: {}, objects: [] };
+      : { name: 'app', version: '0.0.0', label: {}, objects: [], forms: [], views: [], menu: [] };
     this.cache = { model: compileModel(app, id), checkedAt: now };
     return this.cache.model;
   }

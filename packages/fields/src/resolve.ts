@@ -1,6 +1,6 @@
 import { AppError, type Problem } from '@tangram/errors';
 import { checkRule } from '@tangram/logic';
-import { type Field, type FieldTypeCatalogue, type ObjectDef, type ResolvedApp, normalizeApp } from '@tangram/metadata';
+import { type Field, type FieldTypeCatalogue, type ObjectDef, type ResolvedApp, type View, normalizeApp } from '@tangram/metadata';
 import Ajv, { type ValidateFunction } from 'ajv';
 import { logicSchema } from './logic-schema';
 import { fieldTypes, kindOf } from './registry';
@@ -126,9 +126,60 @@ function objectProblems(object: ObjectDef, path: string, byId: Map<string, Objec
   return problems;
 }
 
+const ruleVariables = ['$user', '$now'];
+
+/** Forms and views: rules and filters checked against their object, fields fit for their use. */
+function uiProblems(app: ResolvedApp, byId: Map<string, ObjectDef>): Problem[] {
+  const problems: Problem[] = [];
+  const fieldOf = (o: ObjectDef, id: string | undefined) => o.fields.find((f) => f.id === id);
+  app.forms.forEach((form, i) => {
+    const o = byId.get(form.object);
+    if (!o) return;
+    const schema = logicSchema(o);
+    for (const [fieldId, rules] of Object.entries(form.rules)) {
+      const name = fieldOf(o, fieldId)?.name ?? fieldId;
+      for (const key of ['visible', 'required', 'readOnly'] as const) {
+        if (rules[key] === undefined) continue;
+        try {
+          rules[key] = checkRule(rules[key], schema, { context: 'validation', variables: ruleVariables }).rule;
+        } catch (e) {
+          problems.push(...rulePathProblems(e, `/forms/${i}/rules/${name}/${key}`));
+        }
+      }
+    }
+  });
+  app.views.forEach((view: View, i) => {
+    const o = byId.get(view.object);
+    if (!o) return;
+    const path = `/views/${i}`;
+    if (view.filter !== undefined) {
+      try {
+        view.filter = checkRule(view.filter, logicSchema(o), { context: 'filter', variables: ruleVariables }).rule;
+      } catch (e) {
+        problems.push(...rulePathProblems(e, `${path}/filter`));
+      }
+    }
+    view.sort.forEach((s, j) => {
+      const f = fieldOf(o, s.field);
+      if (f && (!fieldTypes[f.type].sortable || fieldTypes[f.type].storage !== 'column'))
+        problems.push({ code: 'METADATA_INVALID', path: `${path}/sort/${j}/field`, message: `a ${f.type} field cannot be sorted on` });
+    });
+    const group = fieldOf(o, view.groupBy);
+    if (view.groupBy !== undefined && group && group.type !== 'select')
+      problems.push({ code: 'METADATA_INVALID', path: `${path}/groupBy`, message: 'a kanban groups by a select field' });
+    for (const key of ['dateField', 'endDateField'] as const) {
+      const f = fieldOf(o, view[key]);
+      if (view[key] !== undefined && f && f.type !== 'date' && f.type !== 'datetime')
+        problems.push({ code: 'METADATA_INVALID', path: `${path}/${key}`, message: 'a calendar places records by a date or datetime field' });
+    }
+  });
+  return problems;
+}
+
 /**
  * Normalises an app package and checks everything that depends on field types: options,
- * relation targets, rollups, formulas, validation rules, defaults and indexes.
+ * relation targets, rollups, formulas, validation rules, defaults and indexes; form rules, view
+ * filters, sorts, kanban lanes and calendar dates.
  * All problems come back at once, each with its JSON path.
  * @example const app = resolveApp(JSON.parse(fs.readFileSync('app.json', 'utf8')))
  */
@@ -137,6 +188,7 @@ export function resolveApp(input: unknown): ResolvedApp {
   for (const o of app.objects) for (const f of o.fields) if (f.type === 'masterdetail') f.required = true;
   const byId = new Map(app.objects.map((o) => [o.id, o]));
   const problems = app.objects.flatMap((o, i) => (o.archived ? [] : objectProblems(o, `/objects/${i}`, byId)));
+  problems.push(...uiProblems(app, byId));
   if (problems.length) throw AppError.problems('METADATA_INVALID', problems);
   return app;
 }

@@ -2,7 +2,23 @@ import { AppError, type Problem } from '@tangram/errors';
 import Ajv, { type ErrorObject } from 'ajv';
 import { checkName } from './naming';
 import { appSchema } from './schema';
-import type { AppInput, Field, FieldInput, FieldTypeName, Index, LocaleText, ObjectDef, ObjectInput, ResolvedApp } from './types';
+import type {
+  AppInput,
+  Field,
+  FieldInput,
+  FieldTypeName,
+  Form,
+  FormInput,
+  Index,
+  LocaleText,
+  MenuItem,
+  MenuItemInput,
+  ObjectDef,
+  ObjectInput,
+  ResolvedApp,
+  View,
+  ViewInput,
+} from './types';
 
 /**
  * What the metadata language needs to know about each field type. @tangram/fields supplies it,
@@ -149,6 +165,112 @@ function normalizeObject(input: ObjectInput, path: string, types: FieldTypeCatal
   return object;
 }
 
+/** System columns a view may show or sort by. */
+const viewSystemColumns = new Set(['id', 'created_at', 'created_by', 'updated_at', 'updated_by', 'owner_id']);
+
+/** Resolves names (or ids) of an app's objects and their active fields to ids, reporting what is missing. */
+class Names {
+  private readonly objects = new Map<string, ObjectDef>();
+  constructor(
+    objects: ObjectDef[],
+    private readonly problems: Problem[],
+  ) {
+    for (const o of objects) if (!o.archived) this.objects.set(o.id, o);
+    for (const o of objects) if (!o.archived) this.objects.set(o.name, o);
+  }
+  object(name: string, path: string): ObjectDef | undefined {
+    const o = this.objects.get(name);
+    if (!o) this.problems.push({ code: 'OBJECT_NOT_FOUND', path, message: `no object "${name}"` });
+    return o;
+  }
+  field(o: ObjectDef, name: string, path: string, system = false): string {
+    if (system && viewSystemColumns.has(name)) return name;
+    const f = o.fields.find((x) => !x.archived && x.name === name) ?? o.fields.find((x) => !x.archived && x.id === name);
+    if (!f) this.problems.push({ code: 'FIELD_NOT_FOUND', path, message: `no field "${name}" in ${o.name}` });
+    return f?.id ?? name;
+  }
+}
+
+function normalizeForm(input: FormInput, path: string, names: Names, problems: Problem[]): Form {
+  problems.push(...nameProblems(input.name, `${path}/name`), ...(input.id ? nameProblems(input.id, `${path}/id`) : []));
+  const o = names.object(input.object, `${path}/object`);
+  const placed = new Set<string>();
+  const tabs = input.tabs.map((t, i) => ({
+    id: t.id,
+    ...(t.title !== undefined ? { title: toLocaleText(t.title, t.id) } : {}),
+    sections: t.sections.map((s, j) => ({
+      id: s.id,
+      ...(s.title !== undefined ? { title: toLocaleText(s.title, s.id) } : {}),
+      columns: s.columns ?? 2,
+      fields: s.fields.map((f, k) => {
+        const fpath = `${path}/tabs/${i}/sections/${j}/fields/${k}`;
+        const id = o ? names.field(o, f, fpath) : f;
+        if (placed.has(id)) problems.push({ code: 'NAME_DUPLICATE', path: fpath, message: `field "${f}" is placed twice` });
+        placed.add(id);
+        return id;
+      }),
+    })),
+  }));
+  problems.push(
+    ...duplicates(
+      tabs.flatMap((t) => [t.id, ...t.sections.map((s) => s.id)]),
+      (x) => x,
+      () => `${path}/tabs`,
+      'tab or section id',
+    ),
+  );
+  const rules: Form['rules'] = {};
+  for (const [field, r] of Object.entries(input.rules ?? {})) rules[o ? names.field(o, field, `${path}/rules/${field}`) : field] = { ...r };
+  return { id: input.id ?? input.name, name: input.name, object: o?.id ?? input.object, label: toLocaleText(input.label, input.name), tabs, rules };
+}
+
+function normalizeView(input: ViewInput, path: string, names: Names, problems: Problem[]): View {
+  problems.push(...nameProblems(input.name, `${path}/name`), ...(input.id ? nameProblems(input.id, `${path}/id`) : []));
+  const o = names.object(input.object, `${path}/object`);
+  const field = (n: string, p: string, system = false) => (o ? names.field(o, n, p, system) : n);
+  const view: View = {
+    id: input.id ?? input.name,
+    name: input.name,
+    object: o?.id ?? input.object,
+    label: toLocaleText(input.label, input.name),
+    type: input.type,
+    columns: (input.columns ?? []).map((c, i) => field(c, `${path}/columns/${i}`, true)),
+    sort: (input.sort ?? []).map((s, i) => ({ field: field(s.field, `${path}/sort/${i}/field`, true), direction: s.direction ?? 'asc' })),
+    pageSize: input.pageSize ?? 50,
+  };
+  if (input.filter !== undefined) view.filter = input.filter;
+  for (const key of ['groupBy', 'dateField', 'endDateField'] as const) if (input[key] !== undefined) view[key] = field(input[key] as string, `${path}/${key}`);
+  if (input.type === 'kanban' && !input.groupBy)
+    problems.push({ code: 'METADATA_INVALID', path: `${path}/groupBy`, message: 'a kanban needs groupBy (a select field)' });
+  if (input.type === 'calendar' && !input.dateField)
+    problems.push({ code: 'METADATA_INVALID', path: `${path}/dateField`, message: 'a calendar needs dateField (a date or datetime field)' });
+  return view;
+}
+
+function normalizeMenu(items: MenuItemInput[], path: string, names: Names, views: View[], seen: Set<string>, problems: Problem[]): MenuItem[] {
+  return items.map((item, i) => {
+    const p = `${path}/${i}`;
+    problems.push(...nameProblems(item.id, `${p}/id`));
+    if (seen.has(item.id)) problems.push({ code: 'NAME_DUPLICATE', path: `${p}/id`, message: `menu id "${item.id}" is used twice` });
+    seen.add(item.id);
+    const o = item.object !== undefined ? names.object(item.object, `${p}/object`) : undefined;
+    const out: MenuItem = { id: item.id, label: toLocaleText(item.label, item.id) };
+    if (item.label === undefined && o) out.label = { ...o.pluralLabel };
+    if (item.icon !== undefined) out.icon = item.icon;
+    if (o) out.object = o.id;
+    if (item.view !== undefined) {
+      const v = views.find((x) => x.object === o?.id && (x.name === item.view || x.id === item.view));
+      if (!v) problems.push({ code: 'METADATA_INVALID', path: `${p}/view`, message: `no view "${item.view}" of this item's object` });
+      else out.view = v.id;
+    }
+    if (item.url !== undefined) out.url = item.url;
+    const kinds = [item.object, item.url, item.children].filter((x) => x !== undefined).length;
+    if (kinds !== 1) problems.push({ code: 'METADATA_INVALID', path: p, message: 'a menu item has exactly one of object, url or children' });
+    if (item.children) out.children = normalizeMenu(item.children, `${p}/children`, names, views, seen, problems);
+    return out;
+  });
+}
+
 /**
  * Checks an app package's shape, names and uniqueness and fills every default. Reports all
  * problems, each with its JSON path, in one METADATA_INVALID error.
@@ -174,11 +296,37 @@ export function normalizeApp(input: unknown, types: FieldTypeCatalogue): Resolve
       'object id',
     ),
   );
+  const names = new Names(objects, problems);
+  const forms = (app.forms ?? []).map((f, i) => normalizeForm(f, `/forms/${i}`, names, problems));
+  const views = (app.views ?? []).map((v, i) => normalizeView(v, `/views/${i}`, names, problems));
+  for (const [list, what] of [
+    [forms, 'form'],
+    [views, 'view'],
+  ] as const) {
+    problems.push(
+      ...duplicates(
+        list as { id: string }[],
+        (x) => x.id,
+        (i) => `/${what}s/${i}/id`,
+        `${what} id`,
+      ),
+      ...duplicates(
+        list as { name: string; object: string }[],
+        (x) => `${x.object}.${x.name}`,
+        (i) => `/${what}s/${i}/name`,
+        `${what} name`,
+      ),
+    );
+  }
+  const menu = normalizeMenu(app.menu ?? [], '/menu', names, views, new Set(), problems);
   if (problems.length) throw AppError.problems('METADATA_INVALID', problems);
   return {
     name: app.name ?? 'app',
     version: app.version ?? '0.0.0',
     label: toLocaleText(app.label, app.name ?? 'app'),
     objects,
+    forms,
+    views,
+    menu,
   };
 }

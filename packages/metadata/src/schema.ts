@@ -81,6 +81,93 @@ const object = {
   },
 } as const;
 
+const fieldRules = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { visible: {}, required: {}, readOnly: {} },
+} as const;
+
+const form = {
+  type: 'object',
+  required: ['name', 'object', 'tabs'],
+  additionalProperties: false,
+  properties: {
+    id: name,
+    name,
+    object: name,
+    label: localeText,
+    tabs: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 20,
+      items: {
+        type: 'object',
+        required: ['id', 'sections'],
+        additionalProperties: false,
+        properties: {
+          id: name,
+          title: localeText,
+          sections: {
+            type: 'array',
+            maxItems: 50,
+            items: {
+              type: 'object',
+              required: ['id', 'fields'],
+              additionalProperties: false,
+              properties: { id: name, title: localeText, columns: { enum: [1, 2, 3, 4] }, fields: { type: 'array', items: name, maxItems: 500 } },
+            },
+          },
+        },
+      },
+    },
+    rules: { type: 'object', additionalProperties: fieldRules, maxProperties: 500 },
+  },
+} as const;
+
+const view = {
+  type: 'object',
+  required: ['name', 'object', 'type'],
+  additionalProperties: false,
+  properties: {
+    id: name,
+    name,
+    object: name,
+    label: localeText,
+    type: { enum: ['table', 'kanban', 'calendar'] },
+    columns: { type: 'array', items: name, maxItems: 100 },
+    filter: {},
+    sort: {
+      type: 'array',
+      maxItems: 5,
+      items: {
+        type: 'object',
+        required: ['field'],
+        additionalProperties: false,
+        properties: { field: name, direction: { enum: ['asc', 'desc'] } },
+      },
+    },
+    groupBy: name,
+    dateField: name,
+    endDateField: name,
+    pageSize: { type: 'integer', minimum: 1, maximum: 1000 },
+  },
+} as const;
+
+const menuItem: Record<string, unknown> = {
+  type: 'object',
+  required: ['id'],
+  additionalProperties: false,
+  properties: {
+    id: name,
+    label: localeText,
+    icon: { type: 'string', maxLength: 64 },
+    object: name,
+    view: name,
+    url: { type: 'string', maxLength: 2000, pattern: '^(https?://|/)' },
+    children: { type: 'array', maxItems: 100, items: { $ref: '#/$defs/menuItem' } },
+  },
+};
+
 /** JSON Schema (draft 2020-12 subset, as ajv reads it) of an app package / a metadata document. */
 export const appSchema = {
   $id: 'https://tangram.dev/schemas/app.json',
@@ -92,5 +179,9 @@ export const appSchema = {
     version: { type: 'string', pattern: '^\\d+\\.\\d+\\.\\d+([-+][0-9A-Za-z.-]+)?$' },
     label: localeText,
     objects: { type: 'array', items: object, maxItems: 1000 },
+    forms: { type: 'array', items: form, maxItems: 2000 },
+    views: { type: 'array', items: view, maxItems: 5000 },
+    menu: { type: 'array', items: { $ref: '#/$defs/menuItem' }, maxItems: 200 },
   },
+  $defs: { menuItem },
 } as const;

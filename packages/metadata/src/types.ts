@@ -75,12 +75,81 @@ export interface ObjectInput {
   archived?: boolean;
 }
 
+/** Live rules of one field on a form: JSON Logic over the form's values. */
+export interface FieldRules {
+  visible?: unknown;
+  required?: unknown;
+  readOnly?: unknown;
+}
+
+export interface FormSectionInput {
+  id: string;
+  title?: LocaleText | string;
+  columns?: 1 | 2 | 3 | 4;
+  /** Field names (or ids), laid out row by row. */
+  fields: string[];
+}
+
+export interface FormTabInput {
+  id: string;
+  title?: LocaleText | string;
+  sections: FormSectionInput[];
+}
+
+/** How an object's record form is laid out: tabs of sections of fields in columns, with live rules. */
+export interface FormInput {
+  id?: string;
+  name: string;
+  /** The object's name (or id). */
+  object: string;
+  label?: LocaleText | string;
+  tabs: FormTabInput[];
+  /** Per field name: when it shows, is required, is read-only. */
+  rules?: Record<string, FieldRules>;
+}
+
+export type ViewType = 'table' | 'kanban' | 'calendar';
+
+/** A saved list of an object's records: a table, a kanban by a select field, or a calendar by a date field. */
+export interface ViewInput {
+  id?: string;
+  name: string;
+  object: string;
+  label?: LocaleText | string;
+  type: ViewType;
+  /** Field names shown (table columns, card fields). */
+  columns?: string[];
+  /** JSON Logic over the object's fields. */
+  filter?: unknown;
+  sort?: { field: string; direction?: 'asc' | 'desc' }[];
+  /** Kanban: the select field whose options are the lanes. */
+  groupBy?: string;
+  /** Calendar: the date or datetime field placing a record (and optionally where it ends). */
+  dateField?: string;
+  endDateField?: string;
+  pageSize?: number;
+}
+
+/** A menu entry: an object's list (optionally one view), a link, or a group of entries. */
+export interface MenuItemInput {
+  id: string;
+  label?: LocaleText | string;
+  icon?: string;
+  object?: string;
+  view?: string;
+  url?: string;
+  children?: MenuItemInput[];
+}
+
 /** What an author publishes: a set of objects (an app package adds name/version/label). */
 export interface AppInput {
   name?: string;
   version?: string;
   label?: LocaleText | string;
   objects: ObjectInput[];
+  forms?: FormInput[];
+  views?: ViewInput[];
+  menu?: MenuItemInput[];
 }
 
 export interface Field {
@@ -127,10 +196,68 @@ export interface ObjectDef {
   archived: boolean;
 }
 
+export interface FormSection {
+  id: string;
+  title?: LocaleText;
+  columns: 1 | 2 | 3 | 4;
+  /** Field ids. */
+  fields: string[];
+}
+
+export interface FormTab {
+  id: string;
+  title?: LocaleText;
+  sections: FormSection[];
+}
+
+export interface Form {
+  id: string;
+  name: string;
+  /** Object id. */
+  object: string;
+  label: LocaleText;
+  tabs: FormTab[];
+  /** Keyed by field id. */
+  rules: Record<string, FieldRules>;
+}
+
+export interface View {
+  id: string;
+  name: string;
+  /** Object id. */
+  object: string;
+  label: LocaleText;
+  type: ViewType;
+  /** Field ids. */
+  columns: string[];
+  filter?: unknown;
+  /** `field` is a field id (or a system column). */
+  sort: { field: string; direction: 'asc' | 'desc' }[];
+  groupBy?: string;
+  dateField?: string;
+  endDateField?: string;
+  pageSize: number;
+}
+
+export interface MenuItem {
+  id: string;
+  label: LocaleText;
+  icon?: string;
+  /** Object id. */
+  object?: string;
+  /** View id. */
+  view?: string;
+  url?: string;
+  children?: MenuItem[];
+}
+
 /** Normalised metadata: every id set, every default filled. This is what is published. */
 export interface ResolvedApp {
   name: string;
   version: string;
   label: LocaleText;
   objects: ObjectDef[];
+  forms: Form[];
+  views: View[];
+  menu: MenuItem[];
 }

@@ -43,13 +43,18 @@ export async function currentRevision(db: Db, schema: string): Promise<Revision 
   return row ? toRevision(row) : undefined;
 }
 
+function withUiDefaults(m: Partial<ResolvedApp>): ResolvedApp {
+  return { ...m, forms: m.forms ?? [], views: m.views ?? [], menu: m.menu ?? [] } as ResolvedApp;
+}
+
 export function toRevision(row: Record<string, unknown>): Revision {
   return {
     id: row.id as number,
     createdAt: row.created_at as string,
     createdBy: (row.created_by as string | null) ?? null,
     message: (row.message as string | null) ?? null,
-    metadata: row.metadata as ResolvedApp,
+    // Revisions published before forms, views and menus existed have none.
+    metadata: row.metadata ? withUiDefaults(row.metadata as Partial<ResolvedApp>) : (row.metadata as ResolvedApp),
     actions: row.actions as Action[],
   };
 }
