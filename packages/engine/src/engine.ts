@@ -4,6 +4,7 @@ import { type Database, type DatabaseOptions, openDatabase } from './db/database
 import { type Model, compileModel } from './model/compile';
 import { type ClaimOptions, type OutboxEvent, ackEvents, claimEvents } from './outbox/outbox';
 import { AccessService } from './access/service';
+import { TemplateService } from './templates/service';
 import { RecordService } from './records/service';
 import { type Plan, type PublishOptions, currentRevision, diffRevisions, getRevision, listRevisions, planPublish, publish, rollback } from './schema/publish';
 import { purgeField } from './schema/purge';
@@ -107,6 +108,7 @@ export class TenantEngine {
   readonly outbox: OutboxService;
   readonly org: OrgService;
   readonly access: AccessService;
+  readonly templates: TemplateService;
   private cache: { model: Model; checkedAt: number } | undefined;
 
   constructor(
@@ -125,6 +127,7 @@ export class TenantEngine {
     // An organisation change (departments, members' places) changes data scopes.
     this.org = new OrgService(database.db, tenant.schema, () => this.access.invalidate());
     this.access = new AccessService(database.db, tenant.schema, () => this.model(), this.org, opts.accessCacheMs);
+    this.templates = new TemplateService(database.db, tenant.schema, this.schema, this.access, this.records);
   }
 
   /** The compiled model of the latest revision, rebuilt only when the revision changes. */

@@ -58,6 +58,12 @@ export const catalogue = {
   CSRF_FAILED: { status: 403, message: 'The CSRF token is missing or wrong' },
   ACCOUNT_LOCKED: { status: 423, message: 'Too many failed sign-ins; try again later' },
   RATE_LIMITED: { status: 429, message: 'Too many requests; slow down' },
+  // templates
+  TEMPLATE_INVALID: { status: 400, message: 'The template package is not valid' },
+  TEMPLATE_NOT_FOUND: { status: 404, message: 'No such template' },
+  TEMPLATE_DEPENDENCY_MISSING: { status: 409, message: 'A template this one depends on is missing or the wrong version' },
+  TEMPLATE_CONFLICT: { status: 409, message: 'The template conflicts with the tenant’s own changes' },
+  TEMPLATE_NOT_INSTALLED: { status: 404, message: 'The template is not installed in this tenant' },
   // tenants and infrastructure
   TENANT_NOT_FOUND: { status: 404, message: 'No such tenant' },
   TENANT_EXISTS: { status: 409, message: 'The tenant already exists' },

@@ -96,6 +96,22 @@ export class RecordService {
     return this.shown(ctx, om, created);
   }
 
+  /**
+   * Creates records of several objects in one transaction, in the order given (referenced
+   * records first): all or none. A failure names the index. Used to load template sample data.
+   */
+  async createAcross(items: { object: string; input: unknown }[], ctx: ActionContext = {}): Promise<number> {
+    const model = await this.opts.model();
+    return this.write(ctx, async (tx) => {
+      for (const [index, it] of items.entries()) {
+        const om = model.byName.get(it.object);
+        if (!om) throw new AppError('OBJECT_NOT_FOUND', { object: String(it.object).slice(0, 100), index });
+        await withIndex(index, () => createOne(tx, om, it.input));
+      }
+      return items.length;
+    });
+  }
+
   async get(object: string, id: string, opts: { expand?: string[]; deleted?: boolean } = {}, ctx: ActionContext = {}): Promise<RecordData> {
     const { model, om } = await this.object(object);
     const rid = checkId(object, id);

@@ -88,6 +88,8 @@ export interface PublishOptions {
   /** Refuse if the metadata changed since this revision (optimistic check for drafts). */
   baseRevision?: number;
   lockTimeoutMs?: number;
+  /** Runs inside the publish transaction after the new revision is written (templates write roles and package rows). */
+  alsoInTransaction?: (trx: Db, metadata: ResolvedApp, revision: number) => Promise<void>;
 }
 
 /**
@@ -116,6 +118,7 @@ export async function publish(db: Db, schema: string, input: unknown, opts: Publ
         .values({ id, created_by: opts.actor ?? null, message: opts.message ?? null, metadata: JSON.stringify(to), actions: JSON.stringify(actions) })
         .returning(['id', 'created_at', 'created_by', 'message', 'metadata', 'actions'])
         .executeTakeFirstOrThrow();
+      await opts.alsoInTransaction?.(trx, to, id);
       return { ...toRevision(row), steps: steps(actions) };
     });
     bumpSchemaEpoch();

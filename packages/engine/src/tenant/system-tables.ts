@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
 import { createAccessTables } from '../access/tables';
+import { createTemplateTables } from '../templates/tables';
 
 /**
  * The tables every tenant schema has besides its object tables: metadata revisions and draft,
@@ -101,4 +102,5 @@ export async function createSystemTables(db: Db, schema: string): Promise<void> 
     .addPrimaryKeyConstraint('_counter_pk', ['object_id', 'field_id', 'period'])
     .execute();
   await createAccessTables(db, schema);
+  await createTemplateTables(db, schema);
 }

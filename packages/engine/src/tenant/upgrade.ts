@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
 import { createAccessTables } from '../access/tables';
+import { createTemplateTables } from '../templates/tables';
 
 /**
  * Brings a tenant's system tables created by an earlier version up to date. Idempotent: every
@@ -33,5 +34,6 @@ export async function upgradeSystemTables(db: Db, schema: string): Promise<void>
         select d.id, tree.path || d.id || '/', tree.depth + 1 from ${t('_department')} d join tree on d.parent_id = tree.id where tree.depth < 64)
       update ${t('_department')} d set path = tree.path from tree where d.id = tree.id and d.path is null`.execute(trx);
     await createAccessTables(trx, schema);
+    await createTemplateTables(trx, schema);
   });
 }

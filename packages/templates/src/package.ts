@@ -1,0 +1,156 @@
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppError, type Problem } from '@tangram/errors';
+import { type FormInput, type LocaleText, type MenuItemInput, type ObjectInput, type ViewInput, checkName } from '@tangram/metadata';
+import semver from 'semver';
+
+export interface Manifest {
+  name: string;
+  version: string;
+  label?: LocaleText | string;
+  description?: LocaleText | string;
+  /** Package name → semver range. */
+  dependencies?: Record<string, string>;
+  /** Objects whose `data/<object>.json` load, in this order. */
+  data?: string[];
+}
+
+/** An object of a package; with `extends`, fields added to an object of a dependency. */
+export type PackageObject = ObjectInput & { extends?: boolean };
+
+/** A role document as a package carries it (checked by the engine when installed). */
+export interface PackageRole {
+  name: string;
+  [key: string]: unknown;
+}
+
+/** One sample record: field values, with `$key` / `{ $ref }` for references and `$owner` (an email). */
+export type SampleRecord = Record<string, unknown>;
+
+export interface TemplatePackage {
+  manifest: Manifest;
+  objects: PackageObject[];
+  forms: FormInput[];
+  views: ViewInput[];
+  menu: MenuItemInput[];
+  roles: PackageRole[];
+  /** Object name → records, in `manifest.data` order. */
+  data: { object: string; records: SampleRecord[] }[];
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const invalid = (problems: Problem[]) => AppError.problems('TEMPLATE_INVALID', problems);
+
+/** Checks a manifest's shape: name, semver version, dependency ranges, data order. */
+export function checkManifest(input: unknown, path = 'manifest.json'): Manifest {
+  const problems: Problem[] = [];
+  const add = (p: string, message: string) => problems.push({ code: 'TEMPLATE_INVALID', path: `${path}${p}`, message });
+  if (!isObject(input)) throw invalid([{ code: 'TEMPLATE_INVALID', path, message: 'must be an object' }]);
+  const allowed = new Set(['name', 'version', 'label', 'description', 'dependencies', 'data']);
+  for (const k of Object.keys(input)) if (!allowed.has(k)) add(`#/${k}`, 'unknown property');
+  if (typeof input.name !== 'string' || checkName(input.name)) add('#/name', 'must match ^[a-z][a-z0-9_]{0,62}$');
+  if (typeof input.version !== 'string' || !semver.valid(input.version)) add('#/version', 'must be a semver version such as 1.0.0');
+  if (input.dependencies !== undefined) {
+    if (!isObject(input.dependencies)) add('#/dependencies', 'must be { package: range }');
+    else
+      for (const [dep, range] of Object.entries(input.dependencies))
+        if (typeof range !== 'string' || !semver.validRange(range)) add(`#/dependencies/${dep}`, 'must be a semver range such as ^1.0.0');
+  }
+  if (input.data !== undefined && (!Array.isArray(input.data) || input.data.some((d) => typeof d !== 'string')))
+    add('#/data', 'must be a list of object names');
+  if (problems.length) throw invalid(problems);
+  return input as unknown as Manifest;
+}
+
+function readJson(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw invalid([{ code: 'TEMPLATE_INVALID', path: file, message: 'cannot be read' }]);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw invalid([{ code: 'TEMPLATE_INVALID', path: file, message: `is not JSON: ${(e as Error).message}` }]);
+  }
+}
+
+function readDir<T>(dir: string, sub: string, check: (v: unknown, file: string) => T): T[] {
+  const d = join(dir, sub);
+  if (!existsSync(d)) return [];
+  return readdirSync(d)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => check(readJson(join(d, f)), join(sub, f)));
+}
+
+const named =
+  (what: string) =>
+  <T>(v: unknown, file: string): T => {
+    if (!isObject(v) || typeof v.name !== 'string') throw invalid([{ code: 'TEMPLATE_INVALID', path: file, message: `must be one ${what} with a name` }]);
+    return v as T;
+  };
+
+/**
+ * Reads a package directory (manifest.json, objects/, forms/, views/, menu.json, roles/, data/).
+ * Every file must be JSON of the right general shape; the metadata itself is checked when the
+ * package is installed (with its dependencies, as one app).
+ */
+export function loadPackage(dir: string): TemplatePackage {
+  const manifest = checkManifest(readJson(join(dir, 'manifest.json')));
+  const menuFile = join(dir, 'menu.json');
+  const menu = existsSync(menuFile) ? readJson(menuFile) : [];
+  if (!Array.isArray(menu)) throw invalid([{ code: 'TEMPLATE_INVALID', path: 'menu.json', message: 'must be a list of menu items' }]);
+  const data = (manifest.data ?? []).map((object) => {
+    const file = join('data', `${object}.json`);
+    const records = readJson(join(dir, file));
+    if (!Array.isArray(records) || records.some((r) => !isObject(r)))
+      throw invalid([{ code: 'TEMPLATE_INVALID', path: file, message: 'must be a list of records' }]);
+    return { object, records: records as SampleRecord[] };
+  });
+  return {
+    manifest,
+    objects: readDir(dir, 'objects', named('object')) as PackageObject[],
+    forms: readDir(dir, 'forms', named('form')) as FormInput[],
+    views: readDir(dir, 'views', named('view')) as ViewInput[],
+    menu: menu as MenuItemInput[],
+    roles: readDir(dir, 'roles', named('role')) as PackageRole[],
+    data,
+  };
+}
+
+/** The packages under a directory (each sub-directory with a manifest.json), by name. */
+export function loadRegistry(root: string): Map<string, TemplatePackage> {
+  const out = new Map<string, TemplatePackage>();
+  if (!existsSync(root)) return out;
+  for (const entry of readdirSync(root, { withFileTypes: true }))
+    if (entry.isDirectory() && existsSync(join(root, entry.name, 'manifest.json'))) {
+      const pkg = loadPackage(join(root, entry.name));
+      out.set(pkg.manifest.name, pkg);
+    }
+  return out;
+}
+
+const fileName = (name: string) => `${name.replace(/[^a-z0-9_]/g, '_')}.json`;
+const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
+
+/** Writes a package in the directory format (one file per object, form, view and role). */
+export function writePackage(dir: string, pkg: TemplatePackage): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'manifest.json'), json(pkg.manifest));
+  const write = (sub: string, items: { name: string }[]) => {
+    if (!items.length) return;
+    mkdirSync(join(dir, sub), { recursive: true });
+    for (const item of items) writeFileSync(join(dir, sub, fileName(item.name)), json(item));
+  };
+  write('objects', pkg.objects);
+  write('forms', pkg.forms);
+  write('views', pkg.views);
+  write('roles', pkg.roles);
+  if (pkg.menu.length) writeFileSync(join(dir, 'menu.json'), json(pkg.menu));
+  if (pkg.data.length) {
+    mkdirSync(join(dir, 'data'), { recursive: true });
+    for (const d of pkg.data) writeFileSync(join(dir, 'data', fileName(d.object)), json(d.records));
+  }
+}
