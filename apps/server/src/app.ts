@@ -14,6 +14,7 @@ import { metadataRoutes } from './routes/metadata';
 import { openapiRoutes } from './routes/openapi';
 import { orgRoutes } from './routes/org';
 import { accessRoutes } from './routes/access';
+import { templateRoutes } from './routes/templates';
 import { recordRoutes } from './routes/records';
 import { tenantRoutes } from './routes/tenants';
 
@@ -25,6 +26,8 @@ export interface BuildOptions {
   /** Sign-in attempts per minute per client address. */
   loginRateLimit?: number;
   bodyLimit?: number;
+  /** Where the app market reads template packages from (default: the repository's templates/). */
+  templatesDir?: string;
 }
 
 /** Log settings: request ids on every line, secrets never. */
@@ -70,6 +73,7 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(openapiRoutes);
   await app.register(orgRoutes);
   await app.register(accessRoutes);
+  await app.register(templateRoutes, { templatesDir: opts.templatesDir });
   await app.register(swagger, { openapi: { openapi: '3.1.0', info: { title: 'Tangram platform API', version: '1' } } });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(webApp);

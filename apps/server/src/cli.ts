@@ -4,6 +4,8 @@ import { Engine } from '@tangram/engine';
 import { sql } from 'kysely';
 import { defaultLogger, build } from './app';
 import { bootstrap } from './bootstrap';
+import { writePackage } from '@tangram/templates';
+import { availableTemplates, templatesDir } from './templates-registry';
 
 /** Opens the database the environment names: DATABASE_URL (PostgreSQL), else PGlite in DATA_DIR (./data). */
 export function engineOptionsFromEnv() {
@@ -142,6 +144,46 @@ const appCommand = (args: string[]) =>
     } else throw new Error('usage: tangram app import <file.json> --tenant slug | app export --tenant slug [--out file]');
   });
 
+/**
+ * `tangram template list`, `template install <name> --tenant slug [--sample-data] [--on-conflict keep-mine|take-theirs]`,
+ * `template export <name> --tenant slug --out dir`.
+ */
+const templateCommand = (args: string[]) =>
+  withEngine(async (engine) => {
+    const { positional, named } = flags(args);
+    const available = availableTemplates(named.dir ?? templatesDir());
+    if (positional[0] === 'list') {
+      for (const p of available.values())
+        console.log(
+          `${p.manifest.name}@${p.manifest.version}${
+            Object.keys(p.manifest.dependencies ?? {}).length
+              ? `  (needs ${Object.entries(p.manifest.dependencies ?? {})
+                  .map(([n, r]) => `${n} ${r}`)
+                  .join(', ')})`
+              : ''
+          }`,
+        );
+      return;
+    }
+    const t = await engine.tenant(need(named.tenant, '--tenant'));
+    const name = need(positional[1], 'template name');
+    if (positional[0] === 'install') {
+      const started = Date.now();
+      const r = await t.templates.install(name, (n) => available.get(n), {
+        sampleData: named['sample-data'] === 'true',
+        onConflict: (named['on-conflict'] as 'keep-mine' | 'take-theirs' | undefined) ?? 'fail',
+      });
+      for (const p of r.installed) console.log(`${p.from ? `upgraded ${p.name} ${p.from} →` : `installed ${p.name}`} ${p.version}`);
+      for (const n of r.unchanged) console.log(`${n} already installed at that version`);
+      if (r.revision) console.log(`revision ${r.revision}: ${r.steps.length} schema steps, ${r.records} sample records, ${Date.now() - started} ms`);
+      for (const c of r.conflicts) console.log(`conflict kept as ${named['on-conflict']}: ${c.path}`);
+    } else if (positional[0] === 'export') {
+      writePackage(need(named.out, '--out'), await t.templates.export(name));
+      console.log(`exported ${name} to ${named.out}`);
+    } else
+      throw new Error('usage: tangram template list | template install <name> --tenant slug [--sample-data] | template export <name> --tenant slug --out dir');
+  });
+
 /** `tangram doctor`: checks the database is reachable and the configuration is sane. */
 async function doctor(): Promise<void> {
   const checks: [string, () => Promise<string>][] = [
@@ -180,7 +222,7 @@ async function doctor(): Promise<void> {
   if (failed) process.exitCode = 1;
 }
 
-const commands: Record<string, (args: string[]) => Promise<void>> = { serve, demo, migrate, tenant, user, app: appCommand, doctor };
+const commands: Record<string, (args: string[]) => Promise<void>> = { serve, demo, migrate, tenant, user, app: appCommand, template: templateCommand, doctor };
 
 export async function main(argv: string[]): Promise<void> {
   const [command = 'serve', ...args] = argv;

@@ -1,0 +1,64 @@
+import { AppError } from '@tangram/errors';
+import type { FastifyInstance } from 'fastify';
+import { requireTenantAdmin } from '../plugins/auth';
+import { tenantOf } from '../plugins/tenant';
+import { availableTemplates } from '../templates-registry';
+
+export interface TemplateRouteOptions {
+  /** Where packages are read from (default: the repository's templates/). */
+  templatesDir?: string;
+}
+
+/** The app market: available packages, what a tenant has installed, install/upgrade and export. */
+export async function templateRoutes(app: FastifyInstance, opts: TemplateRouteOptions): Promise<void> {
+  const registry = () => availableTemplates(opts.templatesDir);
+
+  app.get('/api/v1/templates', async () => ({
+    templates: [...registry().values()].map((p) => ({
+      name: p.manifest.name,
+      version: p.manifest.version,
+      label: p.manifest.label ?? p.manifest.name,
+      description: p.manifest.description ?? null,
+      dependencies: p.manifest.dependencies ?? {},
+      objects: p.objects.filter((o) => !o.extends).length,
+      sampleRecords: p.data.reduce((n, d) => n + d.records.length, 0),
+    })),
+  }));
+
+  app.get('/api/v1/t/:tenant/templates', async (req) => ({ installed: await (await tenantOf(req)).templates.installed() }));
+
+  app.post(
+    '/api/v1/t/:tenant/templates/install',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          required: ['name'],
+          additionalProperties: false,
+          properties: {
+            name: { type: 'string', maxLength: 63 },
+            sampleData: { type: 'boolean' },
+            onConflict: { enum: ['fail', 'keep-mine', 'take-theirs'] },
+          },
+        },
+      },
+    },
+    async (req) => {
+      requireTenantAdmin(req);
+      const t = await tenantOf(req);
+      const body = req.body as { name: string; sampleData?: boolean; onConflict?: 'fail' | 'keep-mine' | 'take-theirs' };
+      const available = registry();
+      if (!available.has(body.name)) throw new AppError('TEMPLATE_NOT_FOUND', { package: body.name });
+      return t.templates.install(body.name, (n) => available.get(n), {
+        sampleData: body.sampleData ?? false,
+        onConflict: body.onConflict,
+        actor: req.actor ?? null,
+      });
+    },
+  );
+
+  app.get('/api/v1/t/:tenant/templates/:name/export', async (req) => {
+    requireTenantAdmin(req);
+    return (await tenantOf(req)).templates.export((req.params as { name: string }).name);
+  });
+}
