@@ -78,6 +78,26 @@ describe.each(await backends())('roles over HTTP on %s', (backend) => {
     expect((await s.as(w.sessions.carol, { url: `${w.base}/access/me` })).json().designer).toBe(true);
   });
 
+  it('gives a member holding several roles their union: scopes OR-ed, the most open field access', async () => {
+    await w.putRole({ name: 'own_deals_secret', objects: { deal: { read: 'own', fields: { cost: 'hidden', secret_note: 'read' } } } });
+    await w.putRole({ name: 'team_deals', objects: { deal: { read: 'department', fields: { cost: 'read', secret_note: 'hidden' } } } });
+    const carolDeal = await w.create('deal', 'carol', { title: 'carol deal', cost: 5, secret_note: 'n' });
+    const aliceDeal = await w.create('deal', 'alice', { title: 'alice deal', cost: 6, secret_note: 'm' });
+    const bobDeal = await w.create('deal', 'bob', { title: 'bob deal', cost: 7, secret_note: 'o' });
+    const ids = async () => {
+      const res = (await s.as(w.sessions.alice, { url: `${w.base}/objects/deal/records?sort=title` })).json();
+      return res.records.map((r: { id: string }) => r.id);
+    };
+    await w.assign('alice', ['own_deals_secret']);
+    expect(await ids()).toEqual([aliceDeal.id]);
+    await w.assign('alice', ['own_deals_secret', 'team_deals']);
+    // Department (alice, bob) ∪ own; carol is in another department.
+    expect(await ids()).toEqual([aliceDeal.id, bobDeal.id]);
+    expect(await ids()).not.toContain(carolDeal.id);
+    const got = (await s.as(w.sessions.alice, { url: `${w.base}/objects/deal/records/${bobDeal.id}` })).json();
+    expect(got).toMatchObject({ cost: 7, secret_note: 'o' });
+  });
+
   it('applies an organisation change to data scopes at once', async () => {
     await w.putRole({ name: 'team', objects: { lead: { read: 'department' } } });
     await w.assign('dave', ['team']);
