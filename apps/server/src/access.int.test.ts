@@ -98,6 +98,27 @@ describe.each(await backends())('roles over HTTP on %s', (backend) => {
     expect(got).toMatchObject({ cost: 7, secret_note: 'o' });
   });
 
+  it('needs the import permission to import, and create to create', async () => {
+    const importUrl = `${w.base}/objects/lead/records/import`;
+    const payload = { records: [{ title: '导入线索 1' }, { title: '导入线索 2' }] };
+    await w.putRole({ name: 'lead_maker', objects: { lead: { create: true, read: 'own' } } });
+    await w.putRole({ name: 'lead_importer', objects: { lead: { import: true, read: 'own' } } });
+    await w.assign('bob', ['lead_maker']);
+    expect((await s.as(w.sessions.bob, { method: 'POST', url: importUrl, payload })).json().error.code).toBe('FORBIDDEN');
+    await w.assign('bob', ['lead_importer']);
+    const imported = await s.as(w.sessions.bob, { method: 'POST', url: importUrl, payload });
+    expect(imported.statusCode).toBe(201);
+    expect(imported.json().created).toBe(2);
+    expect((await s.as(w.sessions.bob, { method: 'POST', url: `${w.base}/objects/lead/records`, payload: { title: 'x' } })).json().error.code).toBe(
+      'FORBIDDEN',
+    );
+    // All or none: one bad record refuses the whole import.
+    const bad = await s.as(w.sessions.bob, { method: 'POST', url: importUrl, payload: { records: [{ title: 'ok' }, { region: 'no title' }] } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.details.index).toBe(1);
+    expect((await s.as(w.sessions.bob, { url: `${w.base}/objects/lead/records?count=true` })).json().total).toBe(2);
+  });
+
   it('applies an organisation change to data scopes at once', async () => {
     await w.putRole({ name: 'team', objects: { lead: { read: 'department' } } });
     await w.assign('dave', ['team']);
