@@ -1,47 +1,23 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { Engine } from '@tangram/engine';
-import { openTestDatabase } from '@tangram/engine/testing';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from './app';
-import { bootstrap } from './bootstrap';
+import { bootstrappedServer, readGuide, runBlocks } from './testing/guide';
 
-const guide = readFileSync(new URL('../../../docs/guides/api-quickstart.md', import.meta.url), 'utf8');
-const blocks = [...guide.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1] as string);
+const { blocks } = readGuide('api-quickstart.md');
 
 // The guide's transcript, run as written against a server bootstrapped like `tangram serve`.
 describe('docs/guides/api-quickstart.md', () => {
-  let app: FastifyInstance;
-  let engine: Engine;
-  let base: string;
+  let server: Awaited<ReturnType<typeof bootstrappedServer>>;
   const password = 'quickstart-password';
   beforeAll(async () => {
-    engine = await Engine.attach(await openTestDatabase('pglite'));
-    await bootstrap(engine, { TANGRAM_ADMIN_PASSWORD: password });
-    app = await build({ engine });
-    base = await app.listen({ port: 0, host: '127.0.0.1' });
+    server = await bootstrappedServer(password);
   });
-  afterAll(async () => {
-    await app.close();
-    await engine.close();
-  });
+  afterAll(() => server.close());
 
   it('has the steps a user follows', () => {
     expect(blocks.length).toBeGreaterThanOrEqual(8);
   });
 
   it('runs from sign-in to a version conflict, printing what the guide says', async () => {
-    const cwd = mkdtempSync(join(tmpdir(), 'tangram-quickstart-'));
-    const script = `set -euo pipefail\n${blocks.join('\n')}`;
-    const { stdout } = await promisify(execFile)('bash', ['-c', script], {
-      cwd,
-      env: { ...process.env, BASE: base, TANGRAM_ADMIN_PASSWORD: password },
-      maxBuffer: 10_000_000,
-    });
+    const stdout = await runBlocks(blocks, { BASE: server.base, TANGRAM_ADMIN_PASSWORD: password });
     const lines = stdout.trim().split('\n');
     expect(lines[0]).toContain('"status":"ok"');
     expect(stdout).toContain('Create object "设备" (device)');
