@@ -100,7 +100,7 @@ describe.each(await backends())('templates on %s', (backend) => {
     expect(field('due')?.type).toBe('date');
     expect(field('qty')?.label['zh-CN']).toBe('订购数量');
     expect(field('product')?.label['zh-CN']).toBe('产品名称');
-    expect((field('stage')?.options.options as { key: string }[]).map((o) => o.key)).toEqual(['draft', 'approved', 'shipped', 'void', 'closed']);
+    expect((field('stage')!.options.options as { key: string }[]).map((o) => o.key)).toEqual(['draft', 'approved', 'shipped', 'void', 'closed']);
     expect((await t.tenant.model()).app.views.find((v) => v.id === 'order_board')?.columns).toEqual(['account', 'qty', 'region']);
     expect((await t.tenant.records.query('sales_order')).records[0]?.qty).toBe(3);
     expect((await t.tenant.templates.installed()).map((p) => `${p.name}@${p.version}`)).toEqual(['core@1.0.0', 'orders@1.1.0']);
