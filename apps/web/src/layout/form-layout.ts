@@ -34,7 +34,7 @@ export const newId = (prefix: string) => `${prefix}_${Date.now().toString(36)}${
 /** The form an object gets before anyone designs one: every field, two columns. */
 export function defaultFormLayout(object: ObjectDef): FormLayout {
   return {
-    tabs: [{ id: 'main', sections: [{ id: 'main', columns: 2, fields: object.fields.filter((f) => !f.archived).map((f) => f.name) }] }],
+    tabs: [{ id: 'main', sections: [{ id: 'general', columns: 2, fields: object.fields.filter((f) => !f.archived).map((f) => f.name) }] }],
   };
 }
 

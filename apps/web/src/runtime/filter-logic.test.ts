@@ -1,6 +1,6 @@
 import type { Field } from '@tangram/metadata';
 import { describe, expect, it } from 'vitest';
-import { filterToLogic, operatorsFor } from './filter-logic';
+import { filterToLogic, logicToFilter, operatorsFor } from './filter-logic';
 
 const field = (type: Field['type'], options: Record<string, unknown> = {}): Field => ({
   id: 'f',
@@ -53,5 +53,22 @@ describe('operatorsFor', () => {
   it('follows a formula result type', () => {
     expect(operatorsFor(field('formula', { resultType: 'text' }))).toContain('contains');
     expect(operatorsFor(field('formula', { resultType: 'number' }))).toContain('lt');
+  });
+});
+
+describe('logicToFilter', () => {
+  it('reads back what filterToLogic wrote', () => {
+    const state = {
+      match: 'any' as const,
+      conditions: [
+        { field: 'status', op: 'eq' as const, value: 'repair' },
+        { field: 'name', op: 'contains' as const, value: 'A' },
+        { field: 'owner', op: 'notEmpty' as const },
+      ],
+    };
+    expect(logicToFilter(filterToLogic(state))).toEqual(state);
+  });
+  it('gives up on logic the builder cannot show', () => {
+    expect(logicToFilter({ '+': [1, 2] })).toBeUndefined();
   });
 });

@@ -13,18 +13,8 @@ export function formatNumber(v: unknown, field: Field): string {
   return n.toLocaleString(undefined, { maximumFractionDigits: scale });
 }
 
-function NumberEditor({
-  id,
-  value,
-  onChange,
-  disabled,
-  field,
-  precision,
-  prefix,
-  suffix,
-}: EditorProps & { precision?: number; prefix?: string; suffix?: string }) {
-  const min = typeof field.options.min === 'number' ? field.options.min : undefined;
-  const max = typeof field.options.max === 'number' ? field.options.max : undefined;
+function NumberEditor({ id, value, onChange, disabled, precision, prefix, suffix }: EditorProps & { precision?: number; prefix?: string; suffix?: string }) {
+  // No min/max here: an out-of-range number stays as typed and the server's message shows on the field.
   return (
     <InputNumber
       id={id}
@@ -33,8 +23,6 @@ function NumberEditor({
       onChange={(v) => onChange?.(v ?? null)}
       disabled={disabled}
       precision={precision}
-      min={min}
-      max={max}
       prefix={prefix}
       suffix={suffix}
     />
