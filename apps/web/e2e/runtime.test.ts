@@ -47,9 +47,23 @@ describe.runIf(browserAvailable())('runtime (browser)', () => {
             ],
           },
         ],
+        views: [
+          {
+            name: 'open_tickets',
+            object: 'ticket',
+            type: 'table',
+            label: { 'zh-CN': '处理中的工单', en: 'Open tickets' },
+            columns: ['title', 'hours'],
+            filter: { '==': [{ var: 'status' }, 'open'] },
+          },
+        ],
+        menu: [
+          { id: 'tickets', object: 'ticket', label: { 'zh-CN': '工单', en: 'Ticket' } },
+          { id: 'open_tickets', object: 'ticket', view: 'open_tickets', label: { 'zh-CN': '处理中的工单', en: 'Open tickets' } },
+        ],
       },
     });
-    expect(published.statusCode).toBe(201);
+    expect(published.statusCode, published.body).toBe(201);
     browser = await launchBrowser();
   });
 
@@ -61,7 +75,7 @@ describe.runIf(browserAvailable())('runtime (browser)', () => {
   it('signs in and shows the navigation built from the metadata', async () => {
     const { page } = browser;
     await signIn(page, srv.url, srv.server.admin.email, srv.server.admin.password);
-    await page.getByRole('menuitem', { name: '工单' }).click();
+    await page.getByRole('menuitem', { name: /(^|\s)工单$/ }).click();
     await page.getByRole('heading', { name: '工单' }).waitFor();
     await shot(page, 'runtime-01-empty-list');
   });
@@ -107,7 +121,7 @@ describe.runIf(browserAvailable())('runtime (browser)', () => {
       { title: '显示器闪烁', status: 'open' },
     ])
       expect((await api('POST', '/objects/ticket/records', r)).statusCode).toBe(201);
-    await page.getByRole('menuitem', { name: '工单' }).click();
+    await page.getByRole('menuitem', { name: /(^|\s)工单$/ }).click();
     await tableRows(page).nth(2).waitFor();
     expect(await tableRows(page).count()).toBe(3);
     await page.getByRole('button', { name: /筛\s*选/ }).click();
@@ -121,13 +135,24 @@ describe.runIf(browserAvailable())('runtime (browser)', () => {
     await shot(page, 'runtime-04-filtered');
   });
 
+  it('opens a saved view from the menu designed in the metadata', async () => {
+    const { page } = browser;
+    await page.getByRole('menuitem', { name: '处理中的工单' }).click();
+    await expect
+      .poll(async () => (await tableRows(page).allInnerTexts()).map((r) => r.split(/\s/)[0]).sort())
+      .toEqual(['打印机卡纸（已换硒鼓）', '显示器闪烁']);
+    const headers = await page.locator('.ant-table-thead th').allInnerTexts();
+    expect(headers.filter((h) => h.trim())).toEqual(['标题', '工时']);
+    await shot(page, 'runtime-05-saved-view');
+  });
+
   it('switches the interface to English', async () => {
     const { page } = browser;
     await page.getByTestId('user-menu').click();
     await page.getByRole('menuitem', { name: 'English' }).click();
     await page.getByRole('menuitem', { name: 'Recycle bin' }).waitFor();
-    await page.getByRole('menuitem', { name: 'Ticket' }).waitFor();
-    await shot(page, 'runtime-05-english');
+    await page.getByRole('menuitem', { name: /(^|\s)Ticket$/ }).waitFor();
+    await shot(page, 'runtime-06-english');
     await page.getByTestId('user-menu').click();
     await page.getByRole('menuitem', { name: '中文' }).click();
     await page.getByRole('menuitem', { name: '回收站' }).waitFor();

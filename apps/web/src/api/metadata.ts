@@ -1,4 +1,4 @@
-import type { Field, ObjectDef, ResolvedApp } from '@tangram/metadata';
+import type { Field, ObjectDef, ResolvedApp, View } from '@tangram/metadata';
 import { useQuery } from '@tanstack/react-query';
 import { api } from './http';
 
@@ -33,3 +33,13 @@ export function activeFields(object: ObjectDef): Field[] {
 
 /** The object in which the web app keeps its form layouts (see src/layout/layout-store.ts). */
 export const layoutObjectName = 'ui_layout';
+
+/** A field's name from its id (metadata forms and views refer to fields by id); system columns pass through. */
+export function fieldNameOf(object: ObjectDef, idOrName: string): string {
+  return object.fields.find((f) => f.id === idOrName)?.name ?? idOrName;
+}
+
+/** The saved views of an object. */
+export function viewsOf(app: ResolvedApp | undefined, object: ObjectDef): View[] {
+  return (app?.views ?? []).filter((v) => v.object === object.id || v.object === object.name);
+}

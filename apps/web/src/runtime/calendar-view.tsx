@@ -2,17 +2,17 @@ import { Badge, Calendar, Empty, Select, Space } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { activeFields } from '../api/metadata';
+import { activeFields, fieldNameOf } from '../api/metadata';
 import { useRecords } from '../api/records';
 import { useI18n } from '../i18n/i18n';
 import { titleOf } from '../widgets/record-pickers';
 import type { ViewProps } from './list-page';
 
 /** Records on a month calendar by a date (or date-time) field; only the visible month is fetched. */
-export default function CalendarView({ tenant, object }: ViewProps) {
+export default function CalendarView({ tenant, object, view }: ViewProps) {
   const { t, label } = useI18n();
   const dates = activeFields(object).filter((f) => f.type === 'date' || f.type === 'datetime');
-  const [fieldName, setFieldName] = useState(dates[0]?.name);
+  const [fieldName, setFieldName] = useState(view?.dateField ? fieldNameOf(object, view.dateField) : dates[0]?.name);
   const [month, setMonth] = useState<Dayjs>(dayjs());
   const field = dates.find((f) => f.name === fieldName);
   const from = month.startOf('month').subtract(7, 'day');
@@ -21,7 +21,12 @@ export default function CalendarView({ tenant, object }: ViewProps) {
   const records = useRecords(
     tenant,
     object.name,
-    { filter: field ? { and: [{ '>=': [{ var: field.name }, fmt(from)] }, { '<=': [{ var: field.name }, fmt(to)] }] } : undefined, limit: 1000 },
+    {
+      filter: field
+        ? { and: [{ '>=': [{ var: field.name }, fmt(from)] }, { '<=': [{ var: field.name }, fmt(to)] }, ...(view?.filter ? [view.filter] : [])] }
+        : undefined,
+      limit: 1000,
+    },
     field !== undefined,
   );
   if (!field) return <Empty description={t('calendar.noDate')} />;

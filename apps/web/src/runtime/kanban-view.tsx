@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { DndProvider, useDrag, useDrop } from 'react-dnd';
 import { HTML5Backend } from 'react-dnd-html5-backend';
 import { useNavigate } from 'react-router';
-import { activeFields } from '../api/metadata';
+import { activeFields, fieldNameOf } from '../api/metadata';
 import { ApiError, describeError } from '../api/http';
 import { type RecordData, recordApi, recordsKey, useRecords } from '../api/records';
 import { useI18n } from '../i18n/i18n';
@@ -70,14 +70,19 @@ function Column(p: {
 }
 
 /** Records grouped by a select field; dragging a card to another column updates it (with its version). */
-export default function KanbanView({ tenant, object }: ViewProps) {
+export default function KanbanView({ tenant, object, view }: ViewProps) {
   const { t, label } = useI18n();
   const { message } = App.useApp();
   const qc = useQueryClient();
   const selects = activeFields(object).filter((f) => f.type === 'select');
-  const [groupBy, setGroupBy] = useState(selects[0]?.name);
+  const [groupBy, setGroupBy] = useState(view?.groupBy ? fieldNameOf(object, view.groupBy) : selects[0]?.name);
   const field = selects.find((f) => f.name === groupBy);
-  const records = useRecords(tenant, object.name, { limit: 500, sort: [{ field: 'updated_at', direction: 'desc' }] }, field !== undefined);
+  const records = useRecords(
+    tenant,
+    object.name,
+    { limit: 500, filter: view?.filter, sort: [{ field: 'updated_at', direction: 'desc' }] },
+    field !== undefined,
+  );
   if (!field) return <Empty description={t('kanban.noSelect')} />;
   const extra = activeFields(object)
     .filter((f) => f.name !== field.name && f.id !== object.titleField && !['textarea', 'richtext', 'json'].includes(f.type))

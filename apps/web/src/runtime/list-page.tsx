@@ -1,9 +1,9 @@
 import { AppstoreOutlined, CalendarOutlined, TableOutlined } from '@ant-design/icons';
-import type { ObjectDef } from '@tangram/metadata';
-import { Segmented, Space, Typography } from 'antd';
+import type { ObjectDef, View, ViewType } from '@tangram/metadata';
+import { Segmented, Select, Space, Typography } from 'antd';
 import { lazy, Suspense } from 'react';
 import { useParams, useSearchParams } from 'react-router';
-import { objectByName, useMetadata } from '../api/metadata';
+import { objectByName, useMetadata, viewsOf } from '../api/metadata';
 import { useI18n } from '../i18n/i18n';
 import { ErrorBox, Loading } from './loading';
 import { TableView } from './table-view';
@@ -13,14 +13,14 @@ import { useTenant } from './tenant-shell';
 const KanbanView = lazy(() => import('./kanban-view'));
 const CalendarView = lazy(() => import('./calendar-view'));
 
-type ViewKind = 'table' | 'kanban' | 'calendar';
-
 export interface ViewProps {
   tenant: string;
   object: ObjectDef;
+  /** The saved view (metadata) being shown, if any: its columns, filter, sort, grouping, date field. */
+  view?: View;
 }
 
-/** An object's records as a table, a kanban or a calendar (`?view=`). */
+/** An object's records as a table, a kanban or a calendar: a saved view (`?v=`) or an ad-hoc one (`?view=`). */
 export function ListPage() {
   const tenant = useTenant();
   const { t, label } = useI18n();
@@ -29,16 +29,30 @@ export function ListPage() {
   const [params, setParams] = useSearchParams();
   const object = objectByName(md.data?.metadata, name);
   if (!object) return <ErrorBox error={new Error(`${name}?`)} />;
-  const view = (params.get('view') ?? 'table') as ViewKind;
+  const views = viewsOf(md.data?.metadata, object);
+  const saved = views.find((v) => v.id === params.get('v') || v.name === params.get('v'));
+  const kind = (saved?.type ?? params.get('view') ?? 'table') as ViewType;
+  const key = `${object.name}:${saved?.id ?? ''}`;
   return (
     <div>
       <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 12 }} wrap>
-        <Typography.Title level={3} style={{ margin: 0 }}>
-          {label(object.pluralLabel, object.name)}
-        </Typography.Title>
-        <Segmented<ViewKind>
+        <Space wrap>
+          <Typography.Title level={3} style={{ margin: 0 }}>
+            {label(object.pluralLabel, object.name)}
+          </Typography.Title>
+          {views.length > 0 && (
+            <Select
+              aria-label="saved view"
+              style={{ minWidth: 160 }}
+              value={saved?.id ?? ''}
+              onChange={(v) => setParams(v ? { v } : {})}
+              options={[{ value: '', label: label(object.pluralLabel, object.name) }, ...views.map((v) => ({ value: v.id, label: label(v.label, v.name) }))]}
+            />
+          )}
+        </Space>
+        <Segmented<ViewType>
           aria-label="view"
-          value={view}
+          value={kind}
           onChange={(v) => setParams(v === 'table' ? {} : { view: v })}
           options={[
             { value: 'table', icon: <TableOutlined />, label: t('list.table') },
@@ -48,12 +62,12 @@ export function ListPage() {
         />
       </Space>
       <Suspense fallback={<Loading />}>
-        {view === 'kanban' ? (
-          <KanbanView key={object.name} tenant={tenant} object={object} />
-        ) : view === 'calendar' ? (
-          <CalendarView key={object.name} tenant={tenant} object={object} />
+        {kind === 'kanban' ? (
+          <KanbanView key={key} tenant={tenant} object={object} view={saved} />
+        ) : kind === 'calendar' ? (
+          <CalendarView key={key} tenant={tenant} object={object} view={saved} />
         ) : (
-          <TableView key={object.name} tenant={tenant} object={object} />
+          <TableView key={key} tenant={tenant} object={object} view={saved} />
         )}
       </Suspense>
     </div>

@@ -2,9 +2,9 @@ import { DeleteOutlined, EditOutlined, FilterOutlined, PlusOutlined, SettingOutl
 import type { Field } from '@tangram/metadata';
 import { useQueryClient } from '@tanstack/react-query';
 import { App, Badge, Button, Card, Checkbox, Grid, List, Popover, Space, Table, type TableProps, Typography } from 'antd';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { activeFields } from '../api/metadata';
+import { activeFields, fieldNameOf } from '../api/metadata';
 import { describeError } from '../api/http';
 import { type RecordData, recordApi, recordsKey, useRecords } from '../api/records';
 import { useI18n } from '../i18n/i18n';
@@ -19,13 +19,19 @@ type Sort = { field: string; direction: 'asc' | 'desc' } | undefined;
 
 const columnsKey = (tenant: string, object: string) => `tangram.columns.${tenant}.${object}`;
 
-function useColumnChoice(tenant: string, object: string, fields: Field[]) {
+/** A saved view's filter and the user's, both applying. */
+function combine(base: unknown, extra: unknown): unknown {
+  if (base === undefined || base === null) return extra;
+  return extra === undefined ? base : { and: [base, extra] };
+}
+
+function useColumnChoice(tenant: string, object: string, fields: Field[], preset: string[] | undefined) {
   const [chosen, setChosen] = useState<string[]>(() => {
     try {
       const saved = JSON.parse(localStorage.getItem(columnsKey(tenant, object)) ?? 'null') as string[] | null;
       if (saved) return saved;
     } catch {}
-    return fields.slice(0, 8).map((f) => f.name);
+    return preset?.length ? preset : fields.slice(0, 8).map((f) => f.name);
   });
   const set = (next: string[]) => {
     localStorage.setItem(columnsKey(tenant, object), JSON.stringify(next));
@@ -34,30 +40,49 @@ function useColumnChoice(tenant: string, object: string, fields: Field[]) {
   return [fields.filter((f) => chosen.includes(f.name)), set, chosen] as const;
 }
 
+/** The rows' height: the window's less the page chrome (virtual rows need a number). */
+const windowTableHeight = () => Math.max(320, window.innerHeight - 330);
+
+function useTableHeight(): number {
+  const [height, setHeight] = useState(windowTableHeight);
+  useEffect(() => {
+    const onResize = () => setHeight(windowTableHeight());
+    window.addEventListener('resize', onResize);
+    return () => window.removeEventListener('resize', onResize);
+  }, []);
+  return height;
+}
+
 /** The table view: server pagination and sorting, column choice, a filter builder, bulk edit and delete; virtual rows. */
-export function TableView({ tenant, object }: ViewProps) {
+export function TableView({ tenant, object, view }: ViewProps) {
   const { t, label } = useI18n();
   const { message, modal } = App.useApp();
   const navigate = useNavigate();
   const qc = useQueryClient();
   const phone = Grid.useBreakpoint().md === false;
+  const tableHeight = useTableHeight();
   const fields = activeFields(object);
-  const [shown, setShown, chosen] = useColumnChoice(tenant, object.name, fields);
-  const [page, setPage] = useState({ current: 1, size: 50 });
-  const [sort, setSort] = useState<Sort>(undefined);
+  const [shown, setShown, chosen] = useColumnChoice(
+    tenant,
+    view ? `${object.name}.${view.name}` : object.name,
+    fields,
+    view?.columns.map((c) => fieldNameOf(object, c)),
+  );
+  const [page, setPage] = useState({ current: 1, size: view?.pageSize ?? 50 });
+  const [sort, setSort] = useState<Sort>(view?.sort[0] ? { field: fieldNameOf(object, view.sort[0].field), direction: view.sort[0].direction } : undefined);
   const [filter, setFilter] = useState<FilterState>({ match: 'all', conditions: [] });
   const [applied, setApplied] = useState<FilterState>(filter);
   const [selected, setSelected] = useState<RecordData[]>([]);
   const [bulkEdit, setBulkEdit] = useState(false);
   const query = useMemo(
     () => ({
-      filter: filterToLogic(applied),
+      filter: combine(view?.filter, filterToLogic(applied)),
       sort: sort ? [sort] : undefined,
       limit: page.size,
       offset: (page.current - 1) * page.size,
       count: true,
     }),
-    [applied, sort, page],
+    [applied, sort, page, view],
   );
   const records = useRecords(tenant, object.name, query);
   const titleField = object.fields.find((f) => f.id === object.titleField);
@@ -215,7 +240,7 @@ export function TableView({ tenant, object }: ViewProps) {
         rowKey="id"
         size="middle"
         virtual
-        scroll={{ x: 48 + columns.reduce((sum, c) => sum + Number(c.width ?? 160), 0), y: 'calc(100vh - 320px)' as unknown as number }}
+        scroll={{ x: 48 + columns.reduce((sum, c) => sum + Number(c.width ?? 160), 0), y: tableHeight }}
         loading={records.isFetching}
         dataSource={records.data?.records ?? []}
         columns={columns}

@@ -1,5 +1,5 @@
-import { AppstoreTwoTone, BuildOutlined, DeleteOutlined, MenuOutlined, SearchOutlined, TableOutlined } from '@ant-design/icons';
-import type { ObjectDef } from '@tangram/metadata';
+import { AppstoreTwoTone, BuildOutlined, DeleteOutlined, LinkOutlined, MenuOutlined, SearchOutlined, TableOutlined } from '@ant-design/icons';
+import type { MenuItem, ResolvedApp } from '@tangram/metadata';
 import { Button, Drawer, Grid, Input, Layout, Menu, type MenuProps, Typography } from 'antd';
 import { useState } from 'react';
 import { Link, Navigate, Outlet, useLocation, useNavigate, useParams } from 'react-router';
@@ -19,14 +19,30 @@ export function useCanDesign(tenant: string): boolean {
   return Boolean(s?.user.platformAdmin || s?.tenants.find((x) => x.slug === tenant)?.role === 'admin');
 }
 
-function useMenuItems(tenant: string, objects: ObjectDef[], canDesign: boolean): MenuProps['items'] {
+type Items = NonNullable<MenuProps['items']>;
+
+/** The app's menu as designed in its metadata: object lists, saved views, links, groups. */
+function fromMetadata(tenant: string, app: ResolvedApp, items: MenuItem[], label: (l: MenuItem['label'], f?: string) => string): Items {
+  return items.map((item) => {
+    const object = app.objects.find((o) => o.id === item.object || o.name === item.object);
+    const view = app.views.find((v) => v.id === item.view || v.name === item.view);
+    if (item.children?.length) return { key: `group:${item.id}`, label: label(item.label, item.id), children: fromMetadata(tenant, app, item.children, label) };
+    if (object) return { key: `/t/${tenant}/o/${object.name}${view ? `?v=${view.id}` : ''}`, icon: <TableOutlined />, label: label(item.label, object.name) };
+    return { key: item.url ?? item.id, icon: <LinkOutlined />, label: label(item.label, item.id) };
+  });
+}
+
+function useMenuItems(tenant: string, app: ResolvedApp | undefined, canDesign: boolean): MenuProps['items'] {
   const { t, label } = useI18n();
+  const objects = visibleObjects(app);
   return [
     {
       key: 'objects',
       type: 'group',
-      label: t('nav.objects'),
-      children: objects.map((o) => ({ key: `/t/${tenant}/o/${o.name}`, icon: <TableOutlined />, label: label(o.pluralLabel, o.name) })),
+      label: app?.label ? label(app.label, t('nav.objects')) : t('nav.objects'),
+      children: app?.menu?.length
+        ? fromMetadata(tenant, app, app.menu, label)
+        : objects.map((o) => ({ key: `/t/${tenant}/o/${o.name}`, icon: <TableOutlined />, label: label(o.pluralLabel, o.name) })),
     },
     { type: 'divider' },
     { key: `/t/${tenant}/search`, icon: <SearchOutlined />, label: t('nav.search') },
@@ -47,8 +63,9 @@ export function TenantShell() {
   const screens = Grid.useBreakpoint();
   const phone = screens.md === false;
   const [drawer, setDrawer] = useState(false);
-  const items = useMenuItems(tenant, visibleObjects(md.data?.metadata), canDesign);
-  const selected = location.pathname.match(/^\/t\/[^/]+\/(o\/[^/]+|search|trash|design)/)?.[0] ?? '';
+  const items = useMenuItems(tenant, md.data?.metadata, canDesign);
+  const path = location.pathname.match(/^\/t\/[^/]+\/(o\/[^/]+|search|trash|design)/)?.[0] ?? '';
+  const selected = location.search.startsWith('?v=') ? `${path}${location.search}` : path;
   const tenantName = session.data?.tenants.find((x) => x.slug === tenant)?.name ?? tenant;
 
   const menu = (
@@ -58,7 +75,8 @@ export function TenantShell() {
       items={items}
       onClick={({ key }) => {
         setDrawer(false);
-        navigate(key);
+        if (/^https?:\/\//.test(key)) window.open(key, '_blank', 'noopener');
+        else navigate(key);
       }}
       style={{ borderInlineEnd: 0 }}
     />
