@@ -73,7 +73,7 @@ export async function createOne(tx: Tx, om: ObjectModel, input: unknown, fixed: 
   checkValidationRules(om, record, tx.ctx, tx.now.toISOString());
   await authorizeWrite(tx.trx, tx.schema, tx.ctx, 'create', om, undefined, values);
   for (const f of om.autonumbers) record[f.name] = await nextNumber(tx.trx, tx.schema, om, f, tx.now, tx.timeZone);
-  await checkReferences(tx.trx, tx.schema, om, record);
+  await checkReferences(tx.trx, tx.schema, om, record, tx.created);
   const id = (record.id as string | undefined) ?? uuidv7();
   const actor = tx.ctx.actor ?? null;
   const ownerId = (record.owner_id as string | undefined) ?? actor;
@@ -98,6 +98,9 @@ export async function createOne(tx: Tx, om: ObjectModel, input: unknown, fixed: 
   const insert = { ...toRow(om, record), id, created_at: now, updated_at: now, created_by: actor, updated_by: actor, owner_id: ownerId };
   const row = await run(om, false, () => writeLogged(tx, om, 'insert', insert, id, 1, 'create', changes, 'record.created', payload));
   await writeJunctions(tx.trx, tx.schema, om, id, record);
+  let createdIds = tx.created.get(om.table);
+  if (!createdIds) tx.created.set(om.table, (createdIds = new Set()));
+  createdIds.add(id.toLowerCase());
   const created = withJunctionValues(om, rowToRecord(om, row), record);
   touchParents(tx, om, row);
   await writeDetails(tx, om, id, details, false);
@@ -124,7 +127,13 @@ export async function updateOne(tx: Tx, om: ObjectModel, id: string, input: unkn
   Object.assign(record, computeFormulas(om.formulas, record, tx.now.toISOString()));
   checkValidationRules(om, record, tx.ctx, tx.now.toISOString());
   const changedValues = Object.fromEntries(Object.entries(record).filter(([k]) => k in values || om.formulas.some((f) => f.name === k)));
-  await checkReferences(tx.trx, tx.schema, om, Object.fromEntries(Object.entries(values).filter(([k, v]) => JSON.stringify(current[k]) !== JSON.stringify(v))));
+  await checkReferences(
+    tx.trx,
+    tx.schema,
+    om,
+    Object.fromEntries(Object.entries(values).filter(([k, v]) => JSON.stringify(current[k]) !== JSON.stringify(v))),
+    tx.created,
+  );
   const changes = diffRows(om, before, { ...before, ...toRowForDiff(om, changedValues) });
   const junctionChanged = om.junctions.some((j) => j.name in values);
   if (!Object.keys(changes).length && !junctionChanged && !details.size) return current;
@@ -201,6 +210,7 @@ export async function deleteOne(tx: Tx, om: ObjectModel, id: string, expectedVer
   await authorizeWrite(tx.trx, tx.schema, tx.ctx, 'delete', om, id, {});
   if (before.deleted_at) throw new AppError('RECORD_DELETED', { object: om.name, id });
   checkVersion(tx, om, before, expectedVersion);
+  tx.created.get(om.table)?.delete(id);
   const deletedAt = at ?? tx.now.toISOString();
   const version = (before.version as number) + 1;
   const set = { deleted_at: deletedAt, deleted_by: tx.ctx.actor ?? null, version };

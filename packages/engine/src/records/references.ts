@@ -15,13 +15,21 @@ const targets: Record<string, (f: { field: { options: Record<string, unknown> } 
  * Checks that every record a write points at exists and is not in the recycle bin, naming the
  * field on failure (a foreign key alone would accept a deleted record and name only a constraint).
  */
-export async function checkReferences(trx: Db, schema: string, om: ObjectModel, values: Record<string, unknown>): Promise<void> {
+export async function checkReferences(
+  trx: Db,
+  schema: string,
+  om: ObjectModel,
+  values: Record<string, unknown>,
+  /** Ids known to exist in this transaction (created in it), by table: no query needed for them. */
+  known?: Map<string, Set<string>>,
+): Promise<void> {
   const problems: Problem[] = [];
   for (const f of om.fields) {
     const target = targets[f.field.type]?.(f);
     const value = values[f.name];
     if (!target || value === null || value === undefined) continue;
-    const ids = Array.isArray(value) ? (value as string[]) : [value as string];
+    const seen = known?.get(target);
+    const ids = (Array.isArray(value) ? (value as string[]) : [value as string]).filter((id) => !seen?.has(String(id).toLowerCase()));
     if (!ids.length) continue;
     let q = trx.withSchema(schema).selectFrom(target).select('id').where('id', '=', anyUuid(ids));
     if (!target.startsWith('_')) q = q.where('deleted_at', 'is', null);

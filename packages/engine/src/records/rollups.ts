@@ -31,17 +31,17 @@ export async function recomputeRollups(tx: Tx): Promise<void> {
       >`update ${sql.id(tx.schema, parent.table)} p set ${sql.join(sets)} where p.id = any(${sorted}::uuid[]) returning ${sql.join(parent.selectColumns.map((c) => sql.ref(`p.${c}`)))}`.execute(
         tx.trx,
       );
-      if (parent.formulas.length) {
-        for (const row of rows.rows) {
+      if (parent.formulas.length && rows.rows.length) {
+        // Formulas over the new rollup values, computed in Node and written in one statement.
+        const values = rows.rows.map((row) => {
           const computed = computeFormulas(parent.formulas, rowToRecord(parent, row), tx.now.toISOString());
-          const set = Object.fromEntries(parent.formulas.map((f) => [f.column, computed[f.name] ?? null]));
-          await tx.trx
-            .withSchema(tx.schema)
-            .updateTable(parent.table)
-            .set(set)
-            .where('id', '=', row.id as string)
-            .execute();
-        }
+          return { id: row.id, ...Object.fromEntries(parent.formulas.map((f) => [f.column, computed[f.name] ?? null])) };
+        });
+        const columns = sql.join(parent.formulas.map((f) => sql`${sql.id(f.column)} ${sql.raw(f.type.column(f.field))}`));
+        const sets = sql.join(parent.formulas.map((f) => sql`${sql.id(f.column)} = v.${sql.id(f.column)}`));
+        await sql`update ${sql.id(tx.schema, parent.table)} p set ${sets}
+          from jsonb_to_recordset(${JSON.stringify(values)}::jsonb) as v(id uuid, ${columns}) where p.id = v.id`.execute(tx.trx);
+        for (const [i, row] of rows.rows.entries()) Object.assign(row, values[i]);
       }
       touchParents(tx, parent, ...rows.rows);
     }

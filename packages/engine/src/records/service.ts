@@ -65,6 +65,7 @@ export class RecordService {
             now: new Date(),
             timeZone: this.opts.timeZone ?? 'Asia/Shanghai',
             touched: new Map(),
+            created: new Map(),
           };
           const result = await fn(tx);
           await recomputeRollups(tx);

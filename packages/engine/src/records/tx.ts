@@ -12,6 +12,11 @@ export interface Tx {
   timeZone: string;
   /** Parents whose rollups must be recomputed before commit: object id → record ids. */
   touched: Map<string, Set<string>>;
+  /**
+   * Records created in this transaction and still live, by table: references to them need no
+   * existence query (a bulk import or template sample data refers mostly to such records).
+   */
+  created: Map<string, Set<string>>;
 }
 
 export function touchParents(tx: Tx, om: ObjectModel, ...rows: (Record<string, unknown> | undefined)[]): void {

@@ -1,0 +1,65 @@
+import { fileURLToPath } from 'node:url';
+import { resolveApp } from '@tangram/fields';
+import { composeApp, installOrder, loadRegistry } from '@tangram/templates';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkRole } from '../access/roles';
+import { compileModel } from '../model/compile';
+import { backends } from '../testing/databases';
+import { type TestTenant, setupTenant } from '../testing/engine';
+import { ordersPackage } from '../testing/template-fixtures';
+
+const root = fileURLToPath(new URL('../../../../templates', import.meta.url));
+const registry = loadRegistry(root);
+
+// Every package shipped in templates/ is checked here: its metadata with its dependencies as
+// one app, its roles against that app, and (below) an install with its sample data.
+describe('the bundled templates', () => {
+  it('include core and crm', () => {
+    expect([...registry.keys()]).toEqual(expect.arrayContaining(['core', 'crm']));
+  });
+
+  for (const [name, pkg] of registry)
+    it(`${name}@${pkg.manifest.version}: metadata and roles are valid with its dependencies`, () => {
+      const order = installOrder(name, (n) => registry.get(n));
+      // A template author sees every problem with its path, not just "not valid".
+      const explain = <T>(what: string, fn: () => T): T => {
+        try {
+          return fn();
+        } catch (e) {
+          throw new Error(`${what}: ${JSON.stringify((e as { details?: unknown }).details ?? String(e), null, 1).slice(0, 4000)}`);
+        }
+      };
+      const app = explain('metadata', () => resolveApp(composeApp(order)));
+      const model = compileModel(app, 1);
+      for (const r of pkg.roles) explain(`role ${r.name}`, () => checkRole(r, model, r.name));
+      for (const o of pkg.objects) expect(model.byName.has(o.name), o.name).toBe(true);
+    });
+});
+
+describe.each(await backends())('installing core + crm with sample data on %s', (backend) => {
+  let t: TestTenant;
+  beforeAll(async () => {
+    t = await setupTenant(backend);
+  });
+  afterAll(() => t.close());
+
+  it('installs, loads every sample record, and a stub package builds on core’s account and product', async () => {
+    const result = await t.tenant.templates.install('crm', (n) => registry.get(n), { sampleData: true });
+    expect(result.installed.map((p) => p.name)).toEqual(['core', 'crm']);
+    const expected = ['core', 'crm'].reduce((n, p) => n + (registry.get(p)?.data.reduce((m, d) => m + d.records.length, 0) ?? 0), 0);
+    expect(result.records).toBe(expected);
+    const accounts = await t.tenant.records.query('account', { count: true, limit: 1 });
+    expect(accounts.total).toBeGreaterThanOrEqual(200);
+    // A package of its own that only depends on core (as ERP and OA will).
+    const stub = ordersPackage('1.0.0', (p) => {
+      p.manifest.data = [];
+      p.data = [];
+    });
+    const stubResult = await t.tenant.templates.install('orders', (n) => (n === 'orders' ? stub : registry.get(n)));
+    expect(stubResult.installed).toEqual([{ name: 'orders', version: '1.0.0', from: null }]);
+    const account = accounts.records[0]!;
+    const product = (await t.tenant.records.query('product', { limit: 1 })).records[0]!;
+    const order = await t.tenant.records.create('sales_order', { account: account.id, product: product.id, qty: 2, stage: 'draft' });
+    expect(order.account).toBe(account.id);
+  });
+});
