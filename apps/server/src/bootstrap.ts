@@ -1,19 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import type { Engine } from '@tangram/engine';
-import { demoApp } from './demo/demo-app';
-import { seedDemoOrg } from './demo/org';
-import { seedDemo } from './demo/seed';
+import { assignDemoRoles, createDemoOrg, demoMembers } from './demo/org';
+import { availableTemplates } from './templates-registry';
 
 export interface BootstrapResult {
   admin: { email: string; password?: string; created: boolean };
-  demo: { tenant: string; created: boolean; members?: string[] };
+  demo: { tenant: string; created: boolean; members?: string[]; records?: number };
 }
 
 /**
  * First start: creates the platform admin (TANGRAM_ADMIN_EMAIL / TANGRAM_ADMIN_PASSWORD, or a
- * generated password printed once) and the demo tenant with the demo app, its data and a demo
- * organisation (departments, members with roles) whose members sign in with the same password.
- * Later starts change nothing.
+ * generated password printed once) and the demo tenant: the core + CRM templates with their
+ * sample data, and a demo organisation whose members hold the CRM roles and sign in with the
+ * same password. Later starts change nothing.
  */
 export async function bootstrap(engine: Engine, env: NodeJS.ProcessEnv = process.env, withDemo = true): Promise<BootstrapResult> {
   const email = env.TANGRAM_ADMIN_EMAIL ?? 'admin@tangram.local';
@@ -32,11 +31,12 @@ export async function bootstrap(engine: Engine, env: NodeJS.ProcessEnv = process
   const tenant = exists ? await engine.tenant('demo') : await engine.createTenant('demo', '演示企业');
   await engine.identity.addMember(tenant.tenant, admin, 'admin');
   if (!(await tenant.schema.current())) {
-    await tenant.schema.publish(demoApp, { actor: admin.id, message: 'demo app' });
-    await seedDemo(tenant, admin.id);
-    // Demo members share the admin's password when it is known now (first start).
-    if (password) result.demo.members = await seedDemoOrg(engine, tenant, password, admin.id);
-    result.demo.created = true;
+    const templates = availableTemplates();
+    // Members first (when their password is known now), so the sample records go to them.
+    const ids = password ? await createDemoOrg(engine, tenant, password) : {};
+    const installed = await tenant.templates.install('crm', (n) => templates.get(n), { sampleData: true, actor: admin.id });
+    await assignDemoRoles(tenant, ids);
+    result.demo = { tenant: 'demo', created: true, records: installed.records, ...(password ? { members: demoMembers } : {}) };
   }
   return result;
 }

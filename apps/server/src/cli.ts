@@ -26,7 +26,7 @@ async function serve(): Promise<void> {
   console.log(
     `  admin: ${boot.admin.email}${boot.admin.password ? `  password: ${boot.admin.password}  (shown once; set TANGRAM_ADMIN_PASSWORD to choose it)` : ''}`,
   );
-  console.log(`  demo tenant: ${boot.demo.tenant}${boot.demo.created ? ' (created with sample data)' : ''}`);
+  console.log(`  demo tenant: ${boot.demo.tenant}${boot.demo.created ? ` (core + CRM templates, ${boot.demo.records} sample records)` : ''}`);
   if (boot.demo.members?.length) console.log(`  demo members (same password, each with a role): ${boot.demo.members.join(', ')}`);
   console.log('');
   let closing = false;

@@ -17,6 +17,7 @@ describe('docs/guides/permissions.md', () => {
   it('runs every worked example and prints what the guide says', async () => {
     expect(blocks.length).toBeGreaterThanOrEqual(9);
     const stdout = await runBlocks(blocks, { BASE: server.base, TANGRAM_ADMIN_PASSWORD: password });
+    if (process.env.SHOW_GUIDE) console.log(stdout);
     expect(printed.split('\n').length).toBeGreaterThan(10);
     expect(stdout.trim().split('\n')).toEqual(printed.trim().split('\n'));
   });

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { resolveApp } from '@tangram/fields';
-import { composeApp, installOrder, loadRegistry } from '@tangram/templates';
+import { composeApp, installOrder, loadRegistry, same } from '@tangram/templates';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkRole } from '../access/roles';
 import { compileModel } from '../model/compile';
@@ -61,5 +61,13 @@ describe.each(await backends())('installing core + crm with sample data on %s', 
     const product = (await t.tenant.records.query('product', { limit: 1 })).records[0]!;
     const order = await t.tenant.records.create('sales_order', { account: account.id, product: product.id, qty: 2, stage: 'draft' });
     expect(order.account).toBe(account.id);
+  });
+
+  it('exports core and crm back to packages that compose into the same app', async () => {
+    const core = await t.tenant.templates.export('core');
+    const crm = await t.tenant.templates.export('crm');
+    const original = resolveApp(composeApp([registry.get('core')!, registry.get('crm')!]));
+    const roundTrip = resolveApp(composeApp([core, crm]));
+    for (const part of ['objects', 'forms', 'views', 'menu'] as const) expect(same(roundTrip[part], original[part]), part).toBe(true);
   });
 });

@@ -238,10 +238,14 @@ export class TemplateService {
     const idOf = (x: { id?: string; name: string }) => x.id ?? x.name;
     const ownObjects = new Set(pkg.objects.filter((o) => !o.extends).map(idOf));
     const objects = [];
+    // Fields other installed packages add to this package's objects are theirs to export.
+    const addedByOthers = new Set(
+      others.flatMap((p) => p.objects.filter((o) => o.extends).flatMap((o) => (o.fields ?? []).map((f) => `${o.name}.${idOf(f)}`))),
+    );
     for (const o of pkg.objects) {
       const now = current.objects.find((c) => c.id === idOf(o) || c.name === o.name);
       if (!now) continue;
-      if (!o.extends) objects.push(now);
+      if (!o.extends) objects.push({ ...now, fields: now.fields.filter((f) => !addedByOthers.has(`${now.name}.${f.id}`)) });
       else {
         const added = new Set((o.fields ?? []).map(idOf));
         objects.push({ name: now.name, extends: true, fields: now.fields.filter((f) => added.has(f.id)) });
