@@ -2,10 +2,13 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database';
 import type { FieldModel, ObjectModel } from '../model/compile';
 
+// Building an Intl.DateTimeFormat is costly (a bulk import numbers thousands of records): one per zone.
+const formats = new Map<string, Intl.DateTimeFormat>();
+
 function dateParts(now: Date, timeZone: string): Record<'YYYY' | 'YY' | 'MM' | 'DD', string> {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(now).map((p) => [p.type, p.value]),
-  );
+  let format = formats.get(timeZone);
+  if (!format) formats.set(timeZone, (format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })));
+  const parts = Object.fromEntries(format.formatToParts(now).map((p) => [p.type, p.value]));
   return { YYYY: parts.year ?? '', YY: (parts.year ?? '').slice(2), MM: parts.month ?? '', DD: parts.day ?? '' };
 }
 
