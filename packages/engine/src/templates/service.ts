@@ -69,11 +69,11 @@ export class TemplateService {
   }
 
   /** The packages as they were installed, in install order (with the sample-data keys they created). */
-  private async stored(): Promise<{ pkg: TemplatePackage; keys: Record<string, string> }[]> {
+  private async stored(): Promise<{ pkg: TemplatePackage; keys: Record<string, string>; sampleLoaded: boolean }[]> {
     const rows = await sql<{ package: TemplatePackage; sample_keys: Record<string, string> | null }>`select package, sample_keys from ${tableOf(
       this.schema,
     )} order by seq`.execute(this.db);
-    return rows.rows.map((r) => ({ pkg: r.package, keys: r.sample_keys ?? {} }));
+    return rows.rows.map((r) => ({ pkg: r.package, keys: r.sample_keys ?? {}, sampleLoaded: r.sample_keys !== null }));
   }
 
   /**
@@ -93,7 +93,12 @@ export class TemplateService {
       records: 0,
       conflicts: [],
     };
-    if (!changing.length) return result;
+    if (!changing.length) {
+      // Already installed: sample data not loaded then can be loaded now.
+      const pending = opts.sampleData ? order.filter((p) => p.data.length && !stored.find((s) => s.pkg.manifest.name === p.manifest.name)?.sampleLoaded) : [];
+      if (pending.length) result.records = await this.loadSampleData(pending, Object.assign({}, ...stored.map((s) => s.keys)), opts.actor ?? null);
+      return result;
+    }
 
     // base: the installed packages as installed; theirs: the same with the new versions, new packages after.
     const baseList = stored.map((s) => s.pkg);

@@ -41,6 +41,21 @@ describe.each(await backends())('templates on %s', (backend) => {
     expect((await t.tenant.records.query('account', { filter: { '==': [{ var: 'name' }, '杭州云栖'] } })).records[0]?.order_count).toBe(1);
   });
 
+  it('loads sample data later for packages installed without it', async () => {
+    const other = await setupTenant(backend);
+    try {
+      const first = await other.tenant.templates.install('orders', registry(ordersPackage(), corePackage()));
+      expect(first.records).toBe(0);
+      expect((await other.tenant.records.query('account', { count: true })).total).toBe(0);
+      const later = await other.tenant.templates.install('orders', registry(ordersPackage(), corePackage()), { sampleData: true });
+      expect(later).toMatchObject({ installed: [], records: 4 });
+      const again = await other.tenant.templates.install('orders', registry(ordersPackage(), corePackage()), { sampleData: true });
+      expect(again.records).toBe(0);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('changes nothing when the same versions are installed again', async () => {
     const before = (await t.tenant.model()).revision;
     const again = await t.tenant.templates.install('orders', registry(ordersPackage(), corePackage()), { sampleData: true });
