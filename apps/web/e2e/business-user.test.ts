@@ -106,6 +106,10 @@ describe.runIf(browserAvailable())('a business user builds and uses an app (brow
       .first()
       .waitFor();
     await page.getByRole('menuitem', { name: '设备' }).waitFor();
+    await page.getByRole('menuitem', { name: '版本历史' }).click();
+    await page.getByText('#1').click();
+    await page.getByTestId('plan-step').filter({ hasText: '新建对象「设备」' }).waitFor();
+    await shot(page, 'flow-03b-revisions');
     const md = (await api('GET', '/metadata')).json();
     expect(md.metadata.objects.find((o: { name: string }) => o.name === 'device').fields.map((f: { name: string }) => f.name)).toEqual([
       'name',
@@ -136,6 +140,7 @@ describe.runIf(browserAvailable())('a business user builds and uses an app (brow
     await createDevice({ name: '空压机 A2', status: '维修中', quantity: '-1' });
     await fieldItem(page, 'quantity').locator('.ant-form-item-explain-error').waitFor();
     expect(await page.getByLabel('名称').inputValue()).toBe('空压机 A2');
+    expect(await page.getByLabel('购买日期').getAttribute('placeholder')).toBe('请选择日期');
     await shot(page, 'flow-04-validation-error');
     await page.getByLabel('数量').fill('1');
     await page.getByRole('button', { name: /保\s*存/ }).click();

@@ -114,6 +114,20 @@ describe.runIf(browserAvailable())('runtime (browser)', () => {
     expect(saved).toMatchObject({ title: '打印机卡纸（已换硒鼓）', hours: 5, version: 3 });
   });
 
+  it('asks before leaving a form with unsaved changes', async () => {
+    const { page } = browser;
+    await page.getByRole('button', { name: /编\s*辑/ }).click();
+    await page.getByLabel('标题').fill('还没保存的标题');
+    await page.getByRole('menuitem', { name: /(^|\s)工单$/ }).click();
+    await page.getByRole('dialog', { name: '有未保存的修改，确定离开吗？修改将丢失。' }).waitFor();
+    await shot(page, 'runtime-04-unsaved-guard');
+    await page.getByRole('button', { name: '留在此页' }).click();
+    expect(await page.getByLabel('标题').inputValue()).toBe('还没保存的标题');
+    expect(page.url()).toContain('/r/');
+    await page.getByRole('button', { name: /取\s*消/ }).click();
+    await page.getByRole('button', { name: /编\s*辑/ }).waitFor();
+  });
+
   it('filters the list with the filter builder', async () => {
     const { page } = browser;
     for (const r of [
@@ -132,7 +146,7 @@ describe.runIf(browserAvailable())('runtime (browser)', () => {
     await page.getByRole('button', { name: /应\s*用/ }).click();
     await page.locator('.ant-table-row', { hasText: '网络断开' }).waitFor();
     await expect.poll(() => tableRows(page).count()).toBe(1);
-    await shot(page, 'runtime-04-filtered');
+    await shot(page, 'runtime-05-filtered');
   });
 
   it('opens a saved view from the menu designed in the metadata', async () => {
@@ -143,7 +157,7 @@ describe.runIf(browserAvailable())('runtime (browser)', () => {
       .toEqual(['打印机卡纸（已换硒鼓）', '显示器闪烁']);
     const headers = await page.locator('.ant-table-thead th').allInnerTexts();
     expect(headers.filter((h) => h.trim())).toEqual(['标题', '工时']);
-    await shot(page, 'runtime-05-saved-view');
+    await shot(page, 'runtime-06-saved-view');
   });
 
   it('switches the interface to English', async () => {
@@ -152,7 +166,7 @@ describe.runIf(browserAvailable())('runtime (browser)', () => {
     await page.getByRole('menuitem', { name: 'English' }).click();
     await page.getByRole('menuitem', { name: 'Recycle bin' }).waitFor();
     await page.getByRole('menuitem', { name: /(^|\s)Ticket$/ }).waitFor();
-    await shot(page, 'runtime-06-english');
+    await shot(page, 'runtime-07-english');
     await page.getByTestId('user-menu').click();
     await page.getByRole('menuitem', { name: '中文' }).click();
     await page.getByRole('menuitem', { name: '回收站' }).waitFor();
