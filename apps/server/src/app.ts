@@ -71,7 +71,7 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(metadataRoutes);
   await app.register(recordRoutes);
   await app.register(openapiRoutes);
-  await app.register(orgRoutes);
+  await app.register(orgRoutes, { engine: opts.engine });
   await app.register(accessRoutes);
   await app.register(templateRoutes, { templatesDir: opts.templatesDir });
   await app.register(swagger, { openapi: { openapi: '3.1.0', info: { title: 'Tangram platform API', version: '1' } } });

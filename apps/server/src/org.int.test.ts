@@ -38,4 +38,26 @@ describe.each(await backends())('the organisation API on %s', (backend) => {
     expect((await s.as(admin, { method: 'DELETE', url: `${base}/departments/${sales.json().id}` })).json().error.code).toBe('RECORD_REFERENCED');
     expect((await s.as(admin, { url: `${base}/members/not-a-uuid` })).json().error.code).toBe('VALIDATION_FAILED');
   });
+
+  it('lists members by name for pickers; admins also see tenant and app roles', async () => {
+    for (const [email, name] of [
+      [`a.li@${s.domain}`, '李雷'],
+      [`b.han@${s.domain}`, '韩梅梅'],
+    ])
+      await s.as(admin, { method: 'POST', url: `/api/v1/t/${s.tenant}/members`, payload: { email, name, password: 'member password', role: 'member' } });
+    const all = (await s.as(admin, { url: `${base}/members?limit=500` })).json();
+    expect(all.total).toBe(all.members.length);
+    expect(all.members.map((m: { name: string }) => m.name)).toEqual(expect.arrayContaining(['李雷', '韩梅梅', 'Admin']));
+    const found = (await s.as(admin, { url: `${base}/members?q=${encodeURIComponent('梅')}` })).json();
+    expect(found).toMatchObject({ total: 1, members: [{ name: '韩梅梅', email: `b.han@${s.domain}`, tenantRole: 'member', roles: [] }] });
+    // A literal % is searched for, not a wildcard.
+    expect((await s.as(admin, { url: `${base}/members?q=%25` })).json().total).toBe(0);
+    const li = (await s.login(`a.li@${s.domain}`, 'member password')) as Session;
+    const seen = (await s.as(li, { url: `${base}/members?ids=${found.members[0].id}` })).json();
+    expect(seen.members).toHaveLength(1);
+    expect(seen.members[0]).not.toHaveProperty('roles');
+    expect(seen.members[0]).not.toHaveProperty('tenantRole');
+    expect((await s.as(admin, { url: `${base}/members?limit=0` })).json().error.code).toBe('VALIDATION_FAILED');
+    expect((await s.as(admin, { url: `${base}/members?ids=nope` })).json().error).toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
 });

@@ -55,6 +55,33 @@ describe.each(await backends())('the app market API on %s', (backend) => {
     expect((await s.as(clerk, { url: `/api/v1/t/${s.tenant}/objects/account/records?count=true` })).json().total).toBe(2);
   });
 
+  it('streams progress as NDJSON when asked, ending with the result', async () => {
+    await s.createTenant(`${s.tenant}b`);
+    const res = await s.as(admin, {
+      method: 'POST',
+      url: `/api/v1/t/${s.tenant}b/templates/install`,
+      headers: { accept: 'application/x-ndjson' },
+      payload: { name: 'orders', sampleData: true },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/application\/x-ndjson/);
+    const lines = res.body
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.slice(0, 2)).toEqual([{ progress: { phase: 'publish' } }, { progress: { phase: 'sample-data', done: 0, total: 4 } }]);
+    expect(lines.at(-1).result).toMatchObject({ installed: [{ name: 'core' }, { name: 'orders' }], records: 4 });
+    // Nothing to do: no progress, the plain answer.
+    const again = await s.as(admin, {
+      method: 'POST',
+      url: `/api/v1/t/${s.tenant}b/templates/install`,
+      headers: { accept: 'application/x-ndjson' },
+      payload: { name: 'orders' },
+    });
+    expect(again.headers['content-type']).toMatch(/application\/json/);
+    expect(again.json()).toMatchObject({ installed: [], unchanged: ['core', 'orders'] });
+  });
+
   it('exports an installed package', async () => {
     const pkg = (await s.as(admin, { url: `${base}/orders/export` })).json();
     expect(pkg.manifest).toMatchObject({ name: 'orders', version: '1.0.0' });

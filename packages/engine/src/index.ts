@@ -28,4 +28,4 @@ export { IdentityService, lockout, type User, type Principal, type TenantRole } 
 export type { AggregateOptions, AggregateFn, DateGrain } from './query/aggregate';
 export { applyDraftEdit, type DraftEdit } from './schema/draft-edits';
 export { OrgService, type Department, type Member } from './org/org';
-export { TemplateService, type InstallOptions, type InstallResult, type InstalledPackage } from './templates/service';
+export { TemplateService, type InstallOptions, type InstallProgress, type InstallResult, type InstalledPackage } from './templates/service';

@@ -31,6 +31,14 @@ function fromFastify(e: FastifyError): AppError | undefined {
   return undefined;
 }
 
+/** The body an error leaves with (for responses already under way, such as a progress stream). */
+export function errorBody(req: FastifyRequest, err: unknown): ErrorBody {
+  const e = isAppError(err) ? err : err && typeof err === 'object' && 'statusCode' in err ? fromFastify(err as FastifyError) : undefined;
+  if (e) return body(req, e);
+  req.log.error({ err }, 'unhandled error');
+  return body(req, new AppError('INTERNAL'));
+}
+
 /**
  * The one error handler: every error leaves as `{ error: { code, message, details, requestId } }`
  * with the catalogue's status. Anything unexpected is logged with its stack and answered as

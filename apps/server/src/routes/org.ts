@@ -1,3 +1,4 @@
+import type { Engine } from '@tangram/engine';
 import type { FastifyInstance } from 'fastify';
 import { requireTenantAdmin } from '../plugins/auth';
 import { tenantOf } from '../plugins/tenant';
@@ -6,9 +7,44 @@ type Body = Record<string, unknown>;
 type Id = { id: string };
 
 /** The organisation: departments (a tree with heads) and members' departments, manager and position. */
-export async function orgRoutes(app: FastifyInstance): Promise<void> {
+export async function orgRoutes(app: FastifyInstance, opts: { engine: Engine }): Promise<void> {
   const base = '/api/v1/t/:tenant/org';
   const object = { body: { type: 'object', maxProperties: 10 } } as const;
+
+  // Members by name (pickers, the members page); tenant admins also see each one's tenant role and app roles.
+  app.get(
+    `${base}/members`,
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            q: { type: 'string', maxLength: 100 },
+            ids: { type: 'string', maxLength: 20000 },
+            limit: { type: 'integer', minimum: 1, maximum: 500 },
+            offset: { type: 'integer', minimum: 0 },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const t = await tenantOf(req);
+      const page = await t.org.members(req.query as Body);
+      if (req.tenantRole !== 'admin') return page;
+      const ids = page.members.map((m) => m.id);
+      const tenantRoles = await opts.engine.identity.tenantRoles(t.tenant.id, ids);
+      const appRoles = await t.access.rolesOf(ids);
+      return {
+        ...page,
+        members: page.members.map((m) => ({
+          ...m,
+          tenantRole: tenantRoles.get(m.id) ?? null,
+          roles: appRoles.get(m.id) ?? [],
+        })),
+      };
+    },
+  );
 
   app.get(`${base}/departments`, async (req) => ({ departments: await (await tenantOf(req)).org.departments() }));
 

@@ -1,6 +1,9 @@
+import { PassThrough } from 'node:stream';
+import type { InstallProgress, InstallResult } from '@tangram/engine';
 import { AppError } from '@tangram/errors';
 import type { FastifyInstance } from 'fastify';
 import { requireTenantAdmin } from '../plugins/auth';
+import { errorBody } from '../plugins/errors';
 import { tenantOf } from '../plugins/tenant';
 import { availableTemplates } from '../templates-registry';
 
@@ -43,17 +46,44 @@ export async function templateRoutes(app: FastifyInstance, opts: TemplateRouteOp
         },
       },
     },
-    async (req) => {
+    async (req, reply) => {
       requireTenantAdmin(req);
       const t = await tenantOf(req);
       const body = req.body as { name: string; sampleData?: boolean; onConflict?: 'fail' | 'keep-mine' | 'take-theirs' };
       const available = registry();
       if (!available.has(body.name)) throw new AppError('TEMPLATE_NOT_FOUND', { package: body.name });
-      return t.templates.install(body.name, (n) => available.get(n), {
+      const streamed = /application\/x-ndjson/.test(req.headers.accept ?? '');
+      // Streamed progress starts once the plan is made: until then (conflicts, invalid packages)
+      // errors are answered with their status as usual; after, the last line says how it ended.
+      let stream: PassThrough | undefined;
+      let started: () => void = () => {};
+      const start = new Promise<void>((resolve) => {
+        started = resolve;
+      });
+      const line = (x: unknown) => stream?.write(`${JSON.stringify(x)}\n`);
+      const run = t.templates.install(body.name, (n) => available.get(n), {
         sampleData: body.sampleData ?? false,
         onConflict: body.onConflict,
         actor: req.actor ?? null,
+        onProgress: streamed
+          ? (progress: InstallProgress) => {
+              if (!stream) {
+                stream = new PassThrough();
+                started();
+              }
+              line({ progress });
+            }
+          : undefined,
       });
+      if (!streamed) return run;
+      const first = await Promise.race([run, start]);
+      if (!stream) return first as InstallResult;
+      const out = stream;
+      run.then(
+        (result) => out.end(`${JSON.stringify({ result })}\n`),
+        (e: unknown) => out.end(`${JSON.stringify(errorBody(req, e))}\n`),
+      );
+      return reply.type('application/x-ndjson').header('cache-control', 'no-store').send(out);
     },
   );
 

@@ -129,6 +129,21 @@ export class AccessService {
     return rows.map((r) => r.role as string);
   }
 
+  /** The roles each of several users holds (users without any are absent). */
+  async rolesOf(userIds: string[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    if (!userIds.length) return out;
+    const rows = await this.db
+      .withSchema(this.schema)
+      .selectFrom('_user_role')
+      .select(['user_id', 'role'])
+      .where('user_id', 'in', userIds)
+      .orderBy('role')
+      .execute();
+    for (const r of rows) out.set(r.user_id as string, [...(out.get(r.user_id as string) ?? []), r.role as string]);
+    return out;
+  }
+
   /** Sets the roles a user holds (the whole list), in one transaction. */
   async setUserRoles(userId: string, roles: unknown): Promise<string[]> {
     if (!uuid.test(String(userId))) throw new AppError('RECORD_NOT_FOUND', { object: 'user', id: String(userId).slice(0, 100) });

@@ -110,6 +110,19 @@ export class IdentityService {
     return row?.role as TenantRole | undefined;
   }
 
+  /** The tenant roles (admin or member) of the given users in one tenant. */
+  async tenantRoles(tenantId: string, userIds: string[]): Promise<Map<string, TenantRole>> {
+    if (!userIds.length) return new Map();
+    const rows = await this.db
+      .withSchema('platform')
+      .selectFrom('membership')
+      .select(['user_id', 'role'])
+      .where('tenant_id', '=', tenantId)
+      .where('user_id', 'in', userIds)
+      .execute();
+    return new Map(rows.map((r) => [r.user_id as string, r.role as TenantRole]));
+  }
+
   async tenantsOf(userId: string): Promise<{ slug: string; name: string; role: TenantRole }[]> {
     const rows = await this.db
       .withSchema('platform')

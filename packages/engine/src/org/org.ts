@@ -167,6 +167,69 @@ export class OrgService {
     return rows.map((r) => r.id as string);
   }
 
+  /**
+   * The members, by name: all, or those whose name, email, mobile or employee number contains `q`
+   * (for pickers and the members page). `limit` at most 500.
+   */
+  async members(opts: { q?: unknown; limit?: unknown; offset?: unknown; ids?: unknown } = {}): Promise<{ members: Member[]; total: number }> {
+    const q = text(opts.q, 'q', 100, false);
+    const limit = opts.limit === undefined ? 50 : Number(opts.limit);
+    const offset = opts.offset === undefined ? 0 : Number(opts.offset);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw invalid('limit', 'must be an integer from 1 to 500');
+    if (!Number.isInteger(offset) || offset < 0) throw invalid('offset', 'must be a whole number');
+    let ids: string[] | undefined;
+    if (opts.ids !== undefined) {
+      const list = Array.isArray(opts.ids) ? opts.ids : String(opts.ids).split(',');
+      if (list.length > 500) throw invalid('ids', 'at most 500 ids');
+      ids = list.map((x, i) => id(x, `ids/${i}`) as string);
+    }
+    let query = this.t('_user');
+    if (q) {
+      const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      query = query.where((eb) =>
+        eb.or([eb('name', 'ilike', like), eb('email', 'ilike', like), eb('mobile', 'ilike', like), eb('employee_no', 'ilike', like)]),
+      );
+    }
+    if (ids) query = ids.length ? query.where('id', 'in', ids) : query.where(sql<boolean>`false`);
+    const [{ n }] = (await query.select(sql<number>`count(*)::int`.as('n')).execute()) as [{ n: number }];
+    const rows = await query
+      .select(['id', 'name', 'email', 'mobile', 'employee_no', 'position', 'manager_id', 'active'])
+      .orderBy('name')
+      .orderBy('id')
+      .limit(limit)
+      .offset(offset)
+      .execute();
+    const depts = rows.length
+      ? await this.t('_user_department')
+          .select(['user_id', 'department_id', 'is_primary'])
+          .where(
+            'user_id',
+            'in',
+            rows.map((r) => r.id as string),
+          )
+          .orderBy('department_id')
+          .execute()
+      : [];
+    return {
+      total: Number(n),
+      members: rows.map((row) => {
+        const own = depts.filter((d) => d.user_id === row.id);
+        return {
+          id: row.id as string,
+          name: row.name as string,
+          email: (row.email as string | null) ?? null,
+          mobile: (row.mobile as string | null) ?? null,
+          employeeNo: (row.employee_no as string | null) ?? null,
+          position: (row.position as string | null) ?? null,
+          managerId: (row.manager_id as string | null) ?? null,
+          active: row.active as boolean,
+          departmentIds: own.map((d) => d.department_id as string),
+          primaryDepartmentId: (own.find((d) => d.is_primary)?.department_id as string | undefined) ?? null,
+        };
+      }),
+    };
+  }
+
   async member(userId: string): Promise<Member> {
     const uid = id(userId, 'id');
     const row = uid

@@ -101,13 +101,18 @@ export class RecordService {
    * Creates records of several objects in one transaction, in the order given (referenced
    * records first): all or none. A failure names the index. Used to load template sample data.
    */
-  async createAcross(items: { object: string; input: unknown }[], ctx: ActionContext = {}): Promise<number> {
+  async createAcross(
+    items: { object: string; input: unknown }[],
+    ctx: ActionContext = {},
+    opts: { onProgress?(done: number, total: number): void } = {},
+  ): Promise<number> {
     const model = await this.opts.model();
     return this.write(ctx, async (tx) => {
       for (const [index, it] of items.entries()) {
         const om = model.byName.get(it.object);
         if (!om) throw new AppError('OBJECT_NOT_FOUND', { object: String(it.object).slice(0, 100), index });
         await withIndex(index, () => createOne(tx, om, it.input));
+        if (opts.onProgress && (index + 1) % 100 === 0) opts.onProgress(index + 1, items.length);
       }
       return items.length;
     });

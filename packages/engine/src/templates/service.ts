@@ -24,7 +24,12 @@ export interface InstallOptions {
   actor?: string | null;
   /** On a conflict with the tenant's own changes: refuse (default), keep the tenant's, or take the package's. */
   onConflict?: 'fail' | 'keep-mine' | 'take-theirs';
+  /** Told as the install moves on: after the plan is made (no conflict), and every 100 sample records. */
+  onProgress?(progress: InstallProgress): void;
 }
+
+/** Where an install is: publishing the merged metadata, or loading sample records (`done` of `total`). */
+export type InstallProgress = { phase: 'publish' } | { phase: 'sample-data'; done: number; total: number };
 
 export interface InstallResult {
   /** Packages installed or upgraded by this call (dependencies first). */
@@ -96,7 +101,7 @@ export class TemplateService {
     if (!changing.length) {
       // Already installed: sample data not loaded then can be loaded now.
       const pending = opts.sampleData ? order.filter((p) => p.data.length && !stored.find((s) => s.pkg.manifest.name === p.manifest.name)?.sampleLoaded) : [];
-      if (pending.length) result.records = await this.loadSampleData(pending, Object.assign({}, ...stored.map((s) => s.keys)), opts.actor ?? null);
+      if (pending.length) result.records = await this.loadSampleData(pending, Object.assign({}, ...stored.map((s) => s.keys)), opts);
       return result;
     }
 
@@ -142,6 +147,7 @@ export class TemplateService {
       }
     }
     metadata = { ...metadata, name: ours.name, version: ours.version, label: ours.label };
+    opts.onProgress?.({ phase: 'publish' });
 
     const rev = await this.schemaService.publish(metadata, {
       actor: opts.actor ?? null,
@@ -177,13 +183,13 @@ export class TemplateService {
     const fresh = changing.filter((p) => !storedBy.has(p.manifest.name));
     if (opts.sampleData && fresh.some((p) => p.data.length)) {
       const keys: Record<string, string> = Object.assign({}, ...stored.map((s) => s.keys));
-      result.records = await this.loadSampleData(fresh, keys, opts.actor ?? null);
+      result.records = await this.loadSampleData(fresh, keys, opts);
     }
     return result;
   }
 
   /** Sample records of freshly installed packages, in one transaction; `$key`/`$ref` become ids. */
-  private async loadSampleData(packages: TemplatePackage[], keys: Record<string, string>, actor: string | null): Promise<number> {
+  private async loadSampleData(packages: TemplatePackage[], keys: Record<string, string>, opts: InstallOptions): Promise<number> {
     const owners = new Map(
       (await this.db.withSchema(this.schema).selectFrom('_user').select(['id', 'email']).execute()).map((u) => [String(u.email ?? ''), u.id as string]),
     );
@@ -221,7 +227,12 @@ export class TemplateService {
           if (typeof $owner === 'string' && owners.has($owner)) input.owner_id = owners.get($owner);
           items.push({ object: d.object, input });
         });
-    const n = await this.records.createAcross(items, { actor });
+    opts.onProgress?.({ phase: 'sample-data', done: 0, total: items.length });
+    const n = await this.records.createAcross(
+      items,
+      { actor: opts.actor ?? null },
+      { onProgress: (done, total) => opts.onProgress?.({ phase: 'sample-data', done, total }) },
+    );
     for (const [name, own] of perPackage)
       await sql`update ${tableOf(this.schema)} set sample_keys = ${JSON.stringify(own)} where name = ${name}`.execute(this.db);
     return n;
