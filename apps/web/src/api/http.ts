@@ -29,6 +29,17 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
+/** The header a cookie-authenticated write must carry (for requests not made through `api`, such as uploads and streams). */
+export function csrfHeaders(): Record<string, string> {
+  return csrfToken ? { 'x-csrf-token': csrfToken } : {};
+}
+
+/** The ApiError of a failed response's body (`{ error: { code, message, details } }`), whatever its shape. */
+export function errorFrom(status: number, json: unknown, fallback: string): ApiError {
+  const err = (json as { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | undefined)?.error;
+  return new ApiError(status, err?.code ?? 'INTERNAL', err?.message ?? fallback, err?.details ?? {});
+}
+
 export interface RequestOptions {
   body?: unknown;
   headers?: Record<string, string>;
@@ -50,10 +61,7 @@ export async function api<T>(method: string, path: string, opts: RequestOptions 
   if (res.status === 204) return undefined as T;
   const text = await res.text();
   const json = text ? (JSON.parse(text) as unknown) : undefined;
-  if (!res.ok) {
-    const err = (json as { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | undefined)?.error;
-    throw new ApiError(res.status, err?.code ?? 'INTERNAL', err?.message ?? res.statusText, err?.details ?? {});
-  }
+  if (!res.ok) throw errorFrom(res.status, json, res.statusText);
   return json as T;
 }
 
