@@ -64,6 +64,9 @@ export const catalogue = {
   TEMPLATE_DEPENDENCY_MISSING: { status: 409, message: 'A template this one depends on is missing or the wrong version' },
   TEMPLATE_CONFLICT: { status: 409, message: 'The template conflicts with the tenant’s own changes' },
   TEMPLATE_NOT_INSTALLED: { status: 404, message: 'The template is not installed in this tenant' },
+  // files (attachment storage)
+  FILE_NOT_FOUND: { status: 404, message: 'No such file' },
+  FILE_TOO_LARGE: { status: 413, message: 'The file is larger than the upload limit' },
   // tenants and infrastructure
   TENANT_NOT_FOUND: { status: 404, message: 'No such tenant' },
   TENANT_EXISTS: { status: 409, message: 'The tenant already exists' },
