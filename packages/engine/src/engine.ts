@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { AppError } from '@tangram/errors';
 import type { ResolvedApp } from '@tangram/metadata';
 import { type Database, type DatabaseOptions, openDatabase } from './db/database';
@@ -5,6 +7,7 @@ import { type Model, compileModel } from './model/compile';
 import { type ClaimOptions, type OutboxEvent, ackEvents, claimEvents } from './outbox/outbox';
 import { AccessService } from './access/service';
 import { TemplateService } from './templates/service';
+import { FileService, defaultMaxFileSize } from './files/service';
 import { RecordService } from './records/service';
 import { type Plan, type PublishOptions, currentRevision, diffRevisions, getRevision, listRevisions, planPublish, publish, rollback } from './schema/publish';
 import { purgeField } from './schema/purge';
@@ -21,6 +24,19 @@ export interface EngineOptions extends DatabaseOptions {
   timeZone?: string;
   /** How long a user's resolved rights are cached (other processes' role changes show within it). */
   accessCacheMs?: number;
+  /**
+   * Where uploaded files are kept, one directory per tenant (`<filesDir>/<tenant id>/<file id>`).
+   * Default: `<dataDir>/files`, or a directory under the system's temporary directory when there
+   * is no data directory (in-memory PGlite, tests).
+   */
+  filesDir?: string;
+  /** The largest upload accepted, in bytes (default 20 MB). */
+  maxFileSize?: number;
+}
+
+/** The directory uploaded files go to under these options. */
+export function filesDirOf(opts: EngineOptions): string {
+  return opts.filesDir ?? (opts.dataDir ? join(opts.dataDir, 'files') : join(tmpdir(), 'tangram-files'));
 }
 
 /**
@@ -109,6 +125,7 @@ export class TenantEngine {
   readonly org: OrgService;
   readonly access: AccessService;
   readonly templates: TemplateService;
+  readonly files: FileService;
   private cache: { model: Model; checkedAt: number } | undefined;
 
   constructor(
@@ -128,6 +145,13 @@ export class TenantEngine {
     this.org = new OrgService(database.db, tenant.schema, () => this.access.invalidate());
     this.access = new AccessService(database.db, tenant.schema, () => this.model(), this.org, opts.accessCacheMs);
     this.templates = new TemplateService(database.db, tenant.schema, this.schema, this.access, this.records);
+    this.files = new FileService({
+      db: database.db,
+      schema: tenant.schema,
+      dir: join(filesDirOf(opts), tenant.id),
+      maxSize: opts.maxFileSize ?? defaultMaxFileSize,
+      model: () => this.model(),
+    });
   }
 
   /** The compiled model of the latest revision, rebuilt only when the revision changes. */

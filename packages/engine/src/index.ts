@@ -1,6 +1,6 @@
 export { openDatabase, type Database, type DatabaseOptions, type Db, type Backend } from './db/database';
 export { translatePgError } from './db/pg-errors';
-export { Engine, TenantEngine, SchemaService, OutboxService, type EngineOptions } from './engine';
+export { Engine, TenantEngine, SchemaService, OutboxService, type EngineOptions, filesDirOf } from './engine';
 export { planMigration, carryArchived } from './schema/plan';
 export { type Action, describeAction, isDestructive } from './schema/actions';
 export type { Plan, PlannedStep, Revision, PublishOptions } from './schema/publish';
@@ -29,3 +29,5 @@ export type { AggregateOptions, AggregateFn, DateGrain } from './query/aggregate
 export { applyDraftEdit, type DraftEdit } from './schema/draft-edits';
 export { OrgService, type Department, type Member } from './org/org';
 export { TemplateService, type InstallOptions, type InstallProgress, type InstallResult, type InstalledPackage } from './templates/service';
+export { FileService, type StoredFile, cleanFileName, defaultMaxFileSize } from './files/service';
+export type { FileSource } from './files/store';

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database';
 import { createAccessTables } from '../access/tables';
 import { createTemplateTables } from '../templates/tables';
+import { createFileTables } from '../files/tables';
 
 /**
  * The tables every tenant schema has besides its object tables: metadata revisions and draft,
@@ -103,4 +104,5 @@ export async function createSystemTables(db: Db, schema: string): Promise<void> 
     .execute();
   await createAccessTables(db, schema);
   await createTemplateTables(db, schema);
+  await createFileTables(db, schema);
 }

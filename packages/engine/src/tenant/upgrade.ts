@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database';
 import { createAccessTables } from '../access/tables';
 import { createTemplateTables } from '../templates/tables';
+import { createFileTables } from '../files/tables';
 
 /**
  * Brings a tenant's system tables created by an earlier version up to date. Idempotent: every
@@ -35,5 +36,6 @@ export async function upgradeSystemTables(db: Db, schema: string): Promise<void>
       update ${t('_department')} d set path = tree.path from tree where d.id = tree.id and d.path is null`.execute(trx);
     await createAccessTables(trx, schema);
     await createTemplateTables(trx, schema);
+    await createFileTables(trx, schema);
   });
 }
