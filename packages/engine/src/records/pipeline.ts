@@ -15,6 +15,7 @@ import { type RecordData, rowToRecord } from './row';
 import { checkValidationRules } from './rules';
 import { type Tx, touchParents } from './tx';
 import { authorizeUpdateFields, authorizeWrite } from '../access/enforce';
+import { assertAttachable } from '../files/access';
 import { missingRequired, validateInput } from './validate';
 
 function fail(problems: Problem[]): void {
@@ -72,6 +73,7 @@ export async function createOne(tx: Tx, om: ObjectModel, input: unknown, fixed: 
   Object.assign(record, computeFormulas(om.formulas, record, tx.now.toISOString()));
   checkValidationRules(om, record, tx.ctx, tx.now.toISOString());
   await authorizeWrite(tx.trx, tx.schema, tx.ctx, 'create', om, undefined, values);
+  await assertAttachable(tx.trx, tx.schema, tx.model, tx.ctx.access, om, values, undefined);
   for (const f of om.autonumbers) record[f.name] = await nextNumber(tx.trx, tx.schema, om, f, tx.now, tx.timeZone);
   await checkReferences(tx.trx, tx.schema, om, record, tx.created);
   const id = (record.id as string | undefined) ?? uuidv7();
@@ -122,6 +124,7 @@ export async function updateOne(tx: Tx, om: ObjectModel, id: string, input: unkn
   checkVersion(tx, om, before, expectedVersion);
   const current = rowToRecord(om, before);
   await authorizeUpdateFields(tx.trx, tx.schema, tx.ctx, om, id, values, current);
+  await assertAttachable(tx.trx, tx.schema, tx.model, tx.ctx.access, om, values, current);
   const record: Record<string, unknown> = Object.assign(Object.create(null), current, values);
   fail(missingRequired(om, record).filter((p) => p.field !== undefined && p.field in values));
   Object.assign(record, computeFormulas(om.formulas, record, tx.now.toISOString()));
