@@ -9,6 +9,7 @@ import { registerTenantBinding } from './plugins/auth';
 import { registerErrorHandling } from './plugins/errors';
 import { webApp } from './plugins/web';
 import { authRoutes } from './routes/auth';
+import { fileRoutes } from './routes/files';
 import { healthRoutes } from './routes/health';
 import { metadataRoutes } from './routes/metadata';
 import { openapiRoutes } from './routes/openapi';
@@ -70,6 +71,7 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(tenantRoutes, { engine: opts.engine });
   await app.register(metadataRoutes);
   await app.register(recordRoutes);
+  await app.register(fileRoutes);
   await app.register(openapiRoutes);
   await app.register(orgRoutes, { engine: opts.engine });
   await app.register(accessRoutes);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Engine } from '@tangram/engine';
 import { sql } from 'kysely';
 import { defaultLogger, build } from './app';
@@ -7,9 +8,19 @@ import { bootstrap } from './bootstrap';
 import { writePackage } from '@tangram/templates';
 import { availableTemplates, templatesDir } from './templates-registry';
 
-/** Opens the database the environment names: DATABASE_URL (PostgreSQL), else PGlite in DATA_DIR (./data). */
+/**
+ * Opens the database the environment names: DATABASE_URL (PostgreSQL), else PGlite in DATA_DIR
+ * (./data). Uploaded files go to FILES_DIR (default DATA_DIR/files), at most
+ * TANGRAM_MAX_FILE_SIZE bytes each (default 20 MB).
+ */
 export function engineOptionsFromEnv() {
-  return process.env.DATABASE_URL ? { url: process.env.DATABASE_URL } : { dataDir: process.env.DATA_DIR ?? './data' };
+  const dataDir = process.env.DATA_DIR ?? './data';
+  const maxFileSize = Number(process.env.TANGRAM_MAX_FILE_SIZE);
+  const files = {
+    filesDir: process.env.FILES_DIR || join(dataDir, 'files'),
+    ...(Number.isInteger(maxFileSize) && maxFileSize > 0 ? { maxFileSize } : {}),
+  };
+  return process.env.DATABASE_URL ? { url: process.env.DATABASE_URL, ...files } : { dataDir, ...files };
 }
 
 /** Starts the API server; on first start creates the admin and the demo tenant and prints them. */

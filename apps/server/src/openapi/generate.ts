@@ -190,9 +190,53 @@ function objectPaths(om: ObjectModel, tenant: string): Record<string, Schema> {
   };
 }
 
+/** Upload and download of the files attachment fields refer to. */
+function filePaths(tenant: string): Record<string, Schema> {
+  const base = `/api/v1/t/${tenant}/files`;
+  const tags = ['文件'];
+  return {
+    [base]: {
+      post: {
+        operationId: 'upload_file',
+        summary: 'Upload a file (multipart, one part named "file"); store the answer in an attachment field',
+        tags,
+        requestBody: {
+          required: true,
+          content: {
+            'multipart/form-data': {
+              schema: {
+                type: 'object',
+                required: ['file'],
+                properties: { file: { type: 'string', format: 'binary', contentMediaType: 'application/octet-stream' } },
+              },
+            },
+          },
+        },
+        responses: { 201: { description: 'Stored', ...json(ref('FileReference')) }, ...errors },
+      },
+    },
+    [`${base}/{id}`]: {
+      get: {
+        operationId: 'download_file',
+        summary: 'Download a file: its uploader, members who can read a record holding it, tenant admins',
+        tags,
+        parameters: [idParam],
+        responses: {
+          200: {
+            description: 'The bytes, with the type given at upload and `Content-Disposition: attachment`',
+            content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary', contentMediaType: 'application/octet-stream' } } },
+          },
+          304: { description: 'Not modified (If-None-Match)' },
+          ...errors,
+        },
+      },
+    },
+  };
+}
+
 /**
  * The OpenAPI 3.1 document of one tenant, generated from its published metadata: a schema per
- * object (record, create, update, page) and its record operations.
+ * object (record, create, update, page) and its record operations, plus file upload and download.
  */
 export function tenantOpenApi(model: Model, tenant: string, serverUrl = '/'): Schema {
   const objects = [...model.byName.values()];
@@ -201,7 +245,7 @@ export function tenantOpenApi(model: Model, tenant: string, serverUrl = '/'): Sc
     info: { title: `Tangram API — ${tenant}`, version: `revision-${model.revision}`, description: 'Generated from the tenant’s published metadata.' },
     servers: [{ url: serverUrl }],
     security: [{ bearer: [] }, { session: [] }],
-    paths: Object.assign({}, ...objects.map((om) => objectPaths(om, tenant))),
+    paths: Object.assign({}, ...objects.map((om) => objectPaths(om, tenant)), filePaths(tenant)),
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'An API token (tg_…)' },
@@ -228,6 +272,18 @@ export function tenantOpenApi(model: Model, tenant: string, serverUrl = '/'): Sc
             access: { enum: ['read', 'edit'] },
             createdAt: dateTime,
             createdBy: nullable(uuid),
+          },
+        },
+        FileReference: {
+          type: 'object',
+          title: 'A stored file, as an attachment field holds it',
+          required: ['id', 'name', 'size', 'mimeType', 'url'],
+          properties: {
+            id: uuid,
+            name: { type: 'string', maxLength: 255 },
+            size: { type: 'integer', minimum: 1 },
+            mimeType: { type: 'string' },
+            url: { type: 'string' },
           },
         },
         HistoryEntry: {
