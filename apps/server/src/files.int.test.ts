@@ -105,6 +105,17 @@ describe.each(await backends())('file upload and download on %s', (backend) => {
     expect(err(wrongPart)).toMatchObject({ code: 'VALIDATION_FAILED', details: { problems: [{ field: 'file' }] } });
     const json = await s.as(w.sessions.alice, { method: 'POST', url: `${w.base}/files`, payload: { name: 'a.txt' } });
     expect(json.statusCode).toBe(400);
+    // A body that is not multipart at all, and one cut off in the middle of the file.
+    const garbage = await s.as(w.sessions.alice, {
+      method: 'POST',
+      url: `${w.base}/files`,
+      payload: 'garbage',
+      headers: { 'content-type': 'multipart/form-data; boundary=zzz' },
+    });
+    expect(err(garbage)).toMatchObject({ code: 'VALIDATION_FAILED', details: { problems: [{ field: 'file' }] } });
+    const whole = multipart([{ name: 'file', filename: 'cut.bin', data: Buffer.alloc(100_000, 7) }]);
+    const cut = await s.as(w.sessions.alice, { method: 'POST', url: `${w.base}/files`, payload: whole.payload.subarray(0, 50_000), headers: whole.headers });
+    expect(err(cut)).toMatchObject({ code: 'VALIDATION_FAILED', details: { problems: [{ field: 'file' }] } });
     expect(readdirSync(tenantDir).sort()).toEqual(before);
   });
 

@@ -1,10 +1,17 @@
 import multipart from '@fastify/multipart';
 import type { StoredFile } from '@tangram/engine';
-import { AppError } from '@tangram/errors';
+import { AppError, isAppError } from '@tangram/errors';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { actionContext, tenantOf } from '../plugins/tenant';
 
 type FileReq = FastifyRequest<{ Params: { tenant: string; id: string } }>;
+
+/** A body busboy cannot read (no boundary, cut off, bad part headers): the client's fault, not ours. */
+const malformed = (e: unknown) =>
+  AppError.problems('VALIDATION_FAILED', [
+    { code: 'VALIDATION_FAILED', field: 'file', message: `the multipart body cannot be read: ${e instanceof Error ? e.message : String(e)}`.slice(0, 300) },
+  ]);
+const hasStatus = (e: unknown) => typeof e === 'object' && e !== null && typeof (e as { statusCode?: unknown }).statusCode === 'number';
 
 const noFile = () =>
   AppError.problems('VALIDATION_FAILED', [
@@ -40,12 +47,17 @@ export async function fileRoutes(app: FastifyInstance): Promise<void> {
   app.post(base, async (req, reply) => {
     const t = await tenantOf(req);
     if (!req.isMultipart()) throw noFile();
-    const part = await req.file({ limits: { fileSize: t.files.maxSize + 1 } });
+    const part = await req.file({ limits: { fileSize: t.files.maxSize + 1 } }).catch((e) => {
+      throw isAppError(e) || hasStatus(e) ? e : malformed(e);
+    });
     if (part?.fieldname !== 'file') {
       part?.file.resume();
       throw noFile();
     }
-    const file = await t.files.upload({ name: part.filename, mimeType: part.mimetype, data: part.file }, actionContext(req));
+    const file = await t.files.upload({ name: part.filename, mimeType: part.mimetype, data: part.file }, actionContext(req)).catch((e) => {
+      // The part's own stream failed (the body was cut off or broken): nothing was stored.
+      throw !isAppError(e) && part.file.errored ? malformed(e) : e;
+    });
     return reply.status(201).send(fileReference(file, t.tenant.slug));
   });
 
