@@ -1,5 +1,4 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
 import { type FileHandle, mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
@@ -35,8 +34,15 @@ export class FileStore {
         done(null, chunk);
       },
     });
+    // The temporary file is opened before any byte flows: a stream that opens its own file may
+    // create it after a refused upload was already cleaned up, leaving a stray `.upload-*`.
+    const handle = await open(tmp, 'wx', 0o600);
     try {
-      await pipeline(source instanceof Uint8Array ? [source] : source, meter, createWriteStream(tmp, { flags: 'wx', mode: 0o600 }));
+      try {
+        await pipeline(source instanceof Uint8Array ? [source] : source, meter, handle.createWriteStream());
+      } finally {
+        await handle.close().catch(() => undefined);
+      }
       if (size === 0) throw AppError.problems('VALIDATION_FAILED', [{ code: 'VALIDATION_FAILED', field: 'file', message: 'the file is empty' }]);
       await rename(tmp, this.path(id));
     } catch (e) {
