@@ -39,6 +39,7 @@ export const catalogue = {
   RECORD_VERSION_CONFLICT: { status: 409, message: 'The record was changed by someone else' },
   RECORD_VERSION_REQUIRED: { status: 428, message: 'An update must say which version it read' },
   RECORD_NOT_UNIQUE: { status: 409, message: 'A record with this value already exists' },
+  RECORD_DUPLICATE: { status: 409, message: 'A record matching a duplicate rule already exists' },
   RECORD_REFERENCE_INVALID: { status: 400, message: 'The referenced record does not exist' },
   RECORD_REFERENCED: { status: 409, message: 'The record is still referenced by other records' },
   RECORD_DELETED: { status: 409, message: 'The record is in the recycle bin' },

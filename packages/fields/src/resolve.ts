@@ -115,6 +115,15 @@ function objectProblems(object: ObjectDef, path: string, byId: Map<string, Objec
         problems.push({ code: 'FIELD_OPTIONS_INVALID', path: `${path}/indexes/${i}/fields/${j}`, message: `a ${f.type} field cannot be indexed` });
     });
   });
+  object.duplicateRules.forEach((r, i) => {
+    const f = byFieldId.get(r.field);
+    if (f && (f.archived || !duplicateCheckable.has(f.type)))
+      problems.push({
+        code: 'FIELD_OPTIONS_INVALID',
+        path: `${path}/duplicateRules/${i}/field`,
+        message: f.archived ? `field "${f.name}" is archived` : `a ${f.type} field cannot be checked for duplicates (text, email or phone)`,
+      });
+  });
   const schema = logicSchema(object);
   object.validationRules.forEach((r, i) => {
     try {
@@ -125,6 +134,9 @@ function objectProblems(object: ObjectDef, path: string, byId: Map<string, Objec
   });
   return problems;
 }
+
+/** Field types a duplicate rule (查重) may compare. */
+const duplicateCheckable = new Set(['text', 'email', 'phone']);
 
 const ruleVariables = ['$user', '$now'];
 

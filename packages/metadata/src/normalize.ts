@@ -159,8 +159,22 @@ function normalizeObject(input: ObjectInput, path: string, types: FieldTypeCatal
       message: toLocaleText(r.message, r.id),
       ...(r.field ? { field: r.field } : {}),
     })),
+    duplicateRules: (input.duplicateRules ?? []).map((r, i) => ({
+      id: r.id,
+      field: idOf(r.field, `${path}/duplicateRules/${i}/field`) ?? r.field,
+      match: r.match,
+      ...(r.message !== undefined ? { message: toLocaleText(r.message, r.id) } : {}),
+    })),
     archived: input.archived ?? false,
   };
+  problems.push(
+    ...duplicates(
+      object.duplicateRules,
+      (r) => r.id,
+      (i) => `${path}/duplicateRules/${i}/id`,
+      'duplicate rule id',
+    ),
+  );
   if (input.description !== undefined) object.description = toLocaleText(input.description, '');
   return object;
 }

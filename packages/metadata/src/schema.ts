@@ -1,4 +1,4 @@
-import { fieldTypeNames } from './types';
+import { duplicateMatches, fieldTypeNames } from './types';
 
 const localeText = {
   oneOf: [
@@ -75,6 +75,16 @@ const object = {
         required: ['id', 'rule', 'message'],
         additionalProperties: false,
         properties: { id: name, rule: {}, message: longLocaleText, field: name },
+      },
+    },
+    duplicateRules: {
+      type: 'array',
+      maxItems: 20,
+      items: {
+        type: 'object',
+        required: ['id', 'field', 'match'],
+        additionalProperties: false,
+        properties: { id: name, field: name, match: { enum: [...duplicateMatches] }, message: longLocaleText },
       },
     },
     archived: { type: 'boolean' },

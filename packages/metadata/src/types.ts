@@ -61,6 +61,25 @@ export interface ValidationRuleInput {
   field?: string;
 }
 
+/**
+ * How a duplicate rule compares values (查重). Every kind ignores spaces, letter case and
+ * full-width forms (（中国） = (中国), ＡＢＣ = abc):
+ * - `exact`: nothing more (e-mail addresses, credit codes);
+ * - `company`: also drops legal-form words — 有限责任公司, 股份有限公司, 有限公司, 股份, (中国);
+ * - `phone`: digits only, without a leading 86 country code on an 11-digit mobile number.
+ */
+export const duplicateMatches = ['exact', 'company', 'phone'] as const;
+export type DuplicateMatch = (typeof duplicateMatches)[number];
+
+export interface DuplicateRuleInput {
+  id: string;
+  /** The field compared (its name or id). */
+  field: string;
+  match: DuplicateMatch;
+  /** Shown on the field when a write is refused; a default names the field. */
+  message?: LocaleText | string;
+}
+
 export interface ObjectInput {
   id?: string;
   name: string;
@@ -72,6 +91,7 @@ export interface ObjectInput {
   fields: FieldInput[];
   indexes?: IndexInput[];
   validationRules?: ValidationRuleInput[];
+  duplicateRules?: DuplicateRuleInput[];
   archived?: boolean;
 }
 
@@ -180,6 +200,14 @@ export interface ValidationRule {
   field?: string;
 }
 
+export interface DuplicateRule {
+  id: string;
+  /** Field id. */
+  field: string;
+  match: DuplicateMatch;
+  message?: LocaleText;
+}
+
 export interface ObjectDef {
   id: string;
   name: string;
@@ -193,6 +221,8 @@ export interface ObjectDef {
   fields: Field[];
   indexes: Index[];
   validationRules: ValidationRule[];
+  /** Refuse a record whose value matches an existing record's (查重). */
+  duplicateRules: DuplicateRule[];
   archived: boolean;
 }
 

@@ -12,6 +12,7 @@ import { fieldOfConstraint, toRow } from './columns';
 import { writeJunctions } from './junctions';
 import { checkReferences } from './references';
 import { type RecordData, rowToRecord } from './row';
+import { checkDuplicates } from './duplicates';
 import { checkValidationRules } from './rules';
 import { type Tx, touchParents } from './tx';
 import { authorizeUpdateFields, authorizeWrite } from '../access/enforce';
@@ -74,6 +75,7 @@ export async function createOne(tx: Tx, om: ObjectModel, input: unknown, fixed: 
   checkValidationRules(om, record, tx.ctx, tx.now.toISOString());
   await authorizeWrite(tx.trx, tx.schema, tx.ctx, 'create', om, undefined, values);
   await assertAttachable(tx.trx, tx.schema, tx.model, tx.ctx.access, om, values, undefined);
+  if (om.def.duplicateRules.length) await checkDuplicates(tx, om, record, new Set(Object.keys(record)));
   for (const f of om.autonumbers) record[f.name] = await nextNumber(tx.trx, tx.schema, om, f, tx.now, tx.timeZone);
   await checkReferences(tx.trx, tx.schema, om, record, tx.created);
   const id = (record.id as string | undefined) ?? uuidv7();
@@ -105,7 +107,7 @@ export async function createOne(tx: Tx, om: ObjectModel, input: unknown, fixed: 
   createdIds.add(id.toLowerCase());
   const created = withJunctionValues(om, rowToRecord(om, row), record);
   touchParents(tx, om, row);
-  await writeDetails(tx, om, id, details, false);
+  await writeDetails(tx, om, id, details, false, row.owner_id as string | null);
   return created;
 }
 
@@ -129,6 +131,8 @@ export async function updateOne(tx: Tx, om: ObjectModel, id: string, input: unkn
   fail(missingRequired(om, record).filter((p) => p.field !== undefined && p.field in values));
   Object.assign(record, computeFormulas(om.formulas, record, tx.now.toISOString()));
   checkValidationRules(om, record, tx.ctx, tx.now.toISOString());
+  if (om.def.duplicateRules.length)
+    await checkDuplicates(tx, om, record, new Set(Object.keys(values).filter((k) => JSON.stringify(current[k]) !== JSON.stringify(values[k]))), id);
   const changedValues = Object.fromEntries(Object.entries(record).filter(([k]) => k in values || om.formulas.some((f) => f.name === k)));
   await checkReferences(
     tx.trx,
@@ -151,7 +155,7 @@ export async function updateOne(tx: Tx, om: ObjectModel, id: string, input: unkn
   await writeJunctions(tx.trx, tx.schema, om, id, values);
   const updated = withJunctionValues(om, rowToRecord(om, row), values);
   touchParents(tx, om, before, row);
-  await writeDetails(tx, om, id, details, true);
+  await writeDetails(tx, om, id, details, true, row.owner_id as string | null);
   return updated;
 }
 
@@ -163,8 +167,19 @@ function toRowForDiff(om: ObjectModel, values: Record<string, unknown>): Record<
   return row;
 }
 
-/** Writes detail lines given with their master. On update the list given is the whole new set. */
-async function writeDetails(tx: Tx, om: ObjectModel, masterId: string, details: Map<string, unknown>, replace: boolean): Promise<void> {
+/**
+ * Writes detail lines given with their master. On update the list given is the whole new set.
+ * New lines belong to the master's owner (unless they name one), so whoever may see a quote sees
+ * its lines under an `own` scope too.
+ */
+async function writeDetails(
+  tx: Tx,
+  om: ObjectModel,
+  masterId: string,
+  details: Map<string, unknown>,
+  replace: boolean,
+  masterOwner: string | null,
+): Promise<void> {
   for (const d of om.details) {
     const key = (d.field.field.options.detailName as string | undefined) ?? d.object.name;
     if (!details.has(key)) continue;
@@ -187,7 +202,8 @@ async function writeDetails(tx: Tx, om: ObjectModel, masterId: string, details: 
           if (!owned) throw new AppError('RECORD_NOT_FOUND', { object: d.object.name, id });
           await updateOne(tx, d.object, id, rest, typeof version === 'number' ? version : undefined);
         } else {
-          const created = await createOne(tx, d.object, item, { [d.field.name]: masterId });
+          const owns = item && typeof item === 'object' && 'owner_id' in item;
+          const created = await createOne(tx, d.object, item, { [d.field.name]: masterId, ...(owns || !masterOwner ? {} : { owner_id: masterOwner }) });
           keep.add(created.id);
         }
       } catch (e) {

@@ -122,6 +122,24 @@ describe.each(await backends())('records on %s', (backend) => {
     expect(account).toMatchObject({ order_count: 1, order_total: 215 });
   });
 
+  it('gives new detail lines the master’s owner, unless a line names its own', async () => {
+    const acc = await records().create('account', { name: '主从归属' });
+    const [rep, other] = [crypto.randomUUID(), crypto.randomUUID()];
+    const order = await records().create('sales_order', {
+      account: acc.id,
+      owner_id: rep,
+      lines: [
+        { qty: 1, price: 1 },
+        { qty: 2, price: 1, owner_id: other },
+      ],
+    });
+    const owners = async () =>
+      (await records().query('order_line', { filter: { '==': [{ var: 'order' }, order.id] }, sort: [{ field: 'qty' }] })).records.map((l) => l.owner_id);
+    expect(await owners()).toEqual([rep, other]);
+    await records().update('sales_order', order.id, { lines: [{ qty: 3, price: 1 }] }, { version: order.version });
+    expect(await owners()).toEqual([rep]);
+  });
+
   it('writes nothing when one detail line is invalid', async () => {
     const acc = await records().create('account', { name: '失败主从' });
     const err = await failure(

@@ -112,7 +112,11 @@ export class RecordService {
         const om = model.byName.get(it.object);
         if (!om) throw new AppError('OBJECT_NOT_FOUND', { object: String(it.object).slice(0, 100), index });
         await withIndex(index, () => createOne(tx, om, it.input));
-        if (opts.onProgress && (index + 1) % 100 === 0) opts.onProgress(index + 1, items.length);
+        if (opts.onProgress && (index + 1) % 100 === 0) {
+          opts.onProgress(index + 1, items.length);
+          // Let the event loop run (an in-process database may never leave the microtask queue), so progress reaches its listener now.
+          await new Promise((resolve) => setImmediate(resolve));
+        }
       }
       return items.length;
     });

@@ -1,7 +1,8 @@
 import { AppError } from '@tangram/errors';
-import type { Field, ObjectDef, ResolvedApp } from '@tangram/metadata';
+import type { DuplicateMatch, Field, ObjectDef, ResolvedApp } from '@tangram/metadata';
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
+import { duplicateKeySql } from '../records/duplicates';
 import type { Action } from './actions';
 import { backfillField } from './backfill';
 import { conversion } from './conversions';
@@ -119,6 +120,11 @@ const handlers: { [K in Action['kind']]: Handler<K> } = {
       await sql`create index ${sql.id(a.index)} on ${sql.id(schema, a.object)} using gin (${sql.id(a.columns[0] as string)} public.gin_trgm_ops)`.execute(db);
       return;
     }
+    if (a.method.startsWith('dup-')) {
+      const key = duplicateKeySql(a.columns[0] as string, a.method.slice(4) as DuplicateMatch);
+      await sql`create index ${sql.id(a.index)} on ${sql.id(schema, a.object)} ((${key})) where deleted_at is null`.execute(db);
+      return;
+    }
     let ix = db.schema.withSchema(schema).createIndex(a.index).on(a.object).columns(a.columns);
     if (a.unique) ix = ix.unique().where(sql.ref('deleted_at'), 'is', null);
     try {
@@ -136,6 +142,7 @@ const handlers: { [K in Action['kind']]: Handler<K> } = {
     await backfillField(ctx.db, ctx.schema, ctx.to, object, field);
   },
   'metadata.change': async () => {},
+  'ui.change': async () => {},
 };
 
 /** Executes a plan, one handler per action kind. Call inside the publishing transaction. */

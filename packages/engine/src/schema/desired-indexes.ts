@@ -1,12 +1,13 @@
 import { fieldTypes } from '@tangram/fields';
-import type { ObjectDef } from '@tangram/metadata';
+import type { DuplicateMatch, ObjectDef } from '@tangram/metadata';
 import { physical } from './naming';
 
 export interface IndexSpec {
   name: string;
   columns: string[];
   unique: boolean;
-  method: 'btree' | 'trgm';
+  /** `dup-*`: an index on a duplicate rule's key (查重), one column, for records not in the recycle bin. */
+  method: 'btree' | 'trgm' | `dup-${DuplicateMatch}`;
 }
 
 const referenceLike = new Set(['lookup', 'masterdetail', 'user', 'department']);
@@ -15,7 +16,8 @@ const textKinds = new Set(['text', 'textarea', 'richtext', 'email', 'phone', 'ur
 /**
  * The indexes an object's metadata asks for, by physical name: unique fields (among records
  * not in the recycle bin), indexed fields, every reference (for joins and related lists), the
- * owner (for data scopes), trigram indexes for the search fields, and declared composite indexes.
+ * owner (for data scopes), trigram indexes for the search fields, the keys of duplicate rules,
+ * and declared composite indexes.
  */
 export function desiredIndexes(object: ObjectDef): Map<string, IndexSpec> {
   const out = new Map<string, IndexSpec>();
@@ -35,6 +37,7 @@ export function desiredIndexes(object: ObjectDef): Map<string, IndexSpec> {
     const f = byId.get(id);
     if (f && textKinds.has(f.type)) add(`s_${f.id}`, [f.id], false, 'trgm');
   }
+  for (const r of object.duplicateRules) if (byId.has(r.field)) add(`d_${r.field}_${r.match}`, [r.field], false, `dup-${r.match}`);
   const activeIds = new Set(active.map((f) => f.id));
   for (const ix of object.indexes) if (ix.fields.every((id) => activeIds.has(id))) add(`x_${ix.id}`, ix.fields, ix.unique);
   return out;

@@ -31,6 +31,39 @@ describe('planMigration', () => {
     expect(planMigration({ from: v1, to: v1 })).toEqual([]);
   });
 
+  it('lists forms, views and menu items added, changed and removed, with no DDL', () => {
+    const ui = (views: unknown[], menu: unknown[]) => resolveApp({ objects: [v1.objects[0]], views, menu } as never);
+    const board = { id: 'board', name: 'board', object: 'account', label: '客户看板', type: 'table', columns: ['name'] };
+    const list = { id: 'list', name: 'list', object: 'account', label: '全部客户', type: 'table', columns: ['name', 'employees'] };
+    const before = ui(
+      [board, list],
+      [
+        { id: 'sales', label: '销售', children: [{ id: 'accounts', object: 'account', label: '客户' }] },
+        { id: 'help', label: '帮助', url: 'https://example.com' },
+      ],
+    );
+    const after = ui(
+      [
+        { ...board, columns: ['name', 'employees'] },
+        { id: 'mine', name: 'mine', object: 'account', label: '我的客户', type: 'table' },
+      ],
+      [
+        { id: 'help', label: '帮助', url: 'https://example.com' },
+        { id: 'sales', label: '销售', children: [{ id: 'accounts', object: 'account', label: '客户' }] },
+      ],
+    );
+    const plan = planMigration({ from: before, to: after });
+    expect(plan.map((a) => describeAction(a))).toEqual([
+      '修改视图「客户 · 客户看板」',
+      '新增视图「客户 · 我的客户」',
+      '删除视图「客户 · 全部客户」',
+      '修改菜单项「帮助」',
+      '修改菜单项「销售」',
+    ]);
+    expect(describeAction(plan[1]!, 'en')).toBe('Add view "客户 · 我的客户"');
+    expect(planMigration({ from: after, to: after })).toEqual([]);
+  });
+
   it('renames by stable id: a new name is a metadata change, not a new column', () => {
     const renamed = resolveApp({
       objects: [

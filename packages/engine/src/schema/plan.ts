@@ -1,5 +1,5 @@
 import { fieldTypes, referenceTypes } from '@tangram/fields';
-import type { Field, ObjectDef, ResolvedApp } from '@tangram/metadata';
+import type { Field, LocaleText, MenuItem, ObjectDef, ResolvedApp } from '@tangram/metadata';
 import type { Action } from './actions';
 import { desiredIndexes } from './desired-indexes';
 
@@ -87,7 +87,7 @@ function objectActions(was: ObjectDef | undefined, now: ObjectDef): Action[] {
   if (was.archived && now.archived) return [];
   if (!was.archived && now.archived) return [{ kind: 'table.archive', ...base }];
   const actions: Action[] = was.archived ? [{ kind: 'table.unarchive', ...base }] : [];
-  for (const key of ['name', 'label', 'pluralLabel', 'titleField', 'searchFields', 'validationRules', 'description'] as const)
+  for (const key of ['name', 'label', 'pluralLabel', 'titleField', 'searchFields', 'validationRules', 'duplicateRules', 'description'] as const)
     if (!sameJson(was[key], now[key])) actions.push({ kind: 'metadata.change', ...base, change: key, from: was[key], to: now[key] });
   for (const f of now.fields) {
     const old = was.fields.find((x) => x.id === f.id);
@@ -136,7 +136,41 @@ const phase: Record<Action['kind'], number> = {
   'index.create': 6,
   'field.backfill': 7,
   'metadata.change': 8,
+  'ui.change': 9,
 };
+
+type UiPart = Extract<Action, { kind: 'ui.change' }>['part'];
+interface UiItem {
+  id: string;
+  label: LocaleText;
+  /** What the step calls it, when not its label. */
+  title?: string;
+}
+
+const flatMenu = (items: MenuItem[]): MenuItem[] => items.flatMap((m) => [m, ...flatMenu(m.children ?? [])]);
+
+/** Forms, views and menu items added, changed or removed, by id (a menu item counts as changed when its place changes). */
+function uiActions(part: UiPart, was: UiItem[], now: UiItem[], comparable: (x: UiItem) => unknown = (x) => x): Action[] {
+  const actions: Action[] = [];
+  const before = new Map(was.map((x) => [x.id, x]));
+  const after = new Set(now.map((x) => x.id));
+  const label = (x: UiItem) => x.title ?? x.label['zh-CN'] ?? Object.values(x.label)[0] ?? x.id;
+  for (const x of now) {
+    const old = before.get(x.id);
+    if (!old) actions.push({ kind: 'ui.change', part, id: x.id, label: label(x), change: 'add' });
+    else if (!sameJson(comparable(old), comparable(x))) actions.push({ kind: 'ui.change', part, id: x.id, label: label(x), change: 'update' });
+  }
+  for (const x of was) if (!after.has(x.id)) actions.push({ kind: 'ui.change', part, id: x.id, label: label(x), change: 'remove' });
+  return actions;
+}
+
+function menuPlaces(items: MenuItem[], parent = '', out = new Map<string, string>()): Map<string, string> {
+  items.forEach((m, i) => {
+    out.set(m.id, `${parent}/${i}`);
+    menuPlaces(m.children ?? [], m.id, out);
+  });
+  return out;
+}
 
 /**
  * Plans the change from the published metadata to the desired one, as data. Pure: the same
@@ -149,6 +183,21 @@ export function planMigration({ from, to }: { from: ResolvedApp | undefined; to:
     const was = from?.objects.find((x) => x.id === o.id);
     actions.push(...objectActions(was, o), ...indexActions(was, o));
   }
+  // A form or view is named with its object's: 客户 · 全部客户.
+  const titled = <T extends UiItem & { object: string }>(app: ResolvedApp | undefined, items: T[]) =>
+    items.map((x) => {
+      const o = app?.objects.find((y) => y.id === x.object);
+      return { ...x, title: `${o ? label(o) : x.object} · ${x.label['zh-CN'] ?? Object.values(x.label)[0] ?? x.id}` };
+    });
+  const plain = ({ title, ...x }: UiItem) => x;
+  actions.push(
+    ...uiActions('form', titled(from, from?.forms ?? []), titled(to, to.forms ?? []), plain),
+    ...uiActions('view', titled(from, from?.views ?? []), titled(to, to.views ?? []), plain),
+  );
+  const [placesWas, placesNow] = [menuPlaces(from?.menu ?? []), menuPlaces(to.menu ?? [])];
+  const menuWas = flatMenu(from?.menu ?? []).map((m) => ({ ...m, place: placesWas.get(m.id) }));
+  const menuNow = flatMenu(to.menu ?? []).map((m) => ({ ...m, place: placesNow.get(m.id) }));
+  actions.push(...uiActions('menu', menuWas, menuNow, (x) => ({ ...x, children: undefined })));
   return actions
     .map((a, i) => ({ a, i }))
     .sort((x, y) => phase[x.a.kind] - phase[y.a.kind] || x.i - y.i)

@@ -27,9 +27,12 @@ describe.each(await backends())('publishing forms, views and menus on %s', (back
   it('is a revision with no table change, live in the model, and rolls back like the rest', async () => {
     await t.tenant.schema.publish({ objects });
     const plan = await t.tenant.schema.plan({ objects, ...ui });
-    expect(plan.steps).toEqual([]);
+    // Only metadata: each form, view and menu item is a step in words, none of them DDL.
+    const uiSteps = ['新增表单「device · main」', '新增视图「device · board」', '新增菜单项「device」'];
+    expect(plan.steps.map((s) => s.description['zh-CN'])).toEqual(uiSteps);
+    expect(plan.steps.every((s) => s.action.kind === 'ui.change' && !s.destructive)).toBe(true);
     const rev = await t.tenant.schema.publish({ objects, ...ui });
-    expect(rev.steps).toEqual([]);
+    expect(rev.steps.map((s) => s.description['zh-CN'])).toEqual(uiSteps);
     const model = await t.tenant.model();
     expect(model.revision).toBe(rev.id);
     expect(model.app.forms[0]?.tabs[0]?.sections[0]?.fields).toEqual(['status', 'name']);

@@ -147,7 +147,10 @@ export class TemplateService {
       }
     }
     metadata = { ...metadata, name: ours.name, version: ours.version, label: ours.label };
-    opts.onProgress?.({ phase: 'publish' });
+    if (opts.onProgress) {
+      opts.onProgress({ phase: 'publish' });
+      await new Promise((resolve) => setImmediate(resolve));
+    }
 
     const rev = await this.schemaService.publish(metadata, {
       actor: opts.actor ?? null,
