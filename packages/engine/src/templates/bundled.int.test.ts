@@ -63,6 +63,19 @@ describe.each(await backends())('installing core + crm with sample data on %s', 
     expect(order.account).toBe(account.id);
   });
 
+  it('refuses duplicates by the CRM’s rules (查重): a company written another way, a mobile, an e-mail', async () => {
+    const refused = async (object: string, rule: string, pick: (a: Record<string, unknown>) => Record<string, unknown>, filter: unknown = null) => {
+      const [a, b] = (await t.tenant.records.query(object, { limit: 2, sort: [{ field: 'created_at', direction: 'asc' }], ...(filter ? { filter } : {}) }))
+        .records;
+      const e = await t.tenant.records.update(object, b!.id, pick(a!), { version: b!.version as number }).catch((x) => x);
+      expect(e, `${object} ${rule}`).toMatchObject({ code: 'RECORD_DUPLICATE', details: { problems: [expect.objectContaining({ rule })] } });
+    };
+    await refused('account', 'dup_account_name', (a) => ({ name: String(a.name).replace('有限公司', '（中国）股份有限公司') }));
+    await refused('account', 'dup_account_phone', (a) => ({ phone: String(a.phone).replace('-', ' ') }));
+    await refused('contact', 'dup_contact_mobile', (a) => ({ mobile: `+86 ${String(a.mobile).replace(/^(\d{3})(\d{4})/, '$1-$2-')}` }));
+    await refused('lead', 'dup_lead_email', (a) => ({ email: String(a.email).toUpperCase() }), { '!!': [{ var: 'email' }] });
+  });
+
   it('exports core and crm back to packages that compose into the same app', async () => {
     const core = await t.tenant.templates.export('core');
     const crm = await t.tenant.templates.export('crm');
