@@ -20,6 +20,14 @@ import { TrashPage } from './runtime/trash-page';
 
 // The designer is split out of the runtime's initial JavaScript.
 const DesignerRoutes = lazy(() => import('./designer/designer-routes'));
+// Tenant administration: the app market and members, for admins only, also split out.
+const MarketPage = lazy(() => import('./admin/market-page'));
+const MembersPage = lazy(() => import('./admin/members-page'));
+const lazyPage = (Page: React.ComponentType) => (
+  <Suspense fallback={<Loading />}>
+    <Page />
+  </Suspense>
+);
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -46,6 +54,8 @@ const router = createBrowserRouter([
           { path: 'o/:object/r/:id', element: <RecordPage /> },
           { path: 'search', element: <SearchPage /> },
           { path: 'trash', element: <TrashPage /> },
+          { path: 'market', element: lazyPage(MarketPage) },
+          { path: 'members', element: lazyPage(MembersPage) },
           {
             path: 'design/*',
             element: (

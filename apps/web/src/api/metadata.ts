@@ -31,7 +31,7 @@ export function activeFields(object: ObjectDef): Field[] {
   return object.fields.filter((f) => !f.archived);
 }
 
-/** The object in which the web app keeps its form layouts (see src/layout/layout-store.ts). */
+/** The object early versions of the web app kept form layouts in (forms are metadata now); tenants that still have it never see it. */
 export const layoutObjectName = 'ui_layout';
 
 /** A field's name from its id (metadata forms and views refer to fields by id); system columns pass through. */

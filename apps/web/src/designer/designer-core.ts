@@ -1,4 +1,4 @@
-import type { FieldInput, ObjectInput } from '@tangram/metadata';
+import type { DuplicateMatch, DuplicateRuleInput, Field, FieldInput, ObjectInput } from '@tangram/metadata';
 import type { FormLayout } from '../layout/form-layout';
 
 /** The document the designer edits: the tenant's draft metadata, as plain data. */
@@ -121,7 +121,70 @@ export function placeField(layout: FormLayout, field: string, target: { tab: str
   return { ...layout, tabs };
 }
 
+/** Where a field sits on the form (undefined: not on it). */
+export function fieldPlace(layout: FormLayout, field: string): { tab: string; section: string; index: number; count: number } | undefined {
+  for (const t of layout.tabs)
+    for (const s of t.sections) {
+      const index = s.fields.indexOf(field);
+      if (index >= 0) return { tab: t.id, section: s.id, index, count: s.fields.length };
+    }
+  return undefined;
+}
+
+/** Moves a placed field one step up or down within its section (the keyboard's way to reorder). */
+export function shiftField(layout: FormLayout, field: string, by: -1 | 1): FormLayout {
+  const at = fieldPlace(layout, field);
+  if (!at) return layout;
+  const to = at.index + by;
+  if (to < 0 || to >= at.count) return layout;
+  const fields = layout.tabs.find((t) => t.id === at.tab)?.sections.find((s) => s.id === at.section)?.fields ?? [];
+  const before = by < 0 ? fields[to] : fields[to + 1];
+  return placeField(layout, field, { tab: at.tab, section: at.section, before });
+}
+
 /** Takes a field off the form. */
 export function unplaceField(layout: FormLayout, field: string): FormLayout {
   return { ...layout, tabs: layout.tabs.map((t) => ({ ...t, sections: t.sections.map((s) => ({ ...s, fields: s.fields.filter((f) => f !== field) })) })) };
+}
+
+/** A draft object's active fields in the shape the runtime widgets and the condition builder take. */
+export function draftFields(object: ObjectInput): Field[] {
+  return object.fields
+    .filter((f) => !f.archived)
+    .map((f) => ({
+      ...f,
+      id: f.id ?? f.name,
+      label: typeof f.label === 'string' ? { 'zh-CN': f.label } : (f.label ?? {}),
+      required: false,
+      unique: false,
+      indexed: false,
+      options: f.options ?? {},
+      archived: false,
+    })) as Field[];
+}
+
+/** Field types a duplicate rule (查重) may compare, and how each may compare by default. */
+export const duplicateMatchesFor: Partial<Record<FieldInput['type'], DuplicateMatch[]>> = {
+  text: ['exact', 'company'],
+  email: ['exact'],
+  phone: ['phone', 'exact'],
+};
+
+const refersTo = (rule: DuplicateRuleInput, field: FieldInput) => rule.field === field.name || rule.field === (field.id ?? field.name);
+
+/** The duplicate rule of one field, if any. */
+export function duplicateRuleOf(object: ObjectInput, field: FieldInput): DuplicateRuleInput | undefined {
+  return object.duplicateRules?.find((r) => refersTo(r, field));
+}
+
+/** The object's duplicate rules with the field's rule set to `match`, or removed (undefined). */
+export function withDuplicateMatch(object: ObjectInput, field: FieldInput, match: DuplicateMatch | undefined): DuplicateRuleInput[] {
+  const rules = object.duplicateRules ?? [];
+  const current = rules.find((r) => refersTo(r, field));
+  if (!match) return rules.filter((r) => r !== current);
+  if (current) return rules.map((r) => (r === current ? { ...r, match } : r));
+  const ids = new Set(rules.map((r) => r.id));
+  let id = `dup_${field.name}`.slice(0, 63);
+  for (let n = 2; ids.has(id); n++) id = `dup_${field.name}_${n}`.slice(0, 63);
+  return [...rules, { id, field: field.id ?? field.name, match }];
 }

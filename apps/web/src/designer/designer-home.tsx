@@ -1,4 +1,4 @@
-import { FormOutlined, PlusOutlined, TableOutlined } from '@ant-design/icons';
+import { FormOutlined, PlusOutlined, ShopOutlined, TableOutlined } from '@ant-design/icons';
 import type { ObjectInput } from '@tangram/metadata';
 import { Button, Card, Col, Empty, Form, Input, Modal, Row, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
@@ -64,12 +64,17 @@ export function DesignerHome() {
         </Button>
       </Space>
       {objects.length === 0 ? (
-        <Empty />
+        <Empty description={t('designer.emptyTenant')}>
+          <Button icon={<ShopOutlined />} onClick={() => navigate(`/t/${designer.tenant}/market`)}>
+            {t('nav.market')}
+          </Button>
+        </Empty>
       ) : (
         <Row gutter={[16, 16]}>
           {objects.map((o) => (
             <Col xs={24} sm={12} lg={8} key={o.name}>
               <Card
+                data-testid={`object-card-${o.name}`}
                 title={label(o.label, o.name)}
                 extra={<Tag>{o.name}</Tag>}
                 actions={[

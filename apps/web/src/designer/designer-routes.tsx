@@ -1,4 +1,14 @@
-import { CheckCircleOutlined, CloudUploadOutlined, HistoryOutlined, LoadingOutlined, RedoOutlined, UndoOutlined, WarningOutlined } from '@ant-design/icons';
+import {
+  CheckCircleOutlined,
+  CloudUploadOutlined,
+  EyeOutlined,
+  HistoryOutlined,
+  LoadingOutlined,
+  MenuOutlined,
+  RedoOutlined,
+  UndoOutlined,
+  WarningOutlined,
+} from '@ant-design/icons';
 import { Alert, Button, Menu, Space, Tooltip, Typography } from 'antd';
 import { useEffect } from 'react';
 import { DndProvider } from 'react-dnd';
@@ -9,10 +19,12 @@ import { ErrorBox, Loading } from '../runtime/loading';
 import { useCanDesign, useTenant } from '../runtime/tenant-shell';
 import { DesignerHome } from './designer-home';
 import { FormDesigner } from './form-designer';
+import { MenuDesigner } from './menu-designer';
 import { ObjectDesigner } from './object-designer';
 import { PublishPage } from './publish-page';
 import { RevisionsPage } from './revisions-page';
 import { type Designer, DesignerContext, type Draft, useDesignerSession, useDraftQuery } from './use-designer';
+import { ViewDesigner, ViewsPage } from './view-designer';
 
 function SaveStatus({ designer }: { designer: Designer }) {
   const { t } = useI18n();
@@ -54,7 +66,7 @@ function Session({ tenant, draft }: { tenant: string; draft: Draft }) {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [designer]);
-  const section = location.pathname.startsWith(`${base}/publish`) ? 'publish' : location.pathname.startsWith(`${base}/revisions`) ? 'revisions' : 'objects';
+  const section = (['views', 'menu', 'publish', 'revisions'] as const).find((s) => location.pathname.startsWith(`${base}/${s}`)) ?? 'objects';
   return (
     <DesignerContext.Provider value={designer}>
       <DndProvider backend={HTML5Backend}>
@@ -82,6 +94,8 @@ function Session({ tenant, draft }: { tenant: string; draft: Draft }) {
           onClick={({ key }) => navigate(key === 'objects' ? base : `${base}/${key}`)}
           items={[
             { key: 'objects', label: t('designer.objects') },
+            { key: 'views', icon: <EyeOutlined />, label: t('designer.views') },
+            { key: 'menu', icon: <MenuOutlined />, label: t('designer.menu') },
             { key: 'publish', icon: <CloudUploadOutlined />, label: t('designer.publish') },
             { key: 'revisions', icon: <HistoryOutlined />, label: t('designer.revisions') },
           ]}
@@ -91,6 +105,9 @@ function Session({ tenant, draft }: { tenant: string; draft: Draft }) {
           <Route index element={<DesignerHome />} />
           <Route path="objects/:name" element={<ObjectDesigner />} />
           <Route path="forms/:name" element={<FormDesigner />} />
+          <Route path="views" element={<ViewsPage />} />
+          <Route path="views/:id" element={<ViewDesigner />} />
+          <Route path="menu" element={<MenuDesigner />} />
           <Route path="publish" element={<PublishPage />} />
           <Route path="revisions" element={<RevisionsPage />} />
         </Routes>
@@ -99,7 +116,7 @@ function Session({ tenant, draft }: { tenant: string; draft: Draft }) {
   );
 }
 
-/** The designer (lazy-loaded): objects and fields, forms, publish with a dry run, revisions. */
+/** The designer (lazy-loaded): objects and fields, forms, views, the menu, publish with a dry run, revisions. */
 export default function DesignerRoutes() {
   const tenant = useTenant();
   const { t } = useI18n();

@@ -1,14 +1,13 @@
-import { DeleteOutlined, HolderOutlined, PlusOutlined } from '@ant-design/icons';
-import type { Field, FieldInput } from '@tangram/metadata';
-import { Alert, Button, Card, Col, Empty, Input, Row, Select, Space, Tabs, Tag, Typography } from 'antd';
+import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, HolderOutlined, PlusOutlined } from '@ant-design/icons';
+import type { FieldInput } from '@tangram/metadata';
+import { Button, Card, Col, Empty, Input, Row, Select, Space, Tabs, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useDrag, useDrop } from 'react-dnd';
 import { useParams } from 'react-router';
 import { useI18n } from '../i18n/i18n';
 import { type FieldRules, type FormLayout, type FormSection, newId } from '../layout/form-layout';
-import { FilterBuilder } from '../runtime/filter-builder';
-import { filterToLogic, logicToFilter } from '../runtime/filter-logic';
-import { placeField, unplaceField } from './designer-core';
+import { draftFields, fieldPlace, placeField, shiftField, unplaceField } from './designer-core';
+import { LogicEditor } from './logic-editor';
 import { useDesigner } from './use-designer';
 import { useFormDesign } from './use-form-design';
 
@@ -141,12 +140,6 @@ function SectionBox(p: {
   );
 }
 
-function RuleEditor({ tenant, fields, rule, onChange }: { tenant: string; fields: Field[]; rule: unknown; onChange(next: unknown): void }) {
-  const state = logicToFilter(rule);
-  if (!state) return <Typography.Text code>{JSON.stringify(rule)}</Typography.Text>;
-  return <FilterBuilder tenant={tenant} fields={fields} value={state} onChange={(next) => onChange(filterToLogic(next))} />;
-}
-
 function UnplacedList({
   fields,
   layout,
@@ -187,6 +180,45 @@ function UnplacedList({
   );
 }
 
+/** Where the selected field sits, changed without dragging: a section to put it in, up, down (keyboard users' way to lay out a form). */
+function FieldPosition({ layout, setLayout, field }: { layout: FormLayout; setLayout(next: FormLayout): void; field: string }) {
+  const { t, label } = useI18n();
+  const at = fieldPlace(layout, field);
+  const sections = layout.tabs.flatMap((tb, ti) =>
+    tb.sections.map((s, si) => ({
+      value: `${tb.id}/${s.id}`,
+      label: `${layout.tabs.length > 1 ? `${label(tb.title, ti === 0 ? t('record.details') : tb.id)} · ` : ''}${label(s.title, '') || `${t('designer.section')} ${si + 1}`}`,
+    })),
+  );
+  return (
+    <Space.Compact style={{ width: '100%' }}>
+      <Select
+        aria-label={t('designer.position')}
+        style={{ flex: 1, minWidth: 0 }}
+        value={at ? `${at.tab}/${at.section}` : ''}
+        options={[{ value: '', label: t('designer.unplaced') }, ...sections]}
+        onChange={(v: string) => {
+          if (!v) return setLayout(unplaceField(layout, field));
+          const [tab, section] = v.split('/') as [string, string];
+          setLayout(placeField(layout, field, { tab, section }));
+        }}
+      />
+      <Button
+        aria-label={t('designer.moveUp')}
+        icon={<ArrowUpOutlined />}
+        disabled={!at || at.index === 0}
+        onClick={() => setLayout(shiftField(layout, field, -1))}
+      />
+      <Button
+        aria-label={t('designer.moveDown')}
+        icon={<ArrowDownOutlined />}
+        disabled={!at || at.index === at.count - 1}
+        onClick={() => setLayout(shiftField(layout, field, 1))}
+      />
+    </Space.Compact>
+  );
+}
+
 /** An object's form: fields dragged into sections, columns and tabs, reordered by dragging; live rules per field. */
 export function FormDesigner() {
   const name = useParams().name as string;
@@ -199,21 +231,12 @@ export function FormDesigner() {
 function FormDesignerFor({ object }: { object: NonNullable<ReturnType<typeof useDesigner>['doc']['objects'][number]> }) {
   const { t, label } = useI18n();
   const designer = useDesigner();
-  const { layout, setLayout, inMetadata, ready } = useFormDesign(object);
+  const { layout, setLayout } = useFormDesign(object);
   const [tab, setTab] = useState(layout.tabs[0]?.id ?? 'main');
   const [selected, setSelected] = useState<string | undefined>();
   const active = object.fields.filter((f) => !f.archived);
   const fields = new Map(active.map((f) => [f.name, f]));
-  const asFields = active.map((f) => ({
-    ...f,
-    id: f.id ?? f.name,
-    label: typeof f.label === 'string' ? { 'zh-CN': f.label } : (f.label ?? {}),
-    required: false,
-    unique: false,
-    indexed: false,
-    options: f.options ?? {},
-    archived: false,
-  })) as Field[];
+  const asFields = draftFields(object);
   const rules: Record<string, FieldRules> = layout.rules ?? {};
   const setRule = (field: string, key: keyof FieldRules, value: unknown) => {
     const next = { ...(rules[field] ?? {}), [key]: value };
@@ -238,7 +261,6 @@ function FormDesignerFor({ object }: { object: NonNullable<ReturnType<typeof use
     setTab(id);
   };
   const others = asFields.filter((f) => f.name !== selected);
-  if (!ready) return <Empty description="…" />;
   return (
     <Row gutter={16}>
       <Col xs={24} md={5}>
@@ -259,7 +281,6 @@ function FormDesignerFor({ object }: { object: NonNullable<ReturnType<typeof use
             </Space>
           }
         >
-          {!inMetadata && <Alert type="info" showIcon message={t('designer.layoutSaved')} style={{ marginBottom: 8 }} />}
           <Tabs
             activeKey={currentTab?.id}
             onChange={setTab}
@@ -288,6 +309,7 @@ function FormDesignerFor({ object }: { object: NonNullable<ReturnType<typeof use
           {selected ? (
             <Space direction="vertical" style={{ width: '100%' }}>
               <Tag color="blue">{label(fields.get(selected)?.label, selected)}</Tag>
+              <FieldPosition layout={layout} setLayout={setLayout} field={selected} />
               {(
                 [
                   ['visible', 'designer.visibleWhen'],
@@ -297,7 +319,7 @@ function FormDesignerFor({ object }: { object: NonNullable<ReturnType<typeof use
               ).map(([key, title]) => (
                 <div key={`${selected}-${key}`}>
                   <Typography.Text strong>{t(title)}</Typography.Text>
-                  <RuleEditor tenant={designer.tenant} fields={others} rule={rules[selected]?.[key]} onChange={(v) => setRule(selected, key, v)} />
+                  <LogicEditor tenant={designer.tenant} fields={others} logic={rules[selected]?.[key]} onChange={(v) => setRule(selected, key, v)} />
                 </div>
               ))}
             </Space>

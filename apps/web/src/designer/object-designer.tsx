@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { useDrag, useDrop } from 'react-dnd';
 import { useNavigate, useParams } from 'react-router';
 import { useI18n } from '../i18n/i18n';
-import { commands } from './designer-core';
+import { commands, duplicateRuleOf, withDuplicateMatch } from './designer-core';
 import { newField } from './field-defaults';
 import { Palette, type PaletteDrag, paletteItem } from './palette';
 import { PropertyPanel } from './property-panel';
@@ -109,7 +109,10 @@ export function ObjectDesigner() {
   return (
     <Row gutter={16}>
       <Col xs={24} md={6}>
-        <Palette onPick={(type) => add(type, object.fields.length)} />
+        {/* The palette and the property panel stay in view while a long object scrolls. */}
+        <div className="tg-sticky">
+          <Palette onPick={(type) => add(type, object.fields.length)} />
+        </div>
       </Col>
       <Col xs={24} md={10}>
         <Card
@@ -142,27 +145,38 @@ export function ObjectDesigner() {
         </Card>
       </Col>
       <Col xs={24} md={8}>
-        <PropertyPanel
-          tenant={designer.tenant}
-          object={object as ObjectInput}
-          objects={designer.doc.objects}
-          field={field}
-          onChange={(after) => {
-            if (!field) return;
-            designer.execute(commands['field.update'](object.name, field, after));
-            setSelected(after.name);
-          }}
-          onRemove={() => {
-            if (!field) return;
-            designer.execute(commands['field.remove'](object.name, field, object.fields.indexOf(field)));
-            setSelected(undefined);
-          }}
-        />
-        <Space style={{ marginTop: 12 }}>
-          <Button type="primary" onClick={() => navigate(`/t/${designer.tenant}/design/publish`)}>
-            {t('designer.publish')}
-          </Button>
-        </Space>
+        <div className="tg-sticky">
+          <PropertyPanel
+            tenant={designer.tenant}
+            object={object as ObjectInput}
+            objects={designer.doc.objects}
+            field={field}
+            onChange={(after) => {
+              if (!field) return;
+              designer.execute(commands['field.update'](object.name, field, after));
+              setSelected(after.name);
+            }}
+            onDuplicateRules={(rules) =>
+              designer.execute(commands['object.update'](object.name, { duplicateRules: object.duplicateRules }, { duplicateRules: rules }))
+            }
+            onRemove={() => {
+              if (!field) return;
+              const remove = commands['field.remove'](object.name, field, object.fields.indexOf(field));
+              if (duplicateRuleOf(object as ObjectInput, field)) {
+                // The field's duplicate rule goes with it, in one undo step.
+                const rules = withDuplicateMatch(object as ObjectInput, field, undefined);
+                const after = commands['object.update'](object.name, {}, { duplicateRules: rules }).execute(remove.execute(designer.doc));
+                designer.execute(commands['doc.replace'](designer.doc, after));
+              } else designer.execute(remove);
+              setSelected(undefined);
+            }}
+          />
+          <Space style={{ marginTop: 12 }}>
+            <Button type="primary" onClick={() => navigate(`/t/${designer.tenant}/design/publish`)}>
+              {t('designer.publish')}
+            </Button>
+          </Space>
+        </div>
       </Col>
     </Row>
   );

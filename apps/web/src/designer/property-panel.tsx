@@ -1,10 +1,11 @@
-import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
+import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { fieldTypes } from '@tangram/fields';
-import type { FieldInput, LocaleText, ObjectInput } from '@tangram/metadata';
-import { Button, Card, Divider, Empty, Form, Input, Space, Switch, Tag } from 'antd';
+import type { DuplicateMatch, DuplicateRuleInput, FieldInput, LocaleText, ObjectInput } from '@tangram/metadata';
+import { Button, Card, Divider, Empty, Form, Input, Select, Space, Switch, Tag } from 'antd';
 import { useState } from 'react';
 import { useI18n } from '../i18n/i18n';
 import { FieldEditor } from '../widgets/registry';
+import { duplicateMatchesFor, duplicateRuleOf, withDuplicateMatch } from './designer-core';
 import { optionFields } from './field-defaults';
 
 const namePattern = /^[a-z][a-z0-9_]{0,62}$/;
@@ -12,7 +13,19 @@ const asLocale = (l: LocaleText | string | undefined, fallback: string): LocaleT
   typeof l === 'string' ? { 'zh-CN': l, en: l } : (l ?? { 'zh-CN': fallback });
 
 /** A text input that commits on blur or Enter (one undo step per edit, not per key). */
-function CommitInput({ id, value, onCommit, validate }: { id: string; value: string; onCommit(v: string): void; validate?(v: string): string | undefined }) {
+function CommitInput({
+  id,
+  value,
+  onCommit,
+  validate,
+  ariaLabel,
+}: {
+  id: string;
+  value: string;
+  onCommit(v: string): void;
+  validate?(v: string): string | undefined;
+  ariaLabel?: string;
+}) {
   const [text, setText] = useState(value);
   const [error, setError] = useState<string | undefined>();
   const commit = () => {
@@ -22,7 +35,15 @@ function CommitInput({ id, value, onCommit, validate }: { id: string; value: str
   };
   return (
     <>
-      <Input id={id} value={text} status={error ? 'error' : undefined} onChange={(e) => setText(e.target.value)} onBlur={commit} onPressEnter={commit} />
+      <Input
+        id={id}
+        aria-label={ariaLabel}
+        value={text}
+        status={error ? 'error' : undefined}
+        onChange={(e) => setText(e.target.value)}
+        onBlur={commit}
+        onPressEnter={commit}
+      />
       {error && <div style={{ color: '#ff4d4f', fontSize: 12 }}>{error}</div>}
     </>
   );
@@ -34,6 +55,12 @@ interface SelectOptionInput {
   color?: string;
 }
 
+function swap<T>(list: T[], a: number, b: number): T[] {
+  const next = [...list];
+  [next[a], next[b]] = [next[b] as T, next[a] as T];
+  return next;
+}
+
 function SelectOptionsEditor({ options, onChange }: { options: SelectOptionInput[]; onChange(next: SelectOptionInput[]): void }) {
   const { t } = useI18n();
   return (
@@ -42,8 +69,16 @@ function SelectOptionsEditor({ options, onChange }: { options: SelectOptionInput
         <Space.Compact key={o.key} style={{ width: '100%' }}>
           <CommitInput
             id={`option-label-${i}`}
+            ariaLabel={`${t('designer.selectOptions')} ${i + 1}`}
             value={asLocale(o.label, o.key)['zh-CN'] ?? o.key}
             onCommit={(v) => onChange(options.map((x, j) => (j === i ? { ...x, label: { ...asLocale(x.label, x.key), 'zh-CN': v } } : x)))}
+          />
+          <Button aria-label={t('designer.moveUp')} icon={<ArrowUpOutlined />} disabled={i === 0} onClick={() => onChange(swap(options, i, i - 1))} />
+          <Button
+            aria-label={t('designer.moveDown')}
+            icon={<ArrowDownOutlined />}
+            disabled={i === options.length - 1}
+            onClick={() => onChange(swap(options, i, i + 1))}
           />
           <Button
             aria-label={t('common.delete')}
@@ -74,11 +109,13 @@ export interface PropertyPanelProps {
   objects: ObjectInput[];
   field: FieldInput | undefined;
   onChange(after: FieldInput): void;
+  /** The object's duplicate rules (查重) after a change made for this field. */
+  onDuplicateRules(rules: DuplicateRuleInput[]): void;
   onRemove(): void;
 }
 
 /** The selected field's properties; its type's options are rendered as fields with the runtime's widgets. */
-export function PropertyPanel({ tenant, object, objects, field, onChange, onRemove }: PropertyPanelProps) {
+export function PropertyPanel({ tenant, object, objects, field, onChange, onDuplicateRules, onRemove }: PropertyPanelProps) {
   const { t, label } = useI18n();
   if (!field)
     return (
@@ -126,6 +163,16 @@ export function PropertyPanel({ tenant, object, objects, field, onChange, onRemo
             </Space>
           ))}
         </Space>
+        {duplicateMatchesFor[field.type] && (
+          <Form.Item label={t('designer.duplicateCheck')} htmlFor="prop-duplicate" style={{ marginTop: 12 }}>
+            <Select<DuplicateMatch | 'none'>
+              id="prop-duplicate"
+              value={duplicateRuleOf(object, field)?.match ?? 'none'}
+              options={(['none', ...(duplicateMatchesFor[field.type] ?? [])] as const).map((m) => ({ value: m, label: t(`designer.dup.${m}`) }))}
+              onChange={(m) => onDuplicateRules(withDuplicateMatch(object, field, m === 'none' ? undefined : m))}
+            />
+          </Form.Item>
+        )}
         {(field.type === 'select' || field.type === 'multiselect') && (
           <>
             <Divider plain>{t('designer.selectOptions')}</Divider>

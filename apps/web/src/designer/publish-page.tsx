@@ -5,7 +5,6 @@ import { useState } from 'react';
 import { ApiError, api, describeError } from '../api/http';
 import { metadataKey } from '../api/metadata';
 import { useI18n } from '../i18n/i18n';
-import { flushPendingLayouts, useInvalidateLayouts } from '../layout/layout-store';
 import { draftKey, useDesigner } from './use-designer';
 
 export interface PlannedStep {
@@ -61,7 +60,6 @@ export function PublishPage() {
   const { message } = App.useApp();
   const designer = useDesigner();
   const qc = useQueryClient();
-  const invalidateLayouts = useInvalidateLayouts();
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const plan = useQuery({
@@ -80,10 +78,8 @@ export function PublishPage() {
     try {
       await designer.flush();
       const rev = await api<{ id: number }>('POST', `/t/${designer.tenant}/metadata/publish`, { body: { message: note || undefined } });
-      await flushPendingLayouts(designer.tenant).catch((e) => message.error(describeError(e)));
       message.success(t('designer.published', { id: rev.id }));
       await qc.invalidateQueries({ queryKey: metadataKey(designer.tenant) });
-      await invalidateLayouts();
       await qc.invalidateQueries({ queryKey: draftKey(designer.tenant) });
     } catch (e) {
       message.error(describeError(e));

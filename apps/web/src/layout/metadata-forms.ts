@@ -1,37 +1,18 @@
 import type { ObjectDef } from '@tangram/metadata';
-import { ApiError, api } from '../api/http';
 import type { FieldRules, FormLayout } from './form-layout';
 
-/*
- * Forms in the metadata language (`app.forms`, keyed by object and field ids once resolved). A
- * server whose metadata has no `forms` yet keeps layouts in the `ui_layout` object instead
- * (layout-store.ts); these helpers tell the two apart and convert.
- */
+/* Forms in the metadata language (`app.forms`, keyed by object and field ids once resolved), to and from the designer's layouts. */
 
 interface MetadataForm {
+  id?: string;
   name: string;
+  label?: unknown;
   object: string;
   tabs: { id: string; title?: unknown; sections: { id: string; title?: unknown; columns?: number; fields: string[] }[] }[];
   rules?: Record<string, FieldRules>;
 }
 
 type WithForms = { forms?: MetadataForm[] };
-
-/** Whether this metadata (published or draft) carries forms. */
-export function supportsForms(app: unknown): boolean {
-  return Array.isArray((app as WithForms | undefined)?.forms);
-}
-
-/** Asks the server, with a dry run that changes nothing, whether its metadata language has forms. */
-export async function probeFormsSupport(tenant: string): Promise<boolean> {
-  try {
-    await api('POST', `/t/${tenant}/metadata/plan`, { body: { metadata: { objects: [], forms: [] } } });
-    return true;
-  } catch (e) {
-    if (e instanceof ApiError && e.code === 'METADATA_INVALID') return false;
-    throw e;
-  }
-}
 
 const fieldName = (object: ObjectDef, key: string) => object.fields.find((f) => f.id === key || f.name === key)?.name ?? key;
 
@@ -54,11 +35,18 @@ export function formOf(app: unknown, object: ObjectDef): FormLayout | undefined 
   };
 }
 
-/** The metadata with `layout` as the form of the object named `objectName` (added or replaced). */
+/**
+ * The metadata with `layout` as the form of the object named `objectName`: the object's form
+ * replaced in place, keeping its id, name and label (so a publish shows one changed form), or added.
+ */
 export function withForm<T extends object>(app: T, objectName: string, layout: FormLayout): T {
-  const forms = ((app as WithForms).forms ?? []).filter((f) => f.object !== objectName);
+  const all = (app as WithForms).forms ?? [];
+  const at = all.findIndex((f) => f.object === objectName);
+  const was = all[at];
   const form: MetadataForm = {
-    name: `${objectName}_form`.slice(0, 63),
+    ...(was?.id ? { id: was.id } : {}),
+    ...(was?.label ? { label: was.label } : {}),
+    name: was?.name ?? `${objectName}_form`.slice(0, 63),
     object: objectName,
     tabs: layout.tabs.map((t) => ({
       id: t.id,
@@ -69,5 +57,5 @@ export function withForm<T extends object>(app: T, objectName: string, layout: F
       Object.entries(layout.rules ?? {}).filter(([, r]) => r.visible !== undefined || r.required !== undefined || r.readOnly !== undefined),
     ),
   };
-  return { ...app, forms: [...forms, form] };
+  return { ...app, forms: at < 0 ? [...all, form] : all.map((f, i) => (i === at ? form : f)) };
 }

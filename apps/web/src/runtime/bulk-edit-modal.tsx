@@ -2,6 +2,7 @@ import type { ObjectDef } from '@tangram/metadata';
 import { useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Form, Modal, Select } from 'antd';
 import { useState } from 'react';
+import { fieldAccess, useObjectAccess } from '../api/access';
 import { activeFields } from '../api/metadata';
 import { describeError } from '../api/http';
 import { type RecordData, recordApi, recordsKey } from '../api/records';
@@ -13,7 +14,8 @@ export function BulkEditModal(p: { open: boolean; tenant: string; object: Object
   const { t, label } = useI18n();
   const { message } = App.useApp();
   const qc = useQueryClient();
-  const editable = activeFields(p.object).filter((f) => !isComputed(f) && f.type !== 'masterdetail');
+  const access = useObjectAccess(p.tenant, p.object.name);
+  const editable = activeFields(p.object).filter((f) => !isComputed(f) && f.type !== 'masterdetail' && fieldAccess(access, f.name) === 'edit');
   const [fieldName, setFieldName] = useState<string | undefined>(editable[0]?.name);
   const [value, setValue] = useState<unknown>(null);
   const [error, setError] = useState<string | null>(null);

@@ -6,6 +6,7 @@ import { recordApi, recordsKey } from '../api/records';
 import { useSession } from '../api/session';
 import type { MessageKey } from '../i18n/dictionary';
 import { useI18n } from '../i18n/i18n';
+import { MemberName } from '../widgets/people-pickers';
 import { FieldDisplay } from '../widgets/registry';
 
 /** Who changed what and when, newest first. */
@@ -23,7 +24,7 @@ export function HistoryTimeline({ tenant, object, id }: { tenant: string; object
         color: e.action === 'create' ? 'green' : e.action === 'delete' ? 'red' : 'blue',
         children: (
           <div>
-            <Typography.Text strong>{e.actor && me?.id === e.actor ? me.name : (e.actor?.slice(0, 8) ?? '—')}</Typography.Text>{' '}
+            <Typography.Text strong>{e.actor && me?.id === e.actor ? me.name : e.actor ? <MemberName tenant={tenant} id={e.actor} /> : '—'}</Typography.Text>{' '}
             {t(`history.${e.action}` as MessageKey) ?? e.action} ·{' '}
             <Typography.Text type="secondary">{dayjs(e.at).format('YYYY-MM-DD HH:mm:ss')}</Typography.Text> · {t('record.version', { version: e.version })}
             <ul style={{ margin: '4px 0 0', paddingLeft: 18 }}>

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { DndProvider, useDrag, useDrop } from 'react-dnd';
 import { HTML5Backend } from 'react-dnd-html5-backend';
 import { useNavigate } from 'react-router';
+import { fieldAccess, useObjectAccess } from '../api/access';
 import { activeFields, fieldNameOf } from '../api/metadata';
 import { ApiError, describeError } from '../api/http';
 import { type RecordData, recordApi, recordsKey, useRecords } from '../api/records';
@@ -17,12 +18,20 @@ import type { ViewProps } from './list-page';
 const cardType = 'kanban-card';
 const unset = '__unset__';
 
-function KanbanCard({ record, object, tenant, extra }: { record: RecordData; object: ObjectDef; tenant: string; extra: Field[] }) {
+function KanbanCard({ record, object, tenant, extra, movable }: { record: RecordData; object: ObjectDef; tenant: string; extra: Field[]; movable: boolean }) {
   const navigate = useNavigate();
-  const [{ dragging }, drag] = useDrag(() => ({ type: cardType, item: record, collect: (m) => ({ dragging: m.isDragging() }) }), [record]);
+  const [{ dragging }, drag] = useDrag(
+    () => ({ type: cardType, item: record, canDrag: movable, collect: (m) => ({ dragging: m.isDragging() }) }),
+    [record, movable],
+  );
   const open = () => navigate(`/t/${tenant}/o/${object.name}/r/${record.id}`);
   return (
-    <div ref={(el) => void drag(el)} data-testid="kanban-card" data-id={record.id} style={{ opacity: dragging ? 0.4 : 1, marginBottom: 8, cursor: 'grab' }}>
+    <div
+      ref={(el) => void drag(el)}
+      data-testid="kanban-card"
+      data-id={record.id}
+      style={{ opacity: dragging ? 0.4 : 1, marginBottom: 8, cursor: movable ? 'grab' : 'pointer' }}
+    >
       <Card size="small" hoverable tabIndex={0} onClick={open} onKeyDown={(e) => e.key === 'Enter' && open()}>
         <Typography.Text strong>{titleOf(object, record)}</Typography.Text>
         {extra.map((f) => (
@@ -77,6 +86,9 @@ export default function KanbanView({ tenant, object, view }: ViewProps) {
   const selects = activeFields(object).filter((f) => f.type === 'select');
   const [groupBy, setGroupBy] = useState(view?.groupBy ? fieldNameOf(object, view.groupBy) : selects[0]?.name);
   const field = selects.find((f) => f.name === groupBy);
+  // A card moves only if the member may change records and this field.
+  const access = useObjectAccess(tenant, object.name);
+  const movable = access.update && field !== undefined && fieldAccess(access, field.name) === 'edit';
   const records = useRecords(
     tenant,
     object.name,
@@ -126,7 +138,7 @@ export default function KanbanView({ tenant, object, view }: ViewProps) {
           return (
             <Column key={c.key} title={label(c.label, c.key)} color={c.color} value={value} records={inColumn} onDrop={move}>
               {inColumn.map((r) => (
-                <KanbanCard key={r.id} record={r} object={object} tenant={tenant} extra={extra} />
+                <KanbanCard key={r.id} record={r} object={object} tenant={tenant} extra={extra} movable={movable} />
               ))}
             </Column>
           );

@@ -3,6 +3,7 @@ import type { ObjectDef, View, ViewType } from '@tangram/metadata';
 import { Segmented, Select, Space, Typography } from 'antd';
 import { lazy, Suspense } from 'react';
 import { useParams, useSearchParams } from 'react-router';
+import { useVisibleObject } from '../api/access';
 import { objectByName, useMetadata, viewsOf } from '../api/metadata';
 import { useI18n } from '../i18n/i18n';
 import { ErrorBox, Loading } from './loading';
@@ -27,7 +28,7 @@ export function ListPage() {
   const name = useParams().object as string;
   const md = useMetadata(tenant);
   const [params, setParams] = useSearchParams();
-  const object = objectByName(md.data?.metadata, name);
+  const object = useVisibleObject(tenant, objectByName(md.data?.metadata, name));
   if (!object) return <ErrorBox error={new Error(`${name}?`)} />;
   const views = viewsOf(md.data?.metadata, object);
   const saved = views.find((v) => v.id === params.get('v') || v.name === params.get('v'));

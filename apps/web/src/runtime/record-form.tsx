@@ -5,6 +5,7 @@ import { ApiError } from '../api/http';
 import { useI18n } from '../i18n/i18n';
 import { type FormLayout, type FormSection, fieldsByName } from '../layout/form-layout';
 import { FieldDisplay, FieldEditor, isComputed } from '../widgets/registry';
+import { type DetailRelation, DetailTable, type LineProblem } from './detail-table';
 import { fieldState } from './form-rules';
 
 export interface RecordFormProps {
@@ -17,6 +18,10 @@ export interface RecordFormProps {
   onValuesChange?: () => void;
   onFinish?: (values: Record<string, unknown>) => void;
   footer?: ReactNode;
+  /** Master-detail relations shown as sub-tables after the layout (values under `$details.<key>`). */
+  details?: { relations: DetailRelation[]; problems: LineProblem[] };
+  /** The member's access per field (`read`: shown, not editable); fields they may not see are already left out of the object. */
+  fieldAccess?: Record<string, 'edit' | 'read' | 'hidden'>;
 }
 
 /** Puts server problems on their fields; returns the messages that belong to no field on the form. */
@@ -48,7 +53,7 @@ function SectionFields(p: RecordFormProps & { section: FormSection; fields: Map<
       {p.section.fields.map((name) => {
         const f = p.fields.get(name);
         if (!f) return null;
-        const s = fieldState(rules[name], p.values, { required: f.required, readOnly: isComputed(f) });
+        const s = fieldState(rules[name], p.values, { required: f.required, readOnly: isComputed(f) || p.fieldAccess?.[name] === 'read' });
         if (!s.visible) return null;
         const wide = f.type === 'textarea' || f.type === 'richtext' || f.type === 'json';
         return (
@@ -57,7 +62,7 @@ function SectionFields(p: RecordFormProps & { section: FormSection; fields: Map<
               name={name}
               label={label(f.label, f.name)}
               tooltip={f.description ? label(f.description) : undefined}
-              rules={p.editing && s.required && !isComputed(f) ? [{ required: true, message: `${label(f.label, f.name)} ${t('designer.required')}` }] : []}
+              rules={p.editing && s.required && !s.readOnly ? [{ required: true, message: `${label(f.label, f.name)} ${t('designer.required')}` }] : []}
               required={s.required}
             >
               {p.editing && !s.readOnly ? <FieldEditor field={f} tenant={p.tenant} /> : <ReadOnlyValue field={f} tenant={p.tenant} />}
@@ -105,6 +110,14 @@ export function RecordForm(p: RecordFormProps) {
       ) : (
         p.layout.tabs[0] && sections(p.layout.tabs[0])
       )}
+      {p.details?.relations.map((r) => (
+        <div key={r.key}>
+          <Divider orientation="left">{label(r.object.pluralLabel, r.object.name)}</Divider>
+          <Form.Item name={['$details', r.key]} noStyle>
+            <DetailTable tenant={p.tenant} relation={r} editing={p.editing} problems={p.details?.problems} />
+          </Form.Item>
+        </div>
+      ))}
       {p.footer}
     </Form>
   );

@@ -2,14 +2,16 @@ import { DeleteOutlined, EditOutlined } from '@ant-design/icons';
 import type { ObjectDef } from '@tangram/metadata';
 import { useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Breadcrumb, Button, Card, Col, Form, Grid, Row, Space, Tabs, Typography } from 'antd';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
+import { useObjectAccess, useVisibleObject } from '../api/access';
 import { activeFields, objectByName, useMetadata } from '../api/metadata';
 import { ApiError, describeError } from '../api/http';
 import { type RecordData, recordApi, recordsKey, useRecord } from '../api/records';
 import { useI18n } from '../i18n/i18n';
 import { isComputed } from '../widgets/registry';
 import { titleOf } from '../widgets/record-pickers';
+import { type DetailLine, type DetailRelation, detailPayload, detailRelations, type LineProblem, useDetailLines } from './detail-table';
 import { HistoryTimeline } from './history-timeline';
 import { ErrorBox, Loading } from './loading';
 import { FormButtons, FormErrors, RecordForm, showServerErrors } from './record-form';
@@ -42,13 +44,26 @@ export function RecordPage() {
   const tenant = useTenant();
   const { id, object: name } = useParams();
   const md = useMetadata(tenant);
-  const object = objectByName(md.data?.metadata, name);
+  const object = useVisibleObject(tenant, objectByName(md.data?.metadata, name));
   const record = useRecord(tenant, name ?? '', id);
   const { layout, loading } = useFormLayout(tenant, object);
+  const relations = useMemo(() => (object ? detailRelations(md.data?.metadata, object) : []), [md.data, object]);
+  const details = useDetailLines(tenant, relations, id);
   if (!object) return <ErrorBox error={new Error(`${name}?`)} />;
-  if (loading || !layout || (id && record.isLoading)) return <Loading />;
-  if (id && record.error) return <ErrorBox error={record.error} />;
-  return <RecordEditor key={`${id ?? 'new'}:${record.data?.version ?? 0}`} tenant={tenant} object={object} layout={layout} record={record.data} />;
+  if (loading || !layout || (id && record.isLoading) || details.loading) return <Loading />;
+  // Only a first load that failed replaces the page: a failed refetch keeps the form and its edits.
+  if (id && record.error && !record.data) return <ErrorBox error={record.error} />;
+  return (
+    <RecordEditor
+      key={`${id ?? 'new'}:${record.data?.version ?? 0}:${details.updatedAt}`}
+      tenant={tenant}
+      object={object}
+      layout={layout}
+      record={record.data}
+      relations={details.relations}
+      lines={details.lines}
+    />
+  );
 }
 
 function RecordEditor({
@@ -56,11 +71,15 @@ function RecordEditor({
   object,
   layout,
   record,
+  relations,
+  lines,
 }: {
   tenant: string;
   object: ObjectDef;
   layout: NonNullable<ReturnType<typeof useFormLayout>['layout']>;
   record?: RecordData;
+  relations: DetailRelation[];
+  lines: Record<string, DetailLine[]>;
 }) {
   const { t, label, lang } = useI18n();
   const { message, modal } = App.useApp();
@@ -73,16 +92,22 @@ function RecordEditor({
   const [errors, setErrors] = useState<string[]>([]);
   const [stale, setStale] = useState<RecordData | null>(null);
   const [busy, setBusy] = useState(false);
+  const [lineProblems, setLineProblems] = useState<LineProblem[]>([]);
   const guard = useUnsavedGuard(dirty);
-  const initial = valuesOf(object, record);
+  const access = useObjectAccess(tenant, object.name);
+  const initial = { ...valuesOf(object, record), $details: record ? lines : Object.fromEntries(relations.map((r) => [r.key, []])) };
   const listUrl = `/t/${tenant}/o/${object.name}`;
 
   async function save(values: Record<string, unknown>, version = record?.version) {
     setBusy(true);
     setErrors([]);
+    setLineProblems([]);
+    const typed = values.$details as Record<string, DetailLine[]> | undefined;
+    const refreshLines = () => Promise.all(relations.map((r) => qc.invalidateQueries({ queryKey: recordsKey(tenant, r.object.name) })));
     try {
       if (!record) {
-        const created = await recordApi.create(tenant, object.name, payload(object, values, undefined));
+        const created = await recordApi.create(tenant, object.name, { ...payload(object, values, undefined), ...detailPayload(relations, typed, undefined) });
+        await refreshLines();
         guard.clear();
         setDirty(false);
         message.success(t('record.created'));
@@ -90,7 +115,11 @@ function RecordEditor({
         navigate(`${listUrl}/r/${created.id}`, { replace: true });
         return;
       }
-      const updated = await recordApi.update(tenant, object.name, record.id, version ?? record.version, payload(object, values, record));
+      const updated = await recordApi.update(tenant, object.name, record.id, version ?? record.version, {
+        ...payload(object, values, record),
+        ...detailPayload(relations, typed, lines),
+      });
+      await refreshLines();
       guard.clear();
       setDirty(false);
       setStale(null);
@@ -98,8 +127,23 @@ function RecordEditor({
       qc.setQueryData([...recordsKey(tenant, object.name), 'one', record.id], updated);
       await qc.invalidateQueries({ queryKey: recordsKey(tenant, object.name), predicate: (q) => q.queryKey[3] !== 'one' });
     } catch (e) {
-      if (e instanceof ApiError && e.code === 'RECORD_VERSION_CONFLICT') setStale(e.details.current as RecordData);
-      else {
+      if (e instanceof ApiError && e.code === 'RECORD_VERSION_CONFLICT' && e.details.detail === undefined) setStale(e.details.current as RecordData);
+      else if (e instanceof ApiError && typeof e.details.detail === 'string') {
+        // A problem in one detail line: shown on its cell, the line numbered as on screen.
+        const key = e.details.detail;
+        const index = Number(e.details.index ?? 0);
+        const found = e.problems.length ? e.problems : [{ code: e.code, field: e.details.field as string | undefined, message: e.message }];
+        setLineProblems(
+          found.map((p) => ({
+            key,
+            index,
+            field: p.field ?? p.path?.replace(/^\//, '').split('/')[0],
+            message: (p as { messages?: Record<string, string> }).messages?.[lang] ?? p.message,
+          })),
+        );
+        const r = relations.find((x) => x.key === key);
+        setErrors([t('detail.invalid', { name: r ? label(r.object.pluralLabel, r.object.name) : key, row: index + 1 })]);
+      } else {
         const rest = showServerErrors(form, object, e, lang);
         setErrors(rest.length ? rest : [t('record.invalid')]);
       }
@@ -167,6 +211,8 @@ function RecordEditor({
         editing={editing}
         onValuesChange={() => setDirty(true)}
         onFinish={(v) => save(v)}
+        details={{ relations, problems: lineProblems }}
+        fieldAccess={access.fields}
         footer={
           editing && (
             <FormButtons>
@@ -199,10 +245,12 @@ function RecordEditor({
         </Typography.Title>
         {record && !editing && (
           <Space>
-            <Button type="primary" icon={<EditOutlined />} onClick={() => setEditing(true)}>
-              {t('common.edit')}
-            </Button>
-            <Button danger icon={<DeleteOutlined />} onClick={remove} aria-label={t('common.delete')} />
+            {access.update && (
+              <Button type="primary" icon={<EditOutlined />} onClick={() => setEditing(true)}>
+                {t('common.edit')}
+              </Button>
+            )}
+            {access.delete && <Button danger icon={<DeleteOutlined />} onClick={remove} aria-label={t('common.delete')} />}
           </Space>
         )}
       </Space>

@@ -7,7 +7,7 @@ export function RequireSession() {
   const session = useSession();
   const location = useLocation();
   if (session.isLoading) return <Loading />;
-  if (session.error) return <ErrorBox error={session.error} />;
+  if (session.error && !session.data) return <ErrorBox error={session.error} />;
   if (!session.data) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
   return <Outlet />;
 }

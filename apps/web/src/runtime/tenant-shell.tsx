@@ -1,8 +1,19 @@
-import { AppstoreTwoTone, BuildOutlined, DeleteOutlined, LinkOutlined, MenuOutlined, SearchOutlined, TableOutlined } from '@ant-design/icons';
+import {
+  AppstoreTwoTone,
+  BuildOutlined,
+  DeleteOutlined,
+  LinkOutlined,
+  MenuOutlined,
+  SearchOutlined,
+  ShopOutlined,
+  TableOutlined,
+  TeamOutlined,
+} from '@ant-design/icons';
 import type { MenuItem, ResolvedApp } from '@tangram/metadata';
 import { Button, Drawer, Grid, Input, Layout, Menu, type MenuProps, Typography } from 'antd';
 import { useState } from 'react';
 import { Link, Navigate, Outlet, useLocation, useNavigate, useParams } from 'react-router';
+import { useMyAccess } from '../api/access';
 import { useMetadata, visibleObjects } from '../api/metadata';
 import { useSession } from '../api/session';
 import { useI18n } from '../i18n/i18n';
@@ -14,41 +25,81 @@ export function useTenant(): string {
 }
 
 /** Whether the signed-in user may design this tenant's apps (tenant admin or platform admin). */
-export function useCanDesign(tenant: string): boolean {
+/** A tenant admin (or platform admin): members, roles, the app market. */
+export function useIsTenantAdmin(tenant: string): boolean {
   const s = useSession().data;
   return Boolean(s?.user.platformAdmin || s?.tenants.find((x) => x.slug === tenant)?.role === 'admin');
 }
 
+/** May edit the metadata: a tenant admin, or a member one of whose roles has the designer permission. */
+export function useCanDesign(tenant: string): boolean {
+  const admin = useIsTenantAdmin(tenant);
+  const me = useMyAccess(tenant);
+  return admin || me.data?.designer === true;
+}
+
 type Items = NonNullable<MenuProps['items']>;
 
-/** The app's menu as designed in its metadata: object lists, saved views, links, groups. */
-function fromMetadata(tenant: string, app: ResolvedApp, items: MenuItem[], label: (l: MenuItem['label'], f?: string) => string): Items {
-  return items.map((item) => {
+/**
+ * The app's menu as designed in its metadata: object lists, saved views, links, groups. Keys are
+ * the items' ids (two items may open the same list); `targets` maps each key to where it goes.
+ */
+function fromMetadata(
+  tenant: string,
+  app: ResolvedApp,
+  items: MenuItem[],
+  label: (l: MenuItem['label'], f?: string) => string,
+  targets: Map<string, string>,
+  readable: (object: string) => boolean,
+): Items {
+  return items.flatMap((item): Items => {
     const object = app.objects.find((o) => o.id === item.object || o.name === item.object);
     const view = app.views.find((v) => v.id === item.view || v.name === item.view);
-    if (item.children?.length) return { key: `group:${item.id}`, label: label(item.label, item.id), children: fromMetadata(tenant, app, item.children, label) };
-    if (object) return { key: `/t/${tenant}/o/${object.name}${view ? `?v=${view.id}` : ''}`, icon: <TableOutlined />, label: label(item.label, object.name) };
-    return { key: item.url ?? item.id, icon: <LinkOutlined />, label: label(item.label, item.id) };
+    const key = `menu:${item.id}`;
+    if (item.children?.length) {
+      const children = fromMetadata(tenant, app, item.children, label, targets, readable);
+      return children.length ? [{ key: `group:${item.id}`, label: label(item.label, item.id), children }] : [];
+    }
+    // Entries of objects the member may not read are left out (a group left empty goes too).
+    if (object && !readable(object.name)) return [];
+    if (object) {
+      targets.set(key, `/t/${tenant}/o/${object.name}${view ? `?v=${view.id}` : ''}`);
+      return [{ key, icon: <TableOutlined />, label: label(item.label, object.name) }];
+    }
+    targets.set(key, item.url ?? '');
+    return [{ key, icon: <LinkOutlined />, label: label(item.label, item.id) }];
   });
 }
 
-function useMenuItems(tenant: string, app: ResolvedApp | undefined, canDesign: boolean): MenuProps['items'] {
+function useMenuItems(tenant: string, app: ResolvedApp | undefined, canDesign: boolean): { items: Items; targets: Map<string, string> } {
   const { t, label } = useI18n();
-  const objects = visibleObjects(app);
-  return [
+  const admin = useIsTenantAdmin(tenant);
+  const me = useMyAccess(tenant);
+  const readable = (name: string) => me.data?.objects[name]?.read !== false;
+  const objects = visibleObjects(app).filter((o) => readable(o.name));
+  const targets = new Map<string, string>();
+  const items: Items = [
     {
       key: 'objects',
       type: 'group',
-      label: app?.label ? label(app.label, t('nav.objects')) : t('nav.objects'),
+      // The app's own label, unless it is only the default one (its name).
+      label: app?.label && label(app.label, app.name) !== app.name ? label(app.label) : t('nav.objects'),
       children: app?.menu?.length
-        ? fromMetadata(tenant, app, app.menu, label)
+        ? fromMetadata(tenant, app, app.menu, label, targets, readable)
         : objects.map((o) => ({ key: `/t/${tenant}/o/${o.name}`, icon: <TableOutlined />, label: label(o.pluralLabel, o.name) })),
     },
     { type: 'divider' },
     { key: `/t/${tenant}/search`, icon: <SearchOutlined />, label: t('nav.search') },
     { key: `/t/${tenant}/trash`, icon: <DeleteOutlined />, label: t('nav.trash') },
     ...(canDesign ? [{ key: `/t/${tenant}/design`, icon: <BuildOutlined />, label: t('user.designer') }] : []),
+    ...(admin
+      ? [
+          { key: `/t/${tenant}/market`, icon: <ShopOutlined />, label: t('nav.market') },
+          { key: `/t/${tenant}/members`, icon: <TeamOutlined />, label: t('nav.members') },
+        ]
+      : []),
   ];
+  return { items, targets };
 }
 
 /** The frame of a tenant's app: navigation built from its objects, search, the user menu. */
@@ -63,20 +114,26 @@ export function TenantShell() {
   const screens = Grid.useBreakpoint();
   const phone = screens.md === false;
   const [drawer, setDrawer] = useState(false);
-  const items = useMenuItems(tenant, md.data?.metadata, canDesign);
-  const path = location.pathname.match(/^\/t\/[^/]+\/(o\/[^/]+|search|trash|design)/)?.[0] ?? '';
-  const selected = location.search.startsWith('?v=') ? `${path}${location.search}` : path;
+  const { items, targets } = useMenuItems(tenant, md.data?.metadata, canDesign);
+  const path = location.pathname.match(/^\/t\/[^/]+\/(o\/[^/]+|search|trash|design|market|members)/)?.[0] ?? '';
+  const here = location.search.startsWith('?v=') ? `${path}${location.search}` : path;
+  // The item showing this page: the first one going exactly here, else one opening this object's list.
+  const selected = [...targets].find(([, to]) => to === here)?.[0] ?? [...targets].find(([, to]) => to.split('?')[0] === path)?.[0] ?? here;
+  const groups = (md.data?.metadata.menu ?? []).filter((m) => m.children?.length).map((m) => `group:${m.id}`);
   const tenantName = session.data?.tenants.find((x) => x.slug === tenant)?.name ?? tenant;
 
   const menu = (
     <Menu
+      key={groups.join()}
       mode="inline"
       selectedKeys={[selected]}
+      defaultOpenKeys={groups}
       items={items}
       onClick={({ key }) => {
         setDrawer(false);
-        if (/^https?:\/\//.test(key)) window.open(key, '_blank', 'noopener');
-        else navigate(key);
+        const to = targets.get(key) ?? key;
+        if (/^https?:\/\//.test(to)) window.open(to, '_blank', 'noopener');
+        else if (to) navigate(to);
       }}
       style={{ borderInlineEnd: 0 }}
     />
@@ -114,7 +171,8 @@ export function TenantShell() {
           <UserMenu />
         </Layout.Header>
         <Layout.Content style={{ padding: phone ? 8 : 20, minWidth: 0 }}>
-          {md.isLoading ? <Loading /> : md.error ? <ErrorBox error={md.error} /> : <Outlet />}
+          {/* A failed refetch keeps the page (and whatever is typed in it) on the metadata it has. */}
+          {md.data ? <Outlet /> : md.error ? <ErrorBox error={md.error} /> : <Loading />}
         </Layout.Content>
       </Layout>
     </Layout>
@@ -126,7 +184,8 @@ export function TenantHome() {
   const tenant = useTenant();
   const md = useMetadata(tenant);
   const canDesign = useCanDesign(tenant);
-  const first = visibleObjects(md.data?.metadata)[0];
+  const me = useMyAccess(tenant);
+  const first = visibleObjects(md.data?.metadata).find((o) => me.data?.objects[o.name]?.read !== false);
   if (first) return <Navigate to={`/t/${tenant}/o/${first.name}`} replace />;
   return canDesign ? <Navigate to={`/t/${tenant}/design`} replace /> : null;
 }

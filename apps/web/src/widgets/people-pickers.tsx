@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
-import { Button, Input, Select, Space } from 'antd';
+import { Button, Select, Space, Spin } from 'antd';
+import { useEffect, useState } from 'react';
 import { api } from '../api/http';
 import { useSession } from '../api/session';
 import { useI18n } from '../i18n/i18n';
@@ -19,13 +20,98 @@ function useDepartments(tenant: string) {
   });
 }
 
-function UserEditor({ id, value, onChange, disabled }: EditorProps) {
+interface Member {
+  id: string;
+  name: string;
+  email: string | null;
+  position: string | null;
+}
+
+/**
+ * Member names by id, fetched in batches: every id asked for in the same tick goes in one
+ * request (`/org/members?ids=…`), so a list of 50 rows with an owner column makes one call.
+ */
+const memberBatches = new Map<string, { ids: Set<string>; result: Promise<Map<string, Member>> }>();
+function loadMember(tenant: string, id: string): Promise<Member | null> {
+  let batch = memberBatches.get(tenant);
+  if (!batch) {
+    const ids = new Set<string>();
+    const result = new Promise<Map<string, Member>>((resolve, reject) => {
+      setTimeout(() => {
+        memberBatches.delete(tenant);
+        const list = [...ids].slice(0, 500);
+        api<{ members: Member[] }>('GET', `/t/${tenant}/org/members?limit=500&ids=${list.map(encodeURIComponent).join(',')}`)
+          .then((r) => resolve(new Map(r.members.map((m) => [m.id, m]))))
+          .catch(reject);
+      }, 0);
+    });
+    batch = { ids, result };
+    memberBatches.set(tenant, batch);
+  }
+  batch.ids.add(id);
+  return batch.result.then((found) => found.get(id) ?? null);
+}
+
+const uuidLike = /^[0-9a-f-]{36}$/i;
+
+function useMember(tenant: string, id: string | null | undefined) {
+  return useQuery({
+    queryKey: ['member', tenant, id],
+    queryFn: () => loadMember(tenant, id as string),
+    enabled: typeof id === 'string' && uuidLike.test(id),
+    staleTime: 5 * 60_000,
+  });
+}
+
+function useMemberSearch(tenant: string, q: string, enabled: boolean) {
+  return useQuery({
+    queryKey: ['members-search', tenant, q],
+    queryFn: ({ signal }) => api<{ members: Member[] }>('GET', `/t/${tenant}/org/members?limit=20${q ? `&q=${encodeURIComponent(q)}` : ''}`, { signal }),
+    enabled,
+    staleTime: 30_000,
+    placeholderData: (prev) => prev,
+  });
+}
+
+const memberLabel = (m: Member) => (m.position ? `${m.name} · ${m.position}` : m.name);
+
+function UserEditor({ id, value, onChange, disabled, tenant }: EditorProps) {
   const session = useSession();
   const { lang } = useI18n();
   const me = session.data?.user;
+  const [open, setOpen] = useState(false);
+  const [typed, setTyped] = useState('');
+  const [q, setQ] = useState('');
+  useEffect(() => {
+    const timer = setTimeout(() => setQ(typed.trim()), 250);
+    return () => clearTimeout(timer);
+  }, [typed]);
+  const current = useMember(tenant, value as string | null);
+  const search = useMemberSearch(tenant, q, open);
+  const options = new Map<string, Member>();
+  if (current.data) options.set(current.data.id, current.data);
+  for (const m of search.data?.members ?? []) options.set(m.id, m);
   return (
     <Space.Compact style={{ width: '100%' }}>
-      <Input id={id} value={(value as string | null) ?? ''} onChange={(e) => onChange?.(e.target.value || null)} disabled={disabled} placeholder="user id" />
+      <Select
+        id={id}
+        showSearch
+        allowClear
+        filterOption={false}
+        style={{ width: '100%' }}
+        value={(value as string | null) ?? undefined}
+        onChange={(v?: string) => onChange?.(v ?? null)}
+        onSearch={setTyped}
+        onDropdownVisibleChange={setOpen}
+        loading={search.isFetching}
+        disabled={disabled}
+        notFoundContent={search.isFetching ? <Spin size="small" /> : undefined}
+        options={[...options.values()].map((m) => ({
+          value: m.id,
+          label: memberLabel(m),
+          title: m.email ?? m.name,
+        }))}
+      />
       {me && (
         <Button onClick={() => onChange?.(me.id)} disabled={disabled}>
           {lang === 'en' ? 'Me' : '我'}
@@ -35,14 +121,18 @@ function UserEditor({ id, value, onChange, disabled }: EditorProps) {
   );
 }
 
-function UserDisplay({ value }: DisplayProps) {
-  const session = useSession();
-  if (typeof value !== 'string') return null;
-  const me = session.data?.user;
-  return <span title={value}>{me && me.id === value ? me.name : `${value.slice(0, 8)}…`}</span>;
+/** A member's name by id (batched with every other name on the page); the id's start if they are not a member. */
+export function MemberName({ tenant, id }: { tenant: string; id: string }) {
+  const member = useMember(tenant, id);
+  return <span title={member.data?.email ?? id}>{member.data?.name ?? (member.isLoading ? '…' : `${id.slice(0, 8)}…`)}</span>;
 }
 
-/** A tenant member (the current user can be picked with one click). */
+function UserDisplay({ value, tenant }: DisplayProps) {
+  if (typeof value !== 'string') return null;
+  return <MemberName tenant={tenant} id={value} />;
+}
+
+/** A tenant member, searched by name, email or position (the current user with one click). */
 export const userPicker: Widget = { id: 'user-picker', types: ['user'], Editor: UserEditor, Display: UserDisplay };
 
 function DepartmentEditor({ id, value, onChange, disabled, tenant }: EditorProps) {

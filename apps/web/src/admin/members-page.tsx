@@ -1,0 +1,180 @@
+import { UserAddOutlined } from '@ant-design/icons';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { App, Button, Form, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { ApiError, api, describeError } from '../api/http';
+import { useI18n } from '../i18n/i18n';
+import { AdminOnly } from './admin-only';
+import { useIsTenantAdmin, useTenant } from '../runtime/tenant-shell';
+
+interface MemberRow {
+  id: string;
+  name: string;
+  email: string | null;
+  position: string | null;
+  tenantRole: 'admin' | 'member' | null;
+  roles: string[];
+}
+
+interface RoleDoc {
+  name: string;
+  label?: Record<string, string> | string;
+  description?: string;
+}
+
+const pageSize = 20;
+
+function AddMemberModal({ roles, onClose }: { roles: RoleDoc[]; onClose(): void }) {
+  const tenant = useTenant();
+  const { t, label } = useI18n();
+  const qc = useQueryClient();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<{ email: string; name: string; password?: string; tenantRole: 'admin' | 'member'; roles: string[] }>();
+  const [saving, setSaving] = useState(false);
+  async function submit(v: { email: string; name: string; password?: string; tenantRole: 'admin' | 'member'; roles: string[] }) {
+    setSaving(true);
+    try {
+      const added = await api<{ user: { id: string } }>('POST', `/t/${tenant}/members`, {
+        body: { email: v.email.trim(), name: v.name.trim(), password: v.password || undefined, role: v.tenantRole },
+      });
+      if (v.roles?.length) await api('PUT', `/t/${tenant}/access/users/${added.user.id}/roles`, { body: { roles: v.roles } });
+      message.success(t('members.added', { name: v.name }));
+      await qc.invalidateQueries({ queryKey: ['members', tenant] });
+      onClose();
+    } catch (e) {
+      const field = e instanceof ApiError ? e.problems[0]?.field : undefined;
+      if (field === 'email' || field === 'password') form.setFields([{ name: field, errors: [describeError(e)] }]);
+      else message.error(describeError(e));
+    } finally {
+      setSaving(false);
+    }
+  }
+  return (
+    <Modal open title={t('members.add')} okText={t('common.confirm')} confirmLoading={saving} onCancel={onClose} onOk={() => form.submit()} destroyOnClose>
+      <Form form={form} layout="vertical" name="add_member" initialValues={{ tenantRole: 'member', roles: [] }} onFinish={submit}>
+        <Form.Item name="email" label={t('auth.email')} rules={[{ required: true, type: 'email', max: 254 }]}>
+          <Input autoFocus autoComplete="off" />
+        </Form.Item>
+        <Form.Item name="name" label={t('members.name')} rules={[{ required: true, max: 100 }]}>
+          <Input />
+        </Form.Item>
+        <Form.Item name="password" label={t('members.initialPassword')} extra={t('members.passwordHint')} rules={[{ min: 8, max: 200 }]}>
+          <Input.Password autoComplete="new-password" />
+        </Form.Item>
+        <Form.Item name="tenantRole" label={t('members.tenantRole')}>
+          <Select
+            options={[
+              { value: 'member', label: t('members.member') },
+              { value: 'admin', label: t('members.admin') },
+            ]}
+          />
+        </Form.Item>
+        <Form.Item name="roles" label={t('members.roles')}>
+          <Select mode="multiple" allowClear options={roles.map((r) => ({ value: r.name, label: label(r.label, r.name) }))} optionFilterProp="label" />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
+/** Members of the tenant: search, add, and the app roles each holds (tenant admins). */
+export default function MembersPage() {
+  const tenant = useTenant();
+  if (!useIsTenantAdmin(tenant)) return <AdminOnly />;
+  return <MembersPageBody tenant={tenant} />;
+}
+
+function MembersPageBody({ tenant }: { tenant: string }) {
+  const { t, label } = useI18n();
+  const { message } = App.useApp();
+  const qc = useQueryClient();
+  const [q, setQ] = useState('');
+  const [page, setPage] = useState(1);
+  const [adding, setAdding] = useState(false);
+  const members = useQuery({
+    queryKey: ['members', tenant, q, page],
+    queryFn: () =>
+      api<{ members: MemberRow[]; total: number }>(
+        'GET',
+        `/t/${tenant}/org/members?limit=${pageSize}&offset=${(page - 1) * pageSize}${q ? `&q=${encodeURIComponent(q)}` : ''}`,
+      ),
+    placeholderData: (prev) => prev,
+  });
+  const roles = useQuery({ queryKey: ['roles', tenant], queryFn: () => api<{ roles: RoleDoc[] }>('GET', `/t/${tenant}/access/roles`) });
+  const roleLabel = (name: string) => label(roles.data?.roles.find((r) => r.name === name)?.label, name);
+
+  async function setRoles(m: MemberRow, next: string[]) {
+    try {
+      await api('PUT', `/t/${tenant}/access/users/${m.id}/roles`, { body: { roles: next } });
+      message.success(t('members.rolesSaved', { name: m.name }));
+    } catch (e) {
+      message.error(describeError(e));
+    }
+    await qc.invalidateQueries({ queryKey: ['members', tenant] });
+  }
+
+  return (
+    <div>
+      <Typography.Title level={3}>{t('members.title')}</Typography.Title>
+      <Space style={{ marginBottom: 12 }} wrap>
+        <Input.Search
+          aria-label={t('members.search')}
+          placeholder={t('members.search')}
+          allowClear
+          onSearch={(v) => {
+            setQ(v.trim());
+            setPage(1);
+          }}
+          style={{ width: 280 }}
+        />
+        <Button type="primary" icon={<UserAddOutlined />} onClick={() => setAdding(true)}>
+          {t('members.add')}
+        </Button>
+      </Space>
+      <Table<MemberRow>
+        rowKey="id"
+        loading={members.isFetching}
+        dataSource={members.data?.members ?? []}
+        pagination={{ current: page, pageSize, total: members.data?.total ?? 0, onChange: setPage, showSizeChanger: false }}
+        scroll={{ x: 720 }}
+        columns={[
+          { key: 'name', title: t('members.name'), dataIndex: 'name' },
+          { key: 'email', title: t('auth.email'), dataIndex: 'email' },
+          { key: 'position', title: t('members.position'), dataIndex: 'position' },
+          {
+            key: 'tenantRole',
+            title: t('members.tenantRole'),
+            render: (_, m) => (m.tenantRole === 'admin' ? <Tag color="gold">{t('members.admin')}</Tag> : <Tag>{t('members.member')}</Tag>),
+          },
+          {
+            key: 'roles',
+            title: t('members.roles'),
+            width: 360,
+            render: (_, m) =>
+              m.tenantRole === 'admin' ? (
+                <Typography.Text type="secondary">{t('members.adminAll')}</Typography.Text>
+              ) : (
+                <Select
+                  mode="multiple"
+                  aria-label={`${t('members.roles')} ${m.name}`}
+                  data-testid={`roles-${m.email ?? m.id}`}
+                  style={{ width: '100%' }}
+                  value={m.roles}
+                  placeholder={t('members.noRoles')}
+                  optionFilterProp="label"
+                  onChange={(next: string[]) => setRoles(m, next)}
+                  options={(roles.data?.roles ?? []).map((r) => ({ value: r.name, label: label(r.label, r.name) }))}
+                  tagRender={({ value, closable, onClose }) => (
+                    <Tag closable={closable} onClose={onClose} color="blue" style={{ marginInlineEnd: 4 }}>
+                      {roleLabel(String(value))}
+                    </Tag>
+                  )}
+                />
+              ),
+          },
+        ]}
+      />
+      {adding && <AddMemberModal roles={roles.data?.roles ?? []} onClose={() => setAdding(false)} />}
+    </div>
+  );
+}
