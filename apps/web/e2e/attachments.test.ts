@@ -1,6 +1,6 @@
 import type { Session } from '../../server/src/testing/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, browserAvailable, launchBrowser, shot } from './support/browser';
+import { type Browser, browserAvailable, launchBrowser, reportFailures, shot } from './support/browser';
 import { type RunningServer, startServer } from './support/server';
 import { fieldItem, signIn } from './support/ui';
 
@@ -8,6 +8,7 @@ import { fieldItem, signIn } from './support/ui';
 describe.runIf(browserAvailable())('attachments (browser)', () => {
   let srv: RunningServer;
   let browser: Browser;
+  reportFailures(() => browser?.page);
   let admin: Session;
   const api = (method: 'GET' | 'POST', url: string, payload?: unknown) =>
     srv.server.as(admin, { method, url: `/api/v1/t/${srv.server.tenant}${url}`, payload: payload as never });

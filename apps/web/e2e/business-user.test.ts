@@ -1,6 +1,6 @@
 import type { Session } from '../../server/src/testing/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, browserAvailable, launchBrowser, shot } from './support/browser';
+import { type Browser, browserAvailable, launchBrowser, reportFailures, shot } from './support/browser';
 import { type RunningServer, startServer } from './support/server';
 import { fieldItem, pickOption, signIn, tableRows } from './support/ui';
 
@@ -16,6 +16,7 @@ interface DeviceRecord {
 describe.runIf(browserAvailable())('a business user builds and uses an app (browser)', () => {
   let srv: RunningServer;
   let browser: Browser;
+  reportFailures(() => browser?.page);
   let admin: Session;
   const api = (method: 'GET' | 'POST', url: string, payload?: unknown) =>
     srv.server.as(admin, { method, url: `/api/v1/t/${srv.server.tenant}${url}`, payload: payload as never });

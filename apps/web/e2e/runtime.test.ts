@@ -1,6 +1,6 @@
 import type { Session } from '../../server/src/testing/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, browserAvailable, launchBrowser, shot } from './support/browser';
+import { type Browser, browserAvailable, launchBrowser, reportFailures, shot } from './support/browser';
 import { type RunningServer, startServer } from './support/server';
 import { fieldItem, pickOption, signIn, tableRows } from './support/ui';
 
@@ -8,6 +8,7 @@ import { fieldItem, pickOption, signIn, tableRows } from './support/ui';
 describe.runIf(browserAvailable())('runtime (browser)', () => {
   let srv: RunningServer;
   let browser: Browser;
+  reportFailures(() => browser?.page);
   let admin: Session;
   const api = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown, headers: Record<string, string> = {}) =>
     srv.server.as(admin, { method, url: `/api/v1/t/${srv.server.tenant}${url}`, payload: payload as never, headers });
@@ -36,6 +37,7 @@ describe.runIf(browserAvailable())('runtime (browser)', () => {
                 },
               },
               { name: 'hours', type: 'integer', label: { 'zh-CN': '工时', en: 'Hours' } },
+              { name: 'assignee', type: 'user', label: { 'zh-CN': '负责人', en: 'Assignee' } },
             ],
             validationRules: [
               {
@@ -160,13 +162,32 @@ describe.runIf(browserAvailable())('runtime (browser)', () => {
     await shot(page, 'runtime-06-saved-view');
   });
 
+  it('picks a member by name for a user field, and shows the name, not an id', async () => {
+    const { page } = browser;
+    const added = await api('POST', '/members', { email: `lina@${srv.server.domain}`, name: '李娜', password: 'lina password 1', role: 'member' });
+    expect(added.statusCode, added.body).toBe(201);
+    const lina = added.json().user.id as string;
+    await page.getByRole('menuitem', { name: /(^|\s)工单$/ }).click();
+    await page.getByRole('button', { name: /新\s*建/ }).click();
+    await page.getByRole('heading', { name: '新建工单' }).waitFor();
+    await page.getByLabel('标题').fill('会议室投影仪没有信号');
+    await fieldItem(page, 'assignee').getByRole('combobox').fill('李');
+    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: '李娜' }).click();
+    await page.getByRole('button', { name: /保\s*存/ }).click();
+    await page.getByTestId('history').waitFor();
+    await fieldItem(page, 'assignee').getByText('李娜').waitFor();
+    await shot(page, 'runtime-07-user-picker');
+    const saved = (await api('GET', `/objects/ticket/records?search=${encodeURIComponent('投影仪')}`)).json().records[0];
+    expect(saved.assignee).toBe(lina);
+  });
+
   it('switches the interface to English', async () => {
     const { page } = browser;
     await page.getByTestId('user-menu').click();
     await page.getByRole('menuitem', { name: 'English' }).click();
     await page.getByRole('menuitem', { name: 'Recycle bin' }).waitFor();
     await page.getByRole('menuitem', { name: /(^|\s)Ticket$/ }).waitFor();
-    await shot(page, 'runtime-07-english');
+    await shot(page, 'runtime-08-english');
     await page.getByTestId('user-menu').click();
     await page.getByRole('menuitem', { name: '中文' }).click();
     await page.getByRole('menuitem', { name: '回收站' }).waitFor();

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterEach } from 'vitest';
 
 export const chromiumPath = process.env.TANGRAM_CHROMIUM ?? '/usr/bin/chromium';
 const required = process.env.CI === 'true' || process.env.TANGRAM_REQUIRE_BROWSER === '1';
@@ -35,6 +36,12 @@ export async function launchBrowser(viewport = { width: 1366, height: 900 }): Pr
     locale: 'zh-CN',
   });
   const page = context.pages()[0] ?? (await context.newPage());
+  // Errors in the page are printed as they happen, so a failed step in CI's log says what the app saw.
+  page.on('pageerror', (e) => console.error(`[browser] page error: ${e.message}`));
+  page.on('console', (m) => {
+    // Refused requests are part of what the tests do; the browser logs each one, which says nothing here.
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) console.error(`[browser] console error: ${m.text()}`);
+  });
   return {
     context,
     page,
@@ -51,4 +58,22 @@ export const artifactsDir = resolve(import.meta.dirname, '../artifacts');
 export async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(artifactsDir, { recursive: true });
   await page.screenshot({ path: join(artifactsDir, `${name}.png`), fullPage: true });
+}
+
+/**
+ * After a failed test: a screenshot (e2e/artifacts/FAILED-<test>.png) and, in the log, the page's
+ * address and its accessibility tree, so a step that failed only in CI can be understood from CI's output.
+ */
+export function reportFailures(get: () => Page | undefined): void {
+  afterEach(async (ctx) => {
+    const page = get();
+    if (ctx.task.result?.state !== 'fail' || !page || page.isClosed()) return;
+    const name = ctx.task.name.replace(/[^\p{L}\p{N}]+/gu, '-').slice(0, 60);
+    await shot(page, `FAILED-${name}`).catch(() => undefined);
+    const tree = await page
+      .locator('body')
+      .ariaSnapshot({ timeout: 5_000 })
+      .catch((e: Error) => `(no snapshot: ${e.message})`);
+    console.error(`[browser] "${ctx.task.name}" failed at ${page.url()}; the page then:\n${tree.slice(0, 6_000)}`);
+  });
 }

@@ -12,11 +12,15 @@ export async function signIn(page: Page, baseUrl: string, email: string, passwor
 /** The form item of a field (record forms mark each with data-field). */
 export const fieldItem = (page: Page, name: string): Locator => page.locator(`[data-field="${name}"]`);
 
-/** Picks an option in an antd Select found by its label. */
+const antSelect = 'contains(concat(" ", normalize-space(@class), " "), " ant-select ")';
+
+/** Picks an option in an antd Select found by its label (on the select, its input, or a group around it). */
 export async function pickOption(page: Page, scope: Locator | Page, label: string | RegExp, option: string): Promise<void> {
+  // Click the whole select (a chosen value is drawn over its search input), waiting as any click does.
   await scope
     .getByLabel(label, { exact: typeof label === 'string' })
     .first()
+    .locator(`xpath=(ancestor-or-self::div[${antSelect}] | descendant::div[${antSelect}])[1]`)
     .click();
   await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: option }).first().click();
 }
