@@ -13,7 +13,7 @@ describe.runIf(browserAvailable())('duplicate rules (browser)', () => {
   let admin: Session;
   const api = (method: 'GET' | 'POST', url: string, payload?: unknown) =>
     srv.server.as(admin, { method, url: `/api/v1/t/${srv.server.tenant}${url}`, payload: payload as never });
-  const suppliers = async () => (await api('GET', '/objects/supplier/records?sort=created_at')).json().records as { name: string }[];
+  const suppliers = async () => (await api('GET', '/objects/supplier/records?sort=created_at')).json().records as { id: string; name: string }[];
 
   beforeAll(async () => {
     srv = await startServer();
@@ -74,6 +74,11 @@ describe.runIf(browserAvailable())('duplicate rules (browser)', () => {
     await fieldItem(page, 'name').getByText('已有相同供应商名称的记录').waitFor();
     expect(await page.getByLabel('供应商名称').inputValue()).toBe('杭州青禾科技（中国）股份有限公司');
     expect(await page.getByLabel('电话').inputValue()).toBe('0571-8888 6666');
+    // The record it duplicates is named, and opens in a new tab so nothing typed here is lost.
+    const existing = page.getByTestId('duplicate-matches').getByRole('link', { name: '杭州青禾科技有限公司' });
+    const [first] = await suppliers();
+    expect(await existing.getAttribute('href')).toBe(`/t/${srv.server.tenant}/o/supplier/r/${first?.id}`);
+    expect(await existing.getAttribute('target')).toBe('_blank');
     await shot(page, 'duplicates-02-refused');
     expect((await suppliers()).map((s) => s.name)).toEqual(['杭州青禾科技有限公司']);
 

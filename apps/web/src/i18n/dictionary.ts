@@ -131,6 +131,7 @@ export const zhCN = {
   'record.created': '已创建',
   'record.saved': '已保存',
   'record.invalid': '请检查标红的字段',
+  'record.duplicateOf': '与之重复的已有记录（在新标签页打开）：',
   'record.stale': '这条记录已被他人修改（当前版本 {version}）。你的修改仍在表单中：可以重新加载最新数据，或在最新版本上保存你的修改。',
   'record.staleReload': '加载最新数据',
   'record.staleOverwrite': '用我的修改覆盖',
@@ -402,6 +403,7 @@ export const en: Record<MessageKey, string> = {
   'record.created': 'Created',
   'record.saved': 'Saved',
   'record.invalid': 'Please check the fields marked in red',
+  'record.duplicateOf': 'The existing record it duplicates (opens in a new tab):',
   'record.stale':
     'Someone else changed this record (now version {version}). Your changes are still in the form: reload the latest data, or save your changes over the latest version.',
   'record.staleReload': 'Load the latest',

@@ -93,6 +93,8 @@ function RecordEditor({
   const [stale, setStale] = useState<RecordData | null>(null);
   const [busy, setBusy] = useState(false);
   const [lineProblems, setLineProblems] = useState<LineProblem[]>([]);
+  // Records a 查重 refusal names (only those the member may read are named by the server).
+  const [matches, setMatches] = useState<{ id: string; title: string | null }[]>([]);
   const guard = useUnsavedGuard(dirty);
   const access = useObjectAccess(tenant, object.name);
   const initial = { ...valuesOf(object, record), $details: record ? lines : Object.fromEntries(relations.map((r) => [r.key, []])) };
@@ -102,6 +104,7 @@ function RecordEditor({
     setBusy(true);
     setErrors([]);
     setLineProblems([]);
+    setMatches([]);
     const typed = values.$details as Record<string, DetailLine[]> | undefined;
     const refreshLines = () => Promise.all(relations.map((r) => qc.invalidateQueries({ queryKey: recordsKey(tenant, r.object.name) })));
     try {
@@ -145,6 +148,13 @@ function RecordEditor({
         setErrors([t('detail.invalid', { name: r ? label(r.object.pluralLabel, r.object.name) : key, row: index + 1 })]);
       } else {
         const rest = showServerErrors(form, object, e, lang);
+        if (e instanceof ApiError && e.code === 'RECORD_DUPLICATE')
+          setMatches(
+            e.problems.flatMap((p) => {
+              const m = (p as { existing?: { id: string; title: string | null } }).existing;
+              return m ? [m] : [];
+            }),
+          );
         setErrors(rest.length ? rest : [t('record.invalid')]);
       }
     } finally {
@@ -202,6 +212,24 @@ function RecordEditor({
     <Card>
       {staleAlert}
       <FormErrors messages={errors} />
+      {matches.length > 0 && (
+        <Alert
+          type="info"
+          showIcon
+          data-testid="duplicate-matches"
+          style={{ marginBottom: 12 }}
+          message={
+            <Space wrap>
+              {t('record.duplicateOf')}
+              {matches.map((m) => (
+                <Link key={m.id} to={`/t/${tenant}/o/${object.name}/r/${m.id}`} target="_blank" rel="noopener">
+                  {m.title || m.id.slice(0, 8)}
+                </Link>
+              ))}
+            </Space>
+          }
+        />
+      )}
       <RecordForm
         tenant={tenant}
         object={object}
@@ -225,6 +253,7 @@ function RecordEditor({
                   form.resetFields();
                   setDirty(false);
                   setErrors([]);
+                  setMatches([]);
                   setEditing(false);
                 }}
               >

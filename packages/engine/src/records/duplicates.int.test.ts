@@ -94,13 +94,19 @@ describe.each(await backends())('duplicate rules (查重) on %s', (backend) => {
   });
 
   it('refuses a company written another way, on its field, and writes nothing', async () => {
-    await records().create('customer', { name: '杭州青禾科技有限公司', mobile: '13800138000', email: 'li.na@example.com' });
+    const first = await records().create('customer', { name: '杭州青禾科技有限公司', mobile: '13800138000', email: 'li.na@example.com' });
     const before = await count();
     for (const name of ['杭州青禾科技（中国）有限公司', ' 杭州 青禾科技 股份有限公司', '杭州青禾科技']) {
       const e = await failure(records().create('customer', { name }));
       expect(e.code).toBe('RECORD_DUPLICATE');
       expect(e.details.problems).toEqual([
-        expect.objectContaining({ code: 'RECORD_DUPLICATE', rule: 'dup_name', field: 'name', message: '已有相同客户名称的记录' }),
+        expect.objectContaining({
+          code: 'RECORD_DUPLICATE',
+          rule: 'dup_name',
+          field: 'name',
+          message: '已有相同客户名称的记录',
+          existing: { id: first.id, title: '杭州青禾科技有限公司' },
+        }),
       ]);
     }
     expect(await count()).toBe(before);
@@ -138,6 +144,20 @@ describe.each(await backends())('duplicate rules (查重) on %s', (backend) => {
     await records().delete('customer', a.id, { version: 1 });
     const again = await records().create('customer', { name: '合肥蓝湾新材料' });
     expect(again.name).toBe('合肥蓝湾新材料');
+  });
+
+  it('refuses to bring back from the recycle bin a record that a live one now duplicates', async () => {
+    const old = await records().create('customer', { name: '温州鹿城鞋业有限公司' });
+    await records().delete('customer', old.id, { version: 1 });
+    const newer = await records().create('customer', { name: '温州鹿城鞋业' });
+    const e = await failure(records().restore('customer', old.id));
+    expect(e).toMatchObject({
+      code: 'RECORD_DUPLICATE',
+      details: { problems: [expect.objectContaining({ field: 'name', existing: { id: newer.id, title: '温州鹿城鞋业' } })] },
+    });
+    expect((await records().query('customer', { filter: { '==': [{ var: 'id' }, old.id] } })).records).toEqual([]);
+    await records().delete('customer', newer.id, { version: 1 });
+    expect((await records().restore('customer', old.id)).name).toBe('温州鹿城鞋业有限公司');
   });
 
   it('refuses duplicates inside one bulk create, all or none, naming the index', async () => {

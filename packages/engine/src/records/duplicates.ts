@@ -67,6 +67,10 @@ const defaultMessage = (rule: DuplicateRule, label: Record<string, string>) => (
  * only the rules whose field is being written are checked. Concurrent writers of the same key
  * are serialised by a transaction-scoped advisory lock, so two of them cannot both get in.
  * Records in the recycle bin are not compared.
+ *
+ * Each problem names the record matched (`existing: { id, title }`) when the caller may read it,
+ * so a form can offer to open it; one outside the caller's read scope is only said to exist (its
+ * id and title are not given), and a hidden title field is left out.
  */
 export async function checkDuplicates(tx: Tx, om: ObjectModel, record: Record<string, unknown>, written: Set<string>, self?: string): Promise<void> {
   const checks: { rule: DuplicateRule; field: FieldModel; key: string }[] = [];
@@ -84,19 +88,33 @@ export async function checkDuplicates(tx: Tx, om: ObjectModel, record: Record<st
   await sql`select pg_advisory_xact_lock(hashtext(k1), hashtext(k2)) from (values ${sql.join(locks.map(([k1, k2]) => sql`(${k1}::text, ${k2}::text)`))}) as l(k1, k2)`.execute(
     tx.trx,
   );
+  const oa = tx.ctx.access?.object(om);
+  const readable = oa?.scope('read').predicate ?? sql<boolean>`true`;
+  const titleField = om.fields.find((f) => f.field.id === om.def.titleField);
+  const title = titleField && oa?.field(titleField.name) !== 'hidden' ? sql`${sql.ref(`r.${titleField.column}`)}::text` : sql`null::text`;
   const table = sql.table(`${tx.schema}.${om.table}`);
   const probes = checks.map(
     (c, i) =>
-      sql`select ${i}::int as i where exists (select 1 from ${table} where deleted_at is null and ${duplicateKeySql(c.field.column, c.rule.match)} = ${c.key}${self ? sql` and id <> ${self}` : sql``})`,
+      sql`(select ${i}::int as i, r.id::text as id, ${title} as title, ${readable} as readable from ${table} r where r.deleted_at is null and ${duplicateKeySql(
+        `r.${c.field.column}`,
+        c.rule.match,
+      )} = ${c.key}${self ? sql` and r.id <> ${self}` : sql``} order by r.created_at, r.id limit 1)`,
   );
-  const found = await sql<{ i: number }>`${sql.join(probes, sql` union all `)}`.execute(tx.trx);
+  const found = await sql<{ i: number; id: string; title: string | null; readable: boolean }>`${sql.join(probes, sql` union all `)}`.execute(tx.trx);
   if (!found.rows.length) return;
   const problems: Problem[] = found.rows
-    .map((r) => checks[r.i] as (typeof checks)[number])
+    .map((r) => ({ ...(checks[r.i] as (typeof checks)[number]), match: r }))
     .sort((x, y) => om.def.duplicateRules.indexOf(x.rule) - om.def.duplicateRules.indexOf(y.rule))
-    .map(({ rule, field }) => {
+    .map(({ rule, field, match }) => {
       const messages = rule.message ?? defaultMessage(rule, field.field.label);
-      return { code: 'RECORD_DUPLICATE', rule: rule.id, field: field.name, message: messages['zh-CN'] ?? messages.en ?? rule.id, messages };
+      return {
+        code: 'RECORD_DUPLICATE',
+        rule: rule.id,
+        field: field.name,
+        message: messages['zh-CN'] ?? messages.en ?? rule.id,
+        messages,
+        ...(match.readable ? { existing: { id: match.id, title: match.title } } : {}),
+      };
     });
   throw AppError.problems('RECORD_DUPLICATE', problems);
 }

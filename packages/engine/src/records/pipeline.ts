@@ -253,6 +253,9 @@ export async function restoreOne(tx: Tx, om: ObjectModel, id: string): Promise<R
   const before = await lockRow(tx, om, id);
   await authorizeWrite(tx.trx, tx.schema, tx.ctx, 'restore', om, id, {});
   if (!before.deleted_at) throw new AppError('RECORD_NOT_DELETED', { object: om.name, id });
+  // A live record written since the deletion may now hold the same company, phone…: restoring
+  // would bring back a duplicate the rules forbid.
+  if (om.def.duplicateRules.length) await checkDuplicates(tx, om, rowToRecord(om, before), new Set(om.fields.map((f) => f.name)), id);
   const version = (before.version as number) + 1;
   const set = { deleted_at: null, deleted_by: null, version, updated_at: tx.now.toISOString(), updated_by: tx.ctx.actor ?? null };
   const row = await run(om, false, () => writeLogged(tx, om, 'update', set, id, version, 'restore', {}, 'record.restored', { object: om.name, version }));
