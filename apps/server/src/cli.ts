@@ -40,10 +40,22 @@ async function serve(): Promise<void> {
   console.log(`  demo tenant: ${boot.demo.tenant}${boot.demo.created ? ` (core + CRM templates, ${boot.demo.records} sample records)` : ''}`);
   if (boot.demo.members?.length) console.log(`  demo members (same password, each with a role): ${boot.demo.members.join(', ')}`);
   console.log('');
+  // Public pools (公海): records nobody followed up go back every hour (and once at start).
+  const sweep = () =>
+    engine
+      .recyclePools(new Date(), (tenant, e) => app.log.error({ err: e, tenant }, 'public pool recycling failed'))
+      .then((moved) => {
+        if (Object.keys(moved).length) app.log.info({ moved }, 'records returned to their public pools');
+      })
+      .catch((e) => app.log.error({ err: e }, 'public pool recycling failed'));
+  void sweep();
+  const sweeper = setInterval(sweep, 3_600_000);
+  sweeper.unref();
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
+    clearInterval(sweeper);
     app.log.info({ signal }, 'shutting down');
     await app.close();
     await engine.close();

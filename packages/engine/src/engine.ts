@@ -102,6 +102,24 @@ export class Engine {
     return tenants.length;
   }
 
+  /**
+   * Sends records nobody followed up back to their public pools (公海), in every tenant; the
+   * counts moved, by tenant and object. A tenant that fails is logged by the caller and skipped.
+   */
+  async recyclePools(now = new Date(), onError?: (tenant: string, e: unknown) => void): Promise<Record<string, Record<string, number>>> {
+    const moved: Record<string, Record<string, number>> = {};
+    for (const t of await this.listTenants()) {
+      try {
+        const counts = await (await this.tenant(t.slug)).records.recyclePools({ now });
+        if (Object.keys(counts).length) moved[t.slug] = counts;
+      } catch (e) {
+        if (!onError) throw e;
+        onError(t.slug, e);
+      }
+    }
+    return moved;
+  }
+
   listTenants(): Promise<Tenant[]> {
     return listTenants(this.db);
   }

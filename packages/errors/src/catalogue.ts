@@ -45,6 +45,11 @@ export const catalogue = {
   RECORD_DELETED: { status: 409, message: 'The record is in the recycle bin' },
   RECORD_NOT_DELETED: { status: 409, message: 'The record is not in the recycle bin' },
   RECORD_READ_ONLY_FIELD: { status: 400, message: 'The field cannot be written' },
+  // public pool (公海)
+  POOL_NOT_ENABLED: { status: 400, message: 'The object has no public pool' },
+  RECORD_NOT_IN_POOL: { status: 409, message: 'The record has an owner: it is not in the public pool' },
+  RECORD_IN_POOL: { status: 409, message: 'The record is already in the public pool' },
+  POOL_CLAIM_LIMIT: { status: 409, message: 'You already own as many records of this object as a claim allows' },
   VALIDATION_RULE_FAILED: { status: 400, message: 'A validation rule failed' },
   QUERY_INVALID: { status: 400, message: 'The query is not valid' },
   CURSOR_INVALID: { status: 400, message: 'The pagination cursor is not valid' },

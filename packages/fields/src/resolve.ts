@@ -124,6 +124,16 @@ function objectProblems(object: ObjectDef, path: string, byId: Map<string, Objec
         message: f.archived ? `field "${f.name}" is archived` : `a ${f.type} field cannot be checked for duplicates (text, email or phone)`,
       });
   });
+  const activity = object.publicPool?.activityField;
+  if (activity !== undefined) {
+    const f = byFieldId.get(activity);
+    if (f && (f.archived || (f.type !== 'date' && f.type !== 'datetime')))
+      problems.push({
+        code: 'FIELD_OPTIONS_INVALID',
+        path: `${path}/publicPool/activityField`,
+        message: f.archived ? `field "${f.name}" is archived` : `the last follow-up must be a date or datetime field, not ${f.type}`,
+      });
+  }
   const schema = logicSchema(object);
   object.validationRules.forEach((r, i) => {
     try {

@@ -175,6 +175,13 @@ function normalizeObject(input: ObjectInput, path: string, types: FieldTypeCatal
       'duplicate rule id',
     ),
   );
+  if (input.publicPool) {
+    const { activityField, ...pool } = input.publicPool;
+    object.publicPool = {
+      ...pool,
+      ...(activityField !== undefined ? { activityField: idOf(activityField, `${path}/publicPool/activityField`) ?? activityField } : {}),
+    };
+  }
   if (input.description !== undefined) object.description = toLocaleText(input.description, '');
   return object;
 }

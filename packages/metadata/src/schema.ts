@@ -87,6 +87,15 @@ const object = {
         properties: { id: name, field: name, match: { enum: [...duplicateMatches] }, message: longLocaleText },
       },
     },
+    publicPool: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        claimLimit: { type: 'integer', minimum: 1, maximum: 1_000_000 },
+        recycleAfterDays: { type: 'integer', minimum: 1, maximum: 3650 },
+        activityField: name,
+      },
+    },
     archived: { type: 'boolean' },
   },
 } as const;

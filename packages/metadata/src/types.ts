@@ -80,6 +80,20 @@ export interface DuplicateRuleInput {
   message?: LocaleText | string;
 }
 
+/**
+ * The object's public pool (公海): records without an owner, which anyone who may read the object
+ * sees and may claim; owners return them, and records nobody followed up for `recycleAfterDays`
+ * go back by themselves.
+ */
+export interface PublicPoolInput {
+  /** How many records of this object one member may own at most for a claim to succeed. */
+  claimLimit?: number;
+  /** Owned records whose last follow-up is older than this go back to the pool. */
+  recycleAfterDays?: number;
+  /** The date or datetime field holding the last follow-up (name or id); without one, the last change counts. */
+  activityField?: string;
+}
+
 export interface ObjectInput {
   id?: string;
   name: string;
@@ -92,6 +106,7 @@ export interface ObjectInput {
   indexes?: IndexInput[];
   validationRules?: ValidationRuleInput[];
   duplicateRules?: DuplicateRuleInput[];
+  publicPool?: PublicPoolInput;
   archived?: boolean;
 }
 
@@ -223,6 +238,8 @@ export interface ObjectDef {
   validationRules: ValidationRule[];
   /** Refuse a record whose value matches an existing record's (查重). */
   duplicateRules: DuplicateRule[];
+  /** The public pool (公海), when the object has one; `activityField` is a field id. */
+  publicPool?: PublicPoolInput;
   archived: boolean;
 }
 

@@ -113,6 +113,22 @@ function objectPaths(om: ObjectModel, tenant: string): Record<string, Schema> {
     [`${base}/{id}/restore`]: {
       post: op('restore', `Restore ${tag}`, { parameters: [idParam], responses: { 200: { description: 'Restored', ...json(ref(om.name)) }, ...errors } }),
     },
+    ...(om.def.publicPool
+      ? {
+          [`${base}/{id}/claim`]: {
+            post: op('claim', `Claim ${tag} from the public pool (公海)`, {
+              parameters: [idParam],
+              responses: { 200: { description: 'Now owned by the caller', ...json(ref(om.name)) }, ...errors },
+            }),
+          },
+          [`${base}/{id}/release`]: {
+            post: op('release', `Return ${tag} to the public pool (退回公海)`, {
+              parameters: [idParam],
+              responses: { 200: { description: 'Now without an owner', ...json(ref(om.name)) }, ...errors },
+            }),
+          },
+        }
+      : {}),
     [`${base}/export`]: {
       get: op('export', `Export ${tag} (CSV or JSON, within the export scope)`, {
         parameters: [

@@ -95,4 +95,16 @@ export async function accessRoutes(app: FastifyInstance): Promise<void> {
       return { transferred: Object.values(moved).reduce((a, b) => a + b, 0), byObject: moved };
     },
   );
+
+  // Records nobody followed up go back to their public pools (the server also sweeps hourly).
+  app.post(
+    '/api/v1/t/:tenant/pool/recycle',
+    { schema: { body: { type: ['object', 'null'], additionalProperties: false, properties: { object: { type: 'string', maxLength: 63 } } } } },
+    async (req) => {
+      requireTenantAdmin(req);
+      const t = await tenantOf(req);
+      const moved = await t.records.recyclePools({ object: (req.body as { object?: string } | null)?.object }, actionContext(req));
+      return { recycled: Object.values(moved).reduce((a, b) => a + b, 0), byObject: moved };
+    },
+  );
 }

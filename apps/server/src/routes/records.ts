@@ -216,6 +216,17 @@ export async function recordRoutes(app: FastifyInstance): Promise<void> {
     return t.records.restore(req.params.object, req.params.id, actionContext(req));
   });
 
+  // The public pool (公海): take a record, or give it back.
+  app.post(`${base}/:id/claim`, { schema: { params: recordParams } }, async (req: RecordReq) => {
+    const t = await tenantOf(req);
+    return t.records.claim(req.params.object, req.params.id, actionContext(req));
+  });
+
+  app.post(`${base}/:id/release`, { schema: { params: recordParams } }, async (req: RecordReq) => {
+    const t = await tenantOf(req);
+    return t.records.release(req.params.object, req.params.id, actionContext(req));
+  });
+
   app.get(`${base}/:id/history`, { schema: { params: recordParams } }, async (req: RecordReq) => {
     const t = await tenantOf(req);
     return { entries: await t.records.history(req.params.object, req.params.id, actionContext(req)) };

@@ -121,6 +121,8 @@ export class ObjectAccess {
           parts.push(compileScopeRule(this.om, rule, scopeVars(v)));
         }
       }
+      // The public pool (公海): records without an owner are there for everyone who reads the object.
+      if (action === 'read' && this.om.def.publicPool) parts.push(sql<SqlBool>`r.owner_id is null`);
       if (action === 'read' || action === 'update') {
         // Records shared with the viewer or one of their departments (edit shares allow updates).
         const access = action === 'read' ? sql`` : sql` and s.access = 'edit'`;

@@ -73,7 +73,9 @@ export async function authorizeWrite(
       const needed = ctx.via === 'import' ? 'import' : 'create';
       if (!oa.can(needed)) throw new AppError('FORBIDDEN', { object: om.name, action: needed });
       assertWritable(oa, values, undefined);
-      if (values.owner_id !== undefined && values.owner_id !== ctx.actor && !oa.grants('transfer'))
+      // Giving a record to someone else needs the transfer right; putting it in the public pool does not.
+      const toPool = values.owner_id === null && om.def.publicPool !== undefined;
+      if (values.owner_id !== undefined && values.owner_id !== ctx.actor && !toPool && !oa.grants('transfer'))
         throw new AppError('FORBIDDEN', { object: om.name, action: 'transfer', field: 'owner_id' });
       return;
     }

@@ -35,7 +35,7 @@ async function run<T>(om: ObjectModel, deleting: boolean, fn: () => Promise<T>):
   }
 }
 
-async function lockRow(tx: Tx, om: ObjectModel, id: string): Promise<Record<string, unknown>> {
+export async function lockRow(tx: Tx, om: ObjectModel, id: string): Promise<Record<string, unknown>> {
   const [row] = await runShaped<Record<string, unknown>>(
     tx.trx,
     om,
@@ -80,7 +80,8 @@ export async function createOne(tx: Tx, om: ObjectModel, input: unknown, fixed: 
   await checkReferences(tx.trx, tx.schema, om, record, tx.created);
   const id = (record.id as string | undefined) ?? uuidv7();
   const actor = tx.ctx.actor ?? null;
-  const ownerId = (record.owner_id as string | undefined) ?? actor;
+  // An object with a public pool (公海) may be given records without an owner; elsewhere no owner means the writer.
+  const ownerId = record.owner_id === null && om.def.publicPool ? null : ((record.owner_id as string | null | undefined) ?? actor);
   const now = tx.now.toISOString();
   // The row as it will be stored (values are validated to fit their columns exactly), so the
   // audit row and the event are written in the same statement as the record.

@@ -11,6 +11,7 @@ import type { ActionContext } from './context';
 import { assertInScope } from '../access/enforce';
 import { transferOwner } from '../access/transfer';
 import { createOne, deleteOne, purgeOne, restoreOne, updateOne } from './pipeline';
+import { claimOne, recyclePool, releaseOne } from './pool';
 import { recomputeRollups } from './rollups';
 import { type RecordData, rowToRecord } from './row';
 import type { Tx } from './tx';
@@ -183,6 +184,37 @@ export class RecordService {
     const { om } = await this.object(object);
     const rid = checkId(object, id);
     return this.shown(ctx, om, await this.write(ctx, (tx) => restoreOne(tx, om, rid)));
+  }
+
+  /** Takes a record from the object's public pool (公海) for the caller. */
+  async claim(object: string, id: string, ctx: ActionContext = {}): Promise<RecordData> {
+    const { om } = await this.object(object);
+    const rid = checkId(object, id);
+    return this.shown(ctx, om, await this.write(ctx, (tx) => claimOne(tx, om, rid)));
+  }
+
+  /** Returns a record to the object's public pool (退回公海). */
+  async release(object: string, id: string, ctx: ActionContext = {}): Promise<RecordData> {
+    const { om } = await this.object(object);
+    const rid = checkId(object, id);
+    return this.shown(ctx, om, await this.write(ctx, (tx) => releaseOne(tx, om, rid)));
+  }
+
+  /**
+   * Sends records nobody followed up back to their pools, for every object (or the one named)
+   * with `publicPool.recycleAfterDays`; the counts moved, by object. Tenant admins and the system only.
+   */
+  async recyclePools(opts: { object?: string; now?: Date } = {}, ctx: ActionContext = {}): Promise<Record<string, number>> {
+    if (ctx.access) throw new AppError('FORBIDDEN', { action: 'recycle', reason: 'only tenant admins recycle the public pools' });
+    const model = await this.opts.model();
+    const objects = opts.object ? [(await this.object(opts.object)).om] : [...model.byName.values()];
+    const counts: Record<string, number> = {};
+    for (const om of objects) {
+      if (opts.object && !om.def.publicPool) throw new AppError('POOL_NOT_ENABLED', { object: om.name });
+      const n = await recyclePool(this.opts.db, this.opts.schema, om, opts.now ?? new Date());
+      if (n) counts[om.name] = n;
+    }
+    return counts;
   }
 
   async purge(object: string, id: string, ctx: ActionContext = {}): Promise<void> {

@@ -37,6 +37,7 @@ const changeWords: Record<string, [string, string]> = {
   searchFields: ['搜索字段', 'the search fields'],
   validationRules: ['校验规则', 'the validation rules'],
   duplicateRules: ['查重规则', 'the duplicate rules'],
+  publicPool: ['公海设置', 'the public pool'],
   required: ['是否必填', 'required'],
   unique: ['是否唯一', 'unique'],
   indexed: ['是否索引', 'indexed'],

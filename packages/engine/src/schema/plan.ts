@@ -87,7 +87,7 @@ function objectActions(was: ObjectDef | undefined, now: ObjectDef): Action[] {
   if (was.archived && now.archived) return [];
   if (!was.archived && now.archived) return [{ kind: 'table.archive', ...base }];
   const actions: Action[] = was.archived ? [{ kind: 'table.unarchive', ...base }] : [];
-  for (const key of ['name', 'label', 'pluralLabel', 'titleField', 'searchFields', 'validationRules', 'duplicateRules', 'description'] as const)
+  for (const key of ['name', 'label', 'pluralLabel', 'titleField', 'searchFields', 'validationRules', 'duplicateRules', 'publicPool', 'description'] as const)
     if (!sameJson(was[key], now[key])) actions.push({ kind: 'metadata.change', ...base, change: key, from: was[key], to: now[key] });
   for (const f of now.fields) {
     const old = was.fields.find((x) => x.id === f.id);
