@@ -3,7 +3,8 @@
 // a seeded PRNG and a fixed reference date, so running it again gives the same files.
 //   node templates/tools/generate-sample-data.mjs
 // Records refer to each other with "$key" / { "$ref": key }; keys are global across packages, so crm's
-// records refer to core's accounts, contacts and products. "$owner" names a demo member (quick start).
+// records refer to core's accounts, contacts and products. "$owner" names a demo member (quick start),
+// or is null for a record in the public pool (公海).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -494,7 +495,8 @@ function accountRecord(i, name, domain, city, industry, extra = {}) {
   const district = pick(districts);
   const rec = {
     $key: key,
-    ...(inPool ? {} : { $owner: owner }),
+    // In the public pool (公海): no owner.
+    $owner: inPool ? null : owner,
     name,
     ...(extra.short ? { short_name: extra.short } : {}),
     type: 'enterprise',
@@ -538,9 +540,10 @@ function accountRecord(i, name, domain, city, industry, extra = {}) {
     ...(extra.parent ? { parent: ref(extra.parent) } : {}),
     last_follow_up_at: datetime(lastOffset),
     ...(!inPool && !['churned'].includes(lifecycle) ? { next_follow_up_at: datetime(int(1, 30)) } : {}),
-    in_pool: inPool,
-    ...(inPool ? { pool_entered_at: datetime(lastOffset + 30) } : {}),
   };
+  // Earlier versions stored when a record entered the pool; drawing that date still keeps the
+  // random sequence, so every other sample record stays as it was.
+  if (inPool) datetime(lastOffset + 30);
   if (['customer', 'repeat'].includes(lifecycle) || chance(0.2)) {
     Object.assign(rec, {
       invoice_title: name,
@@ -1241,7 +1244,7 @@ for (const [status, count] of leadStatus) {
         ]);
     const rec = {
       $key: key,
-      ...(status === 'new' && k % 3 === 0 ? {} : { $owner: reps[leadNo % 2] }),
+      $owner: status === 'new' && k % 3 === 0 ? null : reps[leadNo % 2],
       company: `${city[0]}${brand}${pick(industryTails[industry])}有限公司`,
       contact_name: p.name,
       gender: p.gender,
@@ -1260,7 +1263,6 @@ for (const [status, count] of leadStatus) {
       ]),
       score: int(0, 100),
       ...(campaignKey ? { campaign: ref(campaignKey) } : {}),
-      in_pool: status === 'new' && k % 3 === 0,
     };
     if (status !== 'new') rec.last_follow_up_at = datetime(Math.min(-1, created + int(1, 30)));
     if (['following', 'nurturing'].includes(status)) rec.next_follow_up_at = datetime(int(1, 30));

@@ -24,7 +24,7 @@ export interface PackageRole {
   [key: string]: unknown;
 }
 
-/** One sample record: field values, with `$key` / `{ $ref }` for references and `$owner` (an email). */
+/** One sample record: field values, with `$key` / `{ $ref }` for references and `$owner` (an email, or null for the public pool). */
 export type SampleRecord = Record<string, unknown>;
 
 export interface TemplatePackage {

@@ -44,7 +44,8 @@ describe.each(await backends())('installing core + crm with sample data on %s', 
   afterAll(() => t.close());
 
   it('installs, loads every sample record, and a stub package builds on core’s account and product', async () => {
-    const result = await t.tenant.templates.install('crm', (n) => registry.get(n), { sampleData: true });
+    // Installed by someone: records naming no demo member are theirs, those with "$owner": null the pool's.
+    const result = await t.tenant.templates.install('crm', (n) => registry.get(n), { sampleData: true, actor: crypto.randomUUID() });
     expect(result.installed.map((p) => p.name)).toEqual(['core', 'crm']);
     const expected = ['core', 'crm'].reduce((n, p) => n + (registry.get(p)?.data.reduce((m, d) => m + d.records.length, 0) ?? 0), 0);
     expect(result.records).toBe(expected);
@@ -74,6 +75,20 @@ describe.each(await backends())('installing core + crm with sample data on %s', 
     await refused('account', 'dup_account_phone', (a) => ({ phone: String(a.phone).replace('-', ' ') }));
     await refused('contact', 'dup_contact_mobile', (a) => ({ mobile: `+86 ${String(a.mobile).replace(/^(\d{3})(\d{4})/, '$1-$2-')}` }));
     await refused('lead', 'dup_lead_email', (a) => ({ email: String(a.email).toUpperCase() }), { '!!': [{ var: 'email' }] });
+  });
+
+  it('puts the sample accounts and leads marked for the public pool (公海) there, owned by nobody, claimable', async () => {
+    const pool = { '==': [{ var: 'owner_id' }, null] };
+    for (const object of ['account', 'lead']) {
+      const expected = [...registry.values()]
+        .flatMap((p) => p.data.filter((d) => d.object === object).flatMap((d) => d.records))
+        .filter((r) => r.$owner === null);
+      expect(expected.length, object).toBeGreaterThan(0);
+      const inPool = await t.tenant.records.query(object, { filter: pool, count: true, limit: 1 });
+      expect(inPool.total, object).toBe(expected.length);
+      const claimed = await t.tenant.records.claim(object, inPool.records[0]!.id, { actor: crypto.randomUUID() });
+      expect(claimed.owner_id, object).not.toBeNull();
+    }
   });
 
   it('exports core and crm back to packages that compose into the same app', async () => {

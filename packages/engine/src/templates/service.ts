@@ -228,6 +228,8 @@ export class TemplateService {
           const input = resolve(values, where) as Record<string, unknown>;
           if (typeof $key === 'string') input.id = keys[$key];
           if (typeof $owner === 'string' && owners.has($owner)) input.owner_id = owners.get($owner);
+          // null: in the object's public pool (公海), owned by nobody.
+          else if ($owner === null) input.owner_id = null;
           items.push({ object: d.object, input });
         });
     opts.onProgress?.({ phase: 'sample-data', done: 0, total: items.length });
