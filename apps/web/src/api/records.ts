@@ -41,6 +41,9 @@ export const recordApi = {
     api<RecordData>('PATCH', `${base(tenant, object)}/${id}`, { body: values, headers: { 'if-match': `"${version}"` } }),
   remove: (tenant: string, object: string, id: string) => api<void>('DELETE', `${base(tenant, object)}/${id}`),
   restore: (tenant: string, object: string, id: string) => api<RecordData>('POST', `${base(tenant, object)}/${id}/restore`),
+  /** Takes a record from the object's public pool (公海) / gives it back. */
+  claim: (tenant: string, object: string, id: string) => api<RecordData>('POST', `${base(tenant, object)}/${id}/claim`),
+  release: (tenant: string, object: string, id: string) => api<RecordData>('POST', `${base(tenant, object)}/${id}/release`),
   history: (tenant: string, object: string, id: string) => api<{ entries: HistoryEntry[] }>('GET', `${base(tenant, object)}/${id}/history`),
   bulk: (tenant: string, object: string, body: { update?: { id: string; version: number; values: Record<string, unknown> }[]; delete?: string[] }) =>
     api<{ updated: RecordData[]; deleted: number }>('POST', `${base(tenant, object)}/bulk`, { body }),

@@ -9,6 +9,7 @@ import { useI18n } from '../i18n/i18n';
 import { commands, duplicateRuleOf, withDuplicateMatch } from './designer-core';
 import { newField } from './field-defaults';
 import { Palette, type PaletteDrag, paletteItem } from './palette';
+import { PoolSettings } from './pool-settings';
 import { PropertyPanel } from './property-panel';
 import { useDesigner } from './use-designer';
 
@@ -143,6 +144,10 @@ export function ObjectDesigner() {
             <div style={{ border: '1px dashed #bbb', borderRadius: 6, padding: 16, textAlign: 'center', color: '#999' }}>{t('designer.dropHere')}</div>
           </div>
         </Card>
+        <PoolSettings
+          object={object as ObjectInput}
+          onChange={(next) => designer.execute(commands['object.update'](object.name, { publicPool: object.publicPool }, { publicPool: next }))}
+        />
       </Col>
       <Col xs={24} md={8}>
         <div className="tg-sticky">

@@ -1,7 +1,7 @@
 import { DeleteOutlined, EditOutlined } from '@ant-design/icons';
-import type { ObjectDef } from '@tangram/metadata';
+import type { Field, ObjectDef } from '@tangram/metadata';
 import { useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Breadcrumb, Button, Card, Col, Form, Grid, Row, Space, Tabs, Typography } from 'antd';
+import { Alert, App, Breadcrumb, Button, Card, Col, Form, Grid, Row, Space, Tabs, Tag, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useObjectAccess, useVisibleObject } from '../api/access';
@@ -9,7 +9,7 @@ import { activeFields, objectByName, useMetadata } from '../api/metadata';
 import { ApiError, describeError } from '../api/http';
 import { type RecordData, recordApi, recordsKey, useRecord } from '../api/records';
 import { useI18n } from '../i18n/i18n';
-import { isComputed } from '../widgets/registry';
+import { FieldDisplay, isComputed } from '../widgets/registry';
 import { titleOf } from '../widgets/record-pickers';
 import { type DetailLine, type DetailRelation, detailPayload, detailRelations, type LineProblem, useDetailLines } from './detail-table';
 import { HistoryTimeline } from './history-timeline';
@@ -25,6 +25,19 @@ function valuesOf(object: ObjectDef, record: Record<string, unknown> | undefined
   for (const f of activeFields(object)) out[f.name] = record ? (record[f.name] ?? null) : (f.defaultValue ?? null);
   return out;
 }
+
+/** The owner (a system column, not one of the object's fields), shown with the member widget. */
+const ownerField: Field = {
+  id: 'owner_id',
+  name: 'owner_id',
+  type: 'user',
+  label: { 'zh-CN': '负责人', en: 'Owner' },
+  required: false,
+  unique: false,
+  indexed: false,
+  options: {},
+  archived: false,
+};
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
@@ -162,6 +175,20 @@ function RecordEditor({
     }
   }
 
+  /** 公海: take the record, or give it back; the page shows the new owner at once. */
+  async function movePool(kind: 'claim' | 'release') {
+    if (!record) return;
+    try {
+      const updated = await recordApi[kind](tenant, object.name, record.id);
+      qc.setQueryData([...recordsKey(tenant, object.name), 'one', record.id], updated);
+      await qc.invalidateQueries({ queryKey: recordsKey(tenant, object.name), predicate: (q) => q.queryKey[3] !== 'one' });
+      message.success(t(kind === 'claim' ? 'pool.claimed' : 'pool.released'));
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'POOL_CLAIM_LIMIT') message.error(t('pool.limit', { limit: Number(e.details.limit) }));
+      else message.error(describeError(e));
+    }
+  }
+
   function remove() {
     if (!record) return;
     modal.confirm({
@@ -273,7 +300,21 @@ function RecordEditor({
           {title}
         </Typography.Title>
         {record && !editing && (
-          <Space>
+          <Space wrap>
+            {object.publicPool && (
+              <Typography.Text type="secondary" data-testid="record-owner">
+                {t('pool.owner')}:{' '}
+                {record.owner_id ? <FieldDisplay field={ownerField} tenant={tenant} value={record.owner_id} /> : <Tag color="orange">{t('pool.inPool')}</Tag>}
+              </Typography.Text>
+            )}
+            {object.publicPool && !record.owner_id && (
+              <Button type="primary" onClick={() => movePool('claim')}>
+                {t('pool.claim')}
+              </Button>
+            )}
+            {object.publicPool && record.owner_id != null && access.update && (
+              <Button onClick={() => modal.confirm({ title: t('pool.releaseConfirm'), onOk: () => movePool('release') })}>{t('pool.release')}</Button>
+            )}
             {access.update && (
               <Button type="primary" icon={<EditOutlined />} onClick={() => setEditing(true)}>
                 {t('common.edit')}
