@@ -88,22 +88,26 @@ export async function checkDuplicates(tx: Tx, om: ObjectModel, record: Record<st
   await sql`select pg_advisory_xact_lock(hashtext(k1), hashtext(k2)) from (values ${sql.join(locks.map(([k1, k2]) => sql`(${k1}::text, ${k2}::text)`))}) as l(k1, k2)`.execute(
     tx.trx,
   );
+  const table = sql.table(`${tx.schema}.${om.table}`);
+  const matching = (c: (typeof checks)[number]) =>
+    sql`r.deleted_at is null and ${duplicateKeySql(`r.${c.field.column}`, c.rule.match)} = ${c.key}${self ? sql` and r.id <> ${self}` : sql``}`;
+  // The common case, no duplicate, costs one indexed existence probe per rule in one statement.
+  const probes = checks.map((c, i) => sql`select ${i}::int as i where exists (select 1 from ${table} r where ${matching(c)})`);
+  const found = await sql<{ i: number }>`${sql.join(probes, sql` union all `)}`.execute(tx.trx);
+  if (!found.rows.length) return;
+  // A refusal: which record matched (the oldest), and whether the caller may know it.
   const oa = tx.ctx.access?.object(om);
   const readable = oa?.scope('read').predicate ?? sql<boolean>`true`;
   const titleField = om.fields.find((f) => f.field.id === om.def.titleField);
   const title = titleField && oa?.field(titleField.name) !== 'hidden' ? sql`${sql.ref(`r.${titleField.column}`)}::text` : sql`null::text`;
-  const table = sql.table(`${tx.schema}.${om.table}`);
-  const probes = checks.map(
-    (c, i) =>
-      sql`(select ${i}::int as i, r.id::text as id, ${title} as title, ${readable} as readable from ${table} r where r.deleted_at is null and ${duplicateKeySql(
-        `r.${c.field.column}`,
-        c.rule.match,
-      )} = ${c.key}${self ? sql` and r.id <> ${self}` : sql``} order by r.created_at, r.id limit 1)`,
-  );
-  const found = await sql<{ i: number; id: string; title: string | null; readable: boolean }>`${sql.join(probes, sql` union all `)}`.execute(tx.trx);
-  if (!found.rows.length) return;
-  const problems: Problem[] = found.rows
-    .map((r) => ({ ...(checks[r.i] as (typeof checks)[number]), match: r }))
+  const matches = [];
+  for (const r of found.rows) {
+    const c = checks[r.i] as (typeof checks)[number];
+    const row = await sql<{ id: string; title: string | null; readable: boolean }>`select r.id::text as id, ${title} as title, ${readable} as readable
+      from ${table} r where ${matching(c)} order by r.created_at, r.id limit 1`.execute(tx.trx);
+    matches.push({ ...c, match: row.rows[0] });
+  }
+  const problems: Problem[] = matches
     .sort((x, y) => om.def.duplicateRules.indexOf(x.rule) - om.def.duplicateRules.indexOf(y.rule))
     .map(({ rule, field, match }) => {
       const messages = rule.message ?? defaultMessage(rule, field.field.label);
@@ -113,7 +117,7 @@ export async function checkDuplicates(tx: Tx, om: ObjectModel, record: Record<st
         field: field.name,
         message: messages['zh-CN'] ?? messages.en ?? rule.id,
         messages,
-        ...(match.readable ? { existing: { id: match.id, title: match.title } } : {}),
+        ...(match?.readable ? { existing: { id: match.id, title: match.title } } : {}),
       };
     });
   throw AppError.problems('RECORD_DUPLICATE', problems);
