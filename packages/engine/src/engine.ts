@@ -16,7 +16,7 @@ import { IdentityService } from './identity/identity';
 import { OrgService } from './org/org';
 import { ensureIdentityTables } from './identity/tables';
 import { upgradeSystemTables } from './tenant/upgrade';
-import { type Tenant, createTenant, ensurePlatform, findTenant, listTenants } from './tenant/tenants';
+import { type Tenant, createTenant, ensurePlatform, findTenant, listTenants, platformSecret } from './tenant/tenants';
 
 export interface EngineOptions extends DatabaseOptions {
   /** How often a cached model re-checks the latest revision (other processes may publish). */
@@ -55,6 +55,7 @@ export class Engine {
   private constructor(
     readonly database: Database,
     private readonly opts: EngineOptions,
+    private readonly cursorKey: Buffer,
   ) {
     this.identity = new IdentityService(database.db);
   }
@@ -67,7 +68,7 @@ export class Engine {
   static async attach(database: Database, opts: EngineOptions = {}): Promise<Engine> {
     await ensurePlatform(database.db);
     await ensureIdentityTables(database.db);
-    return new Engine(database, opts);
+    return new Engine(database, opts, await platformSecret(database.db, 'cursor'));
   }
 
   get db() {
@@ -125,7 +126,7 @@ export class Engine {
   }
 
   private forTenant(t: Tenant): TenantEngine {
-    const te = new TenantEngine(this.database, t, this.opts);
+    const te = new TenantEngine(this.database, t, this.opts, this.cursorKey);
     this.tenants.set(t.slug, te);
     return te;
   }
@@ -150,12 +151,14 @@ export class TenantEngine {
     private readonly database: Database,
     readonly tenant: Tenant,
     private readonly opts: EngineOptions,
+    cursorKey: Buffer,
   ) {
     this.records = new RecordService({
       db: database.db,
       schema: tenant.schema,
       model: () => this.model(),
       timeZone: opts.timeZone,
+      cursorKey,
     });
     this.schema = new SchemaService(database, tenant.schema, (m) => this.setModel(m));
     this.outbox = new OutboxService(database, tenant.schema);

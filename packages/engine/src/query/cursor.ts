@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { AppError } from '@tangram/errors';
 
 export interface SortKey {
@@ -6,29 +6,65 @@ export interface SortKey {
   direction: 'asc' | 'desc';
 }
 
+/** The server's key (32 bytes) and the id of the viewer the cursor is given to ('' for none). */
+export interface CursorContext {
+  key: Buffer;
+  viewer: string;
+}
+
 function signature(keys: SortKey[]): string {
   return createHash('sha1').update(JSON.stringify(keys)).digest('base64url').slice(0, 8);
 }
 
-/** An opaque cursor: the sort values of the last row and a signature of the sort it belongs to. */
-export function encodeCursor(keys: SortKey[], values: unknown[]): string {
-  return Buffer.from(JSON.stringify({ s: signature(keys), v: values })).toString('base64url');
+const invalid = (reason: string) => new AppError('CURSOR_INVALID', { reason });
+
+/**
+ * An opaque cursor: the sort values of the last row and a signature of the sort it belongs to.
+ * With a server key it is sealed (AES-256-GCM, the sort and the viewer as associated data): a
+ * cursor shows nothing of the values it carries, cannot be forged or edited, and works only for
+ * the viewer it was given to and the sort it came from.
+ */
+export function encodeCursor(keys: SortKey[], values: unknown[], ctx?: CursorContext): string {
+  const plain = Buffer.from(JSON.stringify({ s: signature(keys), v: values }));
+  if (!ctx) return plain.toString('base64url');
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', ctx.key, iv);
+  cipher.setAAD(Buffer.from(`${signature(keys)}|${ctx.viewer}`));
+  const body = Buffer.concat([cipher.update(plain), cipher.final()]);
+  return `c1.${Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url')}`;
 }
 
-export function decodeCursor(keys: SortKey[], cursor: string): unknown[] {
+function open(keys: SortKey[], cursor: string, ctx: CursorContext | undefined): unknown {
+  if (!ctx) return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!cursor.startsWith('c1.')) throw invalid('not a cursor');
+  const raw = Buffer.from(cursor.slice(3), 'base64url');
+  if (raw.length < 29) throw invalid('not a cursor');
+  const decipher = createDecipheriv('aes-256-gcm', ctx.key, raw.subarray(0, 12));
+  decipher.setAAD(Buffer.from(`${signature(keys)}|${ctx.viewer}`));
+  decipher.setAuthTag(raw.subarray(12, 28));
+  try {
+    return JSON.parse(Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8'));
+  } catch {
+    // The tag does not match: another sort, another viewer, another server key, or an edited cursor.
+    throw invalid('the cursor belongs to another query');
+  }
+}
+
+export function decodeCursor(keys: SortKey[], cursor: string, ctx?: CursorContext): unknown[] {
+  if (typeof cursor !== 'string' || cursor.length > 4096) throw invalid('not a cursor');
   let parsed: unknown;
   try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw new AppError('CURSOR_INVALID', { reason: 'not a cursor' });
+    parsed = open(keys, cursor, ctx);
+  } catch (e) {
+    if (e instanceof AppError) throw e;
+    throw invalid('not a cursor');
   }
   const p = parsed as { s?: unknown; v?: unknown };
-  if (!p || p.s !== signature(keys) || !Array.isArray(p.v) || p.v.length !== keys.length)
-    throw new AppError('CURSOR_INVALID', { reason: 'the cursor belongs to another sort order' });
+  if (!p || p.s !== signature(keys) || !Array.isArray(p.v) || p.v.length !== keys.length) throw invalid('the cursor belongs to another sort order');
   // Values go to Postgres as parameters: text cannot hold NUL, numbers must be finite.
   if (
     !p.v.every((x) => x === null || typeof x === 'boolean' || (typeof x === 'string' && !x.includes('\u0000')) || (typeof x === 'number' && Number.isFinite(x)))
   )
-    throw new AppError('CURSOR_INVALID', { reason: 'bad cursor values' });
+    throw invalid('bad cursor values');
   return p.v;
 }

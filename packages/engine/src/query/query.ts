@@ -6,7 +6,7 @@ import { translatePgError } from '../db/pg-errors';
 import type { Model, ObjectModel } from '../model/compile';
 import { readJunctions } from '../records/junctions';
 import { type RecordData, rowToRecord } from '../records/row';
-import { type SortKey, decodeCursor, encodeCursor } from './cursor';
+import { type CursorContext, type SortKey, decodeCursor, encodeCursor } from './cursor';
 import { expandRecords } from './expand';
 import { keysetPredicate } from './keyset';
 import type { ObjectAccess, UserAccess } from '../access/access';
@@ -36,6 +36,13 @@ export interface QueryOptions {
   viewer?: UserAccess;
   /** `export` applies the viewer's export scope on top of their read scope. */
   purpose?: 'read' | 'export';
+  /** The server's key that seals cursors (see cursor.ts); without one they are only signed by sort. */
+  cursorKey?: Buffer;
+}
+
+/** What a cursor is sealed with and bound to: the server's key and who asked. */
+function cursorContext(opts: QueryOptions): CursorContext | undefined {
+  return opts.cursorKey ? { key: opts.cursorKey, viewer: opts.viewer?.userId ?? '' } : undefined;
 }
 
 export interface QueryResult {
@@ -118,6 +125,33 @@ export function filterPredicate(om: ObjectModel, filter: unknown, variables: Rul
   return compileFilter(bindVariables(rule, variables), om.logic, { alias: 'r', vars: variables });
 }
 
+/**
+ * The viewer's refusals: reading the object at all, and naming a field they may not read (refused,
+ * never silently ignored). Run on every call, never cached: two viewers may share a plan (same
+ * scope, same hidden fields) yet only one of them may name a given field.
+ */
+function assertViewerMay(om: ObjectModel, opts: QueryOptions): void {
+  const oa = opts.viewer?.object(om);
+  if (!oa) return;
+  if (!oa.grants('read')) throw new AppError('FORBIDDEN', { object: om.name, action: 'read' });
+  oa.assertFilterReadable(opts.filter, '/filter');
+  oa.assertReadable(
+    (Array.isArray(opts.sort) ? opts.sort : []).map((s) => s?.field),
+    '/sort',
+  );
+  oa.assertReadable(Array.isArray(opts.fields) ? opts.fields : [], '/fields');
+  oa.assertReadable(Array.isArray(opts.expand) ? opts.expand : [], '/expand');
+}
+
+const hiddenKeys = new WeakMap<ObjectAccess, string>();
+
+/** What of a viewer's field access a plan depends on (the search predicate leaves hidden fields out). */
+function hiddenKey(oa: ObjectAccess): string {
+  let key = hiddenKeys.get(oa);
+  if (key === undefined) hiddenKeys.set(oa, (key = [...oa.hidden].sort().join(',')));
+  return key;
+}
+
 interface PagePlan {
   compiled: CompiledQuery;
   keys: SortKey[];
@@ -142,17 +176,6 @@ function planPage(db: Db, schema: string, om: ObjectModel, opts: QueryOptions): 
   const columns = selectedColumns(om, Array.isArray(opts.fields) ? opts.fields : undefined, problems);
   if (problems.length) throw AppError.problems('QUERY_INVALID', problems);
   const oa = opts.viewer?.object(om);
-  if (oa) {
-    if (!oa.grants('read')) throw new AppError('FORBIDDEN', { object: om.name, action: 'read' });
-    // Naming a field the viewer may not read is refused, never silently ignored.
-    oa.assertFilterReadable(opts.filter, '/filter');
-    oa.assertReadable(
-      (opts.sort ?? []).map((s) => s.field),
-      '/sort',
-    );
-    oa.assertReadable(opts.fields ?? [], '/fields');
-    oa.assertReadable(opts.expand ?? [], '/expand');
-  }
 
   let where: Expression<SqlBool>[] = [opts.deleted ? sql<SqlBool>`r.deleted_at is not null` : sql<SqlBool>`r.deleted_at is null`];
   if (opts.filter !== undefined && opts.filter !== null) where.push(filterPredicate(om, opts.filter, opts.variables));
@@ -167,7 +190,7 @@ function planPage(db: Db, schema: string, om: ObjectModel, opts: QueryOptions): 
     }
   }
   const base = where;
-  if (opts.after) where = [...where, keysetPredicate('r', keys, decodeCursor(keys, opts.after), casts)];
+  if (opts.after) where = [...where, keysetPredicate('r', keys, decodeCursor(keys, opts.after, cursorContext(opts)), casts)];
 
   const selectCols = [...new Set([...columns, ...keys.map((k) => k.column)])];
   let q = db
@@ -189,7 +212,8 @@ const plans = new WeakMap<ObjectModel, Map<string, PagePlan>>();
  * uses, are keyed by those too; `$now` changes each time, so such filters are not cached.
  */
 function cachedPlan(db: Db, schema: string, om: ObjectModel, opts: QueryOptions): PagePlan {
-  const { variables, scope, expand, count, viewer, ...rest } = opts;
+  assertViewerMay(om, opts);
+  const { variables, scope, expand, count, viewer, cursorKey, ...rest } = opts;
   let key: string;
   try {
     key = JSON.stringify(rest);
@@ -203,7 +227,8 @@ function cachedPlan(db: Db, schema: string, om: ObjectModel, opts: QueryOptions)
     const oa = viewer.object(om);
     const scopeKey = opts.purpose === 'export' ? [oa.scope('read').key, oa.scope('export').key] : [oa.scope('read').key];
     if (scopeKey.includes(undefined)) return planPage(db, schema, om, opts);
-    key = `${scopeKey.join('&')}|${key}`;
+    // A cursor is bound to the viewer it was given to: a plan built from one is theirs alone.
+    key = `${scopeKey.join('&')}|${hiddenKey(oa)}|${opts.after ? viewer.userId : ''}|${key}`;
   }
   let byKey = plans.get(om);
   if (!byKey) plans.set(om, (byKey = new Map()));
@@ -231,6 +256,7 @@ export async function queryRecords(db: Db, schema: string, model: Model, om: Obj
         ? encodeCursor(
             keys,
             keys.map((k) => last[k.column] ?? null),
+            cursorContext(opts),
           )
         : null;
     const records = page.map((r) => rowToRecord(om, r));

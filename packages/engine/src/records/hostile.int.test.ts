@@ -405,18 +405,25 @@ describe.each(await backends())('hostile input on %s', (backend) => {
 
     it('refuses bad cursors', async () => {
       const page = await records().query('account', { sort: [{ field: 'name' }], limit: 1 });
-      const decoded = JSON.parse(Buffer.from(page.nextCursor as string, 'base64url').toString()) as { s: string; v: unknown[] };
-      const forge = (v: unknown[]) => Buffer.from(JSON.stringify({ s: decoded.s, v })).toString('base64url');
+      const real = page.nextCursor as string;
+      // Cursors are sealed with the server's key: hand-made ones (values in plain JSON, as cursors
+      // once were) and edited ones are refused; the values checks behind the seal are in cursor.test.ts.
+      const forge = (v: unknown[]) => Buffer.from(JSON.stringify({ s: 'x', v })).toString('base64url');
+      const flip = (c: string, at: number) => c.slice(0, at) + (c[at] === 'A' ? 'B' : 'A') + c.slice(at + 1);
       const cursors = [
         'garbage',
         123,
+        'c1.',
+        `c1.${'A'.repeat(40)}`,
+        'x'.repeat(5000),
         Buffer.from('{"s":"x","v":[1]}').toString('base64url'),
         Buffer.from('[]').toString('base64url'),
         forge(['a']),
         forge(['a', 'not-a-uuid']),
-        forge([{ x: 1 }, decoded.v[1]]),
-        forge(['a\u0000', decoded.v[1]]),
-        forge([null, '00000000-0000-7000-8000-00000000000g']),
+        forge(['a\u0000', null]),
+        flip(real, 5),
+        flip(real, real.length - 2),
+        real.slice(0, -4),
       ];
       for (const after of cursors)
         expect({ after, code: (await failure(records().query('account', { sort: [{ field: 'name' }], after: after as string }))).code }).toEqual({

@@ -21,6 +21,8 @@ export interface RecordServiceOptions {
   schema: string;
   model: () => Promise<Model>;
   timeZone?: string;
+  /** Seals pagination cursors (see query/cursor.ts). */
+  cursorKey?: Buffer;
 }
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -227,13 +229,11 @@ export class RecordService {
   async query(object: string, opts: QueryOptions = {}, ctx: ActionContext = {}): Promise<QueryResult> {
     const { model, om } = await this.object(object);
     const viewer = ctx.access;
-    return queryRecords(
-      this.opts.db,
-      this.opts.schema,
-      model,
-      om,
-      viewer ? { ...opts, viewer, variables: { ...opts.variables, ...viewer.variables() } } : opts,
-    );
+    return queryRecords(this.opts.db, this.opts.schema, model, om, {
+      ...opts,
+      cursorKey: this.opts.cursorKey,
+      ...(viewer ? { viewer, variables: { ...opts.variables, ...viewer.variables() } } : {}),
+    });
   }
 
   /**
@@ -246,7 +246,7 @@ export class RecordService {
     if (viewer && !viewer.object(om).grants('export')) throw new AppError('FORBIDDEN', { object, action: 'export' });
     const records: RecordData[] = [];
     let after: string | undefined;
-    const base: QueryOptions = { ...opts, limit: 1000, offset: undefined, count: false, purpose: 'export' };
+    const base: QueryOptions = { ...opts, limit: 1000, offset: undefined, count: false, purpose: 'export', cursorKey: this.opts.cursorKey };
     if (viewer) Object.assign(base, { viewer, variables: { ...opts.variables, ...viewer.variables() } });
     for (;;) {
       const page = await queryRecords(this.opts.db, this.opts.schema, model, om, { ...base, ...(after ? { after } : {}) });

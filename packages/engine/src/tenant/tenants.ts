@@ -1,4 +1,5 @@
 import { AppError } from '@tangram/errors';
+import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../db/database';
@@ -27,6 +28,28 @@ export async function ensurePlatform(db: Db): Promise<void> {
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('created_at', sql`timestamptz(3)`, (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
+  await db.schema
+    .withSchema('platform')
+    .createTable('secret')
+    .ifNotExists()
+    .addColumn('name', 'text', (c) => c.primaryKey())
+    .addColumn('value', 'text', (c) => c.notNull())
+    .execute();
+}
+
+/**
+ * A key of this installation (32 random bytes), made on first use and shared by every process on
+ * the database, so what one server seals (a pagination cursor) another can open.
+ */
+export async function platformSecret(db: Db, name: string): Promise<Buffer> {
+  await db
+    .withSchema('platform')
+    .insertInto('secret')
+    .values({ name, value: randomBytes(32).toString('base64') })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .execute();
+  const row = await db.withSchema('platform').selectFrom('secret').select('value').where('name', '=', name).executeTakeFirstOrThrow();
+  return Buffer.from(row.value as string, 'base64');
 }
 
 /** Creates a tenant: a registry row and its own schema with the system tables, in one transaction. */
