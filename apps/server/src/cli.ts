@@ -26,7 +26,7 @@ export function engineOptionsFromEnv() {
 /** Starts the API server; on first start creates the admin and the demo tenant and prints them. */
 async function serve(): Promise<void> {
   const engine = await Engine.open(engineOptionsFromEnv());
-  const boot = await bootstrap(engine, process.env, process.env.TANGRAM_DEMO !== '0');
+  const boot = await bootstrap(engine, process.env, { withDemo: process.env.TANGRAM_DEMO !== '0' });
   const app = await build({ engine, logger: defaultLogger, secureCookies: process.env.TANGRAM_SECURE_COOKIES === '1' });
   const port = Number(process.env.PORT ?? 3000);
   const host = process.env.HOST ?? '127.0.0.1';

@@ -16,7 +16,7 @@ import { IdentityService } from './identity/identity';
 import { OrgService } from './org/org';
 import { ensureIdentityTables } from './identity/tables';
 import { upgradeSystemTables } from './tenant/upgrade';
-import { type Tenant, createTenant, ensurePlatform, findTenant, listTenants, platformSecret } from './tenant/tenants';
+import { type Tenant, createTenant, ensurePlatform, findTenant, listTenants, markSetupSteps, platformSecret, setupSteps } from './tenant/tenants';
 
 export interface EngineOptions extends DatabaseOptions {
   /** How often a cached model re-checks the latest revision (other processes may publish). */
@@ -123,6 +123,16 @@ export class Engine {
 
   listTenants(): Promise<Tenant[]> {
     return listTenants(this.db);
+  }
+
+  /** The first-start steps finished on this installation (each recorded once, when done). */
+  setupSteps(): Promise<Set<string>> {
+    return setupSteps(this.db);
+  }
+
+  /** Records steps as finished, together (one statement). */
+  markSetupSteps(names: string[]): Promise<void> {
+    return markSetupSteps(this.db, names);
   }
 
   private forTenant(t: Tenant): TenantEngine {

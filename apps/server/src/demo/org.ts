@@ -15,24 +15,38 @@ export const demoMembers = members.map((m) => m[0]);
  * The demo organisation: 总部 → 销售部 (华东大区, 华南大区), 财务部 and 客服部, with five members
  * who sign in with `password`. Created before the CRM sample data is loaded, so its records go
  * to the members named in it (`$owner`); `assignDemoRoles` gives them their roles afterwards.
+ * Idempotent, so a first start cut short can run it again: departments are found by name under
+ * their parent, members by e-mail (their password set to `password`, the one announced now).
  */
-export async function createDemoOrg(engine: Engine, tenant: TenantEngine, password: string): Promise<Record<string, string>> {
+export async function createDemoOrg(
+  engine: Engine,
+  tenant: TenantEngine,
+  password: string,
+  step: (name: string) => void = () => {},
+): Promise<Record<string, string>> {
   const org = tenant.org;
-  const hq = await org.createDepartment({ name: '总部' });
-  const sales = await org.createDepartment({ name: '销售部', parentId: hq.id });
+  const existing = await org.departments();
+  const department = async (name: string, parentId?: string) =>
+    existing.find((d) => d.name === name && d.parentId === (parentId ?? null)) ?? (await org.createDepartment({ name, ...(parentId ? { parentId } : {}) }));
+  const hq = await department('总部');
+  const sales = await department('销售部', hq.id);
   const departments = {
     sales,
-    east: await org.createDepartment({ name: '华东大区', parentId: sales.id }),
-    south: await org.createDepartment({ name: '华南大区', parentId: sales.id }),
-    finance: await org.createDepartment({ name: '财务部', parentId: hq.id }),
-    service: await org.createDepartment({ name: '客服部', parentId: hq.id }),
+    east: await department('华东大区', sales.id),
+    south: await department('华南大区', sales.id),
+    finance: await department('财务部', hq.id),
+    service: await department('客服部', hq.id),
   };
+  step('departments');
   const ids: Record<string, string> = {};
   for (const [email, name, dept, position] of members) {
-    const user = (await engine.identity.findUserByEmail(email)) ?? (await engine.identity.createUser({ email, name, password }));
+    const found = await engine.identity.findUserByEmail(email);
+    if (found) await engine.identity.setPassword(email, password);
+    const user = found ?? (await engine.identity.createUser({ email, name, password }));
     await engine.identity.addMember(tenant.tenant, user, 'member');
     await org.updateMember(user.id, { departmentIds: [departments[dept].id], position });
     ids[email] = user.id;
+    step(`member ${email}`);
   }
   const manager = ids['zhou@demo.tangram.local'] as string;
   await org.updateDepartment(sales.id, { headId: manager });
@@ -40,12 +54,26 @@ export async function createDemoOrg(engine: Engine, tenant: TenantEngine, passwo
   return ids;
 }
 
-/** Gives the demo members their roles (which the CRM template installs). */
-export async function assignDemoRoles(tenant: TenantEngine, ids: Record<string, string>): Promise<void> {
+/** The demo members who are members of the tenant, by e-mail (to repair their roles). */
+export async function demoMemberIds(engine: Engine): Promise<Record<string, string>> {
+  const ids: Record<string, string> = {};
+  for (const email of demoMembers) {
+    const user = await engine.identity.findUserByEmail(email);
+    if (user) ids[email] = user.id;
+  }
+  return ids;
+}
+
+/**
+ * Gives the demo members their roles (which the CRM template installs). With `onlyWithout`, only
+ * members holding no role yet: repairing a start cut short keeps roles an admin has changed since.
+ */
+export async function assignDemoRoles(tenant: TenantEngine, ids: Record<string, string>, onlyWithout = false): Promise<void> {
   const available = new Set((await tenant.access.roles()).map((r) => r.name));
+  const held = onlyWithout ? await tenant.access.rolesOf(Object.values(ids)) : new Map<string, string[]>();
   for (const [email, , , , roles] of members) {
     const id = ids[email];
-    if (id)
+    if (id && !held.get(id)?.length)
       await tenant.access.setUserRoles(
         id,
         roles.filter((r) => available.has(r)),

@@ -35,6 +35,28 @@ export async function ensurePlatform(db: Db): Promise<void> {
     .addColumn('name', 'text', (c) => c.primaryKey())
     .addColumn('value', 'text', (c) => c.notNull())
     .execute();
+  await db.schema
+    .withSchema('platform')
+    .createTable('setup_step')
+    .ifNotExists()
+    .addColumn('name', 'text', (c) => c.primaryKey())
+    .addColumn('done_at', sql`timestamptz(3)`, (c) => c.notNull().defaultTo(sql`now()`))
+    .execute();
+}
+
+/** The first-start steps this installation has finished (see the server's bootstrap). */
+export async function setupSteps(db: Db): Promise<Set<string>> {
+  const rows = await db.withSchema('platform').selectFrom('setup_step').select('name').execute();
+  return new Set(rows.map((r) => r.name as string));
+}
+
+export async function markSetupSteps(db: Db, names: string[]): Promise<void> {
+  await db
+    .withSchema('platform')
+    .insertInto('setup_step')
+    .values(names.map((name) => ({ name })))
+    .onConflict((oc) => oc.column('name').doNothing())
+    .execute();
 }
 
 /**
