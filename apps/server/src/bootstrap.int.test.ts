@@ -29,8 +29,8 @@ async function signsIn(engine: Engine, email: string, password: string): Promise
   );
 }
 
-// Each case loads the CRM with its sample data on PGlite; on a loaded machine that takes minutes.
-describe('first start is one resumable unit', { timeout: 900_000 }, () => {
+// Each case loads the CRM with its sample data on PGlite: minutes on a loaded machine (see vitest.config.ts).
+describe('first start is one resumable unit', () => {
   it('finishes, after a kill at any point, with what an uninterrupted first start gives', async () => {
     // The uninterrupted first start, and the points it passes.
     const reference = await Engine.attach(await openTestDatabase('pglite'));

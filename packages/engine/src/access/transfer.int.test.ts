@@ -38,7 +38,7 @@ describe.each(await backends())('handing a leaving member’s records to another
       select gen_random_uuid(), case when g <= 500 then ${leaver}::uuid else ${other}::uuid end, 'visit ' || g from generate_series(1, 520) g`.execute(
       t.engine.db,
     );
-  }, 120_000);
+  });
   afterAll(() => t.close());
 
   it('is all or nothing: a failure on the last object leaves every record with its owner and no audit entry', async () => {
