@@ -33,4 +33,19 @@ describe.each(await backends())('changing a field type through the API on %s', (
     expect(published.statusCode).toBe(201);
     expect((await s.as(admin, { url: `${base}/objects/item/records/${rec.id}` })).json().amount).toBe(2.13);
   });
+
+  it('changes a field type in the draft without sending options: the new type takes its default options', async () => {
+    const field = `${base}/metadata/draft/objects/item/fields/amount`;
+    const patched = await s.as(admin, { method: 'PATCH', url: field, payload: { type: 'text' } });
+    expect(patched.statusCode).toBe(200);
+    const plan = await s.as(admin, { method: 'POST', url: `${base}/metadata/plan`, payload: {} });
+    expect(plan.statusCode).toBe(200);
+    expect(plan.json().steps.find((x: { action: { kind: string } }) => x.action.kind === 'column.alterType')).toMatchObject({
+      action: { fromType: 'currency', toType: 'text' },
+      failingRows: 0,
+    });
+    expect((await s.as(admin, { method: 'POST', url: `${base}/metadata/publish`, payload: {} })).statusCode).toBe(201);
+    const list = (await s.as(admin, { url: `${base}/objects/item/records` })).json();
+    expect(list.records.map((r: { amount: unknown }) => r.amount)).toEqual(['2.13']);
+  });
 });

@@ -83,4 +83,23 @@ describe.each(await backends())('type changes that would change stored values, o
         expect(await values()).toEqual(c.rounded);
       }
     });
+
+  it('decimal → text gives the number’s canonical text (1.5, not 1.5000)', async () => {
+    await seed('decimal', undefined, [1.5, 2, 0.0001]);
+    await t.tenant.schema.publish(app('text'));
+    expect(await values()).toEqual(['1.5', '2', '0.0001']);
+  });
+
+  it('json → text (documented: anything → text) converts: strings unquoted, other JSON as its text', async () => {
+    object = `json${Math.floor(Math.random() * 1e6)}`;
+    await t.tenant.schema.publish(app('json'));
+    ids = [];
+    for (const v of ['abc', { a: 1 }, [1, 'x'], 2.5]) ids.push((await t.tenant.records.create(object, { v })).id as string);
+    const step = (await t.tenant.schema.plan(app('text'))).steps.find((s) => s.action.kind === 'column.alterType');
+    expect(step).toMatchObject({ failingRows: 0 });
+    await t.tenant.schema.publish(app('text'));
+    const texts = (await values()) as string[];
+    expect(texts[0]).toBe('abc');
+    expect(texts.slice(1).map((x) => JSON.parse(x))).toEqual([{ a: 1 }, [1, 'x'], 2.5]);
+  });
 });
