@@ -225,8 +225,8 @@ export class SchemaService {
   }
 
   /** The dry run: the plan in words, destructive steps flagged, type changes checked against data. */
-  plan(input: unknown): Promise<Plan> {
-    return planPublish(this.db, this.schemaName, input);
+  plan(input: unknown, opts: Pick<PublishOptions, 'acceptRounding'> = {}): Promise<Plan> {
+    return planPublish(this.db, this.schemaName, input, opts);
   }
 
   async publish(input: unknown, opts: PublishOptions = {}) {

@@ -75,11 +75,13 @@ export async function metadataRoutes(app: FastifyInstance): Promise<void> {
     edit((req) => ({ op: 'field.remove', object: (req.params as P).object, field: (req.params as P).field })),
   );
 
-  app.post(`${base}/plan`, { schema: { body: { type: 'object', properties: { metadata: { type: 'object' } } } } }, async (req) => {
+  // acceptRounding: the designer accepts that type changes round stored values (otherwise refused).
+  const acceptRounding = { type: 'boolean' } as const;
+  app.post(`${base}/plan`, { schema: { body: { type: 'object', properties: { metadata: { type: 'object' }, acceptRounding } } } }, async (req) => {
     requireDesigner(req);
     const t = await tenantOf(req);
-    const body = req.body as { metadata?: unknown };
-    return t.schema.plan(body.metadata ?? (await t.schema.draft()).metadata);
+    const body = req.body as { metadata?: unknown; acceptRounding?: boolean };
+    return t.schema.plan(body.metadata ?? (await t.schema.draft()).metadata, { acceptRounding: body.acceptRounding });
   });
 
   app.post(
@@ -88,15 +90,20 @@ export async function metadataRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         body: {
           type: 'object',
-          properties: { metadata: { type: 'object' }, message: { type: 'string', maxLength: 500 }, baseRevision: { type: 'integer', minimum: 0 } },
+          properties: {
+            metadata: { type: 'object' },
+            message: { type: 'string', maxLength: 500 },
+            baseRevision: { type: 'integer', minimum: 0 },
+            acceptRounding,
+          },
         },
       },
     },
     async (req, reply) => {
       requireDesigner(req);
       const t = await tenantOf(req);
-      const body = req.body as { metadata?: unknown; message?: string; baseRevision?: number };
-      const opts = { actor: req.actor ?? null, message: body.message };
+      const body = req.body as { metadata?: unknown; message?: string; baseRevision?: number; acceptRounding?: boolean };
+      const opts = { actor: req.actor ?? null, message: body.message, acceptRounding: body.acceptRounding };
       const rev =
         body.metadata === undefined ? await t.schema.publishDraft(opts) : await t.schema.publish(body.metadata, { ...opts, baseRevision: body.baseRevision });
       return reply.status(201).send({ id: rev.id, createdAt: rev.createdAt, message: rev.message, steps: rev.steps });

@@ -22,7 +22,8 @@ interface PgError {
 /**
  * The one place where Postgres errors become Tangram errors. SQLSTATEs: 23505 unique,
  * 23503 foreign key, 23502 not null, 40001/40P01 retryable, 55P03 lock timeout,
- * 57014 statement timeout, 22003 out of range, 08xxx connection. Physical names are mapped back
+ * 57014 statement timeout, 22003 out of range, 08xxx connection, 0A000 "cached plan must not
+ * change result type" (retryable). Physical names are mapped back
  * to field names; other unknown errors pass through unchanged (they are bugs, logged as such).
  */
 export function translatePgError(e: unknown, ctx: ErrorContext = {}): unknown {
@@ -55,6 +56,11 @@ export function translatePgError(e: unknown, ctx: ErrorContext = {}): unknown {
       return new AppError('VALUE_OUT_OF_RANGE', { ...object });
     case '54001':
       return new AppError('RULE_TOO_COMPLEX');
+    case '0A000':
+      // A prepared statement's result type changed under it (another process altered a column):
+      // the driver prepares it again, so the transaction is safe to retry.
+      if (/cached plan must not change result type/i.test(err.message ?? '')) return new AppError('SERIALIZATION_FAILURE', { retryable: true });
+      return e;
     default:
       if (code.startsWith('08') || code === '57P01' || code === '57P03') return new AppError('DATABASE_UNAVAILABLE');
       return e;

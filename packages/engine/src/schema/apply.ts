@@ -1,6 +1,6 @@
 import { AppError } from '@tangram/errors';
 import type { DuplicateMatch, Field, ObjectDef, ResolvedApp } from '@tangram/metadata';
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../db/database';
 import { duplicateKeySql } from '../records/duplicates';
 import type { Action } from './actions';
@@ -13,6 +13,8 @@ export interface ApplyContext {
   schema: string;
   from: ResolvedApp | undefined;
   to: ResolvedApp;
+  /** The designer accepts that type changes round values (fewer decimals, integers); other losses are still refused. */
+  acceptRounding?: boolean;
 }
 
 type Handler<K extends Action['kind']> = (ctx: ApplyContext, a: Extract<Action, { kind: K }>) => Promise<void>;
@@ -26,31 +28,60 @@ function findField(app: ResolvedApp | undefined, objectId: string, fieldId: stri
   return { object, field };
 }
 
-/** Counts the rows whose value would not survive a type change, before anything is altered. */
-export async function failingRows(ctx: ApplyContext, a: Extract<Action, { kind: 'column.alterType' }>): Promise<{ rows: number; sample: string[] }> {
-  const { field: from } = findField(ctx.from, a.object, a.field);
-  const { field: to } = findField(ctx.to, a.object, a.field);
-  const conv = conversion(from, to, a.toSql);
-  if (!conv) throw new AppError('FIELD_TYPE_CHANGE_UNSUPPORTED', { object: a.object, field: to.name, from: a.fromType, to: a.toType });
-  const failing = conv.failing(sql.ref(a.field));
-  if (!failing) return { rows: 0, sample: [] };
+/** What a type change would do to the data, counted before anything is altered. */
+export interface ConversionCheck {
+  /** Rows that refuse the change: values that cannot convert, and values that would be rounded unless rounding is accepted. */
+  rows: number;
+  /** Ids of some of those rows. */
+  sample: string[];
+  /** Rows whose value would be rounded (fewer decimals, an integer), whether or not that is accepted. */
+  rounded: number;
+}
+
+async function countWhere(
+  ctx: ApplyContext,
+  object: string,
+  column: string,
+  where: RawBuilder<boolean> | undefined,
+): Promise<{ rows: number; sample: string[] }> {
+  if (!where) return { rows: 0, sample: [] };
   const rows = await ctx.db
     .withSchema(ctx.schema)
-    .selectFrom(a.object)
+    .selectFrom(object)
     .select(['id'])
-    .where(sql.ref(a.field), 'is not', null)
-    .where(failing)
+    .where(sql.ref(column), 'is not', null)
+    .where(where)
+    .orderBy('id')
     .limit(10)
     .execute();
   if (!rows.length) return { rows: 0, sample: [] };
   const { n } = await ctx.db
     .withSchema(ctx.schema)
-    .selectFrom(a.object)
+    .selectFrom(object)
     .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where(sql.ref(a.field), 'is not', null)
-    .where(failing)
+    .where(sql.ref(column), 'is not', null)
+    .where(where)
     .executeTakeFirstOrThrow();
   return { rows: Number(n), sample: rows.map((r) => r.id as string) };
+}
+
+/**
+ * Counts the rows whose value would not survive a type change unchanged, before anything is
+ * altered: nothing is converted silently. Rounded values refuse the change unless the designer
+ * accepted rounding (`acceptRounding`).
+ */
+export async function failingRows(ctx: ApplyContext, a: Extract<Action, { kind: 'column.alterType' }>): Promise<ConversionCheck> {
+  const { field: from } = findField(ctx.from, a.object, a.field);
+  const { field: to } = findField(ctx.to, a.object, a.field);
+  const conv = conversion(from, to, a.toSql);
+  if (!conv) throw new AppError('FIELD_TYPE_CHANGE_UNSUPPORTED', { object: a.object, field: to.name, from: a.fromType, to: a.toType });
+  const col = sql.ref(a.field);
+  const failing = conv.failing(col);
+  const rounded = conv.rounded(col);
+  const refusing = ctx.acceptRounding ? failing : failing && rounded ? sql<boolean>`(${failing} or ${rounded})` : (failing ?? rounded);
+  const refused = await countWhere(ctx, a.object, a.field, refusing);
+  const roundedRows = await countWhere(ctx, a.object, a.field, rounded);
+  return { ...refused, rounded: roundedRows.rows };
 }
 
 const handlers: { [K in Action['kind']]: Handler<K> } = {
@@ -77,10 +108,10 @@ const handlers: { [K in Action['kind']]: Handler<K> } = {
   'column.archive': async () => {},
   'column.unarchive': async () => {},
   'column.alterType': async (ctx, a) => {
-    const { rows, sample } = await failingRows(ctx, a);
+    const { rows, sample, rounded } = await failingRows(ctx, a);
     if (rows > 0) {
       const { field } = findField(ctx.to, a.object, a.field);
-      throw new AppError('FIELD_TYPE_CHANGE_LOSES_DATA', { object: a.object, field: field.name, rows, sample });
+      throw new AppError('FIELD_TYPE_CHANGE_LOSES_DATA', { object: a.object, field: field.name, rows, sample, rounded });
     }
     if (a.fromSql === a.toSql) return;
     const { field: from } = findField(ctx.from, a.object, a.field);

@@ -1,4 +1,5 @@
 import { AppError } from '@tangram/errors';
+import { fieldTypes } from '@tangram/fields';
 import { checkName } from '@tangram/metadata';
 import type { ResolvedApp } from '@tangram/metadata';
 
@@ -46,6 +47,21 @@ function requireName(value: unknown, path: string): string {
   const problem = checkName(value);
   if (problem) throw AppError.problems('METADATA_INVALID', [{ code: problem, path, message: `"${String(value).slice(0, 100)}" cannot be used as a name` }]);
   return value as string;
+}
+
+type OptionProps = Record<string, { default?: unknown }>;
+
+/**
+ * The options a field keeps when its type changes and no options were given: the new type's
+ * defaults, plus the old options the new type declares without a default (a select's option
+ * list when it becomes a multi-select, min/max of a number).
+ */
+function carriedOptions(old: unknown, type: unknown): Item | undefined {
+  const t = typeof type === 'string' && Object.hasOwn(fieldTypes, type) ? fieldTypes[type as keyof typeof fieldTypes] : undefined;
+  if (!t) return isItem(old) ? old : undefined;
+  const props = ((t.optionsSchema as { properties?: OptionProps }).properties ?? {}) as OptionProps;
+  const kept = Object.entries(isItem(old) ? old : {}).filter(([k]) => Object.hasOwn(props, k) && props[k]?.default === undefined);
+  return Object.fromEntries(kept);
 }
 
 /**
@@ -104,6 +120,7 @@ export function applyDraftEdit(draft: unknown, published: ResolvedApp | undefine
           throw new AppError('NAME_DUPLICATE', { object: edit.object, field: changes.name });
       }
       f.id ??= f.name;
+      if (changes.type !== undefined && changes.type !== f.type && !('options' in changes)) changes.options = carriedOptions(f.options, changes.type);
       Object.assign(f, changes);
       return doc;
     }

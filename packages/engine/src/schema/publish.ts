@@ -22,8 +22,10 @@ export interface PlannedStep {
   action: Action;
   description: { 'zh-CN': string; en: string };
   destructive: boolean;
-  /** For a type change: how many rows would not convert (the publish would be refused). */
+  /** For a type change: how many rows would not convert unchanged (the publish would be refused). */
   failingRows?: number;
+  /** For a type change: how many rows would be rounded (refused unless rounding is accepted). */
+  roundedRows?: number;
 }
 
 export interface Plan {
@@ -71,14 +73,21 @@ function steps(actions: Action[]): PlannedStep[] {
  * The dry run: what publishing `input` would do, in words, with type changes checked against
  * the data (rows that would not convert are counted). Changes nothing.
  */
-export async function planPublish(db: Db, schema: string, input: unknown): Promise<Plan> {
+export async function planPublish(db: Db, schema: string, input: unknown, opts: Pick<PublishOptions, 'acceptRounding'> = {}): Promise<Plan> {
   const current = await currentRevision(db, schema);
   const from = current?.metadata;
   const to = carryArchived(from, resolveApp(input));
   const actions = planMigration({ from, to });
-  const ctx: ApplyContext = { db, schema, from, to };
+  const ctx: ApplyContext = { db, schema, from, to, acceptRounding: opts.acceptRounding };
   const planned = steps(actions);
-  for (const step of planned) if (step.action.kind === 'column.alterType') step.failingRows = (await failingRows(ctx, step.action)).rows;
+  for (const step of planned)
+    if (step.action.kind === 'column.alterType') {
+      const check = await failingRows(ctx, step.action).catch((e) => {
+        throw translatePgError(e);
+      });
+      step.failingRows = check.rows;
+      step.roundedRows = check.rounded;
+    }
   return { baseRevision: current?.id ?? 0, steps: planned, metadata: to };
 }
 
@@ -88,6 +97,11 @@ export interface PublishOptions {
   /** Refuse if the metadata changed since this revision (optimistic check for drafts). */
   baseRevision?: number;
   lockTimeoutMs?: number;
+  /**
+   * Accept that type changes round stored values (decimal → integer, fewer decimals): without it
+   * such a change is refused with FIELD_TYPE_CHANGE_LOSES_DATA. Rounding cannot be undone by a rollback.
+   */
+  acceptRounding?: boolean;
   /** Runs inside the publish transaction after the new revision is written (templates write roles and package rows). */
   alsoInTransaction?: (trx: Db, metadata: ResolvedApp, revision: number) => Promise<void>;
 }
@@ -110,7 +124,7 @@ export async function publish(db: Db, schema: string, input: unknown, opts: Publ
       const from = current?.metadata;
       const to = carryArchived(from, resolved);
       const actions = planMigration({ from, to });
-      await applyActions({ db: trx, schema, from, to }, actions);
+      await applyActions({ db: trx, schema, from, to, acceptRounding: opts.acceptRounding }, actions);
       const id = (current?.id ?? 0) + 1;
       const row = await trx
         .withSchema(schema)
