@@ -5,6 +5,8 @@ import { type Browser, browserAvailable, launchBrowser, reportFailures, shot } f
 import { type RunningServer, startServer } from './support/server';
 import { fieldItem, signIn } from './support/ui';
 
+type DraftForm = { object: string; tabs: { sections: { id: string; title?: unknown; columns?: number }[] }[] };
+
 // A form's live rules keep working after the designer (a lazy chunk that brings @tangram/logic
 // into the page) has been opened in the same page: nothing the designer loads changes how the
 // runtime evaluates visible/required/read-only rules.
@@ -37,7 +39,7 @@ describe.runIf(browserAvailable())('form rules after opening the designer (brows
           {
             name: 'ticket_form',
             object: 'ticket',
-            tabs: [{ id: 'main', sections: [{ id: 'general', columns: 2, fields: ['title', 'hours', 'reason'] }] }],
+            tabs: [{ id: 'main', sections: [{ id: 'general', columns: 4, fields: ['title', 'hours', 'reason'] }] }],
             rules: { reason: { visible: { '>': [{ var: 'hours' }, 8] }, required: { '>': [{ var: 'hours' }, 8] } } },
           },
         ],
@@ -92,5 +94,28 @@ describe.runIf(browserAvailable())('form rules after opening the designer (brows
     await page.getByLabel('工时').fill('10');
     await fieldItem(page, 'reason').waitFor();
     await shot(page, 'form-rules-02-after-designer');
+  });
+
+  it('keeps a section of 4 columns when the form designer saves the form', async () => {
+    const { page } = browser;
+    // From the new-ticket form the first test left with a value typed.
+    await page.getByRole('menuitem', { name: '设计器' }).click();
+    await page
+      .getByRole('dialog', { name: '有未保存的修改，确定离开吗？修改将丢失。' })
+      .getByRole('button', { name: /离\s*开/ })
+      .click();
+    await page.getByTestId('object-card-ticket').getByRole('button', { name: '表单设计' }).click();
+    const title = page.getByRole('textbox', { name: '分组标题' });
+    await title.waitFor();
+    await page.locator('#cols-general').locator('xpath=ancestor::div[contains(@class, "ant-select")][1]').getByText('4', { exact: true }).waitFor();
+    await title.fill('基本信息');
+    await title.press('Tab');
+    const section = async () => {
+      const draft = (await api('GET', '/metadata/draft')).json().metadata as { forms?: DraftForm[] };
+      return draft.forms?.find((f) => f.object === 'ticket')?.tabs[0]?.sections[0];
+    };
+    await expect.poll(async () => (await section())?.title, { timeout: 30_000, interval: 200 }).toBeTruthy();
+    expect(await section()).toMatchObject({ id: 'general', columns: 4 });
+    await shot(page, 'form-rules-03-four-columns');
   });
 });
