@@ -1,11 +1,7 @@
 import type { Problem } from '@tangram/errors';
-import * as jsonLogicModule from 'json-logic-js';
 import { isForbiddenName, structureProblems, throwProblems } from './guard';
 import type { Rule, RuleVariables } from './types';
-import { before, contains, strictEquals } from './values';
-
-// json-logic-js is a CommonJS/UMD module: Node's ESM loader exposes it as `default`, bundlers as the namespace.
-const jsonLogic = ((jsonLogicModule as unknown as { default?: typeof jsonLogicModule }).default ?? jsonLogicModule) as typeof jsonLogicModule;
+import { before, contains, strictEquals, truthy } from './values';
 
 /** What `var` reads: the record (by field name) and the `$` variables. */
 class Scope {
@@ -24,10 +20,10 @@ function readVariable(vars: RuleVariables, name: string): unknown {
   return v instanceof Date ? v.toISOString() : (v ?? null);
 }
 
-function readVar(this: unknown, name: unknown): unknown {
-  if (!(this instanceof Scope) || typeof name !== 'string') return null;
-  if (name.startsWith('$')) return readVariable(this.vars, name);
-  return Object.hasOwn(this.record, name) && !isForbiddenName(name) ? (this.record[name] ?? null) : null;
+function readVar(scope: Scope, name: unknown): unknown {
+  if (typeof name !== 'string') return null;
+  if (name.startsWith('$')) return readVariable(scope.vars, name);
+  return Object.hasOwn(scope.record, name) && !isForbiddenName(name) ? (scope.record[name] ?? null) : null;
 }
 
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -58,10 +54,8 @@ const ordered =
     return before(a, b, orEqual);
   };
 
-// The semantics compileFilter implements in SQL. json-logic-js keeps one global operator table,
-// so these overrides apply to every user of json-logic-js in the process.
-const overrides: Record<string, (...args: any[]) => unknown> = {
-  var: readVar,
+// The semantics compileFilter implements in SQL, applied to the already evaluated arguments.
+const operations: Record<string, (...args: any[]) => unknown> = {
   '==': strictEquals,
   '===': strictEquals,
   '!=': (a: unknown, b: unknown) => !strictEquals(a, b),
@@ -71,6 +65,8 @@ const overrides: Record<string, (...args: any[]) => unknown> = {
   '>': ordered(false, true),
   '>=': ordered(true, true),
   in: contains,
+  '!': (a: unknown) => !truthy(a),
+  '!!': (a: unknown) => truthy(a),
   '+': (...a: unknown[]) => (numbers(a) ? finite(a.reduce((x, y) => x + y, 0)) : null),
   '*': (...a: unknown[]) => (numbers(a) ? finite(a.reduce((x, y) => x * y, 1)) : null),
   '-': (...a: unknown[]) => (!numbers(a) ? null : a.length === 1 ? -(a[0] as number) : finite((a[0] as number) - (a[1] as number))),
@@ -81,12 +77,46 @@ const overrides: Record<string, (...args: any[]) => unknown> = {
   cat: (...a: unknown[]) => a.map(text).join(''),
   substr,
 };
-for (const [name, fn] of Object.entries(overrides)) jsonLogic.add_operation(name, fn);
+
+/**
+ * JSON Logic's evaluation order (as json-logic-js): lists evaluate element-wise, literals are
+ * themselves, `if`/`?:`/`and`/`or` evaluate lazily, every other operator gets its evaluated
+ * arguments. Private to this package: no shared operator table, so other users of json-logic-js
+ * in the process (or the browser) are unaffected. Recursion is bounded: rules are measured first.
+ */
+function run(rule: unknown, scope: Scope): unknown {
+  if (Array.isArray(rule)) return rule.map((r) => run(r, scope));
+  if (typeof rule !== 'object' || rule === null) return rule;
+  const [op, arg] = Object.entries(rule)[0] as [string, unknown];
+  const args = Array.isArray(arg) ? arg : [arg];
+  switch (op) {
+    case 'if':
+    case '?:': {
+      let i = 0;
+      for (; i < args.length - 1; i += 2) if (truthy(run(args[i], scope))) return run(args[i + 1], scope);
+      return args.length === i + 1 ? run(args[i], scope) : null;
+    }
+    case 'and':
+    case 'or': {
+      let current: unknown;
+      for (const a of args) {
+        current = run(a, scope);
+        if (truthy(current) === (op === 'or')) return current;
+      }
+      return current;
+    }
+    case 'var':
+      return readVar(scope, run(args[0], scope));
+  }
+  const fn = Object.hasOwn(operations, op) ? operations[op] : undefined;
+  if (!fn) throw new Error(`unknown operator ${op}`);
+  return fn(...args.map((a) => run(a, scope)));
+}
 
 const verified = new WeakMap<object, Problem[]>();
 
 /**
- * Evaluates a rule in memory with json-logic-js against a record whose values are keyed by field
+ * Evaluates a rule in memory, with this package's own JSON Logic evaluator, against a record whose values are keyed by field
  * name, with the same typed, null-aware semantics as `compileFilter` in SQL. The rule's shape is
  * checked first (known operators, plain `var` names, size and depth), not its types.
  * @example evaluate({ '>': [{ var: 'amount' }, 1000] }, { amount: 2500 }) // true
@@ -98,6 +128,6 @@ export function evaluate(rule: Rule, record: Record<string, unknown>, vars: Rule
   if (!problems) problems = structureProblems(rule);
   if (cacheable) verified.set(rule, problems);
   if (problems.length) throwProblems(problems);
-  const result: unknown = jsonLogic.apply(rule as never, new Scope(record, vars));
+  const result: unknown = run(rule, new Scope(record, vars));
   return result === undefined ? null : result;
 }

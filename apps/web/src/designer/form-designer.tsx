@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { useDrag, useDrop } from 'react-dnd';
 import { useParams } from 'react-router';
 import { useI18n } from '../i18n/i18n';
-import { type FieldRules, type FormLayout, type FormSection, newId } from '../layout/form-layout';
+import { type FieldRules, type FormColumns, type FormLayout, type FormSection, formColumnCounts, newId } from '../layout/form-layout';
 import { draftFields, fieldPlace, placeField, shiftField, unplaceField } from './designer-core';
 import { LogicEditor } from './logic-editor';
 import { useDesigner } from './use-designer';
@@ -98,12 +98,12 @@ function SectionBox(p: {
       extra={
         <Space>
           <label htmlFor={`cols-${section.id}`}>{t('designer.columns')}</label>
-          <Select<1 | 2 | 3>
+          <Select<FormColumns>
             id={`cols-${section.id}`}
             size="small"
             value={section.columns}
             onChange={(columns) => update({ columns })}
-            options={[1, 2, 3].map((n) => ({ value: n as 1 | 2 | 3, label: n }))}
+            options={formColumnCounts.map((n) => ({ value: n, label: n }))}
           />
           {p.canRemove && (
             <Button

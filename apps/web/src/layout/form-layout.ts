@@ -1,4 +1,4 @@
-import type { Field, LocaleText, ObjectDef } from '@tangram/metadata';
+import type { Field, FormSectionInput, LocaleText, ObjectDef } from '@tangram/metadata';
 
 /** Live rules of one field on a form: JSON Logic over the form's values, evaluated as the user types. */
 export interface FieldRules {
@@ -7,10 +7,19 @@ export interface FieldRules {
   readOnly?: unknown;
 }
 
+/** How many columns a form section may have: what the metadata allows. */
+export type FormColumns = NonNullable<FormSectionInput['columns']>;
+export const formColumnCounts: readonly FormColumns[] = [1, 2, 3, 4];
+
+/** A stored column count as the designer and the runtime use it: an allowed one, else the default 2. */
+export function sectionColumns(columns: unknown): FormColumns {
+  return formColumnCounts.find((n) => n === columns) ?? 2;
+}
+
 export interface FormSection {
   id: string;
   title?: LocaleText | string;
-  columns: 1 | 2 | 3;
+  columns: FormColumns;
   /** Field names, laid out row by row. */
   fields: string[];
 }

@@ -1,5 +1,5 @@
 import type { ObjectDef } from '@tangram/metadata';
-import type { FieldRules, FormLayout } from './form-layout';
+import { type FieldRules, type FormLayout, sectionColumns } from './form-layout';
 
 /* Forms in the metadata language (`app.forms`, keyed by object and field ids once resolved), to and from the designer's layouts. */
 
@@ -27,7 +27,7 @@ export function formOf(app: unknown, object: ObjectDef): FormLayout | undefined 
       sections: t.sections.map((s) => ({
         id: s.id,
         title: s.title as FormLayout['tabs'][number]['title'],
-        columns: (Math.min(3, Math.max(1, s.columns ?? 2)) as 1 | 2 | 3) ?? 2,
+        columns: sectionColumns(s.columns),
         fields: s.fields.map((f) => fieldName(object, f)),
       })),
     })),

@@ -1,7 +1,7 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
+import { evaluate } from '@tangram/logic';
 import type { Field, ObjectDef, ResolvedApp } from '@tangram/metadata';
 import { useQueries } from '@tanstack/react-query';
-import jsonLogic from 'json-logic-js';
 import { Button, Table, Typography } from 'antd';
 import { activeFields, visibleObjects } from '../api/metadata';
 import { type RecordData, recordApi, recordsKey } from '../api/records';
@@ -76,7 +76,7 @@ function toLine(r: DetailRelation, rec: RecordData): DetailLine {
 function preview(f: Field, line: DetailLine): unknown {
   if (f.type !== 'formula' || f.options.expression === undefined) return line[f.name];
   try {
-    const v = jsonLogic.apply(f.options.expression as jsonLogic.RulesLogic, line);
+    const v = evaluate(f.options.expression, line, { $now: new Date().toISOString() });
     return typeof v === 'number' && !Number.isFinite(v) ? null : v;
   } catch {
     return line[f.name];

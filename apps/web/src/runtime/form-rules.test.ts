@@ -17,6 +17,12 @@ describe('fieldState', () => {
     expect(fieldState(undefined, {}, { required: true, readOnly: false }).required).toBe(true);
   });
 
+  it("decides a rule as the server's evaluator does: no coercion, null-aware", () => {
+    const rules = { visible: { '==': [{ var: 'amount' }, '5'] }, required: { '!=': [{ var: 'owner' }, 'x'] } };
+    expect(fieldState(rules, { amount: 5 }, base)).toEqual({ visible: false, required: true, readOnly: false });
+    expect(fieldState({ visible: { '<': [{ var: 'amount' }, 10] } }, { amount: null }, base).visible).toBe(false);
+  });
+
   it('leaves a field visible and editable when its rule cannot be evaluated', () => {
     const s = fieldState({ visible: { nope: [1] }, readOnly: { nope: [] } }, {}, base);
     expect(s).toEqual({ visible: true, required: false, readOnly: false });

@@ -1,4 +1,4 @@
-import jsonLogic from 'json-logic-js';
+import { evaluate, truthy } from '@tangram/logic';
 import type { FieldRules } from '../layout/form-layout';
 
 export interface FieldState {
@@ -10,7 +10,8 @@ export interface FieldState {
 function holds(rule: unknown, values: Record<string, unknown>, fallback: boolean): boolean {
   if (rule === undefined || rule === null) return fallback;
   try {
-    return jsonLogic.truthy(jsonLogic.apply(rule as jsonLogic.RulesLogic, values));
+    // The server's evaluator (typed, null-aware): the form shows a rule as the server would decide it.
+    return truthy(evaluate(rule, values, { $now: new Date().toISOString() }));
   } catch {
     // A rule that cannot be evaluated does not hide or lock a field: what the user typed stays reachable.
     return fallback;

@@ -1,6 +1,6 @@
 import { UndoOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
-import { App, Button, Select, Space, Table, Typography } from 'antd';
+import { Alert, App, Button, Select, Space, Table, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useMetadata, visibleObjects } from '../api/metadata';
@@ -17,13 +17,16 @@ export function TrashPage() {
   const { message } = App.useApp();
   const qc = useQueryClient();
   const objects = visibleObjects(useMetadata(tenant).data?.metadata);
-  const [name, setName] = useState(objects[0]?.name);
+  // The first object until one is chosen (the metadata may still be loading on the first render).
+  const [chosen, setName] = useState<string>();
+  const name = chosen ?? objects[0]?.name;
   const object = objects.find((o) => o.name === name);
   const [page, setPage] = useState(1);
   const deleted = useRecords(
     tenant,
     name ?? '',
-    { deleted: true, limit: 20, offset: (page - 1) * 20, count: true, sort: [{ field: 'deleted_at', direction: 'desc' }] },
+    // The API sorts lists by fields and system columns, not by deleted_at (it answers 400): most recently updated first.
+    { deleted: true, limit: 20, offset: (page - 1) * 20, count: true, sort: [{ field: 'updated_at', direction: 'desc' }] },
     object !== undefined,
   );
   async function restore(r: RecordData) {
@@ -43,11 +46,15 @@ export function TrashPage() {
         <Select
           id="trash-object"
           value={name}
-          onChange={setName}
+          onChange={(v: string) => {
+            setName(v);
+            setPage(1);
+          }}
           style={{ width: 200 }}
           options={objects.map((o) => ({ value: o.name, label: label(o.pluralLabel, o.name) }))}
         />
       </Space>
+      {deleted.error && <Alert type="error" showIcon style={{ marginBottom: 12 }} message={describeError(deleted.error)} />}
       <Table<RecordData>
         rowKey="id"
         loading={deleted.isFetching}
