@@ -44,6 +44,8 @@ export function useSessionActions() {
     async login(email: string, password: string): Promise<Session> {
       const s = await api<Session>('POST', '/auth/login', { body: { email, password } });
       setCsrfToken(s.csrfToken);
+      // Nothing cached for whoever was signed in before (a session that expired without a sign-out) is shown to this one.
+      qc.clear();
       qc.setQueryData(sessionKey, s);
       return s;
     },

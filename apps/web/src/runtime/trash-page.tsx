@@ -26,7 +26,7 @@ export function TrashPage() {
     tenant,
     name ?? '',
     // The API sorts lists by fields and system columns, not by deleted_at (it answers 400): most recently updated first.
-    { deleted: true, limit: 20, offset: (page - 1) * 20, count: true, sort: [{ field: 'updated_at', direction: 'desc' }] },
+    { deleted: true, limit: 20, offset: (page - 1) * 20, count: true, sort: [{ field: 'deleted_at', direction: 'desc' }] },
     object !== undefined,
   );
   async function restore(r: RecordData) {

@@ -108,4 +108,18 @@ describe.each(await backends())('querying records on %s', (backend) => {
     expect((await failure(q({ sort: [{ field: 'score' }], after: other.nextCursor as string }))).code).toBe('CURSOR_INVALID');
     expect((await failure(t.tenant.records.query('nothing'))).code).toBe('OBJECT_NOT_FOUND');
   });
+
+  it('lists the recycle bin most recently deleted first, page by page; live lists cannot sort by deletion', async () => {
+    const gone: string[] = [];
+    for (const name of ['回收甲', '回收乙', '回收丙']) {
+      const r = await t.tenant.records.create('company', { name });
+      await t.tenant.records.delete('company', r.id);
+      gone.unshift(r.id);
+    }
+    const sort = [{ field: 'deleted_at', direction: 'desc' as const }];
+    const first = await q({ deleted: true, sort, limit: 2 });
+    const second = await q({ deleted: true, sort, limit: 2, after: first.nextCursor as string });
+    expect([...first.records, ...second.records].map((r) => r.id)).toEqual(gone);
+    expect((await failure(q({ sort }))).details.problems).toEqual([expect.objectContaining({ code: 'FIELD_NOT_FOUND', field: 'deleted_at' })]);
+  });
 });

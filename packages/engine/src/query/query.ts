@@ -66,7 +66,10 @@ const systemSql: Record<string, string> = Object.assign(Object.create(null), {
   version: 'integer',
 });
 
-function sortKeys(om: ObjectModel, sort: QueryOptions['sort'], problems: Problem[]): { keys: SortKey[]; casts: string[] } {
+/** The recycle bin also sorts by when records were deleted (in live lists that column is always null). */
+const deletedSql: Record<string, string> = Object.assign(Object.create(null), { deleted_at: 'timestamptz', deleted_by: 'uuid' });
+
+function sortKeys(om: ObjectModel, sort: QueryOptions['sort'], problems: Problem[], deleted: boolean): { keys: SortKey[]; casts: string[] } {
   const keys: SortKey[] = [];
   const casts: string[] = [];
   (sort ?? []).forEach((s, i) => {
@@ -77,9 +80,10 @@ function sortKeys(om: ObjectModel, sort: QueryOptions['sort'], problems: Problem
     const dir = s.direction ?? 'asc';
     if (dir !== 'asc' && dir !== 'desc') problems.push({ code: 'QUERY_INVALID', path: `/sort/${i}/direction`, message: 'must be asc or desc' });
     const f = om.byName.get(s.field);
-    if (systemSql[s.field]) {
+    const system = systemSql[s.field] ?? (deleted ? deletedSql[s.field] : undefined);
+    if (system) {
       keys.push({ column: s.field, direction: dir });
-      casts.push(systemSql[s.field] as string);
+      casts.push(system);
     } else if (f?.type.storage !== 'column')
       problems.push({ code: 'FIELD_NOT_FOUND', path: `/sort/${i}/field`, field: s.field, message: `no field "${String(s.field).slice(0, 100)}"` });
     else if (!f.type.sortable)
@@ -172,7 +176,7 @@ function planPage(db: Db, schema: string, om: ObjectModel, opts: QueryOptions): 
   const lists = { sort: opts.sort, fields: opts.fields, expand: opts.expand };
   for (const [key, value] of Object.entries(lists))
     if (value !== undefined && !Array.isArray(value)) problems.push({ code: 'QUERY_INVALID', path: `/${key}`, message: 'must be a list' });
-  const { keys, casts } = sortKeys(om, Array.isArray(opts.sort) ? opts.sort : undefined, problems);
+  const { keys, casts } = sortKeys(om, Array.isArray(opts.sort) ? opts.sort : undefined, problems, opts.deleted === true);
   const columns = selectedColumns(om, Array.isArray(opts.fields) ? opts.fields : undefined, problems);
   if (problems.length) throw AppError.problems('QUERY_INVALID', problems);
   const oa = opts.viewer?.object(om);
