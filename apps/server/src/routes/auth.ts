@@ -1,7 +1,7 @@
 import { AppError } from '@tangram/errors';
 import type { IdentityService } from '@tangram/engine';
 import type { FastifyInstance } from 'fastify';
-import { authenticate, sessionCookie, tokenCache } from '../plugins/auth';
+import { authenticate, roleCache, sessionCookie, tokenCache } from '../plugins/auth';
 
 const credentials = {
   type: 'object',
@@ -42,6 +42,23 @@ export async function authRoutes(app: FastifyInstance, opts: { identity: Identit
     const principal = await authenticate(req, identity);
     return { user: principal.user, csrfToken: principal.csrfToken ?? null, tenants: await identity.tenantsOf(principal.user.id) };
   });
+
+  // The invitee, signed in with their own password, accepts a tenant's invitation with its code.
+  app.post(
+    '/api/v1/auth/invitations/accept',
+    {
+      schema: {
+        body: { type: 'object', required: ['code'], additionalProperties: false, properties: { code: { type: 'string', minLength: 1, maxLength: 100 } } },
+      },
+    },
+    async (req) => {
+      const principal = await authenticate(req, identity);
+      if (principal.tokenTenantId) throw new AppError('FORBIDDEN', { reason: 'sign in to accept an invitation' });
+      const accepted = await identity.acceptInvitation(principal.user, (req.body as { code: string }).code);
+      roleCache.clear();
+      return accepted;
+    },
+  );
 
   app.post(
     '/api/v1/t/:tenant/tokens',

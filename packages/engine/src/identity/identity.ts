@@ -23,7 +23,17 @@ export interface Principal {
   csrfToken?: string;
 }
 
+/** What a tenant admin learns when inviting an e-mail: the same shape whether the account existed or not. */
+export interface Invitation {
+  user: { id: string; email: string };
+  role: TenantRole;
+  status: 'invited' | 'active';
+  /** Handed to the invitee out of band; accepting needs it and the invitee's own sign-in. */
+  invitationCode?: string;
+}
+
 export const lockout = { maxFailures: 5, lockMinutes: 15 };
+export const invitationDays = 14;
 const sessionDays = 7;
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -87,8 +97,8 @@ export class IdentityService {
       await trx
         .withSchema('platform')
         .insertInto('membership')
-        .values({ user_id: user.id, tenant_id: tenant.id, role })
-        .onConflict((oc) => oc.columns(['user_id', 'tenant_id']).doUpdateSet({ role }))
+        .values({ user_id: user.id, tenant_id: tenant.id, role, status: 'active' })
+        .onConflict((oc) => oc.columns(['user_id', 'tenant_id']).doUpdateSet({ role, status: 'active', invite_hash: null }))
         .execute();
       await trx
         .withSchema(tenant.schema)
@@ -99,6 +109,91 @@ export class IdentityService {
     });
   }
 
+  /**
+   * A tenant admin adds an e-mail to their tenant: never a way into someone else's account. The
+   * member starts as 'invited' (no access) and becomes active only when the account's owner,
+   * signed in with their own password, accepts with the returned code. A new e-mail gets an
+   * account (with `password` if given, else none until one is set); an existing account keeps
+   * its password, name and other tenants to itself. Both answer alike, so the admin cannot tell
+   * whether the e-mail was known. Someone already active in the tenant just gets the new role.
+   */
+  async invite(tenant: Tenant, input: { email: string; name?: string; password?: string }, role: TenantRole): Promise<Invitation> {
+    const email = String(input.email ?? '')
+      .trim()
+      .toLowerCase();
+    const problems = [];
+    if (!emailPattern.test(email) || email.length > 254)
+      problems.push({ code: 'VALIDATION_FAILED' as const, field: 'email', message: 'must be an email address' });
+    if (input.password !== undefined && (typeof input.password !== 'string' || input.password.length < 8 || input.password.length > 200))
+      problems.push({ code: 'VALIDATION_FAILED' as const, field: 'password', message: 'must be 8 to 200 characters' });
+    if (input.name !== undefined && (typeof input.name !== 'string' || !input.name.trim() || input.name.length > 100))
+      problems.push({ code: 'VALIDATION_FAILED' as const, field: 'name', message: 'must be 1 to 100 characters' });
+    if (problems.length) throw AppError.problems('VALIDATION_FAILED', problems);
+    // Hashed whether or not it is used, so a known e-mail does not answer faster.
+    const passwordHash = await hash(input.password ?? randomBytes(16).toString('hex'));
+    const code = randomBytes(24).toString('base64url');
+    return this.db.transaction().execute(async (trx) => {
+      const p = trx.withSchema('platform');
+      let user = await p.selectFrom('user').select('id').where('email', '=', email).executeTakeFirst();
+      if (!user) {
+        user = await p
+          .insertInto('user')
+          .values({ id: uuidv7(), email, name: input.name?.trim() || email, password_hash: input.password === undefined ? null : passwordHash })
+          .onConflict((oc) => oc.column('email').doNothing())
+          .returning('id')
+          .executeTakeFirst();
+        user ??= await p.selectFrom('user').select('id').where('email', '=', email).executeTakeFirstOrThrow();
+      }
+      const id = user.id as string;
+      const active = await p
+        .updateTable('membership')
+        .set({ role })
+        .where('user_id', '=', id)
+        .where('tenant_id', '=', tenant.id)
+        .where('status', '=', 'active')
+        .executeTakeFirst();
+      if (Number(active.numUpdatedRows)) return { user: { id, email }, role, status: 'active' as const };
+      const invited = { role, status: 'invited', invite_hash: sha256(code), invited_at: sql`now()` };
+      await p
+        .insertInto('membership')
+        .values({ user_id: id, tenant_id: tenant.id, ...invited })
+        .onConflict((oc) => oc.columns(['user_id', 'tenant_id']).doUpdateSet(invited))
+        .execute();
+      return { user: { id, email }, role, status: 'invited' as const, invitationCode: code };
+    });
+  }
+
+  /** The signed-in user accepts an invitation with its code; a wrong, used or stale code is not found. */
+  async acceptInvitation(user: User, code: string): Promise<{ tenant: { slug: string; name: string }; role: TenantRole }> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .withSchema('platform')
+        .selectFrom('membership as m')
+        .innerJoin('tenant as t', 't.id', 'm.tenant_id')
+        .select(['t.id', 't.slug', 't.name', 't.schema', 'm.role'])
+        .where('m.user_id', '=', user.id)
+        .where('m.status', '=', 'invited')
+        .where('m.invite_hash', '=', sha256(String(code ?? '')))
+        .where('m.invited_at', '>', sql<string>`now() - ${`${invitationDays} days`}::interval`)
+        .executeTakeFirst();
+      if (!row) throw new AppError('RECORD_NOT_FOUND', { object: 'invitation' });
+      await trx
+        .withSchema('platform')
+        .updateTable('membership')
+        .set({ status: 'active', invite_hash: null })
+        .where('user_id', '=', user.id)
+        .where('tenant_id', '=', row.id as string)
+        .execute();
+      await trx
+        .withSchema(row.schema as string)
+        .insertInto('_user')
+        .values({ id: user.id, name: user.name, email: user.email })
+        .onConflict((oc) => oc.column('id').doUpdateSet({ name: user.name, email: user.email }))
+        .execute();
+      return { tenant: { slug: row.slug as string, name: row.name as string }, role: row.role as TenantRole };
+    });
+  }
+
   async role(userId: string, tenantId: string): Promise<TenantRole | undefined> {
     const row = await this.db
       .withSchema('platform')
@@ -106,6 +201,7 @@ export class IdentityService {
       .select('role')
       .where('user_id', '=', userId)
       .where('tenant_id', '=', tenantId)
+      .where('status', '=', 'active')
       .executeTakeFirst();
     return row?.role as TenantRole | undefined;
   }
@@ -119,6 +215,7 @@ export class IdentityService {
       .select(['user_id', 'role'])
       .where('tenant_id', '=', tenantId)
       .where('user_id', 'in', userIds)
+      .where('status', '=', 'active')
       .execute();
     return new Map(rows.map((r) => [r.user_id as string, r.role as TenantRole]));
   }
@@ -130,6 +227,7 @@ export class IdentityService {
       .innerJoin('tenant as t', 't.id', 'm.tenant_id')
       .select(['t.slug', 't.name', 'm.role'])
       .where('m.user_id', '=', userId)
+      .where('m.status', '=', 'active')
       .orderBy('t.slug')
       .execute();
     return rows as { slug: string; name: string; role: TenantRole }[];

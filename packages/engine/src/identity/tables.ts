@@ -24,6 +24,10 @@ export async function ensureIdentityTables(db: Db): Promise<void> {
     .addColumn('role', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('membership_pk', ['user_id', 'tenant_id'])
     .execute();
+  // An invited member ('invited') gets no access until the user accepts with the invitation code.
+  await sql`alter table platform.membership add column if not exists status text not null default 'active'`.execute(db);
+  await sql`alter table platform.membership add column if not exists invite_hash text`.execute(db);
+  await sql`alter table platform.membership add column if not exists invited_at timestamptz(3)`.execute(db);
   await s
     .createTable('session')
     .ifNotExists()
