@@ -42,6 +42,11 @@ export async function authRoutes(app: FastifyInstance, opts: { identity: Identit
     const principal = await authenticate(req, identity);
     return { user: principal.user, csrfToken: principal.csrfToken ?? null, tenants: await identity.tenantsOf(principal.user.id) };
   });
+}
+
+/** A signed-in caller's API tokens for one tenant, and accepting invitations (registered among the routes that need sign-in). */
+export async function tokenRoutes(app: FastifyInstance, opts: { identity: IdentityService }): Promise<void> {
+  const { identity } = opts;
 
   // The invitee, signed in with their own password, accepts a tenant's invitation with its code.
   app.post(
@@ -52,7 +57,7 @@ export async function authRoutes(app: FastifyInstance, opts: { identity: Identit
       },
     },
     async (req) => {
-      const principal = await authenticate(req, identity);
+      const principal = req.principal!;
       if (principal.tokenTenantId) throw new AppError('FORBIDDEN', { reason: 'sign in to accept an invitation' });
       const accepted = await identity.acceptInvitation(principal.user, (req.body as { code: string }).code);
       roleCache.clear();
