@@ -79,16 +79,28 @@ export class IdentityService {
     return row ? toUser(row) : undefined;
   }
 
+  /**
+   * Sets a user's password (the operator's reset): ends every session and revokes every API
+   * token of that user, and lifts a lockout, in one transaction.
+   */
   async setPassword(email: string, password: string): Promise<void> {
     if (typeof password !== 'string' || password.length < 8 || password.length > 200)
       throw AppError.problems('VALIDATION_FAILED', [{ code: 'VALIDATION_FAILED', field: 'password', message: 'must be 8 to 200 characters' }]);
-    const res = await this.db
-      .withSchema('platform')
-      .updateTable('user')
-      .set({ password_hash: await hash(password), failed_logins: 0, locked_until: null })
-      .where('email', '=', email.trim().toLowerCase())
-      .executeTakeFirst();
-    if (!Number(res.numUpdatedRows)) throw new AppError('RECORD_NOT_FOUND', { object: 'user', email });
+    const normalised = email.trim().toLowerCase();
+    const passwordHash = await hash(password);
+    await this.db.transaction().execute(async (trx) => {
+      const p = trx.withSchema('platform');
+      const row = await p
+        .updateTable('user')
+        .set({ password_hash: passwordHash, failed_logins: 0, locked_until: null })
+        .where('email', '=', normalised)
+        .returning('id')
+        .executeTakeFirst();
+      if (!row) throw new AppError('RECORD_NOT_FOUND', { object: 'user', email });
+      await p.deleteFrom('session').where('user_id', '=', row.id).execute();
+      await p.updateTable('api_token').set({ revoked_at: sql`now()` }).where('user_id', '=', row.id).where('revoked_at', 'is', null).execute();
+      await p.deleteFrom('sign_in_failure').where('email_hash', '=', sha256(normalised)).execute();
+    });
   }
 
   /** Adds a user to a tenant (and to the tenant's `_user` table, which user fields point at). */
@@ -234,49 +246,47 @@ export class IdentityService {
   }
 
   /**
-   * Checks a password. Wrong passwords count; after `lockout.maxFailures` in a row the account is
-   * locked for `lockout.lockMinutes` (ACCOUNT_LOCKED), whatever password is tried. The same error
-   * answers an unknown email and a wrong password, so neither can be told apart.
+   * Checks a password. Wrong passwords count, per e-mail; after `lockout.maxFailures` in a row the
+   * e-mail is locked for `lockout.lockMinutes` (ACCOUNT_LOCKED), whatever password is tried. An
+   * unknown e-mail is counted and locked exactly like a known one, and the same error answers an
+   * unknown e-mail and a wrong password, so which e-mails have accounts cannot be told.
    */
   async login(email: string, password: string): Promise<{ user: User; sessionToken: string; csrfToken: string }> {
-    const row = await this.db
-      .withSchema('platform')
+    const normalised = String(email ?? '')
+      .trim()
+      .toLowerCase();
+    const key = sha256(normalised);
+    const p = this.db.withSchema('platform');
+    const failure = await p.selectFrom('sign_in_failure').select('locked_until').where('email_hash', '=', key).executeTakeFirst();
+    if (failure?.locked_until && new Date(failure.locked_until as string) > new Date()) throw new AppError('ACCOUNT_LOCKED', {});
+    const row = await p
       .selectFrom('user')
-      .select(['id', 'email', 'name', 'platform_admin', 'password_hash', 'failed_logins', 'locked_until'])
-      .where(
-        'email',
-        '=',
-        String(email ?? '')
-          .trim()
-          .toLowerCase(),
-      )
+      .select(['id', 'email', 'name', 'platform_admin', 'password_hash'])
+      .where('email', '=', normalised)
       .executeTakeFirst();
-    if (!row?.password_hash) {
-      await hash(String(password ?? 'x'));
-      throw new AppError('UNAUTHENTICATED', { reason: 'bad credentials' });
-    }
-    if (row.locked_until && new Date(row.locked_until as string) > new Date()) throw new AppError('ACCOUNT_LOCKED', { until: row.locked_until });
-    if (!(await verify(row.password_hash as string, String(password ?? '')))) {
-      const failures = (row.failed_logins as number) + 1;
-      const lock = failures >= lockout.maxFailures;
-      await this.db
-        .withSchema('platform')
-        .updateTable('user')
-        .set({ failed_logins: lock ? 0 : failures, locked_until: lock ? sql`now() + ${`${lockout.lockMinutes} minutes`}::interval` : null })
-        .where('id', '=', row.id as string)
-        .execute();
+    const ok = row?.password_hash ? await verify(row.password_hash as string, String(password ?? '')) : (await hash(String(password ?? 'x')), false);
+    if (!row || !ok) {
+      const counted = await p
+        .insertInto('sign_in_failure')
+        .values({ email_hash: key, failures: 1, locked_until: null, last_failed_at: sql`now()` })
+        .onConflict((oc) => oc.column('email_hash').doUpdateSet({ failures: sql`sign_in_failure.failures + 1`, last_failed_at: sql`now()` }))
+        .returning('failures')
+        .executeTakeFirstOrThrow();
+      const lock = Number(counted.failures) >= lockout.maxFailures;
+      if (lock)
+        await p
+          .updateTable('sign_in_failure')
+          .set({ failures: 0, locked_until: sql`now() + ${`${lockout.lockMinutes} minutes`}::interval` })
+          .where('email_hash', '=', key)
+          .execute();
+      // Counters of e-mails nobody has tried for a day are forgotten (the table stays small).
+      await p.deleteFrom('sign_in_failure').where('last_failed_at', '<', sql<string>`now() - interval '1 day'`).execute();
       throw lock ? new AppError('ACCOUNT_LOCKED', {}) : new AppError('UNAUTHENTICATED', { reason: 'bad credentials' });
     }
-    await this.db
-      .withSchema('platform')
-      .updateTable('user')
-      .set({ failed_logins: 0, locked_until: null })
-      .where('id', '=', row.id as string)
-      .execute();
+    await p.deleteFrom('sign_in_failure').where('email_hash', '=', key).execute();
     const sessionToken = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(24).toString('base64url');
-    await this.db
-      .withSchema('platform')
+    await p
       .insertInto('session')
       .values({ id_hash: sha256(sessionToken), user_id: row.id as string, csrf_token: csrfToken, expires_at: sql`now() + ${`${sessionDays} days`}::interval` })
       .execute();
