@@ -111,6 +111,11 @@ export function requireDesigner(req: FastifyRequest): void {
   if (req.tenantRole !== 'admin' && !req.access?.designer) throw new AppError('FORBIDDEN', { reason: 'needs the designer permission' });
 }
 
+/** A platform admin signed in: an API token is bound to one tenant and never carries platform-wide powers. */
+export function isPlatformAdmin(req: FastifyRequest): boolean {
+  return !!req.principal?.user.platformAdmin && !req.principal.tokenTenantId;
+}
+
 export function requirePlatformAdmin(req: FastifyRequest): void {
-  if (!req.principal?.user.platformAdmin) throw new AppError('FORBIDDEN', { reason: 'needs a platform admin' });
+  if (!isPlatformAdmin(req)) throw new AppError('FORBIDDEN', { reason: 'needs a platform admin' });
 }

@@ -40,7 +40,8 @@ export async function authRoutes(app: FastifyInstance, opts: { identity: Identit
 
   app.get('/api/v1/auth/me', async (req) => {
     const principal = await authenticate(req, identity);
-    return { user: principal.user, csrfToken: principal.csrfToken ?? null, tenants: await identity.tenantsOf(principal.user.id) };
+    // A token is bound to one tenant: it sees that tenant only.
+    return { user: principal.user, csrfToken: principal.csrfToken ?? null, tenants: await identity.tenantsOf(principal.user.id, principal.tokenTenantId) };
   });
 }
 

@@ -4,11 +4,13 @@ import { tenantOf } from '../plugins/tenant';
 
 const cache = new Map<string, { revision: number; doc: unknown }>();
 
-/** Each tenant's OpenAPI document (rebuilt when its metadata revision changes) and a browsable page. */
+/** Each tenant's OpenAPI document (for the caller's access; rebuilt when its metadata revision changes) and a browsable page. */
 export async function openapiRoutes(app: FastifyInstance): Promise<void> {
   app.get('/api/v1/t/:tenant/openapi.json', async (req) => {
     const t = await tenantOf(req);
     const model = await t.model();
+    // A member gets a document for their own access (no hidden fields); admins share a cached one.
+    if (req.access) return tenantOpenApi(model, t.tenant.slug, '/', req.access);
     const key = t.tenant.schema;
     const hit = cache.get(key);
     if (hit && hit.revision === model.revision) return hit.doc;

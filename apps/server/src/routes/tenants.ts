@@ -1,6 +1,6 @@
 import type { Engine } from '@tangram/engine';
 import type { FastifyInstance } from 'fastify';
-import { requirePlatformAdmin, roleCache } from '../plugins/auth';
+import { isPlatformAdmin, requirePlatformAdmin, roleCache } from '../plugins/auth';
 
 /** Platform administration: tenants and their members. */
 export async function tenantRoutes(app: FastifyInstance, opts: { engine: Engine }): Promise<void> {
@@ -56,7 +56,7 @@ export async function tenantRoutes(app: FastifyInstance, opts: { engine: Engine 
       roleCache.clear();
       // A platform admin (who may reset anyone's password anyway) adds directly; a tenant admin
       // invites, and only the account's owner can accept: adding is never a way into an account.
-      if (!req.principal!.user.platformAdmin) return reply.status(201).send(await engine.identity.invite(tenant, body, body.role));
+      if (!isPlatformAdmin(req)) return reply.status(201).send(await engine.identity.invite(tenant, body, body.role));
       const user =
         (await engine.identity.findUserByEmail(body.email)) ??
         (await engine.identity.createUser({ email: body.email, name: body.name ?? body.email, password: body.password ?? '' }));

@@ -232,16 +232,17 @@ export class IdentityService {
     return new Map(rows.map((r) => [r.user_id as string, r.role as TenantRole]));
   }
 
-  async tenantsOf(userId: string): Promise<{ slug: string; name: string; role: TenantRole }[]> {
-    const rows = await this.db
+  /** The tenants a user is an active member of (only `onlyTenantId`, when given: a token's view). */
+  async tenantsOf(userId: string, onlyTenantId?: string): Promise<{ slug: string; name: string; role: TenantRole }[]> {
+    let q = this.db
       .withSchema('platform')
       .selectFrom('membership as m')
       .innerJoin('tenant as t', 't.id', 'm.tenant_id')
       .select(['t.slug', 't.name', 'm.role'])
       .where('m.user_id', '=', userId)
-      .where('m.status', '=', 'active')
-      .orderBy('t.slug')
-      .execute();
+      .where('m.status', '=', 'active');
+    if (onlyTenantId) q = q.where('t.id', '=', onlyTenantId);
+    const rows = await q.orderBy('t.slug').execute();
     return rows as { slug: string; name: string; role: TenantRole }[];
   }
 
