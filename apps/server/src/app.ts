@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions, type RouteOpt
 import { v7 as uuidv7 } from 'uuid';
 import { requireSignIn } from './plugins/auth';
 import { registerErrorHandling } from './plugins/errors';
+import { clientErrorHandler, registerInputChecks } from './plugins/input';
 import { webApp } from './plugins/web';
 import { authRoutes, tokenRoutes } from './routes/auth';
 import { fileRoutes } from './routes/files';
@@ -56,8 +57,10 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
       return typeof given === 'string' && /^[\w.:-]{1,100}$/.test(given) ? given : uuidv7();
     },
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
+    clientErrorHandler,
   });
   registerErrorHandling(app);
+  registerInputChecks(app);
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
