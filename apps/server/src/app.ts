@@ -8,6 +8,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { requireSignIn } from './plugins/auth';
 import { registerErrorHandling } from './plugins/errors';
 import { clientErrorHandler, registerInputChecks } from './plugins/input';
+import { registerSecurityHeaders } from './plugins/security';
 import { webApp } from './plugins/web';
 import { authRoutes, tokenRoutes } from './routes/auth';
 import { fileRoutes } from './routes/files';
@@ -64,6 +65,7 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
+  await registerSecurityHeaders(app, opts.secureCookies ?? false);
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
   if (opts.onRoute) app.addHook('onRoute', opts.onRoute);

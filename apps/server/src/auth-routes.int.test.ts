@@ -47,7 +47,7 @@ describe.each(await backends())('authentication of every route on %s', (backend)
     app = await build({
       engine: s.engine,
       onRoute: (r: RouteOptions) => {
-        for (const method of [r.method].flat()) routes.push({ method, url: r.url ?? r.path });
+        for (const method of [r.method].flat()) routes.push({ method, url: r.url });
       },
     });
     await app.listen({ host: '127.0.0.1', port: 0 });

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import { backends } from '@tangram/engine/testing';
-import type { FastifyInstance, RouteOptions } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse, RouteOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from './app';
 import { type Session, type TestServer, setupServer } from './testing/harness';
@@ -24,7 +24,7 @@ describe.each(await backends())('refusing unusable input on %s', (backend) => {
       loginRateLimit: 1000,
       onRoute: (r: RouteOptions) => {
         const body = (r.schema as { body?: { properties?: Record<string, { type?: unknown }> } } | undefined)?.body;
-        for (const method of [r.method].flat()) routes.push({ method, url: r.url ?? r.path, bodyProperties: body?.properties ?? {} });
+        for (const method of [r.method].flat()) routes.push({ method, url: r.url, bodyProperties: body?.properties ?? {} });
       },
     });
     const res = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: s.admin });
@@ -35,12 +35,8 @@ describe.each(await backends())('refusing unusable input on %s', (backend) => {
     await s.close();
   });
 
-  const as = (opts: Parameters<FastifyInstance['inject']>[0] & object) =>
-    app.inject({ ...opts, headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf } } as never) as unknown as Promise<{
-      statusCode: number;
-      json(): { error: { code: string; details: { problems: { path: string; field?: string }[] } } };
-    }>;
-  const problem = (res: Awaited<ReturnType<typeof as>>) => {
+  const as = (opts: InjectOptions) => app.inject({ ...opts, headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf } });
+  const problem = (res: LightMyRequestResponse) => {
     const { code, details } = res.json().error ?? {};
     return { status: res.statusCode, code, path: details?.problems?.[0]?.path, field: details?.problems?.[0]?.field };
   };
@@ -48,7 +44,7 @@ describe.each(await backends())('refusing unusable input on %s', (backend) => {
 
   it('refuses a NUL in sign-in, metadata labels and option keys, and role names with 400 naming the field', async () => {
     const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'a\u0000@x.test', password: 'whatever password' } });
-    expect(problem(login as never)).toEqual({ status: 400, code: 'VALIDATION_FAILED', path: '/body/email', field: 'email' });
+    expect(problem(login)).toEqual({ status: 400, code: 'VALIDATION_FAILED', path: '/body/email', field: 'email' });
     const publish = (field: Record<string, unknown>) =>
       as({ method: 'POST', url: `${base()}/metadata/publish`, payload: { metadata: { objects: [{ name: 'thing', label: 'T', fields: [field] }] } } });
     expect(problem(await publish({ name: 'title', type: 'text', label: 'Ti\u0000tle' }))).toEqual({
