@@ -64,12 +64,18 @@ describe.each(await backends())('member invitations on %s', (backend) => {
       state: r.json().status,
     });
     expect(shape(existing)).toEqual(shape(fresh));
-    expect(existing.json()).toMatchObject({ user: { email: known }, role: 'member', status: 'invited' });
+    expect(existing.json()).toEqual({ user: { email: known }, role: 'member', status: 'invited', invitationCode: expect.any(String) });
     expect(existing.body).not.toContain('Secret Name');
     expect(existing.body).not.toContain(b);
     // An invited member is not a member yet: not listed, no tenant role.
     const list = (await s.as(adminA, { url: `/api/v1/t/${a}/org/members`, query: { q: 'known' } })).json();
     expect(list.members).toEqual([]);
+    // The new account signs in with the password A gave it, and joins by accepting.
+    const newcomer = await s.login(`fresh@${s.domain}`, 'given password');
+    expect(await canReach(newcomer, a)).toBe(false);
+    const accepted = await s.as(newcomer, { method: 'POST', url: '/api/v1/auth/invitations/accept', payload: { code: fresh.json().invitationCode } });
+    expect(accepted.statusCode).toBe(200);
+    expect(await canReach(newcomer, a)).toBe(true);
     // A bad password is refused alike, whether or not the e-mail is known.
     const short = { name: 'Given', password: 'short', role: 'member' };
     const bad = [await add(adminA, a, { ...short, email: `other@${s.domain}` }), await add(adminA, a, { ...short, email: known })];

@@ -25,7 +25,8 @@ export interface Principal {
 
 /** What a tenant admin learns when inviting an e-mail: the same shape whether the account existed or not. */
 export interface Invitation {
-  user: { id: string; email: string };
+  /** `id` only for someone already active in the tenant: an invitee's account id (a v7 uuid, dated) would tell a new account from an old one. */
+  user: { id?: string; email: string };
   role: TenantRole;
   status: 'invited' | 'active';
   /** Handed to the invitee out of band; accepting needs it and the invitee's own sign-in. */
@@ -171,7 +172,7 @@ export class IdentityService {
         .values({ user_id: id, tenant_id: tenant.id, ...invited })
         .onConflict((oc) => oc.columns(['user_id', 'tenant_id']).doUpdateSet(invited))
         .execute();
-      return { user: { id, email }, role, status: 'invited' as const, invitationCode: code };
+      return { user: { email }, role, status: 'invited' as const, invitationCode: code };
     });
   }
 
