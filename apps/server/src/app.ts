@@ -3,12 +3,14 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import rateLimit from '@fastify/rate-limit';
 import type { Engine } from '@tangram/engine';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, type RouteOptions } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
-import { registerTenantBinding } from './plugins/auth';
+import { requireSignIn } from './plugins/auth';
 import { registerErrorHandling } from './plugins/errors';
+import { clientErrorHandler, registerInputChecks } from './plugins/input';
+import { registerSecurityHeaders } from './plugins/security';
 import { webApp } from './plugins/web';
-import { authRoutes } from './routes/auth';
+import { authRoutes, tokenRoutes } from './routes/auth';
 import { fileRoutes } from './routes/files';
 import { healthRoutes } from './routes/health';
 import { metadataRoutes } from './routes/metadata';
@@ -29,6 +31,8 @@ export interface BuildOptions {
   bodyLimit?: number;
   /** Where the app market reads template packages from (default: the repository's templates/). */
   templatesDir?: string;
+  /** Sees every route as it is added (tests enumerate the routes with it). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 /** Log settings: request ids on every line, secrets never. */
@@ -54,28 +58,37 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
       return typeof given === 'string' && /^[\w.:-]{1,100}$/.test(given) ? given : uuidv7();
     },
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
+    clientErrorHandler,
   });
   registerErrorHandling(app);
+  registerInputChecks(app);
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
+  await registerSecurityHeaders(app, opts.secureCookies ?? false);
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
-  registerTenantBinding(app, opts.engine, opts.engine.identity);
+  if (opts.onRoute) app.addHook('onRoute', opts.onRoute);
+  // Public: health, sign-in (and the auth routes that check the caller themselves), docs, the web app.
   await app.register(healthRoutes, { engine: opts.engine });
   await app.register(authRoutes, {
     identity: opts.engine.identity,
     secureCookies: opts.secureCookies ?? false,
     loginRateLimit: opts.loginRateLimit ?? 20,
   });
-  await app.register(tenantRoutes, { engine: opts.engine });
-  await app.register(metadataRoutes);
-  await app.register(recordRoutes);
-  await app.register(fileRoutes);
-  await app.register(openapiRoutes);
-  await app.register(orgRoutes, { engine: opts.engine });
-  await app.register(accessRoutes);
-  await app.register(templateRoutes, { templatesDir: opts.templatesDir });
+  // Everything registered in here needs a signed-in caller (see requireSignIn).
+  await app.register(async (api) => {
+    requireSignIn(api, opts.engine);
+    await api.register(tokenRoutes, { identity: opts.engine.identity });
+    await api.register(tenantRoutes, { engine: opts.engine });
+    await api.register(metadataRoutes);
+    await api.register(recordRoutes);
+    await api.register(fileRoutes);
+    await api.register(openapiRoutes);
+    await api.register(orgRoutes, { engine: opts.engine });
+    await api.register(accessRoutes);
+    await api.register(templateRoutes, { templatesDir: opts.templatesDir });
+  });
   await app.register(swagger, { openapi: { openapi: '3.1.0', info: { title: 'Tangram platform API', version: '1' } } });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(webApp);

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { Engine } from '@tangram/engine';
 import { describe, expect, it } from 'vitest';
 
 const root = new URL('../../..', import.meta.url).pathname;
@@ -43,7 +44,24 @@ describe('the tangram CLI (on PGlite)', () => {
   });
 
   it('resets a password and refuses unknown commands and bad input with a message, not a stack trace', async () => {
+    // A session and an API token from before the reset (the embedded database has one opener at a time).
+    const open = () => Engine.open({ dataDir: join(dataDir, 'db'), filesDir: join(dataDir, 'db', 'files') });
+    let engine = await open();
+    const { sessionToken } = await engine.identity.login('ops@example.com', 'ops-password');
+    const ops = (await engine.identity.findUserByEmail('ops@example.com'))!;
+    const { token } = await engine.identity.createToken(ops, (await engine.tenant('acme')).tenant, 'before the reset');
+    expect(await engine.identity.fromSession(sessionToken)).toBeDefined();
+    expect(await engine.identity.fromToken(token)).toBeDefined();
+    await engine.close();
     expect((await tangram('user', 'reset-password', 'ops@example.com', '--password', 'another-password')).out).toContain('password of ops@example.com reset');
+    engine = await open();
+    try {
+      expect(await engine.identity.fromSession(sessionToken)).toBeUndefined();
+      expect(await engine.identity.fromToken(token)).toBeUndefined();
+      expect((await engine.identity.login('ops@example.com', 'another-password')).user.email).toBe('ops@example.com');
+    } finally {
+      await engine.close();
+    }
     const unknown = await tangram('frobnicate');
     expect(unknown).toMatchObject({ code: 2, out: expect.stringContaining('unknown command "frobnicate"') });
     const bad = await tangram('tenant', 'create', 'Bad Slug');

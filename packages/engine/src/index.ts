@@ -24,7 +24,7 @@ export type { QueryOptions, QueryResult } from './query/query';
 export type { HistoryEntry } from './audit/audit';
 export type { OutboxEvent, EventName } from './outbox/outbox';
 export type { Tenant } from './tenant/tenants';
-export { IdentityService, lockout, type User, type Principal, type TenantRole } from './identity/identity';
+export { IdentityService, lockout, type Invitation, type User, type Principal, type TenantRole } from './identity/identity';
 export type { AggregateOptions, AggregateFn, DateGrain } from './query/aggregate';
 export { applyDraftEdit, type DraftEdit } from './schema/draft-edits';
 export { OrgService, type Department, type Member } from './org/org';

@@ -9,6 +9,8 @@ export const catalogue = {
   ROUTE_NOT_FOUND: { status: 404, message: 'No such route' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed' },
   BODY_TOO_LARGE: { status: 413, message: 'The request body is too large' },
+  REQUEST_TIMEOUT: { status: 408, message: 'The request took too long to arrive' },
+  HEADERS_TOO_LARGE: { status: 431, message: 'The request headers are too large' },
   // metadata
   METADATA_INVALID: { status: 400, message: 'The metadata is not valid' },
   NAME_INVALID: { status: 400, message: 'A name must match ^[a-z][a-z0-9_]{0,62}$' },

@@ -1,4 +1,4 @@
-import type { Model, ObjectModel } from '@tangram/engine';
+import type { Model, ObjectModel, UserAccess } from '@tangram/engine';
 import { catalogue } from '@tangram/errors';
 
 type Schema = Record<string, unknown>;
@@ -49,10 +49,14 @@ function valueSchema(om: ObjectModel, name: string): Schema {
   }
 }
 
-function recordSchemas(om: ObjectModel): Record<string, Schema> {
-  const props = Object.fromEntries(om.fields.map((f) => [f.name, valueSchema(om, f.name)]));
-  const writable = Object.fromEntries(om.fields.filter((f) => !f.type.computed).map((f) => [f.name, valueSchema(om, f.name)]));
-  const required = om.fields.filter((f) => f.field.required && !f.type.computed).map((f) => f.name);
+function recordSchemas(om: ObjectModel, access?: UserAccess): Record<string, Schema> {
+  // A member's document names only the fields they may read, and offers to write only those they may edit.
+  const oa = access?.object(om);
+  const readable = om.fields.filter((f) => !oa || oa.readable(f.name));
+  const editable = om.fields.filter((f) => !f.type.computed && (!oa || oa.field(f.name) === 'edit'));
+  const props = Object.fromEntries(readable.map((f) => [f.name, valueSchema(om, f.name)]));
+  const writable = Object.fromEntries(editable.map((f) => [f.name, valueSchema(om, f.name)]));
+  const required = editable.filter((f) => f.field.required).map((f) => f.name);
   const title = om.def.label['zh-CN'] ?? om.name;
   return {
     [om.name]: { type: 'object', title, required: ['id', 'version'], properties: { ...systemProperties, ...props } },
@@ -253,9 +257,14 @@ function filePaths(tenant: string): Record<string, Schema> {
 /**
  * The OpenAPI 3.1 document of one tenant, generated from its published metadata: a schema per
  * object (record, create, update, page) and its record operations, plus file upload and download.
+ * With a member's `access` it describes what that member may use: objects they can neither read
+ * nor create are left out, and so are the fields hidden from them.
  */
-export function tenantOpenApi(model: Model, tenant: string, serverUrl = '/'): Schema {
-  const objects = [...model.byName.values()];
+export function tenantOpenApi(model: Model, tenant: string, serverUrl = '/', access?: UserAccess): Schema {
+  const objects = [...model.byName.values()].filter((om) => {
+    const oa = access?.object(om);
+    return !oa || oa.grants('read') || oa.can('create');
+  });
   return {
     openapi: '3.1.0',
     info: { title: `Tangram API — ${tenant}`, version: `revision-${model.revision}`, description: 'Generated from the tenant’s published metadata.' },
@@ -313,7 +322,7 @@ export function tenantOpenApi(model: Model, tenant: string, serverUrl = '/'): Sc
             changes: { type: 'object' },
           },
         },
-        ...Object.assign({}, ...objects.map(recordSchemas)),
+        ...Object.assign({}, ...objects.map((om) => recordSchemas(om, access))),
       },
     },
   };

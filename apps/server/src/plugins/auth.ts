@@ -61,17 +61,25 @@ export async function authenticate(req: FastifyRequest, identity: IdentityServic
 }
 
 /**
- * Binds a request to its tenant (`/api/v1/t/:tenant/…`): the caller must be a member (or a
- * platform admin), and a token may only be used for the tenant it was made for. Anything else
- * answers as if the tenant did not exist, so tenants cannot be discovered.
+ * Every route registered in the context this is called on needs a signed-in caller. Fastify's
+ * encapsulation binds the hooks to those routes (never a match on the URL, which a client
+ * controls: an absolute-form target such as `GET http://x/api/v1/…` routes like `/api/v1/…`).
+ * `onRequest` authenticates before the body is even read; a route with a `:tenant` parameter is
+ * then bound to its tenant: the caller must be a member (or a platform admin), and a token may
+ * only be used for the tenant it was made for. Anything else answers as if the tenant did not
+ * exist, so tenants cannot be discovered.
  */
-export function registerTenantBinding(app: FastifyInstance, engine: Engine, identity: IdentityService): void {
-  app.addHook('preHandler', async (req) => {
-    const params = req.params as { tenant?: string } | undefined;
-    if (!req.url.startsWith('/api/v1/') || req.url.startsWith('/api/v1/auth/')) return;
+export function requireSignIn(app: FastifyInstance, engine: Engine): void {
+  const identity = engine.identity;
+  app.addHook('onRequest', async (req) => {
     const principal = await authenticate(req, identity);
     req.principal = principal;
     req.actor = principal.user.id;
+  });
+  app.addHook('preHandler', async (req) => {
+    const principal = req.principal;
+    if (!principal) throw new AppError('UNAUTHENTICATED', {});
+    const params = req.params as { tenant?: string } | undefined;
     if (!params?.tenant) return;
     const hidden = () => new AppError('TENANT_NOT_FOUND', { tenant: String(params.tenant).slice(0, 64) });
     const tenant = await engine.tenant(params.tenant).catch(() => {
@@ -103,6 +111,11 @@ export function requireDesigner(req: FastifyRequest): void {
   if (req.tenantRole !== 'admin' && !req.access?.designer) throw new AppError('FORBIDDEN', { reason: 'needs the designer permission' });
 }
 
+/** A platform admin signed in: an API token is bound to one tenant and never carries platform-wide powers. */
+export function isPlatformAdmin(req: FastifyRequest): boolean {
+  return !!req.principal?.user.platformAdmin && !req.principal.tokenTenantId;
+}
+
 export function requirePlatformAdmin(req: FastifyRequest): void {
-  if (!req.principal?.user.platformAdmin) throw new AppError('FORBIDDEN', { reason: 'needs a platform admin' });
+  if (!isPlatformAdmin(req)) throw new AppError('FORBIDDEN', { reason: 'needs a platform admin' });
 }

@@ -1,5 +1,6 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { type AddressInfo, connect } from 'node:net';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,6 +42,24 @@ describe('web app plugin', () => {
     expect((await app.inject({ url: '/api/v1/nope' })).json().error.code).toBe('ROUTE_NOT_FOUND');
     expect((await app.inject({ url: '/assets/missing.js' })).statusCode).toBe(404);
     expect((await app.inject({ url: '/api/v1/ping' })).json()).toEqual({ ok: true });
+  });
+
+  it('leaves unknown API paths to the API not-found answer for an absolute-form target too', async () => {
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const port = (app.server.address() as AddressInfo).port;
+    const get = (target: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(port, '127.0.0.1');
+        let text = '';
+        socket.on('data', (c) => {
+          text += c;
+        });
+        socket.on('error', reject);
+        socket.on('end', () => resolve(text));
+        socket.write(`GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+      });
+    expect(await get('http://x/api/v1/nope')).toMatch(/^HTTP\/1\.1 404 /);
+    expect(await get('http://x/t/demo/o/account')).toContain('id="root"');
   });
 
   it('serves nothing when the app has not been built', async () => {

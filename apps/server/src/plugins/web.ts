@@ -18,7 +18,8 @@ export async function webApp(app: FastifyInstance, opts: { root?: string } = {})
   if (!existsSync(resolve(root, 'index.html'))) return;
   await app.register(fastifyStatic, { root, wildcard: false, index: ['index.html'], maxAge: 0 });
   app.get('/*', (req, reply) => {
-    const path = req.url.split('?')[0] ?? '';
+    // The routed path, not req.url: an absolute-form target (`GET http://host/api/…`) routes here too.
+    const path = `/${(req.params as { '*'?: string })['*'] ?? ''}`;
     if (path.startsWith('/api/') || path === '/api' || path.startsWith('/docs') || path.startsWith('/assets/')) return reply.callNotFound();
     return reply.header('cache-control', 'no-cache').sendFile('index.html');
   });

@@ -1,7 +1,7 @@
 import { AppError } from '@tangram/errors';
 import type { IdentityService } from '@tangram/engine';
 import type { FastifyInstance } from 'fastify';
-import { authenticate, sessionCookie, tokenCache } from '../plugins/auth';
+import { authenticate, roleCache, sessionCookie, tokenCache } from '../plugins/auth';
 
 const credentials = {
   type: 'object',
@@ -40,8 +40,31 @@ export async function authRoutes(app: FastifyInstance, opts: { identity: Identit
 
   app.get('/api/v1/auth/me', async (req) => {
     const principal = await authenticate(req, identity);
-    return { user: principal.user, csrfToken: principal.csrfToken ?? null, tenants: await identity.tenantsOf(principal.user.id) };
+    // A token is bound to one tenant: it sees that tenant only.
+    return { user: principal.user, csrfToken: principal.csrfToken ?? null, tenants: await identity.tenantsOf(principal.user.id, principal.tokenTenantId) };
   });
+}
+
+/** A signed-in caller's API tokens for one tenant, and accepting invitations (registered among the routes that need sign-in). */
+export async function tokenRoutes(app: FastifyInstance, opts: { identity: IdentityService }): Promise<void> {
+  const { identity } = opts;
+
+  // The invitee, signed in with their own password, accepts a tenant's invitation with its code.
+  app.post(
+    '/api/v1/auth/invitations/accept',
+    {
+      schema: {
+        body: { type: 'object', required: ['code'], additionalProperties: false, properties: { code: { type: 'string', minLength: 1, maxLength: 100 } } },
+      },
+    },
+    async (req) => {
+      const principal = req.principal!;
+      if (principal.tokenTenantId) throw new AppError('FORBIDDEN', { reason: 'sign in to accept an invitation' });
+      const accepted = await identity.acceptInvitation(principal.user, (req.body as { code: string }).code);
+      roleCache.clear();
+      return accepted;
+    },
+  );
 
   app.post(
     '/api/v1/t/:tenant/tokens',

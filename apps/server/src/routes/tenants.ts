@@ -1,6 +1,6 @@
 import type { Engine } from '@tangram/engine';
 import type { FastifyInstance } from 'fastify';
-import { requirePlatformAdmin, roleCache } from '../plugins/auth';
+import { isPlatformAdmin, requirePlatformAdmin, roleCache } from '../plugins/auth';
 
 /** Platform administration: tenants and their members. */
 export async function tenantRoutes(app: FastifyInstance, opts: { engine: Engine }): Promise<void> {
@@ -52,12 +52,16 @@ export async function tenantRoutes(app: FastifyInstance, opts: { engine: Engine 
     async (req, reply) => {
       if (req.tenantRole !== 'admin') requirePlatformAdmin(req);
       const body = req.body as { email: string; name?: string; password?: string; role: 'admin' | 'member' };
+      const tenant = req.tenantEngine!.tenant;
+      roleCache.clear();
+      // A platform admin (who may reset anyone's password anyway) adds directly; a tenant admin
+      // invites, and only the account's owner can accept: adding is never a way into an account.
+      if (!isPlatformAdmin(req)) return reply.status(201).send(await engine.identity.invite(tenant, body, body.role));
       const user =
         (await engine.identity.findUserByEmail(body.email)) ??
         (await engine.identity.createUser({ email: body.email, name: body.name ?? body.email, password: body.password ?? '' }));
-      await engine.identity.addMember(req.tenantEngine!.tenant, user, body.role);
-      roleCache.clear();
-      return reply.status(201).send({ user, role: body.role });
+      await engine.identity.addMember(tenant, user, body.role);
+      return reply.status(201).send({ user, role: body.role, status: 'active' });
     },
   );
 }

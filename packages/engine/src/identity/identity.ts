@@ -23,7 +23,18 @@ export interface Principal {
   csrfToken?: string;
 }
 
+/** What a tenant admin learns when inviting an e-mail: the same shape whether the account existed or not. */
+export interface Invitation {
+  /** `id` only for someone already active in the tenant: an invitee's account id (a v7 uuid, dated) would tell a new account from an old one. */
+  user: { id?: string; email: string };
+  role: TenantRole;
+  status: 'invited' | 'active';
+  /** Handed to the invitee out of band; accepting needs it and the invitee's own sign-in. */
+  invitationCode?: string;
+}
+
 export const lockout = { maxFailures: 5, lockMinutes: 15 };
+export const invitationDays = 14;
 const sessionDays = 7;
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -69,16 +80,28 @@ export class IdentityService {
     return row ? toUser(row) : undefined;
   }
 
+  /**
+   * Sets a user's password (the operator's reset): ends every session and revokes every API
+   * token of that user, and lifts a lockout, in one transaction.
+   */
   async setPassword(email: string, password: string): Promise<void> {
     if (typeof password !== 'string' || password.length < 8 || password.length > 200)
       throw AppError.problems('VALIDATION_FAILED', [{ code: 'VALIDATION_FAILED', field: 'password', message: 'must be 8 to 200 characters' }]);
-    const res = await this.db
-      .withSchema('platform')
-      .updateTable('user')
-      .set({ password_hash: await hash(password), failed_logins: 0, locked_until: null })
-      .where('email', '=', email.trim().toLowerCase())
-      .executeTakeFirst();
-    if (!Number(res.numUpdatedRows)) throw new AppError('RECORD_NOT_FOUND', { object: 'user', email });
+    const normalised = email.trim().toLowerCase();
+    const passwordHash = await hash(password);
+    await this.db.transaction().execute(async (trx) => {
+      const p = trx.withSchema('platform');
+      const row = await p
+        .updateTable('user')
+        .set({ password_hash: passwordHash, failed_logins: 0, locked_until: null })
+        .where('email', '=', normalised)
+        .returning('id')
+        .executeTakeFirst();
+      if (!row) throw new AppError('RECORD_NOT_FOUND', { object: 'user', email });
+      await p.deleteFrom('session').where('user_id', '=', row.id).execute();
+      await p.updateTable('api_token').set({ revoked_at: sql`now()` }).where('user_id', '=', row.id).where('revoked_at', 'is', null).execute();
+      await p.deleteFrom('sign_in_failure').where('email_hash', '=', sha256(normalised)).execute();
+    });
   }
 
   /** Adds a user to a tenant (and to the tenant's `_user` table, which user fields point at). */
@@ -87,8 +110,8 @@ export class IdentityService {
       await trx
         .withSchema('platform')
         .insertInto('membership')
-        .values({ user_id: user.id, tenant_id: tenant.id, role })
-        .onConflict((oc) => oc.columns(['user_id', 'tenant_id']).doUpdateSet({ role }))
+        .values({ user_id: user.id, tenant_id: tenant.id, role, status: 'active' })
+        .onConflict((oc) => oc.columns(['user_id', 'tenant_id']).doUpdateSet({ role, status: 'active', invite_hash: null }))
         .execute();
       await trx
         .withSchema(tenant.schema)
@@ -99,6 +122,91 @@ export class IdentityService {
     });
   }
 
+  /**
+   * A tenant admin adds an e-mail to their tenant: never a way into someone else's account. The
+   * member starts as 'invited' (no access) and becomes active only when the account's owner,
+   * signed in with their own password, accepts with the returned code. A new e-mail gets an
+   * account (with `password` if given, else none until one is set); an existing account keeps
+   * its password, name and other tenants to itself. Both answer alike, so the admin cannot tell
+   * whether the e-mail was known. Someone already active in the tenant just gets the new role.
+   */
+  async invite(tenant: Tenant, input: { email: string; name?: string; password?: string }, role: TenantRole): Promise<Invitation> {
+    const email = String(input.email ?? '')
+      .trim()
+      .toLowerCase();
+    const problems = [];
+    if (!emailPattern.test(email) || email.length > 254)
+      problems.push({ code: 'VALIDATION_FAILED' as const, field: 'email', message: 'must be an email address' });
+    if (input.password !== undefined && (typeof input.password !== 'string' || input.password.length < 8 || input.password.length > 200))
+      problems.push({ code: 'VALIDATION_FAILED' as const, field: 'password', message: 'must be 8 to 200 characters' });
+    if (input.name !== undefined && (typeof input.name !== 'string' || !input.name.trim() || input.name.length > 100))
+      problems.push({ code: 'VALIDATION_FAILED' as const, field: 'name', message: 'must be 1 to 100 characters' });
+    if (problems.length) throw AppError.problems('VALIDATION_FAILED', problems);
+    // Hashed whether or not it is used, so a known e-mail does not answer faster.
+    const passwordHash = await hash(input.password ?? randomBytes(16).toString('hex'));
+    const code = randomBytes(24).toString('base64url');
+    return this.db.transaction().execute(async (trx) => {
+      const p = trx.withSchema('platform');
+      let user = await p.selectFrom('user').select('id').where('email', '=', email).executeTakeFirst();
+      if (!user) {
+        user = await p
+          .insertInto('user')
+          .values({ id: uuidv7(), email, name: input.name?.trim() || email, password_hash: input.password === undefined ? null : passwordHash })
+          .onConflict((oc) => oc.column('email').doNothing())
+          .returning('id')
+          .executeTakeFirst();
+        user ??= await p.selectFrom('user').select('id').where('email', '=', email).executeTakeFirstOrThrow();
+      }
+      const id = user.id as string;
+      const active = await p
+        .updateTable('membership')
+        .set({ role })
+        .where('user_id', '=', id)
+        .where('tenant_id', '=', tenant.id)
+        .where('status', '=', 'active')
+        .executeTakeFirst();
+      if (Number(active.numUpdatedRows)) return { user: { id, email }, role, status: 'active' as const };
+      const invited = { role, status: 'invited', invite_hash: sha256(code), invited_at: sql`now()` };
+      await p
+        .insertInto('membership')
+        .values({ user_id: id, tenant_id: tenant.id, ...invited })
+        .onConflict((oc) => oc.columns(['user_id', 'tenant_id']).doUpdateSet(invited))
+        .execute();
+      return { user: { email }, role, status: 'invited' as const, invitationCode: code };
+    });
+  }
+
+  /** The signed-in user accepts an invitation with its code; a wrong, used or stale code is not found. */
+  async acceptInvitation(user: User, code: string): Promise<{ tenant: { slug: string; name: string }; role: TenantRole }> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .withSchema('platform')
+        .selectFrom('membership as m')
+        .innerJoin('tenant as t', 't.id', 'm.tenant_id')
+        .select(['t.id', 't.slug', 't.name', 't.schema', 'm.role'])
+        .where('m.user_id', '=', user.id)
+        .where('m.status', '=', 'invited')
+        .where('m.invite_hash', '=', sha256(String(code ?? '')))
+        .where('m.invited_at', '>', sql<string>`now() - ${`${invitationDays} days`}::interval`)
+        .executeTakeFirst();
+      if (!row) throw new AppError('RECORD_NOT_FOUND', { object: 'invitation' });
+      await trx
+        .withSchema('platform')
+        .updateTable('membership')
+        .set({ status: 'active', invite_hash: null })
+        .where('user_id', '=', user.id)
+        .where('tenant_id', '=', row.id as string)
+        .execute();
+      await trx
+        .withSchema(row.schema as string)
+        .insertInto('_user')
+        .values({ id: user.id, name: user.name, email: user.email })
+        .onConflict((oc) => oc.column('id').doUpdateSet({ name: user.name, email: user.email }))
+        .execute();
+      return { tenant: { slug: row.slug as string, name: row.name as string }, role: row.role as TenantRole };
+    });
+  }
+
   async role(userId: string, tenantId: string): Promise<TenantRole | undefined> {
     const row = await this.db
       .withSchema('platform')
@@ -106,6 +214,7 @@ export class IdentityService {
       .select('role')
       .where('user_id', '=', userId)
       .where('tenant_id', '=', tenantId)
+      .where('status', '=', 'active')
       .executeTakeFirst();
     return row?.role as TenantRole | undefined;
   }
@@ -119,66 +228,69 @@ export class IdentityService {
       .select(['user_id', 'role'])
       .where('tenant_id', '=', tenantId)
       .where('user_id', 'in', userIds)
+      .where('status', '=', 'active')
       .execute();
     return new Map(rows.map((r) => [r.user_id as string, r.role as TenantRole]));
   }
 
-  async tenantsOf(userId: string): Promise<{ slug: string; name: string; role: TenantRole }[]> {
-    const rows = await this.db
+  /** The tenants a user is an active member of (only `onlyTenantId`, when given: a token's view). */
+  async tenantsOf(userId: string, onlyTenantId?: string): Promise<{ slug: string; name: string; role: TenantRole }[]> {
+    let q = this.db
       .withSchema('platform')
       .selectFrom('membership as m')
       .innerJoin('tenant as t', 't.id', 'm.tenant_id')
       .select(['t.slug', 't.name', 'm.role'])
       .where('m.user_id', '=', userId)
-      .orderBy('t.slug')
-      .execute();
+      .where('m.status', '=', 'active');
+    if (onlyTenantId) q = q.where('t.id', '=', onlyTenantId);
+    const rows = await q.orderBy('t.slug').execute();
     return rows as { slug: string; name: string; role: TenantRole }[];
   }
 
   /**
-   * Checks a password. Wrong passwords count; after `lockout.maxFailures` in a row the account is
-   * locked for `lockout.lockMinutes` (ACCOUNT_LOCKED), whatever password is tried. The same error
-   * answers an unknown email and a wrong password, so neither can be told apart.
+   * Checks a password. Wrong passwords count, per e-mail; after `lockout.maxFailures` in a row the
+   * e-mail is locked for `lockout.lockMinutes` (ACCOUNT_LOCKED), whatever password is tried. An
+   * unknown e-mail is counted and locked exactly like a known one, and the same error answers an
+   * unknown e-mail and a wrong password, so which e-mails have accounts cannot be told.
    */
   async login(email: string, password: string): Promise<{ user: User; sessionToken: string; csrfToken: string }> {
-    const row = await this.db
-      .withSchema('platform')
+    const normalised = String(email ?? '')
+      .trim()
+      .toLowerCase();
+    const key = sha256(normalised);
+    const p = this.db.withSchema('platform');
+    const failure = await p.selectFrom('sign_in_failure').select('locked_until').where('email_hash', '=', key).executeTakeFirst();
+    if (failure?.locked_until && new Date(failure.locked_until as string) > new Date()) throw new AppError('ACCOUNT_LOCKED', {});
+    const row = await p
       .selectFrom('user')
-      .select(['id', 'email', 'name', 'platform_admin', 'password_hash', 'failed_logins', 'locked_until'])
-      .where(
-        'email',
-        '=',
-        String(email ?? '')
-          .trim()
-          .toLowerCase(),
-      )
+      .select(['id', 'email', 'name', 'platform_admin', 'password_hash'])
+      .where('email', '=', normalised)
       .executeTakeFirst();
-    if (!row?.password_hash) {
-      await hash(String(password ?? 'x'));
-      throw new AppError('UNAUTHENTICATED', { reason: 'bad credentials' });
-    }
-    if (row.locked_until && new Date(row.locked_until as string) > new Date()) throw new AppError('ACCOUNT_LOCKED', { until: row.locked_until });
-    if (!(await verify(row.password_hash as string, String(password ?? '')))) {
-      const failures = (row.failed_logins as number) + 1;
-      const lock = failures >= lockout.maxFailures;
-      await this.db
-        .withSchema('platform')
-        .updateTable('user')
-        .set({ failed_logins: lock ? 0 : failures, locked_until: lock ? sql`now() + ${`${lockout.lockMinutes} minutes`}::interval` : null })
-        .where('id', '=', row.id as string)
-        .execute();
+    let ok = false;
+    if (row?.password_hash) ok = await verify(row.password_hash as string, String(password ?? ''));
+    else await hash(String(password ?? 'x')); // as slow as checking a real password
+    if (!row || !ok) {
+      const counted = await p
+        .insertInto('sign_in_failure')
+        .values({ email_hash: key, failures: 1, locked_until: null, last_failed_at: sql`now()` })
+        .onConflict((oc) => oc.column('email_hash').doUpdateSet({ failures: sql`sign_in_failure.failures + 1`, last_failed_at: sql`now()` }))
+        .returning('failures')
+        .executeTakeFirstOrThrow();
+      const lock = Number(counted.failures) >= lockout.maxFailures;
+      if (lock)
+        await p
+          .updateTable('sign_in_failure')
+          .set({ failures: 0, locked_until: sql`now() + ${`${lockout.lockMinutes} minutes`}::interval` })
+          .where('email_hash', '=', key)
+          .execute();
+      // Counters of e-mails nobody has tried for a day are forgotten (the table stays small).
+      await p.deleteFrom('sign_in_failure').where('last_failed_at', '<', sql<string>`now() - interval '1 day'`).execute();
       throw lock ? new AppError('ACCOUNT_LOCKED', {}) : new AppError('UNAUTHENTICATED', { reason: 'bad credentials' });
     }
-    await this.db
-      .withSchema('platform')
-      .updateTable('user')
-      .set({ failed_logins: 0, locked_until: null })
-      .where('id', '=', row.id as string)
-      .execute();
+    await p.deleteFrom('sign_in_failure').where('email_hash', '=', key).execute();
     const sessionToken = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(24).toString('base64url');
-    await this.db
-      .withSchema('platform')
+    await p
       .insertInto('session')
       .values({ id_hash: sha256(sessionToken), user_id: row.id as string, csrf_token: csrfToken, expires_at: sql`now() + ${`${sessionDays} days`}::interval` })
       .execute();

@@ -24,6 +24,20 @@ export async function ensureIdentityTables(db: Db): Promise<void> {
     .addColumn('role', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('membership_pk', ['user_id', 'tenant_id'])
     .execute();
+  // An invited member ('invited') gets no access until the user accepts with the invitation code.
+  await sql`alter table platform.membership add column if not exists status text not null default 'active'`.execute(db);
+  await sql`alter table platform.membership add column if not exists invite_hash text`.execute(db);
+  await sql`alter table platform.membership add column if not exists invited_at timestamptz(3)`.execute(db);
+  // Failed sign-ins per e-mail (hashed), known or not, so lockout answers alike for both.
+  await s
+    .createTable('sign_in_failure')
+    .ifNotExists()
+    .addColumn('email_hash', 'text', (c) => c.primaryKey())
+    .addColumn('failures', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('locked_until', sql`timestamptz(3)`)
+    .addColumn('last_failed_at', sql`timestamptz(3)`, (c) => c.notNull().defaultTo(sql`now()`))
+    .execute();
+  await sql`create index if not exists sign_in_failure_last on platform.sign_in_failure (last_failed_at)`.execute(db);
   await s
     .createTable('session')
     .ifNotExists()

@@ -1,0 +1,68 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import { AppError, type ErrorCode, catalogue } from '@tangram/errors';
+import type { FastifyInstance } from 'fastify';
+import { v7 as uuidv7 } from 'uuid';
+
+const pointer = (key: string) => key.replaceAll('~', '~0').replaceAll('/', '~1').replaceAll('\u0000', '\\u0000');
+
+/** The first place a NUL character hides in a parsed value (a string or a property name), as a JSON pointer and its field. */
+export function findNul(value: unknown, path: string, field?: string): { path: string; field?: string } | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? { path, ...(field !== undefined ? { field } : {}) } : undefined;
+  if (!value || typeof value !== 'object') return undefined;
+  for (const [key, v] of Array.isArray(value) ? value.entries() : Object.entries(value)) {
+    const at = `${path}/${pointer(String(key))}`;
+    const name = Array.isArray(value) ? field : String(key);
+    if (typeof key === 'string' && key.includes('\u0000')) return { path: at, field: pointer(key) };
+    const found = findNul(v, at, name);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * NUL characters cannot be stored (PostgreSQL text refuses them) and are never meaningful in
+ * this API: any route parameter, query value, JSON string or property name holding one is
+ * refused with 400 VALIDATION_FAILED naming where, before any route sees it.
+ */
+export function registerInputChecks(app: FastifyInstance): void {
+  app.addHook('preValidation', async (req) => {
+    for (const [part, value] of [
+      ['params', req.params],
+      ['querystring', req.query],
+      ['body', req.body],
+    ] as const) {
+      const found = findNul(value, `/${part}`);
+      if (found)
+        throw AppError.problems('VALIDATION_FAILED', [
+          {
+            code: 'VALIDATION_FAILED',
+            path: found.path,
+            ...(found.field !== undefined ? { field: found.field } : {}),
+            message: 'must not contain a NUL character',
+          },
+        ]);
+    }
+  });
+}
+
+/**
+ * Requests node refuses before fastify sees them (headers too large, too slow, malformed)
+ * answer with a catalogue error body like every other error.
+ */
+export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [code, details]: [ErrorCode, Record<string, unknown>] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? ['HEADERS_TOO_LARGE', {}]
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? ['REQUEST_TIMEOUT', {}]
+        : ['VALIDATION_FAILED', { problems: [{ code: 'VALIDATION_FAILED', path: '/request', message: 'not a valid HTTP request' }] }];
+  const { status, message } = catalogue[code];
+  const body = JSON.stringify({ error: { code, message, details, requestId: uuidv7() } });
+  if (socket.writable)
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`,
+    );
+  socket.destroy(err);
+}
