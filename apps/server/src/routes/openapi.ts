@@ -3,7 +3,9 @@ import { tenantOpenApi } from '../openapi/generate';
 import { cspWithInlineScript } from '../plugins/security';
 import { tenantOf } from '../plugins/tenant';
 
-const cache = new Map<string, { revision: number; doc: unknown }>();
+// Keyed by the compiled model itself: one tenant of one database at one revision (a schema name
+// and revision number could repeat across databases in one process).
+const cache = new WeakMap<object, unknown>();
 
 /** Each tenant's OpenAPI document (for the caller's access; rebuilt when its metadata revision changes) and a browsable page. */
 export async function openapiRoutes(app: FastifyInstance): Promise<void> {
@@ -12,11 +14,8 @@ export async function openapiRoutes(app: FastifyInstance): Promise<void> {
     const model = await t.model();
     // A member gets a document for their own access (no hidden fields); admins share a cached one.
     if (req.access) return tenantOpenApi(model, t.tenant.slug, '/', req.access);
-    const key = t.tenant.schema;
-    const hit = cache.get(key);
-    if (hit && hit.revision === model.revision) return hit.doc;
-    const doc = tenantOpenApi(model, t.tenant.slug);
-    cache.set(key, { revision: model.revision, doc });
+    let doc = cache.get(model);
+    if (!doc) cache.set(model, (doc = tenantOpenApi(model, t.tenant.slug)));
     return doc;
   });
 
