@@ -149,7 +149,7 @@ export class RecordService {
   async update(object: string, id: string, input: unknown, opts: { version?: number } = {}, ctx: ActionContext = {}): Promise<RecordData> {
     const { om } = await this.object(object);
     const rid = checkId(object, id);
-    return this.shown(ctx, om, await this.write(ctx, (tx) => updateOne(tx, om, rid, input, opts.version)));
+    return this.shown(ctx, om, await this.write(ctx, (tx) => updateOne(tx, om, rid, input, { version: opts.version })));
   }
 
   /** Updates several records by id (each with the version it read, if given), all or none. */
@@ -159,7 +159,8 @@ export class RecordService {
       throw new AppError('VALIDATION_FAILED', { field: 'records', message: `a list of at most ${maxBulk} records` });
     const updated = await this.write(ctx, async (tx) => {
       const out: RecordData[] = [];
-      for (const [index, it] of items.entries()) out.push(await withIndex(index, () => updateOne(tx, om, checkId(object, it?.id), it?.values, it?.version)));
+      for (const [index, it] of items.entries())
+        out.push(await withIndex(index, () => updateOne(tx, om, checkId(object, it?.id), it?.values, { version: it?.version })));
       return out;
     });
     return this.shown(ctx, om, updated);
@@ -168,7 +169,7 @@ export class RecordService {
   async delete(object: string, id: string, opts: { version?: number } = {}, ctx: ActionContext = {}): Promise<RecordData> {
     const { om } = await this.object(object);
     const rid = checkId(object, id);
-    return this.shown(ctx, om, await this.write(ctx, (tx) => deleteOne(tx, om, rid, opts.version)));
+    return this.shown(ctx, om, await this.write(ctx, (tx) => deleteOne(tx, om, rid, { version: opts.version })));
   }
 
   async bulkDelete(object: string, ids: string[], ctx: ActionContext = {}): Promise<number> {
