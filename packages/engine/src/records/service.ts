@@ -23,6 +23,13 @@ export interface RecordServiceOptions {
   timeZone?: string;
 }
 
+/** The lists of one bulk call: records to create, updates by id (with the version read), ids to delete. */
+export interface BulkInput {
+  create?: unknown[];
+  update?: { id: string; version?: number; values: unknown }[];
+  delete?: string[];
+}
+
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const maxBulk = 1000;
 
@@ -92,7 +99,7 @@ export class RecordService {
       throw new AppError('VALIDATION_FAILED', { field: 'records', message: `a list of at most ${maxBulk} records` });
     const created = await this.write(ctx, async (tx) => {
       const out: RecordData[] = [];
-      for (const [index, input] of inputs.entries()) out.push(await withIndex(index, () => createOne(tx, om, input)));
+      for (const [index, input] of inputs.entries()) out.push(await withIndex({ index }, () => createOne(tx, om, input)));
       return out;
     });
     return this.shown(ctx, om, created);
@@ -112,7 +119,7 @@ export class RecordService {
       for (const [index, it] of items.entries()) {
         const om = model.byName.get(it.object);
         if (!om) throw new AppError('OBJECT_NOT_FOUND', { object: String(it.object).slice(0, 100), index });
-        await withIndex(index, () => createOne(tx, om, it.input));
+        await withIndex({ index }, () => createOne(tx, om, it.input));
         if (opts.onProgress && (index + 1) % 100 === 0) {
           opts.onProgress(index + 1, items.length);
           // Let the event loop run (an in-process database may never leave the microtask queue), so progress reaches its listener now.
@@ -160,10 +167,34 @@ export class RecordService {
     const updated = await this.write(ctx, async (tx) => {
       const out: RecordData[] = [];
       for (const [index, it] of items.entries())
-        out.push(await withIndex(index, () => updateOne(tx, om, checkId(object, it?.id), it?.values, { version: it?.version })));
+        out.push(await withIndex({ index }, () => updateOne(tx, om, checkId(object, it?.id), it?.values, { version: it?.version })));
       return out;
     });
     return this.shown(ctx, om, updated);
+  }
+
+  /**
+   * Creates, updates and deletes records of one object in one transaction, in that order: all or
+   * nothing (a failing update leaves none of the creates behind, nor their audit rows or events).
+   * A failure names the list and the index in it.
+   */
+  async bulk(object: string, input: BulkInput, ctx: ActionContext = {}): Promise<{ created: RecordData[]; updated: RecordData[]; deleted: number }> {
+    const { om } = await this.object(object);
+    for (const list of ['create', 'update', 'delete'] as const) {
+      const items = input[list];
+      if (items !== undefined && (!Array.isArray(items) || items.length > maxBulk))
+        throw new AppError('VALIDATION_FAILED', { field: list, message: `a list of at most ${maxBulk} items` });
+    }
+    const done = await this.write(ctx, async (tx) => {
+      const created: RecordData[] = [];
+      const updated: RecordData[] = [];
+      for (const [index, it] of (input.create ?? []).entries()) created.push(await withIndex({ index, list: 'create' }, () => createOne(tx, om, it)));
+      for (const [index, it] of (input.update ?? []).entries())
+        updated.push(await withIndex({ index, list: 'update' }, () => updateOne(tx, om, checkId(object, it?.id), it?.values, { version: it?.version })));
+      for (const [index, id] of (input.delete ?? []).entries()) await withIndex({ index, list: 'delete' }, () => deleteOne(tx, om, checkId(object, id)));
+      return { created, updated, deleted: input.delete?.length ?? 0 };
+    });
+    return { created: this.shown(ctx, om, done.created), updated: this.shown(ctx, om, done.updated), deleted: done.deleted };
   }
 
   async delete(object: string, id: string, opts: { version?: number } = {}, ctx: ActionContext = {}): Promise<RecordData> {
@@ -176,7 +207,7 @@ export class RecordService {
     const { om } = await this.object(object);
     if (!Array.isArray(ids) || ids.length > maxBulk) throw new AppError('VALIDATION_FAILED', { field: 'ids', message: `a list of at most ${maxBulk} ids` });
     return this.write(ctx, async (tx) => {
-      for (const [index, id] of ids.entries()) await withIndex(index, () => deleteOne(tx, om, checkId(object, id)));
+      for (const [index, id] of ids.entries()) await withIndex({ index }, () => deleteOne(tx, om, checkId(object, id)));
       return ids.length;
     });
   }
@@ -349,11 +380,12 @@ export class RecordService {
   }
 }
 
-async function withIndex<T>(index: number, fn: () => Promise<T>): Promise<T> {
+/** Runs one item of a list, naming its index (and the list, in a bulk call) in the error it fails with. */
+async function withIndex<T>(at: { index: number; list?: 'create' | 'update' | 'delete' }, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {
-    if (e instanceof AppError) throw new AppError(e.code, { ...e.details, index }, e.message);
+    if (e instanceof AppError) throw new AppError(e.code, { ...e.details, ...at }, e.message);
     throw e;
   }
 }
