@@ -355,6 +355,8 @@ export class RecordService {
   /**
    * Restores a record's field values as they were at `version`, as a new version (nothing of the
    * history is rewritten). Fields archived since then are left alone; computed fields recompute.
+   * A member's revert touches only the fields they may edit: hidden and read-only ones keep their
+   * values, so its answer is the same whether a hidden field differs or not.
    */
   async revert(object: string, id: string, version: number, ctx: ActionContext = {}): Promise<RecordData> {
     const { om } = await this.object(object);
@@ -364,23 +366,15 @@ export class RecordService {
     const state = await stateAt(this.opts.db, this.opts.schema, om, rid, version);
     const values: Record<string, unknown> = {};
     // A field with no entry up to that version had no value then.
-    for (const f of om.fields) if (!f.type.computed && f.type.storage === 'column') values[f.name] = state[f.column] ?? null;
-    if ('owner_id' in state) values.owner_id = state.owner_id;
-    const reverted = await this.write(ctx, async (tx) => {
-      if (oa) {
-        // Only what differs is written, so fields the viewer may not edit pass when unchanged.
-        const [row] = await tx.trx.withSchema(tx.schema).selectFrom(om.table).select(om.selectColumns).where('id', '=', rid).execute();
-        const current = row ? rowToRecord(om, row) : {};
-        for (const k of Object.keys(values))
-          if (JSON.stringify(values[k] ?? null) === JSON.stringify((current as Record<string, unknown>)[k] ?? null)) delete values[k];
-      }
-      return updateOne(tx, om, rid, values);
-    });
+    for (const f of om.fields)
+      if (!f.type.computed && f.type.storage === 'column' && (!oa || oa.field(f.name) === 'edit')) values[f.name] = state[f.column] ?? null;
+    // The owner comes back only for the unrestricted (for a member it is a transfer, not an edit).
+    if ('owner_id' in state && !oa) values.owner_id = state.owner_id;
+    const reverted = await this.write(ctx, (tx) => updateOne(tx, om, rid, values));
     return this.shown(ctx, om, reverted);
   }
 }
 
-/** Runs one item of a list, naming its index (and the list, in a bulk call) in the error it fails with. */
 async function withIndex<T>(at: { index: number; list?: 'create' | 'update' | 'delete' }, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
