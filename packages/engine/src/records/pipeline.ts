@@ -9,7 +9,7 @@ import { computeFormulas } from '../model/formulas';
 import { writeEvent } from '../outbox/outbox';
 import { nextNumber } from './autonumber';
 import { fieldOfConstraint, toRow } from './columns';
-import { writeJunctions } from './junctions';
+import { readJunctions, writeJunctions } from './junctions';
 import { checkReferences } from './references';
 import { assertMastersEditable, mastersOf } from './masters';
 import { type RecordData, rowToRecord } from './row';
@@ -149,9 +149,15 @@ export async function updateOne(tx: Tx, om: ObjectModel, id: string, input: unkn
   const changedValues = Object.fromEntries(Object.entries(record).filter(([k]) => k in values || om.formulas.some((f) => f.name === k)));
   await checkReferences(tx, om, Object.fromEntries(Object.entries(values).filter(([k, v]) => JSON.stringify(current[k]) !== JSON.stringify(v))));
   const changes = diffRows(om, before, { ...before, ...toRowForDiff(om, changedValues) });
-  const junctionChanged = om.junctions.some((j) => j.name in values);
-  if (!Object.keys(changes).length && !junctionChanged && !details.size) return current;
-  for (const j of om.junctions) if (j.name in values) changes[j.column] = [null, values[j.name]];
+  // Many-to-many lists: the history records the list before and after, and only when it changed.
+  const given = om.junctions.filter((j) => j.name in values);
+  const linked = given.length ? await readJunctions(tx.trx, tx.schema, om, [id]) : undefined;
+  for (const j of given) {
+    const previous = linked?.get(j.name)?.get(id) ?? [];
+    const next = ((values[j.name] as string[] | null) ?? []).map((v) => v.toLowerCase());
+    if (JSON.stringify(previous) !== JSON.stringify(next)) changes[j.column] = [previous, next];
+  }
+  if (!Object.keys(changes).length && !details.size) return current;
   const version = (before.version as number) + 1;
   const now = tx.now.toISOString();
   const actor = tx.ctx.actor ?? null;
