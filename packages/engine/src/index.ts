@@ -20,6 +20,7 @@ export {
   createActions,
 } from './access/roles';
 export type { RecordData } from './records/row';
+export type { BulkInput } from './records/service';
 export type { QueryOptions, QueryResult } from './query/query';
 export type { HistoryEntry } from './audit/audit';
 export type { OutboxEvent, EventName } from './outbox/outbox';

@@ -1,3 +1,4 @@
+import type { BulkInput } from '@tangram/engine';
 import { AppError } from '@tangram/errors';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { actionContext, tenantOf } from '../plugins/tenant';
@@ -306,14 +307,8 @@ export async function recordRoutes(app: FastifyInstance): Promise<void> {
     },
     async (req: ObjectReq) => {
       const t = await tenantOf(req);
-      const body = req.body as { create?: unknown[]; update?: { id: string; version?: number; values: unknown }[]; delete?: string[] };
-      const ctx = actionContext(req);
-      const object = req.params.object;
-      return {
-        created: body.create ? await t.records.bulkCreate(object, body.create, ctx) : [],
-        updated: body.update ? await t.records.bulkUpdate(object, body.update, ctx) : [],
-        deleted: body.delete ? await t.records.bulkDelete(object, body.delete, ctx) : 0,
-      };
+      // One transaction for the three lists: all or nothing.
+      return t.records.bulk(req.params.object, req.body as BulkInput, actionContext(req));
     },
   );
 }

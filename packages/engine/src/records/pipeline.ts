@@ -9,8 +9,9 @@ import { computeFormulas } from '../model/formulas';
 import { writeEvent } from '../outbox/outbox';
 import { nextNumber } from './autonumber';
 import { fieldOfConstraint, toRow } from './columns';
-import { writeJunctions } from './junctions';
+import { readJunctions, writeJunctions } from './junctions';
 import { checkReferences } from './references';
+import { assertMastersEditable, mastersOf } from './masters';
 import { type RecordData, rowToRecord } from './row';
 import { checkDuplicates } from './duplicates';
 import { checkValidationRules } from './rules';
@@ -56,8 +57,17 @@ function checkVersion(tx: Tx, om: ObjectModel, row: Record<string, unknown>, exp
   }
 }
 
+/** How a write reaches a record: directly, or as a detail line written with (or cascading from) its master. */
+export interface WriteOptions {
+  /** The version the caller read (updates and deletes): a different one is a conflict. */
+  version?: number;
+  /** Written through its master, whose access was checked already: the line's master is not checked again. */
+  viaMaster?: boolean;
+}
+
 /** create: validate → defaults, formulas, auto-numbers → authorize → write → audit → outbox. */
-export async function createOne(tx: Tx, om: ObjectModel, input: unknown, fixed: Record<string, unknown> = {}): Promise<RecordData> {
+export async function createOne(tx: Tx, om: ObjectModel, input: unknown, opts: WriteOptions & { fixed?: Record<string, unknown> } = {}): Promise<RecordData> {
+  const fixed = opts.fixed ?? {};
   const { values, details } = validateInput(om, input, 'create');
   const record: Record<string, unknown> = Object.create(null);
   for (const f of om.fields) if (f.field.defaultValue !== undefined && !f.type.computed) record[f.name] = f.field.defaultValue;
@@ -77,7 +87,8 @@ export async function createOne(tx: Tx, om: ObjectModel, input: unknown, fixed: 
   await assertAttachable(tx.trx, tx.schema, tx.model, tx.ctx.access, om, values, undefined);
   if (om.def.duplicateRules.length) await checkDuplicates(tx, om, record, new Set(Object.keys(record)));
   for (const f of om.autonumbers) record[f.name] = await nextNumber(tx.trx, tx.schema, om, f, tx.now, tx.timeZone);
-  await checkReferences(tx.trx, tx.schema, om, record, tx.created);
+  await checkReferences(tx, om, record);
+  if (!opts.viaMaster) await assertMastersEditable(tx, om, mastersOf(om, record));
   const id = (record.id as string | undefined) ?? uuidv7();
   const actor = tx.ctx.actor ?? null;
   // An object with a public pool (公海) may be given records without an owner; elsewhere no owner means the writer.
@@ -118,15 +129,16 @@ function withJunctionValues(om: ObjectModel, rec: RecordData, values: Record<str
 }
 
 /** update: the same pipeline, on the row locked for the transaction, checking the version read. */
-export async function updateOne(tx: Tx, om: ObjectModel, id: string, input: unknown, expectedVersion?: number): Promise<RecordData> {
+export async function updateOne(tx: Tx, om: ObjectModel, id: string, input: unknown, opts: WriteOptions = {}): Promise<RecordData> {
   const { values, details } = validateInput(om, input, 'update');
   const before = await lockRow(tx, om, id);
   // Scope first: nothing about a record the caller may not touch (deleted, its version) leaks.
   await authorizeWrite(tx.trx, tx.schema, tx.ctx, 'update', om, id, values);
   if (before.deleted_at) throw new AppError('RECORD_DELETED', { object: om.name, id });
-  checkVersion(tx, om, before, expectedVersion);
+  checkVersion(tx, om, before, opts.version);
   const current = rowToRecord(om, before);
   await authorizeUpdateFields(tx.trx, tx.schema, tx.ctx, om, id, values, current);
+  if (!opts.viaMaster) await assertMastersEditable(tx, om, mastersOf(om, current, values));
   await assertAttachable(tx.trx, tx.schema, tx.model, tx.ctx.access, om, values, current);
   const record: Record<string, unknown> = Object.assign(Object.create(null), current, values);
   fail(missingRequired(om, record).filter((p) => p.field !== undefined && p.field in values));
@@ -135,17 +147,17 @@ export async function updateOne(tx: Tx, om: ObjectModel, id: string, input: unkn
   if (om.def.duplicateRules.length)
     await checkDuplicates(tx, om, record, new Set(Object.keys(values).filter((k) => JSON.stringify(current[k]) !== JSON.stringify(values[k]))), id);
   const changedValues = Object.fromEntries(Object.entries(record).filter(([k]) => k in values || om.formulas.some((f) => f.name === k)));
-  await checkReferences(
-    tx.trx,
-    tx.schema,
-    om,
-    Object.fromEntries(Object.entries(values).filter(([k, v]) => JSON.stringify(current[k]) !== JSON.stringify(v))),
-    tx.created,
-  );
+  await checkReferences(tx, om, Object.fromEntries(Object.entries(values).filter(([k, v]) => JSON.stringify(current[k]) !== JSON.stringify(v))));
   const changes = diffRows(om, before, { ...before, ...toRowForDiff(om, changedValues) });
-  const junctionChanged = om.junctions.some((j) => j.name in values);
-  if (!Object.keys(changes).length && !junctionChanged && !details.size) return current;
-  for (const j of om.junctions) if (j.name in values) changes[j.column] = [null, values[j.name]];
+  // Many-to-many lists: the history records the list before and after, and only when it changed.
+  const given = om.junctions.filter((j) => j.name in values);
+  const linked = given.length ? await readJunctions(tx.trx, tx.schema, om, [id]) : undefined;
+  for (const j of given) {
+    const previous = linked?.get(j.name)?.get(id) ?? [];
+    const next = ((values[j.name] as string[] | null) ?? []).map((v) => v.toLowerCase());
+    if (JSON.stringify(previous) !== JSON.stringify(next)) changes[j.column] = [previous, next];
+  }
+  if (!Object.keys(changes).length && !details.size) return current;
   const version = (before.version as number) + 1;
   const now = tx.now.toISOString();
   const actor = tx.ctx.actor ?? null;
@@ -201,10 +213,13 @@ async function writeDetails(
             .where(d.column, '=', masterId)
             .executeTakeFirst();
           if (!owned) throw new AppError('RECORD_NOT_FOUND', { object: d.object.name, id });
-          await updateOne(tx, d.object, id, rest, typeof version === 'number' ? version : undefined);
+          await updateOne(tx, d.object, id, rest, { version: typeof version === 'number' ? version : undefined, viaMaster: true });
         } else {
           const owns = item && typeof item === 'object' && 'owner_id' in item;
-          const created = await createOne(tx, d.object, item, { [d.field.name]: masterId, ...(owns || !masterOwner ? {} : { owner_id: masterOwner }) });
+          const created = await createOne(tx, d.object, item, {
+            fixed: { [d.field.name]: masterId, ...(owns || !masterOwner ? {} : { owner_id: masterOwner }) },
+            viaMaster: true,
+          });
           keep.add(created.id);
         }
       } catch (e) {
@@ -220,18 +235,19 @@ async function writeDetails(
       .where(d.column, '=', masterId)
       .where('deleted_at', 'is', null)
       .execute();
-    for (const s of stale) if (!keep.has(s.id as string)) await deleteOne(tx, d.object, s.id as string);
+    for (const s of stale) if (!keep.has(s.id as string)) await deleteOne(tx, d.object, s.id as string, { viaMaster: true });
   }
 }
 
 /** Moves a record (and its detail lines) to the recycle bin. */
-export async function deleteOne(tx: Tx, om: ObjectModel, id: string, expectedVersion?: number, at?: string): Promise<RecordData> {
+export async function deleteOne(tx: Tx, om: ObjectModel, id: string, opts: WriteOptions & { at?: string } = {}): Promise<RecordData> {
   const before = await lockRow(tx, om, id);
   await authorizeWrite(tx.trx, tx.schema, tx.ctx, 'delete', om, id, {});
+  if (!opts.viaMaster) await assertMastersEditable(tx, om, mastersOf(om, rowToRecord(om, before)));
   if (before.deleted_at) throw new AppError('RECORD_DELETED', { object: om.name, id });
-  checkVersion(tx, om, before, expectedVersion);
+  checkVersion(tx, om, before, opts.version);
   tx.created.get(om.table)?.delete(id);
-  const deletedAt = at ?? tx.now.toISOString();
+  const deletedAt = opts.at ?? tx.now.toISOString();
   const version = (before.version as number) + 1;
   const set = { deleted_at: deletedAt, deleted_by: tx.ctx.actor ?? null, version };
   const row = await writeLogged(tx, om, 'update', set, id, version, 'delete', {}, 'record.deleted', { object: om.name, version });
@@ -244,15 +260,16 @@ export async function deleteOne(tx: Tx, om: ObjectModel, id: string, expectedVer
       .where(d.column, '=', id)
       .where('deleted_at', 'is', null)
       .execute();
-    for (const c of children) await deleteOne(tx, d.object, c.id as string, undefined, deletedAt);
+    for (const c of children) await deleteOne(tx, d.object, c.id as string, { at: deletedAt, viaMaster: true });
   }
   return rowToRecord(om, row);
 }
 
 /** Brings a record back from the recycle bin, with the detail lines deleted along with it. */
-export async function restoreOne(tx: Tx, om: ObjectModel, id: string): Promise<RecordData> {
+export async function restoreOne(tx: Tx, om: ObjectModel, id: string, opts: WriteOptions = {}): Promise<RecordData> {
   const before = await lockRow(tx, om, id);
   await authorizeWrite(tx.trx, tx.schema, tx.ctx, 'restore', om, id, {});
+  if (!opts.viaMaster) await assertMastersEditable(tx, om, mastersOf(om, rowToRecord(om, before)));
   if (!before.deleted_at) throw new AppError('RECORD_NOT_DELETED', { object: om.name, id });
   // A live record written since the deletion may now hold the same company, phone…: restoring
   // would bring back a duplicate the rules forbid.
@@ -269,7 +286,7 @@ export async function restoreOne(tx: Tx, om: ObjectModel, id: string): Promise<R
       .where(d.column, '=', id)
       .where('deleted_at', '=', before.deleted_at as string)
       .execute();
-    for (const c of children) await restoreOne(tx, d.object, c.id as string);
+    for (const c of children) await restoreOne(tx, d.object, c.id as string, { viaMaster: true });
   }
   return rowToRecord(om, row);
 }

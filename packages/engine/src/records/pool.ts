@@ -59,12 +59,20 @@ export async function claimOne(tx: Tx, om: ObjectModel, id: string): Promise<Rec
   return moveOwner(tx, om, id, before, actor, 'claim');
 }
 
-/** Returns a record to the pool (退回公海): whoever may update it may, and it loses its owner. */
+/**
+ * Returns a record to the pool (退回公海), and it loses its owner. Giving a record away is the
+ * owner's right (with their update scope) or a transfer: someone who may only edit it (an edit
+ * share, an update scope wider than their transfer scope) may not, or they could release it and
+ * claim it for themselves.
+ */
 export async function releaseOne(tx: Tx, om: ObjectModel, id: string): Promise<RecordData> {
   poolOf(om);
   const before = await lockRow(tx, om, id);
   const oa = tx.ctx.access?.object(om);
-  if (oa) await assertInScope(tx.trx, tx.schema, oa, id, 'update');
+  if (oa) {
+    const owner = before.owner_id !== null && before.owner_id === tx.ctx.actor;
+    await assertInScope(tx.trx, tx.schema, oa, id, owner ? 'update' : 'transfer');
+  }
   if (before.deleted_at) throw new AppError('RECORD_DELETED', { object: om.name, id });
   if (before.owner_id === null) throw new AppError('RECORD_IN_POOL', { object: om.name, id });
   return moveOwner(tx, om, id, before, null, 'release');

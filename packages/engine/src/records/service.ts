@@ -25,6 +25,13 @@ export interface RecordServiceOptions {
   cursorKey?: Buffer;
 }
 
+/** The lists of one bulk call: records to create, updates by id (with the version read), ids to delete. */
+export interface BulkInput {
+  create?: unknown[];
+  update?: { id: string; version?: number; values: unknown }[];
+  delete?: string[];
+}
+
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const maxBulk = 1000;
 
@@ -94,7 +101,7 @@ export class RecordService {
       throw new AppError('VALIDATION_FAILED', { field: 'records', message: `a list of at most ${maxBulk} records` });
     const created = await this.write(ctx, async (tx) => {
       const out: RecordData[] = [];
-      for (const [index, input] of inputs.entries()) out.push(await withIndex(index, () => createOne(tx, om, input)));
+      for (const [index, input] of inputs.entries()) out.push(await withIndex({ index }, () => createOne(tx, om, input)));
       return out;
     });
     return this.shown(ctx, om, created);
@@ -114,7 +121,7 @@ export class RecordService {
       for (const [index, it] of items.entries()) {
         const om = model.byName.get(it.object);
         if (!om) throw new AppError('OBJECT_NOT_FOUND', { object: String(it.object).slice(0, 100), index });
-        await withIndex(index, () => createOne(tx, om, it.input));
+        await withIndex({ index }, () => createOne(tx, om, it.input));
         if (opts.onProgress && (index + 1) % 100 === 0) {
           opts.onProgress(index + 1, items.length);
           // Let the event loop run (an in-process database may never leave the microtask queue), so progress reaches its listener now.
@@ -151,7 +158,7 @@ export class RecordService {
   async update(object: string, id: string, input: unknown, opts: { version?: number } = {}, ctx: ActionContext = {}): Promise<RecordData> {
     const { om } = await this.object(object);
     const rid = checkId(object, id);
-    return this.shown(ctx, om, await this.write(ctx, (tx) => updateOne(tx, om, rid, input, opts.version)));
+    return this.shown(ctx, om, await this.write(ctx, (tx) => updateOne(tx, om, rid, input, { version: opts.version })));
   }
 
   /** Updates several records by id (each with the version it read, if given), all or none. */
@@ -161,23 +168,48 @@ export class RecordService {
       throw new AppError('VALIDATION_FAILED', { field: 'records', message: `a list of at most ${maxBulk} records` });
     const updated = await this.write(ctx, async (tx) => {
       const out: RecordData[] = [];
-      for (const [index, it] of items.entries()) out.push(await withIndex(index, () => updateOne(tx, om, checkId(object, it?.id), it?.values, it?.version)));
+      for (const [index, it] of items.entries())
+        out.push(await withIndex({ index }, () => updateOne(tx, om, checkId(object, it?.id), it?.values, { version: it?.version })));
       return out;
     });
     return this.shown(ctx, om, updated);
   }
 
+  /**
+   * Creates, updates and deletes records of one object in one transaction, in that order: all or
+   * nothing (a failing update leaves none of the creates behind, nor their audit rows or events).
+   * A failure names the list and the index in it.
+   */
+  async bulk(object: string, input: BulkInput, ctx: ActionContext = {}): Promise<{ created: RecordData[]; updated: RecordData[]; deleted: number }> {
+    const { om } = await this.object(object);
+    for (const list of ['create', 'update', 'delete'] as const) {
+      const items = input[list];
+      if (items !== undefined && (!Array.isArray(items) || items.length > maxBulk))
+        throw new AppError('VALIDATION_FAILED', { field: list, message: `a list of at most ${maxBulk} items` });
+    }
+    const done = await this.write(ctx, async (tx) => {
+      const created: RecordData[] = [];
+      const updated: RecordData[] = [];
+      for (const [index, it] of (input.create ?? []).entries()) created.push(await withIndex({ index, list: 'create' }, () => createOne(tx, om, it)));
+      for (const [index, it] of (input.update ?? []).entries())
+        updated.push(await withIndex({ index, list: 'update' }, () => updateOne(tx, om, checkId(object, it?.id), it?.values, { version: it?.version })));
+      for (const [index, id] of (input.delete ?? []).entries()) await withIndex({ index, list: 'delete' }, () => deleteOne(tx, om, checkId(object, id)));
+      return { created, updated, deleted: input.delete?.length ?? 0 };
+    });
+    return { created: this.shown(ctx, om, done.created), updated: this.shown(ctx, om, done.updated), deleted: done.deleted };
+  }
+
   async delete(object: string, id: string, opts: { version?: number } = {}, ctx: ActionContext = {}): Promise<RecordData> {
     const { om } = await this.object(object);
     const rid = checkId(object, id);
-    return this.shown(ctx, om, await this.write(ctx, (tx) => deleteOne(tx, om, rid, opts.version)));
+    return this.shown(ctx, om, await this.write(ctx, (tx) => deleteOne(tx, om, rid, { version: opts.version })));
   }
 
   async bulkDelete(object: string, ids: string[], ctx: ActionContext = {}): Promise<number> {
     const { om } = await this.object(object);
     if (!Array.isArray(ids) || ids.length > maxBulk) throw new AppError('VALIDATION_FAILED', { field: 'ids', message: `a list of at most ${maxBulk} ids` });
     return this.write(ctx, async (tx) => {
-      for (const [index, id] of ids.entries()) await withIndex(index, () => deleteOne(tx, om, checkId(object, id)));
+      for (const [index, id] of ids.entries()) await withIndex({ index }, () => deleteOne(tx, om, checkId(object, id)));
       return ids.length;
     });
   }
@@ -323,6 +355,8 @@ export class RecordService {
   /**
    * Restores a record's field values as they were at `version`, as a new version (nothing of the
    * history is rewritten). Fields archived since then are left alone; computed fields recompute.
+   * A member's revert touches only the fields they may edit: hidden and read-only ones keep their
+   * values, so its answer is the same whether a hidden field differs or not.
    */
   async revert(object: string, id: string, version: number, ctx: ActionContext = {}): Promise<RecordData> {
     const { om } = await this.object(object);
@@ -332,27 +366,20 @@ export class RecordService {
     const state = await stateAt(this.opts.db, this.opts.schema, om, rid, version);
     const values: Record<string, unknown> = {};
     // A field with no entry up to that version had no value then.
-    for (const f of om.fields) if (!f.type.computed && f.type.storage === 'column') values[f.name] = state[f.column] ?? null;
-    if ('owner_id' in state) values.owner_id = state.owner_id;
-    const reverted = await this.write(ctx, async (tx) => {
-      if (oa) {
-        // Only what differs is written, so fields the viewer may not edit pass when unchanged.
-        const [row] = await tx.trx.withSchema(tx.schema).selectFrom(om.table).select(om.selectColumns).where('id', '=', rid).execute();
-        const current = row ? rowToRecord(om, row) : {};
-        for (const k of Object.keys(values))
-          if (JSON.stringify(values[k] ?? null) === JSON.stringify((current as Record<string, unknown>)[k] ?? null)) delete values[k];
-      }
-      return updateOne(tx, om, rid, values);
-    });
+    for (const f of om.fields)
+      if (!f.type.computed && f.type.storage === 'column' && (!oa || oa.field(f.name) === 'edit')) values[f.name] = state[f.column] ?? null;
+    // The owner comes back only for the unrestricted (for a member it is a transfer, not an edit).
+    if ('owner_id' in state && !oa) values.owner_id = state.owner_id;
+    const reverted = await this.write(ctx, (tx) => updateOne(tx, om, rid, values));
     return this.shown(ctx, om, reverted);
   }
 }
 
-async function withIndex<T>(index: number, fn: () => Promise<T>): Promise<T> {
+async function withIndex<T>(at: { index: number; list?: 'create' | 'update' | 'delete' }, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {
-    if (e instanceof AppError) throw new AppError(e.code, { ...e.details, index }, e.message);
+    if (e instanceof AppError) throw new AppError(e.code, { ...e.details, ...at }, e.message);
     throw e;
   }
 }

@@ -28,13 +28,31 @@ export function numericValueSchema(f: Field): JsonSchema {
   };
 }
 
+/** The most significant digits a JSON number (an IEEE double) is guaranteed to carry exactly. */
+export const maxSignificantDigits = 15;
+
+/** Significant digits of a number as JavaScript writes it (the shortest form that reads back the same). */
+export function significantDigits(value: number): number {
+  const mantissa = String(Math.abs(value)).split('e')[0] ?? '';
+  return mantissa.replace('.', '').replace(/^0+/, '').replace(/0+$/, '').length;
+}
+
+/** Decimal places of a number as JavaScript writes it, exponent included (1e-7 has 7, 1.5e-7 has 8). */
+function decimalPlaces(value: number): number {
+  const [mantissa = '', exponent = '0'] = String(Math.abs(value)).split('e');
+  const decimals = mantissa.split('.')[1]?.length ?? 0;
+  return Math.max(0, decimals - Number(exponent));
+}
+
 /** Refuses values the column would round or overflow: nothing a user typed is changed silently. */
 export function checkNumeric(value: unknown, f: Field): string | undefined {
   if (typeof value !== 'number' || !Number.isFinite(value)) return 'must be a finite number';
   const precision = Number(f.options.precision);
   const scale = Number(f.options.scale);
   if (Math.abs(value) >= 10 ** (precision - scale)) return `must have at most ${precision - scale} digits before the decimal point`;
-  const [, decimals = ''] = String(value).split('e')[0]?.split('.') ?? [];
-  if (String(value).includes('e-') || decimals.length > scale) return `must have at most ${scale} decimal places`;
+  if (decimalPlaces(value) > scale) return `must have at most ${scale} decimal places`;
+  // A JSON number keeps 15 significant digits exactly (ADR 0002): more may have been rounded on the way in.
+  if (significantDigits(value) > maxSignificantDigits)
+    return `must have at most ${maxSignificantDigits} significant digits (a JSON number keeps no more exactly)`;
   return undefined;
 }

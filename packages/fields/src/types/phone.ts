@@ -1,8 +1,15 @@
 import type { FieldType } from '../field-type';
 
-const phone = /^\+?[0-9][0-9 ()-]{2,30}$/;
+const phone = /^\+?[0-9 ()-]{3,31}$/;
 
-/** Mobile or landline numbers as typed (13800138000, 010-12345678, +86 138 0013 8000). */
+function isPhone(v: unknown): boolean {
+  return typeof v === 'string' && phone.test(v) && (v.match(/[0-9]/g)?.length ?? 0) >= 3;
+}
+
+/**
+ * Mobile or landline numbers as typed (13800138000, 010-12345678, (021) 5555-1234,
+ * +86 138 0013 8000): digits with spaces, dashes and parentheses, and a leading +.
+ */
 export const phoneType: FieldType = {
   type: 'phone',
   label: { 'zh-CN': '电话', en: 'Phone' },
@@ -11,7 +18,7 @@ export const phoneType: FieldType = {
   column: () => 'text',
   kind: 'text',
   valueSchema: () => ({ type: 'string', maxLength: 32 }),
-  check: (v) => (phone.test(v as string) ? undefined : 'must be a phone number'),
+  check: (v) => (isPhone(v) ? undefined : 'must be a phone number'),
   indexable: true,
   sortable: true,
   defaultWidget: 'phone-input',
