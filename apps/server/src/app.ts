@@ -7,7 +7,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions, type RouteOpt
 import { v7 as uuidv7 } from 'uuid';
 import { requireSignIn } from './plugins/auth';
 import { registerErrorHandling } from './plugins/errors';
-import { clientErrorHandler, registerInputChecks } from './plugins/input';
+import { clientErrorHandler, registerInputChecks, registerJsonBodies } from './plugins/input';
 import { registerSecurityHeaders } from './plugins/security';
 import { webApp } from './plugins/web';
 import { authRoutes, tokenRoutes } from './routes/auth';
@@ -62,6 +62,7 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
   });
   registerErrorHandling(app);
   registerInputChecks(app);
+  registerJsonBodies(app);
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });

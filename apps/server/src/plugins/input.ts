@@ -46,6 +46,66 @@ export function registerInputChecks(app: FastifyInstance): void {
   });
 }
 
+/** JSON strings (skipped, escapes included) and number literals, in the order they appear. */
+const jsonToken = /"(?:[^"\\]|\\.)*"|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
+const maxSignificantDigits = 15;
+
+/** Significant digits of a number literal as written (8266757771117089281 has 19, 1.50e3 has 2). */
+function literalDigits(literal: string): number {
+  const mantissa = literal.replace(/^-/, '').split(/[eE]/)[0] ?? '';
+  return mantissa.replace('.', '').replace(/^0+/, '').replace(/0+$/, '').length;
+}
+
+/**
+ * Number literals of a JSON text that a double cannot carry exactly (more than 15 significant
+ * digits, ADR 0002). Once parsed, 8266757771117089281 reads as 8266757771117090000 and looks
+ * harmless: only the text tells. Quick when no run of 16 digits is there at all.
+ */
+export function overlongNumbers(text: string): string[] {
+  if (!/[0-9.]{16,}/.test(text)) return [];
+  const found: string[] = [];
+  for (const [token] of text.matchAll(jsonToken)) if (token[0] !== '"' && literalDigits(token) > maxSignificantDigits) found.push(token);
+  return found;
+}
+
+/** Where a parsed value holds this number, as a JSON pointer and its field. */
+function findNumber(value: unknown, wanted: number, path: string, field?: string): { path: string; field?: string } | undefined {
+  if (typeof value === 'number') return value === wanted ? { path, ...(field !== undefined ? { field } : {}) } : undefined;
+  if (!value || typeof value !== 'object') return undefined;
+  for (const [key, v] of Array.isArray(value) ? value.entries() : Object.entries(value)) {
+    const found = findNumber(v, wanted, `${path}/${pointer(String(key))}`, Array.isArray(value) ? field : String(key));
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * JSON bodies are parsed by fastify's own parser (prototype-poisoning checks included), then
+ * refused with 400 VALIDATION_FAILED on the value's field when a number in the text has more
+ * digits than a double keeps: nothing a user sent is rounded on the way in.
+ */
+export function registerJsonBodies(app: FastifyInstance): void {
+  const parse = app.getDefaultJsonParser(app.initialConfig.onProtoPoisoning ?? 'error', app.initialConfig.onConstructorPoisoning ?? 'ignore');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, raw, done) => {
+    const body = String(raw);
+    parse(req, body, (err: Error | null, value?: unknown) => {
+      if (err) return done(err);
+      const [literal] = overlongNumbers(body);
+      if (literal === undefined) return done(null, value);
+      const at = findNumber(value, Number(literal), '/body') ?? { path: '/body' };
+      done(
+        AppError.problems('VALIDATION_FAILED', [
+          {
+            code: 'VALIDATION_FAILED',
+            ...at,
+            message: `${literal.slice(0, 40)} has more than ${maxSignificantDigits} significant digits: a JSON number keeps no more exactly (send fewer digits)`,
+          },
+        ]),
+      );
+    });
+  });
+}
+
 /**
  * Requests node refuses before fastify sees them (headers too large, too slow, malformed)
  * answer with a catalogue error body like every other error.
