@@ -1,8 +1,9 @@
 import { UserAddOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Form, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Form, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { ApiError, api, describeError } from '../api/http';
+import { useSession } from '../api/session';
 import { useI18n } from '../i18n/i18n';
 import { AdminOnly } from './admin-only';
 import { useIsTenantAdmin, useTenant } from '../runtime/tenant-shell';
@@ -24,31 +25,80 @@ interface RoleDoc {
 
 const pageSize = 20;
 
+interface Added {
+  /** `id` only for someone now active (a platform admin adds directly; a tenant admin re-adding an active member). */
+  user: { id?: string; email: string };
+  role: 'admin' | 'member';
+  status: 'active' | 'invited';
+  invitationCode?: string;
+}
+
+type AddForm = { email: string; name: string; password?: string; tenantRole: 'admin' | 'member'; roles: string[] };
+
+/** What a tenant admin hands the invitee: the code, once, and what the invitee must do with it. */
+function Invited({ email, code }: { email: string; code: string }) {
+  const { t } = useI18n();
+  return (
+    <div data-testid="invitation">
+      <Alert type="success" showIcon message={t('members.invited', { email })} style={{ marginBottom: 12 }} />
+      <Typography.Paragraph>{t('members.invitedHint')}</Typography.Paragraph>
+      <Typography.Text type="secondary">{t('members.invitationCode')}</Typography.Text>
+      <Typography.Paragraph copyable={{ text: code }} code data-testid="invitation-code" style={{ fontSize: 16, marginTop: 4 }}>
+        {code}
+      </Typography.Paragraph>
+      <Typography.Paragraph type="secondary">{t('members.invitedValidity')}</Typography.Paragraph>
+    </div>
+  );
+}
+
 function AddMemberModal({ roles, onClose }: { roles: RoleDoc[]; onClose(): void }) {
   const tenant = useTenant();
   const { t, label } = useI18n();
   const qc = useQueryClient();
   const { message } = App.useApp();
-  const [form] = Form.useForm<{ email: string; name: string; password?: string; tenantRole: 'admin' | 'member'; roles: string[] }>();
+  // A tenant admin invites (the answer has no id to give roles to); only a platform admin adds, and may give roles at once.
+  const addsDirectly = useSession().data?.user.platformAdmin === true;
+  const [form] = Form.useForm<AddForm>();
   const [saving, setSaving] = useState(false);
-  async function submit(v: { email: string; name: string; password?: string; tenantRole: 'admin' | 'member'; roles: string[] }) {
+  const [invited, setInvited] = useState<{ email: string; code: string } | null>(null);
+  async function submit(v: AddForm) {
     setSaving(true);
     try {
-      const added = await api<{ user: { id: string } }>('POST', `/t/${tenant}/members`, {
+      const added = await api<Added>('POST', `/t/${tenant}/members`, {
         body: { email: v.email.trim(), name: v.name.trim(), password: v.password || undefined, role: v.tenantRole },
       });
-      if (v.roles?.length) await api('PUT', `/t/${tenant}/access/users/${added.user.id}/roles`, { body: { roles: v.roles } });
+      if (added.status === 'invited' && added.invitationCode) {
+        // Not a member yet: not listed, no roles, until they accept with the code.
+        setInvited({ email: added.user.email, code: added.invitationCode });
+        return;
+      }
+      if (v.roles?.length && added.user.id) await api('PUT', `/t/${tenant}/access/users/${added.user.id}/roles`, { body: { roles: v.roles } });
       message.success(t('members.added', { name: v.name }));
       await qc.invalidateQueries({ queryKey: ['members', tenant] });
       onClose();
     } catch (e) {
       const field = e instanceof ApiError ? e.problems[0]?.field : undefined;
-      if (field === 'email' || field === 'password') form.setFields([{ name: field, errors: [describeError(e)] }]);
+      if (field === 'email' || field === 'password' || field === 'name') form.setFields([{ name: field, errors: [describeError(e)] }]);
       else message.error(describeError(e));
     } finally {
       setSaving(false);
     }
   }
+  if (invited)
+    return (
+      <Modal
+        open
+        title={t('members.add')}
+        onCancel={onClose}
+        footer={
+          <Button type="primary" onClick={onClose}>
+            {t('common.close')}
+          </Button>
+        }
+      >
+        <Invited email={invited.email} code={invited.code} />
+      </Modal>
+    );
   return (
     <Modal open title={t('members.add')} okText={t('common.confirm')} confirmLoading={saving} onCancel={onClose} onOk={() => form.submit()} destroyOnClose>
       <Form form={form} layout="vertical" name="add_member" initialValues={{ tenantRole: 'member', roles: [] }} onFinish={submit}>
@@ -69,9 +119,11 @@ function AddMemberModal({ roles, onClose }: { roles: RoleDoc[]; onClose(): void 
             ]}
           />
         </Form.Item>
-        <Form.Item name="roles" label={t('members.roles')}>
-          <Select mode="multiple" allowClear options={roles.map((r) => ({ value: r.name, label: label(r.label, r.name) }))} optionFilterProp="label" />
-        </Form.Item>
+        {addsDirectly && (
+          <Form.Item name="roles" label={t('members.roles')}>
+            <Select mode="multiple" allowClear options={roles.map((r) => ({ value: r.name, label: label(r.label, r.name) }))} optionFilterProp="label" />
+          </Form.Item>
+        )}
       </Form>
     </Modal>
   );

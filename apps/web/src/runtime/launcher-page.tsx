@@ -1,8 +1,10 @@
-import { AppstoreOutlined } from '@ant-design/icons';
-import { Card, Col, Empty, Row, Typography } from 'antd';
+import { AppstoreOutlined, UsergroupAddOutlined } from '@ant-design/icons';
+import { Button, Card, Col, Empty, Row, Space, Typography } from 'antd';
+import { useState } from 'react';
 import { Link, Navigate } from 'react-router';
 import { useSession } from '../api/session';
 import { useI18n } from '../i18n/i18n';
+import { AcceptInvitationModal } from './accept-invitation';
 import { UserMenu } from './user-menu';
 
 /** Chooses the organisation (tenant) to work in; with one, goes straight there. */
@@ -10,12 +12,18 @@ export function LauncherPage() {
   const { t } = useI18n();
   const session = useSession();
   const tenants = session.data?.tenants ?? [];
+  const [accepting, setAccepting] = useState(false);
   if (tenants.length === 1) return <Navigate to={`/t/${tenants[0]?.slug}`} replace />;
   return (
     <div style={{ maxWidth: 960, margin: '0 auto', padding: 24 }}>
       <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center' }}>
         <Typography.Title level={2}>{t('app.launcher')}</Typography.Title>
-        <UserMenu />
+        <Space>
+          <Button icon={<UsergroupAddOutlined />} onClick={() => setAccepting(true)}>
+            {t('invitation.join')}
+          </Button>
+          <UserMenu />
+        </Space>
       </div>
       {tenants.length === 0 ? (
         <Empty description={t('app.launcher.empty')} />
@@ -32,6 +40,7 @@ export function LauncherPage() {
           ))}
         </Row>
       )}
+      {accepting && <AcceptInvitationModal onClose={() => setAccepting(false)} />}
     </div>
   );
 }
