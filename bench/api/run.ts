@@ -1,21 +1,32 @@
 // pnpm bench: Tangram's API against a hand-written fastify + pg server, same machine, same data,
 // alternating, loopback only, bounded in time. Writes bench/results/latest.json.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { benchUrl, rows, setupBench } from './setup';
 
 const duration = Number(process.env.BENCH_SECONDS ?? 8);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const tsx = 'node_modules/tsx/dist/cli.mjs';
+/** BENCH_ONLY=get_one,update measures just those (the others keep their figures in latest.json). */
+const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : undefined;
+const wanted = (name: string) => !only || only.has(name);
 
-function start(file: string, port: number): Promise<ChildProcess> {
+/**
+ * Starts a server. With `logFile`, its stdout (where `tangram serve` writes its pino log) goes to
+ * that file, as a service's log goes to a file or journal, and it says 'ready' on stderr.
+ */
+function start(file: string, port: number, logFile?: string): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [tsx, file], {
       env: { ...process.env, PORT: String(port), BENCH_DATABASE_URL: benchUrl },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', logFile ? openSync(logFile, 'w') : 'pipe', 'pipe'],
     });
-    child.stdout?.on('data', (d: Buffer) => d.toString().includes('ready') && resolve(child));
+    const signal = logFile ? child.stderr : child.stdout;
+    signal?.on('data', (d: Buffer) => d.toString().includes('ready') && resolve(child));
+    if (!logFile) child.stderr?.pipe(process.stderr);
     child.on('exit', (code) => reject(new Error(`${file} exited with ${code}`)));
   });
 }
@@ -39,7 +50,8 @@ async function main(): Promise<void> {
   const t0 = Date.now();
   console.log(`setting up ${rows} rows per side…`);
   const { token, memberToken, tangramIds, rawIds } = await setupBench();
-  const [tangram, raw] = await Promise.all([start('bench/api/tangram-server.ts', 3101), start('bench/api/raw-server.ts', 3102)]);
+  const serverLog = join(tmpdir(), `tangram-bench-${process.pid}.log`);
+  const [tangram, raw] = await Promise.all([start('bench/api/tangram-server.ts', 3101, serverLog), start('bench/api/raw-server.ts', 3102)]);
   const base = '/api/v1/t/bench/objects/deal/records';
   const filter = encodeURIComponent(JSON.stringify({ '==': [{ var: 'stage' }, 's3'] }));
   const body = (i: number) => JSON.stringify({ name: `新客户 ${i}`, amount: (i % 1000) * 10.5, stage: 's2' });
@@ -80,19 +92,21 @@ async function main(): Promise<void> {
     // Access control's cost: the same list by a member whose scope is "department and below"
     // (a fifth of the rows) and by an admin (no scope), on the same Tangram server.
     const scopedList = [{ method: 'GET', path: `${base}?filter=${filter}&sort=-amount&limit=50` }] as autocannon.Request[];
-    const admin = await load('http://127.0.0.1:3101', scopedList, { authorization: `Bearer ${token}` });
-    const member = await load('http://127.0.0.1:3101', scopedList, { authorization: `Bearer ${memberToken}` });
-    results.list_scoped = {
-      tangram_rps: member.rps,
-      admin_rps: admin.rps,
-      ratio: Number((member.rps / admin.rps).toFixed(3)),
-      tangram_p99_ms: member.p99,
-      admin_p99_ms: admin.p99,
-      tangram_errors: member.errors,
-      admin_errors: admin.errors,
-    };
-    console.log('list_scoped', JSON.stringify(results.list_scoped));
-    for (const s of scenarios) {
+    if (wanted('list_scoped')) {
+      const admin = await load('http://127.0.0.1:3101', scopedList, { authorization: `Bearer ${token}` });
+      const member = await load('http://127.0.0.1:3101', scopedList, { authorization: `Bearer ${memberToken}` });
+      results.list_scoped = {
+        tangram_rps: member.rps,
+        admin_rps: admin.rps,
+        ratio: Number((member.rps / admin.rps).toFixed(3)),
+        tangram_p99_ms: member.p99,
+        admin_p99_ms: admin.p99,
+        tangram_errors: member.errors,
+        admin_errors: admin.errors,
+      };
+      console.log('list_scoped', JSON.stringify(results.list_scoped));
+    }
+    for (const s of scenarios.filter((x) => wanted(x.name))) {
       const r = await load('http://127.0.0.1:3102', s.raw, {});
       const t = await load('http://127.0.0.1:3101', s.tangram, { authorization: `Bearer ${token}` });
       results[s.name] = {
@@ -110,6 +124,7 @@ async function main(): Promise<void> {
     tangram.kill();
     raw.kill();
   }
+  console.log(`the Tangram server logged ${Math.round(statSync(serverLog).size / 1024)} kB to ${serverLog}`);
   mkdirSync('bench/results', { recursive: true });
   const file = 'bench/results/latest.json';
   const previous = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
@@ -120,7 +135,7 @@ async function main(): Promise<void> {
     rows,
     duration_s: duration,
     connections,
-    scenarios: results,
+    scenarios: { ...previous.scenarios, ...results },
   };
   writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
   console.log(`wrote ${file} in ${Math.round((Date.now() - t0) / 1000)} s`);

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Engine } from '@tangram/engine';
 import { sql } from 'kysely';
-import { defaultLogger, build } from './app';
+import { build, serveLogger } from './app';
 import { bootstrap } from './bootstrap';
 import { writePackage } from '@tangram/templates';
 import { availableTemplates, templatesDir } from './templates-registry';
@@ -27,7 +27,7 @@ export function engineOptionsFromEnv() {
 async function serve(): Promise<void> {
   const engine = await Engine.open(engineOptionsFromEnv());
   const boot = await bootstrap(engine, process.env, { withDemo: process.env.TANGRAM_DEMO !== '0' });
-  const app = await build({ engine, logger: defaultLogger, secureCookies: process.env.TANGRAM_SECURE_COOKIES === '1' });
+  const app = await build({ engine, logger: serveLogger(), secureCookies: process.env.TANGRAM_SECURE_COOKIES === '1' });
   const port = Number(process.env.PORT ?? 3000);
   const host = process.env.HOST ?? '127.0.0.1';
   await app.listen({ port, host });

@@ -1,3 +1,3 @@
-export { build, defaultLogger, type BuildOptions } from './app';
+export { build, defaultLogger, serveLogger, type BuildOptions } from './app';
 export { bootstrap } from './bootstrap';
 export { demoApp } from './demo/demo-app';

@@ -25,6 +25,10 @@ describe('request logging', () => {
     expect(res.headers['x-request-id']).toBe('req-42');
     const log = lines.join('');
     expect(log).toContain('"reqId":"req-42"');
+    // One line per request, with what an operator looks for.
+    const request = lines.map((l) => JSON.parse(l)).filter((l) => l.reqId === 'req-42' && l.msg === 'request completed');
+    expect(request).toEqual([expect.objectContaining({ req: expect.objectContaining({ method: 'GET', url: '/api/v1/auth/me' }), res: { statusCode: 401 } })]);
+    expect(request[0].responseTime).toEqual(expect.any(Number));
     expect(log).not.toContain(secret);
     expect(log).not.toContain('also-secret');
   });

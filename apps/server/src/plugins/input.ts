@@ -26,25 +26,38 @@ export function findNul(value: unknown, path: string, field?: string): { path: s
  * refused with 400 VALIDATION_FAILED naming where, before any route sees it.
  */
 export function registerInputChecks(app: FastifyInstance): void {
-  app.addHook('preValidation', async (req) => {
-    for (const [part, value] of [
-      ['params', req.params],
-      ['querystring', req.query],
-      ['body', req.body],
-    ] as const) {
+  app.addHook('preValidation', (req, _reply, done) => {
+    // Only where one can be: a URL with %00 (route parameters and query values come from it) and
+    // a body not already found clean by the JSON parser (whose text then had no \u0000 escape).
+    const url = req.raw.url ?? '';
+    const parts: [string, unknown][] =
+      url.includes('%00') || url.includes('\u0000')
+        ? [
+            ['params', req.params],
+            ['querystring', req.query],
+          ]
+        : [];
+    if (req.body !== undefined && !cleanJson.has(req.raw)) parts.push(['body', req.body]);
+    for (const [part, value] of parts) {
       const found = findNul(value, `/${part}`);
       if (found)
-        throw AppError.problems('VALIDATION_FAILED', [
-          {
-            code: 'VALIDATION_FAILED',
-            path: found.path,
-            ...(found.field !== undefined ? { field: found.field } : {}),
-            message: 'must not contain a NUL character',
-          },
-        ]);
+        return done(
+          AppError.problems('VALIDATION_FAILED', [
+            {
+              code: 'VALIDATION_FAILED',
+              path: found.path,
+              ...(found.field !== undefined ? { field: found.field } : {}),
+              message: 'must not contain a NUL character',
+            },
+          ]),
+        );
     }
+    done();
   });
 }
+
+/** Requests whose JSON body text has no `\u0000` escape: their parsed body cannot hold a NUL. */
+const cleanJson = new WeakSet<object>();
 
 /** JSON strings (skipped, escapes included) and number literals, in the order they appear. */
 const jsonToken = /"(?:[^"\\]|\\.)*"|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
@@ -90,6 +103,7 @@ export function registerJsonBodies(app: FastifyInstance): void {
     const body = String(raw);
     parse(req, body, (err: Error | null, value?: unknown) => {
       if (err) return done(err);
+      if (!/\\u0000/.test(body)) cleanJson.add(req.raw);
       const [literal] = overlongNumbers(body);
       if (literal === undefined) return done(null, value);
       const at = findNumber(value, Number(literal), '/body') ?? { path: '/body' };

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import helmet from '@fastify/helmet';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import helmet from 'helmet';
 import type { FastifyInstance } from 'fastify';
 
 /**
@@ -32,16 +33,39 @@ export function cspWithInlineScript(script: string): string {
     .join('; ');
 }
 
-/**
- * Security headers on every answer (the web app, the API, the docs, errors): CSP, no framing,
- * nosniff, no referrer across origins, same-origin opener and resources. HSTS only when served
- * over HTTPS (`secure`); requests are not upgraded, so plain-HTTP intranet installs keep working.
- */
-export async function registerSecurityHeaders(app: FastifyInstance, secure: boolean): Promise<void> {
-  await app.register(helmet, {
+/** The headers helmet sets with these options, worked out once (they depend on nothing in the request). */
+function helmetHeaders(secure: boolean): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const res = {
+    setHeader: (name: string, value: string | number | string[]) => {
+      headers[name.toLowerCase()] = String(value);
+    },
+    removeHeader: (name: string) => {
+      delete headers[name.toLowerCase()];
+    },
+  };
+  helmet({
     contentSecurityPolicy: { useDefaults: false, directives: cspDirectives },
     strictTransportSecurity: secure ? { maxAge: 31_536_000, includeSubDomains: true } : false,
     xFrameOptions: { action: 'deny' },
     referrerPolicy: { policy: 'same-origin' },
+  })({} as IncomingMessage, res as unknown as ServerResponse, (err?: unknown) => {
+    if (err) throw err;
+  });
+  return headers;
+}
+
+/**
+ * Security headers on every answer (the web app, the API, the docs, errors): CSP, no framing,
+ * nosniff, no referrer across origins, same-origin opener and resources. HSTS only when served
+ * over HTTPS (`secure`); requests are not upgraded, so plain-HTTP intranet installs keep working.
+ * helmet works them out once at start: @fastify/helmet built a new helmet middleware on every
+ * request, a quarter of the CPU a get-by-id costs. A route may still set its own CSP (the docs page).
+ */
+export async function registerSecurityHeaders(app: FastifyInstance, secure: boolean): Promise<void> {
+  const headers = helmetHeaders(secure);
+  app.addHook('onRequest', (_req, reply, done) => {
+    reply.headers(headers);
+    done();
   });
 }
