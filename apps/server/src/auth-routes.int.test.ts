@@ -29,8 +29,8 @@ const isPublic = (method: string, url: string) =>
   (method === 'POST' && (url === '/api/v1/auth/login' || url === '/api/v1/auth/logout')) ||
   url === '/docs' ||
   url.startsWith('/docs/') ||
-  url === '/*' ||
-  url === '/';
+  // The web app's files (index.html, /assets/…, when apps/web/dist is built): the page signs in itself.
+  (['GET', 'HEAD'].includes(method) && !url.startsWith('/api/'));
 
 /**
  * Sign-in is bound to routes by fastify encapsulation, not by URL strings (security test,
