@@ -82,8 +82,10 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
   registerErrorHandling(app);
   registerInputChecks(app);
   registerJsonBodies(app);
-  app.addHook('onSend', async (req, reply) => {
+  // Known from the start, so set once when the request comes in (no promise per answer).
+  app.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', req.id);
+    done();
   });
   await registerSecurityHeaders(app, opts.secureCookies ?? false);
   await app.register(cookie);
