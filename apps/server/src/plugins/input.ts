@@ -6,18 +6,28 @@ import { v7 as uuidv7 } from 'uuid';
 
 const pointer = (key: string) => key.replaceAll('~', '~0').replaceAll('/', '~1').replaceAll('\u0000', '\\u0000');
 
-/** The first place a NUL character hides in a parsed value (a string or a property name), as a JSON pointer and its field. */
-export function findNul(value: unknown, path: string, field?: string): { path: string; field?: string } | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? { path, ...(field !== undefined ? { field } : {}) } : undefined;
-  if (!value || typeof value !== 'object') return undefined;
+type Place = { path: string; field?: string };
+
+/**
+ * The first place in a parsed value where `bad` holds for a leaf or for a property name, as a
+ * JSON pointer and the field (the nearest property name; array items take their list's).
+ */
+function findPlace(value: unknown, bad: (leaf: unknown) => boolean, path: string, field?: string): Place | undefined {
+  if (!value || typeof value !== 'object') return bad(value) ? { path, ...(field !== undefined ? { field } : {}) } : undefined;
   for (const [key, v] of Array.isArray(value) ? value.entries() : Object.entries(value)) {
     const at = `${path}/${pointer(String(key))}`;
-    const name = Array.isArray(value) ? field : String(key);
-    if (typeof key === 'string' && key.includes('\u0000')) return { path: at, field: pointer(key) };
-    const found = findNul(v, at, name);
+    if (typeof key === 'string' && bad(key)) return { path: at, field: pointer(key) };
+    const found = findPlace(v, bad, at, Array.isArray(value) ? field : String(key));
     if (found) return found;
   }
   return undefined;
+}
+
+const hasNul = (x: unknown) => typeof x === 'string' && x.includes('\u0000');
+
+/** The first place a NUL character hides in a parsed value (a string or a property name). */
+export function findNul(value: unknown, path: string): Place | undefined {
+  return findPlace(value, hasNul, path);
 }
 
 /**
@@ -81,17 +91,6 @@ export function overlongNumbers(text: string): string[] {
   return found;
 }
 
-/** Where a parsed value holds this number, as a JSON pointer and its field. */
-function findNumber(value: unknown, wanted: number, path: string, field?: string): { path: string; field?: string } | undefined {
-  if (typeof value === 'number') return value === wanted ? { path, ...(field !== undefined ? { field } : {}) } : undefined;
-  if (!value || typeof value !== 'object') return undefined;
-  for (const [key, v] of Array.isArray(value) ? value.entries() : Object.entries(value)) {
-    const found = findNumber(v, wanted, `${path}/${pointer(String(key))}`, Array.isArray(value) ? field : String(key));
-    if (found) return found;
-  }
-  return undefined;
-}
-
 /**
  * JSON bodies are parsed by fastify's own parser (prototype-poisoning checks included), then
  * refused with 400 VALIDATION_FAILED on the value's field when a number in the text has more
@@ -106,7 +105,8 @@ export function registerJsonBodies(app: FastifyInstance): void {
       if (!/\\u0000/.test(body)) cleanJson.add(req.raw);
       const [literal] = overlongNumbers(body);
       if (literal === undefined) return done(null, value);
-      const at = findNumber(value, Number(literal), '/body') ?? { path: '/body' };
+      const wanted = Number(literal);
+      const at = findPlace(value, (x) => x === wanted, '/body') ?? { path: '/body' };
       done(
         AppError.problems('VALIDATION_FAILED', [
           {

@@ -43,22 +43,31 @@ function toUser(r: Record<string, unknown>): User {
   return { id: r.id as string, email: r.email as string, name: r.name as string, platformAdmin: r.platform_admin as boolean };
 }
 
+const badPassword = (p: unknown) => typeof p !== 'string' || p.length < 8 || p.length > 200;
+const badName = (n: unknown) => typeof n !== 'string' || !n.trim() || n.length > 100;
+
+/** Checks an account's e-mail, password and name (each problem on its field); returns the e-mail as stored. */
+function checkAccount(input: { email: unknown; password?: unknown; name?: unknown }, need: { passwordRequired: boolean; nameRequired: boolean }): string {
+  const email = String(input.email ?? '')
+    .trim()
+    .toLowerCase();
+  const problems = [];
+  if (!emailPattern.test(email) || email.length > 254)
+    problems.push({ code: 'VALIDATION_FAILED' as const, field: 'email', message: 'must be an email address' });
+  if ((need.passwordRequired || input.password !== undefined) && badPassword(input.password))
+    problems.push({ code: 'VALIDATION_FAILED' as const, field: 'password', message: 'must be 8 to 200 characters' });
+  if ((need.nameRequired || input.name !== undefined) && badName(input.name))
+    problems.push({ code: 'VALIDATION_FAILED' as const, field: 'name', message: 'must be 1 to 100 characters' });
+  if (problems.length) throw AppError.problems('VALIDATION_FAILED', problems);
+  return email;
+}
+
 /** Users, tenant memberships, sessions and API tokens (the `platform` schema). */
 export class IdentityService {
   constructor(private readonly db: Db) {}
 
   async createUser(input: { email: string; name: string; password: string; platformAdmin?: boolean }): Promise<User> {
-    const email = String(input.email ?? '')
-      .trim()
-      .toLowerCase();
-    const problems = [];
-    if (!emailPattern.test(email) || email.length > 254)
-      problems.push({ code: 'VALIDATION_FAILED' as const, field: 'email', message: 'must be an email address' });
-    if (typeof input.password !== 'string' || input.password.length < 8 || input.password.length > 200)
-      problems.push({ code: 'VALIDATION_FAILED' as const, field: 'password', message: 'must be 8 to 200 characters' });
-    if (typeof input.name !== 'string' || !input.name.trim() || input.name.length > 100)
-      problems.push({ code: 'VALIDATION_FAILED' as const, field: 'name', message: 'must be 1 to 100 characters' });
-    if (problems.length) throw AppError.problems('VALIDATION_FAILED', problems);
+    const email = checkAccount(input, { passwordRequired: true, nameRequired: true });
     const exists = await this.db.withSchema('platform').selectFrom('user').select('id').where('email', '=', email).executeTakeFirst();
     if (exists) throw new AppError('NAME_DUPLICATE', { field: 'email' });
     const row = await this.db
@@ -85,7 +94,7 @@ export class IdentityService {
    * token of that user, and lifts a lockout, in one transaction.
    */
   async setPassword(email: string, password: string): Promise<void> {
-    if (typeof password !== 'string' || password.length < 8 || password.length > 200)
+    if (badPassword(password))
       throw AppError.problems('VALIDATION_FAILED', [{ code: 'VALIDATION_FAILED', field: 'password', message: 'must be 8 to 200 characters' }]);
     const normalised = email.trim().toLowerCase();
     const passwordHash = await hash(password);
@@ -131,17 +140,7 @@ export class IdentityService {
    * whether the e-mail was known. Someone already active in the tenant just gets the new role.
    */
   async invite(tenant: Tenant, input: { email: string; name?: string; password?: string }, role: TenantRole): Promise<Invitation> {
-    const email = String(input.email ?? '')
-      .trim()
-      .toLowerCase();
-    const problems = [];
-    if (!emailPattern.test(email) || email.length > 254)
-      problems.push({ code: 'VALIDATION_FAILED' as const, field: 'email', message: 'must be an email address' });
-    if (input.password !== undefined && (typeof input.password !== 'string' || input.password.length < 8 || input.password.length > 200))
-      problems.push({ code: 'VALIDATION_FAILED' as const, field: 'password', message: 'must be 8 to 200 characters' });
-    if (input.name !== undefined && (typeof input.name !== 'string' || !input.name.trim() || input.name.length > 100))
-      problems.push({ code: 'VALIDATION_FAILED' as const, field: 'name', message: 'must be 1 to 100 characters' });
-    if (problems.length) throw AppError.problems('VALIDATION_FAILED', problems);
+    const email = checkAccount(input, { passwordRequired: false, nameRequired: false });
     // Hashed whether or not it is used, so a known e-mail does not answer faster.
     const passwordHash = await hash(input.password ?? randomBytes(16).toString('hex'));
     const code = randomBytes(24).toString('base64url');
