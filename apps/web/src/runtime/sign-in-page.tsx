@@ -20,9 +20,12 @@ export function SignInPage() {
     setError(null);
     try {
       const s = await login(values.email, values.password);
-      const next = params.get('next');
+      const asked = params.get('next');
+      // A page of a tenant this user is not in (left by whoever signed out here) is not followed.
+      const tenantOfNext = /^\/t\/([^/?#]+)/.exec(asked ?? '')?.[1];
+      const next = asked?.startsWith('/') && !asked.startsWith('//') && (!tenantOfNext || s.tenants.some((t) => t.slug === tenantOfNext)) ? asked : undefined;
       const only = s.tenants.length === 1 ? s.tenants[0] : undefined;
-      navigate(next?.startsWith('/') && !next.startsWith('//') ? next : only ? `/t/${only.slug}` : '/', { replace: true });
+      navigate(next ?? (only ? `/t/${only.slug}` : '/'), { replace: true });
     } catch (e) {
       setError(e instanceof ApiError && e.code === 'ACCOUNT_LOCKED' ? t('auth.locked') : t('auth.failed', { message: describeError(e) }));
     } finally {
