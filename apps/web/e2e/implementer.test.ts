@@ -1,4 +1,4 @@
-import type { Session } from '../../server/src/testing/harness';
+import type { Session } from '@tangram/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { type Browser, browserAvailable, launchBrowser, reportFailures, shot } from './support/browser';

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Session } from '../../server/src/testing/harness';
+import type { Session } from '@tangram/server/testing';
 import { type Browser, browserAvailable, launchBrowser, reportFailures, shot } from './support/browser';
 import { logEntry, seedLogEntries } from './support/long-list';
 import { type RunningServer, startServer } from './support/server';

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Session, TestServer } from '../../../server/src/testing/harness';
+import type { Session, TestServer } from '@tangram/server/testing';
 
 /** The object of the long-list test and bench: 日志 with a title, a sequence number, a level and a date. */
 export const logEntryObject = {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { setupServer, type TestServer } from '../../../server/src/testing/harness';
+import { setupServer, type TestServer } from '@tangram/server/testing';
 
 export const webRoot = resolve(import.meta.dirname, '../..');
 export const distDir = resolve(webRoot, 'dist');
