@@ -9,7 +9,7 @@
 const { readdirSync, readFileSync, existsSync } = require('node:fs');
 const path = require('node:path');
 
-const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Every file a workspace package's `exports` names, as repository-relative paths. */
 function publicEntries() {
@@ -37,7 +37,7 @@ module.exports = {
       from: { path: '^(packages|apps)/([^/]+)/' },
       to: {
         path: '^(packages|apps)/',
-        pathNot: ['^$1/$2/', `^(${publicEntries().map(escape).join('|')})$`],
+        pathNot: ['^$1/$2/', `^(${publicEntries().map(escapeRegExp).join('|')})$`],
       },
     },
     {
@@ -60,8 +60,11 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     exclude: { path: ['node_modules', '/dist/', '\\.d\\.ts$'] },
     moduleSystems: ['es6', 'cjs'],
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs'],
+    },
     cache: false,
   },
-
 };

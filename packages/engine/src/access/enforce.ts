@@ -2,7 +2,7 @@ import { AppError } from '@tangram/errors';
 import { type Expression, type SqlBool, sql } from 'kysely';
 import type { Db } from '../db/database';
 import type { ObjectModel } from '../model/compile';
-import type { ActionContext } from '../records/context';
+import type { ActionContext } from './context';
 import type { ObjectAccess } from './access';
 import type { ScopedAction } from './roles';
 

@@ -4,7 +4,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../db/database';
 import { translatePgError } from '../db/pg-errors';
 import type { Model } from '../model/compile';
-import type { ActionContext } from '../records/context';
+import type { ActionContext } from '../access/context';
 import { downloadableFiles, isFileId } from './access';
 import { type FileSource, FileStore } from './store';
 

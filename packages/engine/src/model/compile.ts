@@ -1,7 +1,7 @@
 import { type FieldType, fieldTypes, kindOf, logicSchema } from '@tangram/fields';
 import type { LogicSchema, ValueKind } from '@tangram/logic';
 import type { Field, ObjectDef, ResolvedApp } from '@tangram/metadata';
-import { junctionTable } from '../schema/naming';
+import { junctionTable } from './naming';
 
 export interface FieldModel {
   field: Field;

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
-import type { ActionContext } from '../records/context';
+import type { ActionContext } from '../access/context';
 
 export type EventName = 'record.created' | 'record.updated' | 'record.deleted' | 'record.restored' | 'record.purged' | 'record.transferred';
 

@@ -2,7 +2,7 @@ import { anyUuid } from '../db/sql-helpers';
 import { AppError } from '@tangram/errors';
 import type { Db } from '../db/database';
 import type { Model, ObjectModel } from '../model/compile';
-import { type RecordData, rowToRecord } from '../records/row';
+import { type RecordData, rowToRecord } from '../model/row';
 import type { UserAccess } from '../access/access';
 import type { Expression, SqlBool } from 'kysely';
 

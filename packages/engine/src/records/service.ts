@@ -9,7 +9,7 @@ import { expandRecords } from '../query/expand';
 import { type AggregateOptions, aggregateRecords } from '../query/aggregate';
 import type { ActionContext } from './context';
 import { assertInScope } from '../access/enforce';
-import { transferOwner } from '../access/transfer';
+import { transferOwner } from './transfer';
 import { createOne, deleteOne, purgeOne, restoreOne, updateOne } from './pipeline';
 import { claimOne, recyclePool, releaseOne } from './pool';
 import { recomputeRollups } from './rollups';

@@ -2,7 +2,7 @@ import { AppError } from '@tangram/errors';
 import type { DuplicateMatch, Field, ObjectDef, ResolvedApp } from '@tangram/metadata';
 import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../db/database';
-import { duplicateKeySql } from '../records/duplicates';
+import { duplicateKeySql } from './duplicate-key';
 import type { Action } from './actions';
 import { backfillField } from './backfill';
 import { conversion } from './conversions';

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database';
 import { compileModel } from '../model/compile';
 import { computeFormulas } from '../model/formulas';
-import { rowToRecord } from '../records/row';
+import { rowToRecord } from '../model/row';
 
 const batch = 1000;
 
