@@ -10,7 +10,8 @@ const results = '.vitest-results.json';
 
 const checks = [
   ['typecheck', () => run(bin('tsc'), ['-p', 'tsconfig.json', '--noEmit'])],
-  ['lint', () => run(bin('biome'), ['check', '.'])],
+  // biome, then the dependency rules and the field-type-switch rule (docs/adr/0007-engine-layering.md).
+  ['lint', () => run(bin('biome'), ['check', '.']) || run('node', ['scripts/lint-deps.mjs']) || run('node', ['scripts/lint-field-types.mjs'])],
   // The browser tests in apps/web/e2e run against this build.
   ['build-web', () => run('node', ['scripts/ensure-web.mjs', '--force'])],
   ['typecheck-web', () => run(bin('tsc'), ['-p', 'apps/web/tsconfig.json', '--noEmit'])],
