@@ -64,6 +64,12 @@ describe('lint-deps (dependency-cruiser)', () => {
     expect(r.status).not.toBe(0);
   });
 
+  it('fails on a folder importing the files at the top of the engine (engine.ts, index.ts)', () => {
+    const r = run('lint-deps.mjs', workspace({ 'packages/engine/src/b/y.ts': "import type { x } from '../index';\nexport const y: typeof x = 1;\n" }));
+    expect(r.output).toContain('engine-root-on-top');
+    expect(r.status).not.toBe(0);
+  });
+
   it("fails on an import of another package's src by its package name", () => {
     const r = run(
       'lint-deps.mjs',

@@ -9,8 +9,7 @@ import { type Role, checkRole } from '../access/roles';
 import type { AccessService } from '../access/service';
 import { compileModel } from '../model/compile';
 import type { RecordService } from '../records/service';
-import type { PlannedStep } from '../schema/publish';
-import type { SchemaService } from '../engine';
+import type { PlannedStep, PublishOptions, Revision } from '../schema/publish';
 
 export interface InstalledPackage {
   name: string;
@@ -55,6 +54,16 @@ const tableOf = (schema: string) => sql.id(schema, '_app_package');
  * roles and the package records are written in the publish transaction; sample data follows
  * in one records transaction.
  */
+/**
+ * What installing needs of the tenant's schema service (SchemaService in engine.ts, which sits
+ * above this folder: docs/adr/0007-engine-layering.md).
+ */
+export interface SchemaService {
+  current(): Promise<ResolvedApp | undefined>;
+  publish(input: unknown, opts?: PublishOptions): Promise<Revision & { steps: PlannedStep[] }>;
+  revisions(): Promise<Omit<Revision, 'metadata'>[]>;
+}
+
 export class TemplateService {
   constructor(
     private readonly db: Db,
