@@ -11,7 +11,9 @@ import type { Db } from './database';
  * timestamps are read as ISO strings (see type-parsers.ts) and may be written as strings, dates
  * or `sql\`now()\``; jsonb is read parsed and written as a JSON string.
  */
-type Timestamp = ColumnType<string, string | Date | undefined, string | Date>;
+type Timestamp = ColumnType<string, string | Date, string | Date>;
+/** A timestamp column that defaults to now() (optional on insert). */
+type DefaultNow = ColumnType<string, string | Date | undefined, string | Date>;
 type Json<T> = ColumnType<T, string, string>;
 /** bigint (int8) is read as a number on both backends (see type-parsers.ts). */
 type Int8 = ColumnType<number, number | string | bigint, number | string | bigint>;
@@ -21,7 +23,7 @@ type Serial8 = ColumnType<number, never, never>;
 export interface TenantSystemTables {
   _meta_revision: {
     id: number;
-    created_at: Generated<Timestamp>;
+    created_at: DefaultNow;
     created_by: string | null;
     message: string | null;
     metadata: Json<unknown>;
@@ -31,7 +33,7 @@ export interface TenantSystemTables {
     id: string;
     base_revision: number | null;
     metadata: Json<unknown>;
-    updated_at: Generated<Timestamp>;
+    updated_at: DefaultNow;
     updated_by: string | null;
   };
   _user: {
@@ -43,7 +45,7 @@ export interface TenantSystemTables {
     employee_no: string | null;
     position: string | null;
     manager_id: string | null;
-    created_at: Generated<Timestamp>;
+    created_at: DefaultNow;
   };
   _department: {
     id: string;
@@ -53,7 +55,7 @@ export interface TenantSystemTables {
     /** Ids from the root down, '/a/b/'. */
     path: string | null;
     sort: Generated<number>;
-    created_at: Generated<Timestamp>;
+    created_at: DefaultNow;
   };
   _user_department: {
     user_id: string;
@@ -69,7 +71,7 @@ export interface TenantSystemTables {
     changes: Json<Record<string, [unknown, unknown]>>;
     actor: string | null;
     request_id: string | null;
-    at: Generated<Timestamp>;
+    at: DefaultNow;
   };
   _outbox: {
     id: Serial8;
@@ -79,7 +81,7 @@ export interface TenantSystemTables {
     payload: Json<Record<string, unknown>>;
     actor: string | null;
     request_id: string | null;
-    at: Generated<Timestamp>;
+    at: DefaultNow;
   };
   _outbox_lease: {
     consumer: string;
@@ -98,7 +100,7 @@ export interface TenantSystemTables {
   _role: {
     name: string;
     doc: Json<unknown>;
-    updated_at: Generated<Timestamp>;
+    updated_at: DefaultNow;
     updated_by: string | null;
   };
   _user_role: {
@@ -112,7 +114,7 @@ export interface TenantSystemTables {
     user_id: string | null;
     department_id: string | null;
     access: 'read' | 'edit';
-    created_at: Generated<Timestamp>;
+    created_at: DefaultNow;
     created_by: string | null;
   };
   _app_package: {
@@ -121,7 +123,7 @@ export interface TenantSystemTables {
     seq: Generated<number>;
     package: Json<unknown>;
     sample_keys: Json<unknown> | null;
-    installed_at: Generated<Timestamp>;
+    installed_at: DefaultNow;
     installed_by: string | null;
   };
   _file: {
@@ -131,7 +133,7 @@ export interface TenantSystemTables {
     mime_type: string;
     sha256: string;
     created_by: string | null;
-    created_at: Generated<Timestamp>;
+    created_at: DefaultNow;
   };
 }
 
@@ -142,7 +144,7 @@ export interface PlatformTables {
     slug: string;
     schema: string;
     name: string;
-    created_at: Generated<Timestamp>;
+    created_at: DefaultNow;
   };
   secret: {
     name: string;
@@ -150,7 +152,7 @@ export interface PlatformTables {
   };
   setup_step: {
     name: string;
-    done_at: Generated<Timestamp>;
+    done_at: DefaultNow;
   };
   user: {
     id: string;
@@ -160,7 +162,7 @@ export interface PlatformTables {
     platform_admin: Generated<boolean>;
     failed_logins: Generated<number>;
     locked_until: Timestamp | null;
-    created_at: Generated<Timestamp>;
+    created_at: DefaultNow;
   };
   membership: {
     user_id: string;
@@ -175,13 +177,13 @@ export interface PlatformTables {
     email_hash: string;
     failures: Generated<number>;
     locked_until: Timestamp | null;
-    last_failed_at: Generated<Timestamp>;
+    last_failed_at: DefaultNow;
   };
   session: {
     id_hash: string;
     user_id: string;
     csrf_token: string;
-    created_at: Generated<Timestamp>;
+    created_at: DefaultNow;
     expires_at: Timestamp;
   };
   api_token: {
@@ -191,7 +193,7 @@ export interface PlatformTables {
     name: string;
     user_id: string;
     tenant_id: string;
-    created_at: Generated<Timestamp>;
+    created_at: DefaultNow;
     last_used_at: Timestamp | null;
     revoked_at: Timestamp | null;
   };
