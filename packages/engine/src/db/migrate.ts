@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type DatabaseIntrospector, type Kysely, sql } from 'kysely';
 import { type Migration, type MigrationResult, Migrator } from 'kysely/migration';
 import type { Db } from './database';
 
@@ -42,7 +42,7 @@ export async function migrateSchema(db: Db, schema: string, migrations: Migratio
     await sql`select pg_advisory_lock(${migrationLockKey(schema)})`.execute(conn);
     try {
       const migrator = new Migrator({
-        db: conn,
+        db: withSchemaIntrospection(conn, schema),
         provider: { getMigrations: async () => migrations },
         migrationTableSchema: schema,
         migrationTableName: migrationTable,
@@ -61,4 +61,31 @@ function failed(schema: string, results: MigrationResult[], error: unknown): Err
   const at = results.find((r) => r.status === 'Error')?.migrationName;
   const message = `migrating schema ${schema}${at ? ` failed at ${at}` : ' failed'}: ${(error as Error)?.message ?? String(error)}`;
   return new Error(message, { cause: error });
+}
+
+/**
+ * The Migrator asks an introspector whether the schema and its migration tables exist. Kysely's
+ * reads every column of every table in the database — all tenants' — twice per run; this one
+ * looks at the one schema. Everything else of `db` is unchanged.
+ */
+function withSchemaIntrospection(db: Kysely<any>, schema: string): Kysely<any> {
+  const introspection: DatabaseIntrospector = {
+    async getSchemas() {
+      const rows = await sql<{ name: string }>`select nspname as name from pg_catalog.pg_namespace where nspname = ${schema}`.execute(db);
+      return rows.rows;
+    },
+    async getTables() {
+      const rows = await sql<{ name: string }>`
+        select c.relname as name from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = ${schema} and c.relkind in ('r', 'p')`.execute(db);
+      return rows.rows.map((r) => ({ name: r.name, schema, isView: false, isForeign: false, columns: [] }));
+    },
+  };
+  return new Proxy(db, {
+    get(target, prop) {
+      if (prop === 'introspection') return introspection;
+      const value = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database, Db } from '../db/database';
 import { openDatabase } from '../db/database';
 import { appliedMigrations } from '../db/migrate';
-import { backends, dropSchema, openTestDatabase, uniqueSchemaName } from '../testing/databases';
+import { backends, dropSchema, openTestDatabase, postgresUrl, uniqueSchemaName } from '../testing/databases';
 import { type TestTenant, setupTenant } from '../testing/engine';
 import { legacyCreateSystemTables, legacyEnsureIdentityTables, legacyEnsurePlatform } from './legacy-ddl.fixture';
 import { migratePlatform } from './platform-migrations';
@@ -147,17 +147,38 @@ describe.each(await backends())('tenant migrations on %s', (backend) => {
   });
 });
 
-describe('platform migrations', () => {
-  it('bring a platform schema created by the code before migrations to exactly the shape of a new one (PGlite)', async () => {
-    const legacy = await openDatabase();
-    const fresh = await openDatabase();
+describe.each(await backends())('platform migrations on %s', (backend) => {
+  /** A database of its own (the platform schema is one per database): a PGlite, or a new database on the server. */
+  async function ownDatabase(): Promise<Database> {
+    if (backend === 'pglite') return openDatabase();
+    const name = uniqueSchemaName('tangram_mig');
+    const admin = await openTestDatabase(backend, 1);
+    await sql`create database ${sql.id(name)}`.execute(admin.db);
+    const url = new URL(postgresUrl);
+    url.pathname = `/${name}`;
+    const database = await openDatabase({ url: url.toString(), poolSize: 2 });
+    return {
+      ...database,
+      async close() {
+        await database.close();
+        await sql`drop database if exists ${sql.id(name)}`.execute(admin.db);
+        await admin.close();
+      },
+    };
+  }
+
+  it('bring a platform schema created by the code before migrations to exactly the shape of a new one', async () => {
+    const legacy = await ownDatabase();
+    const fresh = await ownDatabase();
     try {
       await legacyEnsurePlatform(legacy.db);
       await legacyEnsureIdentityTables(legacy.db);
       expect(await migratePlatform(legacy.db)).toEqual(['0001_baseline']);
       expect(await migratePlatform(fresh.db)).toEqual(['0001_baseline']);
       expect(await migratePlatform(fresh.db)).toEqual([]);
-      expect(await catalogue(legacy.db, 'platform')).toEqual(await catalogue(fresh.db, 'platform'));
+      const shape = await catalogue(fresh.db, 'platform');
+      expect(shape.constraints.join('\n')).toMatch(/api_token_tenant_id_fkey f FOREIGN KEY \(tenant_id\) REFERENCES S\.tenant\(id\) ON DELETE CASCADE/);
+      expect(await catalogue(legacy.db, 'platform')).toEqual(shape);
     } finally {
       await legacy.close();
       await fresh.close();
