@@ -14,8 +14,7 @@ import { purgeField } from './schema/purge';
 import { type DraftEdit, applyDraftEdit } from './schema/draft-edits';
 import { IdentityService } from './identity/identity';
 import { OrgService } from './org/org';
-import { ensureIdentityTables } from './identity/tables';
-import { upgradeSystemTables } from './tenant/upgrade';
+import { migrateTenant } from './tenant/tenant-migrations';
 import { type Tenant, createTenant, ensurePlatform, findTenant, listTenants, markSetupSteps, platformSecret, setupSteps } from './tenant/tenants';
 
 export interface EngineOptions extends DatabaseOptions {
@@ -67,7 +66,6 @@ export class Engine {
   /** Wraps an already open database (tests share one per file). */
   static async attach(database: Database, opts: EngineOptions = {}): Promise<Engine> {
     await ensurePlatform(database.db);
-    await ensureIdentityTables(database.db);
     return new Engine(database, opts, await platformSecret(database.db, 'cursor'));
   }
 
@@ -85,10 +83,10 @@ export class Engine {
     if (cached) return cached;
     let opening = this.opening.get(slug);
     if (!opening) {
-      // First use in this process: bring system tables from earlier versions up to date, once.
+      // First use in this process: run the tenant's pending migrations, if any (one query when none).
       opening = (async () => {
         const t = await findTenant(this.db, slug);
-        await upgradeSystemTables(this.db, t.schema);
+        await migrateTenant(this.db, t.schema);
         return this.forTenant(t);
       })().finally(() => this.opening.delete(slug));
       this.opening.set(slug, opening);
@@ -96,10 +94,10 @@ export class Engine {
     return opening;
   }
 
-  /** Upgrades every tenant's system tables (`tangram migrate`). */
+  /** Runs every tenant's pending migrations (`tangram migrate`; the platform's ran when the engine opened). */
   async migrate(): Promise<number> {
     const tenants = await this.listTenants();
-    for (const t of tenants) await upgradeSystemTables(this.db, t.schema);
+    for (const t of tenants) await migrateTenant(this.db, t.schema);
     return tenants.length;
   }
 

@@ -1,6 +1,7 @@
 import { AppError } from '@tangram/errors';
 import type { ResolvedApp } from '@tangram/metadata';
 import type { Db } from '../db/database';
+import { systemTables } from '../db/tables';
 import type { ObjectModel } from '../model/compile';
 
 export type AuditAction = 'create' | 'update' | 'delete' | 'restore' | 'revert' | 'transfer';
@@ -37,8 +38,7 @@ function fieldNames(app: ResolvedApp, objectId: string): Map<string, string> {
 }
 
 async function auditRows(db: Db, schema: string, om: ObjectModel, recordId: string) {
-  return db
-    .withSchema(schema)
+  return systemTables(db, schema)
     .selectFrom('_audit')
     .select(['version', 'action', 'changes', 'actor', 'request_id', 'at'])
     .where('object_id', '=', om.id)
@@ -54,12 +54,12 @@ export async function history(db: Db, schema: string, app: ResolvedApp, om: Obje
   const rows = await auditRows(db, schema, om, recordId);
   if (!rows.length) throw new AppError('RECORD_NOT_FOUND', { object: om.name, id: recordId });
   return rows.map((r) => ({
-    version: r.version as number,
+    version: r.version,
     action: r.action as AuditAction,
-    at: r.at as string,
-    actor: (r.actor as string | null) ?? null,
-    requestId: (r.request_id as string | null) ?? null,
-    changes: Object.fromEntries(Object.entries(r.changes as Changes).map(([id, [before, after]]) => [names.get(id) ?? id, { before, after }])),
+    at: r.at,
+    actor: r.actor,
+    requestId: r.request_id,
+    changes: Object.fromEntries(Object.entries(r.changes).map(([id, [before, after]]) => [names.get(id) ?? id, { before, after }])),
   }));
 }
 
@@ -69,8 +69,8 @@ export async function stateAt(db: Db, schema: string, om: ObjectModel, recordId:
   if (!rows.some((r) => r.version === version)) throw new AppError('VERSION_NOT_FOUND', { object: om.name, id: recordId, version });
   const state: Record<string, unknown> = {};
   for (const r of rows) {
-    if ((r.version as number) > version) break;
-    for (const [column, [, after]] of Object.entries(r.changes as Changes)) state[column] = after;
+    if (r.version > version) break;
+    for (const [column, [, after]] of Object.entries(r.changes)) state[column] = after;
   }
   return state;
 }

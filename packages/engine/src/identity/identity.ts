@@ -4,6 +4,7 @@ import { AppError } from '@tangram/errors';
 import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../db/database';
+import { platformTables, systemTables } from '../db/tables';
 import type { Tenant } from '../tenant/tenants';
 
 export type TenantRole = 'admin' | 'member';
@@ -68,10 +69,9 @@ export class IdentityService {
 
   async createUser(input: { email: string; name: string; password: string; platformAdmin?: boolean }): Promise<User> {
     const email = checkAccount(input, { passwordRequired: true, nameRequired: true });
-    const exists = await this.db.withSchema('platform').selectFrom('user').select('id').where('email', '=', email).executeTakeFirst();
+    const exists = await platformTables(this.db).selectFrom('user').select('id').where('email', '=', email).executeTakeFirst();
     if (exists) throw new AppError('NAME_DUPLICATE', { field: 'email' });
-    const row = await this.db
-      .withSchema('platform')
+    const row = await platformTables(this.db)
       .insertInto('user')
       .values({ id: uuidv7(), email, name: input.name.trim(), password_hash: await hash(input.password), platform_admin: input.platformAdmin ?? false })
       .returning(['id', 'email', 'name', 'platform_admin'])
@@ -80,8 +80,7 @@ export class IdentityService {
   }
 
   async findUserByEmail(email: string): Promise<User | undefined> {
-    const row = await this.db
-      .withSchema('platform')
+    const row = await platformTables(this.db)
       .selectFrom('user')
       .select(['id', 'email', 'name', 'platform_admin'])
       .where('email', '=', email.trim().toLowerCase())
@@ -99,7 +98,7 @@ export class IdentityService {
     const normalised = email.trim().toLowerCase();
     const passwordHash = await hash(password);
     await this.db.transaction().execute(async (trx) => {
-      const p = trx.withSchema('platform');
+      const p = platformTables(trx);
       const row = await p
         .updateTable('user')
         .set({ password_hash: passwordHash, failed_logins: 0, locked_until: null })
@@ -116,14 +115,12 @@ export class IdentityService {
   /** Adds a user to a tenant (and to the tenant's `_user` table, which user fields point at). */
   async addMember(tenant: Tenant, user: User, role: TenantRole): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      await trx
-        .withSchema('platform')
+      await platformTables(trx)
         .insertInto('membership')
         .values({ user_id: user.id, tenant_id: tenant.id, role, status: 'active' })
         .onConflict((oc) => oc.columns(['user_id', 'tenant_id']).doUpdateSet({ role, status: 'active', invite_hash: null }))
         .execute();
-      await trx
-        .withSchema(tenant.schema)
+      await systemTables(trx, tenant.schema)
         .insertInto('_user')
         .values({ id: user.id, name: user.name, email: user.email })
         .onConflict((oc) => oc.column('id').doUpdateSet({ name: user.name, email: user.email }))
@@ -145,7 +142,7 @@ export class IdentityService {
     const passwordHash = await hash(input.password ?? randomBytes(16).toString('hex'));
     const code = randomBytes(24).toString('base64url');
     return this.db.transaction().execute(async (trx) => {
-      const p = trx.withSchema('platform');
+      const p = platformTables(trx);
       let user = await p.selectFrom('user').select('id').where('email', '=', email).executeTakeFirst();
       if (!user) {
         user = await p
@@ -165,7 +162,7 @@ export class IdentityService {
         .where('status', '=', 'active')
         .executeTakeFirst();
       if (Number(active.numUpdatedRows)) return { user: { id, email }, role, status: 'active' as const };
-      const invited = { role, status: 'invited', invite_hash: sha256(code), invited_at: sql`now()` };
+      const invited = { role, status: 'invited' as const, invite_hash: sha256(code), invited_at: sql<string>`now()` };
       await p
         .insertInto('membership')
         .values({ user_id: id, tenant_id: tenant.id, ...invited })
@@ -178,8 +175,7 @@ export class IdentityService {
   /** The signed-in user accepts an invitation with its code; a wrong, used or stale code is not found. */
   async acceptInvitation(user: User, code: string): Promise<{ tenant: { slug: string; name: string }; role: TenantRole }> {
     return this.db.transaction().execute(async (trx) => {
-      const row = await trx
-        .withSchema('platform')
+      const row = await platformTables(trx)
         .selectFrom('membership as m')
         .innerJoin('tenant as t', 't.id', 'm.tenant_id')
         .select(['t.id', 't.slug', 't.name', 't.schema', 'm.role'])
@@ -189,15 +185,13 @@ export class IdentityService {
         .where('m.invited_at', '>', sql<string>`now() - ${`${invitationDays} days`}::interval`)
         .executeTakeFirst();
       if (!row) throw new AppError('RECORD_NOT_FOUND', { object: 'invitation' });
-      await trx
-        .withSchema('platform')
+      await platformTables(trx)
         .updateTable('membership')
         .set({ status: 'active', invite_hash: null })
         .where('user_id', '=', user.id)
         .where('tenant_id', '=', row.id as string)
         .execute();
-      await trx
-        .withSchema(row.schema as string)
+      await systemTables(trx, row.schema)
         .insertInto('_user')
         .values({ id: user.id, name: user.name, email: user.email })
         .onConflict((oc) => oc.column('id').doUpdateSet({ name: user.name, email: user.email }))
@@ -207,8 +201,7 @@ export class IdentityService {
   }
 
   async role(userId: string, tenantId: string): Promise<TenantRole | undefined> {
-    const row = await this.db
-      .withSchema('platform')
+    const row = await platformTables(this.db)
       .selectFrom('membership')
       .select('role')
       .where('user_id', '=', userId)
@@ -221,8 +214,7 @@ export class IdentityService {
   /** The tenant roles (admin or member) of the given users in one tenant. */
   async tenantRoles(tenantId: string, userIds: string[]): Promise<Map<string, TenantRole>> {
     if (!userIds.length) return new Map();
-    const rows = await this.db
-      .withSchema('platform')
+    const rows = await platformTables(this.db)
       .selectFrom('membership')
       .select(['user_id', 'role'])
       .where('tenant_id', '=', tenantId)
@@ -234,8 +226,7 @@ export class IdentityService {
 
   /** The tenants a user is an active member of (only `onlyTenantId`, when given: a token's view). */
   async tenantsOf(userId: string, onlyTenantId?: string): Promise<{ slug: string; name: string; role: TenantRole }[]> {
-    let q = this.db
-      .withSchema('platform')
+    let q = platformTables(this.db)
       .selectFrom('membership as m')
       .innerJoin('tenant as t', 't.id', 'm.tenant_id')
       .select(['t.slug', 't.name', 'm.role'])
@@ -257,7 +248,7 @@ export class IdentityService {
       .trim()
       .toLowerCase();
     const key = sha256(normalised);
-    const p = this.db.withSchema('platform');
+    const p = platformTables(this.db);
     const failure = await p.selectFrom('sign_in_failure').select('locked_until').where('email_hash', '=', key).executeTakeFirst();
     if (failure?.locked_until && new Date(failure.locked_until as string) > new Date()) throw new AppError('ACCOUNT_LOCKED', {});
     const row = await p
@@ -297,12 +288,11 @@ export class IdentityService {
   }
 
   async logout(sessionToken: string): Promise<void> {
-    await this.db.withSchema('platform').deleteFrom('session').where('id_hash', '=', sha256(sessionToken)).execute();
+    await platformTables(this.db).deleteFrom('session').where('id_hash', '=', sha256(sessionToken)).execute();
   }
 
   async fromSession(sessionToken: string): Promise<Principal | undefined> {
-    const row = await this.db
-      .withSchema('platform')
+    const row = await platformTables(this.db)
       .selectFrom('session as s')
       .innerJoin('user as u', 'u.id', 's.user_id')
       .select(['u.id', 'u.email', 'u.name', 'u.platform_admin', 's.csrf_token'])
@@ -319,8 +309,7 @@ export class IdentityService {
     const prefix = randomBytes(4).toString('hex');
     const token = `tg_${prefix}_${randomBytes(32).toString('base64url')}`;
     const id = uuidv7();
-    await this.db
-      .withSchema('platform')
+    await platformTables(this.db)
       .insertInto('api_token')
       .values({ id, token_hash: sha256(token), prefix, name: name.trim(), user_id: user.id, tenant_id: tenant.id })
       .execute();
@@ -328,8 +317,7 @@ export class IdentityService {
   }
 
   async listTokens(userId: string, tenantId: string) {
-    return this.db
-      .withSchema('platform')
+    return platformTables(this.db)
       .selectFrom('api_token')
       .select(['id', 'prefix', 'name', 'created_at', 'last_used_at', 'revoked_at'])
       .where('user_id', '=', userId)
@@ -339,8 +327,7 @@ export class IdentityService {
   }
 
   async revokeToken(userId: string, tenantId: string, id: string): Promise<void> {
-    const res = await this.db
-      .withSchema('platform')
+    const res = await platformTables(this.db)
       .updateTable('api_token')
       .set({ revoked_at: sql`now()` })
       .where('id', '=', id)
@@ -352,8 +339,7 @@ export class IdentityService {
   }
 
   async fromToken(token: string): Promise<Principal | undefined> {
-    const row = await this.db
-      .withSchema('platform')
+    const row = await platformTables(this.db)
       .selectFrom('api_token as k')
       .innerJoin('user as u', 'u.id', 'k.user_id')
       .select(['u.id', 'u.email', 'u.name', 'u.platform_admin', 'k.tenant_id', 'k.id as token_id'])

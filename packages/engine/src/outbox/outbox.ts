@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
+import { systemTables } from '../db/tables';
 import type { ActionContext } from '../access/context';
 
 export type EventName = 'record.created' | 'record.updated' | 'record.deleted' | 'record.restored' | 'record.purged' | 'record.transferred';
@@ -25,8 +26,7 @@ export async function writeEvent(
   payload: Record<string, unknown>,
   ctx: ActionContext,
 ): Promise<void> {
-  await trx
-    .withSchema(schema)
+  await systemTables(trx, schema)
     .insertInto('_outbox')
     .values({
       event,
@@ -70,8 +70,7 @@ export async function claimEvents(db: Db, schema: string, consumer: string, work
       returning l.event_id`.execute(trx);
     const ids = leased.rows.map((r) => Number(r.event_id));
     if (!ids.length) return [];
-    const rows = await trx
-      .withSchema(schema)
+    const rows = await systemTables(trx, schema)
       .selectFrom('_outbox')
       .select(['id', 'event', 'object_id', 'record_id', 'payload', 'actor', 'request_id', 'at'])
       .where('id', 'in', ids)
@@ -80,12 +79,12 @@ export async function claimEvents(db: Db, schema: string, consumer: string, work
     return rows.map((r) => ({
       id: Number(r.id),
       event: r.event as EventName,
-      objectId: r.object_id as string,
-      recordId: r.record_id as string,
-      payload: r.payload as Record<string, unknown>,
-      actor: (r.actor as string | null) ?? null,
-      requestId: (r.request_id as string | null) ?? null,
-      at: r.at as string,
+      objectId: r.object_id,
+      recordId: r.record_id,
+      payload: r.payload,
+      actor: r.actor,
+      requestId: r.request_id,
+      at: r.at,
     }));
   });
 }
@@ -93,8 +92,7 @@ export async function claimEvents(db: Db, schema: string, consumer: string, work
 /** Acknowledges events this worker handled; acknowledged events are never offered again. */
 export async function ackEvents(db: Db, schema: string, consumer: string, worker: string, ids: number[]): Promise<number> {
   if (!ids.length) return 0;
-  const res = await db
-    .withSchema(schema)
+  const res = await systemTables(db, schema)
     .updateTable('_outbox_lease')
     .set({ acked_at: sql`now()` })
     .where('consumer', '=', consumer)

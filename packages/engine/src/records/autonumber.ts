@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
+import { systemTables } from '../db/tables';
 import type { FieldModel, ObjectModel } from '../model/compile';
 
 // Building an Intl.DateTimeFormat is costly (a bulk import numbers thousands of records): one per zone.
@@ -22,8 +23,7 @@ export async function nextNumber(trx: Db, schema: string, om: ObjectModel, f: Fi
   const parts = dateParts(now, timeZone);
   const period = format.replace(/\{(YYYY|YY|MM|DD|0+)\}/g, (_, t: string) => (t in parts ? parts[t as keyof typeof parts] : '#'));
   const start = Number(f.field.options.start ?? 1);
-  const row = await trx
-    .withSchema(schema)
+  const row = await systemTables(trx, schema)
     .insertInto('_counter')
     .values({ object_id: om.id, field_id: f.column, period, value: start })
     .onConflict((oc) => oc.columns(['object_id', 'field_id', 'period']).doUpdateSet({ value: sql`${sql.ref('_counter.value')} + 1` }))

@@ -3,7 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../db/database';
-import { createSystemTables } from './system-tables';
+import { platformTables } from '../db/tables';
+import { migratePlatform } from './platform-migrations';
+import { migrateTenant } from './tenant-migrations';
 
 export interface Tenant {
   id: string;
@@ -14,45 +16,22 @@ export interface Tenant {
 
 const slugPattern = /^[a-z][a-z0-9_]{0,39}$/;
 
-/** The global `platform` schema: the tenant registry (login identities join it later). */
+/**
+ * The global `platform` schema (tenant registry, installation state, login identities), created
+ * or brought up to date by its migrations.
+ */
 export async function ensurePlatform(db: Db): Promise<void> {
-  await sql`create schema if not exists platform`.execute(db);
-  await sql`create extension if not exists pg_trgm`.execute(db);
-  await db.schema
-    .withSchema('platform')
-    .createTable('tenant')
-    .ifNotExists()
-    .addColumn('id', 'uuid', (c) => c.primaryKey())
-    .addColumn('slug', 'text', (c) => c.notNull().unique())
-    .addColumn('schema', 'text', (c) => c.notNull().unique())
-    .addColumn('name', 'text', (c) => c.notNull())
-    .addColumn('created_at', sql`timestamptz(3)`, (c) => c.notNull().defaultTo(sql`now()`))
-    .execute();
-  await db.schema
-    .withSchema('platform')
-    .createTable('secret')
-    .ifNotExists()
-    .addColumn('name', 'text', (c) => c.primaryKey())
-    .addColumn('value', 'text', (c) => c.notNull())
-    .execute();
-  await db.schema
-    .withSchema('platform')
-    .createTable('setup_step')
-    .ifNotExists()
-    .addColumn('name', 'text', (c) => c.primaryKey())
-    .addColumn('done_at', sql`timestamptz(3)`, (c) => c.notNull().defaultTo(sql`now()`))
-    .execute();
+  await migratePlatform(db);
 }
 
 /** The first-start steps this installation has finished (see the server's bootstrap). */
 export async function setupSteps(db: Db): Promise<Set<string>> {
-  const rows = await db.withSchema('platform').selectFrom('setup_step').select('name').execute();
-  return new Set(rows.map((r) => r.name as string));
+  const rows = await platformTables(db).selectFrom('setup_step').select('name').execute();
+  return new Set(rows.map((r) => r.name));
 }
 
 export async function markSetupSteps(db: Db, names: string[]): Promise<void> {
-  await db
-    .withSchema('platform')
+  await platformTables(db)
     .insertInto('setup_step')
     .values(names.map((name) => ({ name })))
     .onConflict((oc) => oc.column('name').doNothing())
@@ -64,36 +43,50 @@ export async function markSetupSteps(db: Db, names: string[]): Promise<void> {
  * the database, so what one server seals (a pagination cursor) another can open.
  */
 export async function platformSecret(db: Db, name: string): Promise<Buffer> {
-  await db
-    .withSchema('platform')
+  const p = platformTables(db);
+  await p
     .insertInto('secret')
     .values({ name, value: randomBytes(32).toString('base64') })
     .onConflict((oc) => oc.column('name').doNothing())
     .execute();
-  const row = await db.withSchema('platform').selectFrom('secret').select('value').where('name', '=', name).executeTakeFirstOrThrow();
-  return Buffer.from(row.value as string, 'base64');
+  const row = await p.selectFrom('secret').select('value').where('name', '=', name).executeTakeFirstOrThrow();
+  return Buffer.from(row.value, 'base64');
 }
 
-/** Creates a tenant: a registry row and its own schema with the system tables, in one transaction. */
+/**
+ * Creates a tenant: its own schema with the system tables (the tenant migrations), then its
+ * registry row. The schema is made first and must be new, so two calls for one slug cannot both
+ * succeed; if anything after that fails, the schema is dropped again and no registry row exists.
+ */
 export async function createTenant(db: Db, slug: string, name = slug, schema = `tenant_${slug}`): Promise<Tenant> {
   if (!slugPattern.test(slug)) throw new AppError('VALIDATION_FAILED', { field: 'slug', pattern: slugPattern.source });
-  return db.transaction().execute(async (trx) => {
-    const exists = await trx.withSchema('platform').selectFrom('tenant').select('id').where('slug', '=', slug).executeTakeFirst();
-    if (exists) throw new AppError('TENANT_EXISTS', { slug });
-    const tenant: Tenant = { id: uuidv7(), slug, schema, name };
-    await trx.withSchema('platform').insertInto('tenant').values(tenant).execute();
-    await sql`create schema ${sql.id(schema)}`.execute(trx);
-    await createSystemTables(trx, schema);
-    return tenant;
-  });
+  const exists = await platformTables(db).selectFrom('tenant').select('id').where('slug', '=', slug).executeTakeFirst();
+  if (exists) throw new AppError('TENANT_EXISTS', { slug });
+  try {
+    await sql`create schema ${sql.id(schema)}`.execute(db);
+  } catch (e) {
+    // 42P06 duplicate schema: another call is creating this tenant, or the schema is taken.
+    if ((e as { code?: string }).code === '42P06') throw new AppError('TENANT_EXISTS', { slug });
+    throw e;
+  }
+  const tenant: Tenant = { id: uuidv7(), slug, schema, name };
+  try {
+    await migrateTenant(db, schema);
+    await platformTables(db).insertInto('tenant').values(tenant).execute();
+  } catch (e) {
+    await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(db).catch(() => {});
+    if ((e as { code?: string }).code === '23505') throw new AppError('TENANT_EXISTS', { slug });
+    throw e;
+  }
+  return tenant;
 }
 
 export async function findTenant(db: Db, slug: string): Promise<Tenant> {
-  const row = await db.withSchema('platform').selectFrom('tenant').select(['id', 'slug', 'schema', 'name']).where('slug', '=', slug).executeTakeFirst();
+  const row = await platformTables(db).selectFrom('tenant').select(['id', 'slug', 'schema', 'name']).where('slug', '=', slug).executeTakeFirst();
   if (!row) throw new AppError('TENANT_NOT_FOUND', { slug });
-  return row as Tenant;
+  return row;
 }
 
 export async function listTenants(db: Db): Promise<Tenant[]> {
-  return (await db.withSchema('platform').selectFrom('tenant').select(['id', 'slug', 'schema', 'name']).orderBy('slug').execute()) as Tenant[];
+  return platformTables(db).selectFrom('tenant').select(['id', 'slug', 'schema', 'name']).orderBy('slug').execute();
 }

@@ -1,9 +1,57 @@
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import { type Migrations, migrateSchema } from '../db/migrate';
 import type { Db } from '../db/database';
 
-/** Login identities live in the global `platform` schema; a user may belong to several tenants. */
-export async function ensureIdentityTables(db: Db): Promise<void> {
+/**
+ * The global `platform` schema — the tenant registry, installation secrets and first-start
+ * steps, login identities, memberships, sessions and API tokens — as versioned migrations, the
+ * one definition of each table, recorded in `platform._migration`.
+ *
+ * To change a platform table, append a migration ('0002_…') — never edit one that has shipped —
+ * and update its interface in db/tables.ts. See docs/adr/0009-versioned-migrations.md.
+ */
+export const platformMigrations: Migrations = {
+  '0001_baseline': { up: baseline },
+};
+
+/** Creates the `platform` schema if needed and runs its pending migrations (under its advisory lock). */
+export function migratePlatform(db: Db): Promise<string[]> {
+  return migrateSchema(db, 'platform', platformMigrations);
+}
+
+/**
+ * The tables as they were when migrations were introduced. Installations from before then have
+ * them (in this shape or an older one) but no `_migration` record: every statement is "if not
+ * exists", and columns added over time before then are added if missing.
+ */
+async function baseline(db: Kysely<any>): Promise<void> {
+  // Trigram indexes of text fields (tenant schemas) use it.
+  await sql`create extension if not exists pg_trgm`.execute(db);
   const s = db.schema.withSchema('platform');
+  await s
+    .createTable('tenant')
+    .ifNotExists()
+    .addColumn('id', 'uuid', (c) => c.primaryKey())
+    .addColumn('slug', 'text', (c) => c.notNull().unique())
+    .addColumn('schema', 'text', (c) => c.notNull().unique())
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('created_at', sql`timestamptz(3)`, (c) => c.notNull().defaultTo(sql`now()`))
+    .execute();
+  // Keys of the installation shared by every process (see platformSecret).
+  await s
+    .createTable('secret')
+    .ifNotExists()
+    .addColumn('name', 'text', (c) => c.primaryKey())
+    .addColumn('value', 'text', (c) => c.notNull())
+    .execute();
+  // The first-start steps this installation has finished (see the server's bootstrap).
+  await s
+    .createTable('setup_step')
+    .ifNotExists()
+    .addColumn('name', 'text', (c) => c.primaryKey())
+    .addColumn('done_at', sql`timestamptz(3)`, (c) => c.notNull().defaultTo(sql`now()`))
+    .execute();
+  // Login identities; a user may belong to several tenants.
   await s
     .createTable('user')
     .ifNotExists()

@@ -1,0 +1,193 @@
+import { type Kysely, sql } from 'kysely';
+import { type Migrations, migrateSchema } from '../db/migrate';
+import type { Db } from '../db/database';
+
+/**
+ * The system tables of a tenant schema — metadata revisions and draft, the tenant's users and
+ * departments (which `user` and `department` fields point at), the audit log, the outbox and its
+ * consumer leases, auto-number counters, roles and record shares, installed app packages and
+ * uploaded files — as versioned migrations, the one definition of each table. New tenants and
+ * existing ones run the same list; each schema records what it ran in its own `_migration`.
+ *
+ * To change a system table, append a migration ('0002_…') — never edit one that has shipped —
+ * and update its interface in db/tables.ts. See docs/adr/0009-versioned-migrations.md.
+ */
+export function tenantMigrations(schema: string): Migrations {
+  return {
+    '0001_baseline': { up: (db) => baseline(db, schema) },
+  };
+}
+
+/** Creates `schema` if needed and runs its pending migrations (under the schema's advisory lock). */
+export function migrateTenant(db: Db, schema: string): Promise<string[]> {
+  return migrateSchema(db, schema, tenantMigrations(schema));
+}
+
+/**
+ * The tables as they were when migrations were introduced. Tenants created before then already
+ * have them, in this shape or an older one, but no `_migration` record: so every statement here
+ * is "if not exists", and the columns and tables added to tenants over time before then are
+ * added if missing, leaving an old tenant exactly as a new one.
+ */
+async function baseline(db: Kysely<any>, schema: string): Promise<void> {
+  const s = db.schema.withSchema(schema);
+  const t = (name: string) => sql.id(schema, name);
+  await s
+    .createTable('_meta_revision')
+    .ifNotExists()
+    .addColumn('id', 'integer', (c) => c.primaryKey())
+    .addColumn('created_at', sql`timestamptz(3)`, (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('created_by', 'uuid')
+    .addColumn('message', 'text')
+    .addColumn('metadata', 'jsonb', (c) => c.notNull())
+    .addColumn('actions', 'jsonb', (c) => c.notNull())
+    .execute();
+  await s
+    .createTable('_meta_draft')
+    .ifNotExists()
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('base_revision', 'integer')
+    .addColumn('metadata', 'jsonb', (c) => c.notNull())
+    .addColumn('updated_at', sql`timestamptz(3)`, (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('updated_by', 'uuid')
+    .execute();
+  await s
+    .createTable('_user')
+    .ifNotExists()
+    .addColumn('id', 'uuid', (c) => c.primaryKey())
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('email', 'text')
+    .addColumn('mobile', 'text')
+    .addColumn('active', 'boolean', (c) => c.notNull().defaultTo(true))
+    .addColumn('employee_no', 'text')
+    .addColumn('position', 'text')
+    .addColumn('manager_id', 'uuid', (c) => c.references('_user.id').onDelete('set null'))
+    .addColumn('created_at', sql`timestamptz(3)`, (c) => c.notNull().defaultTo(sql`now()`))
+    .execute();
+  // Tenants from before organisation charts: the columns come after created_at there.
+  await sql`alter table ${t('_user')}
+    add column if not exists employee_no text,
+    add column if not exists position text,
+    add column if not exists manager_id uuid references ${t('_user')}(id) on delete set null`.execute(db);
+  await s
+    .createTable('_department')
+    .ifNotExists()
+    .addColumn('id', 'uuid', (c) => c.primaryKey())
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('parent_id', 'uuid', (c) => c.references('_department.id'))
+    .addColumn('head_id', 'uuid', (c) => c.references('_user.id').onDelete('set null'))
+    // Ids from the root down, '/a/b/': "b and below" is one indexed prefix match.
+    .addColumn('path', 'text')
+    .addColumn('sort', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('created_at', sql`timestamptz(3)`, (c) => c.notNull().defaultTo(sql`now()`))
+    .execute();
+  await sql`alter table ${t('_department')}
+    add column if not exists head_id uuid references ${t('_user')}(id) on delete set null,
+    add column if not exists path text,
+    add column if not exists sort integer not null default 0`.execute(db);
+  // Departments from before paths existed get theirs from the tree.
+  await sql`with recursive tree(id, path, depth) as (
+      select id, '/' || id || '/', 1 from ${t('_department')} where parent_id is null
+      union all
+      select d.id, tree.path || d.id || '/', tree.depth + 1 from ${t('_department')} d join tree on d.parent_id = tree.id where tree.depth < 64)
+    update ${t('_department')} d set path = tree.path from tree where d.id = tree.id and d.path is null`.execute(db);
+  await sql`create index if not exists ${sql.id('_department_path')} on ${t('_department')} (path text_pattern_ops)`.execute(db);
+  await s
+    .createTable('_user_department')
+    .ifNotExists()
+    .addColumn('user_id', 'uuid', (c) => c.notNull().references('_user.id').onDelete('cascade'))
+    .addColumn('department_id', 'uuid', (c) => c.notNull().references('_department.id').onDelete('cascade'))
+    .addColumn('is_primary', 'boolean', (c) => c.notNull().defaultTo(false))
+    .addPrimaryKeyConstraint('_user_department_pk', ['user_id', 'department_id'])
+    .execute();
+  await s.createIndex('_user_department_dept').ifNotExists().on('_user_department').column('department_id').execute();
+  await s
+    .createTable('_audit')
+    .ifNotExists()
+    .addColumn('id', 'bigserial', (c) => c.primaryKey())
+    .addColumn('object_id', 'text', (c) => c.notNull())
+    .addColumn('record_id', 'uuid', (c) => c.notNull())
+    .addColumn('version', 'integer', (c) => c.notNull())
+    .addColumn('action', 'text', (c) => c.notNull())
+    .addColumn('changes', 'jsonb', (c) => c.notNull())
+    .addColumn('actor', 'uuid')
+    .addColumn('request_id', 'text')
+    .addColumn('at', sql`timestamptz(3)`, (c) => c.notNull().defaultTo(sql`now()`))
+    .execute();
+  await s.createIndex('_audit_record').ifNotExists().on('_audit').columns(['object_id', 'record_id', 'version']).execute();
+  await s
+    .createTable('_outbox')
+    .ifNotExists()
+    .addColumn('id', 'bigserial', (c) => c.primaryKey())
+    .addColumn('event', 'text', (c) => c.notNull())
+    .addColumn('object_id', 'text', (c) => c.notNull())
+    .addColumn('record_id', 'uuid', (c) => c.notNull())
+    .addColumn('payload', 'jsonb', (c) => c.notNull())
+    .addColumn('actor', 'uuid')
+    .addColumn('request_id', 'text')
+    .addColumn('at', sql`timestamptz(3)`, (c) => c.notNull().defaultTo(sql`now()`))
+    .execute();
+  await s
+    .createTable('_outbox_lease')
+    .ifNotExists()
+    .addColumn('consumer', 'text', (c) => c.notNull())
+    .addColumn('event_id', 'bigint', (c) => c.notNull().references('_outbox.id').onDelete('cascade'))
+    .addColumn('worker', 'text', (c) => c.notNull())
+    .addColumn('leased_until', sql`timestamptz(3)`, (c) => c.notNull())
+    .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(1))
+    .addColumn('acked_at', sql`timestamptz(3)`)
+    .addPrimaryKeyConstraint('_outbox_lease_pk', ['consumer', 'event_id'])
+    .execute();
+  await s
+    .createTable('_counter')
+    .ifNotExists()
+    .addColumn('object_id', 'text', (c) => c.notNull())
+    .addColumn('field_id', 'text', (c) => c.notNull())
+    .addColumn('period', 'text', (c) => c.notNull())
+    .addColumn('value', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('_counter_pk', ['object_id', 'field_id', 'period'])
+    .execute();
+  // Access control: roles (JSON documents), who holds them, and per-record shares with a user or a department.
+  await sql`create table if not exists ${t('_role')} (
+    name text primary key,
+    doc jsonb not null,
+    updated_at timestamptz(3) not null default now(),
+    updated_by uuid)`.execute(db);
+  await sql`create table if not exists ${t('_user_role')} (
+    user_id uuid not null references ${t('_user')}(id) on delete cascade,
+    role text not null references ${t('_role')}(name) on delete cascade on update cascade,
+    constraint _user_role_pk primary key (user_id, role))`.execute(db);
+  await sql`create table if not exists ${t('_record_share')} (
+    id uuid primary key,
+    object_id text not null,
+    record_id uuid not null,
+    user_id uuid references ${t('_user')}(id) on delete cascade,
+    department_id uuid references ${t('_department')}(id) on delete cascade,
+    access text not null check (access in ('read', 'edit')),
+    created_at timestamptz(3) not null default now(),
+    created_by uuid,
+    constraint _record_share_one_grantee check ((user_id is null) <> (department_id is null)),
+    constraint _record_share_unique unique nulls not distinct (object_id, record_id, user_id, department_id))`.execute(db);
+  await sql`create index if not exists ${sql.id('_record_share_user')} on ${t('_record_share')} (object_id, user_id) where user_id is not null`.execute(db);
+  await sql`create index if not exists ${sql.id('_record_share_department')} on ${t('_record_share')} (object_id, department_id) where department_id is not null`.execute(
+    db,
+  );
+  // The app packages installed in the tenant, as installed (the base of later upgrades).
+  await sql`create table if not exists ${t('_app_package')} (
+    name text primary key,
+    version text not null,
+    seq serial,
+    package jsonb not null,
+    sample_keys jsonb,
+    installed_at timestamptz(3) not null default now(),
+    installed_by uuid)`.execute(db);
+  // Uploaded files (the bytes are on disk, see FileStore): one row per upload, written once its bytes are in place.
+  await sql`create table if not exists ${t('_file')} (
+    id uuid primary key,
+    name text not null,
+    size bigint not null check (size > 0),
+    mime_type text not null,
+    sha256 text not null,
+    created_by uuid,
+    created_at timestamptz(3) not null default now())`.execute(db);
+}
