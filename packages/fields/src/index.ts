@@ -1,4 +1,5 @@
-export type { FieldType, JsonSchema } from './field-type';
+export type { ColumnFamily, ColumnLimit, Computation, FieldType, JsonSchema, Reference } from './field-type';
+export { nullable } from './field-type';
 export { fieldTypes, fieldType, kindOf, referenceTypes } from './registry';
 export { resolveApp } from './resolve';
 export { logicSchema, systemFieldKinds } from './logic-schema';

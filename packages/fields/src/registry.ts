@@ -66,5 +66,7 @@ export function kindOf(field: Field): ValueKind | null {
   return t.kindOf ? t.kindOf(field) : t.kind;
 }
 
-/** The field types whose value is a reference to another record. */
-export const referenceTypes: ReadonlySet<FieldTypeName> = new Set(['lookup', 'masterdetail', 'manytomany']);
+/** The field types whose value is a reference to records of an object of the app (lookup, master-detail, many-to-many). */
+export const referenceTypes: ReadonlySet<FieldTypeName> = new Set(
+  (Object.values(fieldTypes) as FieldType[]).filter((t) => t.reference?.toObject).map((t) => t.type),
+);

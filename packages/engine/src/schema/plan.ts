@@ -32,26 +32,19 @@ export function carryArchived(from: ResolvedApp | undefined, to: ResolvedApp): R
   return { ...to, objects: [...objects, ...missingObjects] };
 }
 
-function onDelete(f: Field): 'restrict' | 'cascade' | 'set null' {
-  if (f.type === 'masterdetail') return 'cascade';
-  if (f.type === 'lookup' && f.options.onDelete === 'setNull') return 'set null';
-  return f.type === 'user' || f.type === 'department' ? 'set null' : 'restrict';
-}
-
-function fkTarget(f: Field): string | undefined {
-  if (f.type === 'user') return '_user';
-  if (f.type === 'department') return '_department';
-  if (f.type === 'lookup' || f.type === 'masterdetail') return f.options.target as string;
-  return undefined;
-}
+/** Values recomputed for every existing record when the field is added or its options change (formula, rollup). */
+const backfilled = (f: Field): boolean => {
+  const computed = fieldTypes[f.type].computed;
+  return computed === 'expression' || computed === 'aggregate';
+};
 
 function addFieldActions(o: ObjectDef, f: Field): Action[] {
   const base = { object: o.id, field: f.id, label: label(f) };
   if (!isColumn(f)) return [{ kind: 'junction.create', ...base, target: f.options.target as string }];
   const actions: Action[] = [{ kind: 'column.add', ...base, sqlType: sqlType(f), notNull: false }];
-  const target = fkTarget(f);
-  if (target) actions.push({ kind: 'fk.add', ...base, target, onDelete: onDelete(f) });
-  if (f.type === 'formula' || f.type === 'rollup') actions.push({ kind: 'field.backfill', ...base });
+  const ref = fieldTypes[f.type].reference;
+  if (ref?.shape === 'single') actions.push({ kind: 'fk.add', ...base, target: ref.target(f), onDelete: ref.onDelete(f) });
+  if (backfilled(f)) actions.push({ kind: 'field.backfill', ...base });
   return actions;
 }
 
@@ -66,7 +59,7 @@ function changeFieldActions(o: ObjectDef, was: Field, now: Field): Action[] {
   if (isColumn(was) && isColumn(now) && (was.type !== now.type || sqlType(was) !== sqlType(now) || optionsNarrowed(was, now)))
     actions.push({ kind: 'column.alterType', ...base, fromType: was.type, toType: now.type, fromSql: sqlType(was), toSql: sqlType(now) });
   for (const key of watched) if (!sameJson(was[key], now[key])) actions.push({ kind: 'metadata.change', ...base, change: key, from: was[key], to: now[key] });
-  if ((now.type === 'formula' || now.type === 'rollup') && !sameJson(was.options, now.options)) actions.push({ kind: 'field.backfill', ...base });
+  if (backfilled(now) && !sameJson(was.options, now.options)) actions.push({ kind: 'field.backfill', ...base });
   return actions;
 }
 
@@ -74,11 +67,7 @@ function changeFieldActions(o: ObjectDef, was: Field, now: Field): Action[] {
 function optionsNarrowed(was: Field, now: Field): boolean {
   if (was.type !== now.type) return false;
   if ('maxLength' in now.options && Number(now.options.maxLength) < Number(was.options.maxLength)) return true;
-  if (now.type === 'select' || now.type === 'multiselect') {
-    const keys = new Set((now.options.options as { key: string; archived?: boolean }[]).map((o) => o.key));
-    return (was.options.options as { key: string }[]).some((o) => !keys.has(o.key));
-  }
-  return false;
+  return fieldTypes[now.type].narrows?.(was, now) ?? false;
 }
 
 function objectActions(was: ObjectDef | undefined, now: ObjectDef): Action[] {

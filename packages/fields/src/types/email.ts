@@ -11,6 +11,8 @@ export const emailType: FieldType = {
   kind: 'text',
   valueSchema: () => ({ type: 'string', maxLength: 254 }),
   check: (v) => (email.test(v as string) ? undefined : 'must be an email address'),
+  textSearch: true,
+  conversion: { family: 'text', limit: () => ({ kind: 'pattern', pattern: '^[^[:space:]@]+@[^[:space:]@]+\\.[^[:space:]@]+$', maxLength: 254 }) },
   indexable: true,
   sortable: true,
   defaultWidget: 'email-input',

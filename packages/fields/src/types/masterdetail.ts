@@ -13,6 +13,7 @@ export const masterdetail: FieldType = {
   column: () => 'uuid',
   kind: 'uuid',
   valueSchema: () => uuidSchema,
+  reference: { shape: 'single', toObject: true, master: true, target: (f) => f.options.target as string, onDelete: () => 'cascade' },
   indexable: true,
   sortable: false,
   defaultWidget: 'record-picker',

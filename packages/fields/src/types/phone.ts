@@ -19,6 +19,8 @@ export const phoneType: FieldType = {
   kind: 'text',
   valueSchema: () => ({ type: 'string', maxLength: 32 }),
   check: (v) => (isPhone(v) ? undefined : 'must be a phone number'),
+  textSearch: true,
+  conversion: { family: 'text', limit: () => ({ kind: 'pattern', pattern: '^\\+?[0-9][0-9 ()-]{2,30}$' }) },
   indexable: true,
   sortable: true,
   defaultWidget: 'phone-input',

@@ -41,3 +41,9 @@ export interface SelectOption {
 export function activeKeys(f: Field): string[] {
   return (f.options.options as SelectOption[]).filter((o) => !o.archived).map((o) => o.key);
 }
+
+/** Options removed (archiving keeps them): stored values may name a key that is gone. */
+export function optionsRemoved(was: Field, now: Field): boolean {
+  const keys = new Set((now.options.options as SelectOption[]).map((o) => o.key));
+  return (was.options.options as SelectOption[]).some((o) => !keys.has(o.key));
+}
