@@ -76,6 +76,8 @@ export interface FieldType {
   alwaysUnique?: boolean;
   /** Can be sorted on. */
   sortable: boolean;
+  /** The first field of this type is an object's title field when none is named (text). */
+  titleCandidate?: boolean;
   /** Free text the search box matches: a search field of this type gets a trigram index. */
   textSearch?: boolean;
   /** A reference to other records; absent for plain values. */

@@ -26,6 +26,7 @@ const catalogue: FieldTypeCatalogue = {
     }));
     return { options: copy, problems };
   },
+  titleCandidate: (type) => fieldTypes[type].titleCandidate === true,
 };
 
 type Check = (object: ObjectDef, field: Field, path: string, byId: Map<string, ObjectDef>) => Problem[];

@@ -13,6 +13,7 @@ export const text: FieldType = {
   kind: 'text',
   valueSchema: (f) => ({ type: 'string', maxLength: f.options.maxLength }),
   check: noControlChars,
+  titleCandidate: true,
   textSearch: true,
   conversion: { family: 'text', limit: (f) => ({ kind: 'maxLength', max: Number(f.options.maxLength) }) },
   indexable: true,
