@@ -1,5 +1,5 @@
 import type { ValueKind } from '@tangram/logic';
-import type { Field, FieldTypeName, LocaleText } from '@tangram/metadata';
+import type { DuplicateMatch, Field, FieldTypeName, LocaleText } from '@tangram/metadata';
 
 /** A JSON Schema, as ajv reads it. */
 export type JsonSchema = Record<string, unknown>;
@@ -22,6 +22,9 @@ export type ColumnLimit =
   | { kind: 'subsetOf'; keys: string[] }
   | { kind: 'digits'; precision: number; scale: number }
   | { kind: 'safeInteger' };
+
+/** A condition the filter builder offers on a field. */
+export type FilterOperator = 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le' | 'contains' | 'empty' | 'notEmpty';
 
 /** A value that points at other records. */
 export interface Reference {
@@ -88,6 +91,14 @@ export interface FieldType {
   temporal?: 'date' | 'datetime';
   /** Its values are the lanes of a kanban board. */
   kanbanLanes?: boolean;
+  /** Filter operators, when they are not those of its kind (a select compares, it does not search). */
+  filterOperators?: readonly FilterOperator[];
+  /** Its options list the values it accepts (`options.options`): the designer edits them as a list. */
+  optionList?: boolean;
+  /** Options of a field just dropped in the designer, valid where possible; `other` is an object it may point at. */
+  designerOptions?(other: string): Record<string, unknown>;
+  /** How a duplicate rule (查重) may compare its values; absent: it cannot be checked for duplicates. */
+  duplicateMatches?: readonly DuplicateMatch[];
   /** Converting to and from other types: the value family and what the column refuses. */
   conversion?: { family: ColumnFamily; limit?(field: Field): ColumnLimit | undefined };
   /** An options change that keeps the column type but may leave stored values invalid (options removed). */

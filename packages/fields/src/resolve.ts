@@ -119,7 +119,7 @@ function objectProblems(object: ObjectDef, path: string, byId: Map<string, Objec
   });
   object.duplicateRules.forEach((r, i) => {
     const f = byFieldId.get(r.field);
-    if (f && (f.archived || !duplicateCheckable.has(f.type)))
+    if (f && (f.archived || !fieldTypes[f.type].duplicateMatches))
       problems.push({
         code: 'FIELD_OPTIONS_INVALID',
         path: `${path}/duplicateRules/${i}/field`,
@@ -146,9 +146,6 @@ function objectProblems(object: ObjectDef, path: string, byId: Map<string, Objec
   });
   return problems;
 }
-
-/** Field types a duplicate rule (查重) may compare. */
-const duplicateCheckable = new Set(['text', 'email', 'phone']);
 
 const ruleVariables = ['$user', '$now'];
 

@@ -13,6 +13,7 @@ export const emailType: FieldType = {
   check: (v) => (email.test(v as string) ? undefined : 'must be an email address'),
   textSearch: true,
   conversion: { family: 'text', limit: () => ({ kind: 'pattern', pattern: '^[^[:space:]@]+@[^[:space:]@]+\\.[^[:space:]@]+$', maxLength: 254 }) },
+  duplicateMatches: ['exact'],
   indexable: true,
   sortable: true,
   defaultWidget: 'email-input',

@@ -58,6 +58,7 @@ export const formula: FieldType = {
   computed: 'expression',
   coerce,
   apiSchema: (f, described) => nullable({ title: described.title, type: apiTypes[f.options.resultType as string] ?? 'string' }),
+  designerOptions: () => ({ expression: 0, resultType: 'number' }),
   indexable: true,
   sortable: true,
   defaultWidget: 'formula-display',

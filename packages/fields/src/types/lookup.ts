@@ -16,6 +16,7 @@ export const lookup: FieldType = {
     target: (f) => f.options.target as string,
     onDelete: (f) => (f.options.onDelete === 'setNull' ? 'set null' : 'restrict'),
   },
+  designerOptions: (other) => ({ target: other }),
   indexable: true,
   sortable: false,
   defaultWidget: 'record-picker',

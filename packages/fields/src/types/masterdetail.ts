@@ -14,6 +14,7 @@ export const masterdetail: FieldType = {
   kind: 'uuid',
   valueSchema: () => uuidSchema,
   reference: { shape: 'single', toObject: true, master: true, target: (f) => f.options.target as string, onDelete: () => 'cascade' },
+  designerOptions: (other) => ({ target: other }),
   indexable: true,
   sortable: false,
   defaultWidget: 'record-picker',

@@ -1,5 +1,5 @@
 import type { FieldType } from '../field-type';
-import { activeKeys, optionsRemoved, selectOptionsSchema } from './select-options';
+import { activeKeys, optionsRemoved, selectOptionsSchema, twoOptions } from './select-options';
 
 export const multiselect: FieldType = {
   type: 'multiselect',
@@ -16,6 +16,8 @@ export const multiselect: FieldType = {
   },
   conversion: { family: 'textList', limit: (f) => ({ kind: 'subsetOf', keys: activeKeys(f) }) },
   narrows: optionsRemoved,
+  optionList: true,
+  designerOptions: twoOptions,
   indexable: false,
   sortable: false,
   defaultWidget: 'multi-select',

@@ -21,6 +21,7 @@ export const phoneType: FieldType = {
   check: (v) => (isPhone(v) ? undefined : 'must be a phone number'),
   textSearch: true,
   conversion: { family: 'text', limit: () => ({ kind: 'pattern', pattern: '^\\+?[0-9][0-9 ()-]{2,30}$' }) },
+  duplicateMatches: ['phone', 'exact'],
   indexable: true,
   sortable: true,
   defaultWidget: 'phone-input',

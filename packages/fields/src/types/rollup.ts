@@ -27,6 +27,7 @@ export const rollup: FieldType = {
   valueSchema: () => ({}),
   computed: 'aggregate',
   apiSchema: (_f, described) => nullable({ title: described.title, type: 'number' }),
+  designerOptions: (other) => ({ object: other, via: '', aggregate: 'count' }),
   indexable: true,
   sortable: true,
   defaultWidget: 'number-display',

@@ -1,5 +1,5 @@
 import { type FieldType, nullable } from '../field-type';
-import { type SelectOption, activeKeys, optionsRemoved, selectOptionsSchema } from './select-options';
+import { type SelectOption, activeKeys, optionsRemoved, selectOptionsSchema, twoOptions } from './select-options';
 
 export const select: FieldType = {
   type: 'select',
@@ -14,6 +14,9 @@ export const select: FieldType = {
   narrows: optionsRemoved,
   kanbanLanes: true,
   apiSchema: (f, described) => nullable({ ...described, enum: (f.options.options as SelectOption[]).map((o) => o.key) }),
+  filterOperators: ['eq', 'ne', 'empty', 'notEmpty'],
+  optionList: true,
+  designerOptions: twoOptions,
   indexable: true,
   sortable: true,
   defaultWidget: 'select',

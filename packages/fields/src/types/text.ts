@@ -16,6 +16,7 @@ export const text: FieldType = {
   titleCandidate: true,
   textSearch: true,
   conversion: { family: 'text', limit: (f) => ({ kind: 'maxLength', max: Number(f.options.maxLength) }) },
+  duplicateMatches: ['exact', 'company'],
   indexable: true,
   sortable: true,
   defaultWidget: 'text-input',
