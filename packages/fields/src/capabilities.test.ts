@@ -74,7 +74,7 @@ describe('field type capabilities', () => {
     expect(typesWith((t) => t.alwaysUnique)).toEqual(['autonumber']);
     expect(typesWith((t) => t.holdsFiles)).toEqual(['attachment']);
     expect(typesWith((t) => t.toColumn)).toEqual(['attachment', 'json']);
-    expect(typesWith((t) => t.temporal)).toEqual(['date', 'datetime']);
+    expect(Object.fromEntries(all.filter((t) => t.temporal).map((t) => [t.type, t.temporal]))).toEqual({ date: 'day', datetime: 'instant' });
     expect(typesWith((t) => t.kanbanLanes)).toEqual(['select']);
     expect(typesWith((t) => t.optionList)).toEqual(['multiselect', 'select']);
     expect(typesWith((t) => t.titleCandidate)).toEqual(['text']);

@@ -87,8 +87,8 @@ export interface FieldType {
   reference?: Reference;
   /** Its values are file references (checked against the files the writer may use). */
   holdsFiles?: boolean;
-  /** A calendar date or an instant: what calendars and follow-up dates accept. */
-  temporal?: 'date' | 'datetime';
+  /** A calendar day or an instant: what calendars and follow-up dates accept. */
+  temporal?: 'day' | 'instant';
   /** Its values are the lanes of a kanban board. */
   kanbanLanes?: boolean;
   /** Filter operators, when they are not those of its kind (a select compares, it does not search). */

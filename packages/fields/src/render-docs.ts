@@ -21,8 +21,7 @@ export function renderFieldTypesMarkdown(): string {
       Object.entries(props)
         .map(([k, s]) => describeOption(k, s, required.has(k)))
         .join('<br>') || '—';
-    const storage =
-      t.storage === 'junction' ? 'junction table' : t.type === 'formula' ? 'by result type' : `\`${t.column({ options: defaults(props) } as never)}\``;
+    const storage = t.storage === 'junction' ? 'junction table' : t.kindOf ? 'by result type' : `\`${t.column({ options: defaults(props) } as never)}\``;
     const flags = [
       t.computed ? 'computed (read-only)' : '',
       t.indexable ? 'indexable' : '',

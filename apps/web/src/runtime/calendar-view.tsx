@@ -18,7 +18,7 @@ export default function CalendarView({ tenant, object, view }: ViewProps) {
   const field = dates.find((f) => f.name === fieldName);
   const from = month.startOf('month').subtract(7, 'day');
   const to = month.endOf('month').add(7, 'day');
-  const fmt = (d: Dayjs) => (field && fieldTypes[field.type].temporal === 'date' ? d.format('YYYY-MM-DD') : d.toISOString());
+  const fmt = (d: Dayjs) => (field && fieldTypes[field.type].temporal === 'day' ? d.format('YYYY-MM-DD') : d.toISOString());
   const records = useRecords(
     tenant,
     object.name,

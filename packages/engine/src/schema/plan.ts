@@ -1,4 +1,4 @@
-import { fieldTypes, referenceTypes } from '@tangram/fields';
+import { fieldTypes } from '@tangram/fields';
 import type { Field, LocaleText, MenuItem, ObjectDef, ResolvedApp } from '@tangram/metadata';
 import type { Action } from './actions';
 import { desiredIndexes } from './desired-indexes';
@@ -6,6 +6,7 @@ import { desiredIndexes } from './desired-indexes';
 const label = (x: { label: Record<string, string>; name: string }): string => x.label['zh-CN'] ?? x.label.en ?? x.name;
 const isColumn = (f: Field): boolean => fieldTypes[f.type].storage === 'column';
 const sqlType = (f: Field): string => fieldTypes[f.type].column(f);
+const pointsAtObject = (f: Field): boolean => fieldTypes[f.type].reference?.toObject === true;
 
 /**
  * Equal as JSON values, whatever the key order: published metadata comes back from jsonb, which
@@ -82,7 +83,7 @@ function objectActions(was: ObjectDef | undefined, now: ObjectDef): Action[] {
     const old = was.fields.find((x) => x.id === f.id);
     if (!old) {
       if (!f.archived) actions.push(...addFieldActions(now, f));
-    } else if (old.type !== f.type && (referenceTypes.has(old.type) || referenceTypes.has(f.type))) {
+    } else if (old.type !== f.type && (pointsAtObject(old) || pointsAtObject(f))) {
       actions.push({
         kind: 'column.alterType',
         ...base,

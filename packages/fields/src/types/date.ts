@@ -19,7 +19,7 @@ export const date: FieldType = {
   valueSchema: () => ({ type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
   check: (v) => (typeof v === 'string' && isCalendarDate(v) && v >= '0001-01-01' ? undefined : 'must be a calendar date YYYY-MM-DD'),
   conversion: { family: 'date' },
-  temporal: 'date',
+  temporal: 'day',
   apiSchema: (_f, described) => nullable({ ...described, format: 'date' }),
   indexable: true,
   sortable: true,

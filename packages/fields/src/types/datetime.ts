@@ -23,7 +23,7 @@ export const datetime: FieldType = {
   check: (v) => (parse(v) ? undefined : 'must be an ISO-8601 date and time with an offset, e.g. 2026-01-31T09:30:00+08:00'),
   normalize: (v) => parse(v)?.toISOString(),
   conversion: { family: 'datetime' },
-  temporal: 'datetime',
+  temporal: 'instant',
   apiSchema: (_f, described) => nullable({ ...described, format: 'date-time' }),
   indexable: true,
   sortable: true,
