@@ -165,7 +165,7 @@ export function draftFields(object: ObjectInput): Field[] {
 }
 
 /** Field types a duplicate rule (查重) may compare, and how each may compare by default. */
-export const duplicateMatchesFor = (type: FieldInput['type']): readonly DuplicateMatch[] | undefined => fieldTypes[type].duplicateMatches;
+export const duplicateMatchesFor = (type: FieldInput['type']): readonly DuplicateMatch[] | undefined => fieldTypes[type]?.duplicateMatches;
 
 const refersTo = (rule: DuplicateRuleInput, field: FieldInput) => rule.field === field.name || rule.field === (field.id ?? field.name);
 

@@ -23,12 +23,13 @@ export const menuOf = (doc: DesignDoc): MenuItemInput[] => (Array.isArray(doc.me
 const viewId = (v: ViewInput) => v.id ?? v.name;
 const asLocale = (l: LocaleText | string | undefined, fallback: string): LocaleText => (typeof l === 'string' ? { 'zh-CN': l } : (l ?? { 'zh-CN': fallback }));
 const activeFields = (o: ObjectInput | undefined): FieldInput[] => (o?.fields ?? []).filter((f) => !f.archived);
-const isDate = (f: FieldInput) => fieldTypes[f.type].temporal !== undefined;
-const isLane = (f: FieldInput) => fieldTypes[f.type].kanbanLanes === true;
+// A draft is checked only when published: a field may name a type the registry does not know (`?.`).
+const isDate = (f: FieldInput) => fieldTypes[f.type]?.temporal !== undefined;
+const isLane = (f: FieldInput) => fieldTypes[f.type]?.kanbanLanes === true;
 /** A table column can show it in one cell (rich text and files cannot). */
-const inColumns = (f: FieldInput) => widgetOf(f).listColumn !== false;
+const inColumns = (f: FieldInput) => widgetOf(f)?.listColumn !== false;
 /** A view can be sorted by it (the server refuses the others). */
-const sortsBy = (f: FieldInput) => fieldTypes[f.type].sortable && fieldTypes[f.type].storage === 'column';
+const sortsBy = (f: FieldInput) => fieldTypes[f.type]?.sortable && fieldTypes[f.type]?.storage === 'column';
 
 /** One undoable change of the document's views (and the menu, when a view's entries go with it). */
 function change(designer: Designer, views: ViewInput[], menu?: MenuItemInput[]) {
