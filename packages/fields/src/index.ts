@@ -1,5 +1,6 @@
-export type { FieldType, JsonSchema } from './field-type';
-export { fieldTypes, fieldType, kindOf, referenceTypes } from './registry';
+export type { ColumnFamily, ColumnLimit, Computation, FieldType, FilterOperator, JsonSchema, Reference } from './field-type';
+export { nullable } from './field-type';
+export { fieldTypes, fieldType, filterOperators, kindOf, referenceTypes } from './registry';
 export { resolveApp } from './resolve';
 export { logicSchema, systemFieldKinds } from './logic-schema';
 export { valueProblem, normalizeValue } from './values';

@@ -1,6 +1,6 @@
 import type { ValueKind } from '@tangram/logic';
 import type { Field, FieldTypeName } from '@tangram/metadata';
-import type { FieldType } from './field-type';
+import type { FieldType, FilterOperator } from './field-type';
 import { attachment } from './types/attachment';
 import { autonumber } from './types/autonumber';
 import { boolean } from './types/boolean';
@@ -66,5 +66,28 @@ export function kindOf(field: Field): ValueKind | null {
   return t.kindOf ? t.kindOf(field) : t.kind;
 }
 
-/** The field types whose value is a reference to another record. */
-export const referenceTypes: ReadonlySet<FieldTypeName> = new Set(['lookup', 'masterdetail', 'manytomany']);
+/** The field types whose value is a reference to records of an object of the app (lookup, master-detail, many-to-many). */
+export const referenceTypes: ReadonlySet<FieldTypeName> = new Set(
+  (Object.values(fieldTypes) as FieldType[]).filter((t) => t.reference?.toObject).map((t) => t.type),
+);
+
+const textOperators: readonly FilterOperator[] = ['contains', 'eq', 'ne', 'empty', 'notEmpty'];
+const ordered: readonly FilterOperator[] = ['eq', 'ne', 'gt', 'ge', 'lt', 'le', 'empty', 'notEmpty'];
+const operatorsByKind: Record<ValueKind, readonly FilterOperator[]> = {
+  text: textOperators,
+  number: ordered,
+  date: ordered,
+  datetime: ordered,
+  boolean: ['eq'],
+  uuid: ['eq', 'ne', 'empty', 'notEmpty'],
+  textList: ['contains', 'empty', 'notEmpty'],
+  json: ['empty', 'notEmpty'],
+};
+
+/** The operators the filter builder offers on a field: its type's own, or its kind's; none when it cannot be filtered on. */
+export function filterOperators(field: Field): readonly FilterOperator[] {
+  const own = fieldTypes[field.type].filterOperators;
+  if (own) return own;
+  const kind = kindOf(field);
+  return kind ? operatorsByKind[kind] : [];
+}

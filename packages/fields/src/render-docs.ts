@@ -1,5 +1,5 @@
-import { fieldTypes } from './registry';
-import type { JsonSchema } from './field-type';
+import type { FieldType, JsonSchema } from './field-type';
+import { fieldTypes, filterOperators } from './registry';
 
 function describeOption(name: string, schema: JsonSchema, required: boolean): string {
   const parts: string[] = [];
@@ -21,8 +21,7 @@ export function renderFieldTypesMarkdown(): string {
       Object.entries(props)
         .map(([k, s]) => describeOption(k, s, required.has(k)))
         .join('<br>') || '—';
-    const storage =
-      t.storage === 'junction' ? 'junction table' : t.type === 'formula' ? 'by result type' : `\`${t.column({ options: defaults(props) } as never)}\``;
+    const storage = t.storage === 'junction' ? 'junction table' : t.kindOf ? 'by result type' : `\`${t.column({ options: defaults(props) } as never)}\``;
     const flags = [
       t.computed ? 'computed (read-only)' : '',
       t.indexable ? 'indexable' : '',
@@ -46,7 +45,65 @@ export function renderFieldTypesMarkdown(): string {
     '| --- | --- | --- | --- | --- | --- |',
     ...rows,
     '',
+    '## Field type capabilities',
+    '',
+    'A field type owns everything that differs between types; no code outside `packages/fields` and the',
+    "web app's widget registry (`apps/web/src/widgets`) branches on a type's name. Instead it asks the type",
+    '(`fieldTypes[field.type]`, see `packages/fields/src/field-type.ts`):',
+    '',
+    '- **storage and column** — `storage`, `column(field)`, `toColumn(value)` (jsonb values bound as JSON text);',
+    '- **reference shape** — `reference`: `single` (a foreign-key column) or `junction` (a link table), whether it',
+    '  points at an object of the app or a system table, its `target(field)`, `onDelete(field)`, and `master`',
+    '  (master-detail: required, written and deleted with its master);',
+    '- **values** — `valueSchema(field)`, `check`, `normalize`; `computed` (`sequence`, `expression`, `aggregate`)',
+    '  and `coerce` for computed results;',
+    '- **type changes** — `conversion`: the value family values convert between and the `limit` the new column',
+    '  puts on converted values (turned into SQL by the schema planner); `narrows(was, now)` for option changes',
+    '  that may leave stored values invalid;',
+    '- **indexes and search** — `indexable`, `alwaysUnique`, `sortable`, `textSearch` (trigram index on search',
+    '  fields), `titleCandidate` (the default title field), `duplicateMatches` (查重);',
+    '- **API** — `apiSchema(field, described)`, the value in the OpenAPI document;',
+    '- **views and designer** — `kind`/`kindOf` and `filterOperators` (the filter builder), `temporal` (calendars,',
+    '  follow-up dates), `kanbanLanes`, `optionList`, `designerOptions(other)` (a new field dropped in the designer).',
+    '',
+    'On the web, the widget adds what is about showing and editing: `block` (a whole form row, not on kanban cards),',
+    '`columnWidth`, `listColumn` and `filterAs(field)` (the editor a filter value is typed into).',
+    '',
+    '| type | reference | computed | converts as | filter operators | also |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...Object.values(fieldTypes).map(capabilityRow),
+    '',
   ].join('\n');
+}
+
+function capabilityRow(t: FieldType): string {
+  const sample = {
+    id: 'f',
+    name: 'f',
+    type: t.type,
+    label: {},
+    required: false,
+    unique: false,
+    indexed: false,
+    archived: false,
+    options: { resultType: 'number' },
+  };
+  const ref = t.reference ? `${t.reference.shape}${t.reference.toObject ? '' : ' (system table)'}${t.reference.master ? ', master' : ''}` : '—';
+  const flags = [
+    t.textSearch ? 'text search' : '',
+    t.alwaysUnique ? 'always unique' : '',
+    t.titleCandidate ? 'default title' : '',
+    t.temporal ? 'calendar' : '',
+    t.kanbanLanes ? 'kanban lanes' : '',
+    t.optionList ? 'option list' : '',
+    t.holdsFiles ? 'files' : '',
+    t.duplicateMatches ? `duplicates: ${t.duplicateMatches.join(', ')}` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+  const ops = filterOperators(sample as never);
+  const family = t.conversion ? `\`${t.conversion.family}\`` : 'itself only';
+  return `| \`${t.type}\` | ${ref} | ${t.computed ?? '—'} | ${family} | ${ops.join(', ') || '—'}${t.kindOf ? ' (by result type)' : ''} | ${flags || '—'} |`;
 }
 
 function defaults(props: Record<string, JsonSchema>): Record<string, unknown> {

@@ -3,6 +3,7 @@ import { checkRule } from '@tangram/logic';
 import { type Field, type FieldTypeCatalogue, type ObjectDef, type ResolvedApp, type View, normalizeApp } from '@tangram/metadata';
 import Ajv, { type ValidateFunction } from 'ajv';
 import { logicSchema } from './logic-schema';
+import type { FieldType } from './field-type';
 import { fieldTypes, kindOf } from './registry';
 import { valueProblem } from './values';
 
@@ -25,6 +26,7 @@ const catalogue: FieldTypeCatalogue = {
     }));
     return { options: copy, problems };
   },
+  titleCandidate: (type) => fieldTypes[type].titleCandidate === true,
 };
 
 type Check = (object: ObjectDef, field: Field, path: string, byId: Map<string, ObjectDef>) => Problem[];
@@ -40,7 +42,8 @@ function rollupCheck(object: ObjectDef, field: Field, path: string, byId: Map<st
   if (!child) return [{ code: 'REFERENCE_TARGET_UNKNOWN', path: `${path}/options/object`, message: `no object "${field.options.object}"` }];
   const via = child.fields.find((f) => f.id === field.options.via);
   const problems: Problem[] = [];
-  if (!via || !['lookup', 'masterdetail'].includes(via.type) || via.options.target !== object.id)
+  const viaRef = via && fieldTypes[via.type].reference;
+  if (!via || viaRef?.shape !== 'single' || !viaRef.toObject || via.options.target !== object.id)
     problems.push({
       code: 'FIELD_OPTIONS_INVALID',
       path: `${path}/options/via`,
@@ -78,17 +81,16 @@ function rulePathProblems(e: unknown, path: string): Problem[] {
   return inner.map((p) => ({ ...p, path: `${path}${p.path && p.path !== '/' ? p.path : ''}` }));
 }
 
-const typeChecks: Partial<Record<Field['type'], Check>> = {
-  lookup: referenceCheck,
-  masterdetail: referenceCheck,
-  manytomany: referenceCheck,
-  rollup: rollupCheck,
-  formula: formulaCheck,
-};
+const computedChecks: Partial<Record<string, Check>> = { aggregate: rollupCheck, expression: formulaCheck };
+
+function typeCheck(type: FieldType): Check | undefined {
+  if (type.reference?.toObject) return referenceCheck;
+  return type.computed ? computedChecks[type.computed] : undefined;
+}
 
 function fieldProblems(object: ObjectDef, field: Field, path: string, byId: Map<string, ObjectDef>): Problem[] {
   const type = fieldTypes[field.type];
-  const problems = typeChecks[field.type]?.(object, field, path, byId) ?? [];
+  const problems = typeCheck(type)?.(object, field, path, byId) ?? [];
   if ((field.unique || field.indexed) && !type.indexable)
     problems.push({
       code: 'FIELD_OPTIONS_INVALID',
@@ -117,7 +119,7 @@ function objectProblems(object: ObjectDef, path: string, byId: Map<string, Objec
   });
   object.duplicateRules.forEach((r, i) => {
     const f = byFieldId.get(r.field);
-    if (f && (f.archived || !duplicateCheckable.has(f.type)))
+    if (f && (f.archived || !fieldTypes[f.type].duplicateMatches))
       problems.push({
         code: 'FIELD_OPTIONS_INVALID',
         path: `${path}/duplicateRules/${i}/field`,
@@ -127,7 +129,7 @@ function objectProblems(object: ObjectDef, path: string, byId: Map<string, Objec
   const activity = object.publicPool?.activityField;
   if (activity !== undefined) {
     const f = byFieldId.get(activity);
-    if (f && (f.archived || (f.type !== 'date' && f.type !== 'datetime')))
+    if (f && (f.archived || !fieldTypes[f.type].temporal))
       problems.push({
         code: 'FIELD_OPTIONS_INVALID',
         path: `${path}/publicPool/activityField`,
@@ -144,9 +146,6 @@ function objectProblems(object: ObjectDef, path: string, byId: Map<string, Objec
   });
   return problems;
 }
-
-/** Field types a duplicate rule (查重) may compare. */
-const duplicateCheckable = new Set(['text', 'email', 'phone']);
 
 const ruleVariables = ['$user', '$now'];
 
@@ -187,11 +186,11 @@ function uiProblems(app: ResolvedApp, byId: Map<string, ObjectDef>): Problem[] {
         problems.push({ code: 'METADATA_INVALID', path: `${path}/sort/${j}/field`, message: `a ${f.type} field cannot be sorted on` });
     });
     const group = fieldOf(o, view.groupBy);
-    if (view.groupBy !== undefined && group && group.type !== 'select')
+    if (view.groupBy !== undefined && group && !fieldTypes[group.type].kanbanLanes)
       problems.push({ code: 'METADATA_INVALID', path: `${path}/groupBy`, message: 'a kanban groups by a select field' });
     for (const key of ['dateField', 'endDateField'] as const) {
       const f = fieldOf(o, view[key]);
-      if (view[key] !== undefined && f && f.type !== 'date' && f.type !== 'datetime')
+      if (view[key] !== undefined && f && !fieldTypes[f.type].temporal)
         problems.push({ code: 'METADATA_INVALID', path: `${path}/${key}`, message: 'a calendar places records by a date or datetime field' });
     }
   });
@@ -207,7 +206,7 @@ function uiProblems(app: ResolvedApp, byId: Map<string, ObjectDef>): Problem[] {
  */
 export function resolveApp(input: unknown): ResolvedApp {
   const app = normalizeApp(input, catalogue);
-  for (const o of app.objects) for (const f of o.fields) if (f.type === 'masterdetail') f.required = true;
+  for (const o of app.objects) for (const f of o.fields) if (fieldTypes[f.type].reference?.master) f.required = true;
   const byId = new Map(app.objects.map((o) => [o.id, o]));
   const problems = app.objects.flatMap((o, i) => (o.archived ? [] : objectProblems(o, `/objects/${i}`, byId)));
   problems.push(...uiProblems(app, byId));

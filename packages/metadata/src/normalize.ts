@@ -34,6 +34,8 @@ export interface FieldTypeCatalogue {
     options: Record<string, unknown>;
     problems: Problem[];
   };
+  /** Can be an object's default title field (when none is named, the first such field is). */
+  titleCandidate(type: FieldTypeName): boolean;
 }
 
 const ajv = new Ajv({ allErrors: true, strict: false });
@@ -141,7 +143,7 @@ function normalizeObject(input: ObjectInput, path: string, types: FieldTypeCatal
   const titleField =
     input.titleField !== undefined && input.titleField !== 'id'
       ? (idOf(input.titleField, `${path}/titleField`) ?? input.titleField)
-      : (active.find((f) => f.type === 'text')?.id ?? 'id');
+      : (active.find((f) => types.titleCandidate(f.type))?.id ?? 'id');
   const searchFields =
     input.searchFields !== undefined ? input.searchFields.map((n, i) => idOf(n, `${path}/searchFields/${i}`) ?? n) : titleField === 'id' ? [] : [titleField];
   const object: ObjectDef = {

@@ -24,29 +24,7 @@ function valueSchema(om: ObjectModel, name: string): Schema {
   const f = om.byName.get(name)!;
   const base = f.type.valueSchema(f.field);
   const described = { ...base, title: f.field.label['zh-CN'] ?? f.name, ...(f.field.label.en ? { description: f.field.label.en } : {}) };
-  switch (f.field.type) {
-    case 'date':
-      return nullable({ ...described, format: 'date' });
-    case 'datetime':
-      return nullable({ ...described, format: 'date-time' });
-    case 'select':
-      return nullable({ ...described, enum: (f.field.options.options as { key: string }[]).map((o) => o.key) });
-    case 'formula':
-      return nullable({
-        title: described.title,
-        type:
-          ({ number: 'number', text: 'string', boolean: 'boolean', date: 'string' } as Record<string, string>)[f.field.options.resultType as string] ??
-          'string',
-      });
-    case 'rollup':
-      return nullable({ title: described.title, type: 'number' });
-    case 'autonumber':
-      return nullable({ title: described.title, type: 'string' });
-    case 'json':
-      return { title: described.title };
-    default:
-      return nullable(described);
-  }
+  return f.type.apiSchema ? f.type.apiSchema(f.field, described) : nullable(described);
 }
 
 function recordSchemas(om: ObjectModel, access?: UserAccess): Record<string, Schema> {

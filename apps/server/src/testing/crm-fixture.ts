@@ -1,4 +1,5 @@
-import type { Model, ObjectModel, TenantEngine } from '@tangram/engine';
+import type { FieldModel, Model, ObjectModel, TenantEngine } from '@tangram/engine';
+import type { FieldTypeName } from '@tangram/metadata';
 import { availableTemplates } from '../templates-registry';
 import type { Session, TestServer } from './harness';
 
@@ -34,9 +35,15 @@ export interface CrmWorld {
   inputFor(object: string, member: CrmMember | 'admin', keep?: string[], referTo?: CrmMember): Promise<Record<string, unknown> | undefined>;
 }
 
-const referenceTypes = new Set(['lookup', 'masterdetail', 'manytomany']);
 let counter = 0;
 const next = () => `${Date.now() % 100000}${++counter}`;
+/** Fresh values for unique fields whose type checks the format (test data). */
+const uniqueSample: Partial<Record<FieldTypeName, () => string>> = {
+  phone: () => `139${next().padStart(8, '0').slice(-8)}`,
+  email: () => `u${next()}@example.com`,
+};
+/** A reference to records of another object of the app (lookup, master-detail, many-to-many). */
+const toObject = (f: FieldModel): boolean => f.type.reference?.toObject === true;
 
 /**
  * A tenant with the bundled core + CRM templates and their sample data (owned by the admin who
@@ -128,8 +135,8 @@ export async function buildCrmWorld(s: TestServer): Promise<CrmWorld> {
       const unique = new Set(om.fields.filter((f) => f.field.unique || ruled.has(f.field.id) || ruled.has(f.name)).map((f) => f.name));
       const input: Record<string, unknown> = {};
       for (const f of om.fields) {
-        if (f.type.computed || f.field.type === 'attachment') continue;
-        const needed = f.field.required || f.field.type === 'masterdetail' || keep.includes(f.name);
+        if (f.type.computed || f.type.holdsFiles) continue;
+        const needed = f.field.required || f.type.reference?.master || keep.includes(f.name);
         // Other values of the sample come along (validation rules may need them).
         if (!needed && (from[f.name] === undefined || from[f.name] === null || (Array.isArray(from[f.name]) && !(from[f.name] as []).length))) continue;
         if (oa && oa.field(f.name) !== 'edit') {
@@ -137,17 +144,17 @@ export async function buildCrmWorld(s: TestServer): Promise<CrmWorld> {
           continue;
         }
         let v = from[f.name];
-        if (referenceTypes.has(f.field.type) && referTo) {
+        if (toObject(f) && referTo) {
           const target = model.byId.get(f.field.options.target as string) as ObjectModel;
           if (!building.has(`${target.name}:${referTo}`)) {
             // A reference in a unique index gets a record of its own, so each record made is new.
             const id = indexed.has(f.name) && !keep.includes(f.name) ? await createOwned(target.name, referTo) : await world.recordOf(target.name, referTo);
-            v = f.field.type === 'manytomany' ? [id] : id;
+            v = f.type.reference?.shape === 'junction' ? [id] : id;
           } else if (!needed) continue;
         }
-        if (f.field.type === 'user' && (v === undefined || v === null)) v = referTo ? ids[referTo] : adminId;
-        if (unique.has(f.name) && f.field.type === 'phone') v = `139${next().padStart(8, '0').slice(-8)}`;
-        else if (unique.has(f.name) && f.field.type === 'email') v = `u${next()}@example.com`;
+        if (f.type.reference?.target(f.field) === '_user' && (v === undefined || v === null)) v = referTo ? ids[referTo] : adminId;
+        const fresh = uniqueSample[f.field.type];
+        if (unique.has(f.name) && fresh) v = fresh();
         else if (unique.has(f.name) && typeof v === 'string') v = `${v.slice(0, 8)}${next()}`;
         if (v !== undefined && v !== null) input[f.name] = v;
       }
@@ -162,7 +169,7 @@ export function referenceFields(model: Model): { object: ObjectModel; field: str
   const out = [];
   for (const om of model.byName.values())
     for (const f of om.fields)
-      if (referenceTypes.has(f.field.type)) {
+      if (toObject(f)) {
         const target = model.byId.get(f.field.options.target as string);
         if (target) out.push({ object: om, field: f.name, type: f.field.type, target });
       }

@@ -1,3 +1,4 @@
+import { fieldTypes } from '@tangram/fields';
 import type { DuplicateMatch, DuplicateRuleInput, Field, FieldInput, ObjectInput } from '@tangram/metadata';
 import type { FormLayout } from '../layout/form-layout';
 
@@ -164,11 +165,7 @@ export function draftFields(object: ObjectInput): Field[] {
 }
 
 /** Field types a duplicate rule (查重) may compare, and how each may compare by default. */
-export const duplicateMatchesFor: Partial<Record<FieldInput['type'], DuplicateMatch[]>> = {
-  text: ['exact', 'company'],
-  email: ['exact'],
-  phone: ['phone', 'exact'],
-};
+export const duplicateMatchesFor = (type: FieldInput['type']): readonly DuplicateMatch[] | undefined => fieldTypes[type]?.duplicateMatches;
 
 const refersTo = (rule: DuplicateRuleInput, field: FieldInput) => rule.field === field.name || rule.field === (field.id ?? field.name);
 

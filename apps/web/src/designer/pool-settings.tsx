@@ -1,3 +1,4 @@
+import { fieldTypes } from '@tangram/fields';
 import type { ObjectInput, PublicPoolInput } from '@tangram/metadata';
 import { Card, Form, InputNumber, Select, Switch, Typography } from 'antd';
 import { useI18n } from '../i18n/i18n';
@@ -10,7 +11,7 @@ import { useI18n } from '../i18n/i18n';
 export function PoolSettings({ object, onChange }: { object: ObjectInput; onChange(next: PublicPoolInput | undefined): void }) {
   const { t, label } = useI18n();
   const pool = object.publicPool;
-  const dates = object.fields.filter((f) => !f.archived && (f.type === 'date' || f.type === 'datetime'));
+  const dates = object.fields.filter((f) => !f.archived && fieldTypes[f.type]?.temporal);
   const refOf = (f: (typeof dates)[number]) => f.id ?? f.name;
   const activity = dates.find((f) => f.id === pool?.activityField || f.name === pool?.activityField);
   const set = (patch: Partial<PublicPoolInput>) => {

@@ -163,17 +163,17 @@ export function PropertyPanel({ tenant, object, objects, field, onChange, onDupl
             </Space>
           ))}
         </Space>
-        {duplicateMatchesFor[field.type] && (
+        {duplicateMatchesFor(field.type) && (
           <Form.Item label={t('designer.duplicateCheck')} htmlFor="prop-duplicate" style={{ marginTop: 12 }}>
             <Select<DuplicateMatch | 'none'>
               id="prop-duplicate"
               value={duplicateRuleOf(object, field)?.match ?? 'none'}
-              options={(['none', ...(duplicateMatchesFor[field.type] ?? [])] as const).map((m) => ({ value: m, label: t(`designer.dup.${m}`) }))}
+              options={(['none', ...(duplicateMatchesFor(field.type) ?? [])] as const).map((m) => ({ value: m, label: t(`designer.dup.${m}`) }))}
               onChange={(m) => onDuplicateRules(withDuplicateMatch(object, field, m === 'none' ? undefined : m))}
             />
           </Form.Item>
         )}
-        {(field.type === 'select' || field.type === 'multiselect') && (
+        {fieldTypes[field.type].optionList && (
           <>
             <Divider plain>{t('designer.selectOptions')}</Divider>
             <SelectOptionsEditor

@@ -1,3 +1,4 @@
+import { fieldTypes } from '@tangram/fields';
 import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, EditOutlined, HolderOutlined, PlusOutlined } from '@ant-design/icons';
 import type { FieldInput, LocaleText, MenuItemInput, ObjectInput, ViewInput, ViewType } from '@tangram/metadata';
 import { Breadcrumb, Button, Card, Col, Empty, Form, Input, Modal, Popconfirm, Radio, Row, Select, Space, Table, Tag, Typography } from 'antd';
@@ -5,6 +6,7 @@ import { useState } from 'react';
 import { useDrag, useDrop } from 'react-dnd';
 import { Link, useNavigate, useParams } from 'react-router';
 import { layoutObjectName } from '../api/metadata';
+import { widgetOf } from '../widgets/registry';
 import { useI18n } from '../i18n/i18n';
 import { commands, type DesignDoc, draftFields } from './designer-core';
 import { LogicEditor } from './logic-editor';
@@ -21,9 +23,13 @@ export const menuOf = (doc: DesignDoc): MenuItemInput[] => (Array.isArray(doc.me
 const viewId = (v: ViewInput) => v.id ?? v.name;
 const asLocale = (l: LocaleText | string | undefined, fallback: string): LocaleText => (typeof l === 'string' ? { 'zh-CN': l } : (l ?? { 'zh-CN': fallback }));
 const activeFields = (o: ObjectInput | undefined): FieldInput[] => (o?.fields ?? []).filter((f) => !f.archived);
-const isDate = (f: FieldInput) => f.type === 'date' || f.type === 'datetime';
-/** Field types a table column cannot show in one cell. */
-const noColumn = new Set(['richtext', 'attachment']);
+// A draft is checked only when published: a field may name a type the registry does not know (`?.`).
+const isDate = (f: FieldInput) => fieldTypes[f.type]?.temporal !== undefined;
+const isLane = (f: FieldInput) => fieldTypes[f.type]?.kanbanLanes === true;
+/** A table column can show it in one cell (rich text and files cannot). */
+const inColumns = (f: FieldInput) => widgetOf(f)?.listColumn !== false;
+/** A view can be sorted by it (the server refuses the others). */
+const sortsBy = (f: FieldInput) => fieldTypes[f.type]?.sortable && fieldTypes[f.type]?.storage === 'column';
 
 /** One undoable change of the document's views (and the menu, when a view's entries go with it). */
 function change(designer: Designer, views: ViewInput[], menu?: MenuItemInput[]) {
@@ -55,11 +61,11 @@ function NewViewModal({ onClose }: { onClose(): void }) {
             label: { 'zh-CN': v.label },
             type: v.type,
             columns: fields
-              .filter((f) => !noColumn.has(f.type))
+              .filter(inColumns)
               .slice(0, 6)
               .map((f) => f.name),
           };
-          if (v.type === 'kanban') view.groupBy = fields.find((f) => f.type === 'select')?.name;
+          if (v.type === 'kanban') view.groupBy = fields.find(isLane)?.name;
           if (v.type === 'calendar') view.dateField = fields.find(isDate)?.name;
           change(designer, [...viewsOf(designer.doc), view]);
           onClose();
@@ -92,7 +98,7 @@ function NewViewModal({ onClose }: { onClose(): void }) {
             ({ getFieldValue }) => ({
               validator: async (_, type: ViewType) => {
                 const fields = activeFields(objects.find((o) => o.name === getFieldValue('object')));
-                if (type === 'kanban' && !fields.some((f) => f.type === 'select')) throw new Error(t('kanban.noSelect'));
+                if (type === 'kanban' && !fields.some(isLane)) throw new Error(t('kanban.noSelect'));
                 if (type === 'calendar' && !fields.some(isDate)) throw new Error(t('calendar.noDate'));
               },
             }),
@@ -284,9 +290,9 @@ export function ViewDesigner() {
     if (c !== undefined) next.splice(to, 0, c);
     update({ columns: next });
   };
-  const selects = fields.filter((f) => f.type === 'select');
+  const selects = fields.filter(isLane);
   const dates = fields.filter(isDate);
-  const sortable = fields.filter((f) => !noColumn.has(f.type) && f.type !== 'multiselect' && f.type !== 'json');
+  const sortable = fields.filter(sortsBy);
   const lbl = asLocale(view.label, view.name);
   return (
     <div>
@@ -388,7 +394,7 @@ export function ViewDesigner() {
               showSearch
               optionFilterProp="label"
               style={{ width: '100%', marginTop: 8 }}
-              options={fields.filter((f) => !noColumn.has(f.type) && !columns.includes(f.name)).map((f) => ({ value: f.name, label: label(f.label, f.name) }))}
+              options={fields.filter((f) => inColumns(f) && !columns.includes(f.name)).map((f) => ({ value: f.name, label: label(f.label, f.name) }))}
               onChange={(name: string) => update({ columns: [...columns, name] })}
             />
           </Card>

@@ -1,3 +1,4 @@
+import { fieldTypes } from '@tangram/fields';
 import type { ObjectDef } from '@tangram/metadata';
 import { useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Form, Modal, Select } from 'antd';
@@ -15,7 +16,7 @@ export function BulkEditModal(p: { open: boolean; tenant: string; object: Object
   const { message } = App.useApp();
   const qc = useQueryClient();
   const access = useObjectAccess(p.tenant, p.object.name);
-  const editable = activeFields(p.object).filter((f) => !isComputed(f) && f.type !== 'masterdetail' && fieldAccess(access, f.name) === 'edit');
+  const editable = activeFields(p.object).filter((f) => !isComputed(f) && !fieldTypes[f.type].reference?.master && fieldAccess(access, f.name) === 'edit');
   const [fieldName, setFieldName] = useState<string | undefined>(editable[0]?.name);
   const [value, setValue] = useState<unknown>(null);
   const [error, setError] = useState<string | null>(null);

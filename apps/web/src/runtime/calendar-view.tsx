@@ -1,3 +1,4 @@
+import { fieldTypes } from '@tangram/fields';
 import { Badge, Calendar, Empty, Select, Space } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
@@ -11,13 +12,13 @@ import type { ViewProps } from './list-page';
 /** Records on a month calendar by a date (or date-time) field; only the visible month is fetched. */
 export default function CalendarView({ tenant, object, view }: ViewProps) {
   const { t, label } = useI18n();
-  const dates = activeFields(object).filter((f) => f.type === 'date' || f.type === 'datetime');
+  const dates = activeFields(object).filter((f) => fieldTypes[f.type].temporal);
   const [fieldName, setFieldName] = useState(view?.dateField ? fieldNameOf(object, view.dateField) : dates[0]?.name);
   const [month, setMonth] = useState<Dayjs>(dayjs());
   const field = dates.find((f) => f.name === fieldName);
   const from = month.startOf('month').subtract(7, 'day');
   const to = month.endOf('month').add(7, 'day');
-  const fmt = (d: Dayjs) => (field?.type === 'date' ? d.format('YYYY-MM-DD') : d.toISOString());
+  const fmt = (d: Dayjs) => (field && fieldTypes[field.type].temporal === 'day' ? d.format('YYYY-MM-DD') : d.toISOString());
   const records = useRecords(
     tenant,
     object.name,

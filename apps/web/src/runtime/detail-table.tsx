@@ -1,3 +1,4 @@
+import { fieldTypes } from '@tangram/fields';
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { evaluate } from '@tangram/logic';
 import type { Field, ObjectDef, ResolvedApp } from '@tangram/metadata';
@@ -31,7 +32,7 @@ export interface LineProblem {
 export function detailRelations(app: ResolvedApp | undefined, master: ObjectDef): DetailRelation[] {
   return visibleObjects(app).flatMap((o) =>
     o.fields
-      .filter((f) => !f.archived && f.type === 'masterdetail' && f.options.target === master.id)
+      .filter((f) => !f.archived && fieldTypes[f.type].reference?.master && f.options.target === master.id)
       .map((f) => ({ key: (f.options.detailName as string | undefined) ?? o.name, object: o, field: f })),
   );
 }
@@ -74,7 +75,7 @@ function toLine(r: DetailRelation, rec: RecordData): DetailLine {
 
 /** A formula's value for a line being edited, worked out here so the user sees it before saving (the server's is the one kept). */
 function preview(f: Field, line: DetailLine): unknown {
-  if (f.type !== 'formula' || f.options.expression === undefined) return line[f.name];
+  if (fieldTypes[f.type].computed !== 'expression' || f.options.expression === undefined) return line[f.name];
   try {
     const v = evaluate(f.options.expression, line, { $now: new Date().toISOString() });
     return typeof v === 'number' && !Number.isFinite(v) ? null : v;

@@ -4,28 +4,12 @@ import { Button, Select, Space, Typography } from 'antd';
 import type { MessageKey } from '../i18n/dictionary';
 import { newId } from '../layout/form-layout';
 import { useI18n } from '../i18n/i18n';
-import { FieldEditor } from '../widgets/registry';
+import { FieldEditor, widgetOf } from '../widgets/registry';
 import { type Condition, type FilterState, needsValue, type Operator, operatorsFor } from './filter-logic';
 
-/** The editor used for a filter value: computed and multi-valued fields are filtered by one plain value. */
+/** The editor used for a filter value: computed and multi-valued fields are filtered by one plain value (the widget says which). */
 function valueField(field: Field): Field {
-  const as = (type: Field['type']): Field => ({ ...field, type, required: false });
-  switch (field.type) {
-    case 'autonumber':
-    case 'textarea':
-    case 'richtext':
-      return as('text');
-    case 'rollup':
-      return as('decimal');
-    case 'multiselect':
-      return as('select');
-    case 'formula': {
-      const r = field.options.resultType;
-      return as(r === 'number' ? 'decimal' : r === 'date' ? 'date' : r === 'boolean' ? 'boolean' : 'text');
-    }
-    default:
-      return field;
-  }
+  return widgetOf(field).filterAs?.(field) ?? field;
 }
 
 export interface FilterBuilderProps {

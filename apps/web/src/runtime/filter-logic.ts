@@ -1,6 +1,7 @@
-import type { Field, FieldTypeName } from '@tangram/metadata';
+import { type FilterOperator, filterOperators } from '@tangram/fields';
+import type { Field } from '@tangram/metadata';
 
-export type Operator = 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le' | 'contains' | 'empty' | 'notEmpty';
+export type Operator = FilterOperator;
 export interface Condition {
   /** Identifies the row in the builder. */
   key?: string;
@@ -13,44 +14,9 @@ export interface FilterState {
   conditions: Condition[];
 }
 
-const text: Operator[] = ['contains', 'eq', 'ne', 'empty', 'notEmpty'];
-const ordered: Operator[] = ['eq', 'ne', 'gt', 'ge', 'lt', 'le', 'empty', 'notEmpty'];
-const equality: Operator[] = ['eq', 'ne', 'empty', 'notEmpty'];
-const presence: Operator[] = ['empty', 'notEmpty'];
-
-/** Which operators the filter builder offers per field type (none: the type cannot be filtered on). */
-export const operatorsByType = {
-  text,
-  textarea: text,
-  richtext: text,
-  email: text,
-  phone: text,
-  url: text,
-  autonumber: text,
-  integer: ordered,
-  decimal: ordered,
-  currency: ordered,
-  percent: ordered,
-  rollup: ordered,
-  formula: ordered,
-  date: ordered,
-  datetime: ordered,
-  boolean: ['eq'],
-  select: equality,
-  multiselect: ['contains', 'empty', 'notEmpty'],
-  lookup: equality,
-  masterdetail: equality,
-  user: equality,
-  department: equality,
-  attachment: presence,
-  json: presence,
-  manytomany: [],
-} satisfies Record<FieldTypeName, Operator[]>;
-
+/** Which operators the filter builder offers on a field (none: it cannot be filtered on); the field type says. */
 export function operatorsFor(field: Field): Operator[] {
-  if (field.type === 'formula' && field.options.resultType !== 'number' && field.options.resultType !== 'date')
-    return field.options.resultType === 'boolean' ? ['eq'] : text;
-  return operatorsByType[field.type];
+  return [...filterOperators(field)];
 }
 
 export const needsValue = (op: Operator) => op !== 'empty' && op !== 'notEmpty';

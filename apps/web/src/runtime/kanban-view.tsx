@@ -1,3 +1,4 @@
+import { fieldTypes } from '@tangram/fields';
 import type { Field, ObjectDef } from '@tangram/metadata';
 import { useQueryClient } from '@tanstack/react-query';
 import { App, Badge, Card, Empty, Select, Space, Typography } from 'antd';
@@ -10,7 +11,7 @@ import { activeFields, fieldNameOf } from '../api/metadata';
 import { ApiError, describeError } from '../api/http';
 import { type RecordData, recordApi, recordsKey, useRecords } from '../api/records';
 import { useI18n } from '../i18n/i18n';
-import { FieldDisplay } from '../widgets/registry';
+import { FieldDisplay, widgetOf } from '../widgets/registry';
 import { titleOf } from '../widgets/record-pickers';
 import { optionsOf } from '../widgets/select';
 import type { ViewProps } from './list-page';
@@ -83,7 +84,7 @@ export default function KanbanView({ tenant, object, view }: ViewProps) {
   const { t, label } = useI18n();
   const { message } = App.useApp();
   const qc = useQueryClient();
-  const selects = activeFields(object).filter((f) => f.type === 'select');
+  const selects = activeFields(object).filter((f) => fieldTypes[f.type].kanbanLanes);
   const [groupBy, setGroupBy] = useState(view?.groupBy ? fieldNameOf(object, view.groupBy) : selects[0]?.name);
   const field = selects.find((f) => f.name === groupBy);
   // A card moves only if the member may change records and this field.
@@ -97,7 +98,7 @@ export default function KanbanView({ tenant, object, view }: ViewProps) {
   );
   if (!field) return <Empty description={t('kanban.noSelect')} />;
   const extra = activeFields(object)
-    .filter((f) => f.name !== field.name && f.id !== object.titleField && !['textarea', 'richtext', 'json'].includes(f.type))
+    .filter((f) => f.name !== field.name && f.id !== object.titleField && !widgetOf(f).block)
     .slice(0, 2);
   const columns = [...optionsOf(field).filter((o) => !o.archived), { key: unset, label: t('kanban.unset'), color: undefined }];
   const all = records.data?.records ?? [];

@@ -4,7 +4,7 @@ import { type ReactNode, useMemo } from 'react';
 import { ApiError } from '../api/http';
 import { useI18n } from '../i18n/i18n';
 import { type FormLayout, type FormSection, fieldsByName } from '../layout/form-layout';
-import { FieldDisplay, FieldEditor, isComputed } from '../widgets/registry';
+import { FieldDisplay, FieldEditor, isComputed, widgetOf } from '../widgets/registry';
 import { type DetailRelation, DetailTable, type LineProblem } from './detail-table';
 import { fieldState } from './form-rules';
 
@@ -55,7 +55,7 @@ function SectionFields(p: RecordFormProps & { section: FormSection; fields: Map<
         if (!f) return null;
         const s = fieldState(rules[name], p.values, { required: f.required, readOnly: isComputed(f) || p.fieldAccess?.[name] === 'read' });
         if (!s.visible) return null;
-        const wide = f.type === 'textarea' || f.type === 'richtext' || f.type === 'json';
+        const wide = widgetOf(f).block === true;
         return (
           <Col key={name} xs={24} md={wide ? 24 : span} data-field={name}>
             <Form.Item

@@ -1,4 +1,5 @@
-import type { ObjectDef } from '@tangram/metadata';
+import { fieldTypes } from '@tangram/fields';
+import type { Field, ObjectDef } from '@tangram/metadata';
 import { Card, List } from 'antd';
 import { Link } from 'react-router';
 import { useMetadata, visibleObjects } from '../api/metadata';
@@ -31,11 +32,14 @@ function RelatedList({ tenant, object, field, id }: { tenant: string; object: Ob
   );
 }
 
+/** A lookup or master-detail field: one record of another object. */
+const isSingleReference = (f: Field) => fieldTypes[f.type].reference?.shape === 'single' && fieldTypes[f.type].reference?.toObject === true;
+
 /** Records of other objects whose lookups (or master-detail fields) point at this record. */
 export function RelatedLists({ tenant, object, id }: { tenant: string; object: ObjectDef; id: string }) {
   const md = useMetadata(tenant);
   const refs = visibleObjects(md.data?.metadata).flatMap((o) =>
-    o.fields.filter((f) => !f.archived && (f.type === 'lookup' || f.type === 'masterdetail') && f.options.target === object.id).map((f) => ({ o, f })),
+    o.fields.filter((f) => !f.archived && isSingleReference(f) && f.options.target === object.id).map((f) => ({ o, f })),
   );
   return (
     <>

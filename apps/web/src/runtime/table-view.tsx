@@ -1,3 +1,4 @@
+import { fieldTypes } from '@tangram/fields';
 import { DeleteOutlined, EditOutlined, FilterOutlined, PlusOutlined, SettingOutlined } from '@ant-design/icons';
 import type { Field } from '@tangram/metadata';
 import { useQueryClient } from '@tanstack/react-query';
@@ -9,7 +10,7 @@ import { activeFields, fieldNameOf } from '../api/metadata';
 import { describeError } from '../api/http';
 import { type RecordData, recordApi, recordsKey, useRecords } from '../api/records';
 import { useI18n } from '../i18n/i18n';
-import { FieldDisplay } from '../widgets/registry';
+import { FieldDisplay, widgetOf } from '../widgets/registry';
 import { titleOf } from '../widgets/record-pickers';
 import { BulkEditModal } from './bulk-edit-modal';
 import { FilterBuilder } from './filter-builder';
@@ -108,8 +109,8 @@ export function TableView({ tenant, object, view }: ViewProps) {
     dataIndex: f.name,
     title: label(f.label, f.name),
     ellipsis: true,
-    width: f.type === 'textarea' || f.type === 'richtext' ? 260 : 160,
-    sorter: !['manytomany', 'multiselect', 'textarea', 'richtext', 'json', 'attachment', 'lookup', 'masterdetail', 'user', 'department'].includes(f.type),
+    width: widgetOf(f).columnWidth ?? 160,
+    sorter: fieldTypes[f.type].sortable,
     sortOrder: sort?.field === f.name ? (sort.direction === 'asc' ? 'ascend' : 'descend') : null,
     render: (v: unknown, r: RecordData) =>
       f.name === titleField?.name ? (

@@ -41,4 +41,4 @@ function Display({ value }: DisplayProps) {
 }
 
 /** Attached files: uploaded to the tenant's file store, downloaded through it (permissions apply). */
-export const fileUpload: Widget = { id: 'file-upload', types: ['attachment'], Editor, Display };
+export const fileUpload: Widget = { id: 'file-upload', types: ['attachment'], Editor, Display, listColumn: false };

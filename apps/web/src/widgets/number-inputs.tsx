@@ -1,15 +1,14 @@
 import type { Field } from '@tangram/metadata';
 import { InputNumber } from 'antd';
-import type { DisplayProps, EditorProps, Widget } from './widget';
+import { type DisplayProps, type EditorProps, type Widget, asType } from './widget';
 
 const num = (v: unknown): number | null => (v === null || v === undefined || v === '' ? null : Number(v));
 const scaleOf = (f: Field, fallback: number) => (typeof f.options.scale === 'number' ? f.options.scale : fallback);
 
 /** Formats a number with the field's scale (integers without decimals). */
-export function formatNumber(v: unknown, field: Field): string {
+export function formatNumber(v: unknown, field: Field, scale = scaleOf(field, 2)): string {
   const n = num(v);
   if (n === null || Number.isNaN(n)) return '';
-  const scale = field.type === 'integer' ? 0 : scaleOf(field, 2);
   return n.toLocaleString(undefined, { maximumFractionDigits: scale });
 }
 
@@ -31,12 +30,20 @@ function NumberEditor({ id, value, onChange, disabled, precision, prefix, suffix
 
 const plain = ({ value, field }: DisplayProps) => <span>{formatNumber(value, field)}</span>;
 
-/** Integers and decimals. */
+/** Decimals. */
 export const numberInput: Widget = {
   id: 'number-input',
-  types: ['integer', 'decimal'],
-  Editor: (p) => <NumberEditor {...p} precision={p.field.type === 'integer' ? 0 : undefined} />,
+  types: ['decimal'],
+  Editor: (p) => <NumberEditor {...p} />,
   Display: plain,
+};
+
+/** Integers: the number input without decimals. */
+export const integerInput: Widget = {
+  id: 'number-input',
+  types: ['integer'],
+  Editor: (p) => <NumberEditor {...p} precision={0} />,
+  Display: ({ value, field }) => <span>{formatNumber(value, field, 0)}</span>,
 };
 
 const currencyCode = (f: Field) => (typeof f.options.currency === 'string' ? f.options.currency : 'CNY');
@@ -65,6 +72,7 @@ export const percentInput: Widget = {
 export const numberDisplay: Widget = {
   id: 'number-display',
   types: ['rollup'],
+  filterAs: (f) => asType(f, 'decimal'),
   Editor: ({ value, field, id }) => <output id={id}>{formatNumber(value, field)}</output>,
   Display: plain,
 };

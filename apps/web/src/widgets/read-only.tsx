@@ -2,7 +2,7 @@ import { Input, Typography } from 'antd';
 import { useState } from 'react';
 import { useI18n } from '../i18n/i18n';
 import { formatNumber } from './number-inputs';
-import type { DisplayProps, EditorProps, Widget } from './widget';
+import { type DisplayProps, type EditorProps, type Widget, asType } from './widget';
 
 function Text({ value }: DisplayProps) {
   return <Typography.Text>{value == null ? '' : String(value)}</Typography.Text>;
@@ -18,7 +18,13 @@ function ReadOnly({ id, show: Show, ...p }: EditorProps & { show: Widget['Displa
 }
 
 /** Computed text (auto-numbers): assigned by the server, never typed. */
-export const textDisplay: Widget = { id: 'text-display', types: ['autonumber'], Editor: (p) => <ReadOnly {...p} show={Text} />, Display: Text };
+export const textDisplay: Widget = {
+  id: 'text-display',
+  types: ['autonumber'],
+  Editor: (p) => <ReadOnly {...p} show={Text} />,
+  Display: Text,
+  filterAs: (f) => asType(f, 'text'),
+};
 
 function FormulaValue(p: DisplayProps) {
   const { t } = useI18n();
@@ -39,6 +45,10 @@ export const formulaDisplay: Widget = {
   types: ['formula'],
   Editor: (p) => <ReadOnly {...p} show={FormulaValue} />,
   Display: FormulaValue,
+  filterAs: (f) => {
+    const r = f.options.resultType;
+    return asType(f, r === 'number' ? 'decimal' : r === 'date' ? 'date' : r === 'boolean' ? 'boolean' : 'text');
+  },
 };
 
 function JsonEditor({ id, value, onChange, disabled }: EditorProps) {
@@ -74,6 +84,7 @@ function JsonEditor({ id, value, onChange, disabled }: EditorProps) {
 export const jsonEditor: Widget = {
   id: 'json-editor',
   types: ['json'],
+  block: true,
   Editor: JsonEditor,
   Display: ({ value }) => (value == null ? null : <code style={{ whiteSpace: 'pre-wrap' }}>{JSON.stringify(value)}</code>),
 };

@@ -31,10 +31,9 @@ function RecordLink({ tenant, target, id }: { tenant: string; target: ObjectDef 
   );
 }
 
-function Picker({ id, value, onChange, disabled, field, tenant }: EditorProps) {
+function Picker({ id, value, onChange, disabled, field, tenant, multiple }: EditorProps & { multiple?: boolean }) {
   const target = useTarget(tenant, field);
   const [search, setSearch] = useState('');
-  const multiple = field.type === 'manytomany';
   const found = useQuery({
     queryKey: ['picker', tenant, target?.name, search],
     queryFn: () => recordApi.query(tenant, target!.name, { search: search || undefined, limit: 20 }),
@@ -81,4 +80,4 @@ function Many({ field, tenant, value }: DisplayProps) {
 /** A reference to one record of the target object (lookup, master-detail), searched by its title. */
 export const recordPicker: Widget = { id: 'record-picker', types: ['lookup', 'masterdetail'], Editor: Picker, Display: One };
 /** References to several records (many-to-many). */
-export const recordMultiPicker: Widget = { id: 'record-multi-picker', types: ['manytomany'], Editor: Picker, Display: Many };
+export const recordMultiPicker: Widget = { id: 'record-multi-picker', types: ['manytomany'], Editor: (p) => <Picker {...p} multiple />, Display: Many };

@@ -1,8 +1,9 @@
+import { fieldTypes } from '@tangram/fields';
 import type { Field, FieldTypeName } from '@tangram/metadata';
 import { datePicker, datetimePicker } from './date-pickers';
 import { fileUpload } from './file-upload';
 import { emailInput, phoneInput, urlInput } from './link-inputs';
-import { currencyInput, numberDisplay, numberInput, percentInput } from './number-inputs';
+import { currencyInput, integerInput, numberDisplay, numberInput, percentInput } from './number-inputs';
 import { departmentPicker, userPicker } from './people-pickers';
 import { formulaDisplay, jsonEditor, textDisplay } from './read-only';
 import { recordMultiPicker, recordPicker } from './record-pickers';
@@ -17,7 +18,7 @@ export const widgets = {
   text: textInput,
   textarea,
   richtext: richText,
-  integer: numberInput,
+  integer: integerInput,
   decimal: numberInput,
   currency: currencyInput,
   percent: percentInput,
@@ -41,11 +42,14 @@ export const widgets = {
   json: jsonEditor,
 } satisfies Record<FieldTypeName, Widget>;
 
-/** Field types whose values the server computes; their editors are read-only. */
-export const computedTypes: ReadonlySet<FieldTypeName> = new Set(['autonumber', 'formula', 'rollup']);
+/** The widget of a field's type: how it is edited, shown, laid out and filtered. */
+export function widgetOf(field: Pick<Field, 'type'>): Widget {
+  return widgets[field.type];
+}
 
-export function isComputed(field: Field): boolean {
-  return computedTypes.has(field.type);
+/** The server computes the field's values (auto-number, formula, rollup); its editor is read-only. */
+export function isComputed(field: Pick<Field, 'type'>): boolean {
+  return fieldTypes[field.type].computed !== undefined;
 }
 
 /** Edits a field's value with its type's widget (antd's Form.Item passes id, value, onChange). */

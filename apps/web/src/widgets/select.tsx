@@ -1,7 +1,7 @@
 import type { Field, LocaleText } from '@tangram/metadata';
 import { Select, Space, Tag } from 'antd';
 import { useI18n } from '../i18n/i18n';
-import type { DisplayProps, EditorProps, Widget } from './widget';
+import { type DisplayProps, type EditorProps, type Widget, asType } from './widget';
 
 export interface SelectOption {
   key: string;
@@ -29,9 +29,8 @@ function OptionTag({ field, value }: { field: Field; value: string }) {
   return <Tag color={o.color}>{o.text}</Tag>;
 }
 
-function Editor({ id, value, onChange, disabled, field }: EditorProps) {
+function Editor({ id, value, onChange, disabled, field, multiple }: EditorProps & { multiple?: boolean }) {
   const { label } = useI18n();
-  const multiple = field.type === 'multiselect';
   const options = optionsOf(field)
     .filter((o) => !o.archived || (multiple ? (value as string[] | undefined)?.includes(o.key) : value === o.key))
     .map((o) => ({ value: o.key, label: label(o.label, o.key) }));
@@ -63,7 +62,8 @@ export const selectWidget: Widget = {
 export const multiSelect: Widget = {
   id: 'multi-select',
   types: ['multiselect'],
-  Editor,
+  Editor: (p) => <Editor {...p} multiple />,
+  filterAs: (f) => asType(f, 'select'),
   Display: ({ field, value }: DisplayProps) =>
     Array.isArray(value) ? (
       <Space size={[0, 4]} wrap>

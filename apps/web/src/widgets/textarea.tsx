@@ -1,5 +1,5 @@
 import { Input, Typography } from 'antd';
-import type { DisplayProps, EditorProps, Widget } from './widget';
+import { type DisplayProps, type EditorProps, type Widget, asType } from './widget';
 
 function Editor({ id, value, onChange, disabled }: EditorProps) {
   return (
@@ -22,10 +22,14 @@ function Display({ value }: DisplayProps) {
 }
 
 /** Multi-line text. */
-export const textarea: Widget = { id: 'textarea', types: ['textarea'], Editor, Display };
+export const textarea: Widget = { id: 'textarea', types: ['textarea'], Editor, Display, block: true, columnWidth: 260, filterAs: (f) => asType(f, 'text') };
 
 /** Rich text is edited as its markup and shown as plain text (markup is never injected into the page). */
 export const richText: Widget = {
+  block: true,
+  columnWidth: 260,
+  listColumn: false,
+  filterAs: (f) => asType(f, 'text'),
   id: 'rich-text',
   types: ['richtext'],
   Editor,

@@ -47,7 +47,7 @@ export async function downloadableFiles(db: Db, schema: string, model: Model, ac
 
 /** Names of the object's attachment fields. */
 function attachmentFields(om: ObjectModel): string[] {
-  return om.fields.filter((f) => f.field.type === 'attachment' && f.type.storage === 'column').map((f) => f.name);
+  return om.fields.filter((f) => f.type.holdsFiles && f.type.storage === 'column').map((f) => f.name);
 }
 
 /** File ids in an attachment value (a list of `{id, name, …}`). */

@@ -43,6 +43,8 @@ export interface ObjectModel {
   junctions: JunctionModel[];
   formulas: FieldModel[];
   autonumbers: FieldModel[];
+  /** Its rollup fields (aggregates over related records). */
+  rollups: FieldModel[];
   logic: LogicSchema;
   /** Objects with a master-detail field pointing here, with that field's column. */
   details: { object: ObjectModel; column: string; field: FieldModel }[];
@@ -79,8 +81,9 @@ function objectModel(def: ObjectDef): ObjectModel {
     junctions: fields
       .filter((f) => f.type.storage === 'junction')
       .map((f) => ({ ...f, table: junctionTable(def.id, f.field.id), target: f.field.options.target as string })),
-    formulas: fields.filter((f) => f.field.type === 'formula'),
-    autonumbers: fields.filter((f) => f.field.type === 'autonumber'),
+    formulas: fields.filter((f) => f.type.computed === 'expression'),
+    autonumbers: fields.filter((f) => f.type.computed === 'sequence'),
+    rollups: fields.filter((f) => f.type.computed === 'aggregate'),
     logic: logicSchema(def),
     details: [],
     rollupsFed: [],
@@ -94,11 +97,11 @@ export function compileModel(app: ResolvedApp, revision: number): Model {
   const byId = new Map(live.map((o) => [o.id, o]));
   for (const o of live) {
     for (const f of o.fields) {
-      if (f.field.type === 'masterdetail') {
+      if (f.type.reference?.master) {
         const master = byId.get(f.field.options.target as string);
         master?.details.push({ object: o, column: f.column, field: f });
       }
-      if (f.field.type === 'rollup') {
+      if (f.type.computed === 'aggregate') {
         const child = byId.get(f.field.options.object as string);
         if (!child) continue;
         child.rollupsFed.push({

@@ -51,12 +51,12 @@ export async function expandRecords(
   for (const name of names) {
     const f = om.byName.get(name);
     const detail = om.details.find((d) => ((d.field.field.options.detailName as string | undefined) ?? d.object.name) === name);
-    if (f && (f.field.type === 'lookup' || f.field.type === 'masterdetail')) {
+    if (f?.type.reference?.toObject && f.type.reference.shape === 'single') {
       const target = model.byId.get(f.field.options.target as string);
       if (!target) continue;
       const found = await fetchByIds(db, schema, target, [...new Set(records.map((r) => r[name]).filter((v): v is string => typeof v === 'string'))], viewer);
       for (const r of records) expanded(r)[name] = typeof r[name] === 'string' ? (found.get(r[name] as string) ?? null) : null;
-    } else if (f && f.field.type === 'manytomany') {
+    } else if (f?.type.reference?.toObject && f.type.reference.shape === 'junction') {
       const target = model.byId.get(f.field.options.target as string);
       if (!target) continue;
       const found = await fetchByIds(db, schema, target, [...new Set(records.flatMap((r) => (r[name] as string[] | undefined) ?? []))], viewer);

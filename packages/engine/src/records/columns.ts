@@ -5,7 +5,7 @@ import { physical } from '../schema/naming';
 /** A value as bound to its column: jsonb values go as JSON text (pg would send arrays as Postgres arrays). */
 export function toColumnValue(f: FieldModel, value: unknown): unknown {
   if (value === null || value === undefined) return null;
-  return f.field.type === 'json' || f.field.type === 'attachment' ? JSON.stringify(value) : value;
+  return f.type.toColumn ? f.type.toColumn(value) : value;
 }
 
 /** Record values (by field name) to a row (by column) for the fields present. */

@@ -16,7 +16,7 @@ export async function assertMastersEditable(tx: Tx, om: ObjectModel, masters: Ma
   const access = tx.ctx.access;
   if (!access) return;
   for (const f of om.fields) {
-    if (f.field.type !== 'masterdetail') continue;
+    if (!f.type.reference?.master) continue;
     const target = f.field.options.target as string;
     const master = tx.model.byId.get(target);
     if (!master) continue;
@@ -45,7 +45,7 @@ export async function assertMastersEditable(tx: Tx, om: ObjectModel, masters: Ma
 export function mastersOf(om: ObjectModel, ...records: (Record<string, unknown> | undefined)[]): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
   for (const f of om.fields) {
-    if (f.field.type !== 'masterdetail') continue;
+    if (!f.type.reference?.master) continue;
     const ids = new Set<string>();
     for (const r of records) {
       const v = r?.[f.name];

@@ -73,11 +73,11 @@ export async function createOne(tx: Tx, om: ObjectModel, input: unknown, opts: W
   for (const f of om.fields) if (f.field.defaultValue !== undefined && !f.type.computed) record[f.name] = f.field.defaultValue;
   Object.assign(record, values, fixed);
   // A new record has no related records yet: counts and sums start at 0 (min/max stay empty).
-  for (const f of om.fields) if (f.field.type === 'rollup' && ['count', 'sum'].includes(f.field.options.aggregate as string)) record[f.name] = 0;
+  for (const f of om.fields) if (f.type.computed === 'aggregate' && ['count', 'sum'].includes(f.field.options.aggregate as string)) record[f.name] = 0;
   fail(
     missingRequired(om, record).concat(
       om.fields
-        .filter((f) => f.field.type === 'masterdetail' && !record[f.name])
+        .filter((f) => f.type.reference?.master && !record[f.name])
         .map((f) => ({ code: 'RECORD_INVALID' as const, field: f.name, message: 'is required' })),
     ),
   );

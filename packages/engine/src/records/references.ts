@@ -4,14 +4,6 @@ import { anyUuid } from '../db/sql-helpers';
 import type { ObjectModel } from '../model/compile';
 import type { Tx } from './tx';
 
-const targets: Record<string, (f: { field: { options: Record<string, unknown> } }) => string> = {
-  lookup: (f) => f.field.options.target as string,
-  masterdetail: (f) => f.field.options.target as string,
-  manytomany: (f) => f.field.options.target as string,
-  user: () => '_user',
-  department: () => '_department',
-};
-
 /** The problem of a reference to records that do not exist, or that the writer may not read: the same words for both. */
 export function missingReference(field: string, target: string, missing: string[]): Problem {
   return { code: 'RECORD_REFERENCE_INVALID', field, message: `no ${target} record ${missing.slice(0, 5).join(', ')}`, missing: missing.slice(0, 20) };
@@ -27,7 +19,7 @@ export function missingReference(field: string, target: string, missing: string[
 export async function checkReferences(tx: Tx, om: ObjectModel, values: Record<string, unknown>): Promise<void> {
   const problems: Problem[] = [];
   for (const f of om.fields) {
-    const target = targets[f.field.type]?.(f);
+    const target = f.type.reference?.target(f.field);
     const value = values[f.name];
     if (!target || value === null || value === undefined) continue;
     const seen = tx.created.get(target);

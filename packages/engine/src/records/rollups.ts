@@ -19,7 +19,7 @@ export async function recomputeRollups(tx: Tx): Promise<void> {
       if (!parent) continue;
       const sorted = [...ids].sort();
       await tx.trx.withSchema(tx.schema).selectFrom(parent.table).select('id').where('id', 'in', sorted).orderBy('id').forUpdate().execute();
-      const rollupFields = parent.fields.filter((f) => f.field.type === 'rollup');
+      const rollupFields = parent.rollups;
       const sets = rollupFields.map((f) => {
         const child = tx.model.byId.get(f.field.options.object as string);
         const measure = f.field.options.field as string | undefined;

@@ -60,7 +60,7 @@ export function validateInput(om: ObjectModel, input: unknown, mode: Mode): { va
 /** After defaults are applied: required fields still without a value. */
 export function missingRequired(om: ObjectModel, record: Record<string, unknown>): Problem[] {
   return om.fields
-    .filter((f) => f.field.required && !f.type.computed && f.field.type !== 'masterdetail')
+    .filter((f) => f.field.required && !f.type.computed && !f.type.reference?.master)
     .filter(
       (f) =>
         record[f.name] === null ||

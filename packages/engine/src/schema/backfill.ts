@@ -1,3 +1,4 @@
+import { fieldTypes } from '@tangram/fields';
 import type { Field, ObjectDef, ResolvedApp } from '@tangram/metadata';
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
@@ -12,7 +13,7 @@ export async function backfillField(db: Db, schema: string, app: ResolvedApp, ob
   const model = compileModel(app, 0);
   const om = model.byId.get(object.id);
   if (!om) return;
-  if (field.type === 'rollup') {
+  if (fieldTypes[field.type].computed === 'aggregate') {
     const dep = model.byId.get(field.options.object as string)?.rollupsFed.find((d) => d.parentField.field.id === field.id);
     if (!dep) return;
     const child = model.byId.get(field.options.object as string);

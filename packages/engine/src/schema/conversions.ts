@@ -1,5 +1,5 @@
-import { activeKeys } from '@tangram/fields';
-import type { Field, FieldTypeName } from '@tangram/metadata';
+import { type ColumnFamily, fieldTypes } from '@tangram/fields';
+import type { Field } from '@tangram/metadata';
 import { type RawBuilder, sql } from 'kysely';
 
 type Col = RawBuilder<unknown>;
@@ -19,26 +19,9 @@ export interface Conversion {
   rounded: Predicate;
 }
 
-type Family = 'text' | 'bigint' | 'numeric' | 'boolean' | 'date' | 'datetime' | 'textList' | 'json';
+type Family = ColumnFamily;
 
-const family: Partial<Record<FieldTypeName, Family>> = {
-  text: 'text',
-  textarea: 'text',
-  richtext: 'text',
-  email: 'text',
-  phone: 'text',
-  url: 'text',
-  select: 'text',
-  integer: 'bigint',
-  decimal: 'numeric',
-  currency: 'numeric',
-  percent: 'numeric',
-  boolean: 'boolean',
-  date: 'date',
-  datetime: 'datetime',
-  multiselect: 'textList',
-  json: 'json',
-};
+const family = (f: Field): Family | undefined => fieldTypes[f.type].conversion?.family;
 
 const numberPattern = '^\\s*[-+]?[0-9]+(\\.[0-9]+)?\\s*$';
 const integerPattern = '^\\s*[-+]?[0-9]{1,15}\\s*$';
@@ -48,41 +31,31 @@ const maxSafeInteger = 9007199254740991;
 
 /** Non-null values of the new type that the new field would refuse (format, length, options, range). */
 function validity(to: Field, v: Col): RawBuilder<boolean> | undefined {
-  const o = to.options;
-  switch (to.type) {
-    case 'text':
-    case 'textarea':
-    case 'richtext':
-      return sql<boolean>`length(${v}) > ${Number(o.maxLength)}`;
-    case 'email':
-      return sql<boolean>`(${v} !~ '^[^[:space:]@]+@[^[:space:]@]+\\.[^[:space:]@]+$' or length(${v}) > 254)`;
-    case 'phone':
-      return sql<boolean>`${v} !~ '^\\+?[0-9][0-9 ()-]{2,30}$'`;
-    case 'url':
-      return sql<boolean>`${v} !~ '^https?://[^[:space:]]+$'`;
-    case 'select':
-      return sql<boolean>`not (${v} = any(${activeKeys(to)}::text[]))`;
-    case 'multiselect':
-      return sql<boolean>`not (${v} <@ ${activeKeys(to)}::text[])`;
-    case 'decimal':
-    case 'currency':
-    case 'percent': {
+  const limit = fieldTypes[to.type].conversion?.limit?.(to);
+  if (!limit) return undefined;
+  switch (limit.kind) {
+    case 'maxLength':
+      return sql<boolean>`length(${v}) > ${limit.max}`;
+    case 'pattern':
+      return limit.maxLength === undefined
+        ? sql<boolean>`${v} !~ ${limit.pattern}`
+        : sql<boolean>`(${v} !~ ${limit.pattern} or length(${v}) > ${limit.maxLength})`;
+    case 'oneOf':
+      return sql<boolean>`not (${v} = any(${limit.keys}::text[]))`;
+    case 'subsetOf':
+      return sql<boolean>`not (${v} <@ ${limit.keys}::text[])`;
+    case 'digits':
       // Too many digits before the point once rounded to the new scale: numeric(p,s) would overflow.
-      const p = Number(o.precision);
-      const s = Number(o.scale);
-      return sql<boolean>`abs(round(${v}, ${s})) >= power(10::numeric, ${p - s})`;
-    }
-    case 'integer':
+      return sql<boolean>`abs(round(${v}, ${limit.scale})) >= power(10::numeric, ${limit.precision - limit.scale})`;
+    case 'safeInteger':
       return sql<boolean>`abs(round(${v})) > ${maxSafeInteger}`;
-    default:
-      return undefined;
   }
 }
 
 /** Non-null values (as unconstrained numerics) the new numeric or integer column would round. */
 function rounding(to: Field, v: Col): RawBuilder<boolean> | undefined {
-  if (to.type === 'integer') return sql<boolean>`${v} <> round(${v})`;
-  if (family[to.type] === 'numeric') return sql<boolean>`${v} <> round(${v}, ${Number(to.options.scale)})`;
+  if (family(to) === 'bigint') return sql<boolean>`${v} <> round(${v})`;
+  if (family(to) === 'numeric') return sql<boolean>`${v} <> round(${v}, ${Number(to.options.scale)})`;
   return undefined;
 }
 
@@ -141,8 +114,8 @@ function route(from: Family, to: Family, target: string): Route | 'boolean' | un
 }
 
 export function conversion(from: Field, to: Field, targetSql: string): Conversion | undefined {
-  const a = family[from.type];
-  const b = family[to.type];
+  const a = family(from);
+  const b = family(to);
   if (!a || !b) return sameType(from, to, targetSql);
   const r = route(a, b, targetSql);
   if (!r) return undefined;
@@ -164,7 +137,6 @@ export function conversion(from: Field, to: Field, targetSql: string): Conversio
 /** Same non-scalar type (e.g. a lookup): only allowed when the column type is unchanged. */
 function sameType(from: Field, to: Field, targetSql: string): Conversion | undefined {
   if (from.type !== to.type) return undefined;
-  if (JSON.stringify(from.options) !== JSON.stringify(to.options) && (from.type === 'lookup' || from.type === 'masterdetail' || from.type === 'manytomany'))
-    return undefined;
+  if (JSON.stringify(from.options) !== JSON.stringify(to.options) && fieldTypes[from.type].reference?.toObject) return undefined;
   return { using: (c) => sql`${c}::${sql.raw(targetSql)}`, failing: () => undefined, rounded: () => undefined };
 }

@@ -10,9 +10,6 @@ export interface IndexSpec {
   method: 'btree' | 'trgm' | `dup-${DuplicateMatch}`;
 }
 
-const referenceLike = new Set(['lookup', 'masterdetail', 'user', 'department']);
-const textKinds = new Set(['text', 'textarea', 'richtext', 'email', 'phone', 'url', 'autonumber']);
-
 /**
  * The indexes an object's metadata asks for, by physical name: unique fields (among records
  * not in the recycle bin), indexed fields, every reference (for joins and related lists), the
@@ -28,14 +25,14 @@ export function desiredIndexes(object: ObjectDef): Map<string, IndexSpec> {
   add('owner', ['owner_id'], false);
   const active = object.fields.filter((f) => !f.archived && fieldTypes[f.type].storage === 'column');
   for (const f of active) {
-    if (f.unique || f.type === 'autonumber') add(`u_${f.id}`, [f.id], true);
+    if (f.unique || fieldTypes[f.type].alwaysUnique) add(`u_${f.id}`, [f.id], true);
     else if (f.indexed) add(`i_${f.id}`, [f.id], false);
-    if (referenceLike.has(f.type) && !f.unique) add(`fk_${f.id}`, [f.id], false);
+    if (fieldTypes[f.type].reference?.shape === 'single' && !f.unique) add(`fk_${f.id}`, [f.id], false);
   }
   const byId = new Map(active.map((f) => [f.id, f]));
   for (const id of object.searchFields) {
     const f = byId.get(id);
-    if (f && textKinds.has(f.type)) add(`s_${f.id}`, [f.id], false, 'trgm');
+    if (f && fieldTypes[f.type].textSearch) add(`s_${f.id}`, [f.id], false, 'trgm');
   }
   for (const r of object.duplicateRules) if (byId.has(r.field)) add(`d_${r.field}_${r.match}`, [r.field], false, `dup-${r.match}`);
   const activeIds = new Set(active.map((f) => f.id));

@@ -1,4 +1,4 @@
-import { fieldTypes, referenceTypes } from '@tangram/fields';
+import { fieldTypes } from '@tangram/fields';
 import type { Field, LocaleText, MenuItem, ObjectDef, ResolvedApp } from '@tangram/metadata';
 import type { Action } from './actions';
 import { desiredIndexes } from './desired-indexes';
@@ -6,6 +6,7 @@ import { desiredIndexes } from './desired-indexes';
 const label = (x: { label: Record<string, string>; name: string }): string => x.label['zh-CN'] ?? x.label.en ?? x.name;
 const isColumn = (f: Field): boolean => fieldTypes[f.type].storage === 'column';
 const sqlType = (f: Field): string => fieldTypes[f.type].column(f);
+const pointsAtObject = (f: Field): boolean => fieldTypes[f.type].reference?.toObject === true;
 
 /**
  * Equal as JSON values, whatever the key order: published metadata comes back from jsonb, which
@@ -32,26 +33,19 @@ export function carryArchived(from: ResolvedApp | undefined, to: ResolvedApp): R
   return { ...to, objects: [...objects, ...missingObjects] };
 }
 
-function onDelete(f: Field): 'restrict' | 'cascade' | 'set null' {
-  if (f.type === 'masterdetail') return 'cascade';
-  if (f.type === 'lookup' && f.options.onDelete === 'setNull') return 'set null';
-  return f.type === 'user' || f.type === 'department' ? 'set null' : 'restrict';
-}
-
-function fkTarget(f: Field): string | undefined {
-  if (f.type === 'user') return '_user';
-  if (f.type === 'department') return '_department';
-  if (f.type === 'lookup' || f.type === 'masterdetail') return f.options.target as string;
-  return undefined;
-}
+/** Values recomputed for every existing record when the field is added or its options change (formula, rollup). */
+const backfilled = (f: Field): boolean => {
+  const computed = fieldTypes[f.type].computed;
+  return computed === 'expression' || computed === 'aggregate';
+};
 
 function addFieldActions(o: ObjectDef, f: Field): Action[] {
   const base = { object: o.id, field: f.id, label: label(f) };
   if (!isColumn(f)) return [{ kind: 'junction.create', ...base, target: f.options.target as string }];
   const actions: Action[] = [{ kind: 'column.add', ...base, sqlType: sqlType(f), notNull: false }];
-  const target = fkTarget(f);
-  if (target) actions.push({ kind: 'fk.add', ...base, target, onDelete: onDelete(f) });
-  if (f.type === 'formula' || f.type === 'rollup') actions.push({ kind: 'field.backfill', ...base });
+  const ref = fieldTypes[f.type].reference;
+  if (ref?.shape === 'single') actions.push({ kind: 'fk.add', ...base, target: ref.target(f), onDelete: ref.onDelete(f) });
+  if (backfilled(f)) actions.push({ kind: 'field.backfill', ...base });
   return actions;
 }
 
@@ -66,7 +60,7 @@ function changeFieldActions(o: ObjectDef, was: Field, now: Field): Action[] {
   if (isColumn(was) && isColumn(now) && (was.type !== now.type || sqlType(was) !== sqlType(now) || optionsNarrowed(was, now)))
     actions.push({ kind: 'column.alterType', ...base, fromType: was.type, toType: now.type, fromSql: sqlType(was), toSql: sqlType(now) });
   for (const key of watched) if (!sameJson(was[key], now[key])) actions.push({ kind: 'metadata.change', ...base, change: key, from: was[key], to: now[key] });
-  if ((now.type === 'formula' || now.type === 'rollup') && !sameJson(was.options, now.options)) actions.push({ kind: 'field.backfill', ...base });
+  if (backfilled(now) && !sameJson(was.options, now.options)) actions.push({ kind: 'field.backfill', ...base });
   return actions;
 }
 
@@ -74,11 +68,7 @@ function changeFieldActions(o: ObjectDef, was: Field, now: Field): Action[] {
 function optionsNarrowed(was: Field, now: Field): boolean {
   if (was.type !== now.type) return false;
   if ('maxLength' in now.options && Number(now.options.maxLength) < Number(was.options.maxLength)) return true;
-  if (now.type === 'select' || now.type === 'multiselect') {
-    const keys = new Set((now.options.options as { key: string; archived?: boolean }[]).map((o) => o.key));
-    return (was.options.options as { key: string }[]).some((o) => !keys.has(o.key));
-  }
-  return false;
+  return fieldTypes[now.type].narrows?.(was, now) ?? false;
 }
 
 function objectActions(was: ObjectDef | undefined, now: ObjectDef): Action[] {
@@ -93,7 +83,7 @@ function objectActions(was: ObjectDef | undefined, now: ObjectDef): Action[] {
     const old = was.fields.find((x) => x.id === f.id);
     if (!old) {
       if (!f.archived) actions.push(...addFieldActions(now, f));
-    } else if (old.type !== f.type && (referenceTypes.has(old.type) || referenceTypes.has(f.type))) {
+    } else if (old.type !== f.type && (pointsAtObject(old) || pointsAtObject(f))) {
       actions.push({
         kind: 'column.alterType',
         ...base,

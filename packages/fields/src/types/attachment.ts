@@ -1,4 +1,4 @@
-import type { FieldType } from '../field-type';
+import { type FieldType, jsonText } from '../field-type';
 
 /** References to stored files (the bytes live on local disk or an S3-compatible store). */
 export const attachment: FieldType = {
@@ -31,6 +31,8 @@ export const attachment: FieldType = {
       },
     },
   }),
+  holdsFiles: true,
+  toColumn: jsonText,
   indexable: false,
   sortable: false,
   defaultWidget: 'file-upload',

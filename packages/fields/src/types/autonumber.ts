@@ -1,4 +1,4 @@
-import type { FieldType } from '../field-type';
+import { type FieldType, nullable } from '../field-type';
 
 /**
  * A number the engine assigns on create, e.g. format `HT-{YYYY}{MM}-{0000}` → HT-202611-0042.
@@ -20,7 +20,10 @@ export const autonumber: FieldType = {
   column: () => 'text',
   kind: 'text',
   valueSchema: () => ({ type: 'string' }),
-  computed: true,
+  computed: 'sequence',
+  alwaysUnique: true,
+  textSearch: true,
+  apiSchema: (_f, described) => nullable({ title: described.title, type: 'string' }),
   indexable: true,
   sortable: true,
   defaultWidget: 'text-display',

@@ -8,6 +8,7 @@ export const boolean: FieldType = {
   column: () => 'boolean',
   kind: 'boolean',
   valueSchema: () => ({ type: 'boolean' }),
+  conversion: { family: 'boolean' },
   indexable: true,
   sortable: true,
   defaultWidget: 'switch',

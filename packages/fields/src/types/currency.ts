@@ -1,5 +1,5 @@
 import type { FieldType } from '../field-type';
-import { checkNumeric, numericColumn, numericOptionsSchema, numericValueSchema } from './numeric';
+import { checkNumeric, numericColumn, numericConversion, numericOptionsSchema, numericValueSchema } from './numeric';
 
 export const currency: FieldType = {
   type: 'currency',
@@ -10,6 +10,7 @@ export const currency: FieldType = {
   kind: 'number',
   valueSchema: numericValueSchema,
   check: checkNumeric,
+  conversion: numericConversion,
   indexable: true,
   sortable: true,
   defaultWidget: 'currency-input',

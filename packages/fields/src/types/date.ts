@@ -1,4 +1,4 @@
-import type { FieldType } from '../field-type';
+import { type FieldType, nullable } from '../field-type';
 
 export function isCalendarDate(v: string): boolean {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
@@ -18,6 +18,9 @@ export const date: FieldType = {
   kind: 'date',
   valueSchema: () => ({ type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
   check: (v) => (typeof v === 'string' && isCalendarDate(v) && v >= '0001-01-01' ? undefined : 'must be a calendar date YYYY-MM-DD'),
+  conversion: { family: 'date' },
+  temporal: 'day',
+  apiSchema: (_f, described) => nullable({ ...described, format: 'date' }),
   indexable: true,
   sortable: true,
   defaultWidget: 'date-picker',

@@ -1,4 +1,4 @@
-import type { FieldType } from '../field-type';
+import { type FieldType, nullable } from '../field-type';
 import { isCalendarDate } from './date';
 
 const isoDateTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -22,6 +22,9 @@ export const datetime: FieldType = {
   valueSchema: () => ({ type: 'string', maxLength: 40 }),
   check: (v) => (parse(v) ? undefined : 'must be an ISO-8601 date and time with an offset, e.g. 2026-01-31T09:30:00+08:00'),
   normalize: (v) => parse(v)?.toISOString(),
+  conversion: { family: 'datetime' },
+  temporal: 'instant',
+  apiSchema: (_f, described) => nullable({ ...described, format: 'date-time' }),
   indexable: true,
   sortable: true,
   defaultWidget: 'datetime-picker',

@@ -10,6 +10,7 @@ export const department: FieldType = {
   column: () => 'uuid',
   kind: 'uuid',
   valueSchema: () => uuidSchema,
+  reference: { shape: 'single', toObject: false, target: () => '_department', onDelete: () => 'set null' },
   indexable: true,
   sortable: false,
   defaultWidget: 'department-picker',

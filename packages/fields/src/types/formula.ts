@@ -1,5 +1,7 @@
+import { truthy } from '@tangram/logic';
 import type { Field } from '@tangram/metadata';
-import type { FieldType } from '../field-type';
+import { type FieldType, nullable } from '../field-type';
+import { isCalendarDate } from './date';
 
 const resultColumns: Record<string, (f: Field) => string> = {
   number: (f) => `numeric(${Number(f.options.precision)},${Number(f.options.scale)})`,
@@ -7,6 +9,28 @@ const resultColumns: Record<string, (f: Field) => string> = {
   boolean: () => 'boolean',
   date: () => 'date',
 };
+
+/** A formula's result as its declared type; what cannot be coerced becomes null. */
+function coerce(value: unknown, f: Field): unknown {
+  if (value === null || value === undefined) return null;
+  const o = f.options;
+  switch (o.resultType) {
+    case 'number': {
+      const n = typeof value === 'number' ? value : Number(value);
+      if (!Number.isFinite(n)) return null;
+      const rounded = Number(n.toFixed(Number(o.scale)));
+      return Math.abs(rounded) < 10 ** (Number(o.precision) - Number(o.scale)) ? rounded : null;
+    }
+    case 'boolean':
+      return truthy(value);
+    case 'date':
+      return typeof value === 'string' && isCalendarDate(value) ? value : null;
+    default:
+      return typeof value === 'string' ? value : JSON.stringify(value);
+  }
+}
+
+const apiTypes: Record<string, string> = { number: 'number', text: 'string', boolean: 'boolean', date: 'string' };
 
 /**
  * A value computed from the record by a JSON Logic expression each time the record is written,
@@ -31,7 +55,10 @@ export const formula: FieldType = {
   kind: null,
   kindOf: (f) => (({ number: 'number', text: 'text', boolean: 'boolean', date: 'date' })[f.options.resultType as string] as 'number') ?? null,
   valueSchema: () => ({}),
-  computed: true,
+  computed: 'expression',
+  coerce,
+  apiSchema: (f, described) => nullable({ title: described.title, type: apiTypes[f.options.resultType as string] ?? 'string' }),
+  designerOptions: () => ({ expression: 0, resultType: 'number' }),
   indexable: true,
   sortable: true,
   defaultWidget: 'formula-display',

@@ -16,6 +16,7 @@ export const integer: FieldType = {
     minimum: (f.options.min as number | undefined) ?? Number.MIN_SAFE_INTEGER,
     maximum: (f.options.max as number | undefined) ?? Number.MAX_SAFE_INTEGER,
   }),
+  conversion: { family: 'bigint', limit: () => ({ kind: 'safeInteger' }) },
   indexable: true,
   sortable: true,
   defaultWidget: 'number-input',

@@ -1,4 +1,4 @@
-import type { FieldType } from '../field-type';
+import { type FieldType, jsonText } from '../field-type';
 
 export const json: FieldType = {
   type: 'json',
@@ -8,6 +8,9 @@ export const json: FieldType = {
   column: () => 'jsonb',
   kind: 'json',
   valueSchema: () => ({}),
+  conversion: { family: 'json' },
+  toColumn: jsonText,
+  apiSchema: (_f, described) => ({ title: described.title }),
   indexable: false,
   sortable: false,
   defaultWidget: 'json-editor',

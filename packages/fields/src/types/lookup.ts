@@ -10,6 +10,13 @@ export const lookup: FieldType = {
   column: () => 'uuid',
   kind: 'uuid',
   valueSchema: () => uuidSchema,
+  reference: {
+    shape: 'single',
+    toObject: true,
+    target: (f) => f.options.target as string,
+    onDelete: (f) => (f.options.onDelete === 'setNull' ? 'set null' : 'restrict'),
+  },
+  designerOptions: (other) => ({ target: other }),
   indexable: true,
   sortable: false,
   defaultWidget: 'record-picker',

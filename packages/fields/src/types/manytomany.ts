@@ -10,6 +10,8 @@ export const manytomany: FieldType = {
   column: () => 'uuid',
   kind: null,
   valueSchema: () => ({ type: 'array', items: uuidSchema, uniqueItems: true, maxItems: 1000 }),
+  reference: { shape: 'junction', toObject: true, target: (f) => f.options.target as string, onDelete: () => 'cascade' },
+  designerOptions: (other) => ({ target: other }),
   indexable: false,
   sortable: false,
   defaultWidget: 'record-multi-picker',

@@ -13,6 +13,8 @@ export const masterdetail: FieldType = {
   column: () => 'uuid',
   kind: 'uuid',
   valueSchema: () => uuidSchema,
+  reference: { shape: 'single', toObject: true, master: true, target: (f) => f.options.target as string, onDelete: () => 'cascade' },
+  designerOptions: (other) => ({ target: other }),
   indexable: true,
   sortable: false,
   defaultWidget: 'record-picker',

@@ -1,5 +1,5 @@
 import type { FieldType } from '../field-type';
-import { activeKeys, selectOptionsSchema } from './select-options';
+import { activeKeys, optionsRemoved, selectOptionsSchema, twoOptions } from './select-options';
 
 export const multiselect: FieldType = {
   type: 'multiselect',
@@ -14,6 +14,10 @@ export const multiselect: FieldType = {
     const bad = (v as string[]).filter((k) => !keys.includes(k));
     return bad.length ? `unknown options: ${bad.join(', ')}` : undefined;
   },
+  conversion: { family: 'textList', limit: (f) => ({ kind: 'subsetOf', keys: activeKeys(f) }) },
+  narrows: optionsRemoved,
+  optionList: true,
+  designerOptions: twoOptions,
   indexable: false,
   sortable: false,
   defaultWidget: 'multi-select',

@@ -1,5 +1,5 @@
 import type { Field } from '@tangram/metadata';
-import type { JsonSchema } from '../field-type';
+import type { FieldType, JsonSchema } from '../field-type';
 
 /** Options and checks shared by decimal, currency and percent (all numeric(p,s) columns). */
 export function numericOptionsSchema(precision: number, scale: number, extra: JsonSchema = {}): JsonSchema {
@@ -15,6 +15,12 @@ export function numericOptionsSchema(precision: number, scale: number, extra: Js
     },
   };
 }
+
+/** numeric(p,s) values: rounding to the new scale must not overflow its digits. */
+export const numericConversion: FieldType['conversion'] = {
+  family: 'numeric',
+  limit: (f) => ({ kind: 'digits', precision: Number(f.options.precision), scale: Number(f.options.scale) }),
+};
 
 export function numericColumn(f: Field): string {
   return `numeric(${Number(f.options.precision)},${Number(f.options.scale)})`;

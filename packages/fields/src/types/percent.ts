@@ -1,5 +1,5 @@
 import type { FieldType } from '../field-type';
-import { checkNumeric, numericColumn, numericOptionsSchema, numericValueSchema } from './numeric';
+import { checkNumeric, numericColumn, numericConversion, numericOptionsSchema, numericValueSchema } from './numeric';
 
 /** Stored as the number shown: 15 means 15 %. */
 export const percent: FieldType = {
@@ -11,6 +11,7 @@ export const percent: FieldType = {
   kind: 'number',
   valueSchema: numericValueSchema,
   check: checkNumeric,
+  conversion: numericConversion,
   indexable: true,
   sortable: true,
   defaultWidget: 'percent-input',

@@ -14,6 +14,8 @@ export const richtext: FieldType = {
   kind: 'text',
   valueSchema: (f) => ({ type: 'string', maxLength: f.options.maxLength }),
   check: noControlChars,
+  textSearch: true,
+  conversion: { family: 'text', limit: (f) => ({ kind: 'maxLength', max: Number(f.options.maxLength) }) },
   indexable: false,
   sortable: false,
   defaultWidget: 'rich-text',

@@ -1,4 +1,4 @@
-import type { FieldType } from '../field-type';
+import { type FieldType, nullable } from '../field-type';
 
 /**
  * count / sum / min / max over the records of `options.object` whose `options.via` (a lookup or
@@ -25,7 +25,9 @@ export const rollup: FieldType = {
   column: (f) => `numeric(${Number(f.options.precision)},${Number(f.options.scale)})`,
   kind: 'number',
   valueSchema: () => ({}),
-  computed: true,
+  computed: 'aggregate',
+  apiSchema: (_f, described) => nullable({ title: described.title, type: 'number' }),
+  designerOptions: (other) => ({ object: other, via: '', aggregate: 'count' }),
   indexable: true,
   sortable: true,
   defaultWidget: 'number-display',

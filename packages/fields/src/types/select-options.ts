@@ -41,3 +41,17 @@ export interface SelectOption {
 export function activeKeys(f: Field): string[] {
   return (f.options.options as SelectOption[]).filter((o) => !o.archived).map((o) => o.key);
 }
+
+/** Options removed (archiving keeps them): stored values may name a key that is gone. */
+export function optionsRemoved(was: Field, now: Field): boolean {
+  const keys = new Set((now.options.options as SelectOption[]).map((o) => o.key));
+  return (was.options.options as SelectOption[]).some((o) => !keys.has(o.key));
+}
+
+/** The options of a select just dropped in the designer: two to rename. */
+export const twoOptions = (): Record<string, unknown> => ({
+  options: [
+    { key: 'option_1', label: { 'zh-CN': '选项1', en: 'Option 1' } },
+    { key: 'option_2', label: { 'zh-CN': '选项2', en: 'Option 2' } },
+  ],
+});

@@ -1,5 +1,5 @@
-import type { FieldType } from '../field-type';
-import { activeKeys, selectOptionsSchema } from './select-options';
+import { type FieldType, nullable } from '../field-type';
+import { type SelectOption, activeKeys, optionsRemoved, selectOptionsSchema, twoOptions } from './select-options';
 
 export const select: FieldType = {
   type: 'select',
@@ -10,6 +10,13 @@ export const select: FieldType = {
   kind: 'text',
   valueSchema: () => ({ type: 'string', maxLength: 64 }),
   check: (v, f) => (activeKeys(f).includes(v as string) ? undefined : `must be one of: ${activeKeys(f).join(', ')}`),
+  conversion: { family: 'text', limit: (f) => ({ kind: 'oneOf', keys: activeKeys(f) }) },
+  narrows: optionsRemoved,
+  kanbanLanes: true,
+  apiSchema: (f, described) => nullable({ ...described, enum: (f.options.options as SelectOption[]).map((o) => o.key) }),
+  filterOperators: ['eq', 'ne', 'empty', 'notEmpty'],
+  optionList: true,
+  designerOptions: twoOptions,
   indexable: true,
   sortable: true,
   defaultWidget: 'select',

@@ -13,6 +13,8 @@ export const textarea: FieldType = {
   kind: 'text',
   valueSchema: (f) => ({ type: 'string', maxLength: f.options.maxLength }),
   check: noControlChars,
+  textSearch: true,
+  conversion: { family: 'text', limit: (f) => ({ kind: 'maxLength', max: Number(f.options.maxLength) }) },
   indexable: false,
   sortable: false,
   defaultWidget: 'textarea',

@@ -18,6 +18,8 @@ export const urlType: FieldType = {
   kind: 'text',
   valueSchema: () => ({ type: 'string', maxLength: 2048 }),
   check: (v) => (isWebUrl(v as string) ? undefined : 'must be an http or https URL'),
+  textSearch: true,
+  conversion: { family: 'text', limit: () => ({ kind: 'pattern', pattern: '^https?://[^[:space:]]+$' }) },
   indexable: true,
   sortable: true,
   defaultWidget: 'url-input',

@@ -10,6 +10,7 @@ export const user: FieldType = {
   column: () => 'uuid',
   kind: 'uuid',
   valueSchema: () => uuidSchema,
+  reference: { shape: 'single', toObject: false, target: () => '_user', onDelete: () => 'set null' },
   indexable: true,
   sortable: false,
   defaultWidget: 'user-picker',
