@@ -3,7 +3,10 @@ import { csrfHeaders, errorFrom } from './http';
 import type { NotInDocument } from './not-in-document';
 import type { paths } from './schema';
 
-/** Every route the web app calls: the server's OpenAPI document, plus the few it does not describe yet. */
+/**
+ * Every route the web app calls: the server's OpenAPI document, plus the routes it does not describe
+ * yet (`not-in-document.ts`). Where both describe a path, the document wins.
+ */
 export type Paths = paths & Omit<NotInDocument, keyof paths>;
 
 /**

@@ -11,7 +11,11 @@ describe('ApiError', () => {
   });
 
   it('maps a code this build does not know (an older or newer server) to INTERNAL, keeping the raw one', () => {
-    const e = errorFrom(400, { error: { code: 'SOMETHING_NEW', message: 'new', details: { problems: [{ code: 'ALSO_NEW', field: 'x', message: 'm' }] } } }, 'Bad');
+    const e = errorFrom(
+      400,
+      { error: { code: 'SOMETHING_NEW', message: 'new', details: { problems: [{ code: 'ALSO_NEW', field: 'x', message: 'm' }] } } },
+      'Bad',
+    );
     expect(e.code).toBe('INTERNAL');
     expect(e.rawCode).toBe('SOMETHING_NEW');
     expect(e.problems).toEqual([{ code: 'INTERNAL', rawCode: 'ALSO_NEW', field: 'x', message: 'm' }]);
