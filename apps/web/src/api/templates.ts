@@ -1,6 +1,6 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { client, unwrap } from './client';
-import { csrfHeaders, errorFrom } from './http';
+import { errorFrom } from './http';
 import { keys } from './keys';
 import type { InstallBody, InstallResult } from './not-in-document';
 
@@ -50,23 +50,20 @@ export function useInstallTemplate(tenant: string) {
 }
 
 /**
- * Not through `client`: the answer is streamed. Installs or upgrades a package, telling `onProgress` where it is: the server streams one JSON
+ * Installs or upgrades a package, telling `onProgress` where it is: the server streams one JSON
  * line per step (NDJSON) once the plan is made and ends with the result or the error. Errors found
  * while planning (TEMPLATE_CONFLICT with its list) come back as a plain error response.
  */
 export async function installTemplate(tenant: string, body: InstallBody, onProgress: (p: InstallProgress) => void): Promise<InstallResult> {
-  const res = await fetch(`/api/v1/t/${tenant}/templates/install`, {
-    method: 'POST',
-    credentials: 'same-origin',
-    headers: { 'content-type': 'application/json', accept: 'application/x-ndjson', ...csrfHeaders() },
-    body: JSON.stringify(body),
+  const { data, error, response } = await client.POST('/api/v1/t/{tenant}/templates/install', {
+    params: { path: { tenant } },
+    body,
+    headers: { accept: 'application/x-ndjson' },
+    parseAs: 'stream',
   });
-  if (!res.ok) {
-    const text = await res.text();
-    throw errorFrom(res.status, text ? JSON.parse(text) : undefined, res.statusText);
-  }
-  if (!res.headers.get('content-type')?.includes('ndjson') || !res.body) return (await res.json()) as InstallResult;
-  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  if (!response.ok) throw errorFrom(response.status, error, response.statusText);
+  if (!response.headers.get('content-type')?.includes('ndjson') || !data) return (await new Response(data).json()) as InstallResult;
+  const reader = data.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
   for (;;) {
     const { value, done } = await reader.read();
