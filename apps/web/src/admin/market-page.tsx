@@ -1,20 +1,18 @@
 import { AppstoreAddOutlined, CheckCircleFilled, DownloadOutlined, ExclamationCircleOutlined } from '@ant-design/icons';
-import { useQueryClient } from '@tanstack/react-query';
 import type { LocaleText, ResolvedApp } from '@tangram/metadata';
 import { Alert, App, Button, Card, Checkbox, Col, Empty, Modal, Progress, Row, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { ApiError, describeError } from '../api/http';
-import { metadataKey, useMetadata } from '../api/metadata';
+import { useMetadata } from '../api/metadata';
 import type { MessageKey } from '../i18n/dictionary';
 import {
   type Conflict,
   exportTemplate,
   type InstallProgress,
   type InstallResult,
-  installedKey,
-  installTemplate,
   type MarketPackage,
   useInstalled,
+  useInstallTemplate,
   useMarket,
 } from '../api/templates';
 import { useI18n } from '../i18n/i18n';
@@ -103,7 +101,7 @@ type Step =
 function InstallModal({ pkg, upgradeFrom, onClose }: { pkg: MarketPackage; upgradeFrom: string | null; onClose(): void }) {
   const tenant = useTenant();
   const { t, label } = useI18n();
-  const qc = useQueryClient();
+  const install = useInstallTemplate(tenant);
   const metadata = useMetadata(tenant).data?.metadata;
   const [sampleData, setSampleData] = useState(upgradeFrom === null && pkg.sampleRecords > 0);
   const [step, setStep] = useState<Step>({ kind: 'confirm' });
@@ -113,14 +111,11 @@ function InstallModal({ pkg, upgradeFrom, onClose }: { pkg: MarketPackage; upgra
     setError(null);
     setStep({ kind: 'running', progress: null });
     try {
-      const result = await installTemplate(tenant, { name: pkg.name, sampleData, onConflict }, (progress) => setStep({ kind: 'running', progress }));
+      const result = await install.mutateAsync({
+        body: { name: pkg.name, sampleData, onConflict },
+        onProgress: (progress) => setStep({ kind: 'running', progress }),
+      });
       setStep({ kind: 'done', result });
-      await Promise.all([
-        qc.invalidateQueries({ queryKey: installedKey(tenant) }),
-        qc.invalidateQueries({ queryKey: metadataKey(tenant) }),
-        qc.invalidateQueries({ queryKey: ['draft', tenant] }),
-        qc.invalidateQueries({ queryKey: ['records', tenant] }),
-      ]);
     } catch (e) {
       if (e instanceof ApiError && e.code === 'TEMPLATE_CONFLICT') {
         setStep({ kind: 'conflict', conflicts: (e.details.conflicts as Conflict[] | undefined) ?? [] });

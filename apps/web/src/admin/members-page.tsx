@@ -1,37 +1,18 @@
 import { UserAddOutlined } from '@ant-design/icons';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { Alert, App, Button, Form, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
-import { ApiError, api, describeError } from '../api/http';
+import { accessQueries, type RoleDoc, useSetRoles } from '../api/access';
+import { ApiError, describeError } from '../api/http';
+import { orgQueries, type OrgMember, useAddMember } from '../api/org';
 import { useSession } from '../api/session';
 import { useI18n } from '../i18n/i18n';
 import { AdminOnly } from './admin-only';
 import { useIsTenantAdmin, useTenant } from '../runtime/tenant-shell';
 
-interface MemberRow {
-  id: string;
-  name: string;
-  email: string | null;
-  position: string | null;
-  tenantRole: 'admin' | 'member' | null;
-  roles: string[];
-}
-
-interface RoleDoc {
-  name: string;
-  label?: Record<string, string> | string;
-  description?: string;
-}
+type MemberRow = OrgMember;
 
 const pageSize = 20;
-
-interface Added {
-  /** `id` only for someone now active (a platform admin adds directly; a tenant admin re-adding an active member). */
-  user: { id?: string; email: string };
-  role: 'admin' | 'member';
-  status: 'active' | 'invited';
-  invitationCode?: string;
-}
 
 type AddForm = { email: string; name: string; password?: string; tenantRole: 'admin' | 'member'; roles: string[] };
 
@@ -54,7 +35,8 @@ function Invited({ email, code }: { email: string; code: string }) {
 function AddMemberModal({ roles, onClose }: { roles: RoleDoc[]; onClose(): void }) {
   const tenant = useTenant();
   const { t, label } = useI18n();
-  const qc = useQueryClient();
+  const add = useAddMember(tenant);
+  const assign = useSetRoles(tenant);
   const { message } = App.useApp();
   // A tenant admin invites (the answer has no id to give roles to); only a platform admin adds, and may give roles at once.
   const addsDirectly = useSession().data?.user.platformAdmin === true;
@@ -64,17 +46,14 @@ function AddMemberModal({ roles, onClose }: { roles: RoleDoc[]; onClose(): void 
   async function submit(v: AddForm) {
     setSaving(true);
     try {
-      const added = await api<Added>('POST', `/t/${tenant}/members`, {
-        body: { email: v.email.trim(), name: v.name.trim(), password: v.password || undefined, role: v.tenantRole },
-      });
+      const added = await add.mutateAsync({ email: v.email.trim(), name: v.name.trim(), password: v.password || undefined, role: v.tenantRole });
       if (added.status === 'invited' && added.invitationCode) {
         // Not a member yet: not listed, no roles, until they accept with the code.
         setInvited({ email: added.user.email, code: added.invitationCode });
         return;
       }
-      if (v.roles?.length && added.user.id) await api('PUT', `/t/${tenant}/access/users/${added.user.id}/roles`, { body: { roles: v.roles } });
+      if (v.roles?.length && added.user.id) await assign.mutateAsync({ userId: added.user.id, roles: v.roles });
       message.success(t('members.added', { name: v.name }));
-      await qc.invalidateQueries({ queryKey: ['members', tenant] });
       onClose();
     } catch (e) {
       const field = e instanceof ApiError ? e.problems[0]?.field : undefined;
@@ -139,30 +118,21 @@ export default function MembersPage() {
 function MembersPageBody({ tenant }: { tenant: string }) {
   const { t, label } = useI18n();
   const { message } = App.useApp();
-  const qc = useQueryClient();
+  const assign = useSetRoles(tenant);
   const [q, setQ] = useState('');
   const [page, setPage] = useState(1);
   const [adding, setAdding] = useState(false);
-  const members = useQuery({
-    queryKey: ['members', tenant, q, page],
-    queryFn: () =>
-      api<{ members: MemberRow[]; total: number }>(
-        'GET',
-        `/t/${tenant}/org/members?limit=${pageSize}&offset=${(page - 1) * pageSize}${q ? `&q=${encodeURIComponent(q)}` : ''}`,
-      ),
-    placeholderData: (prev) => prev,
-  });
-  const roles = useQuery({ queryKey: ['roles', tenant], queryFn: () => api<{ roles: RoleDoc[] }>('GET', `/t/${tenant}/access/roles`) });
+  const members = useQuery(orgQueries.membersPage(tenant, q, page, pageSize));
+  const roles = useQuery(accessQueries.roles(tenant));
   const roleLabel = (name: string) => label(roles.data?.roles.find((r) => r.name === name)?.label, name);
 
   async function setRoles(m: MemberRow, next: string[]) {
     try {
-      await api('PUT', `/t/${tenant}/access/users/${m.id}/roles`, { body: { roles: next } });
+      await assign.mutateAsync({ userId: m.id, roles: next });
       message.success(t('members.rolesSaved', { name: m.name }));
     } catch (e) {
       message.error(describeError(e));
     }
-    await qc.invalidateQueries({ queryKey: ['members', tenant] });
   }
 
   return (

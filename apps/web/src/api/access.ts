@@ -1,28 +1,36 @@
 import type { ObjectDef } from '@tangram/metadata';
-import { useQuery } from '@tanstack/react-query';
+import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo } from 'react';
-import { api } from './http';
+import { client, unwrap } from './client';
+import { keys } from './keys';
 import { useMetadata } from './metadata';
+import type { FieldAccess, ObjectAccess } from './not-in-document';
 
-export type FieldAccess = 'edit' | 'read' | 'hidden';
+export type { FieldAccess, MyAccess, ObjectAccess, RoleDoc } from './not-in-document';
 
-/** What the signed-in member may do with one object (`GET /access/me`). */
-export interface ObjectAccess {
-  create: boolean;
-  import: boolean;
-  read: boolean;
-  update: boolean;
-  delete: boolean;
-  export: boolean;
-  transfer: boolean;
-  fields: Record<string, FieldAccess>;
-}
+export const accessQueries = {
+  /** The caller's rights per object at a published revision (new objects, new fields). */
+  me: (tenant: string, revision: number) =>
+    queryOptions({
+      queryKey: keys.access(tenant, revision),
+      queryFn: ({ signal }) => unwrap(client.GET('/api/v1/t/{tenant}/access/me', { params: { path: { tenant } }, signal })),
+      staleTime: 30_000,
+    }),
+  roles: (tenant: string) =>
+    queryOptions({
+      queryKey: keys.roles(tenant),
+      queryFn: ({ signal }) => unwrap(client.GET('/api/v1/t/{tenant}/access/roles', { params: { path: { tenant } }, signal })),
+    }),
+};
 
-export interface MyAccess {
-  admin: boolean;
-  designer: boolean;
-  roles: string[];
-  objects: Record<string, ObjectAccess>;
+/** Gives a member their app roles (the whole list); the members list is refetched. */
+export function useSetRoles(tenant: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (v: { userId: string; roles: string[] }) =>
+      unwrap(client.PUT('/api/v1/t/{tenant}/access/users/{id}/roles', { params: { path: { tenant, id: v.userId } }, body: { roles: v.roles } })),
+    onSettled: () => qc.invalidateQueries({ queryKey: keys.members(tenant) }),
+  });
 }
 
 /** Nothing allowed: what the UI assumes for an object until the answer arrives (the server decides anyway). */
@@ -31,12 +39,7 @@ const nothing: ObjectAccess = { create: false, import: false, read: true, update
 /** The caller's rights per object, refetched with each published revision (new objects, new fields). */
 export function useMyAccess(tenant: string) {
   const md = useMetadata(tenant);
-  return useQuery({
-    queryKey: ['access-me', tenant, md.data?.revision ?? 0],
-    queryFn: () => api<MyAccess>('GET', `/t/${tenant}/access/me`),
-    staleTime: 30_000,
-    enabled: md.data !== undefined,
-  });
+  return useQuery({ ...accessQueries.me(tenant, md.data?.revision ?? 0), enabled: md.data !== undefined });
 }
 
 export function useObjectAccess(tenant: string, object: string | undefined): ObjectAccess {

@@ -1,6 +1,18 @@
+import { catalogue, type ErrorCode } from '@tangram/errors';
+
+export type { ErrorCode };
+
+/** Whether a code is one of the catalogue's (`@tangram/errors`), i.e. one this build of the app knows. */
+export const isErrorCode = (code: unknown): code is ErrorCode => typeof code === 'string' && Object.hasOwn(catalogue, code);
+
+/** A code as this app knows it: an unknown one (from an older or newer server) is 'INTERNAL'. */
+const knownCode = (code: unknown): ErrorCode => (isErrorCode(code) ? code : 'INTERNAL');
+
 /** One server problem: a field (record validation) or a JSON pointer (metadata), with its message. */
 export interface Problem {
-  code: string;
+  code: ErrorCode;
+  /** The code as the server sent it (differs from `code` only when this app does not know it). */
+  rawCode?: string;
   field?: string;
   path?: string;
   message: string;
@@ -8,17 +20,21 @@ export interface Problem {
 
 /** An API error, as every route answers: `{ error: { code, message, details, requestId } }`. */
 export class ApiError extends Error {
+  /** The catalogue's code; 'INTERNAL' when the server sent one this app does not know (see `rawCode`). */
+  readonly code: ErrorCode;
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly rawCode: string,
     message: string,
     readonly details: Record<string, unknown> = {},
   ) {
     super(message);
+    this.code = knownCode(rawCode);
   }
   get problems(): Problem[] {
     const p = this.details.problems;
-    return Array.isArray(p) ? (p as Problem[]) : [];
+    if (!Array.isArray(p)) return [];
+    return (p as Record<string, unknown>[]).map((x) => ({ ...x, code: knownCode(x.code), rawCode: String(x.code), message: String(x.message ?? '') }));
   }
 }
 
@@ -29,40 +45,21 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
-/** The header a cookie-authenticated write must carry (for requests not made through `api`, such as uploads and streams). */
+/** The header a cookie-authenticated write must carry (for requests not made through `client`, such as uploads and streams). */
 export function csrfHeaders(): Record<string, string> {
   return csrfToken ? { 'x-csrf-token': csrfToken } : {};
 }
 
 /** The ApiError of a failed response's body (`{ error: { code, message, details } }`), whatever its shape. */
 export function errorFrom(status: number, json: unknown, fallback: string): ApiError {
-  const err = (json as { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | undefined)?.error;
-  return new ApiError(status, err?.code ?? 'INTERNAL', err?.message ?? fallback, err?.details ?? {});
-}
-
-export interface RequestOptions {
-  body?: unknown;
-  headers?: Record<string, string>;
-  signal?: AbortSignal;
-}
-
-/** Calls the API; throws ApiError on any non-2xx answer. */
-export async function api<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { ...opts.headers };
-  if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
-  const res = await fetch(`/api/v1${path}`, {
-    method,
-    headers,
-    credentials: 'same-origin',
-    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-    signal: opts.signal,
-  });
-  if (res.status === 204) return undefined as T;
-  const text = await res.text();
-  const json = text ? (JSON.parse(text) as unknown) : undefined;
-  if (!res.ok) throw errorFrom(res.status, json, res.statusText);
-  return json as T;
+  const err = (json as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
+  const details = err?.details;
+  return new ApiError(
+    status,
+    typeof err?.code === 'string' ? err.code : 'INTERNAL',
+    typeof err?.message === 'string' ? err.message : fallback,
+    details && typeof details === 'object' ? (details as Record<string, unknown>) : {},
+  );
 }
 
 /** A readable line for an error: the server's message plus its first problems. */

@@ -1,20 +1,79 @@
 import type { Field, ObjectDef, ResolvedApp, View } from '@tangram/metadata';
-import { useQuery } from '@tanstack/react-query';
-import { api } from './http';
+import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { client, unwrap } from './client';
+import { keys } from './keys';
 
-export interface Published {
-  revision: number;
-  metadata: ResolvedApp;
+export type { Draft, PlannedStep, Published, RevisionSummary } from './not-in-document';
+
+const tenantPath = (tenant: string) => ({ params: { path: { tenant } } });
+
+export const metadataQueries = {
+  /** The tenant's published metadata (objects and fields); refetched after a publish. */
+  published: (tenant: string) =>
+    queryOptions({
+      queryKey: keys.metadata(tenant),
+      queryFn: ({ signal }) => unwrap(client.GET('/api/v1/t/{tenant}/metadata', { ...tenantPath(tenant), signal })),
+      staleTime: 60_000,
+    }),
+  /** The designer's draft (the published metadata until someone saves one). */
+  draft: (tenant: string) =>
+    queryOptions({
+      queryKey: keys.draft(tenant),
+      queryFn: ({ signal }) => unwrap(client.GET('/api/v1/t/{tenant}/metadata/draft', { ...tenantPath(tenant), signal })),
+    }),
+  /** What publishing the draft `doc` would do. */
+  plan: (tenant: string, doc: unknown) =>
+    queryOptions({
+      queryKey: keys.plan(tenant, doc),
+      queryFn: ({ signal }) => unwrap(client.POST('/api/v1/t/{tenant}/metadata/plan', { ...tenantPath(tenant), body: {}, signal })),
+    }),
+  revisions: (tenant: string) =>
+    queryOptions({
+      queryKey: keys.revisions(tenant),
+      queryFn: ({ signal }) => unwrap(client.GET('/api/v1/t/{tenant}/metadata/revisions', { ...tenantPath(tenant), signal })),
+    }),
+  revisionDiff: (tenant: string, id: number) =>
+    queryOptions({
+      queryKey: keys.revisionDiff(tenant, id),
+      queryFn: ({ signal }) => unwrap(client.GET('/api/v1/t/{tenant}/metadata/revisions/{id}/diff', { params: { path: { tenant, id } }, signal })),
+    }),
+};
+
+export function useMetadata(tenant: string) {
+  return useQuery(metadataQueries.published(tenant));
 }
 
-export const metadataKey = (tenant: string) => ['metadata', tenant] as const;
+/** Saves the designer's draft (autosave); the cached draft becomes what was saved. */
+export function useSaveDraft(tenant: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (v: { metadata: unknown; baseRevision: number }) => unwrap(client.PUT('/api/v1/t/{tenant}/metadata/draft', { ...tenantPath(tenant), body: v })),
+    onSuccess: (_, v) => qc.setQueryData(keys.draft(tenant), (d) => (d ? { ...d, metadata: v.metadata } : d)),
+  });
+}
 
-/** The tenant's published metadata (objects and fields); refetched after a publish. */
-export function useMetadata(tenant: string) {
-  return useQuery({
-    queryKey: metadataKey(tenant),
-    queryFn: () => api<Published>('GET', `/t/${tenant}/metadata`),
-    staleTime: 60_000,
+/** What a publish or a rollback changes: the published metadata, the draft based on it, the list of revisions. */
+function refreshAfterPublish(qc: ReturnType<typeof useQueryClient>, tenant: string) {
+  return Promise.all([
+    qc.invalidateQueries({ queryKey: keys.revisions(tenant) }),
+    qc.invalidateQueries({ queryKey: keys.metadata(tenant) }),
+    qc.invalidateQueries({ queryKey: keys.draft(tenant) }),
+  ]);
+}
+
+export function usePublish(tenant: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (message: string | undefined) => unwrap(client.POST('/api/v1/t/{tenant}/metadata/publish', { ...tenantPath(tenant), body: { message } })),
+    onSuccess: () => refreshAfterPublish(qc, tenant),
+  });
+}
+
+export function useRollback(tenant: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: number) => unwrap(client.POST('/api/v1/t/{tenant}/metadata/revisions/{id}/rollback', { params: { path: { tenant, id } } })),
+    onSuccess: () => refreshAfterPublish(qc, tenant),
   });
 }
 

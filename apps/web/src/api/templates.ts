@@ -1,22 +1,10 @@
-import { useQuery } from '@tanstack/react-query';
-import { api, csrfHeaders, errorFrom } from './http';
+import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { client, unwrap } from './client';
+import { errorFrom } from './http';
+import { keys } from './keys';
+import type { InstallBody, InstallResult } from './not-in-document';
 
-/** A package the app market offers (`GET /templates`). */
-export interface MarketPackage {
-  name: string;
-  version: string;
-  label: Record<string, string> | string;
-  description: Record<string, string> | string | null;
-  dependencies: Record<string, string>;
-  objects: number;
-  sampleRecords: number;
-}
-
-export interface InstalledPackage {
-  name: string;
-  version: string;
-  installedAt: string;
-}
+export type { InstallResult, InstalledPackage, MarketPackage } from './not-in-document';
 
 export interface Conflict {
   path: string;
@@ -25,24 +13,40 @@ export interface Conflict {
   template: unknown;
 }
 
-export interface InstallResult {
-  installed: { name: string; version: string; from: string | null }[];
-  unchanged: string[];
-  revision: number | null;
-  records: number;
-}
-
 export type InstallProgress = { phase: 'publish' } | { phase: 'sample-data'; done: number; total: number };
 
-export const marketKey = ['market'] as const;
-export const installedKey = (tenant: string) => ['templates', tenant] as const;
+export const templateQueries = {
+  market: () => queryOptions({ queryKey: keys.market(), queryFn: ({ signal }) => unwrap(client.GET('/api/v1/templates', { signal })), staleTime: 60_000 }),
+  installed: (tenant: string) =>
+    queryOptions({
+      queryKey: keys.installed(tenant),
+      queryFn: ({ signal }) => unwrap(client.GET('/api/v1/t/{tenant}/templates', { params: { path: { tenant } }, signal })),
+    }),
+};
 
 export function useMarket() {
-  return useQuery({ queryKey: marketKey, queryFn: () => api<{ templates: MarketPackage[] }>('GET', '/templates'), staleTime: 60_000 });
+  return useQuery(templateQueries.market());
 }
 
 export function useInstalled(tenant: string) {
-  return useQuery({ queryKey: installedKey(tenant), queryFn: () => api<{ installed: InstalledPackage[] }>('GET', `/t/${tenant}/templates`) });
+  return useQuery(templateQueries.installed(tenant));
+}
+
+/** Installs or upgrades a package; what it may change is refetched: installed packages, metadata, the draft, every object's records. */
+export function useInstallTemplate(tenant: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (v: { body: InstallBody; onProgress: (p: InstallProgress) => void }) => installTemplate(tenant, v.body, v.onProgress),
+    // Not awaited: the result is shown while what it changed is refetched.
+    onSuccess: () => {
+      void Promise.all([
+        qc.invalidateQueries({ queryKey: keys.installed(tenant) }),
+        qc.invalidateQueries({ queryKey: keys.metadata(tenant) }),
+        qc.invalidateQueries({ queryKey: keys.draft(tenant) }),
+        qc.invalidateQueries({ queryKey: keys.allRecords(tenant) }),
+      ]);
+    },
+  });
 }
 
 /**
@@ -50,23 +54,16 @@ export function useInstalled(tenant: string) {
  * line per step (NDJSON) once the plan is made and ends with the result or the error. Errors found
  * while planning (TEMPLATE_CONFLICT with its list) come back as a plain error response.
  */
-export async function installTemplate(
-  tenant: string,
-  body: { name: string; sampleData: boolean; onConflict?: 'keep-mine' | 'take-theirs' },
-  onProgress: (p: InstallProgress) => void,
-): Promise<InstallResult> {
-  const res = await fetch(`/api/v1/t/${tenant}/templates/install`, {
-    method: 'POST',
-    credentials: 'same-origin',
-    headers: { 'content-type': 'application/json', accept: 'application/x-ndjson', ...csrfHeaders() },
-    body: JSON.stringify(body),
+export async function installTemplate(tenant: string, body: InstallBody, onProgress: (p: InstallProgress) => void): Promise<InstallResult> {
+  const { data, error, response } = await client.POST('/api/v1/t/{tenant}/templates/install', {
+    params: { path: { tenant } },
+    body,
+    headers: { accept: 'application/x-ndjson' },
+    parseAs: 'stream',
   });
-  if (!res.ok) {
-    const text = await res.text();
-    throw errorFrom(res.status, text ? JSON.parse(text) : undefined, res.statusText);
-  }
-  if (!res.headers.get('content-type')?.includes('ndjson') || !res.body) return (await res.json()) as InstallResult;
-  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  if (!response.ok) throw errorFrom(response.status, error, response.statusText);
+  if (!response.headers.get('content-type')?.includes('ndjson') || !data) return (await new Response(data).json()) as InstallResult;
+  const reader = data.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
   for (;;) {
     const { value, done } = await reader.read();
@@ -86,7 +83,7 @@ export async function installTemplate(
 
 /** Downloads an installed package, as it is in the tenant now, as `<name>-<version>.json`. */
 export async function exportTemplate(tenant: string, name: string): Promise<void> {
-  const pkg = await api<{ manifest: { name: string; version: string } }>('GET', `/t/${tenant}/templates/${name}/export`);
+  const pkg = await unwrap(client.GET('/api/v1/t/{tenant}/templates/{name}/export', { params: { path: { tenant, name } } }));
   const blob = new Blob([JSON.stringify(pkg, null, 2)], { type: 'application/json' });
   const a = document.createElement('a');
   a.href = URL.createObjectURL(blob);

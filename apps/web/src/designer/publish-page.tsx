@@ -1,18 +1,13 @@
 import { CloudUploadOutlined, WarningOutlined } from '@ant-design/icons';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Empty, Input, List, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
-import { ApiError, api, describeError } from '../api/http';
-import { metadataKey } from '../api/metadata';
+import { ApiError, describeError } from '../api/http';
+import { metadataQueries, type PlannedStep, usePublish } from '../api/metadata';
 import { useI18n } from '../i18n/i18n';
-import { draftKey, useDesigner } from './use-designer';
+import { useDesigner } from './use-designer';
 
-export interface PlannedStep {
-  action: { kind: string };
-  description: { 'zh-CN': string; en: string };
-  destructive: boolean;
-  failingRows?: number;
-}
+export type { PlannedStep };
 
 function Problems({ error }: { error: unknown }) {
   const { t } = useI18n();
@@ -59,14 +54,16 @@ export function PublishPage() {
   const { t } = useI18n();
   const { message } = App.useApp();
   const designer = useDesigner();
-  const qc = useQueryClient();
+  const publishDraft = usePublish(designer.tenant);
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
+  const planQuery = metadataQueries.plan(designer.tenant, designer.doc);
   const plan = useQuery({
-    queryKey: ['plan', designer.tenant, designer.doc],
-    queryFn: async () => {
+    ...planQuery,
+    // The plan is of the draft as saved: every change is saved first.
+    queryFn: async (ctx) => {
       await designer.flush();
-      return api<{ steps: PlannedStep[]; baseRevision: number }>('POST', `/t/${designer.tenant}/metadata/plan`, { body: {} });
+      return planQuery.queryFn!(ctx);
     },
     retry: false,
   });
@@ -77,10 +74,8 @@ export function PublishPage() {
     setBusy(true);
     try {
       await designer.flush();
-      const rev = await api<{ id: number }>('POST', `/t/${designer.tenant}/metadata/publish`, { body: { message: note || undefined } });
+      const rev = await publishDraft.mutateAsync(note || undefined);
       message.success(t('designer.published', { id: rev.id }));
-      await qc.invalidateQueries({ queryKey: metadataKey(designer.tenant) });
-      await qc.invalidateQueries({ queryKey: draftKey(designer.tenant) });
     } catch (e) {
       message.error(describeError(e));
     } finally {

@@ -1,21 +1,15 @@
 import { RollbackOutlined } from '@ant-design/icons';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { App, Button, Card, Collapse, List, Space, Typography } from 'antd';
 import dayjs from 'dayjs';
-import { api, describeError } from '../api/http';
-import { metadataKey } from '../api/metadata';
+import { describeError } from '../api/http';
+import { metadataQueries, useRollback } from '../api/metadata';
 import { useI18n } from '../i18n/i18n';
-import { type PlannedStep, StepItem } from './publish-page';
-import { draftKey, useDesigner } from './use-designer';
-
-interface RevisionSummary {
-  id: number;
-  createdAt: string;
-  message: string | null;
-}
+import { StepItem } from './publish-page';
+import { useDesigner } from './use-designer';
 
 function Diff({ tenant, id }: { tenant: string; id: number }) {
-  const diff = useQuery({ queryKey: ['diff', tenant, id], queryFn: () => api<{ steps: PlannedStep[] }>('GET', `/t/${tenant}/metadata/revisions/${id}/diff`) });
+  const diff = useQuery(metadataQueries.revisionDiff(tenant, id));
   return <List size="small" loading={diff.isLoading} dataSource={diff.data?.steps ?? []} renderItem={(s) => <StepItem step={s} />} />;
 }
 
@@ -24,24 +18,16 @@ export function RevisionsPage() {
   const { t } = useI18n();
   const { message, modal } = App.useApp();
   const designer = useDesigner();
-  const qc = useQueryClient();
-  const revisions = useQuery({
-    queryKey: ['revisions', designer.tenant],
-    queryFn: () => api<{ revisions: RevisionSummary[] }>('GET', `/t/${designer.tenant}/metadata/revisions`),
-  });
+  const revisions = useQuery(metadataQueries.revisions(designer.tenant));
+  const rollbackTo = useRollback(designer.tenant);
   const list = revisions.data?.revisions ?? [];
   const rollback = (id: number) =>
     modal.confirm({
       title: t('designer.rollbackConfirm', { id }),
       onOk: async () => {
         try {
-          const rev = await api<{ id: number }>('POST', `/t/${designer.tenant}/metadata/revisions/${id}/rollback`);
+          const rev = await rollbackTo.mutateAsync(id);
           message.success(t('designer.rolledBack', { id: rev.id }));
-          await Promise.all([
-            qc.invalidateQueries({ queryKey: ['revisions', designer.tenant] }),
-            qc.invalidateQueries({ queryKey: metadataKey(designer.tenant) }),
-            qc.invalidateQueries({ queryKey: draftKey(designer.tenant) }),
-          ]);
         } catch (e) {
           message.error(describeError(e));
         }

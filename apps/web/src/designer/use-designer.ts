@@ -1,6 +1,7 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useEffect, useRef, useState } from 'react';
-import { api, describeError } from '../api/http';
+import { describeError } from '../api/http';
+import { type Draft as SavedDraft, metadataQueries, useSaveDraft } from '../api/metadata';
 import { type Command, type DesignDoc, DesignHistory } from './designer-core';
 
 export interface Draft {
@@ -9,18 +10,14 @@ export interface Draft {
   updatedAt: string | null;
 }
 
-export const draftKey = (tenant: string) => ['draft', tenant] as const;
+/** The server's draft as a design document (whatever was saved, it has a list of objects). */
+function asDesign(d: SavedDraft): Draft {
+  const metadata = (d.metadata && typeof d.metadata === 'object' ? d.metadata : {}) as DesignDoc;
+  return { ...d, metadata: { ...metadata, objects: Array.isArray(metadata.objects) ? metadata.objects : [] } };
+}
 
 export function useDraftQuery(tenant: string) {
-  return useQuery({
-    queryKey: draftKey(tenant),
-    queryFn: async () => {
-      const d = await api<{ metadata: unknown; baseRevision: number; updatedAt: string | null }>('GET', `/t/${tenant}/metadata/draft`);
-      const metadata = (d.metadata && typeof d.metadata === 'object' ? d.metadata : {}) as DesignDoc;
-      return { ...d, metadata: { ...metadata, objects: Array.isArray(metadata.objects) ? metadata.objects : [] } } as Draft;
-    },
-    staleTime: Number.POSITIVE_INFINITY,
-  });
+  return useQuery({ ...metadataQueries.draft(tenant), select: asDesign, staleTime: Number.POSITIVE_INFINITY });
 }
 
 export type SaveState = 'saved' | 'saving' | { error: string };
@@ -44,7 +41,7 @@ export interface Designer {
  * server draft shortly after each change (the server keeps it as typed, valid or not).
  */
 export function useDesignerSession(tenant: string, draft: Draft): Designer {
-  const qc = useQueryClient();
+  const saveDraft = useSaveDraft(tenant).mutateAsync;
   const history = useRef(new DesignHistory(draft.metadata));
   const [doc, setDoc] = useState(draft.metadata);
   const [save, setSave] = useState<SaveState>('saved');
@@ -55,15 +52,14 @@ export function useDesignerSession(tenant: string, draft: Draft): Designer {
     (next: DesignDoc) => {
       pending.current = pending.current.then(async () => {
         try {
-          await api('PUT', `/t/${tenant}/metadata/draft`, { body: { metadata: next, baseRevision: draft.baseRevision } });
-          qc.setQueryData(draftKey(tenant), { ...draft, metadata: next });
+          await saveDraft({ metadata: next, baseRevision: draft.baseRevision });
           setSave('saved');
         } catch (e) {
           setSave({ error: describeError(e) });
         }
       });
     },
-    [tenant, draft, qc],
+    [draft, saveDraft],
   );
 
   const changed = useCallback(

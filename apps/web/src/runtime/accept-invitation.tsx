@@ -1,27 +1,21 @@
-import { useQueryClient } from '@tanstack/react-query';
 import { App, Form, Input, Modal } from 'antd';
 import { useState } from 'react';
-import { ApiError, api, describeError } from '../api/http';
+import { ApiError, describeError } from '../api/http';
+import { useAcceptInvitation } from '../api/session';
 import { useI18n } from '../i18n/i18n';
-
-interface Accepted {
-  tenant: { slug: string; name: string };
-  role: 'admin' | 'member';
-}
 
 /** The signed-in user enters an invitation code a tenant admin gave them and joins that tenant. */
 export function AcceptInvitationModal({ onClose }: { onClose(): void }) {
   const { t } = useI18n();
-  const qc = useQueryClient();
+  const accept = useAcceptInvitation();
   const { message } = App.useApp();
   const [form] = Form.useForm<{ code: string }>();
   const [saving, setSaving] = useState(false);
   async function submit(v: { code: string }) {
     setSaving(true);
     try {
-      const accepted = await api<Accepted>('POST', '/auth/invitations/accept', { body: { code: v.code.trim() } });
       // The session lists the user's tenants (the launcher and tenant pages read it), so it is fetched again.
-      await qc.invalidateQueries({ queryKey: ['session'] });
+      const accepted = await accept.mutateAsync(v.code.trim());
       message.success(t('invitation.joined', { name: accepted.tenant.name }));
       onClose();
     } catch (e) {

@@ -1,12 +1,11 @@
 import { fieldTypes } from '@tangram/fields';
 import type { ObjectDef } from '@tangram/metadata';
-import { useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Form, Modal, Select } from 'antd';
 import { useState } from 'react';
 import { fieldAccess, useObjectAccess } from '../api/access';
 import { activeFields } from '../api/metadata';
 import { describeError } from '../api/http';
-import { type RecordData, recordApi, recordsKey } from '../api/records';
+import { type RecordData, useBulkRecords } from '../api/records';
 import { useI18n } from '../i18n/i18n';
 import { FieldEditor, isComputed } from '../widgets/registry';
 
@@ -14,7 +13,7 @@ import { FieldEditor, isComputed } from '../widgets/registry';
 export function BulkEditModal(p: { open: boolean; tenant: string; object: ObjectDef; records: RecordData[]; onClose(done: boolean): void }) {
   const { t, label } = useI18n();
   const { message } = App.useApp();
-  const qc = useQueryClient();
+  const bulk = useBulkRecords(p.tenant, p.object.name);
   const access = useObjectAccess(p.tenant, p.object.name);
   const editable = activeFields(p.object).filter((f) => !isComputed(f) && !fieldTypes[f.type].reference?.master && fieldAccess(access, f.name) === 'edit');
   const [fieldName, setFieldName] = useState<string | undefined>(editable[0]?.name);
@@ -30,9 +29,8 @@ export function BulkEditModal(p: { open: boolean; tenant: string; object: Object
       onOk={async () => {
         if (!field) return;
         try {
-          await recordApi.bulk(p.tenant, p.object.name, { update: p.records.map((r) => ({ id: r.id, version: r.version, values: { [field.name]: value } })) });
+          await bulk.mutateAsync({ update: p.records.map((r) => ({ id: r.id, version: r.version, values: { [field.name]: value } })) });
           message.success(t('common.saved'));
-          await qc.invalidateQueries({ queryKey: recordsKey(p.tenant, p.object.name) });
           setError(null);
           p.onClose(true);
         } catch (e) {

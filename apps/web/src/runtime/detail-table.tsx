@@ -5,7 +5,7 @@ import type { Field, ObjectDef, ResolvedApp } from '@tangram/metadata';
 import { useQueries } from '@tanstack/react-query';
 import { Button, Table, Typography } from 'antd';
 import { activeFields, visibleObjects } from '../api/metadata';
-import { type RecordData, recordApi, recordsKey } from '../api/records';
+import { type RecordData, recordQueries } from '../api/records';
 import { useI18n } from '../i18n/i18n';
 import { newId } from '../layout/form-layout';
 import { FieldDisplay, FieldEditor, isComputed } from '../widgets/registry';
@@ -50,11 +50,7 @@ export function useDetailLines(tenant: string, relations: DetailRelation[], id: 
   const results = useQueries({
     queries: relations.map((r) => {
       const q = { filter: { '==': [{ var: r.field.name }, id] }, sort: [{ field: 'id', direction: 'asc' as const }], limit: maxLines };
-      return {
-        queryKey: [...recordsKey(tenant, r.object.name), q],
-        queryFn: ({ signal }: { signal: AbortSignal }) => recordApi.query(tenant, r.object.name, q, signal),
-        enabled: id !== undefined,
-      };
+      return { ...recordQueries.list(tenant, r.object.name, q), placeholderData: undefined, enabled: id !== undefined };
     }),
   });
   const loading = id !== undefined && results.some((q) => q.isLoading);

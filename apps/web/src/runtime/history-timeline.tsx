@@ -2,7 +2,7 @@ import type { ObjectDef } from '@tangram/metadata';
 import { useQuery } from '@tanstack/react-query';
 import { Empty, Timeline, Typography } from 'antd';
 import dayjs from 'dayjs';
-import { recordApi, recordsKey } from '../api/records';
+import { recordQueries } from '../api/records';
 import { useSession } from '../api/session';
 import type { MessageKey } from '../i18n/dictionary';
 import { useI18n } from '../i18n/i18n';
@@ -13,22 +13,23 @@ import { FieldDisplay } from '../widgets/registry';
 export function HistoryTimeline({ tenant, object, id }: { tenant: string; object: ObjectDef; id: string }) {
   const { t, label } = useI18n();
   const me = useSession().data?.user;
-  const history = useQuery({ queryKey: [...recordsKey(tenant, object.name), 'history', id], queryFn: () => recordApi.history(tenant, object.name, id) });
+  const history = useQuery(recordQueries.history(tenant, object.name, id));
   const entries = [...(history.data?.entries ?? [])].reverse();
   if (!history.isLoading && entries.length === 0) return <Empty />;
   return (
     <Timeline
       data-testid="history"
       items={entries.map((e) => ({
-        key: e.version,
+        key: e.version ?? e.at ?? '',
         color: e.action === 'create' ? 'green' : e.action === 'delete' ? 'red' : 'blue',
         children: (
           <div>
             <Typography.Text strong>{e.actor && me?.id === e.actor ? me.name : e.actor ? <MemberName tenant={tenant} id={e.actor} /> : '—'}</Typography.Text>{' '}
             {t(`history.${e.action}` as MessageKey) ?? e.action} ·{' '}
-            <Typography.Text type="secondary">{dayjs(e.at).format('YYYY-MM-DD HH:mm:ss')}</Typography.Text> · {t('record.version', { version: e.version })}
+            <Typography.Text type="secondary">{dayjs(e.at).format('YYYY-MM-DD HH:mm:ss')}</Typography.Text> ·{' '}
+            {t('record.version', { version: e.version ?? '' })}
             <ul style={{ margin: '4px 0 0', paddingLeft: 18 }}>
-              {Object.entries(e.changes)
+              {Object.entries(e.changes ?? {})
                 .filter(([k]) => object.fields.some((f) => f.name === k))
                 .map(([k, c]) => {
                   const f = object.fields.find((x) => x.name === k)!;

@@ -1,6 +1,5 @@
 import { fieldTypes } from '@tangram/fields';
 import type { Field, ObjectDef } from '@tangram/metadata';
-import { useQueryClient } from '@tanstack/react-query';
 import { App, Badge, Card, Empty, Select, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { DndProvider, useDrag, useDrop } from 'react-dnd';
@@ -9,7 +8,7 @@ import { useNavigate } from 'react-router';
 import { fieldAccess, useObjectAccess } from '../api/access';
 import { activeFields, fieldNameOf } from '../api/metadata';
 import { ApiError, describeError } from '../api/http';
-import { type RecordData, recordApi, recordsKey, useRecords } from '../api/records';
+import { type RecordData, useMoveRecord, useRecords } from '../api/records';
 import { useI18n } from '../i18n/i18n';
 import { FieldDisplay, widgetOf } from '../widgets/registry';
 import { titleOf } from '../widgets/record-pickers';
@@ -83,7 +82,7 @@ function Column(p: {
 export default function KanbanView({ tenant, object, view }: ViewProps) {
   const { t, label } = useI18n();
   const { message } = App.useApp();
-  const qc = useQueryClient();
+  const moving = useMoveRecord(tenant, object.name);
   const selects = activeFields(object).filter((f) => fieldTypes[f.type].kanbanLanes);
   const [groupBy, setGroupBy] = useState(view?.groupBy ? fieldNameOf(object, view.groupBy) : selects[0]?.name);
   const field = selects.find((f) => f.name === groupBy);
@@ -106,7 +105,7 @@ export default function KanbanView({ tenant, object, view }: ViewProps) {
   async function move(r: RecordData, value: string | null) {
     if ((r[field!.name] ?? null) === value) return;
     try {
-      await recordApi.update(tenant, object.name, r.id, r.version, { [field!.name]: value });
+      await moving.mutateAsync({ id: r.id, version: r.version, values: { [field!.name]: value } });
       const col = columns.find((c) => c.key === (value ?? unset));
       message.success(t('kanban.moved', { value: label(col?.label, value ?? '') }));
     } catch (e) {
@@ -115,8 +114,6 @@ export default function KanbanView({ tenant, object, view }: ViewProps) {
           ? t('record.stale', { version: String((e.details.current as RecordData)?.version ?? '?') })
           : describeError(e),
       );
-    } finally {
-      await qc.invalidateQueries({ queryKey: recordsKey(tenant, object.name) });
     }
   }
 

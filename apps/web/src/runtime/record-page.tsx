@@ -7,7 +7,8 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { useObjectAccess, useVisibleObject } from '../api/access';
 import { activeFields, objectByName, useMetadata } from '../api/metadata';
 import { ApiError, describeError } from '../api/http';
-import { type RecordData, recordApi, recordsKey, useRecord } from '../api/records';
+import { keys } from '../api/keys';
+import { invalidateRecords, type RecordData, useCreateRecord, useDeleteRecord, usePoolMove, useRecord, useUpdateRecord } from '../api/records';
 import { useI18n } from '../i18n/i18n';
 import { FieldDisplay, isComputed } from '../widgets/registry';
 import { titleOf } from '../widgets/record-pickers';
@@ -98,6 +99,10 @@ function RecordEditor({
   const { message, modal } = App.useApp();
   const navigate = useNavigate();
   const qc = useQueryClient();
+  const createRecord = useCreateRecord(tenant, object.name);
+  const updateRecord = useUpdateRecord(tenant, object.name);
+  const deleteRecord = useDeleteRecord(tenant, object.name);
+  const poolMove = usePoolMove(tenant, object.name);
   const phone = Grid.useBreakpoint().lg === false;
   const [form] = Form.useForm();
   const [editing, setEditing] = useState(!record);
@@ -119,29 +124,28 @@ function RecordEditor({
     setLineProblems([]);
     setMatches([]);
     const typed = values.$details as Record<string, DetailLine[]> | undefined;
-    const refreshLines = () => Promise.all(relations.map((r) => qc.invalidateQueries({ queryKey: recordsKey(tenant, r.object.name) })));
+    const refreshLines = () => Promise.all(relations.map((r) => invalidateRecords(qc, tenant, r.object.name)));
     try {
       if (!record) {
-        const created = await recordApi.create(tenant, object.name, { ...payload(object, values, undefined), ...detailPayload(relations, typed, undefined) });
+        const created = await createRecord.mutateAsync({ ...payload(object, values, undefined), ...detailPayload(relations, typed, undefined) });
         await refreshLines();
         guard.clear();
         setDirty(false);
         message.success(t('record.created'));
-        await qc.invalidateQueries({ queryKey: recordsKey(tenant, object.name) });
         navigate(`${listUrl}/r/${created.id}`, { replace: true });
         return;
       }
-      const updated = await recordApi.update(tenant, object.name, record.id, version ?? record.version, {
-        ...payload(object, values, record),
-        ...detailPayload(relations, typed, lines),
+      // The answer is cached as the record (the page shows it), the object's lists are refetched.
+      await updateRecord.mutateAsync({
+        id: record.id,
+        version: version ?? record.version,
+        values: { ...payload(object, values, record), ...detailPayload(relations, typed, lines) },
       });
       await refreshLines();
       guard.clear();
       setDirty(false);
       setStale(null);
       message.success(t('record.saved'));
-      qc.setQueryData([...recordsKey(tenant, object.name), 'one', record.id], updated);
-      await qc.invalidateQueries({ queryKey: recordsKey(tenant, object.name), predicate: (q) => q.queryKey[3] !== 'one' });
     } catch (e) {
       if (e instanceof ApiError && e.code === 'RECORD_VERSION_CONFLICT' && e.details.detail === undefined) setStale(e.details.current as RecordData);
       else if (e instanceof ApiError && typeof e.details.detail === 'string') {
@@ -179,9 +183,7 @@ function RecordEditor({
   async function movePool(kind: 'claim' | 'release') {
     if (!record) return;
     try {
-      const updated = await recordApi[kind](tenant, object.name, record.id);
-      qc.setQueryData([...recordsKey(tenant, object.name), 'one', record.id], updated);
-      await qc.invalidateQueries({ queryKey: recordsKey(tenant, object.name), predicate: (q) => q.queryKey[3] !== 'one' });
+      await poolMove.mutateAsync({ kind, id: record.id });
       message.success(t(kind === 'claim' ? 'pool.claimed' : 'pool.released'));
     } catch (e) {
       if (e instanceof ApiError && e.code === 'POOL_CLAIM_LIMIT') message.error(t('pool.limit', { limit: Number(e.details.limit) }));
@@ -196,10 +198,9 @@ function RecordEditor({
       okButtonProps: { danger: true },
       onOk: async () => {
         try {
-          await recordApi.remove(tenant, object.name, record.id);
+          await deleteRecord.mutateAsync(record.id);
           guard.clear();
           message.success(t('list.deleted'));
-          await qc.invalidateQueries({ queryKey: recordsKey(tenant, object.name) });
           navigate(listUrl);
         } catch (e) {
           message.error(describeError(e));
@@ -223,7 +224,7 @@ function RecordEditor({
             size="small"
             onClick={() => {
               guard.clear();
-              qc.setQueryData([...recordsKey(tenant, object.name), 'one', stale.id], stale);
+              qc.setQueryData(keys.record(tenant, object.name, stale.id), stale);
             }}
           >
             {t('record.staleReload')}

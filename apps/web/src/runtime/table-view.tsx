@@ -1,14 +1,13 @@
 import { fieldTypes } from '@tangram/fields';
 import { DeleteOutlined, EditOutlined, FilterOutlined, PlusOutlined, SettingOutlined } from '@ant-design/icons';
 import type { Field } from '@tangram/metadata';
-import { useQueryClient } from '@tanstack/react-query';
 import { App, Badge, Button, Card, Checkbox, type GetRef, Grid, List, Popover, Space, Table, type TableProps, Typography } from 'antd';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useObjectAccess } from '../api/access';
 import { activeFields, fieldNameOf } from '../api/metadata';
 import { describeError } from '../api/http';
-import { type RecordData, recordApi, recordsKey, useRecords } from '../api/records';
+import { type RecordData, useBulkRecords, useRecords } from '../api/records';
 import { useI18n } from '../i18n/i18n';
 import { FieldDisplay, widgetOf } from '../widgets/registry';
 import { titleOf } from '../widgets/record-pickers';
@@ -63,7 +62,7 @@ export function TableView({ tenant, object, view }: ViewProps) {
   const { t, label } = useI18n();
   const { message, modal } = App.useApp();
   const navigate = useNavigate();
-  const qc = useQueryClient();
+  const bulk = useBulkRecords(tenant, object.name);
   const phone = Grid.useBreakpoint().md === false;
   const tableHeight = useTableHeight();
   const fields = activeFields(object);
@@ -128,10 +127,9 @@ export function TableView({ tenant, object, view }: ViewProps) {
       okButtonProps: { danger: true },
       onOk: async () => {
         try {
-          await recordApi.bulk(tenant, object.name, { delete: selected.map((r) => r.id) });
+          await bulk.mutateAsync({ delete: selected.map((r) => r.id) });
           message.success(t('list.deleted'));
           setSelected([]);
-          await qc.invalidateQueries({ queryKey: recordsKey(tenant, object.name) });
         } catch (e) {
           message.error(describeError(e));
         }

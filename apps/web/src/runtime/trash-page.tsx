@@ -1,11 +1,10 @@
 import { UndoOutlined } from '@ant-design/icons';
-import { useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Select, Space, Table, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useMetadata, visibleObjects } from '../api/metadata';
 import { describeError } from '../api/http';
-import { type RecordData, recordApi, recordsKey, useRecords } from '../api/records';
+import { type RecordData, useRecords, useRestoreRecord } from '../api/records';
 import { useI18n } from '../i18n/i18n';
 import { titleOf } from '../widgets/record-pickers';
 import { useTenant } from './tenant-shell';
@@ -15,7 +14,6 @@ export function TrashPage() {
   const tenant = useTenant();
   const { t, label } = useI18n();
   const { message } = App.useApp();
-  const qc = useQueryClient();
   const objects = visibleObjects(useMetadata(tenant).data?.metadata);
   // The first object until one is chosen (the metadata may still be loading on the first render).
   const [chosen, setName] = useState<string>();
@@ -29,11 +27,11 @@ export function TrashPage() {
     { deleted: true, limit: 20, offset: (page - 1) * 20, count: true, sort: [{ field: 'deleted_at', direction: 'desc' }] },
     object !== undefined,
   );
+  const restoring = useRestoreRecord(tenant, name ?? '');
   async function restore(r: RecordData) {
     try {
-      await recordApi.restore(tenant, name as string, r.id);
+      await restoring.mutateAsync(r.id);
       message.success(t('trash.restored'));
-      await qc.invalidateQueries({ queryKey: recordsKey(tenant, name as string) });
     } catch (e) {
       message.error(describeError(e));
     }

@@ -1,31 +1,16 @@
 import { useQuery } from '@tanstack/react-query';
 import { Button, Select, Space, Spin } from 'antd';
 import { useEffect, useState } from 'react';
-import { api } from '../api/http';
+import { listMembers, type OrgMember, orgQueries } from '../api/org';
 import { useSession } from '../api/session';
 import { useI18n } from '../i18n/i18n';
 import type { DisplayProps, EditorProps, Widget } from './widget';
 
-interface Department {
-  id: string;
-  name: string;
-  path?: string;
-}
-
 function useDepartments(tenant: string) {
-  return useQuery({
-    queryKey: ['departments', tenant],
-    queryFn: () => api<{ departments: Department[] }>('GET', `/t/${tenant}/org/departments`),
-    staleTime: 60_000,
-  });
+  return useQuery(orgQueries.departments(tenant));
 }
 
-interface Member {
-  id: string;
-  name: string;
-  email: string | null;
-  position: string | null;
-}
+type Member = OrgMember;
 
 /**
  * Member names by id, fetched in batches: every id asked for in the same tick goes in one
@@ -40,7 +25,7 @@ function loadMember(tenant: string, id: string): Promise<Member | null> {
       setTimeout(() => {
         memberBatches.delete(tenant);
         const list = [...ids].slice(0, 500);
-        api<{ members: Member[] }>('GET', `/t/${tenant}/org/members?limit=500&ids=${list.map(encodeURIComponent).join(',')}`)
+        listMembers(tenant, { limit: 500, ids: list })
           .then((r) => resolve(new Map(r.members.map((m) => [m.id, m]))))
           .catch(reject);
       }, 0);
@@ -55,22 +40,11 @@ function loadMember(tenant: string, id: string): Promise<Member | null> {
 const uuidLike = /^[0-9a-f-]{36}$/i;
 
 function useMember(tenant: string, id: string | null | undefined) {
-  return useQuery({
-    queryKey: ['member', tenant, id],
-    queryFn: () => loadMember(tenant, id as string),
-    enabled: typeof id === 'string' && uuidLike.test(id),
-    staleTime: 5 * 60_000,
-  });
+  return useQuery({ ...orgQueries.member(tenant, id, loadMember), enabled: typeof id === 'string' && uuidLike.test(id) });
 }
 
 function useMemberSearch(tenant: string, q: string, enabled: boolean) {
-  return useQuery({
-    queryKey: ['members-search', tenant, q],
-    queryFn: ({ signal }) => api<{ members: Member[] }>('GET', `/t/${tenant}/org/members?limit=20${q ? `&q=${encodeURIComponent(q)}` : ''}`, { signal }),
-    enabled,
-    staleTime: 30_000,
-    placeholderData: (prev) => prev,
-  });
+  return useQuery({ ...orgQueries.search(tenant, q), enabled });
 }
 
 const memberLabel = (m: Member) => (m.position ? `${m.name} · ${m.position}` : m.name);

@@ -4,7 +4,7 @@ import { Select, Space } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { objectByName, useMetadata } from '../api/metadata';
-import { recordApi, useRecord } from '../api/records';
+import { recordQueries, useRecord } from '../api/records';
 import type { DisplayProps, EditorProps, Widget } from './widget';
 
 function useTarget(tenant: string, field: Field): ObjectDef | undefined {
@@ -34,11 +34,7 @@ function RecordLink({ tenant, target, id }: { tenant: string; target: ObjectDef 
 function Picker({ id, value, onChange, disabled, field, tenant, multiple }: EditorProps & { multiple?: boolean }) {
   const target = useTarget(tenant, field);
   const [search, setSearch] = useState('');
-  const found = useQuery({
-    queryKey: ['picker', tenant, target?.name, search],
-    queryFn: () => recordApi.query(tenant, target!.name, { search: search || undefined, limit: 20 }),
-    enabled: target !== undefined,
-  });
+  const found = useQuery(recordQueries.picker(tenant, target?.name, search));
   const selected = (multiple ? ((value as string[] | null) ?? []) : value ? [value as string] : []) as string[];
   const options = (found.data?.records ?? []).map((r) => ({ value: r.id, label: titleOf(target, r) }));
   for (const s of selected) if (!options.some((o) => o.value === s)) options.push({ value: s, label: `${s.slice(0, 8)}…` });

@@ -1,0 +1,38 @@
+import type { RecordQuery } from './not-in-document';
+
+/**
+ * Every query key of the web app, in one factory: `queryOptions` factories and invalidations use
+ * these (no literal keys elsewhere). Nested keys start with their parent's, so invalidating a
+ * parent (`records(tenant)`) reaches every query under it.
+ */
+export const keys = {
+  session: () => ['session'] as const,
+  market: () => ['market'] as const,
+  installed: (tenant: string) => ['templates', tenant] as const,
+  metadata: (tenant: string) => ['metadata', tenant] as const,
+  draft: (tenant: string) => ['draft', tenant] as const,
+  /** The publish plan of the draft as it is now (`doc`: the draft, so an edit asks again). */
+  plan: (tenant: string, doc: unknown) => ['plan', tenant, doc] as const,
+  revisions: (tenant: string) => ['revisions', tenant] as const,
+  revisionDiff: (tenant: string, id: number) => ['diff', tenant, id] as const,
+  /** The caller's rights, per published revision. */
+  access: (tenant: string, revision: number) => ['access-me', tenant, revision] as const,
+  roles: (tenant: string) => ['roles', tenant] as const,
+  /** The members page (search and page). */
+  members: (tenant: string) => ['members', tenant] as const,
+  membersPage: (tenant: string, q: string, page: number) => ['members', tenant, q, page] as const,
+  departments: (tenant: string) => ['departments', tenant] as const,
+  member: (tenant: string, id: string | null | undefined) => ['member', tenant, id] as const,
+  memberSearch: (tenant: string, q: string) => ['members-search', tenant, q] as const,
+  /** Every record query of a tenant (a template install adds records to any object). */
+  allRecords: (tenant: string) => ['records', tenant] as const,
+  records: (tenant: string, object: string) => ['records', tenant, object] as const,
+  recordList: (tenant: string, object: string, q: RecordQuery) => ['records', tenant, object, 'list', q] as const,
+  record: (tenant: string, object: string, id: string | undefined) => ['records', tenant, object, 'one', id] as const,
+  history: (tenant: string, object: string, id: string) => ['records', tenant, object, 'history', id] as const,
+  /** A reference picker's search (not refreshed by writes, as a picker's choices need not be). */
+  picker: (tenant: string, object: string | undefined, search: string) => ['picker', tenant, object, search] as const,
+};
+
+/** Whether a query key is one record's (`keys.record`): writes that return the record set it instead of refetching it. */
+export const isOneRecordKey = (key: readonly unknown[]): boolean => key[3] === 'one';
