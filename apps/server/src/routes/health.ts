@@ -1,14 +1,30 @@
 import type { Engine } from '@tangram/engine';
 import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
+import { route } from '../openapi/declare';
 
 export async function healthRoutes(app: FastifyInstance, opts: { engine: Engine }): Promise<void> {
-  app.get('/healthz', async (_req, reply) => {
-    try {
-      await sql`select 1`.execute(opts.engine.db);
-      return { status: 'ok', database: opts.engine.database.backend };
-    } catch {
-      return reply.status(503).send({ status: 'unavailable' });
-    }
-  });
+  app.get(
+    '/healthz',
+    {
+      schema: route({
+        operationId: 'health',
+        summary: 'Is the server up and its database reachable',
+        tags: ['health'],
+        public: true,
+        responses: {
+          200: { description: 'Up', schema: { type: 'object', properties: { status: { const: 'ok' }, database: { type: 'string' } } } },
+          503: { description: 'The database is unreachable', schema: { type: 'object', properties: { status: { const: 'unavailable' } } } },
+        },
+      }),
+    },
+    async (_req, reply) => {
+      try {
+        await sql`select 1`.execute(opts.engine.db);
+        return { status: 'ok', database: opts.engine.database.backend };
+      } catch {
+        return reply.status(503).send({ status: 'unavailable' });
+      }
+    },
+  );
 }
