@@ -15,7 +15,13 @@ function fromFastify(e: FastifyError): AppError | undefined {
     // The route schemas' ajv errors, named by place (`/querystring/limit`) and by field.
     const problems = e.validation.map((v) => {
       const params = v.params as { additionalProperty?: string; missingProperty?: string };
-      const field = params.missingProperty ?? params.additionalProperty ?? v.instancePath.split('/').filter((p) => p && !/^\d+$/.test(p)).pop();
+      const field =
+        params.missingProperty ??
+        params.additionalProperty ??
+        v.instancePath
+          .split('/')
+          .filter((p) => p && !/^\d+$/.test(p))
+          .pop();
       return {
         code: 'VALIDATION_FAILED' as const,
         path: `/${e.validationContext ?? 'body'}${v.instancePath}`,
