@@ -110,7 +110,7 @@ class Components {
 }
 
 function response(c: Components, r: ResponseDoc | Schema, serialised: boolean): Schema {
-  if (serialised) return { description: 'OK', content: { 'application/json': { schema: c.copy(r) } } };
+  if (serialised) return { description: (r as Schema).description ?? 'OK', content: { 'application/json': { schema: c.copy(r) } } };
   const d = r as ResponseDoc;
   const content = d.content
     ? Object.fromEntries(Object.entries(d.content).map(([type, m]) => [type, { schema: c.copy(m.schema) }]))
