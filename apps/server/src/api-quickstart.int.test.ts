@@ -22,6 +22,6 @@ describe('docs/guides/api-quickstart.md', () => {
     expect(lines[0]).toContain('"status":"ok"');
     expect(stdout).toContain('Create object "设备" (device)');
     expect(lines).toContain('叉车 F1, 空压机 A1');
-    expect(lines.slice(-5)).toEqual(['2', '2', '409', 'RECORD_VERSION_CONFLICT', '9']);
+    expect(lines.slice(-5)).toEqual(['2', '2', '409', 'RECORD_VERSION_CONFLICT', '13']);
   });
 });

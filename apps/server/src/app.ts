@@ -6,21 +6,22 @@ import type { Engine } from '@tangram/engine';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController, type RouteOptions } from 'fastify';
 import pino from 'pino';
 import { v7 as uuidv7 } from 'uuid';
-import { requireSignIn } from './plugins/auth';
+import type { DeclaredRoute } from './openapi/generate';
+import { newCaches, requireSignIn, tenantScope } from './plugins/auth';
 import { registerErrorHandling } from './plugins/errors';
 import { clientErrorHandler, registerInputChecks, registerJsonBodies } from './plugins/input';
 import { registerSecurityHeaders } from './plugins/security';
 import { webApp } from './plugins/web';
-import { authRoutes, tokenRoutes } from './routes/auth';
+import { authRoutes, invitationRoutes, tokenRoutes } from './routes/auth';
 import { fileRoutes } from './routes/files';
 import { healthRoutes } from './routes/health';
 import { metadataRoutes } from './routes/metadata';
 import { openapiRoutes } from './routes/openapi';
 import { orgRoutes } from './routes/org';
 import { accessRoutes } from './routes/access';
-import { templateRoutes } from './routes/templates';
+import { templateRoutes, tenantTemplateRoutes } from './routes/templates';
 import { recordRoutes } from './routes/records';
-import { tenantRoutes } from './routes/tenants';
+import { memberRoutes, tenantRoutes } from './routes/tenants';
 
 export interface BuildOptions {
   engine: Engine;
@@ -35,6 +36,16 @@ export interface BuildOptions {
   /** Sees every route as it is added (tests enumerate the routes with it). */
   onRoute?: (route: RouteOptions) => void;
 }
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route as registered (method, full URL, schema): the OpenAPI document is generated from their declarations. */
+    apiRoutes: DeclaredRoute[];
+  }
+}
+
+/** Where every tenant's routes are: the tenant scope binds `:tenant` for everything under it. */
+export const tenantPrefix = '/api/v1/t/:tenant';
 
 /** Log settings: request ids on every line, secrets never. */
 export const defaultLogger: FastifyServerOptions['logger'] = {
@@ -79,6 +90,12 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
       );
       done();
     });
+  // Per app, never per process (see Caches).
+  app.decorate('caches', newCaches());
+  app.decorate('apiRoutes', [] as DeclaredRoute[]);
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) app.apiRoutes.push({ method, url: r.url, schema: r.schema });
+  });
   registerErrorHandling(app);
   registerInputChecks(app);
   registerJsonBodies(app);
@@ -101,16 +118,26 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
   // Everything registered in here needs a signed-in caller (see requireSignIn).
   await app.register(async (api) => {
     requireSignIn(api, opts.engine);
-    await api.register(tokenRoutes, { identity: opts.engine.identity });
+    await api.register(invitationRoutes, { identity: opts.engine.identity });
     await api.register(tenantRoutes, { engine: opts.engine });
-    await api.register(metadataRoutes);
-    await api.register(recordRoutes);
-    await api.register(fileRoutes);
-    await api.register(openapiRoutes);
-    await api.register(orgRoutes, { engine: opts.engine });
-    await api.register(accessRoutes);
     await api.register(templateRoutes, { templatesDir: opts.templatesDir });
   });
+  // Everything in here is one tenant's: signed in, and bound to the tenant (see tenantScope).
+  await app.register(
+    async (scope) => {
+      tenantScope(scope, opts.engine);
+      await scope.register(tokenRoutes, { identity: opts.engine.identity });
+      await scope.register(memberRoutes, { engine: opts.engine });
+      await scope.register(metadataRoutes);
+      await scope.register(recordRoutes);
+      await scope.register(fileRoutes);
+      await scope.register(openapiRoutes);
+      await scope.register(orgRoutes, { engine: opts.engine });
+      await scope.register(accessRoutes);
+      await scope.register(tenantTemplateRoutes, { templatesDir: opts.templatesDir });
+    },
+    { prefix: tenantPrefix },
+  );
   await app.register(swagger, { openapi: { openapi: '3.1.0', info: { title: 'Tangram platform API', version: '1' } } });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(webApp);

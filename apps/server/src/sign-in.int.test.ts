@@ -22,9 +22,8 @@ describe.each(await backends())('sign-in on %s', (backend) => {
     const url = `/api/v1/t/${s.tenant}/metadata`;
     expect([(await s.as(session, { url })).statusCode, (await s.as(token, { url })).statusCode]).toEqual([200, 200]);
     await s.engine.identity.setPassword(email, 'new password');
-    // The token check is cached per process for a few seconds; a fresh look-up sees the revocation.
-    const { tokenCache } = await import('./plugins/auth');
-    tokenCache.clear();
+    // The token check is cached per app for a few seconds; a fresh look-up sees the revocation.
+    s.app.caches.tokens.clear();
     expect([(await s.as(session, { url })).statusCode, (await s.as(token, { url })).statusCode]).toEqual([401, 401]);
     expect((await login(email, 'new password')).statusCode).toBe(200);
     expect((await s.as(other, { url })).statusCode).toBe(200);

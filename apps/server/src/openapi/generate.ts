@@ -1,23 +1,6 @@
 import type { Model, ObjectModel, UserAccess } from '@tangram/engine';
-import { catalogue } from '@tangram/errors';
-
-type Schema = Record<string, unknown>;
-
-const uuid: Schema = { type: 'string', format: 'uuid' };
-const dateTime: Schema = { type: 'string', format: 'date-time' };
-const nullable = (s: Schema): Schema => ({ anyOf: [s, { type: 'null' }] });
-
-const systemProperties: Record<string, Schema> = {
-  id: uuid,
-  version: { type: 'integer', minimum: 1 },
-  created_at: dateTime,
-  created_by: nullable(uuid),
-  updated_at: dateTime,
-  updated_by: nullable(uuid),
-  owner_id: nullable(uuid),
-  deleted_at: nullable(dateTime),
-  deleted_by: nullable(uuid),
-};
+import { type ResponseDoc, type RouteDoc, type Schema, nameOf, routeDoc } from './declare';
+import { ErrorBody, RecordCreate, RecordOut, RecordPage, RecordUpdate, nullable, systemProperties, uuid } from './schemas';
 
 /** JSON Schema of one field's value as the API returns it. */
 function valueSchema(om: ObjectModel, name: string): Schema {
@@ -59,249 +42,203 @@ function recordSchemas(om: ObjectModel, access?: UserAccess): Record<string, Sch
   };
 }
 
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: Schema) => ({ content: { 'application/json': { schema } } });
-const errors = { '4XX': { description: 'Error', ...json(ref('Error')) }, '5XX': { description: 'Error', ...json(ref('Error')) } };
-const idParam = { name: 'id', in: 'path', required: true, schema: uuid };
-const ifMatch = { name: 'If-Match', in: 'header', required: true, schema: { type: 'string' }, description: 'The version read, e.g. "3"' };
+/** A route as fastify registered it (collected by an `onRoute` hook, see app.ts). */
+export interface DeclaredRoute {
+  method: string;
+  url: string;
+  schema?: unknown;
+}
 
-function objectPaths(om: ObjectModel, tenant: string): Record<string, Schema> {
-  const base = `/api/v1/t/${tenant}/objects/${om.name}/records`;
-  const tag = om.def.label['zh-CN'] ?? om.name;
-  const op = (operationId: string, summary: string, extra: Schema) => ({ operationId: `${operationId}_${om.name}`, summary, tags: [tag], ...extra });
-  const queryParams = ['filter', 'sort', 'limit', 'offset', 'after', 'fields', 'expand', 'search', 'count', 'deleted'].map((name) => ({
-    name,
-    in: 'query',
-    required: false,
-    schema: name === 'limit' || name === 'offset' ? { type: 'integer' } : name === 'count' || name === 'deleted' ? { type: 'boolean' } : { type: 'string' },
-  }));
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const errors = {
+  '4XX': { description: 'Error', content: { 'application/json': { schema: ref('Error') } } },
+  '5XX': { description: 'Error', content: { 'application/json': { schema: ref('Error') } } },
+};
+const recordsPath = '/objects/:object/records';
+
+/**
+ * Copies a route's schema into the document: a named shared schema (openapi/schemas.ts) becomes a
+ * `$ref` and, once, a component; `replace` puts another component in its place (an object's own
+ * record schemas in place of the generic ones).
+ */
+class Components {
+  constructor(
+    readonly schemas: Record<string, unknown> = {},
+    private readonly replace: Map<object, string> = new Map(),
+  ) {}
+  /** The same components, with `replace` in force. */
+  with(replace: Map<object, string>): Components {
+    return new Components(this.schemas, replace);
+  }
+  copy(value: unknown, top = true): unknown {
+    if (!value || typeof value !== 'object') return value;
+    const instead = this.replace.get(value);
+    if (instead) return ref(instead);
+    const name = top ? nameOf(value) : undefined;
+    if (name) {
+      if (!(name in this.schemas)) {
+        this.schemas[name] = {};
+        this.schemas[name] = this.copy(value, false);
+      }
+      return ref(name);
+    }
+    if (Array.isArray(value)) return value.map((v) => this.copy(v));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.copy(v)]));
+  }
+}
+
+function response(c: Components, r: ResponseDoc | Schema, serialised: boolean): Schema {
+  if (serialised) return { description: (r as Schema).description ?? 'OK', content: { 'application/json': { schema: c.copy(r) } } };
+  const d = r as ResponseDoc;
+  const content = d.content
+    ? Object.fromEntries(Object.entries(d.content).map(([type, m]) => [type, { schema: c.copy(m.schema) }]))
+    : d.schema
+      ? { 'application/json': { schema: c.copy(d.schema) } }
+      : undefined;
+  return { description: d.description, ...(content ? { content } : {}) };
+}
+
+/** One operation of the document, from a route's declaration. `fixed` are path parameters given a value (tenant, object). */
+function operation(c: Components, doc: RouteDoc, url: string, fixed: Record<string, string>, suffix: string, tags: string[]): Schema {
+  const paramProps = (doc.params?.properties ?? {}) as Record<string, Schema>;
+  const path = [...url.matchAll(/:(\w+)/g)]
+    .map((m) => m[1] as string)
+    .filter((name) => !(name in fixed))
+    .map((name) => ({ name, in: 'path', required: true, schema: c.copy(paramProps[name] ?? { type: 'string' }) }));
+  const q = doc.querystring as { properties?: Record<string, Schema>; required?: string[] } | undefined;
+  const query = Object.entries(q?.properties ?? {}).map(([name, schema]) => {
+    const { description, ...rest } = schema;
+    return { name, in: 'query', required: q?.required?.includes(name) ?? false, ...(description ? { description } : {}), schema: c.copy(rest) };
+  });
+  const headers = (doc.headerParams ?? []).map((h) => ({ ...h, in: 'header' }));
+  const parameters = [...path, ...query, ...headers];
+  const bodyType = doc.body?.type;
+  const requestBody = doc.requestBody
+    ? {
+        required: doc.requestBody.required,
+        content: Object.fromEntries(Object.entries(doc.requestBody.content).map(([t, m]) => [t, { schema: c.copy(m.schema) }])),
+      }
+    : doc.body
+      ? { required: !(Array.isArray(bodyType) && bodyType.includes('null')), content: { 'application/json': { schema: c.copy(doc.body) } } }
+      : undefined;
+  const responses: Record<string, unknown> = {};
+  for (const [status, r] of Object.entries(doc.response ?? {})) responses[status] = response(c, r, true);
+  for (const [status, r] of Object.entries(doc.responses ?? {})) responses[status] = response(c, r, false);
+  if (Object.keys(responses).length === 0) responses['200'] = { description: 'OK' };
   return {
-    [base]: {
-      get: op('list', `List ${tag}`, { parameters: queryParams, responses: { 200: { description: 'A page', ...json(ref(`${om.name}_page`)) }, ...errors } }),
-      post: op('create', `Create ${tag}`, {
-        requestBody: { required: true, ...json(ref(`${om.name}_create`)) },
-        responses: { 201: { description: 'Created', ...json(ref(om.name)) }, ...errors },
-      }),
-    },
-    [`${base}/{id}`]: {
-      get: op('get', `Get ${tag}`, { parameters: [idParam], responses: { 200: { description: 'The record', ...json(ref(om.name)) }, ...errors } }),
-      patch: op('update', `Update ${tag}`, {
-        parameters: [idParam, ifMatch],
-        requestBody: { required: true, ...json(ref(`${om.name}_update`)) },
-        responses: { 200: { description: 'Updated', ...json(ref(om.name)) }, ...errors },
-      }),
-      delete: op('delete', `Delete ${tag} (to the recycle bin)`, { parameters: [idParam], responses: { 204: { description: 'Deleted' }, ...errors } }),
-    },
-    [`${base}/{id}/restore`]: {
-      post: op('restore', `Restore ${tag}`, { parameters: [idParam], responses: { 200: { description: 'Restored', ...json(ref(om.name)) }, ...errors } }),
-    },
-    ...(om.def.publicPool
-      ? {
-          [`${base}/{id}/claim`]: {
-            post: op('claim', `Claim ${tag} from the public pool (公海)`, {
-              parameters: [idParam],
-              responses: { 200: { description: 'Now owned by the caller', ...json(ref(om.name)) }, ...errors },
-            }),
-          },
-          [`${base}/{id}/release`]: {
-            post: op('release', `Return ${tag} to the public pool (退回公海)`, {
-              parameters: [idParam],
-              responses: { 200: { description: 'Now without an owner', ...json(ref(om.name)) }, ...errors },
-            }),
-          },
-        }
-      : {}),
-    [`${base}/export`]: {
-      get: op('export', `Export ${tag} (CSV or JSON, within the export scope)`, {
-        parameters: [
-          ...queryParams.filter((p) => !['limit', 'offset', 'after', 'count', 'expand'].includes(p.name)),
-          { name: 'format', in: 'query', required: false, schema: { enum: ['csv', 'json'] } },
-        ],
-        responses: {
-          200: {
-            description: 'Every matching record (at most 100,000)',
-            content: {
-              'text/csv': { schema: { type: 'string' } },
-              'application/json': {
-                schema: { type: 'object', properties: { records: { type: 'array', items: ref(om.name) }, truncated: { type: 'boolean' } } },
-              },
-            },
-          },
-          ...errors,
-        },
-      }),
-    },
-    [`${base}/import`]: {
-      post: op('import', `Import ${tag} (all or none)`, {
-        requestBody: {
-          required: true,
-          ...json({ type: 'object', required: ['records'], properties: { records: { type: 'array', maxItems: 1000, items: ref(`${om.name}_create`) } } }),
-        },
-        responses: {
-          201: {
-            description: 'Created',
-            ...json({ type: 'object', properties: { created: { type: 'integer' }, records: { type: 'array', items: ref(om.name) } } }),
-          },
-          ...errors,
-        },
-      }),
-    },
-    [`${base}/transfer`]: {
-      post: op('transfer', `Give ${tag} records a new owner`, {
-        requestBody: {
-          required: true,
-          ...json({
-            type: 'object',
-            required: ['to'],
-            properties: { to: uuid, from: uuid, ids: { type: 'array', items: uuid, maxItems: 10000 }, filter: { description: 'JSON Logic' } },
-          }),
-        },
-        responses: { 200: { description: 'Moved', ...json({ type: 'object', properties: { transferred: { type: 'integer' } } }) }, ...errors },
-      }),
-    },
-    [`${base}/{id}/shares`]: {
-      get: op('shares', `Who ${tag} is shared with`, {
-        parameters: [idParam],
-        responses: { 200: { description: 'Shares', ...json({ type: 'object', properties: { shares: { type: 'array', items: ref('Share') } } }) }, ...errors },
-      }),
-      post: op('share', `Share ${tag} with a member or department`, {
-        parameters: [idParam],
-        requestBody: { required: true, ...json({ type: 'object', properties: { userId: uuid, departmentId: uuid, access: { enum: ['read', 'edit'] } } }) },
-        responses: { 201: { description: 'Shared', ...json(ref('Share')) }, ...errors },
-      }),
-    },
-    [`${base}/{id}/shares/{share}`]: {
-      delete: op('unshare', `Stop sharing ${tag}`, {
-        parameters: [idParam, { name: 'share', in: 'path', required: true, schema: uuid }],
-        responses: { 204: { description: 'Removed' }, ...errors },
-      }),
-    },
-    [`${base}/{id}/history`]: {
-      get: op('history', `History of ${tag}`, {
-        parameters: [idParam],
-        responses: {
-          200: { description: 'Entries', ...json({ type: 'object', properties: { entries: { type: 'array', items: ref('HistoryEntry') } } }) },
-          ...errors,
-        },
-      }),
-    },
+    operationId: `${doc.operationId}${suffix}`,
+    summary: doc.summary,
+    ...(doc.description ? { description: doc.description } : {}),
+    tags,
+    ...(doc.public ? { security: [] } : {}),
+    ...(parameters.length ? { parameters } : {}),
+    ...(requestBody ? { requestBody } : {}),
+    responses: { ...responses, ...errors },
   };
 }
 
-/** Upload and download of the files attachment fields refer to. */
-function filePaths(tenant: string): Record<string, Schema> {
-  const base = `/api/v1/t/${tenant}/files`;
-  const tags = ['文件'];
+function addOperation(paths: Record<string, Record<string, unknown>>, path: string, method: string, op: Schema): void {
+  paths[path] ??= {};
+  (paths[path] as Record<string, unknown>)[method.toLowerCase()] = op;
+}
+
+const openapiPath = (url: string, fixed: Record<string, string>) =>
+  url.replace(/:(\w+)/g, (_, name: string) => (name in fixed ? encodeURIComponent(fixed[name] as string) : `{${name}}`));
+
+/** The declared routes with their declarations, once each (fastify's automatic HEAD routes left out). */
+function declared(routes: readonly DeclaredRoute[]): { route: DeclaredRoute; doc: RouteDoc }[] {
+  const out: { route: DeclaredRoute; doc: RouteDoc }[] = [];
+  for (const route of routes) {
+    const doc = routeDoc(route.schema);
+    if (doc && route.method !== 'HEAD') out.push({ route, doc });
+  }
+  return out;
+}
+
+/** The paths of every declared route; with `tenant`, its `{tenant}` is that tenant's slug. */
+function routePaths(c: Components, routes: readonly DeclaredRoute[], tenant?: string): Record<string, Record<string, unknown>> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  const fixed: Record<string, string> = tenant === undefined ? {} : { tenant };
+  for (const { route, doc } of declared(routes))
+    addOperation(paths, openapiPath(route.url, fixed), route.method, operation(c, doc, route.url, fixed, '', doc.tags));
+  return paths;
+}
+
+/**
+ * Each object's record operations with its own schemas: the routes under
+ * `/objects/:object/records`, once per object, the object named in the path.
+ */
+function objectPaths(c: Components, routes: readonly DeclaredRoute[], om: ObjectModel, tenant: string): Record<string, Record<string, unknown>> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  const own = c.with(
+    new Map<object, string>([
+      [RecordOut, om.name],
+      [RecordCreate, `${om.name}_create`],
+      [RecordUpdate, `${om.name}_update`],
+      [RecordPage, `${om.name}_page`],
+    ]),
+  );
+  const tag = om.def.label['zh-CN'] ?? om.name;
+  const fixed = { tenant, object: om.name };
+  for (const { route, doc } of declared(routes)) {
+    if (!route.url.includes(recordsPath) || (doc.poolOnly && !om.def.publicPool)) continue;
+    addOperation(paths, openapiPath(route.url, fixed), route.method, operation(own, doc, route.url, fixed, `_${om.name}`, [tag]));
+  }
+  return paths;
+}
+
+const securitySchemes = {
+  bearer: { type: 'http', scheme: 'bearer', description: 'An API token (tg_…)' },
+  session: { type: 'apiKey', in: 'cookie', name: 'tangram_session' },
+};
+
+/**
+ * The API's OpenAPI 3.1 document from the route declarations alone (`{tenant}` and `{object}` as
+ * parameters, generic record schemas): what a client working across tenants and objects is
+ * generated from (the web app's).
+ */
+export function apiOpenApi(routes: readonly DeclaredRoute[], serverUrl = '/'): Schema {
+  const c = new Components();
+  c.copy(ErrorBody);
+  const paths = routePaths(c, routes);
   return {
-    [base]: {
-      post: {
-        operationId: 'upload_file',
-        summary: 'Upload a file (multipart, one part named "file"); store the answer in an attachment field',
-        tags,
-        requestBody: {
-          required: true,
-          content: {
-            'multipart/form-data': {
-              schema: {
-                type: 'object',
-                required: ['file'],
-                properties: { file: { type: 'string', format: 'binary', contentMediaType: 'application/octet-stream' } },
-              },
-            },
-          },
-        },
-        responses: { 201: { description: 'Stored', ...json(ref('FileReference')) }, ...errors },
-      },
-    },
-    [`${base}/{id}`]: {
-      get: {
-        operationId: 'download_file',
-        summary: 'Download a file: its uploader, members who can read a record holding it, tenant admins',
-        tags,
-        parameters: [idParam],
-        responses: {
-          200: {
-            description: 'The bytes, with the type given at upload and `Content-Disposition: attachment`',
-            content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary', contentMediaType: 'application/octet-stream' } } },
-          },
-          304: { description: 'Not modified (If-None-Match)' },
-          ...errors,
-        },
-      },
-    },
+    openapi: '3.1.0',
+    info: { title: 'Tangram API', version: '1', description: 'Generated from the route declarations.' },
+    servers: [{ url: serverUrl }],
+    security: [{ bearer: [] }, { session: [] }],
+    paths,
+    components: { securitySchemes, schemas: c.schemas },
   };
 }
 
 /**
- * The OpenAPI 3.1 document of one tenant, generated from its published metadata: a schema per
- * object (record, create, update, page) and its record operations, plus file upload and download.
- * With a member's `access` it describes what that member may use: objects they can neither read
- * nor create are left out, and so are the fields hidden from them.
+ * The OpenAPI 3.1 document of one tenant: every declared route (`routes`, as collected when the
+ * app was built) with the tenant's slug in its path, and each published object's record
+ * operations again with that object's own schemas (record, create, update, page), generated from
+ * its metadata. With a member's `access` it describes what that member may use: objects they can
+ * neither read nor create are left out, and so are the fields hidden from them.
  */
-export function tenantOpenApi(model: Model, tenant: string, serverUrl = '/', access?: UserAccess): Schema {
+export function tenantOpenApi(model: Model, tenant: string, serverUrl = '/', access?: UserAccess, routes: readonly DeclaredRoute[] = []): Schema {
   const objects = [...model.byName.values()].filter((om) => {
     const oa = access?.object(om);
     return !oa || oa.grants('read') || oa.can('create');
   });
+  const c = new Components();
+  c.copy(ErrorBody);
+  const paths = Object.assign(routePaths(c, routes, tenant), ...objects.map((om) => objectPaths(c, routes, om, tenant)));
   return {
     openapi: '3.1.0',
-    info: { title: `Tangram API — ${tenant}`, version: `revision-${model.revision}`, description: 'Generated from the tenant’s published metadata.' },
+    info: {
+      title: `Tangram API — ${tenant}`,
+      version: `revision-${model.revision}`,
+      description: 'Generated from the route declarations and the tenant’s published metadata.',
+    },
     servers: [{ url: serverUrl }],
     security: [{ bearer: [] }, { session: [] }],
-    paths: Object.assign({}, ...objects.map((om) => objectPaths(om, tenant)), filePaths(tenant)),
+    paths,
     components: {
-      securitySchemes: {
-        bearer: { type: 'http', scheme: 'bearer', description: 'An API token (tg_…)' },
-        session: { type: 'apiKey', in: 'cookie', name: 'tangram_session' },
-      },
-      schemas: {
-        Error: {
-          type: 'object',
-          required: ['error'],
-          properties: {
-            error: {
-              type: 'object',
-              required: ['code', 'message', 'requestId'],
-              properties: { code: { enum: Object.keys(catalogue) }, message: { type: 'string' }, details: { type: 'object' }, requestId: { type: 'string' } },
-            },
-          },
-        },
-        Share: {
-          type: 'object',
-          properties: {
-            id: uuid,
-            userId: nullable(uuid),
-            departmentId: nullable(uuid),
-            access: { enum: ['read', 'edit'] },
-            createdAt: dateTime,
-            createdBy: nullable(uuid),
-          },
-        },
-        FileReference: {
-          type: 'object',
-          title: 'A stored file, as an attachment field holds it',
-          required: ['id', 'name', 'size', 'mimeType', 'url'],
-          properties: {
-            id: uuid,
-            name: { type: 'string', maxLength: 255 },
-            size: { type: 'integer', minimum: 1 },
-            mimeType: { type: 'string' },
-            url: { type: 'string' },
-          },
-        },
-        HistoryEntry: {
-          type: 'object',
-          properties: {
-            version: { type: 'integer' },
-            action: { type: 'string' },
-            at: dateTime,
-            actor: nullable(uuid),
-            requestId: { type: ['string', 'null'] },
-            changes: { type: 'object' },
-          },
-        },
-        ...Object.assign({}, ...objects.map((om) => recordSchemas(om, access))),
-      },
+      securitySchemes,
+      schemas: { ...c.schemas, ...Object.assign({}, ...objects.map((om) => recordSchemas(om, access))) },
     },
   };
 }

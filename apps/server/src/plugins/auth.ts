@@ -5,11 +5,10 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 export const sessionCookie = 'tangram_session';
 
 /**
- * Token look-ups are cached for a few seconds per process (a token check would otherwise be a
- * query on every API call). Revoking clears this process's cache at once; other processes see
- * a revocation within `ttlMs`.
+ * Token look-ups are cached for a few seconds (a token check would otherwise be a query on every
+ * API call). Revoking clears this app's cache at once; other processes see a revocation within `ttlMs`.
  */
-class PrincipalCache {
+export class PrincipalCache {
   private readonly entries = new Map<string, { at: number; value: Promise<Principal | undefined> }>();
   constructor(private readonly ttlMs: number) {}
   get(key: string, load: () => Promise<Principal | undefined>): Promise<Principal | undefined> {
@@ -24,12 +23,30 @@ class PrincipalCache {
     this.entries.clear();
   }
 }
-export const tokenCache = new PrincipalCache(5000);
-/** Memberships, cached like tokens (a role change reaches other processes within 5 s). */
-export const roleCache = new Map<string, { at: number; role: TenantRole | undefined }>();
+
+/**
+ * What one app keeps between requests. Decorated on the fastify instance (`app.caches`), never a
+ * module global: two apps in one process (tests, a CLI beside a server) never see each other's.
+ */
+export interface Caches {
+  /** Bearer token → principal, for 5 s. */
+  tokens: PrincipalCache;
+  /** `user:tenant` → tenant role, for 5 s (a role change reaches other processes within that). */
+  roles: Map<string, { at: number; role: TenantRole | undefined }>;
+  /** A compiled model (one tenant at one revision) → its OpenAPI document for admins. */
+  openapi: WeakMap<object, unknown>;
+}
+
+export function newCaches(): Caches {
+  return { tokens: new PrincipalCache(5000), roles: new Map(), openapi: new WeakMap() };
+}
+
 const unsafe = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    caches: Caches;
+  }
   interface FastifyRequest {
     principal?: Principal;
     actor?: string | null;
@@ -49,7 +66,7 @@ export async function authenticate(req: FastifyRequest, identity: IdentityServic
   const auth = req.headers.authorization;
   if (auth) {
     const m = /^Bearer\s+(\S+)$/i.exec(auth);
-    const principal = m ? await tokenCache.get(m[1] as string, () => identity.fromToken(m[1] as string)) : undefined;
+    const principal = m ? await req.server.caches.tokens.get(m[1] as string, () => identity.fromToken(m[1] as string)) : undefined;
     if (!principal) throw new AppError('UNAUTHENTICATED', { reason: 'invalid token' });
     return principal;
   }
@@ -62,12 +79,9 @@ export async function authenticate(req: FastifyRequest, identity: IdentityServic
 
 /**
  * Every route registered in the context this is called on needs a signed-in caller. Fastify's
- * encapsulation binds the hooks to those routes (never a match on the URL, which a client
+ * encapsulation binds the hook to those routes (never a match on the URL, which a client
  * controls: an absolute-form target such as `GET http://x/api/v1/…` routes like `/api/v1/…`).
- * `onRequest` authenticates before the body is even read; a route with a `:tenant` parameter is
- * then bound to its tenant: the caller must be a member (or a platform admin), and a token may
- * only be used for the tenant it was made for. Anything else answers as if the tenant did not
- * exist, so tenants cannot be discovered.
+ * `onRequest` authenticates before the body is even read.
  */
 export function requireSignIn(app: FastifyInstance, engine: Engine): void {
   const identity = engine.identity;
@@ -76,22 +90,34 @@ export function requireSignIn(app: FastifyInstance, engine: Engine): void {
     req.principal = principal;
     req.actor = principal.user.id;
   });
-  app.addHook('preHandler', async (req) => {
-    const principal = req.principal;
-    if (!principal) throw new AppError('UNAUTHENTICATED', {});
-    const params = req.params as { tenant?: string } | undefined;
-    if (!params?.tenant) return;
-    const hidden = () => new AppError('TENANT_NOT_FOUND', { tenant: String(params.tenant).slice(0, 64) });
-    const tenant = await engine.tenant(params.tenant).catch(() => {
+}
+
+/**
+ * The tenant scope: register it with the prefix `/api/v1/t/:tenant` and every route inside is
+ * bound to its tenant in one `onRequest` hook, before the body is read: the caller is signed in,
+ * is a member (or a platform admin), and a token is used only for the tenant it was made for.
+ * Anything else answers as if the tenant did not exist, so tenants cannot be discovered. The
+ * request then carries `tenantEngine`, `tenantRole` and, for members, `access`.
+ */
+export function tenantScope(app: FastifyInstance, engine: Engine): void {
+  const identity = engine.identity;
+  const roles = app.caches.roles;
+  app.addHook('onRequest', async (req) => {
+    const principal = await authenticate(req, identity);
+    req.principal = principal;
+    req.actor = principal.user.id;
+    const slug = (req.params as { tenant?: string }).tenant ?? '';
+    const hidden = () => new AppError('TENANT_NOT_FOUND', { tenant: slug.slice(0, 64) });
+    const tenant = await engine.tenant(slug).catch(() => {
       throw hidden();
     });
     if (principal.tokenTenantId && principal.tokenTenantId !== tenant.tenant.id) throw hidden();
     const roleKey = `${principal.user.id}:${tenant.tenant.id}`;
-    let cached = roleCache.get(roleKey);
+    let cached = roles.get(roleKey);
     if (!cached || Date.now() - cached.at > 5000) {
       cached = { at: Date.now(), role: await identity.role(principal.user.id, tenant.tenant.id) };
-      if (roleCache.size > 10_000) roleCache.clear();
-      roleCache.set(roleKey, cached);
+      if (roles.size > 10_000) roles.clear();
+      roles.set(roleKey, cached);
     }
     const role = cached.role;
     if (!role && !principal.user.platformAdmin) throw hidden();

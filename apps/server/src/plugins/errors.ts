@@ -12,12 +12,24 @@ function body(req: FastifyRequest, e: AppError): ErrorBody {
 /** Fastify's own errors (schema validation, bad JSON, size limits) as catalogue errors. */
 function fromFastify(e: FastifyError): AppError | undefined {
   if (e.validation) {
-    const problems = e.validation.map((v) => ({
-      code: 'VALIDATION_FAILED' as const,
-      path: `/${e.validationContext ?? 'body'}${v.instancePath}`,
-      message: v.message ?? 'invalid',
-      ...(v.keyword === 'additionalProperties' ? { property: (v.params as { additionalProperty?: string }).additionalProperty } : {}),
-    }));
+    // The route schemas' ajv errors, named by place (`/querystring/limit`) and by field.
+    const problems = e.validation.map((v) => {
+      const params = v.params as { additionalProperty?: string; missingProperty?: string };
+      const field =
+        params.missingProperty ??
+        params.additionalProperty ??
+        v.instancePath
+          .split('/')
+          .filter((p) => p && !/^\d+$/.test(p))
+          .pop();
+      return {
+        code: 'VALIDATION_FAILED' as const,
+        path: `/${e.validationContext ?? 'body'}${v.instancePath}`,
+        ...(field !== undefined ? { field: field.replaceAll('~1', '/').replaceAll('~0', '~') } : {}),
+        message: v.message ?? 'invalid',
+        ...(v.keyword === 'additionalProperties' ? { property: params.additionalProperty } : {}),
+      };
+    });
     return AppError.problems('VALIDATION_FAILED', problems);
   }
   if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new AppError('BODY_TOO_LARGE');

@@ -1,33 +1,67 @@
 import type { DraftEdit } from '@tangram/engine';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requireDesigner } from '../plugins/auth';
+import { type Schema, route } from '../openapi/declare';
+import { Revision, anyObject, tenantParams } from '../openapi/schemas';
 import { actionContext, tenantOf } from '../plugins/tenant';
 
 const revisionParams = { type: 'object', required: ['tenant', 'id'], properties: { tenant: { type: 'string' }, id: { type: 'integer', minimum: 1 } } } as const;
+const objectParams = { type: 'object', required: ['tenant', 'object'], properties: { tenant: { type: 'string' }, object: { type: 'string' } } } as const;
+const fieldParams = {
+  type: 'object',
+  required: ['tenant', 'object', 'field'],
+  properties: { ...objectParams.properties, field: { type: 'string' } },
+} as const;
+const tags = ['metadata'];
+const ok = (description: string, schema: Schema = anyObject) => ({ 200: { description, schema } });
+const Draft = { type: 'object', properties: { metadata: { type: 'object' }, baseRevision: { type: 'integer' } }, additionalProperties: true };
 
 /**
  * Metadata: the draft being designed, its dry run, publishing, revisions, diffs and rollback.
  * Everything that changes metadata needs the designer permission (tenant admins have it).
  */
 export async function metadataRoutes(app: FastifyInstance): Promise<void> {
-  const base = '/api/v1/t/:tenant/metadata';
+  const base = '/metadata';
 
-  app.get(base, async (req) => {
-    const t = await tenantOf(req);
-    const revisions = await t.schema.revisions();
-    return { revision: revisions[0]?.id ?? 0, metadata: (await t.schema.current()) ?? { objects: [] } };
-  });
+  app.get(
+    base,
+    {
+      schema: route({
+        operationId: 'getMetadata',
+        summary: 'The published metadata and its revision',
+        tags,
+        params: tenantParams,
+        responses: ok('Published', { type: 'object', properties: { revision: { type: 'integer' }, metadata: { type: 'object' } } }),
+      }),
+    },
+    async (req) => {
+      const t = await tenantOf(req);
+      const revisions = await t.schema.revisions();
+      return { revision: revisions[0]?.id ?? 0, metadata: (await t.schema.current()) ?? { objects: [] } };
+    },
+  );
 
-  app.get(`${base}/draft`, async (req) => {
-    requireDesigner(req);
-    const t = await tenantOf(req);
-    return t.schema.draft();
-  });
+  app.get(
+    `${base}/draft`,
+    { schema: route({ operationId: 'getDraft', summary: 'The draft being designed', tags, params: tenantParams, responses: ok('The draft', Draft) }) },
+    async (req) => {
+      requireDesigner(req);
+      const t = await tenantOf(req);
+      return t.schema.draft();
+    },
+  );
 
   app.put(
     `${base}/draft`,
     {
-      schema: { body: { type: 'object', required: ['metadata'], properties: { metadata: { type: 'object' }, baseRevision: { type: 'integer', minimum: 0 } } } },
+      schema: route({
+        operationId: 'saveDraft',
+        summary: 'Save the draft as typed (even invalid)',
+        tags,
+        params: tenantParams,
+        body: { type: 'object', required: ['metadata'], properties: { metadata: { type: 'object' }, baseRevision: { type: 'integer', minimum: 0 } } },
+        responses: ok('Saved', Draft),
+      }),
     },
     async (req) => {
       requireDesigner(req);
@@ -44,50 +78,71 @@ export async function metadataRoutes(app: FastifyInstance): Promise<void> {
     return t.schema.editDraft(toEdit(req), actionContext(req).actor ?? null);
   };
   type P = { object: string; field: string };
-  const objectBody = { body: { type: 'object', required: ['name'], properties: { name: { type: 'string', maxLength: 63 } } } } as const;
-  const changes = { body: { type: 'object', maxProperties: 30 } } as const;
+  const named = { type: 'object', required: ['name'], properties: { name: { type: 'string', maxLength: 63 } } } as const;
+  const changes = { type: 'object', maxProperties: 30 } as const;
+  const draftEdit = (operationId: string, summary: string, params: Schema, body?: Schema) =>
+    route({ operationId, summary, tags, params, ...(body ? { body } : {}), responses: ok('The draft', Draft) });
   app.post(
     `${base}/draft/objects`,
-    { schema: objectBody },
+    { schema: draftEdit('addDraftObject', 'Add an object to the draft', tenantParams, named) },
     edit((req) => ({ op: 'object.add', object: req.body as Record<string, unknown> })),
   );
   app.patch(
     `${base}/draft/objects/:object`,
-    { schema: changes },
+    { schema: draftEdit('updateDraftObject', 'Change an object of the draft (a rename keeps the table)', objectParams, changes) },
     edit((req) => ({ op: 'object.update', object: (req.params as P).object, changes: req.body as Record<string, unknown> })),
   );
   app.delete(
     `${base}/draft/objects/:object`,
+    { schema: draftEdit('removeDraftObject', 'Remove an object from the draft', objectParams) },
     edit((req) => ({ op: 'object.remove', object: (req.params as P).object })),
   );
   app.post(
     `${base}/draft/objects/:object/fields`,
-    { schema: objectBody },
+    { schema: draftEdit('addDraftField', 'Add a field to an object of the draft', objectParams, named) },
     edit((req) => ({ op: 'field.add', object: (req.params as P).object, field: req.body as Record<string, unknown> })),
   );
   app.patch(
     `${base}/draft/objects/:object/fields/:field`,
-    { schema: changes },
+    { schema: draftEdit('updateDraftField', 'Change a field of the draft (a rename keeps the column)', fieldParams, changes) },
     edit((req) => ({ op: 'field.update', object: (req.params as P).object, field: (req.params as P).field, changes: req.body as Record<string, unknown> })),
   );
   app.delete(
     `${base}/draft/objects/:object/fields/:field`,
+    { schema: draftEdit('removeDraftField', 'Remove a field from the draft', fieldParams) },
     edit((req) => ({ op: 'field.remove', object: (req.params as P).object, field: (req.params as P).field })),
   );
 
   // acceptRounding: the designer accepts that type changes round stored values (otherwise refused).
   const acceptRounding = { type: 'boolean' } as const;
-  app.post(`${base}/plan`, { schema: { body: { type: 'object', properties: { metadata: { type: 'object' }, acceptRounding } } } }, async (req) => {
-    requireDesigner(req);
-    const t = await tenantOf(req);
-    const body = req.body as { metadata?: unknown; acceptRounding?: boolean };
-    return t.schema.plan(body.metadata ?? (await t.schema.draft()).metadata, { acceptRounding: body.acceptRounding });
-  });
+  app.post(
+    `${base}/plan`,
+    {
+      schema: route({
+        operationId: 'planMetadata',
+        summary: 'Dry run: the steps publishing the draft (or the metadata given) would take',
+        tags,
+        params: tenantParams,
+        body: { type: 'object', properties: { metadata: { type: 'object' }, acceptRounding } },
+        responses: ok('The plan'),
+      }),
+    },
+    async (req) => {
+      requireDesigner(req);
+      const t = await tenantOf(req);
+      const body = req.body as { metadata?: unknown; acceptRounding?: boolean };
+      return t.schema.plan(body.metadata ?? (await t.schema.draft()).metadata, { acceptRounding: body.acceptRounding });
+    },
+  );
 
   app.post(
     `${base}/publish`,
     {
-      schema: {
+      schema: route({
+        operationId: 'publishMetadata',
+        summary: 'Publish the draft (or the metadata given) as a new revision',
+        tags,
+        params: tenantParams,
         body: {
           type: 'object',
           properties: {
@@ -97,7 +152,8 @@ export async function metadataRoutes(app: FastifyInstance): Promise<void> {
             acceptRounding,
           },
         },
-      },
+        responses: { 201: { description: 'Published', schema: Revision } },
+      }),
     },
     async (req, reply) => {
       requireDesigner(req);
@@ -110,19 +166,52 @@ export async function metadataRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get(`${base}/revisions`, async (req) => {
-    const t = await tenantOf(req);
-    return { revisions: await t.schema.revisions() };
-  });
+  app.get(
+    `${base}/revisions`,
+    {
+      schema: route({
+        operationId: 'listRevisions',
+        summary: 'Published revisions, newest first',
+        tags,
+        params: tenantParams,
+        responses: ok('Revisions', { type: 'object', properties: { revisions: { type: 'array', items: Revision } } }),
+      }),
+    },
+    async (req) => {
+      const t = await tenantOf(req);
+      return { revisions: await t.schema.revisions() };
+    },
+  );
 
-  app.get(`${base}/revisions/:id`, { schema: { params: revisionParams } }, async (req) => {
-    const t = await tenantOf(req);
-    return t.schema.revision((req.params as { id: number }).id);
-  });
+  app.get(
+    `${base}/revisions/:id`,
+    {
+      schema: route({
+        operationId: 'getRevision',
+        summary: 'One revision with its metadata',
+        tags,
+        params: revisionParams,
+        responses: ok('The revision', Revision),
+      }),
+    },
+    async (req) => {
+      const t = await tenantOf(req);
+      return t.schema.revision((req.params as { id: number }).id);
+    },
+  );
 
   app.get(
     `${base}/revisions/:id/diff`,
-    { schema: { params: revisionParams, querystring: { type: 'object', properties: { from: { type: 'integer', minimum: 0 } } } } },
+    {
+      schema: route({
+        operationId: 'diffRevision',
+        summary: 'The steps from one revision to another',
+        tags,
+        params: revisionParams,
+        querystring: { type: 'object', properties: { from: { type: 'integer', minimum: 0 } } },
+        responses: ok('The diff', { type: 'object', properties: { from: { type: 'integer' }, to: { type: 'integer' }, steps: { type: 'array' } } }),
+      }),
+    },
     async (req) => {
       const t = await tenantOf(req);
       const id = (req.params as { id: number }).id;
@@ -131,10 +220,22 @@ export async function metadataRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.post(`${base}/revisions/:id/rollback`, { schema: { params: revisionParams } }, async (req, reply) => {
-    requireDesigner(req);
-    const t = await tenantOf(req);
-    const rev = await t.schema.rollback((req.params as { id: number }).id, { actor: req.actor ?? null });
-    return reply.status(201).send({ id: rev.id, createdAt: rev.createdAt, message: rev.message, steps: rev.steps });
-  });
+  app.post(
+    `${base}/revisions/:id/rollback`,
+    {
+      schema: route({
+        operationId: 'rollbackRevision',
+        summary: 'Publish an earlier revision again (a new revision)',
+        tags,
+        params: revisionParams,
+        responses: { 201: { description: 'Rolled back', schema: Revision } },
+      }),
+    },
+    async (req, reply) => {
+      requireDesigner(req);
+      const t = await tenantOf(req);
+      const rev = await t.schema.rollback((req.params as { id: number }).id, { actor: req.actor ?? null });
+      return reply.status(201).send({ id: rev.id, createdAt: rev.createdAt, message: rev.message, steps: rev.steps });
+    },
+  );
 }

@@ -2,6 +2,8 @@ import { PassThrough } from 'node:stream';
 import type { InstallProgress, InstallResult } from '@tangram/engine';
 import { AppError } from '@tangram/errors';
 import type { FastifyInstance } from 'fastify';
+import { route } from '../openapi/declare';
+import { anyObject, tenantParams } from '../openapi/schemas';
 import { requireTenantAdmin } from '../plugins/auth';
 import { errorBody } from '../plugins/errors';
 import { tenantOf } from '../plugins/tenant';
@@ -12,28 +14,68 @@ export interface TemplateRouteOptions {
   templatesDir?: string;
 }
 
-/** The app market: available packages, what a tenant has installed, install/upgrade and export. */
+const tags = ['templates'];
+
+/** The app market: the available packages. */
 export async function templateRoutes(app: FastifyInstance, opts: TemplateRouteOptions): Promise<void> {
   const registry = () => availableTemplates(opts.templatesDir);
 
-  app.get('/api/v1/templates', async () => ({
-    templates: [...registry().values()].map((p) => ({
-      name: p.manifest.name,
-      version: p.manifest.version,
-      label: p.manifest.label ?? p.manifest.name,
-      description: p.manifest.description ?? null,
-      dependencies: p.manifest.dependencies ?? {},
-      objects: p.objects.filter((o) => !o.extends).length,
-      sampleRecords: p.data.reduce((n, d) => n + d.records.length, 0),
-    })),
-  }));
+  app.get(
+    '/api/v1/templates',
+    {
+      schema: route({
+        operationId: 'listTemplates',
+        summary: 'The packages of the app market',
+        tags,
+        responses: { 200: { description: 'Packages', schema: { type: 'object', properties: { templates: { type: 'array', items: anyObject } } } } },
+      }),
+    },
+    async () => ({
+      templates: [...registry().values()].map((p) => ({
+        name: p.manifest.name,
+        version: p.manifest.version,
+        label: p.manifest.label ?? p.manifest.name,
+        description: p.manifest.description ?? null,
+        dependencies: p.manifest.dependencies ?? {},
+        objects: p.objects.filter((o) => !o.extends).length,
+        sampleRecords: p.data.reduce((n, d) => n + d.records.length, 0),
+      })),
+    }),
+  );
+}
 
-  app.get('/api/v1/t/:tenant/templates', async (req) => ({ installed: await (await tenantOf(req)).templates.installed() }));
+/** A tenant's packages: installed, install/upgrade and export (registered in the tenant scope). */
+export async function tenantTemplateRoutes(app: FastifyInstance, opts: TemplateRouteOptions): Promise<void> {
+  const registry = () => availableTemplates(opts.templatesDir);
+
+  app.get(
+    '/templates',
+    {
+      schema: route({
+        operationId: 'listInstalledTemplates',
+        summary: 'The packages this tenant has installed',
+        tags,
+        params: tenantParams,
+        responses: { 200: { description: 'Installed', schema: { type: 'object', properties: { installed: { type: 'array', items: anyObject } } } } },
+      }),
+    },
+    async (req) => ({ installed: await (await tenantOf(req)).templates.installed() }),
+  );
 
   app.post(
-    '/api/v1/t/:tenant/templates/install',
+    '/templates/install',
     {
-      schema: {
+      schema: route({
+        operationId: 'installTemplate',
+        summary: 'Install or upgrade a package (tenant admins); with Accept: application/x-ndjson, progress lines then the result',
+        tags,
+        params: tenantParams,
+        responses: {
+          200: {
+            description: 'Installed',
+            content: { 'application/json': { schema: anyObject }, 'application/x-ndjson': { schema: { type: 'string' } } },
+          },
+        },
         body: {
           type: 'object',
           required: ['name'],
@@ -44,7 +86,7 @@ export async function templateRoutes(app: FastifyInstance, opts: TemplateRouteOp
             onConflict: { enum: ['fail', 'keep-mine', 'take-theirs'] },
           },
         },
-      },
+      }),
     },
     async (req, reply) => {
       requireTenantAdmin(req);
@@ -87,8 +129,20 @@ export async function templateRoutes(app: FastifyInstance, opts: TemplateRouteOp
     },
   );
 
-  app.get('/api/v1/t/:tenant/templates/:name/export', async (req) => {
-    requireTenantAdmin(req);
-    return (await tenantOf(req)).templates.export((req.params as { name: string }).name);
-  });
+  app.get(
+    '/templates/:name/export',
+    {
+      schema: route({
+        operationId: 'exportTemplate',
+        summary: 'Export an installed package with this tenant’s changes (tenant admins)',
+        tags,
+        params: { type: 'object', required: ['tenant', 'name'], properties: { tenant: { type: 'string' }, name: { type: 'string' } } },
+        responses: { 200: { description: 'The package', schema: anyObject } },
+      }),
+    },
+    async (req) => {
+      requireTenantAdmin(req);
+      return (await tenantOf(req)).templates.export((req.params as { name: string }).name);
+    },
+  );
 }
