@@ -3,7 +3,7 @@ import type { ResolvedApp } from '@tangram/metadata';
 import type { Db } from '../db/database';
 import type { ObjectModel } from '../model/compile';
 
-export type AuditAction = 'create' | 'update' | 'delete' | 'restore' | 'revert' | 'transfer';
+export type AuditAction = 'create' | 'update' | 'delete' | 'restore' | 'revert' | 'transfer' | 'purge';
 
 /** Field-level changes keyed by field id (stable across renames): `{ amount: [100, 120] }`. */
 export type Changes = Record<string, [unknown, unknown]>;

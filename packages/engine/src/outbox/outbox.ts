@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
-import type { ActionContext } from '../records/context';
 
 export type EventName = 'record.created' | 'record.updated' | 'record.deleted' | 'record.restored' | 'record.purged' | 'record.transferred';
 
@@ -13,30 +12,6 @@ export interface OutboxEvent {
   actor: string | null;
   requestId: string | null;
   at: string;
-}
-
-/** Writes one event in the caller's transaction: it exists exactly when the change commits. */
-export async function writeEvent(
-  trx: Db,
-  schema: string,
-  event: EventName,
-  objectId: string,
-  recordId: string,
-  payload: Record<string, unknown>,
-  ctx: ActionContext,
-): Promise<void> {
-  await trx
-    .withSchema(schema)
-    .insertInto('_outbox')
-    .values({
-      event,
-      object_id: objectId,
-      record_id: recordId,
-      payload: JSON.stringify(payload),
-      actor: ctx.actor ?? null,
-      request_id: ctx.requestId ?? null,
-    })
-    .execute();
 }
 
 export interface ClaimOptions {
