@@ -52,9 +52,10 @@ export const coreBehaviours: readonly Behaviour[] = [
     actions: ['create', 'update', 'restore'],
     run: async (w) => {
       if (!w.om.def.duplicateRules.length) return;
-      if (w.action === 'create') await checkDuplicates(w.tx, w.om, w.record, new Set(Object.keys(w.record)));
-      else if (w.action === 'update') await checkDuplicates(w.tx, w.om, w.record, new Set(Object.keys(changedValues(w))), w.id);
-      else await checkDuplicates(w.tx, w.om, w.current ?? {}, new Set(w.om.fields.map((f) => f.name)), w.id);
+      const { tx, om, id } = w;
+      if (w.action === 'create') await checkDuplicates(tx, { om, record: w.record, written: new Set(Object.keys(w.record)) });
+      else if (w.action === 'update') await checkDuplicates(tx, { om, record: w.record, written: new Set(Object.keys(changedValues(w))), self: id });
+      else await checkDuplicates(tx, { om, record: w.current ?? {}, written: new Set(om.fields.map((f) => f.name)), self: id });
     },
   },
   {
@@ -108,7 +109,7 @@ export const coreBehaviours: readonly Behaviour[] = [
     phase: 'beforeWrite',
     actions: ['create'],
     run: async (w) => {
-      for (const f of w.om.autonumbers) w.record[f.name] = await nextNumber(w.tx.trx, w.tx.schema, w.om, f, w.tx.now, w.tx.timeZone);
+      for (const f of w.om.autonumbers) w.record[f.name] = await nextNumber(w.tx, { om: w.om, field: f });
     },
   },
   {

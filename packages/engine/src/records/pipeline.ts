@@ -146,7 +146,7 @@ export async function createOne(tx: Tx, req: CreateRequest): Promise<RecordData>
   const row = await run(om, false, () =>
     changeLog.write({ tx, om, kind: 'insert', id, set, version: 1, action: 'create', changes, event: 'record.created', payload }),
   );
-  await writeJunctions(tx.trx, tx.schema, om, id, record);
+  await writeJunctions(tx, { om, id, values: record });
   let createdIds = tx.created.get(om.table);
   if (!createdIds) tx.created.set(om.table, (createdIds = new Set()));
   createdIds.add(id.toLowerCase());
@@ -196,7 +196,7 @@ export async function updateOne(tx: Tx, req: UpdateRequest): Promise<RecordData>
   const row = await run(om, false, () =>
     changeLog.write({ tx, om, kind: 'update', id, set, version, action: 'update', changes, event: 'record.updated', payload }),
   );
-  await writeJunctions(tx.trx, tx.schema, om, id, values);
+  await writeJunctions(tx, { om, id, values });
   const updated = withJunctionValues(om, rowToRecord(om, row), values);
   await written(w, row);
   await writeDetails(tx, { om, masterId: id, details, replace: true, masterOwner: row.owner_id as string | null });
