@@ -21,6 +21,7 @@ export const writeActions: readonly WriteAction[] = ['create', 'update', 'delete
  * - `inTransaction`: the row, its audit entry and event are written; same transaction (rollups).
  * - `beforeCommit`: once per transaction, after every record is written (rollups are recomputed).
  * - `afterCommit`: once the transaction has committed, for each record written; never on rollback.
+ *   Its transaction is over by then: `ctx.tx.trx` must not be used (read through the engine).
  */
 export type Phase = 'beforeValidate' | 'validate' | 'beforeWrite' | 'inTransaction' | 'beforeCommit' | 'afterCommit';
 
