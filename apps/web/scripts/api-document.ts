@@ -10,7 +10,7 @@
  * field), and operation ids lose the object's suffix.
  */
 import openapiTS, { astToString } from 'openapi-typescript';
-import { setupServer } from '../../server/src/testing/harness';
+import { setupServer } from '@tangram/server/testing';
 
 /** The placeholder object: no fields of its own, a public pool so its claim/release routes exist. */
 const object = 'gen_object';

@@ -9,6 +9,8 @@ import { AccessService } from './access/service';
 import { TemplateService } from './templates/service';
 import { FileService, defaultMaxFileSize } from './files/service';
 import { RecordService } from './records/service';
+import { type Behaviour, Behaviours, type WriteContext } from './records/behaviours';
+import { coreBehaviours } from './records/core-behaviours';
 import { type Plan, type PublishOptions, currentRevision, diffRevisions, getRevision, listRevisions, planPublish, publish, rollback } from './schema/publish';
 import { purgeField } from './schema/purge';
 import { type DraftEdit, applyDraftEdit } from './schema/draft-edits';
@@ -31,6 +33,13 @@ export interface EngineOptions extends DatabaseOptions {
   filesDir?: string;
   /** The largest upload accepted, in bytes (default 20 MB). */
   maxFileSize?: number;
+  /** Behaviours added to the record pipeline after the core's own (see `Engine.behaviours`). */
+  behaviours?: readonly Behaviour[];
+  /**
+   * Told of an error an `afterCommit` behaviour threw (the write is committed all the same).
+   * Without it, the error reaches the caller of the write.
+   */
+  onAfterCommitError?(e: unknown, behaviour: string, ctx: WriteContext): void;
 }
 
 /** The directory uploaded files go to under these options. */
@@ -50,6 +59,13 @@ export class Engine {
   private readonly tenants = new Map<string, TenantEngine>();
   private readonly opening = new Map<string, Promise<TenantEngine>>();
   readonly identity: IdentityService;
+  /**
+   * The record pipeline's behaviours, for every tenant of this engine: the core's own, then
+   * those of the options; engines built on top (automations, approvals) register theirs here.
+   * @example
+   * engine.behaviours.register({ name: 'approvals.lock', phase: 'beforeWrite', actions: ['update'], run: (ctx) => check(ctx) })
+   */
+  readonly behaviours: Behaviours;
 
   private constructor(
     readonly database: Database,
@@ -57,6 +73,7 @@ export class Engine {
     private readonly cursorKey: Buffer,
   ) {
     this.identity = new IdentityService(database.db);
+    this.behaviours = new Behaviours([...coreBehaviours, ...(opts.behaviours ?? [])], { onAfterCommitError: opts.onAfterCommitError });
   }
 
   static async open(opts: EngineOptions = {}): Promise<Engine> {
@@ -134,7 +151,7 @@ export class Engine {
   }
 
   private forTenant(t: Tenant): TenantEngine {
-    const te = new TenantEngine(this.database, t, this.opts, this.cursorKey);
+    const te = new TenantEngine(this.database, t, this.opts, this.cursorKey, this.behaviours);
     this.tenants.set(t.slug, te);
     return te;
   }
@@ -160,8 +177,10 @@ export class TenantEngine {
     readonly tenant: Tenant,
     private readonly opts: EngineOptions,
     cursorKey: Buffer,
+    behaviours: Behaviours = new Behaviours([...coreBehaviours, ...(opts.behaviours ?? [])], { onAfterCommitError: opts.onAfterCommitError }),
   ) {
     this.records = new RecordService({
+      behaviours,
       db: database.db,
       schema: tenant.schema,
       model: () => this.model(),

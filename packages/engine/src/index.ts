@@ -20,6 +20,19 @@ export {
   createActions,
 } from './access/roles';
 export type { RecordData } from './records/row';
+export {
+  Behaviours,
+  type Behaviour,
+  type RecordBehaviour,
+  type CommitBehaviour,
+  type CommitContext,
+  type WriteContext,
+  type WriteAction,
+  type Phase,
+  phases,
+  writeActions,
+} from './records/behaviours';
+export { coreBehaviours } from './records/core-behaviours';
 export type { BulkInput } from './records/service';
 export type { QueryOptions, QueryResult } from './query/query';
 export type { HistoryEntry } from './audit/audit';

@@ -4,7 +4,7 @@ import type { Db } from '../db/database';
 import { systemTables } from '../db/tables';
 import type { ObjectModel } from '../model/compile';
 
-export type AuditAction = 'create' | 'update' | 'delete' | 'restore' | 'revert' | 'transfer';
+export type AuditAction = 'create' | 'update' | 'delete' | 'restore' | 'revert' | 'transfer' | 'purge';
 
 /** Field-level changes keyed by field id (stable across renames): `{ amount: [100, 120] }`. */
 export type Changes = Record<string, [unknown, unknown]>;

@@ -2,8 +2,11 @@ import { anyUuid } from '../db/sql-helpers';
 import type { Db } from '../db/database';
 import type { ObjectModel } from './compile';
 
-/** Replaces the many-to-many links of one record, keeping the order given. */
-export async function writeJunctions(trx: Db, schema: string, om: ObjectModel, id: string, values: Record<string, unknown>): Promise<void> {
+/** Replaces the many-to-many links of one record for the lists given in `values` (by field name), keeping the order given. */
+export async function writeJunctions(
+  { trx, schema }: { trx: Db; schema: string },
+  { om, id, values }: { om: ObjectModel; id: string; values: Record<string, unknown> },
+): Promise<void> {
   for (const j of om.junctions) {
     if (!(j.name in values)) continue;
     await trx.withSchema(schema).deleteFrom(j.table).where('source_id', '=', id).execute();

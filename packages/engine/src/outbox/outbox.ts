@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
 import { systemTables } from '../db/tables';
-import type { ActionContext } from '../access/context';
 
 export type EventName = 'record.created' | 'record.updated' | 'record.deleted' | 'record.restored' | 'record.purged' | 'record.transferred';
 
@@ -14,29 +13,6 @@ export interface OutboxEvent {
   actor: string | null;
   requestId: string | null;
   at: string;
-}
-
-/** Writes one event in the caller's transaction: it exists exactly when the change commits. */
-export async function writeEvent(
-  trx: Db,
-  schema: string,
-  event: EventName,
-  objectId: string,
-  recordId: string,
-  payload: Record<string, unknown>,
-  ctx: ActionContext,
-): Promise<void> {
-  await systemTables(trx, schema)
-    .insertInto('_outbox')
-    .values({
-      event,
-      object_id: objectId,
-      record_id: recordId,
-      payload: JSON.stringify(payload),
-      actor: ctx.actor ?? null,
-      request_id: ctx.requestId ?? null,
-    })
-    .execute();
 }
 
 export interface ClaimOptions {

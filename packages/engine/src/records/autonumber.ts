@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import type { Db } from '../db/database';
 import { systemTables } from '../db/tables';
 import type { FieldModel, ObjectModel } from '../model/compile';
+import type { Tx } from './tx';
 
 // Building an Intl.DateTimeFormat is costly (a bulk import numbers thousands of records): one per zone.
 const formats = new Map<string, Intl.DateTimeFormat>();
@@ -18,7 +18,11 @@ function dateParts(now: Date, timeZone: string): Record<'YYYY' | 'YY' | 'MM' | '
  * transaction, so numbers never repeat under concurrency and a rolled-back create gives its
  * number back (no gaps). The counter restarts when the date part of the format changes.
  */
-export async function nextNumber(trx: Db, schema: string, om: ObjectModel, f: FieldModel, now: Date, timeZone: string): Promise<string> {
+export async function nextNumber(
+  tx: Pick<Tx, 'trx' | 'schema' | 'now' | 'timeZone'>,
+  { om, field: f }: { om: ObjectModel; field: FieldModel },
+): Promise<string> {
+  const { trx, schema, now, timeZone } = tx;
   const format = f.field.options.format as string;
   const parts = dateParts(now, timeZone);
   const period = format.replace(/\{(YYYY|YY|MM|DD|0+)\}/g, (_, t: string) => (t in parts ? parts[t as keyof typeof parts] : '#'));

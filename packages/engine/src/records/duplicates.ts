@@ -24,7 +24,10 @@ const defaultMessage = (rule: DuplicateRule, label: Record<string, string>) => (
  * so a form can offer to open it; one outside the caller's read scope is only said to exist (its
  * id and title are not given), and a hidden title field is left out.
  */
-export async function checkDuplicates(tx: Tx, om: ObjectModel, record: Record<string, unknown>, written: Set<string>, self?: string): Promise<void> {
+export async function checkDuplicates(
+  tx: Tx,
+  { om, record, written, self }: { om: ObjectModel; record: Record<string, unknown>; written: Set<string>; self?: string },
+): Promise<void> {
   const checks: { rule: DuplicateRule; field: FieldModel; key: string }[] = [];
   for (const rule of om.def.duplicateRules) {
     const field = om.fields.find((x) => x.column === rule.field);

@@ -3,21 +3,14 @@ import { v7 as uuidv7 } from 'uuid';
 import { translatePgError } from '../db/pg-errors';
 import { runShaped } from '../db/shaped-query';
 import { type Changes, diffRows } from '../audit/audit';
-import { writeLogged } from './change-log';
+import { changeLog } from './change-log';
+import type { RecordPhase, WriteAction, WriteContext } from './behaviours';
 import type { ObjectModel } from '../model/compile';
-import { computeFormulas } from '../model/formulas';
-import { writeEvent } from '../outbox/outbox';
-import { nextNumber } from './autonumber';
 import { fieldOfConstraint, toRow } from './columns';
 import { readJunctions, writeJunctions } from './junctions';
-import { checkReferences } from './references';
-import { assertMastersEditable, mastersOf } from './masters';
 import { type RecordData, rowToRecord } from './row';
-import { checkDuplicates } from './duplicates';
-import { checkValidationRules } from './rules';
-import { type Tx, touchParents } from './tx';
+import type { Tx } from './tx';
 import { authorizeUpdateFields, authorizeWrite } from '../access/enforce';
-import { assertAttachable } from '../files/access';
 import { missingRequired, validateInput } from './validate';
 
 function fail(problems: Problem[]): void {
@@ -65,10 +58,52 @@ export interface WriteOptions {
   viaMaster?: boolean;
 }
 
-/** create: validate → defaults, formulas, auto-numbers → authorize → write → audit → outbox. */
-export async function createOne(tx: Tx, om: ObjectModel, input: unknown, opts: WriteOptions & { fixed?: Record<string, unknown> } = {}): Promise<RecordData> {
-  const fixed = opts.fixed ?? {};
-  const { values, details } = validateInput(om, input, 'create');
+/** A record to create: the input given, and values fixed by the caller (a detail line's master). */
+export interface CreateRequest extends WriteOptions {
+  om: ObjectModel;
+  input: unknown;
+  fixed?: Record<string, unknown>;
+}
+
+/** A record to update by id with the input given. */
+export interface UpdateRequest extends WriteOptions {
+  om: ObjectModel;
+  id: string;
+  input: unknown;
+}
+
+/** A record to delete, restore or purge by id. */
+export interface RecordRequest extends WriteOptions {
+  om: ObjectModel;
+  id: string;
+  /** Deleted along with its master: the master's deletion time. */
+  at?: string;
+}
+
+/** Runs the behaviours of the phases named, in order, for one write. */
+async function phase(w: WriteContext, ...names: RecordPhase[]): Promise<void> {
+  for (const p of names) await w.tx.behaviours.run(p, w);
+}
+
+/** After the row is written: `inTransaction` now, `afterCommit` queued for after the commit. */
+export async function written(w: WriteContext, row: Record<string, unknown> | undefined): Promise<void> {
+  w.row = row;
+  w.tx.writes.push(w);
+  await phase(w, 'inTransaction', 'afterCommit');
+}
+
+/** After a set change (transfer, recycle): its `inTransaction` and `afterCommit` behaviours, with the ids changed. */
+export async function setWritten(w: WriteContext, ids: string[]): Promise<void> {
+  w.ids = ids;
+  w.tx.writes.push(w);
+  await phase(w, 'inTransaction', 'afterCommit');
+}
+
+/** create: validate → defaults → behaviours (formulas, rules…) → authorize → behaviours (checks, auto-numbers) → write with audit and event. */
+export async function createOne(tx: Tx, req: CreateRequest): Promise<RecordData> {
+  const { om } = req;
+  const fixed = req.fixed ?? {};
+  const { values, details } = validateInput(om, req.input, 'create');
   const record: Record<string, unknown> = Object.create(null);
   for (const f of om.fields) if (f.field.defaultValue !== undefined && !f.type.computed) record[f.name] = f.field.defaultValue;
   Object.assign(record, values, fixed);
@@ -81,18 +116,14 @@ export async function createOne(tx: Tx, om: ObjectModel, input: unknown, opts: W
         .map((f) => ({ code: 'RECORD_INVALID' as const, field: f.name, message: 'is required' })),
     ),
   );
-  Object.assign(record, computeFormulas(om.formulas, record, tx.now.toISOString()));
-  checkValidationRules(om, record, tx.ctx, tx.now.toISOString());
+  const w: WriteContext = { tx, om, action: 'create', values, record, viaMaster: req.viaMaster };
+  await phase(w, 'beforeValidate', 'validate');
   await authorizeWrite(tx.trx, tx.schema, tx.ctx, 'create', om, undefined, values);
-  await assertAttachable(tx.trx, tx.schema, tx.model, tx.ctx.access, om, values, undefined);
-  if (om.def.duplicateRules.length) await checkDuplicates(tx, om, record, new Set(Object.keys(record)));
-  for (const f of om.autonumbers) record[f.name] = await nextNumber(tx.trx, tx.schema, om, f, tx.now, tx.timeZone);
-  await checkReferences(tx, om, record);
-  if (!opts.viaMaster) await assertMastersEditable(tx, om, mastersOf(om, record));
+  await phase(w, 'beforeWrite');
   const id = (record.id as string | undefined) ?? uuidv7();
+  w.id = id;
   const actor = tx.ctx.actor ?? null;
-  // An object with a public pool (公海) may be given records without an owner; elsewhere no owner means the writer.
-  const ownerId = record.owner_id === null && om.def.publicPool ? null : ((record.owner_id as string | null | undefined) ?? actor);
+  const ownerId = (record.owner_id as string | null | undefined) ?? null;
   const now = tx.now.toISOString();
   // The row as it will be stored (values are validated to fit their columns exactly), so the
   // audit row and the event are written in the same statement as the record.
@@ -111,15 +142,17 @@ export async function createOne(tx: Tx, om: ObjectModel, input: unknown, opts: W
   const changes = diffRows(om, undefined, expected);
   for (const j of om.junctions) if (record[j.name] !== undefined && record[j.name] !== null) changes[j.column] = [null, record[j.name]];
   const payload = { object: om.name, version: 1, record: withJunctionValues(om, rowToRecord(om, expected), record) };
-  const insert = { ...toRow(om, record), id, created_at: now, updated_at: now, created_by: actor, updated_by: actor, owner_id: ownerId };
-  const row = await run(om, false, () => writeLogged(tx, om, 'insert', insert, id, 1, 'create', changes, 'record.created', payload));
-  await writeJunctions(tx.trx, tx.schema, om, id, record);
+  const set = { ...toRow(om, record), id, created_at: now, updated_at: now, created_by: actor, updated_by: actor, owner_id: ownerId };
+  const row = await run(om, false, () =>
+    changeLog.write({ tx, om, kind: 'insert', id, set, version: 1, action: 'create', changes, event: 'record.created', payload }),
+  );
+  await writeJunctions(tx, { om, id, values: record });
   let createdIds = tx.created.get(om.table);
   if (!createdIds) tx.created.set(om.table, (createdIds = new Set()));
   createdIds.add(id.toLowerCase());
   const created = withJunctionValues(om, rowToRecord(om, row), record);
-  touchParents(tx, om, row);
-  await writeDetails(tx, om, id, details, false, row.owner_id as string | null);
+  await written(w, row);
+  await writeDetails(tx, { om, masterId: id, details, replace: false, masterOwner: row.owner_id as string | null });
   return created;
 }
 
@@ -129,25 +162,21 @@ function withJunctionValues(om: ObjectModel, rec: RecordData, values: Record<str
 }
 
 /** update: the same pipeline, on the row locked for the transaction, checking the version read. */
-export async function updateOne(tx: Tx, om: ObjectModel, id: string, input: unknown, opts: WriteOptions = {}): Promise<RecordData> {
-  const { values, details } = validateInput(om, input, 'update');
+export async function updateOne(tx: Tx, req: UpdateRequest): Promise<RecordData> {
+  const { om, id } = req;
+  const { values, details } = validateInput(om, req.input, 'update');
   const before = await lockRow(tx, om, id);
   // Scope first: nothing about a record the caller may not touch (deleted, its version) leaks.
   await authorizeWrite(tx.trx, tx.schema, tx.ctx, 'update', om, id, values);
   if (before.deleted_at) throw new AppError('RECORD_DELETED', { object: om.name, id });
-  checkVersion(tx, om, before, opts.version);
+  checkVersion(tx, om, before, req.version);
   const current = rowToRecord(om, before);
   await authorizeUpdateFields(tx.trx, tx.schema, tx.ctx, om, id, values, current);
-  if (!opts.viaMaster) await assertMastersEditable(tx, om, mastersOf(om, current, values));
-  await assertAttachable(tx.trx, tx.schema, tx.model, tx.ctx.access, om, values, current);
   const record: Record<string, unknown> = Object.assign(Object.create(null), current, values);
   fail(missingRequired(om, record).filter((p) => p.field !== undefined && p.field in values));
-  Object.assign(record, computeFormulas(om.formulas, record, tx.now.toISOString()));
-  checkValidationRules(om, record, tx.ctx, tx.now.toISOString());
-  if (om.def.duplicateRules.length)
-    await checkDuplicates(tx, om, record, new Set(Object.keys(values).filter((k) => JSON.stringify(current[k]) !== JSON.stringify(values[k]))), id);
+  const w: WriteContext = { tx, om, action: 'update', id, values, record, current, before, viaMaster: req.viaMaster };
+  await phase(w, 'beforeValidate', 'validate', 'beforeWrite');
   const changedValues = Object.fromEntries(Object.entries(record).filter(([k]) => k in values || om.formulas.some((f) => f.name === k)));
-  await checkReferences(tx, om, Object.fromEntries(Object.entries(values).filter(([k, v]) => JSON.stringify(current[k]) !== JSON.stringify(v))));
   const changes = diffRows(om, before, { ...before, ...toRowForDiff(om, changedValues) });
   // Many-to-many lists: the history records the list before and after, and only when it changed.
   const given = om.junctions.filter((j) => j.name in values);
@@ -163,12 +192,14 @@ export async function updateOne(tx: Tx, om: ObjectModel, id: string, input: unkn
   const actor = tx.ctx.actor ?? null;
   const expected = { ...before, ...toRowForDiff(om, changedValues), version, updated_at: now, updated_by: actor };
   const payload = { object: om.name, version, changed: withNames(om, changes), record: withJunctionValues(om, rowToRecord(om, expected), values) };
-  const update = { ...toRow(om, changedValues), version, updated_at: now, updated_by: actor };
-  const row = await run(om, false, () => writeLogged(tx, om, 'update', update, id, version, 'update', changes, 'record.updated', payload));
-  await writeJunctions(tx.trx, tx.schema, om, id, values);
+  const set = { ...toRow(om, changedValues), version, updated_at: now, updated_by: actor };
+  const row = await run(om, false, () =>
+    changeLog.write({ tx, om, kind: 'update', id, set, version, action: 'update', changes, event: 'record.updated', payload }),
+  );
+  await writeJunctions(tx, { om, id, values });
   const updated = withJunctionValues(om, rowToRecord(om, row), values);
-  touchParents(tx, om, before, row);
-  await writeDetails(tx, om, id, details, true, row.owner_id as string | null);
+  await written(w, row);
+  await writeDetails(tx, { om, masterId: id, details, replace: true, masterOwner: row.owner_id as string | null });
   return updated;
 }
 
@@ -187,11 +218,13 @@ function toRowForDiff(om: ObjectModel, values: Record<string, unknown>): Record<
  */
 async function writeDetails(
   tx: Tx,
-  om: ObjectModel,
-  masterId: string,
-  details: Map<string, unknown>,
-  replace: boolean,
-  masterOwner: string | null,
+  {
+    om,
+    masterId,
+    details,
+    replace,
+    masterOwner,
+  }: { om: ObjectModel; masterId: string; details: Map<string, unknown>; replace: boolean; masterOwner: string | null },
 ): Promise<void> {
   for (const d of om.details) {
     const key = (d.field.field.options.detailName as string | undefined) ?? d.object.name;
@@ -213,10 +246,12 @@ async function writeDetails(
             .where(d.column, '=', masterId)
             .executeTakeFirst();
           if (!owned) throw new AppError('RECORD_NOT_FOUND', { object: d.object.name, id });
-          await updateOne(tx, d.object, id, rest, { version: typeof version === 'number' ? version : undefined, viaMaster: true });
+          await updateOne(tx, { om: d.object, id, input: rest, version: typeof version === 'number' ? version : undefined, viaMaster: true });
         } else {
           const owns = item && typeof item === 'object' && 'owner_id' in item;
-          const created = await createOne(tx, d.object, item, {
+          const created = await createOne(tx, {
+            om: d.object,
+            input: item,
             fixed: { [d.field.name]: masterId, ...(owns || !masterOwner ? {} : { owner_id: masterOwner }) },
             viaMaster: true,
           });
@@ -235,23 +270,37 @@ async function writeDetails(
       .where(d.column, '=', masterId)
       .where('deleted_at', 'is', null)
       .execute();
-    for (const s of stale) if (!keep.has(s.id as string)) await deleteOne(tx, d.object, s.id as string, { viaMaster: true });
+    for (const s of stale) if (!keep.has(s.id as string)) await deleteOne(tx, { om: d.object, id: s.id as string, viaMaster: true });
   }
 }
 
 /** Moves a record (and its detail lines) to the recycle bin. */
-export async function deleteOne(tx: Tx, om: ObjectModel, id: string, opts: WriteOptions & { at?: string } = {}): Promise<RecordData> {
+export async function deleteOne(tx: Tx, req: RecordRequest): Promise<RecordData> {
+  const { om, id } = req;
   const before = await lockRow(tx, om, id);
   await authorizeWrite(tx.trx, tx.schema, tx.ctx, 'delete', om, id, {});
-  if (!opts.viaMaster) await assertMastersEditable(tx, om, mastersOf(om, rowToRecord(om, before)));
+  const w = recordWrite(tx, om, 'delete', before, req);
+  await phase(w, 'beforeValidate', 'validate');
   if (before.deleted_at) throw new AppError('RECORD_DELETED', { object: om.name, id });
-  checkVersion(tx, om, before, opts.version);
+  checkVersion(tx, om, before, req.version);
+  await phase(w, 'beforeWrite');
   tx.created.get(om.table)?.delete(id);
-  const deletedAt = opts.at ?? tx.now.toISOString();
+  const deletedAt = req.at ?? tx.now.toISOString();
   const version = (before.version as number) + 1;
   const set = { deleted_at: deletedAt, deleted_by: tx.ctx.actor ?? null, version };
-  const row = await writeLogged(tx, om, 'update', set, id, version, 'delete', {}, 'record.deleted', { object: om.name, version });
-  touchParents(tx, om, before);
+  const row = await changeLog.write({
+    tx,
+    om,
+    kind: 'update',
+    id,
+    set,
+    version,
+    action: 'delete',
+    changes: {},
+    event: 'record.deleted',
+    payload: { object: om.name, version },
+  });
+  await written(w, row);
   for (const d of om.details) {
     const children = await tx.trx
       .withSchema(tx.schema)
@@ -260,24 +309,42 @@ export async function deleteOne(tx: Tx, om: ObjectModel, id: string, opts: Write
       .where(d.column, '=', id)
       .where('deleted_at', 'is', null)
       .execute();
-    for (const c of children) await deleteOne(tx, d.object, c.id as string, { at: deletedAt, viaMaster: true });
+    for (const c of children) await deleteOne(tx, { om: d.object, id: c.id as string, at: deletedAt, viaMaster: true });
   }
   return rowToRecord(om, row);
 }
 
+/** The context of a write to one existing record that takes no input (delete, restore, purge, claim, release). */
+export function recordWrite(tx: Tx, om: ObjectModel, action: WriteAction, before: Record<string, unknown>, opts: WriteOptions = {}): WriteContext {
+  return { tx, om, action, id: before.id as string, values: {}, record: {}, current: rowToRecord(om, before), before, viaMaster: opts.viaMaster };
+}
+
 /** Brings a record back from the recycle bin, with the detail lines deleted along with it. */
-export async function restoreOne(tx: Tx, om: ObjectModel, id: string, opts: WriteOptions = {}): Promise<RecordData> {
+export async function restoreOne(tx: Tx, req: RecordRequest): Promise<RecordData> {
+  const { om, id } = req;
   const before = await lockRow(tx, om, id);
   await authorizeWrite(tx.trx, tx.schema, tx.ctx, 'restore', om, id, {});
-  if (!opts.viaMaster) await assertMastersEditable(tx, om, mastersOf(om, rowToRecord(om, before)));
+  const w = recordWrite(tx, om, 'restore', before, req);
+  await phase(w, 'beforeValidate', 'validate');
   if (!before.deleted_at) throw new AppError('RECORD_NOT_DELETED', { object: om.name, id });
-  // A live record written since the deletion may now hold the same company, phone…: restoring
-  // would bring back a duplicate the rules forbid.
-  if (om.def.duplicateRules.length) await checkDuplicates(tx, om, rowToRecord(om, before), new Set(om.fields.map((f) => f.name)), id);
+  await phase(w, 'beforeWrite');
   const version = (before.version as number) + 1;
   const set = { deleted_at: null, deleted_by: null, version, updated_at: tx.now.toISOString(), updated_by: tx.ctx.actor ?? null };
-  const row = await run(om, false, () => writeLogged(tx, om, 'update', set, id, version, 'restore', {}, 'record.restored', { object: om.name, version }));
-  touchParents(tx, om, row);
+  const row = await run(om, false, () =>
+    changeLog.write({
+      tx,
+      om,
+      kind: 'update',
+      id,
+      set,
+      version,
+      action: 'restore',
+      changes: {},
+      event: 'record.restored',
+      payload: { object: om.name, version },
+    }),
+  );
+  await written(w, row);
   for (const d of om.details) {
     const children = await tx.trx
       .withSchema(tx.schema)
@@ -286,16 +353,26 @@ export async function restoreOne(tx: Tx, om: ObjectModel, id: string, opts: Writ
       .where(d.column, '=', id)
       .where('deleted_at', '=', before.deleted_at as string)
       .execute();
-    for (const c of children) await restoreOne(tx, d.object, c.id as string, { viaMaster: true });
+    for (const c of children) await restoreOne(tx, { om: d.object, id: c.id as string, viaMaster: true });
   }
   return rowToRecord(om, row);
 }
 
-/** Deletes a record from the recycle bin for good (its audit history stays). */
-export async function purgeOne(tx: Tx, om: ObjectModel, id: string): Promise<void> {
+/**
+ * Deletes a record from the recycle bin for good. Its audit history stays, ending with a `purge`
+ * entry (one version past its last), written with the `record.purged` event.
+ */
+export async function purgeOne(tx: Tx, req: RecordRequest): Promise<void> {
+  const { om, id } = req;
   const before = await lockRow(tx, om, id);
   await authorizeWrite(tx.trx, tx.schema, tx.ctx, 'purge', om, id, {});
+  const w = recordWrite(tx, om, 'purge', before, req);
+  await phase(w, 'beforeValidate', 'validate');
   if (!before.deleted_at) throw new AppError('RECORD_NOT_DELETED', { object: om.name, id });
-  await run(om, true, () => tx.trx.withSchema(tx.schema).deleteFrom(om.table).where('id', '=', id).execute());
-  await writeEvent(tx.trx, tx.schema, 'record.purged', om.id, id, { object: om.name }, tx.ctx);
+  await phase(w, 'beforeWrite');
+  const version = (before.version as number) + 1;
+  await run(om, true, () =>
+    changeLog.write({ tx, om, kind: 'delete', id, version, action: 'purge', changes: {}, event: 'record.purged', payload: { object: om.name } }),
+  );
+  await written(w, undefined);
 }

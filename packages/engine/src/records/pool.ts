@@ -1,10 +1,10 @@
 import { AppError } from '@tangram/errors';
 import { type Expression, type SqlBool, sql } from 'kysely';
 import { assertInScope } from '../access/enforce';
-import type { Db } from '../db/database';
 import type { ObjectModel } from '../model/compile';
-import { writeLogged } from './change-log';
-import { lockRow } from './pipeline';
+import type { WriteContext } from './behaviours';
+import { changeLog } from './change-log';
+import { lockRow, recordWrite, setWritten, written } from './pipeline';
 import { type RecordData, rowToRecord } from './row';
 import type { Tx } from './tx';
 
@@ -20,27 +20,37 @@ function poolOf(om: ObjectModel) {
   return pool;
 }
 
-async function moveOwner(tx: Tx, om: ObjectModel, id: string, before: Record<string, unknown>, to: string | null, reason: 'claim' | 'release') {
-  const version = (before.version as number) + 1;
-  const from = (before.owner_id as string | null) ?? null;
+async function moveOwner(w: WriteContext, to: string | null, reason: 'claim' | 'release') {
+  const { tx, om, before } = w;
+  await tx.behaviours.run('beforeWrite', w);
+  const id = before?.id as string;
+  const version = (before?.version as number) + 1;
+  const from = (before?.owner_id as string | null) ?? null;
   const set = { owner_id: to, version, updated_at: tx.now.toISOString(), updated_by: tx.ctx.actor ?? null };
-  const row = await writeLogged(tx, om, 'update', set, id, version, 'transfer', { owner_id: [from, to] }, 'record.transferred', {
-    object: om.name,
+  const payload = { object: om.name, version, from, to, reason };
+  const row = await changeLog.write({
+    tx,
+    om,
+    kind: 'update',
+    id,
+    set,
     version,
-    from,
-    to,
-    reason,
+    action: 'transfer',
+    changes: { owner_id: [from, to] },
+    event: 'record.transferred',
+    payload,
   });
+  await written(w, row);
   return rowToRecord(om, row);
 }
 
 /**
  * The caller takes a record from the pool. A record they may not read is not found; one that has
  * an owner is RECORD_NOT_IN_POOL; with a claim limit, a member who already owns that many records
- * of the object is refused (their claims are serialised, so two at once cannot both pass it).
+ * of the object is refused (the `publicPool.claimLimit` behaviour).
  */
-export async function claimOne(tx: Tx, om: ObjectModel, id: string): Promise<RecordData> {
-  const pool = poolOf(om);
+export async function claimOne(tx: Tx, { om, id }: { om: ObjectModel; id: string }): Promise<RecordData> {
+  poolOf(om);
   const actor = tx.ctx.actor;
   if (!actor) throw new AppError('FORBIDDEN', { object: om.name, id, action: 'claim', reason: 'a claim is made by a member' });
   const before = await lockRow(tx, om, id);
@@ -48,15 +58,7 @@ export async function claimOne(tx: Tx, om: ObjectModel, id: string): Promise<Rec
   if (oa) await assertInScope(tx.trx, tx.schema, oa, id, 'read');
   if (before.deleted_at) throw new AppError('RECORD_DELETED', { object: om.name, id });
   if (before.owner_id !== null) throw new AppError('RECORD_NOT_IN_POOL', { object: om.name, id });
-  if (pool.claimLimit !== undefined) {
-    await sql`select pg_advisory_xact_lock(hashtext(${`${tx.schema}.${om.table}.pool`}), hashtext(${actor}))`.execute(tx.trx);
-    const held = await sql<{
-      n: number;
-    }>`select count(*)::int as n from ${sql.table(`${tx.schema}.${om.table}`)} where owner_id = ${actor} and deleted_at is null`.execute(tx.trx);
-    const n = Number(held.rows[0]?.n ?? 0);
-    if (n >= pool.claimLimit) throw new AppError('POOL_CLAIM_LIMIT', { object: om.name, id, limit: pool.claimLimit, held: n });
-  }
-  return moveOwner(tx, om, id, before, actor, 'claim');
+  return moveOwner(recordWrite(tx, om, 'claim', before), actor, 'claim');
 }
 
 /**
@@ -65,7 +67,7 @@ export async function claimOne(tx: Tx, om: ObjectModel, id: string): Promise<Rec
  * share, an update scope wider than their transfer scope) may not, or they could release it and
  * claim it for themselves.
  */
-export async function releaseOne(tx: Tx, om: ObjectModel, id: string): Promise<RecordData> {
+export async function releaseOne(tx: Tx, { om, id }: { om: ObjectModel; id: string }): Promise<RecordData> {
   poolOf(om);
   const before = await lockRow(tx, om, id);
   const oa = tx.ctx.access?.object(om);
@@ -75,39 +77,36 @@ export async function releaseOne(tx: Tx, om: ObjectModel, id: string): Promise<R
   }
   if (before.deleted_at) throw new AppError('RECORD_DELETED', { object: om.name, id });
   if (before.owner_id === null) throw new AppError('RECORD_IN_POOL', { object: om.name, id });
-  return moveOwner(tx, om, id, before, null, 'release');
+  return moveOwner(recordWrite(tx, om, 'release', before), null, 'release');
 }
 
 /**
  * Sends back to the pool every owned record of an object with `recycleAfterDays` that was neither
- * followed up (its `activityField`) nor changed (claiming is a change) in that many days. One
- * set-based statement per object; rows a user is writing right now are skipped, not waited for,
- * and picked up by the next sweep.
+ * followed up (its `activityField`) nor changed (claiming is a change) in that many days, as one
+ * set change through the change-log writer; rows a user is writing right now are skipped, not
+ * waited for, and picked up by the next sweep. The sweep is the system's: no actor. Returns the ids moved.
  */
-export async function recyclePool(db: Db, schema: string, om: ObjectModel, now: Date): Promise<number> {
+export async function recyclePool(tx: Tx, { om }: { om: ObjectModel }): Promise<string[]> {
   const days = om.def.publicPool?.recycleAfterDays;
-  if (days === undefined) return 0;
+  if (days === undefined) return [];
   const activity = om.fields.find((f) => f.field.id === om.def.publicPool?.activityField);
-  const cutoff = new Date(now.getTime() - days * 86_400_000).toISOString();
+  const cutoff = new Date(tx.now.getTime() - days * 86_400_000).toISOString();
   const last: Expression<unknown> = activity ? sql`greatest(${sql.ref(`r.${activity.column}`)}::timestamptz, r.updated_at)` : sql`r.updated_at`;
-  const idle: Expression<SqlBool> = sql<SqlBool>`${last} < ${cutoff}::timestamptz`;
-  const table = sql.id(schema, om.table);
-  const at = now.toISOString();
-  const result = await sql<{ n: number }>`
-    with picked as (
-      select r.id, r.owner_id from ${table} r where r.deleted_at is null and r.owner_id is not null and ${idle} for update skip locked
-    ), moved as (
-      update ${table} u set owner_id = null, version = u.version + 1, updated_at = ${at}, updated_by = null
-      from picked where u.id = picked.id
-      returning u.id, u.version, picked.owner_id as old_owner
-    ), audit as (
-      insert into ${sql.id(schema, '_audit')} (object_id, record_id, version, action, changes, actor, request_id, at)
-      select ${om.id}, id, version, 'transfer', jsonb_build_object('owner_id', jsonb_build_array(old_owner, null)), null, null, ${at}::timestamptz from moved
-    ), events as (
-      insert into ${sql.id(schema, '_outbox')} (event, object_id, record_id, payload, actor, request_id, at)
-      select 'record.transferred', ${om.id}, id,
-        jsonb_build_object('object', ${om.name}::text, 'version', version, 'from', old_owner, 'to', null, 'reason', 'recycle'), null, null, ${at}::timestamptz from moved
-    )
-    select count(*)::int as n from moved`.execute(db);
-  return Number(result.rows[0]?.n ?? 0);
+  const where = [sql<SqlBool>`r.deleted_at is null`, sql<SqlBool>`r.owner_id is not null`, sql<SqlBool>`${last} < ${cutoff}::timestamptz`];
+  const w: WriteContext = { tx, om, action: 'recycle', values: {}, record: {} };
+  await tx.behaviours.run('beforeWrite', w);
+  const ids = await changeLog.writeSet({
+    tx,
+    om,
+    where,
+    locked: 'skip',
+    set: { owner_id: null },
+    actor: null,
+    requestId: null,
+    action: 'transfer',
+    event: 'record.transferred',
+    payload: { from: { before: 'owner_id' }, to: null, reason: 'recycle' },
+  });
+  if (ids.length) await setWritten(w, ids);
+  return ids;
 }

@@ -12,7 +12,8 @@ import { assertInScope } from '../access/enforce';
 import { transferOwner } from './transfer';
 import { createOne, deleteOne, purgeOne, restoreOne, updateOne } from './pipeline';
 import { claimOne, recyclePool, releaseOne } from './pool';
-import { recomputeRollups } from './rollups';
+import { Behaviours, runAfterCommit } from './behaviours';
+import { coreBehaviours } from './core-behaviours';
 import { type RecordData, rowToRecord } from './row';
 import type { Tx } from './tx';
 
@@ -23,6 +24,8 @@ export interface RecordServiceOptions {
   timeZone?: string;
   /** Seals pagination cursors (see query/cursor.ts). */
   cursorKey?: Buffer;
+  /** The pipeline's behaviours (default: the core's own). */
+  behaviours?: Behaviours;
 }
 
 /** The lists of one bulk call: records to create, updates by id (with the version read), ids to delete. */
@@ -46,7 +49,12 @@ function checkId(object: string, id: unknown): string {
  * deadlock. Records are keyed by field names; `id` and `version` always come back.
  */
 export class RecordService {
-  constructor(private readonly opts: RecordServiceOptions) {}
+  /** The record pipeline's behaviours: register more with `behaviours.register(…)`. */
+  readonly behaviours: Behaviours;
+
+  constructor(private readonly opts: RecordServiceOptions) {
+    this.behaviours = opts.behaviours ?? new Behaviours(coreBehaviours);
+  }
 
   private async object(name: string): Promise<{ model: Model; om: ObjectModel }> {
     const model = await this.opts.model();
@@ -62,25 +70,37 @@ export class RecordService {
     return result;
   }
 
-  private async write<T>(ctx: ActionContext, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  /**
+   * Runs writes in one transaction with the pipeline's behaviours: `beforeCommit` ones once the
+   * writes are done, `afterCommit` ones once it has committed (a retried attempt's are dropped
+   * with it).
+   */
+  private async write<T>(ctx: ActionContext, fn: (tx: Tx) => Promise<T>, opts: { now?: Date } = {}): Promise<T> {
     const model = await this.opts.model();
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.opts.db.transaction().execute(async (trx) => {
+        let hooks: (() => Promise<void>)[] = [];
+        const result = await this.opts.db.transaction().execute(async (trx) => {
           const tx: Tx = {
             trx,
             schema: this.opts.schema,
             model,
             ctx,
-            now: new Date(),
+            now: opts.now ?? new Date(),
             timeZone: this.opts.timeZone ?? 'Asia/Shanghai',
             touched: new Map(),
             created: new Map(),
+            behaviours: this.behaviours,
+            writes: [],
+            afterCommit: [],
           };
+          hooks = tx.afterCommit;
           const result = await fn(tx);
-          await recomputeRollups(tx);
+          await this.behaviours.commit({ tx, writes: tx.writes });
           return result;
         });
+        if (hooks.length) await runAfterCommit(hooks);
+        return result;
       } catch (e) {
         const t = translatePgError(e);
         if (t instanceof AppError && t.code === 'SERIALIZATION_FAILURE' && attempt < 5) continue;
@@ -91,7 +111,7 @@ export class RecordService {
 
   async create(object: string, input: unknown, ctx: ActionContext = {}): Promise<RecordData> {
     const { om } = await this.object(object);
-    return this.shown(ctx, om, await this.write(ctx, (tx) => createOne(tx, om, input)));
+    return this.shown(ctx, om, await this.write(ctx, (tx) => createOne(tx, { om, input })));
   }
 
   /** Creates many records in one transaction: all or none. A failure names the index of the record. */
@@ -101,7 +121,7 @@ export class RecordService {
       throw new AppError('VALIDATION_FAILED', { field: 'records', message: `a list of at most ${maxBulk} records` });
     const created = await this.write(ctx, async (tx) => {
       const out: RecordData[] = [];
-      for (const [index, input] of inputs.entries()) out.push(await withIndex({ index }, () => createOne(tx, om, input)));
+      for (const [index, input] of inputs.entries()) out.push(await withIndex({ index }, () => createOne(tx, { om, input })));
       return out;
     });
     return this.shown(ctx, om, created);
@@ -121,7 +141,7 @@ export class RecordService {
       for (const [index, it] of items.entries()) {
         const om = model.byName.get(it.object);
         if (!om) throw new AppError('OBJECT_NOT_FOUND', { object: String(it.object).slice(0, 100), index });
-        await withIndex({ index }, () => createOne(tx, om, it.input));
+        await withIndex({ index }, () => createOne(tx, { om, input: it.input }));
         if (opts.onProgress && (index + 1) % 100 === 0) {
           opts.onProgress(index + 1, items.length);
           // Let the event loop run (an in-process database may never leave the microtask queue), so progress reaches its listener now.
@@ -158,7 +178,7 @@ export class RecordService {
   async update(object: string, id: string, input: unknown, opts: { version?: number } = {}, ctx: ActionContext = {}): Promise<RecordData> {
     const { om } = await this.object(object);
     const rid = checkId(object, id);
-    return this.shown(ctx, om, await this.write(ctx, (tx) => updateOne(tx, om, rid, input, { version: opts.version })));
+    return this.shown(ctx, om, await this.write(ctx, (tx) => updateOne(tx, { om, id: rid, input, version: opts.version })));
   }
 
   /** Updates several records by id (each with the version it read, if given), all or none. */
@@ -169,7 +189,7 @@ export class RecordService {
     const updated = await this.write(ctx, async (tx) => {
       const out: RecordData[] = [];
       for (const [index, it] of items.entries())
-        out.push(await withIndex({ index }, () => updateOne(tx, om, checkId(object, it?.id), it?.values, { version: it?.version })));
+        out.push(await withIndex({ index }, () => updateOne(tx, { om, id: checkId(object, it?.id), input: it?.values, version: it?.version })));
       return out;
     });
     return this.shown(ctx, om, updated);
@@ -190,10 +210,14 @@ export class RecordService {
     const done = await this.write(ctx, async (tx) => {
       const created: RecordData[] = [];
       const updated: RecordData[] = [];
-      for (const [index, it] of (input.create ?? []).entries()) created.push(await withIndex({ index, list: 'create' }, () => createOne(tx, om, it)));
+      for (const [index, it] of (input.create ?? []).entries())
+        created.push(await withIndex({ index, list: 'create' }, () => createOne(tx, { om, input: it })));
       for (const [index, it] of (input.update ?? []).entries())
-        updated.push(await withIndex({ index, list: 'update' }, () => updateOne(tx, om, checkId(object, it?.id), it?.values, { version: it?.version })));
-      for (const [index, id] of (input.delete ?? []).entries()) await withIndex({ index, list: 'delete' }, () => deleteOne(tx, om, checkId(object, id)));
+        updated.push(
+          await withIndex({ index, list: 'update' }, () => updateOne(tx, { om, id: checkId(object, it?.id), input: it?.values, version: it?.version })),
+        );
+      for (const [index, id] of (input.delete ?? []).entries())
+        await withIndex({ index, list: 'delete' }, () => deleteOne(tx, { om, id: checkId(object, id) }));
       return { created, updated, deleted: input.delete?.length ?? 0 };
     });
     return { created: this.shown(ctx, om, done.created), updated: this.shown(ctx, om, done.updated), deleted: done.deleted };
@@ -202,14 +226,14 @@ export class RecordService {
   async delete(object: string, id: string, opts: { version?: number } = {}, ctx: ActionContext = {}): Promise<RecordData> {
     const { om } = await this.object(object);
     const rid = checkId(object, id);
-    return this.shown(ctx, om, await this.write(ctx, (tx) => deleteOne(tx, om, rid, { version: opts.version })));
+    return this.shown(ctx, om, await this.write(ctx, (tx) => deleteOne(tx, { om, id: rid, version: opts.version })));
   }
 
   async bulkDelete(object: string, ids: string[], ctx: ActionContext = {}): Promise<number> {
     const { om } = await this.object(object);
     if (!Array.isArray(ids) || ids.length > maxBulk) throw new AppError('VALIDATION_FAILED', { field: 'ids', message: `a list of at most ${maxBulk} ids` });
     return this.write(ctx, async (tx) => {
-      for (const [index, id] of ids.entries()) await withIndex({ index }, () => deleteOne(tx, om, checkId(object, id)));
+      for (const [index, id] of ids.entries()) await withIndex({ index }, () => deleteOne(tx, { om, id: checkId(object, id) }));
       return ids.length;
     });
   }
@@ -217,21 +241,21 @@ export class RecordService {
   async restore(object: string, id: string, ctx: ActionContext = {}): Promise<RecordData> {
     const { om } = await this.object(object);
     const rid = checkId(object, id);
-    return this.shown(ctx, om, await this.write(ctx, (tx) => restoreOne(tx, om, rid)));
+    return this.shown(ctx, om, await this.write(ctx, (tx) => restoreOne(tx, { om, id: rid })));
   }
 
   /** Takes a record from the object's public pool (公海) for the caller. */
   async claim(object: string, id: string, ctx: ActionContext = {}): Promise<RecordData> {
     const { om } = await this.object(object);
     const rid = checkId(object, id);
-    return this.shown(ctx, om, await this.write(ctx, (tx) => claimOne(tx, om, rid)));
+    return this.shown(ctx, om, await this.write(ctx, (tx) => claimOne(tx, { om, id: rid })));
   }
 
   /** Returns a record to the object's public pool (退回公海). */
   async release(object: string, id: string, ctx: ActionContext = {}): Promise<RecordData> {
     const { om } = await this.object(object);
     const rid = checkId(object, id);
-    return this.shown(ctx, om, await this.write(ctx, (tx) => releaseOne(tx, om, rid)));
+    return this.shown(ctx, om, await this.write(ctx, (tx) => releaseOne(tx, { om, id: rid })));
   }
 
   /**
@@ -245,8 +269,8 @@ export class RecordService {
     const counts: Record<string, number> = {};
     for (const om of objects) {
       if (opts.object && !om.def.publicPool) throw new AppError('POOL_NOT_ENABLED', { object: om.name });
-      const n = await recyclePool(this.opts.db, this.opts.schema, om, opts.now ?? new Date());
-      if (n) counts[om.name] = n;
+      const moved = await this.write(ctx, (tx) => recyclePool(tx, { om }), { now: opts.now });
+      if (moved.length) counts[om.name] = moved.length;
     }
     return counts;
   }
@@ -254,7 +278,7 @@ export class RecordService {
   async purge(object: string, id: string, ctx: ActionContext = {}): Promise<void> {
     const { om } = await this.object(object);
     const rid = checkId(object, id);
-    await this.write(ctx, (tx) => purgeOne(tx, om, rid));
+    await this.write(ctx, (tx) => purgeOne(tx, { om, id: rid }));
   }
 
   /** Lists records; with `ctx.access`, only those in the viewer's read scope, without hidden fields. */
@@ -328,7 +352,7 @@ export class RecordService {
     ctx: ActionContext = {},
   ): Promise<{ transferred: number }> {
     const { om } = await this.object(object);
-    const transferred = await transferOwner(this.opts.db, this.opts.schema, [om], input, ctx);
+    const transferred = await this.write(ctx, (tx) => transferOwner(tx, { objects: [om], input }));
     return { transferred: transferred[om.name] ?? 0 };
   }
 
@@ -336,7 +360,8 @@ export class RecordService {
   async transferAll(input: { from?: unknown; to?: unknown }, ctx: ActionContext = {}): Promise<Record<string, number>> {
     const model = await this.opts.model();
     if (ctx.access) throw new AppError('FORBIDDEN', { action: 'transfer', reason: 'only tenant admins transfer everything a member owns' });
-    return transferOwner(this.opts.db, this.opts.schema, [...model.byName.values()], { from: input.from, to: input.to, includeDeleted: true }, ctx);
+    const objects = [...model.byName.values()];
+    return this.write(ctx, (tx) => transferOwner(tx, { objects, input: { from: input.from, to: input.to, includeDeleted: true } }));
   }
 
   /** Resolves an object and checks the viewer may share this record (they may update it). */
@@ -370,7 +395,7 @@ export class RecordService {
       if (!f.type.computed && f.type.storage === 'column' && (!oa || oa.field(f.name) === 'edit')) values[f.name] = state[f.column] ?? null;
     // The owner comes back only for the unrestricted (for a member it is a transfer, not an edit).
     if ('owner_id' in state && !oa) values.owner_id = state.owner_id;
-    const reverted = await this.write(ctx, (tx) => updateOne(tx, om, rid, values));
+    const reverted = await this.write(ctx, (tx) => updateOne(tx, { om, id: rid, input: values }));
     return this.shown(ctx, om, reverted);
   }
 }

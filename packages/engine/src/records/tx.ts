@@ -1,5 +1,6 @@
 import type { Db } from '../db/database';
 import type { Model, ObjectModel } from '../model/compile';
+import type { Behaviours, WriteContext } from './behaviours';
 import type { ActionContext } from './context';
 
 /** Everything one write transaction carries through the pipeline. */
@@ -17,6 +18,12 @@ export interface Tx {
    * existence query (a bulk import or template sample data refers mostly to such records).
    */
   created: Map<string, Set<string>>;
+  /** The pipeline's registered behaviours (records/behaviours.ts). */
+  behaviours: Behaviours;
+  /** Every record write made in this transaction, in order (for `beforeCommit` behaviours). */
+  writes: WriteContext[];
+  /** `afterCommit` hooks queued by the writes; run once the transaction has committed, never on rollback. */
+  afterCommit: (() => Promise<void>)[];
 }
 
 export function touchParents(tx: Tx, om: ObjectModel, ...rows: (Record<string, unknown> | undefined)[]): void {
