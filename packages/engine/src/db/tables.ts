@@ -201,7 +201,7 @@ export interface PlatformTables {
 
 /**
  * Typed queries on a tenant's system tables, in `schema` (works on a transaction too).
- * @example await systemTables(trx, schema).insertInto('_outbox').values({ ... }).execute()
+ * @example await systemTables(trx, schema).selectFrom('_outbox').selectAll().where('id', '>', after).execute()
  */
 export function systemTables(db: Db, schema: string): QueryCreator<TenantSystemTables> {
   return (db as Kysely<TenantSystemTables>).withSchema(schema);
