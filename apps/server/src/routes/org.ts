@@ -26,15 +26,15 @@ export async function orgRoutes(app: FastifyInstance, opts: { engine: Engine }):
         params: tenantParams,
         responses: ok('A page of members', {
           type: 'object',
+          required: ['members', 'total'],
           properties: { members: { type: 'array', items: Member }, total: { type: 'integer' } },
-          additionalProperties: true,
         }),
         querystring: {
           type: 'object',
           additionalProperties: false,
           properties: {
             q: { type: 'string', maxLength: 100 },
-            ids: { type: 'string', maxLength: 20000 },
+            ids: { type: 'string', maxLength: 20000, description: 'Member ids, comma-separated' },
             limit: { type: 'integer', minimum: 1, maximum: 500 },
             offset: { type: 'integer', minimum: 0 },
           },
@@ -67,7 +67,7 @@ export async function orgRoutes(app: FastifyInstance, opts: { engine: Engine }):
         summary: 'The departments (a tree)',
         tags,
         params: tenantParams,
-        responses: ok('Departments', { type: 'object', properties: { departments: { type: 'array', items: Department } } }),
+        responses: ok('Departments', { type: 'object', required: ['departments'], properties: { departments: { type: 'array', items: Department } } }),
       }),
     },
     async (req) => ({ departments: await (await tenantOf(req)).org.departments() }),

@@ -1,10 +1,10 @@
 import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { client, unwrap } from './client';
 import { isOneRecordKey, keys } from './keys';
-import type { BulkBody, QueryResult, RecordQuery } from './not-in-document';
+import type { BulkBody, QueryResult, RecordQuery } from './types';
 import type { components } from './schema';
 
-export type { QueryResult } from './not-in-document';
+export type { QueryResult } from './types';
 /** The body of `POST …/records/query`. */
 export type QueryOptions = RecordQuery;
 

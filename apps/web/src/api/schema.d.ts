@@ -944,6 +944,30 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Accepted: {
+            /** @enum {unknown} */
+            role: "admin" | "member";
+            tenant: {
+                name: string;
+                slug: string;
+            };
+        };
+        /** A member added (status active) or invited (status invited, with the code to pass on) */
+        Added: {
+            invitationCode?: string;
+            /** @enum {unknown} */
+            role: "admin" | "member";
+            /** @enum {unknown} */
+            status: "active" | "invited";
+            /** @description `id` only for someone now active (an invitee’s new account id would tell a new account from an old one) */
+            user: {
+                email: string;
+                /** Format: uuid */
+                id?: string;
+                name?: string;
+                platformAdmin?: boolean;
+            };
+        };
         ApiToken: {
             /** Format: uuid */
             id?: string;
@@ -951,12 +975,143 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
-        Department: {
-            /** Format: uuid */
-            id?: string;
+        /** App metadata (objects, forms, views, menu), as @tangram/metadata’s JSON Schema describes it */
+        AppMetadata: {
+            forms?: {
+                id?: string;
+                label?: string | {
+                    [key: string]: string;
+                };
+                name: string;
+                object: string;
+                rules?: {
+                    [key: string]: {
+                        readOnly?: unknown;
+                        required?: unknown;
+                        visible?: unknown;
+                    };
+                };
+                tabs: {
+                    id: string;
+                    sections: {
+                        /** @enum {unknown} */
+                        columns?: 1 | 2 | 3 | 4;
+                        fields: string[];
+                        id: string;
+                        title?: string | {
+                            [key: string]: string;
+                        };
+                    }[];
+                    title?: string | {
+                        [key: string]: string;
+                    };
+                }[];
+            }[];
+            label?: string | {
+                [key: string]: string;
+            };
+            menu?: components["schemas"]["MenuItem"][];
             name?: string;
-        } & {
-            [key: string]: unknown;
+            objects: {
+                archived?: boolean;
+                description?: string | {
+                    [key: string]: string;
+                };
+                duplicateRules?: {
+                    field: string;
+                    id: string;
+                    /** @enum {unknown} */
+                    match: "exact" | "company" | "phone";
+                    message?: string | {
+                        [key: string]: string;
+                    };
+                }[];
+                fields: {
+                    archived?: boolean;
+                    defaultValue?: unknown;
+                    description?: string | {
+                        [key: string]: string;
+                    };
+                    id?: string;
+                    indexed?: boolean;
+                    label?: string | {
+                        [key: string]: string;
+                    };
+                    name: string;
+                    options?: Record<string, never>;
+                    required?: boolean;
+                    /** @enum {unknown} */
+                    type: "text" | "textarea" | "richtext" | "integer" | "decimal" | "currency" | "percent" | "boolean" | "date" | "datetime" | "select" | "multiselect" | "email" | "phone" | "url" | "autonumber" | "lookup" | "masterdetail" | "manytomany" | "user" | "department" | "attachment" | "formula" | "rollup" | "json";
+                    unique?: boolean;
+                }[];
+                id?: string;
+                indexes?: {
+                    fields: string[];
+                    id?: string;
+                    unique?: boolean;
+                }[];
+                label?: string | {
+                    [key: string]: string;
+                };
+                name: string;
+                pluralLabel?: string | {
+                    [key: string]: string;
+                };
+                publicPool?: {
+                    activityField?: string;
+                    claimLimit?: number;
+                    recycleAfterDays?: number;
+                };
+                searchFields?: string[];
+                titleField?: string;
+                validationRules?: {
+                    field?: string;
+                    id: string;
+                    message: string | {
+                        [key: string]: string;
+                    };
+                    rule: unknown;
+                }[];
+            }[];
+            version?: string;
+            views?: {
+                columns?: string[];
+                dateField?: string;
+                endDateField?: string;
+                filter?: unknown;
+                groupBy?: string;
+                id?: string;
+                label?: string | {
+                    [key: string]: string;
+                };
+                name: string;
+                object: string;
+                pageSize?: number;
+                sort?: {
+                    /** @enum {unknown} */
+                    direction?: "asc" | "desc";
+                    field: string;
+                }[];
+                /** @enum {unknown} */
+                type: "table" | "kanban" | "calendar";
+            }[];
+        };
+        Department: {
+            headId: string | null;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            parentId: string | null;
+            /** @description Ids from the root down to this department, itself included */
+            path: string[];
+            sort: number;
+        };
+        Draft: {
+            baseRevision: number;
+            /** @description The draft as the designer typed it (it may not be valid metadata yet) */
+            metadata: unknown;
+            /** Format: date-time */
+            updatedAt: string | null;
         };
         Error: {
             error: {
@@ -967,6 +1122,8 @@ export interface components {
                 requestId: string;
             };
         };
+        /** @enum {unknown} */
+        FieldAccess: "edit" | "read" | "hidden";
         /** A stored file, as an attachment field holds it */
         FileReference: {
             /** Format: uuid */
@@ -985,13 +1142,138 @@ export interface components {
             requestId?: string | null;
             version?: number;
         };
+        InstalledPackage: {
+            /** Format: date-time */
+            installedAt: string;
+            name: string;
+            version: string;
+        };
+        InstallResult: {
+            conflicts: {
+                [key: string]: unknown;
+            }[];
+            /** @description Packages installed or upgraded by this call (dependencies first) */
+            installed: {
+                from: string | null;
+                name: string;
+                version: string;
+            }[];
+            /** @description Sample records loaded */
+            records: number;
+            revision: number | null;
+            steps: components["schemas"]["PlannedStep"][];
+            /** @description Packages already installed at that version */
+            unchanged: string[];
+        };
+        /** A text, or a text per locale (`{ "zh-CN": …, "en": … }`) */
+        LocaleText: string | {
+            [key: string]: string;
+        };
+        /** A package the app market offers */
+        MarketPackage: {
+            /** @description Package name → version range */
+            dependencies: {
+                [key: string]: string;
+            };
+            description: components["schemas"]["LocaleText"] | null;
+            label: components["schemas"]["LocaleText"];
+            name: string;
+            objects: number;
+            sampleRecords: number;
+            version: string;
+        };
         Member: {
-            email?: string;
+            active: boolean;
+            departmentIds: string[];
+            email: string | null;
+            employeeNo: string | null;
             /** Format: uuid */
-            id?: string;
-            name?: string;
-        } & {
-            [key: string]: unknown;
+            id: string;
+            managerId: string | null;
+            mobile: string | null;
+            name: string;
+            position: string | null;
+            primaryDepartmentId: string | null;
+            /** @description Tenant admins only: app roles */
+            roles?: string[];
+            /** @description Tenant admins only */
+            tenantRole?: ("admin" | "member") | null;
+        };
+        /** A tenant the user belongs to, and their role there */
+        Membership: {
+            name: string;
+            /** @enum {unknown} */
+            role: "admin" | "member";
+            slug: string;
+        };
+        MenuItem: {
+            children?: components["schemas"]["MenuItem"][];
+            icon?: string;
+            id: string;
+            label?: string | {
+                [key: string]: string;
+            };
+            object?: string;
+            url?: string;
+            view?: string;
+        };
+        MyAccess: {
+            admin: boolean;
+            designer: boolean;
+            /** @description Object name → rights */
+            objects: {
+                [key: string]: components["schemas"]["ObjectAccess"];
+            };
+            roles: string[];
+        };
+        /** What the caller may do with one object */
+        ObjectAccess: {
+            create: boolean;
+            delete: boolean;
+            export: boolean;
+            /** @description Field name → access */
+            fields: {
+                [key: string]: components["schemas"]["FieldAccess"];
+            };
+            import: boolean;
+            read: boolean;
+            transfer: boolean;
+            update: boolean;
+        };
+        Plan: {
+            baseRevision: number;
+            metadata: components["schemas"]["AppMetadata"];
+            steps: components["schemas"]["PlannedStep"][];
+        };
+        /** One step of a migration plan */
+        PlannedStep: {
+            action: {
+                kind: string;
+            } & {
+                [key: string]: unknown;
+            };
+            description: {
+                en: string;
+                "zh-CN": string;
+            };
+            destructive: boolean;
+            /** @description For a type change: rows that would not convert unchanged (the publish is refused) */
+            failingRows?: number;
+            /** @description For a type change: rows that would be rounded (refused unless rounding is accepted) */
+            roundedRows?: number;
+        };
+        Published: {
+            metadata: components["schemas"]["AppMetadata"];
+            /** @description 0: nothing published yet (the metadata is then `{ objects: [] }`) */
+            revision: number;
+        };
+        /** A revision just published */
+        PublishedRevision: {
+            /** Format: date-time */
+            createdAt: string;
+            id: number;
+            message: string | null;
+            steps: components["schemas"]["PlannedStep"][];
         };
         Record: {
             /** Format: date-time */
@@ -1023,25 +1305,72 @@ export interface components {
             total?: number;
             totalExact?: boolean;
         };
+        RecordQuery: {
+            /** @description The nextCursor of the previous page */
+            after?: string;
+            /** @description true: count the matches */
+            count?: boolean;
+            /** @description true: the recycle bin */
+            deleted?: boolean;
+            /** @description Reference fields to expand */
+            expand?: string[];
+            /** @description Field names */
+            fields?: string[];
+            /** @description JSON Logic */
+            filter?: unknown;
+            limit?: number;
+            offset?: number;
+            /** @description Text to search for */
+            search?: string;
+            sort?: {
+                /** @enum {unknown} */
+                direction: "asc" | "desc";
+                field: string;
+            }[];
+        };
         RecordUpdate: {
             /** Format: uuid */
             owner_id?: string;
         } & {
             [key: string]: unknown;
         };
+        /** A revision with its metadata */
         Revision: {
+            actions: ({
+                kind: string;
+            } & {
+                [key: string]: unknown;
+            })[];
             /** Format: date-time */
-            createdAt?: string;
-            id?: number;
-            message?: string | null;
-            steps?: unknown[];
-        } & {
-            [key: string]: unknown;
+            createdAt: string;
+            createdBy: string | null;
+            id: number;
+            message: string | null;
+            metadata: components["schemas"]["AppMetadata"];
+        };
+        RevisionSummary: {
+            actions: ({
+                kind: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string | null;
+            id: number;
+            message: string | null;
         };
         Role: {
-            name?: string;
-        } & {
-            [key: string]: unknown;
+            description?: string;
+            designer?: boolean;
+            label: components["schemas"]["LocaleText"];
+            name: string;
+            /** @description Object name → permissions */
+            objects: {
+                [key: string]: {
+                    [key: string]: unknown;
+                };
+            };
         };
         Share: {
             /** @enum {unknown} */
@@ -1055,10 +1384,8 @@ export interface components {
             userId?: string | null;
         };
         SignedIn: {
-            csrfToken?: string | null;
-            tenants: {
-                [key: string]: unknown;
-            }[];
+            csrfToken: string | null;
+            tenants: components["schemas"]["Membership"][];
             user: components["schemas"]["User"];
         };
         Tenant: {
@@ -1070,13 +1397,11 @@ export interface components {
             [key: string]: unknown;
         };
         User: {
-            email?: string;
+            email: string;
             /** Format: uuid */
-            id?: string;
-            name?: string;
-            platformAdmin?: boolean;
-        } & {
-            [key: string]: unknown;
+            id: string;
+            name: string;
+            platformAdmin: boolean;
         };
     };
     responses: never;
@@ -1126,9 +1451,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Accepted"];
                 };
             };
         };
@@ -1287,16 +1610,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        admin?: boolean;
-                        designer?: boolean;
-                        objects?: {
-                            [key: string]: {
-                                [key: string]: unknown;
-                            };
-                        };
-                        roles?: string[];
-                    };
+                    "application/json": components["schemas"]["MyAccess"];
                 };
             };
         };
@@ -1337,7 +1651,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        roles?: components["schemas"]["Role"][];
+                        roles: components["schemas"]["Role"][];
                     };
                 };
             };
@@ -1557,7 +1871,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        roles?: string[];
+                        roles: string[];
                     };
                 };
             };
@@ -1606,7 +1920,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        roles?: string[];
+                        roles: string[];
                     };
                 };
             };
@@ -1792,14 +2106,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @enum {unknown} */
-                        role?: "admin" | "member";
-                        status?: string;
-                        user?: components["schemas"]["User"];
-                    } & {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Added"];
                 };
             };
         };
@@ -1839,10 +2146,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        metadata?: Record<string, never>;
-                        revision?: number;
-                    };
+                    "application/json": components["schemas"]["Published"];
                 };
             };
         };
@@ -1882,12 +2186,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        baseRevision?: number;
-                        metadata?: Record<string, never>;
-                    } & {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Draft"];
                 };
             };
         };
@@ -1905,7 +2204,9 @@ export interface operations {
             content: {
                 "application/json": {
                     baseRevision?: number;
-                    metadata: Record<string, never>;
+                    metadata: {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
@@ -1934,12 +2235,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        baseRevision?: number;
-                        metadata?: Record<string, never>;
-                    } & {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Draft"];
                 };
             };
         };
@@ -1985,12 +2281,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        baseRevision?: number;
-                        metadata?: Record<string, never>;
-                    } & {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Draft"];
                 };
             };
         };
@@ -2031,12 +2322,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        baseRevision?: number;
-                        metadata?: Record<string, never>;
-                    } & {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Draft"];
                 };
             };
         };
@@ -2081,12 +2367,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        baseRevision?: number;
-                        metadata?: Record<string, never>;
-                    } & {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Draft"];
                 };
             };
         };
@@ -2133,12 +2414,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        baseRevision?: number;
-                        metadata?: Record<string, never>;
-                    } & {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Draft"];
                 };
             };
         };
@@ -2180,12 +2456,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        baseRevision?: number;
-                        metadata?: Record<string, never>;
-                    } & {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Draft"];
                 };
             };
         };
@@ -2231,12 +2502,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        baseRevision?: number;
-                        metadata?: Record<string, never>;
-                    } & {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Draft"];
                 };
             };
         };
@@ -2254,7 +2520,9 @@ export interface operations {
             content: {
                 "application/json": {
                     acceptRounding?: boolean;
-                    metadata?: Record<string, never>;
+                    metadata?: {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
@@ -2283,9 +2551,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Plan"];
                 };
             };
         };
@@ -2305,7 +2571,9 @@ export interface operations {
                     acceptRounding?: boolean;
                     baseRevision?: number;
                     message?: string;
-                    metadata?: Record<string, never>;
+                    metadata?: {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
@@ -2334,7 +2602,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Revision"];
+                    "application/json": components["schemas"]["PublishedRevision"];
                 };
             };
         };
@@ -2375,7 +2643,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        revisions?: components["schemas"]["Revision"][];
+                        revisions: components["schemas"]["RevisionSummary"][];
                     };
                 };
             };
@@ -2461,9 +2729,9 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        from?: number;
-                        steps?: unknown[];
-                        to?: number;
+                        from: number;
+                        steps: components["schemas"]["PlannedStep"][];
+                        to: number;
                     };
                 };
             };
@@ -2505,7 +2773,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Revision"];
+                    "application/json": components["schemas"]["PublishedRevision"];
                 };
             };
         };
@@ -3178,7 +3446,9 @@ export interface operations {
                     delete?: string[];
                     update?: {
                         id: string;
-                        values: Record<string, never>;
+                        values: {
+                            [key: string]: unknown;
+                        };
                         version?: number;
                     }[];
                 };
@@ -3210,9 +3480,9 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        created?: components["schemas"]["Record"][];
-                        deleted?: number;
-                        updated?: components["schemas"]["Record"][];
+                        created: components["schemas"]["Record"][];
+                        deleted: number;
+                        updated: components["schemas"]["Record"][];
                     };
                 };
             };
@@ -3335,28 +3605,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** @description The nextCursor of the previous page */
-                    after?: unknown;
-                    /** @description true: count the matches */
-                    count?: unknown;
-                    /** @description true: the recycle bin */
-                    deleted?: unknown;
-                    /** @description A list of reference fields to expand */
-                    expand?: unknown;
-                    /** @description A list of field names */
-                    fields?: unknown;
-                    /** @description JSON Logic */
-                    filter?: unknown;
-                    /** @description An integer */
-                    limit?: unknown;
-                    /** @description An integer */
-                    offset?: unknown;
-                    /** @description Text to search for */
-                    search?: unknown;
-                    /** @description A list of { field, direction: asc | desc } */
-                    sort?: unknown;
-                };
+                "application/json": components["schemas"]["RecordQuery"];
             };
         };
         responses: {
@@ -3520,7 +3769,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        departments?: components["schemas"]["Department"][];
+                        departments: components["schemas"]["Department"][];
                     };
                 };
             };
@@ -3657,6 +3906,7 @@ export interface operations {
     listMembers: {
         parameters: {
             query?: {
+                /** @description Member ids, comma-separated */
                 ids?: string;
                 limit?: number;
                 offset?: number;
@@ -3695,10 +3945,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        members?: components["schemas"]["Member"][];
-                        total?: number;
-                    } & {
-                        [key: string]: unknown;
+                        members: components["schemas"]["Member"][];
+                        total: number;
                     };
                 };
             };
@@ -3879,9 +4127,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        installed?: {
-                            [key: string]: unknown;
-                        }[];
+                        installed: components["schemas"]["InstalledPackage"][];
                     };
                 };
             };
@@ -3924,6 +4170,13 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        manifest: {
+                            name: string;
+                            version: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    } & {
                         [key: string]: unknown;
                     };
                 };
@@ -3974,9 +4227,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["InstallResult"];
                     "application/x-ndjson": string;
                 };
             };
@@ -4147,9 +4398,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        templates?: {
-                            [key: string]: unknown;
-                        }[];
+                        templates: components["schemas"]["MarketPackage"][];
                     };
                 };
             };

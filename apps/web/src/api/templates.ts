@@ -2,9 +2,9 @@ import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/r
 import { client, unwrap } from './client';
 import { errorFrom } from './http';
 import { keys } from './keys';
-import type { InstallBody, InstallResult } from './not-in-document';
+import type { InstallBody, InstallResult } from './types';
 
-export type { InstallResult, InstalledPackage, MarketPackage } from './not-in-document';
+export type { InstallResult, InstalledPackage, MarketPackage } from './types';
 
 export interface Conflict {
   path: string;
