@@ -103,13 +103,18 @@ export const FileReference = named('FileReference', {
 
 export const HistoryEntry = named('HistoryEntry', {
   type: 'object',
+  required: ['version', 'action', 'at', 'actor', 'requestId', 'changes'],
   properties: {
     version: { type: 'integer' },
-    action: str,
+    action: { type: 'string', description: 'create, update, delete, restore, revert, transfer…' },
     at: dateTime,
     actor: nullable(uuid),
     requestId: { type: ['string', 'null'] },
-    changes: { type: 'object' },
+    changes: {
+      type: 'object',
+      description: 'By field name: `{ amount: { before: 100, after: 120 } }`',
+      additionalProperties: { type: 'object', required: ['before', 'after'], properties: { before: {}, after: {} } },
+    },
   },
 });
 
@@ -205,8 +210,28 @@ export const InstallResult = named('InstallResult', {
     revision: { type: ['integer', 'null'] },
     steps: { type: 'array', items: PlannedStep },
     records: { type: 'integer', description: 'Sample records loaded' },
-    conflicts: { type: 'array', items: { type: 'object', additionalProperties: true } },
+    conflicts: {
+      type: 'array',
+      description: 'Where the package and the tenant both changed the same thing (kept or taken as onConflict said)',
+      items: { type: 'object', required: ['path', 'base', 'ours', 'theirs'], properties: { path: str, base: {}, ours: {}, theirs: {} } },
+    },
   },
+});
+export const InstallProgress = named('InstallProgress', {
+  title: 'Where an install is: publishing the merged metadata, or loading sample records (`done` of `total`)',
+  oneOf: [
+    { type: 'object', required: ['phase'], properties: { phase: { enum: ['publish'] } } },
+    {
+      type: 'object',
+      required: ['phase', 'done', 'total'],
+      properties: { phase: { enum: ['sample-data'] }, done: { type: 'integer' }, total: { type: 'integer' } },
+    },
+  ],
+});
+export const InstallLine = named('InstallLine', {
+  type: 'object',
+  title: 'One line of a streamed install: progress, then the result or the error',
+  properties: { progress: InstallProgress, result: InstallResult, error: ErrorBody.properties.error },
 });
 /** `value` with every `$ref` to the metadata schema's menu item in place of `to` (the document has no `$defs`). */
 function menuRefs(value: unknown, to: Schema): unknown {

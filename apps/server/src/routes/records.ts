@@ -440,7 +440,7 @@ export async function recordRoutes(app: FastifyInstance): Promise<void> {
         summary: 'The history of a record',
         tags,
         params: recordParams,
-        responses: ok('Entries', { type: 'object', properties: { entries: { type: 'array', items: HistoryEntry } } }),
+        responses: ok('Entries', { type: 'object', required: ['entries'], properties: { entries: { type: 'array', items: HistoryEntry } } }),
       }),
     },
     async (req: RecordReq) => {

@@ -3,7 +3,7 @@ import type { InstallProgress, InstallResult } from '@tangram/engine';
 import { AppError } from '@tangram/errors';
 import type { FastifyInstance } from 'fastify';
 import { route } from '../openapi/declare';
-import { InstallResult as InstallResultSchema, InstalledPackage, MarketPackage, tenantParams } from '../openapi/schemas';
+import { InstallLine, InstallResult as InstallResultSchema, InstalledPackage, MarketPackage, tenantParams } from '../openapi/schemas';
 import { requireTenantAdmin } from '../plugins/auth';
 import { errorBody } from '../plugins/errors';
 import { tenantOf } from '../plugins/tenant';
@@ -83,7 +83,7 @@ export async function tenantTemplateRoutes(app: FastifyInstance, opts: TemplateR
         responses: {
           200: {
             description: 'Installed',
-            content: { 'application/json': { schema: InstallResultSchema }, 'application/x-ndjson': { schema: { type: 'string' } } },
+            content: { 'application/json': { schema: InstallResultSchema }, 'application/x-ndjson': { schema: InstallLine } },
           },
         },
         body: {

@@ -1134,13 +1134,20 @@ export interface components {
             url: string;
         };
         HistoryEntry: {
-            action?: string;
-            actor?: string | null;
+            /** @description create, update, delete, restore, revert, transfer… */
+            action: string;
+            actor: string | null;
             /** Format: date-time */
-            at?: string;
-            changes?: Record<string, never>;
-            requestId?: string | null;
-            version?: number;
+            at: string;
+            /** @description By field name: `{ amount: { before: 100, after: 120 } }` */
+            changes: {
+                [key: string]: {
+                    after: unknown;
+                    before: unknown;
+                };
+            };
+            requestId: string | null;
+            version: number;
         };
         InstalledPackage: {
             /** Format: date-time */
@@ -1148,9 +1155,35 @@ export interface components {
             name: string;
             version: string;
         };
+        /** One line of a streamed install: progress, then the result or the error */
+        InstallLine: {
+            error?: {
+                /** @enum {unknown} */
+                code: "VALIDATION_FAILED" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "BODY_TOO_LARGE" | "REQUEST_TIMEOUT" | "HEADERS_TOO_LARGE" | "METADATA_INVALID" | "NAME_INVALID" | "NAME_RESERVED" | "NAME_DUPLICATE" | "OBJECT_NOT_FOUND" | "FIELD_NOT_FOUND" | "FIELD_TYPE_UNKNOWN" | "FIELD_OPTIONS_INVALID" | "FIELD_TYPE_CHANGE_UNSUPPORTED" | "FIELD_TYPE_CHANGE_LOSES_DATA" | "FIELD_ARCHIVED" | "REFERENCE_TARGET_UNKNOWN" | "UNIQUE_VIOLATED_BY_DATA" | "REQUIRED_VIOLATED_BY_DATA" | "REVISION_NOT_FOUND" | "REVISION_CONFLICT" | "SCHEMA_BUSY" | "RULE_INVALID" | "RULE_OPERATOR_UNKNOWN" | "RULE_FIELD_UNKNOWN" | "RULE_TYPE_MISMATCH" | "RULE_TOO_COMPLEX" | "RECORD_NOT_FOUND" | "RECORD_INVALID" | "RECORD_VERSION_CONFLICT" | "RECORD_VERSION_REQUIRED" | "RECORD_NOT_UNIQUE" | "RECORD_DUPLICATE" | "RECORD_REFERENCE_INVALID" | "RECORD_REFERENCED" | "RECORD_DELETED" | "RECORD_NOT_DELETED" | "RECORD_READ_ONLY_FIELD" | "POOL_NOT_ENABLED" | "RECORD_NOT_IN_POOL" | "RECORD_IN_POOL" | "POOL_CLAIM_LIMIT" | "VALIDATION_RULE_FAILED" | "QUERY_INVALID" | "CURSOR_INVALID" | "VERSION_NOT_FOUND" | "UNAUTHENTICATED" | "FORBIDDEN" | "FIELD_FORBIDDEN" | "FIELD_READ_ONLY" | "ROLE_INVALID" | "ROLE_NOT_FOUND" | "CSRF_FAILED" | "ACCOUNT_LOCKED" | "RATE_LIMITED" | "TEMPLATE_INVALID" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_DEPENDENCY_MISSING" | "TEMPLATE_CONFLICT" | "TEMPLATE_NOT_INSTALLED" | "FILE_NOT_FOUND" | "FILE_TOO_LARGE" | "TENANT_NOT_FOUND" | "TENANT_EXISTS" | "DATABASE_UNAVAILABLE" | "SERIALIZATION_FAILURE" | "LOCK_TIMEOUT" | "QUERY_TIMEOUT" | "VALUE_OUT_OF_RANGE" | "INTERNAL";
+                details?: Record<string, never>;
+                message: string;
+                requestId: string;
+            };
+            progress?: components["schemas"]["InstallProgress"];
+            result?: components["schemas"]["InstallResult"];
+        };
+        /** Where an install is: publishing the merged metadata, or loading sample records (`done` of `total`) */
+        InstallProgress: {
+            /** @enum {unknown} */
+            phase: "publish";
+        } | {
+            done: number;
+            /** @enum {unknown} */
+            phase: "sample-data";
+            total: number;
+        };
         InstallResult: {
+            /** @description Where the package and the tenant both changed the same thing (kept or taken as onConflict said) */
             conflicts: {
-                [key: string]: unknown;
+                base: unknown;
+                ours: unknown;
+                path: string;
+                theirs: unknown;
             }[];
             /** @description Packages installed or upgraded by this call (dependencies first) */
             installed: {
@@ -3098,7 +3131,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        entries?: components["schemas"]["HistoryEntry"][];
+                        entries: components["schemas"]["HistoryEntry"][];
                     };
                 };
             };
@@ -4228,7 +4261,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["InstallResult"];
-                    "application/x-ndjson": string;
+                    "application/x-ndjson": components["schemas"]["InstallLine"];
                 };
             };
         };

@@ -18,6 +18,9 @@ export type MarketPackage = Schemas['MarketPackage'];
 export type InstalledPackage = Schemas['InstalledPackage'];
 export type InstallResult = Schemas['InstallResult'];
 export type InstallBody = Body<'installTemplate'>;
+export type InstallProgress = Schemas['InstallProgress'];
+/** One line of a streamed install (`accept: application/x-ndjson`). */
+export type InstallLine = Schemas['InstallLine'];
 
 // Metadata.
 /**
