@@ -217,6 +217,38 @@ export const InstallResult = named('InstallResult', {
     },
   },
 });
+/** A TEMPLATE_CONFLICT's details: where the package and the tenant both changed the same thing. */
+export const TemplateConflict = named('TemplateConflict', {
+  type: 'object',
+  required: ['path', 'base', 'yours', 'template'],
+  properties: {
+    path: { type: 'string', description: 'A JSON-pointer-like path, items shown by key: `/objects[opportunity]/fields[stage]/label`' },
+    base: { description: 'The value both started from (null: none)' },
+    yours: { description: 'The tenant’s value (null: removed)' },
+    template: { description: 'The package’s value (null: removed)' },
+  },
+});
+export const TemplateConflictError = named('TemplateConflictError', {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message', 'requestId', 'details'],
+      properties: {
+        code: { enum: ['TEMPLATE_CONFLICT'] },
+        message: str,
+        requestId: str,
+        details: {
+          type: 'object',
+          required: ['conflicts'],
+          properties: { conflicts: { type: 'array', maxItems: 100, items: TemplateConflict } },
+          additionalProperties: true,
+        },
+      },
+    },
+  },
+});
 export const InstallProgress = named('InstallProgress', {
   title: 'Where an install is: publishing the merged metadata, or loading sample records (`done` of `total`)',
   oneOf: [

@@ -3,7 +3,7 @@ import type { InstallProgress, InstallResult } from '@tangram/engine';
 import { AppError } from '@tangram/errors';
 import type { FastifyInstance } from 'fastify';
 import { route } from '../openapi/declare';
-import { InstallLine, InstallResult as InstallResultSchema, InstalledPackage, MarketPackage, tenantParams } from '../openapi/schemas';
+import { InstallLine, InstallResult as InstallResultSchema, InstalledPackage, TemplateConflictError, MarketPackage, tenantParams } from '../openapi/schemas';
 import { requireTenantAdmin } from '../plugins/auth';
 import { errorBody } from '../plugins/errors';
 import { tenantOf } from '../plugins/tenant';
@@ -85,6 +85,7 @@ export async function tenantTemplateRoutes(app: FastifyInstance, opts: TemplateR
             description: 'Installed',
             content: { 'application/json': { schema: InstallResultSchema }, 'application/x-ndjson': { schema: InstallLine } },
           },
+          409: { description: 'The package and the tenant changed the same things (with onConflict unset or fail): the list', schema: TemplateConflictError },
         },
         body: {
           type: 'object',

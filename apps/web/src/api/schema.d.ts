@@ -1421,6 +1421,29 @@ export interface components {
             tenants: components["schemas"]["Membership"][];
             user: components["schemas"]["User"];
         };
+        TemplateConflict: {
+            /** @description The value both started from (null: none) */
+            base: unknown;
+            /** @description A JSON-pointer-like path, items shown by key: `/objects[opportunity]/fields[stage]/label` */
+            path: string;
+            /** @description The package’s value (null: removed) */
+            template: unknown;
+            /** @description The tenant’s value (null: removed) */
+            yours: unknown;
+        };
+        TemplateConflictError: {
+            error: {
+                /** @enum {unknown} */
+                code: "TEMPLATE_CONFLICT";
+                details: {
+                    conflicts: components["schemas"]["TemplateConflict"][];
+                } & {
+                    [key: string]: unknown;
+                };
+                message: string;
+                requestId: string;
+            };
+        };
         Tenant: {
             /** Format: uuid */
             id?: string;
@@ -4262,6 +4285,15 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["InstallResult"];
                     "application/x-ndjson": components["schemas"]["InstallLine"];
+                };
+            };
+            /** @description The package and the tenant changed the same things (with onConflict unset or fail): the list */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateConflictError"];
                 };
             };
         };

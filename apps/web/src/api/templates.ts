@@ -4,14 +4,7 @@ import { errorFrom } from './http';
 import { keys } from './keys';
 import type { InstallBody, InstallLine, InstallProgress, InstallResult } from './types';
 
-export type { InstallProgress, InstallResult, InstalledPackage, MarketPackage } from './types';
-
-export interface Conflict {
-  path: string;
-  base: unknown;
-  yours: unknown;
-  template: unknown;
-}
+export type { Conflict, InstallProgress, InstallResult, InstalledPackage, MarketPackage } from './types';
 
 export const templateQueries = {
   market: () => queryOptions({ queryKey: keys.market(), queryFn: ({ signal }) => unwrap(client.GET('/api/v1/templates', { signal })), staleTime: 60_000 }),

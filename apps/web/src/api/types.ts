@@ -19,6 +19,8 @@ export type InstalledPackage = Schemas['InstalledPackage'];
 export type InstallResult = Schemas['InstallResult'];
 export type InstallBody = Body<'installTemplate'>;
 export type InstallProgress = Schemas['InstallProgress'];
+/** One item of a TEMPLATE_CONFLICT's `details.conflicts`. */
+export type Conflict = Schemas['TemplateConflict'];
 /** One line of a streamed install (`accept: application/x-ndjson`). */
 export type InstallLine = Schemas['InstallLine'];
 
