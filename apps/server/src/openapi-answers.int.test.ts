@@ -90,6 +90,7 @@ describe.each(await backends())('answers match the OpenAPI document on %s', (bac
     const page = await answers(`${t}/org/members`, { url: `${t}/org/members?limit=10` });
     expect(page.members.length).toBeGreaterThan(0);
     await answers(`${t}/org/members`, { url: `${t}/org/members?ids=${added.user.id}` });
+    await answers(`${t}/org/members/{id}`, { url: `${t}/org/members/${added.user.id}` });
   });
 
   it('records: the query in a body, bulk, history', async () => {

@@ -1,7 +1,7 @@
 import type { Engine } from '@tangram/engine';
 import type { FastifyInstance } from 'fastify';
 import { route } from '../openapi/declare';
-import { Department, Member, anyObject, idParams, tenantParams } from '../openapi/schemas';
+import { Department, Member, idParams, tenantParams, uuid } from '../openapi/schemas';
 import { requireTenantAdmin } from '../plugins/auth';
 import { tenantOf } from '../plugins/tenant';
 
@@ -135,7 +135,19 @@ export async function orgRoutes(app: FastifyInstance, opts: { engine: Engine }):
         summary: 'A member with their managers and subordinates',
         tags,
         params: idParams,
-        responses: ok('The member', anyObject),
+        responses: ok('The member', {
+          allOf: [
+            Member,
+            {
+              type: 'object',
+              required: ['managers', 'subordinates'],
+              properties: {
+                managers: { type: 'array', description: 'Ids of the managers above, nearest first', items: uuid },
+                subordinates: { type: 'array', description: 'Ids of everyone below', items: uuid },
+              },
+            },
+          ],
+        }),
       }),
     },
     async (req) => {

@@ -4044,8 +4044,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
+                    "application/json": components["schemas"]["Member"] & {
+                        /** @description Ids of the managers above, nearest first */
+                        managers: string[];
+                        /** @description Ids of everyone below */
+                        subordinates: string[];
                     };
                 };
             };
