@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { route } from '../openapi/declare';
-import { Role, anyObject, idParams, tenantParams } from '../openapi/schemas';
+import { MyAccess, Role, idParams, tenantParams } from '../openapi/schemas';
 import { requireTenantAdmin } from '../plugins/auth';
 import { actionContext, tenantOf } from '../plugins/tenant';
 
@@ -16,7 +16,7 @@ export async function accessRoutes(app: FastifyInstance): Promise<void> {
   const tags = ['access'];
   const nameParams = { type: 'object', required: ['tenant', 'name'], properties: { tenant: { type: 'string' }, name: { type: 'string' } } } as const;
   const ok = (description: string, schema: Record<string, unknown>) => ({ 200: { description, schema } });
-  const roleNames = { type: 'object', properties: { roles: { type: 'array', items: { type: 'string' } } } };
+  const roleNames = { type: 'object', required: ['roles'], properties: { roles: { type: 'array', items: { type: 'string' } } } };
 
   app.get(
     `${base}/roles`,
@@ -26,7 +26,7 @@ export async function accessRoutes(app: FastifyInstance): Promise<void> {
         summary: 'The app roles (tenant admins)',
         tags,
         params: tenantParams,
-        responses: ok('Roles', { type: 'object', properties: { roles: { type: 'array', items: Role } } }),
+        responses: ok('Roles', { type: 'object', required: ['roles'], properties: { roles: { type: 'array', items: Role } } }),
       }),
     },
     async (req) => {
@@ -137,15 +137,7 @@ export async function accessRoutes(app: FastifyInstance): Promise<void> {
         summary: 'What the caller may do, per object (for the UI to show only what will work)',
         tags,
         params: tenantParams,
-        responses: ok('Rights', {
-          type: 'object',
-          properties: {
-            admin: { type: 'boolean' },
-            designer: { type: 'boolean' },
-            roles: { type: 'array', items: { type: 'string' } },
-            objects: { type: 'object', additionalProperties: anyObject },
-          },
-        }),
+        responses: ok('Rights', MyAccess),
       }),
     },
     async (req: FastifyRequest) => {

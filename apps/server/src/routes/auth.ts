@@ -2,7 +2,7 @@ import { AppError } from '@tangram/errors';
 import type { IdentityService } from '@tangram/engine';
 import type { FastifyInstance } from 'fastify';
 import { route } from '../openapi/declare';
-import { ApiToken, SignedIn, anyObject, idParams, tenantParams } from '../openapi/schemas';
+import { Accepted, ApiToken, SignedIn, idParams, tenantParams } from '../openapi/schemas';
 import { authenticate, sessionCookie } from '../plugins/auth';
 
 const tags = ['auth'];
@@ -85,7 +85,7 @@ export async function invitationRoutes(app: FastifyInstance, opts: { identity: I
         summary: 'Accept a tenant’s invitation with its code (signed in with a password, not a token)',
         tags,
         body: { type: 'object', required: ['code'], additionalProperties: false, properties: { code: { type: 'string', minLength: 1, maxLength: 100 } } },
-        responses: { 200: { description: 'Accepted', schema: anyObject } },
+        responses: { 200: { description: 'Accepted', schema: Accepted } },
       }),
     },
     async (req) => {

@@ -2,7 +2,7 @@ import type { DraftEdit } from '@tangram/engine';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requireDesigner } from '../plugins/auth';
 import { type Schema, route } from '../openapi/declare';
-import { Revision, anyObject, tenantParams } from '../openapi/schemas';
+import { Draft, Plan, PlannedStep, Published, PublishedRevision, Revision, RevisionSummary, tenantParams } from '../openapi/schemas';
 import { actionContext, tenantOf } from '../plugins/tenant';
 
 const revisionParams = { type: 'object', required: ['tenant', 'id'], properties: { tenant: { type: 'string' }, id: { type: 'integer', minimum: 1 } } } as const;
@@ -13,8 +13,9 @@ const fieldParams = {
   properties: { ...objectParams.properties, field: { type: 'string' } },
 } as const;
 const tags = ['metadata'];
-const ok = (description: string, schema: Schema = anyObject) => ({ 200: { description, schema } });
-const Draft = { type: 'object', properties: { metadata: { type: 'object' }, baseRevision: { type: 'integer' } }, additionalProperties: true };
+const ok = (description: string, schema: Schema) => ({ 200: { description, schema } });
+/** Any metadata document as a body (checked by the engine, which names the problems). */
+const metadataBody = { type: 'object', additionalProperties: true } as const;
 
 /**
  * Metadata: the draft being designed, its dry run, publishing, revisions, diffs and rollback.
@@ -31,7 +32,7 @@ export async function metadataRoutes(app: FastifyInstance): Promise<void> {
         summary: 'The published metadata and its revision',
         tags,
         params: tenantParams,
-        responses: ok('Published', { type: 'object', properties: { revision: { type: 'integer' }, metadata: { type: 'object' } } }),
+        responses: ok('Published', Published),
       }),
     },
     async (req) => {
@@ -59,7 +60,7 @@ export async function metadataRoutes(app: FastifyInstance): Promise<void> {
         summary: 'Save the draft as typed (even invalid)',
         tags,
         params: tenantParams,
-        body: { type: 'object', required: ['metadata'], properties: { metadata: { type: 'object' }, baseRevision: { type: 'integer', minimum: 0 } } },
+        body: { type: 'object', required: ['metadata'], properties: { metadata: metadataBody, baseRevision: { type: 'integer', minimum: 0 } } },
         responses: ok('Saved', Draft),
       }),
     },
@@ -123,8 +124,8 @@ export async function metadataRoutes(app: FastifyInstance): Promise<void> {
         summary: 'Dry run: the steps publishing the draft (or the metadata given) would take',
         tags,
         params: tenantParams,
-        body: { type: 'object', properties: { metadata: { type: 'object' }, acceptRounding } },
-        responses: ok('The plan'),
+        body: { type: 'object', properties: { metadata: metadataBody, acceptRounding } },
+        responses: ok('The plan', Plan),
       }),
     },
     async (req) => {
@@ -146,13 +147,13 @@ export async function metadataRoutes(app: FastifyInstance): Promise<void> {
         body: {
           type: 'object',
           properties: {
-            metadata: { type: 'object' },
+            metadata: metadataBody,
             message: { type: 'string', maxLength: 500 },
             baseRevision: { type: 'integer', minimum: 0 },
             acceptRounding,
           },
         },
-        responses: { 201: { description: 'Published', schema: Revision } },
+        responses: { 201: { description: 'Published', schema: PublishedRevision } },
       }),
     },
     async (req, reply) => {
@@ -174,7 +175,7 @@ export async function metadataRoutes(app: FastifyInstance): Promise<void> {
         summary: 'Published revisions, newest first',
         tags,
         params: tenantParams,
-        responses: ok('Revisions', { type: 'object', properties: { revisions: { type: 'array', items: Revision } } }),
+        responses: ok('Revisions', { type: 'object', required: ['revisions'], properties: { revisions: { type: 'array', items: RevisionSummary } } }),
       }),
     },
     async (req) => {
@@ -209,7 +210,11 @@ export async function metadataRoutes(app: FastifyInstance): Promise<void> {
         tags,
         params: revisionParams,
         querystring: { type: 'object', properties: { from: { type: 'integer', minimum: 0 } } },
-        responses: ok('The diff', { type: 'object', properties: { from: { type: 'integer' }, to: { type: 'integer' }, steps: { type: 'array' } } }),
+        responses: ok('The diff', {
+          type: 'object',
+          required: ['from', 'to', 'steps'],
+          properties: { from: { type: 'integer' }, to: { type: 'integer' }, steps: { type: 'array', items: PlannedStep } },
+        }),
       }),
     },
     async (req) => {
@@ -228,7 +233,7 @@ export async function metadataRoutes(app: FastifyInstance): Promise<void> {
         summary: 'Publish an earlier revision again (a new revision)',
         tags,
         params: revisionParams,
-        responses: { 201: { description: 'Rolled back', schema: Revision } },
+        responses: { 201: { description: 'Rolled back', schema: PublishedRevision } },
       }),
     },
     async (req, reply) => {

@@ -1,7 +1,7 @@
 import type { Engine } from '@tangram/engine';
 import type { FastifyInstance } from 'fastify';
 import { route } from '../openapi/declare';
-import { Department, Member, anyObject, idParams, tenantParams } from '../openapi/schemas';
+import { Department, Member, idParams, tenantParams, uuid } from '../openapi/schemas';
 import { requireTenantAdmin } from '../plugins/auth';
 import { tenantOf } from '../plugins/tenant';
 
@@ -26,15 +26,15 @@ export async function orgRoutes(app: FastifyInstance, opts: { engine: Engine }):
         params: tenantParams,
         responses: ok('A page of members', {
           type: 'object',
+          required: ['members', 'total'],
           properties: { members: { type: 'array', items: Member }, total: { type: 'integer' } },
-          additionalProperties: true,
         }),
         querystring: {
           type: 'object',
           additionalProperties: false,
           properties: {
             q: { type: 'string', maxLength: 100 },
-            ids: { type: 'string', maxLength: 20000 },
+            ids: { type: 'string', maxLength: 20000, description: 'Member ids, comma-separated' },
             limit: { type: 'integer', minimum: 1, maximum: 500 },
             offset: { type: 'integer', minimum: 0 },
           },
@@ -67,7 +67,7 @@ export async function orgRoutes(app: FastifyInstance, opts: { engine: Engine }):
         summary: 'The departments (a tree)',
         tags,
         params: tenantParams,
-        responses: ok('Departments', { type: 'object', properties: { departments: { type: 'array', items: Department } } }),
+        responses: ok('Departments', { type: 'object', required: ['departments'], properties: { departments: { type: 'array', items: Department } } }),
       }),
     },
     async (req) => ({ departments: await (await tenantOf(req)).org.departments() }),
@@ -135,7 +135,19 @@ export async function orgRoutes(app: FastifyInstance, opts: { engine: Engine }):
         summary: 'A member with their managers and subordinates',
         tags,
         params: idParams,
-        responses: ok('The member', anyObject),
+        responses: ok('The member', {
+          allOf: [
+            Member,
+            {
+              type: 'object',
+              required: ['managers', 'subordinates'],
+              properties: {
+                managers: { type: 'array', description: 'Ids of the managers above, nearest first', items: uuid },
+                subordinates: { type: 'array', description: 'Ids of everyone below', items: uuid },
+              },
+            },
+          ],
+        }),
       }),
     },
     async (req) => {

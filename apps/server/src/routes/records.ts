@@ -2,7 +2,19 @@ import type { BulkInput } from '@tangram/engine';
 import { AppError } from '@tangram/errors';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type ResponseDoc, type Schema, route } from '../openapi/declare';
-import { HistoryEntry, RecordCreate, RecordOut, RecordPage, RecordUpdate, Share, anyObject, flag, objectParams, recordParams } from '../openapi/schemas';
+import {
+  HistoryEntry,
+  RecordCreate,
+  RecordOut,
+  RecordPage,
+  RecordQuery,
+  RecordUpdate,
+  Share,
+  anyObject,
+  flag,
+  objectParams,
+  recordParams,
+} from '../openapi/schemas';
 import { actionContext, tenantOf } from '../plugins/tenant';
 
 const tags = ['records'];
@@ -174,6 +186,8 @@ export async function recordRoutes(app: FastifyInstance): Promise<void> {
             deleted: { description: 'true: the recycle bin' },
           },
         },
+        // Documented with its types; validated by the engine (QUERY_INVALID naming the option), not by fastify.
+        requestBody: { required: true, content: { 'application/json': { schema: RecordQuery } } },
         responses: ok('A page', RecordPage),
       }),
     },
@@ -426,7 +440,7 @@ export async function recordRoutes(app: FastifyInstance): Promise<void> {
         summary: 'The history of a record',
         tags,
         params: recordParams,
-        responses: ok('Entries', { type: 'object', properties: { entries: { type: 'array', items: HistoryEntry } } }),
+        responses: ok('Entries', { type: 'object', required: ['entries'], properties: { entries: { type: 'array', items: HistoryEntry } } }),
       }),
     },
     async (req: RecordReq) => {
@@ -534,7 +548,7 @@ export async function recordRoutes(app: FastifyInstance): Promise<void> {
               items: {
                 type: 'object',
                 required: ['id', 'values'],
-                properties: { id: { type: 'string' }, version: { type: 'integer' }, values: { type: 'object' } },
+                properties: { id: { type: 'string' }, version: { type: 'integer' }, values: { type: 'object', additionalProperties: true } },
               },
             },
             delete: { type: 'array', maxItems: 1000, items: { type: 'string' } },
@@ -542,6 +556,7 @@ export async function recordRoutes(app: FastifyInstance): Promise<void> {
         },
         responses: ok('What was done', {
           type: 'object',
+          required: ['created', 'updated', 'deleted'],
           properties: { created: { type: 'array', items: RecordOut }, updated: { type: 'array', items: RecordOut }, deleted: { type: 'integer' } },
         }),
       }),

@@ -3,7 +3,7 @@ import type { InstallProgress, InstallResult } from '@tangram/engine';
 import { AppError } from '@tangram/errors';
 import type { FastifyInstance } from 'fastify';
 import { route } from '../openapi/declare';
-import { anyObject, tenantParams } from '../openapi/schemas';
+import { InstallLine, InstallResult as InstallResultSchema, InstalledPackage, TemplateConflictError, MarketPackage, tenantParams } from '../openapi/schemas';
 import { requireTenantAdmin } from '../plugins/auth';
 import { errorBody } from '../plugins/errors';
 import { tenantOf } from '../plugins/tenant';
@@ -27,7 +27,12 @@ export async function templateRoutes(app: FastifyInstance, opts: TemplateRouteOp
         operationId: 'listTemplates',
         summary: 'The packages of the app market',
         tags,
-        responses: { 200: { description: 'Packages', schema: { type: 'object', properties: { templates: { type: 'array', items: anyObject } } } } },
+        responses: {
+          200: {
+            description: 'Packages',
+            schema: { type: 'object', required: ['templates'], properties: { templates: { type: 'array', items: MarketPackage } } },
+          },
+        },
       }),
     },
     async () => ({
@@ -56,7 +61,12 @@ export async function tenantTemplateRoutes(app: FastifyInstance, opts: TemplateR
         summary: 'The packages this tenant has installed',
         tags,
         params: tenantParams,
-        responses: { 200: { description: 'Installed', schema: { type: 'object', properties: { installed: { type: 'array', items: anyObject } } } } },
+        responses: {
+          200: {
+            description: 'Installed',
+            schema: { type: 'object', required: ['installed'], properties: { installed: { type: 'array', items: InstalledPackage } } },
+          },
+        },
       }),
     },
     async (req) => ({ installed: await (await tenantOf(req)).templates.installed() }),
@@ -73,8 +83,9 @@ export async function tenantTemplateRoutes(app: FastifyInstance, opts: TemplateR
         responses: {
           200: {
             description: 'Installed',
-            content: { 'application/json': { schema: anyObject }, 'application/x-ndjson': { schema: { type: 'string' } } },
+            content: { 'application/json': { schema: InstallResultSchema }, 'application/x-ndjson': { schema: InstallLine } },
           },
+          409: { description: 'The package and the tenant changed the same things (with onConflict unset or fail): the list', schema: TemplateConflictError },
         },
         body: {
           type: 'object',
@@ -137,7 +148,24 @@ export async function tenantTemplateRoutes(app: FastifyInstance, opts: TemplateR
         summary: 'Export an installed package with this tenant’s changes (tenant admins)',
         tags,
         params: { type: 'object', required: ['tenant', 'name'], properties: { tenant: { type: 'string' }, name: { type: 'string' } } },
-        responses: { 200: { description: 'The package', schema: anyObject } },
+        responses: {
+          200: {
+            description: 'The package',
+            schema: {
+              type: 'object',
+              required: ['manifest'],
+              properties: {
+                manifest: {
+                  type: 'object',
+                  required: ['name', 'version'],
+                  properties: { name: { type: 'string' }, version: { type: 'string' } },
+                  additionalProperties: true,
+                },
+              },
+              additionalProperties: true,
+            },
+          },
+        },
       }),
     },
     async (req) => {

@@ -1,7 +1,7 @@
 import type { Engine } from '@tangram/engine';
 import type { FastifyInstance } from 'fastify';
 import { route } from '../openapi/declare';
-import { Tenant, User, tenantParams } from '../openapi/schemas';
+import { Added, Tenant, tenantParams } from '../openapi/schemas';
 import { isPlatformAdmin, requirePlatformAdmin } from '../plugins/auth';
 
 const tags = ['tenants'];
@@ -78,7 +78,7 @@ export async function memberRoutes(app: FastifyInstance, opts: { engine: Engine 
         responses: {
           201: {
             description: 'Added (status active) or invited (status invited, with the code to pass on)',
-            schema: { type: 'object', properties: { user: User, role: { enum: ['admin', 'member'] }, status: { type: 'string' } }, additionalProperties: true },
+            schema: Added,
           },
         },
       }),

@@ -4,9 +4,9 @@ import { useMemo } from 'react';
 import { client, unwrap } from './client';
 import { keys } from './keys';
 import { useMetadata } from './metadata';
-import type { FieldAccess, ObjectAccess } from './not-in-document';
+import type { FieldAccess, ObjectAccess } from './types';
 
-export type { FieldAccess, MyAccess, ObjectAccess, RoleDoc } from './not-in-document';
+export type { FieldAccess, MyAccess, ObjectAccess, RoleDoc } from './types';
 
 export const accessQueries = {
   /** The caller's rights per object at a published revision (new objects, new fields). */

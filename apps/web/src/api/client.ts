@@ -1,19 +1,12 @@
 import createClient from 'openapi-fetch';
 import { csrfHeaders, errorFrom } from './http';
-import type { NotInDocument } from './not-in-document';
 import type { paths } from './schema';
-
-/**
- * Every route the web app calls: the server's OpenAPI document, except where the document's answer
- * schema is still looser than what the server sends (`not-in-document.ts`, to shrink to nothing).
- */
-export type Paths = Omit<paths, keyof NotInDocument> & NotInDocument;
 
 /**
  * The one API client (openapi-fetch over the generated `schema.d.ts`): same-origin cookies, the
  * session's CSRF token on writes, arrays in query strings as `a,b` (as the server reads them).
  */
-export const client = createClient<Paths>({
+export const client = createClient<paths>({
   baseUrl: '',
   credentials: 'same-origin',
   querySerializer: { array: { style: 'form', explode: false } },

@@ -1,4 +1,4 @@
-import type { RecordQuery } from './not-in-document';
+import type { RecordQuery } from './types';
 
 /**
  * Every query key of the web app, in one factory: `queryOptions` factories and invalidations use

@@ -3,7 +3,9 @@ import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/r
 import { client, unwrap } from './client';
 import { keys } from './keys';
 
-export type { Draft, PlannedStep, Published, RevisionSummary } from './not-in-document';
+import type { Published, SaveDraftBody } from './types';
+
+export type { Draft, PlannedStep, Published, RevisionSummary } from './types';
 
 const tenantPath = (tenant: string) => ({ params: { path: { tenant } } });
 
@@ -12,7 +14,7 @@ export const metadataQueries = {
   published: (tenant: string) =>
     queryOptions({
       queryKey: keys.metadata(tenant),
-      queryFn: ({ signal }) => unwrap(client.GET('/api/v1/t/{tenant}/metadata', { ...tenantPath(tenant), signal })),
+      queryFn: ({ signal }): Promise<Published> => unwrap(client.GET('/api/v1/t/{tenant}/metadata', { ...tenantPath(tenant), signal })) as Promise<Published>,
       staleTime: 60_000,
     }),
   /** The designer's draft (the published metadata until someone saves one). */
@@ -47,7 +49,7 @@ export function useMetadata(tenant: string) {
 export function useSaveDraft(tenant: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (v: { metadata: unknown; baseRevision: number }) => unwrap(client.PUT('/api/v1/t/{tenant}/metadata/draft', { ...tenantPath(tenant), body: v })),
+    mutationFn: (v: SaveDraftBody) => unwrap(client.PUT('/api/v1/t/{tenant}/metadata/draft', { ...tenantPath(tenant), body: v })),
     onSuccess: (_, v) => qc.setQueryData(keys.draft(tenant), (d) => (d ? { ...d, metadata: v.metadata } : d)),
   });
 }

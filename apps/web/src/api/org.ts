@@ -1,13 +1,13 @@
 import { keepPreviousData, queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
 import { client, unwrap } from './client';
 import { keys } from './keys';
-import type { AddMemberBody, OrgMember } from './not-in-document';
+import type { AddMemberBody, OrgMember } from './types';
 
-export type { Added, Department, OrgMember } from './not-in-document';
+export type { Added, Department, OrgMember } from './types';
 
 /** Members of the tenant (`GET /org/members`): a search, a page, or the members with given ids. */
 export const listMembers = (tenant: string, query: { limit?: number; offset?: number; q?: string; ids?: string[] }, signal?: AbortSignal) =>
-  unwrap(client.GET('/api/v1/t/{tenant}/org/members', { params: { path: { tenant }, query }, signal }));
+  unwrap(client.GET('/api/v1/t/{tenant}/org/members', { params: { path: { tenant }, query: { ...query, ids: query.ids?.join(',') } }, signal }));
 
 export const orgQueries = {
   departments: (tenant: string) =>

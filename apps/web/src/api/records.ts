@@ -1,10 +1,10 @@
 import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { client, unwrap } from './client';
 import { isOneRecordKey, keys } from './keys';
-import type { BulkBody, QueryResult, RecordQuery } from './not-in-document';
+import type { BulkBody, QueryResult, RecordQuery } from './types';
 import type { components } from './schema';
 
-export type { QueryResult } from './not-in-document';
+export type { QueryResult } from './types';
 /** The body of `POST …/records/query`. */
 export type QueryOptions = RecordQuery;
 
@@ -12,7 +12,7 @@ export type QueryOptions = RecordQuery;
 export type RecordData = components['schemas']['Record'];
 
 /** One entry of a record's history; the document leaves `changes` open: each is a before/after pair. */
-export type HistoryEntry = Omit<components['schemas']['HistoryEntry'], 'changes'> & { changes?: Record<string, { before: unknown; after: unknown }> };
+export type HistoryEntry = components['schemas']['HistoryEntry'];
 
 const path = (tenant: string, object: string) => ({ tenant, object });
 const one = (tenant: string, object: string, id: string) => ({ path: { tenant, object, id } });
@@ -40,10 +40,8 @@ export const recordApi = {
     unwrap(client.POST('/api/v1/t/{tenant}/objects/{object}/records/{id}/claim', { params: one(tenant, object, id) })),
   release: (tenant: string, object: string, id: string) =>
     unwrap(client.POST('/api/v1/t/{tenant}/objects/{object}/records/{id}/release', { params: one(tenant, object, id) })),
-  history: async (tenant: string, object: string, id: string, signal?: AbortSignal): Promise<{ entries: HistoryEntry[] }> => {
-    const r = await unwrap(client.GET('/api/v1/t/{tenant}/objects/{object}/records/{id}/history', { params: one(tenant, object, id), signal }));
-    return { entries: (r.entries ?? []) as HistoryEntry[] };
-  },
+  history: (tenant: string, object: string, id: string, signal?: AbortSignal) =>
+    unwrap(client.GET('/api/v1/t/{tenant}/objects/{object}/records/{id}/history', { params: one(tenant, object, id), signal })),
   bulk: (tenant: string, object: string, body: BulkBody) =>
     unwrap(client.POST('/api/v1/t/{tenant}/objects/{object}/records/bulk', { params: { path: path(tenant, object) }, body })),
 };

@@ -944,6 +944,30 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Accepted: {
+            /** @enum {unknown} */
+            role: "admin" | "member";
+            tenant: {
+                name: string;
+                slug: string;
+            };
+        };
+        /** A member added (status active) or invited (status invited, with the code to pass on) */
+        Added: {
+            invitationCode?: string;
+            /** @enum {unknown} */
+            role: "admin" | "member";
+            /** @enum {unknown} */
+            status: "active" | "invited";
+            /** @description `id` only for someone now active (an invitee’s new account id would tell a new account from an old one) */
+            user: {
+                email: string;
+                /** Format: uuid */
+                id?: string;
+                name?: string;
+                platformAdmin?: boolean;
+            };
+        };
         ApiToken: {
             /** Format: uuid */
             id?: string;
@@ -951,12 +975,143 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
-        Department: {
-            /** Format: uuid */
-            id?: string;
+        /** App metadata (objects, forms, views, menu), as @tangram/metadata’s JSON Schema describes it */
+        AppMetadata: {
+            forms?: {
+                id?: string;
+                label?: string | {
+                    [key: string]: string;
+                };
+                name: string;
+                object: string;
+                rules?: {
+                    [key: string]: {
+                        readOnly?: unknown;
+                        required?: unknown;
+                        visible?: unknown;
+                    };
+                };
+                tabs: {
+                    id: string;
+                    sections: {
+                        /** @enum {unknown} */
+                        columns?: 1 | 2 | 3 | 4;
+                        fields: string[];
+                        id: string;
+                        title?: string | {
+                            [key: string]: string;
+                        };
+                    }[];
+                    title?: string | {
+                        [key: string]: string;
+                    };
+                }[];
+            }[];
+            label?: string | {
+                [key: string]: string;
+            };
+            menu?: components["schemas"]["MenuItem"][];
             name?: string;
-        } & {
-            [key: string]: unknown;
+            objects: {
+                archived?: boolean;
+                description?: string | {
+                    [key: string]: string;
+                };
+                duplicateRules?: {
+                    field: string;
+                    id: string;
+                    /** @enum {unknown} */
+                    match: "exact" | "company" | "phone";
+                    message?: string | {
+                        [key: string]: string;
+                    };
+                }[];
+                fields: {
+                    archived?: boolean;
+                    defaultValue?: unknown;
+                    description?: string | {
+                        [key: string]: string;
+                    };
+                    id?: string;
+                    indexed?: boolean;
+                    label?: string | {
+                        [key: string]: string;
+                    };
+                    name: string;
+                    options?: Record<string, never>;
+                    required?: boolean;
+                    /** @enum {unknown} */
+                    type: "text" | "textarea" | "richtext" | "integer" | "decimal" | "currency" | "percent" | "boolean" | "date" | "datetime" | "select" | "multiselect" | "email" | "phone" | "url" | "autonumber" | "lookup" | "masterdetail" | "manytomany" | "user" | "department" | "attachment" | "formula" | "rollup" | "json";
+                    unique?: boolean;
+                }[];
+                id?: string;
+                indexes?: {
+                    fields: string[];
+                    id?: string;
+                    unique?: boolean;
+                }[];
+                label?: string | {
+                    [key: string]: string;
+                };
+                name: string;
+                pluralLabel?: string | {
+                    [key: string]: string;
+                };
+                publicPool?: {
+                    activityField?: string;
+                    claimLimit?: number;
+                    recycleAfterDays?: number;
+                };
+                searchFields?: string[];
+                titleField?: string;
+                validationRules?: {
+                    field?: string;
+                    id: string;
+                    message: string | {
+                        [key: string]: string;
+                    };
+                    rule: unknown;
+                }[];
+            }[];
+            version?: string;
+            views?: {
+                columns?: string[];
+                dateField?: string;
+                endDateField?: string;
+                filter?: unknown;
+                groupBy?: string;
+                id?: string;
+                label?: string | {
+                    [key: string]: string;
+                };
+                name: string;
+                object: string;
+                pageSize?: number;
+                sort?: {
+                    /** @enum {unknown} */
+                    direction?: "asc" | "desc";
+                    field: string;
+                }[];
+                /** @enum {unknown} */
+                type: "table" | "kanban" | "calendar";
+            }[];
+        };
+        Department: {
+            headId: string | null;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            parentId: string | null;
+            /** @description Ids from the root down to this department, itself included */
+            path: string[];
+            sort: number;
+        };
+        Draft: {
+            baseRevision: number;
+            /** @description The draft as the designer typed it (it may not be valid metadata yet) */
+            metadata: unknown;
+            /** Format: date-time */
+            updatedAt: string | null;
         };
         Error: {
             error: {
@@ -967,6 +1122,8 @@ export interface components {
                 requestId: string;
             };
         };
+        /** @enum {unknown} */
+        FieldAccess: "edit" | "read" | "hidden";
         /** A stored file, as an attachment field holds it */
         FileReference: {
             /** Format: uuid */
@@ -977,21 +1134,179 @@ export interface components {
             url: string;
         };
         HistoryEntry: {
-            action?: string;
-            actor?: string | null;
+            /** @description create, update, delete, restore, revert, transfer… */
+            action: string;
+            actor: string | null;
             /** Format: date-time */
-            at?: string;
-            changes?: Record<string, never>;
-            requestId?: string | null;
-            version?: number;
+            at: string;
+            /** @description By field name: `{ amount: { before: 100, after: 120 } }` */
+            changes: {
+                [key: string]: {
+                    after: unknown;
+                    before: unknown;
+                };
+            };
+            requestId: string | null;
+            version: number;
+        };
+        InstalledPackage: {
+            /** Format: date-time */
+            installedAt: string;
+            name: string;
+            version: string;
+        };
+        /** One line of a streamed install: progress, then the result or the error */
+        InstallLine: {
+            error?: {
+                /** @enum {unknown} */
+                code: "VALIDATION_FAILED" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "BODY_TOO_LARGE" | "REQUEST_TIMEOUT" | "HEADERS_TOO_LARGE" | "METADATA_INVALID" | "NAME_INVALID" | "NAME_RESERVED" | "NAME_DUPLICATE" | "OBJECT_NOT_FOUND" | "FIELD_NOT_FOUND" | "FIELD_TYPE_UNKNOWN" | "FIELD_OPTIONS_INVALID" | "FIELD_TYPE_CHANGE_UNSUPPORTED" | "FIELD_TYPE_CHANGE_LOSES_DATA" | "FIELD_ARCHIVED" | "REFERENCE_TARGET_UNKNOWN" | "UNIQUE_VIOLATED_BY_DATA" | "REQUIRED_VIOLATED_BY_DATA" | "REVISION_NOT_FOUND" | "REVISION_CONFLICT" | "SCHEMA_BUSY" | "RULE_INVALID" | "RULE_OPERATOR_UNKNOWN" | "RULE_FIELD_UNKNOWN" | "RULE_TYPE_MISMATCH" | "RULE_TOO_COMPLEX" | "RECORD_NOT_FOUND" | "RECORD_INVALID" | "RECORD_VERSION_CONFLICT" | "RECORD_VERSION_REQUIRED" | "RECORD_NOT_UNIQUE" | "RECORD_DUPLICATE" | "RECORD_REFERENCE_INVALID" | "RECORD_REFERENCED" | "RECORD_DELETED" | "RECORD_NOT_DELETED" | "RECORD_READ_ONLY_FIELD" | "POOL_NOT_ENABLED" | "RECORD_NOT_IN_POOL" | "RECORD_IN_POOL" | "POOL_CLAIM_LIMIT" | "VALIDATION_RULE_FAILED" | "QUERY_INVALID" | "CURSOR_INVALID" | "VERSION_NOT_FOUND" | "UNAUTHENTICATED" | "FORBIDDEN" | "FIELD_FORBIDDEN" | "FIELD_READ_ONLY" | "ROLE_INVALID" | "ROLE_NOT_FOUND" | "CSRF_FAILED" | "ACCOUNT_LOCKED" | "RATE_LIMITED" | "TEMPLATE_INVALID" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_DEPENDENCY_MISSING" | "TEMPLATE_CONFLICT" | "TEMPLATE_NOT_INSTALLED" | "FILE_NOT_FOUND" | "FILE_TOO_LARGE" | "TENANT_NOT_FOUND" | "TENANT_EXISTS" | "DATABASE_UNAVAILABLE" | "SERIALIZATION_FAILURE" | "LOCK_TIMEOUT" | "QUERY_TIMEOUT" | "VALUE_OUT_OF_RANGE" | "INTERNAL";
+                details?: Record<string, never>;
+                message: string;
+                requestId: string;
+            };
+            progress?: components["schemas"]["InstallProgress"];
+            result?: components["schemas"]["InstallResult"];
+        };
+        /** Where an install is: publishing the merged metadata, or loading sample records (`done` of `total`) */
+        InstallProgress: {
+            /** @enum {unknown} */
+            phase: "publish";
+        } | {
+            done: number;
+            /** @enum {unknown} */
+            phase: "sample-data";
+            total: number;
+        };
+        InstallResult: {
+            /** @description Where the package and the tenant both changed the same thing (kept or taken as onConflict said) */
+            conflicts: {
+                base: unknown;
+                ours: unknown;
+                path: string;
+                theirs: unknown;
+            }[];
+            /** @description Packages installed or upgraded by this call (dependencies first) */
+            installed: {
+                from: string | null;
+                name: string;
+                version: string;
+            }[];
+            /** @description Sample records loaded */
+            records: number;
+            revision: number | null;
+            steps: components["schemas"]["PlannedStep"][];
+            /** @description Packages already installed at that version */
+            unchanged: string[];
+        };
+        /** A text, or a text per locale (`{ "zh-CN": …, "en": … }`) */
+        LocaleText: string | {
+            [key: string]: string;
+        };
+        /** A package the app market offers */
+        MarketPackage: {
+            /** @description Package name → version range */
+            dependencies: {
+                [key: string]: string;
+            };
+            description: components["schemas"]["LocaleText"] | null;
+            label: components["schemas"]["LocaleText"];
+            name: string;
+            objects: number;
+            sampleRecords: number;
+            version: string;
         };
         Member: {
-            email?: string;
+            active: boolean;
+            departmentIds: string[];
+            email: string | null;
+            employeeNo: string | null;
             /** Format: uuid */
-            id?: string;
-            name?: string;
-        } & {
-            [key: string]: unknown;
+            id: string;
+            managerId: string | null;
+            mobile: string | null;
+            name: string;
+            position: string | null;
+            primaryDepartmentId: string | null;
+            /** @description Tenant admins only: app roles */
+            roles?: string[];
+            /** @description Tenant admins only */
+            tenantRole?: ("admin" | "member") | null;
+        };
+        /** A tenant the user belongs to, and their role there */
+        Membership: {
+            name: string;
+            /** @enum {unknown} */
+            role: "admin" | "member";
+            slug: string;
+        };
+        MenuItem: {
+            children?: components["schemas"]["MenuItem"][];
+            icon?: string;
+            id: string;
+            label?: string | {
+                [key: string]: string;
+            };
+            object?: string;
+            url?: string;
+            view?: string;
+        };
+        MyAccess: {
+            admin: boolean;
+            designer: boolean;
+            /** @description Object name → rights */
+            objects: {
+                [key: string]: components["schemas"]["ObjectAccess"];
+            };
+            roles: string[];
+        };
+        /** What the caller may do with one object */
+        ObjectAccess: {
+            create: boolean;
+            delete: boolean;
+            export: boolean;
+            /** @description Field name → access */
+            fields: {
+                [key: string]: components["schemas"]["FieldAccess"];
+            };
+            import: boolean;
+            read: boolean;
+            transfer: boolean;
+            update: boolean;
+        };
+        Plan: {
+            baseRevision: number;
+            metadata: components["schemas"]["AppMetadata"];
+            steps: components["schemas"]["PlannedStep"][];
+        };
+        /** One step of a migration plan */
+        PlannedStep: {
+            action: {
+                kind: string;
+            } & {
+                [key: string]: unknown;
+            };
+            description: {
+                en: string;
+                "zh-CN": string;
+            };
+            destructive: boolean;
+            /** @description For a type change: rows that would not convert unchanged (the publish is refused) */
+            failingRows?: number;
+            /** @description For a type change: rows that would be rounded (refused unless rounding is accepted) */
+            roundedRows?: number;
+        };
+        Published: {
+            metadata: components["schemas"]["AppMetadata"];
+            /** @description 0: nothing published yet (the metadata is then `{ objects: [] }`) */
+            revision: number;
+        };
+        /** A revision just published */
+        PublishedRevision: {
+            /** Format: date-time */
+            createdAt: string;
+            id: number;
+            message: string | null;
+            steps: components["schemas"]["PlannedStep"][];
         };
         Record: {
             /** Format: date-time */
@@ -1023,25 +1338,72 @@ export interface components {
             total?: number;
             totalExact?: boolean;
         };
+        RecordQuery: {
+            /** @description The nextCursor of the previous page */
+            after?: string;
+            /** @description true: count the matches */
+            count?: boolean;
+            /** @description true: the recycle bin */
+            deleted?: boolean;
+            /** @description Reference fields to expand */
+            expand?: string[];
+            /** @description Field names */
+            fields?: string[];
+            /** @description JSON Logic */
+            filter?: unknown;
+            limit?: number;
+            offset?: number;
+            /** @description Text to search for */
+            search?: string;
+            sort?: {
+                /** @enum {unknown} */
+                direction: "asc" | "desc";
+                field: string;
+            }[];
+        };
         RecordUpdate: {
             /** Format: uuid */
             owner_id?: string;
         } & {
             [key: string]: unknown;
         };
+        /** A revision with its metadata */
         Revision: {
+            actions: ({
+                kind: string;
+            } & {
+                [key: string]: unknown;
+            })[];
             /** Format: date-time */
-            createdAt?: string;
-            id?: number;
-            message?: string | null;
-            steps?: unknown[];
-        } & {
-            [key: string]: unknown;
+            createdAt: string;
+            createdBy: string | null;
+            id: number;
+            message: string | null;
+            metadata: components["schemas"]["AppMetadata"];
+        };
+        RevisionSummary: {
+            actions: ({
+                kind: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string | null;
+            id: number;
+            message: string | null;
         };
         Role: {
-            name?: string;
-        } & {
-            [key: string]: unknown;
+            description?: string;
+            designer?: boolean;
+            label: components["schemas"]["LocaleText"];
+            name: string;
+            /** @description Object name → permissions */
+            objects: {
+                [key: string]: {
+                    [key: string]: unknown;
+                };
+            };
         };
         Share: {
             /** @enum {unknown} */
@@ -1055,11 +1417,32 @@ export interface components {
             userId?: string | null;
         };
         SignedIn: {
-            csrfToken?: string | null;
-            tenants: {
-                [key: string]: unknown;
-            }[];
+            csrfToken: string | null;
+            tenants: components["schemas"]["Membership"][];
             user: components["schemas"]["User"];
+        };
+        TemplateConflict: {
+            /** @description The value both started from (null: none) */
+            base: unknown;
+            /** @description A JSON-pointer-like path, items shown by key: `/objects[opportunity]/fields[stage]/label` */
+            path: string;
+            /** @description The package’s value (null: removed) */
+            template: unknown;
+            /** @description The tenant’s value (null: removed) */
+            yours: unknown;
+        };
+        TemplateConflictError: {
+            error: {
+                /** @enum {unknown} */
+                code: "TEMPLATE_CONFLICT";
+                details: {
+                    conflicts: components["schemas"]["TemplateConflict"][];
+                } & {
+                    [key: string]: unknown;
+                };
+                message: string;
+                requestId: string;
+            };
         };
         Tenant: {
             /** Format: uuid */
@@ -1070,13 +1453,11 @@ export interface components {
             [key: string]: unknown;
         };
         User: {
-            email?: string;
+            email: string;
             /** Format: uuid */
-            id?: string;
-            name?: string;
-            platformAdmin?: boolean;
-        } & {
-            [key: string]: unknown;
+            id: string;
+            name: string;
+            platformAdmin: boolean;
         };
     };
     responses: never;
@@ -1126,9 +1507,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Accepted"];
                 };
             };
         };
@@ -1287,16 +1666,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        admin?: boolean;
-                        designer?: boolean;
-                        objects?: {
-                            [key: string]: {
-                                [key: string]: unknown;
-                            };
-                        };
-                        roles?: string[];
-                    };
+                    "application/json": components["schemas"]["MyAccess"];
                 };
             };
         };
@@ -1337,7 +1707,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        roles?: components["schemas"]["Role"][];
+                        roles: components["schemas"]["Role"][];
                     };
                 };
             };
@@ -1557,7 +1927,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        roles?: string[];
+                        roles: string[];
                     };
                 };
             };
@@ -1606,7 +1976,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        roles?: string[];
+                        roles: string[];
                     };
                 };
             };
@@ -1792,14 +2162,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @enum {unknown} */
-                        role?: "admin" | "member";
-                        status?: string;
-                        user?: components["schemas"]["User"];
-                    } & {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Added"];
                 };
             };
         };
@@ -1839,10 +2202,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        metadata?: Record<string, never>;
-                        revision?: number;
-                    };
+                    "application/json": components["schemas"]["Published"];
                 };
             };
         };
@@ -1882,12 +2242,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        baseRevision?: number;
-                        metadata?: Record<string, never>;
-                    } & {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Draft"];
                 };
             };
         };
@@ -1905,7 +2260,9 @@ export interface operations {
             content: {
                 "application/json": {
                     baseRevision?: number;
-                    metadata: Record<string, never>;
+                    metadata: {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
@@ -1934,12 +2291,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        baseRevision?: number;
-                        metadata?: Record<string, never>;
-                    } & {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Draft"];
                 };
             };
         };
@@ -1985,12 +2337,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        baseRevision?: number;
-                        metadata?: Record<string, never>;
-                    } & {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Draft"];
                 };
             };
         };
@@ -2031,12 +2378,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        baseRevision?: number;
-                        metadata?: Record<string, never>;
-                    } & {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Draft"];
                 };
             };
         };
@@ -2081,12 +2423,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        baseRevision?: number;
-                        metadata?: Record<string, never>;
-                    } & {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Draft"];
                 };
             };
         };
@@ -2133,12 +2470,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        baseRevision?: number;
-                        metadata?: Record<string, never>;
-                    } & {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Draft"];
                 };
             };
         };
@@ -2180,12 +2512,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        baseRevision?: number;
-                        metadata?: Record<string, never>;
-                    } & {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Draft"];
                 };
             };
         };
@@ -2231,12 +2558,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        baseRevision?: number;
-                        metadata?: Record<string, never>;
-                    } & {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Draft"];
                 };
             };
         };
@@ -2254,7 +2576,9 @@ export interface operations {
             content: {
                 "application/json": {
                     acceptRounding?: boolean;
-                    metadata?: Record<string, never>;
+                    metadata?: {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
@@ -2283,9 +2607,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Plan"];
                 };
             };
         };
@@ -2305,7 +2627,9 @@ export interface operations {
                     acceptRounding?: boolean;
                     baseRevision?: number;
                     message?: string;
-                    metadata?: Record<string, never>;
+                    metadata?: {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
@@ -2334,7 +2658,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Revision"];
+                    "application/json": components["schemas"]["PublishedRevision"];
                 };
             };
         };
@@ -2375,7 +2699,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        revisions?: components["schemas"]["Revision"][];
+                        revisions: components["schemas"]["RevisionSummary"][];
                     };
                 };
             };
@@ -2461,9 +2785,9 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        from?: number;
-                        steps?: unknown[];
-                        to?: number;
+                        from: number;
+                        steps: components["schemas"]["PlannedStep"][];
+                        to: number;
                     };
                 };
             };
@@ -2505,7 +2829,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Revision"];
+                    "application/json": components["schemas"]["PublishedRevision"];
                 };
             };
         };
@@ -2830,7 +3154,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        entries?: components["schemas"]["HistoryEntry"][];
+                        entries: components["schemas"]["HistoryEntry"][];
                     };
                 };
             };
@@ -3178,7 +3502,9 @@ export interface operations {
                     delete?: string[];
                     update?: {
                         id: string;
-                        values: Record<string, never>;
+                        values: {
+                            [key: string]: unknown;
+                        };
                         version?: number;
                     }[];
                 };
@@ -3210,9 +3536,9 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        created?: components["schemas"]["Record"][];
-                        deleted?: number;
-                        updated?: components["schemas"]["Record"][];
+                        created: components["schemas"]["Record"][];
+                        deleted: number;
+                        updated: components["schemas"]["Record"][];
                     };
                 };
             };
@@ -3335,28 +3661,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** @description The nextCursor of the previous page */
-                    after?: unknown;
-                    /** @description true: count the matches */
-                    count?: unknown;
-                    /** @description true: the recycle bin */
-                    deleted?: unknown;
-                    /** @description A list of reference fields to expand */
-                    expand?: unknown;
-                    /** @description A list of field names */
-                    fields?: unknown;
-                    /** @description JSON Logic */
-                    filter?: unknown;
-                    /** @description An integer */
-                    limit?: unknown;
-                    /** @description An integer */
-                    offset?: unknown;
-                    /** @description Text to search for */
-                    search?: unknown;
-                    /** @description A list of { field, direction: asc | desc } */
-                    sort?: unknown;
-                };
+                "application/json": components["schemas"]["RecordQuery"];
             };
         };
         responses: {
@@ -3520,7 +3825,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        departments?: components["schemas"]["Department"][];
+                        departments: components["schemas"]["Department"][];
                     };
                 };
             };
@@ -3657,6 +3962,7 @@ export interface operations {
     listMembers: {
         parameters: {
             query?: {
+                /** @description Member ids, comma-separated */
                 ids?: string;
                 limit?: number;
                 offset?: number;
@@ -3695,10 +4001,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        members?: components["schemas"]["Member"][];
-                        total?: number;
-                    } & {
-                        [key: string]: unknown;
+                        members: components["schemas"]["Member"][];
+                        total: number;
                     };
                 };
             };
@@ -3740,8 +4044,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
+                    "application/json": components["schemas"]["Member"] & {
+                        /** @description Ids of the managers above, nearest first */
+                        managers: string[];
+                        /** @description Ids of everyone below */
+                        subordinates: string[];
                     };
                 };
             };
@@ -3879,9 +4186,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        installed?: {
-                            [key: string]: unknown;
-                        }[];
+                        installed: components["schemas"]["InstalledPackage"][];
                     };
                 };
             };
@@ -3924,6 +4229,13 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        manifest: {
+                            name: string;
+                            version: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    } & {
                         [key: string]: unknown;
                     };
                 };
@@ -3974,10 +4286,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
-                    "application/x-ndjson": string;
+                    "application/json": components["schemas"]["InstallResult"];
+                    "application/x-ndjson": components["schemas"]["InstallLine"];
+                };
+            };
+            /** @description The package and the tenant changed the same things (with onConflict unset or fail): the list */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateConflictError"];
                 };
             };
         };
@@ -4147,9 +4466,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        templates?: {
-                            [key: string]: unknown;
-                        }[];
+                        templates: components["schemas"]["MarketPackage"][];
                     };
                 };
             };

@@ -2,9 +2,9 @@ import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/r
 import { client, unwrap } from './client';
 import { ApiError, setCsrfToken } from './http';
 import { keys } from './keys';
-import type { Session } from './not-in-document';
+import type { Session } from './types';
 
-export type { Accepted, Session, TenantMembership, User } from './not-in-document';
+export type { Accepted, Session, TenantMembership, User } from './types';
 
 export const sessionQuery = queryOptions({
   queryKey: keys.session(),

@@ -2,18 +2,9 @@ import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/r
 import { client, unwrap } from './client';
 import { errorFrom } from './http';
 import { keys } from './keys';
-import type { InstallBody, InstallResult } from './not-in-document';
+import type { InstallBody, InstallLine, InstallProgress, InstallResult } from './types';
 
-export type { InstallResult, InstalledPackage, MarketPackage } from './not-in-document';
-
-export interface Conflict {
-  path: string;
-  base: unknown;
-  yours: unknown;
-  template: unknown;
-}
-
-export type InstallProgress = { phase: 'publish' } | { phase: 'sample-data'; done: number; total: number };
+export type { Conflict, InstallProgress, InstallResult, InstalledPackage, MarketPackage } from './types';
 
 export const templateQueries = {
   market: () => queryOptions({ queryKey: keys.market(), queryFn: ({ signal }) => unwrap(client.GET('/api/v1/templates', { signal })), staleTime: 60_000 }),
@@ -72,7 +63,7 @@ export async function installTemplate(tenant: string, body: InstallBody, onProgr
     buffer = done ? '' : (lines.pop() ?? '');
     for (const line of lines) {
       if (!line.trim()) continue;
-      const msg = JSON.parse(line) as { progress?: InstallProgress; result?: InstallResult; error?: unknown };
+      const msg = JSON.parse(line) as InstallLine;
       if (msg.progress) onProgress(msg.progress);
       else if (msg.result) return msg.result;
       else if (msg.error) throw errorFrom(500, msg, 'install failed');
