@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '@tangram/server/testing';
-import { type Browser, browserAvailable, launchBrowser, reportFailures, shot } from './support/browser';
+import { type Browser, browserAvailable, hangGuardMs, launchBrowser, reportFailures, shot } from './support/browser';
 import { type RunningServer, startServer } from './support/server';
 import { fieldItem, signIn } from './support/ui';
 
@@ -116,7 +116,7 @@ describe.runIf(browserAvailable())('form rules after opening the designer (brows
       const draft = (await api('GET', '/metadata/draft')).json().metadata as { forms?: DraftForm[] };
       return draft.forms?.find((f) => f.object === 'ticket')?.tabs[0]?.sections[0];
     };
-    await expect.poll(async () => (await section())?.title, { timeout: 30_000, interval: 200 }).toBeTruthy();
+    await expect.poll(async () => (await section())?.title, { timeout: hangGuardMs, interval: 200 }).toBeTruthy();
     expect(await section()).toMatchObject({ id: 'general', columns: 4 });
     await shot(page, 'form-rules-03-four-columns');
   });

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '@tangram/server/testing';
-import { type Browser, browserAvailable, launchBrowser, reportFailures, shot } from './support/browser';
+import { type Browser, browserAvailable, hangGuardMs, launchBrowser, reportFailures, shot } from './support/browser';
 import { logEntry, seedLogEntries } from './support/long-list';
 import { type RunningServer, startServer } from './support/server';
 import { signIn, tableRows } from './support/ui';
@@ -15,7 +15,7 @@ const renderedSeqs = (page: Page) =>
   tableRows(page).evaluateAll((rows) => rows.map((r) => Number((r.querySelector('a')?.textContent ?? '').match(/^日志 (\d+)$/)?.[1])));
 
 /** Waits for the rendered rows (a query over 100,000 rows on PGlite can take a while on a busy machine). */
-const seqPoll = <T>(fn: () => Promise<T>) => expect.poll(fn, { timeout: 20_000, interval: 50 });
+const seqPoll = <T>(fn: () => Promise<T>) => expect.poll(fn, { timeout: hangGuardMs, interval: 50 });
 
 interface Probe {
   /** The most `.ant-table-row` elements in the page at any animation frame so far. */
@@ -63,7 +63,7 @@ async function untilFirstRow(page: Page, act: () => Promise<void>, seq: number):
   const rendered = await page.waitForFunction(
     (s) => (document.querySelector('.ant-table-row a')?.textContent === `日志 ${s}` ? performance.now() : false),
     seq,
-    { polling: 'raf', timeout: 30_000 },
+    { polling: 'raf', timeout: hangGuardMs },
   );
   return Math.round(((await rendered.jsonValue()) as number) - (await probe(page)).input);
 }

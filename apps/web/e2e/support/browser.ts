@@ -25,6 +25,9 @@ export interface Browser {
   close(): Promise<void>;
 }
 
+/** How long any wait in the browser may take before the step is reported as hung (not a speed budget). */
+export const hangGuardMs = 180_000;
+
 /** Debian's Chromium, headless, with a fresh profile. */
 export async function launchBrowser(viewport = { width: 1366, height: 900 }): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), 'tangram-chromium-'));
@@ -35,6 +38,10 @@ export async function launchBrowser(viewport = { width: 1366, height: 900 }): Pr
     viewport,
     locale: 'zh-CN',
   });
+  // Playwright's 30 s default is a budget: on a loaded CI machine a page can stall longer than
+  // that and still be right. Here, as in vitest.config.ts, waits are hang guards only.
+  context.setDefaultTimeout(hangGuardMs);
+  context.setDefaultNavigationTimeout(hangGuardMs);
   const page = context.pages()[0] ?? (await context.newPage());
   // Errors in the page are printed as they happen, so a failed step in CI's log says what the app saw.
   page.on('pageerror', (e) => console.error(`[browser] page error: ${e.message}`));
