@@ -16,6 +16,8 @@ if (!reachable) console.warn(`PostgreSQL at ${postgresUrl} is not reachable: the
 
 const fixture = fileURLToPath(new URL('./worker.fixture.ts', import.meta.url));
 const guardMs = 600_000;
+/** This file's queues end with it (they are deleted afterwards). */
+const suffix = randomBytes(4).toString('hex');
 
 interface Worker {
   name: string;
@@ -72,6 +74,7 @@ describe.skipIf(!reachable)('worker processes on postgres', () => {
   });
   afterAll(async () => {
     for (const w of running) w.child.kill('SIGKILL');
+    await db().withSchema('platform').deleteFrom('job').where('queue', 'like', `test.%.${suffix}`).execute();
     await dropSchema(db(), effects);
     await database.close();
   });
@@ -107,7 +110,7 @@ describe.skipIf(!reachable)('worker processes on postgres', () => {
   };
 
   it('after kill -9 of a worker in the middle of a batch, a new worker finishes: every effect exactly once', async () => {
-    const queue = `test.crash.${randomBytes(4).toString('hex')}`;
+    const queue = `test.crash.${suffix}`;
     const total = 400;
     await jobs.enqueueMany(
       db(),
@@ -147,7 +150,7 @@ describe.skipIf(!reachable)('worker processes on postgres', () => {
   });
 
   it('two worker processes over 10,000 jobs: every effect exactly once, and both did some', async () => {
-    const queue = `test.pair.${randomBytes(4).toString('hex')}`;
+    const queue = `test.pair.${suffix}`;
     const total = 10_000;
     await jobs.enqueueMany(
       db(),

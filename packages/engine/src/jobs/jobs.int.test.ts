@@ -13,7 +13,12 @@ const hour = 60 * minute;
 
 // The platform tables are shared by every test file on one PostgreSQL server: each test works in
 // queues of its own (workers only look at the queues they handle).
-const queueName = (what: string) => `test.${what}.${randomBytes(4).toString('hex')}`;
+const made: string[] = [];
+const queueName = (what: string) => {
+  const name = `test.${what}.${randomBytes(4).toString('hex')}`;
+  made.push(name);
+  return name;
+};
 
 /** A gate a handler waits at until the test opens it. */
 function gate() {
@@ -39,6 +44,8 @@ describe.each(await backends())('durable jobs on %s', (backend) => {
     await sql`create table ${sql.id(effects, 'effect')} (job_id bigint not null, worker text not null)`.execute(db());
   });
   afterAll(async () => {
+    await db().withSchema('platform').deleteFrom('job').where('queue', 'in', made).execute();
+    await db().withSchema('platform').deleteFrom('job_schedule').where('name', 'in', made).execute();
     await dropSchema(db(), effects);
     await database.close();
   });
