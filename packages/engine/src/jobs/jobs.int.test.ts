@@ -29,6 +29,15 @@ function gate() {
   return { open, opened };
 }
 
+/** Waits until `check` holds; fails only after a generous hang guard (heartbeats run every few ms). */
+async function eventually(what: string, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 describe.each(await backends())('durable jobs on %s', (backend) => {
   let database: Database;
   let effects: string;
@@ -362,6 +371,74 @@ describe.each(await backends())('durable jobs on %s', (backend) => {
     expect(await passA).toMatchObject({ lost: 1 });
     expect(await jobs(id)).toMatchObject({ state: 'dead', lastError: 'worker a stopped before finishing (lease expired)' });
     expect(dead).toEqual([id]);
+  });
+
+  it('keeps a running job’s lease alive by heartbeats, so no other worker takes it', async () => {
+    const clock = new ManualClock('2026-03-02T08:00:00Z');
+    const queue = queueName('heartbeat');
+    const stuck = gate();
+    const reached = gate();
+    const a = new Jobs(db(), { clock, worker: 'a' });
+    a.register(
+      queue,
+      async () => {
+        reached.open();
+        await stuck.opened;
+        return 'finished';
+      },
+      { leaseMs: 60 },
+    );
+    const b = new Jobs(db(), { clock, worker: 'b' });
+    b.register(queue, () => 'taken');
+    const { id } = await a.enqueue(db(), { queue });
+    const passA = a.runDue();
+    await reached.opened;
+    // Past the first lease (08:00:00.060) in steps, each within a lease the heartbeat renewed.
+    for (const at of ['2026-03-02T08:00:00.050Z', '2026-03-02T08:00:00.100Z', '2026-03-02T08:00:00.150Z']) {
+      clock.set(at);
+      const renewed = new Date(Date.parse(at) + 60).toISOString();
+      await eventually(`the lease renewed until ${renewed}`, async () => (await a.get(id))?.lockedUntil === renewed);
+      expect(await b.runDue()).toMatchObject({ reclaimed: 0, ran: 0 });
+    }
+    stuck.open();
+    expect(await passA).toMatchObject({ done: 1, lost: 0 });
+    expect(await a.get(id)).toMatchObject({ state: 'done', attempts: 1, result: 'finished' });
+  });
+
+  it('gives back the jobs of a batch that had not started when it stops, and waits for the running one', async () => {
+    const queue = queueName('stop');
+    const stuck = gate();
+    const reached = gate();
+    const jobs = new Jobs(db());
+    let ran = 0;
+    jobs.register(
+      queue,
+      async () => {
+        ran++;
+        reached.open();
+        await stuck.opened;
+      },
+      { concurrency: 1, batchSize: 5 },
+    );
+    await jobs.enqueueMany(
+      db(),
+      Array.from({ length: 5 }, (_, i) => ({ queue, payload: { i } })),
+    );
+    jobs.start({ pollMs: 3_600_000 });
+    await reached.opened;
+    const stopped = jobs.stop();
+    stuck.open();
+    await stopped;
+    expect(ran).toBe(1);
+    const all = await jobs.list({ queue });
+    expect(all.map((j) => [j.state, j.attempts, j.lockedBy]).sort()).toEqual([
+      ['done', 1, null],
+      ['queued', 0, null],
+      ['queued', 0, null],
+      ['queued', 0, null],
+      ['queued', 0, null],
+    ]);
+    for (const j of all.filter((j) => j.state === 'queued')) expect(await jobs.history(j.id)).toEqual([]);
   });
 
   it('runs workers in the background until stopped, woken by an enqueue', async () => {

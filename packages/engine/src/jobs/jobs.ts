@@ -69,7 +69,8 @@ interface Loop {
   stopping: boolean;
   pollMs: number;
   onError: NonNullable<StartOptions['onError']>;
-  sleepers: Set<() => void>;
+  /** Each sleeping loop's wake-up, and whether an enqueue may wake it (queue loops) or only stop (maintenance). */
+  sleepers: Map<() => void, boolean>;
   /** Counts wake-ups, so a loop woken while it was busy does not then sleep through them. */
   wakes: number;
   tasks: Promise<void>[];
@@ -134,7 +135,7 @@ export class Jobs {
   wake(): void {
     if (!this.loop) return;
     this.loop.wakes++;
-    for (const wake of this.loop.sleepers) wake();
+    for (const [wake, byEnqueue] of this.loop.sleepers) if (byEnqueue) wake();
   }
 
   /** Handles the jobs of `queue` in this process (from `start` or `runDue`). One handler per queue. */
@@ -239,7 +240,7 @@ export class Jobs {
   start(opts: StartOptions = {}): void {
     if (this.loop) throw new Error('jobs: already started');
     const pollMs = opts.pollMs ?? 1000;
-    const loop: Loop = { stopping: false, pollMs, onError: opts.onError ?? (() => {}), sleepers: new Set(), wakes: 0, tasks: [] };
+    const loop: Loop = { stopping: false, pollMs, onError: opts.onError ?? (() => {}), sleepers: new Map(), wakes: 0, tasks: [] };
     this.loop = loop;
     loop.tasks.push(this.maintenanceLoop(loop));
     for (const reg of this.queues.values()) loop.tasks.push(this.queueLoop(reg, loop));
@@ -250,7 +251,7 @@ export class Jobs {
     const loop = this.loop;
     if (!loop) return;
     loop.stopping = true;
-    this.wake();
+    for (const wake of loop.sleepers.keys()) wake();
     // Loops registered while stopping are in `tasks` too.
     for (let settled = 0; settled < loop.tasks.length; settled = loop.tasks.length) await Promise.allSettled(loop.tasks);
     this.loop = undefined;
@@ -273,7 +274,6 @@ export class Jobs {
 
   private async maintenanceLoop(loop: Loop): Promise<void> {
     while (!loop.stopping) {
-      const wakes = loop.wakes;
       try {
         const summary = emptySummary();
         await this.maintain(summary, this.registered(), loop);
@@ -281,7 +281,7 @@ export class Jobs {
       } catch (e) {
         loop.onError(e, {});
       }
-      await this.sleep(loop, wakes);
+      await this.sleep(loop);
     }
   }
 
@@ -298,9 +298,12 @@ export class Jobs {
     }
   }
 
-  /** Waits a poll interval, or less if woken — or not at all if woken since `wakes` was read. */
-  private sleep(loop: Loop, wakes: number): Promise<void> {
-    if (loop.stopping || loop.wakes !== wakes) return Promise.resolve();
+  /**
+   * Waits a poll interval, or less if stopped — or, given the wake count it read before its
+   * claim, if woken by an enqueue meanwhile (then not at all).
+   */
+  private sleep(loop: Loop, wakes?: number): Promise<void> {
+    if (loop.stopping || (wakes !== undefined && loop.wakes !== wakes)) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
@@ -309,7 +312,7 @@ export class Jobs {
       };
       const timer = setTimeout(done, loop.pollMs);
       timer.unref();
-      loop.sleepers.add(done);
+      loop.sleepers.set(done, wakes !== undefined);
     });
   }
 
