@@ -324,7 +324,16 @@ export class Jobs {
     const jobs = await claimJobs(this.db, reg.queue, this.worker, this.clock.now(), reg.batchSize, reg.leaseMs);
     if (!jobs.length) return 0;
     const held = new Map(jobs.map((j) => [j.id, new AbortController()]));
-    const heartbeat = setInterval(() => void this.heartbeat(reg, held, loop), Math.max(Math.floor(reg.leaseMs / 3), 10));
+    // One heartbeat at a time: a tick that finds the previous one still running skips.
+    let beating: Promise<void> | undefined;
+    const heartbeat = setInterval(
+      () => {
+        beating ??= this.heartbeat(reg, held, loop).finally(() => {
+          beating = undefined;
+        });
+      },
+      Math.max(Math.floor(reg.leaseMs / 3), 10),
+    );
     heartbeat.unref();
     const unstarted: Job[] = [];
     try {
@@ -337,6 +346,7 @@ export class Jobs {
       });
     } finally {
       clearInterval(heartbeat);
+      await beating;
       await releaseJobs(this.db, unstarted, this.worker);
     }
     return jobs.length;

@@ -141,11 +141,14 @@ export async function reclaimExpired(db: Db, queues: string[], now: Date, limit 
   return res.rows.map(toJob);
 }
 
-/** Extends this worker's leases on jobs it still holds (an expired lease is not revived); the ids still held. */
+/**
+ * Extends this worker's leases on jobs it still holds (an expired lease is not revived, and a
+ * late heartbeat never shortens one); the ids still held.
+ */
 export async function extendLeases(db: Db, ids: number[], worker: string, now: Date, leaseMs: number): Promise<number[]> {
   if (!ids.length) return [];
   const res = await sql<{ id: number }>`
-    update platform.job set locked_until = ${iso(new Date(now.getTime() + leaseMs))}::timestamptz
+    update platform.job set locked_until = greatest(locked_until, ${iso(new Date(now.getTime() + leaseMs))}::timestamptz)
     where id = any(${ids}::bigint[]) and locked_by = ${worker} and state = 'active' and locked_until >= ${iso(now)}::timestamptz
     returning id`.execute(db);
   return res.rows.map((r) => Number(r.id));
