@@ -46,11 +46,11 @@ async function seed(dataDir: string): Promise<{ idle: string; busy: string }> {
   }
 }
 
-/** Runs `tangram <command>` (node + tsx directly, so signals reach it) until `line` appears in its output. */
+/** Runs `tangram <command>` as an operator does, until `line` appears in its output. */
 function run(command: string, dataDir: string, env: Record<string, string>, line: string) {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(root, 'apps/server/src/main.ts'), command], {
+  const child: ChildProcess = spawn(process.execPath, [join(root, 'apps/server/bin/tangram.mjs'), command], {
     env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, TANGRAM_DEMO: '0', TANGRAM_ADMIN_PASSWORD: 'worker-test-pw', PORT: '0', ...env },
-    cwd: root,
+    cwd: dataDir,
   });
   let out = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
