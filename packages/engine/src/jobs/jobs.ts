@@ -252,8 +252,8 @@ export class Jobs {
     if (!loop) return;
     loop.stopping = true;
     for (const wake of loop.sleepers.keys()) wake();
-    // Loops registered while stopping are in `tasks` too.
-    for (let settled = 0; settled < loop.tasks.length; settled = loop.tasks.length) await Promise.allSettled(loop.tasks);
+    // No loop is added once stopping (see register).
+    await Promise.allSettled(loop.tasks);
     this.loop = undefined;
   }
 
