@@ -16,7 +16,7 @@ describe('parseTimestamptz', () => {
 
   it('agrees with the Date path over 20,000 random instants and precisions', () => {
     let seed = 42;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const lo = Date.UTC(1, 0, 1);
     const hi = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
     for (let i = 0; i < 20_000; i++) {
