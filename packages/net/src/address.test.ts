@@ -21,9 +21,15 @@ describe('classifyAddress, over URL spellings', () => {
 
   it('refuses the IPv4-compatible form of every address, public or not', () => {
     fc.assert(
-      fc.property(fc.oneof(refusedV4.map((r) => r.address), fc.constantFrom(...PUBLIC_V4)), (address) => {
-        expect(classifyAddress(hostOf(v4Compatible(address)))).not.toBe('public');
-      }),
+      fc.property(
+        fc.oneof(
+          refusedV4.map((r) => r.address),
+          fc.constantFrom(...PUBLIC_V4),
+        ),
+        (address) => {
+          expect(classifyAddress(hostOf(v4Compatible(address)))).not.toBe('public');
+        },
+      ),
       { numRuns: 500 },
     );
   });

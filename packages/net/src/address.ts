@@ -4,17 +4,7 @@ import ipaddr from 'ipaddr.js';
  * What an IP address is, for the outbound guard: `public` may be connected to; every other class
  * is refused unless an admin allows the host (see `OutboundPolicy.allowHosts`).
  */
-export type AddressClass =
-  | 'public'
-  | 'loopback'
-  | 'unspecified'
-  | 'private'
-  | 'link-local'
-  | 'shared'
-  | 'multicast'
-  | 'broadcast'
-  | 'reserved'
-  | 'invalid';
+export type AddressClass = 'public' | 'loopback' | 'unspecified' | 'private' | 'link-local' | 'shared' | 'multicast' | 'broadcast' | 'reserved' | 'invalid';
 
 /** ipaddr.js's range names → our classes. Ranges not listed here (documentation, benchmarking, 240/4, 6to4, Teredo, ORCHID, …) are `reserved`. */
 const RANGE_CLASS: Record<string, AddressClass> = {

@@ -73,7 +73,9 @@ describe('guardedFetch refuses internal addresses before connecting', () => {
 
   it('refuses schemes other than http and https', async () => {
     const codes = await Promise.all(
-      ['file:///etc/passwd', 'ftp://example.com/', 'gopher://example.com/', 'data:text/plain,hi', 'ws://example.com/'].map(async (u) => (await failure(guardedFetch(u))).code),
+      ['file:///etc/passwd', 'ftp://example.com/', 'gopher://example.com/', 'data:text/plain,hi', 'ws://example.com/'].map(
+        async (u) => (await failure(guardedFetch(u))).code,
+      ),
     );
     expect(codes).toEqual(Array(5).fill('OUTBOUND_SCHEME_REFUSED'));
   });
@@ -92,7 +94,9 @@ describe('guardedFetch and DNS names', () => {
   it('refuses a name that resolves to a private or loopback address', async () => {
     const resolve = table({ 'intranet.example': ['10.0.0.5'], 'loop.example': ['127.0.0.1'], 'metadata.google.internal': ['169.254.169.254'] });
     const refused = await Promise.all(
-      ['intranet.example', 'loop.example', 'metadata.google.internal'].map(async (name) => (await failure(guardedFetch(`http://${name}:${server.port}/`, {}, { resolve }))).details.class),
+      ['intranet.example', 'loop.example', 'metadata.google.internal'].map(
+        async (name) => (await failure(guardedFetch(`http://${name}:${server.port}/`, {}, { resolve }))).details.class,
+      ),
     );
     expect([refused, server.connections, firewall.attempts]).toEqual([['private', 'loopback', 'link-local'], 0, []]);
   });
@@ -158,7 +162,10 @@ describe('allowHosts, an admin’s exceptions', () => {
 
   it('rejects entries that are not a host or host:port, naming each', async () => {
     const e = await failure(guardedFetch(server.url(), {}, { allowHosts: ['ok.example', 'http://x/', 'a:b:c:d:e', 'h:99999'] }));
-    expect([e.code, (e.details.problems as { path: string }[]).map((p) => p.path)]).toEqual(['VALIDATION_FAILED', ['/allowHosts/1', '/allowHosts/2', '/allowHosts/3']]);
+    expect([e.code, (e.details.problems as { path: string }[]).map((p) => p.path)]).toEqual([
+      'VALIDATION_FAILED',
+      ['/allowHosts/1', '/allowHosts/2', '/allowHosts/3'],
+    ]);
   });
 
   it('reports a refused connection on an allowed host as unreachable', async () => {
@@ -170,7 +177,9 @@ describe('allowHosts, an admin’s exceptions', () => {
 
 describe('checkOutboundUrl, for a URL being saved', () => {
   it('refuses what guardedFetch would refuse, without sending anything', async () => {
-    const codes = await Promise.all(['http://0177.1/', 'ftp://example.com/', `http://localhost:${server.port}/`].map(async (u) => (await failure(checkOutboundUrl(u))).code));
+    const codes = await Promise.all(
+      ['http://0177.1/', 'ftp://example.com/', `http://localhost:${server.port}/`].map(async (u) => (await failure(checkOutboundUrl(u))).code),
+    );
     expect([codes, server.connections]).toEqual([['OUTBOUND_ADDRESS_REFUSED', 'OUTBOUND_SCHEME_REFUSED', 'OUTBOUND_ADDRESS_REFUSED'], 0]);
   });
 

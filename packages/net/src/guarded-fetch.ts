@@ -63,7 +63,11 @@ export async function guardedFetch(input: string | URL, init: GuardedRequestInit
       }
       await res.body.dump().catch(() => undefined);
       if (redirects >= limits.maxRedirects) {
-        throw new AppError('OUTBOUND_TOO_MANY_REDIRECTS', { host: hop.url.host, limit: limits.maxRedirects }, `More than ${limits.maxRedirects} redirects, the last from ${hop.url.host}`);
+        throw new AppError(
+          'OUTBOUND_TOO_MANY_REDIRECTS',
+          { host: hop.url.host, limit: limits.maxRedirects },
+          `More than ${limits.maxRedirects} redirects, the last from ${hop.url.host}`,
+        );
       }
       hop = nextHop(hop, res.statusCode, location, init.credentialHeaders);
     }
@@ -88,7 +92,12 @@ function send(agent: Agent, hop: Hop, signal: AbortSignal): Promise<Dispatcher.R
 
 /** Reads the body to its end, refusing (and dropping the connection) past the cap. */
 async function readCapped(body: Dispatcher.ResponseData['body'], headers: Record<string, string>, target: CheckedTarget, limits: Limits): Promise<Uint8Array> {
-  const tooLarge = () => new AppError('OUTBOUND_TOO_LARGE', { host: target.url.host, limit: limits.maxBodyBytes }, `The response from ${target.url.host} is larger than ${limits.maxBodyBytes} bytes`);
+  const tooLarge = () =>
+    new AppError(
+      'OUTBOUND_TOO_LARGE',
+      { host: target.url.host, limit: limits.maxBodyBytes },
+      `The response from ${target.url.host} is larger than ${limits.maxBodyBytes} bytes`,
+    );
   if (Number(headers['content-length']) > limits.maxBodyBytes) {
     body.destroy();
     throw tooLarge();

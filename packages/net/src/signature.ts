@@ -29,7 +29,12 @@ export interface VerifyOptions {
  * Whether `header` is a valid signature of `body` with one of `secrets`, made within the tolerance.
  * @example if (!verifySignature(secret, rawBody, req.headers['tangram-signature'])) reply.code(401)
  */
-export function verifySignature(secrets: string | readonly string[], body: string | Uint8Array, header: string | undefined, options: VerifyOptions = {}): boolean {
+export function verifySignature(
+  secrets: string | readonly string[],
+  body: string | Uint8Array,
+  header: string | undefined,
+  options: VerifyOptions = {},
+): boolean {
   const parsed = parseHeader(header ?? '');
   if (!parsed) return false;
   const now = Math.floor((options.now ?? new Date()).getTime() / 1000);

@@ -36,7 +36,11 @@ export async function checkTarget(url: URL, allow: HostAllowList, resolve: Resol
     for (const { address } of addresses) {
       const cls = classifyAddress(address);
       if (cls !== 'public') {
-        throw new AppError('OUTBOUND_ADDRESS_REFUSED', { host: url.host, class: cls }, `Outbound calls to ${url.host} are refused: it is or resolves to a ${cls} address`);
+        throw new AppError(
+          'OUTBOUND_ADDRESS_REFUSED',
+          { host: url.host, class: cls },
+          `Outbound calls to ${url.host} are refused: it is or resolves to a ${cls} address`,
+        );
       }
     }
   }

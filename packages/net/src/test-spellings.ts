@@ -30,8 +30,22 @@ export const REFUSED_V4: V4Range[] = [
 
 /** Public addresses, the edges of the refused ranges among them: a guard that refuses too much fails on these. */
 export const PUBLIC_V4 = [
-  '8.8.8.8', '1.1.1.1', '93.184.215.14', '9.255.255.255', '11.0.0.0', '100.63.255.255', '100.128.0.0', '126.255.255.255',
-  '128.0.0.0', '169.253.255.255', '169.255.0.0', '172.15.255.255', '172.32.0.0', '192.167.255.255', '192.169.0.0', '223.255.255.255',
+  '8.8.8.8',
+  '1.1.1.1',
+  '93.184.215.14',
+  '9.255.255.255',
+  '11.0.0.0',
+  '100.63.255.255',
+  '100.128.0.0',
+  '126.255.255.255',
+  '128.0.0.0',
+  '169.253.255.255',
+  '169.255.0.0',
+  '172.15.255.255',
+  '172.32.0.0',
+  '192.167.255.255',
+  '192.169.0.0',
+  '223.255.255.255',
 ];
 
 /** IPv6 prefixes that must be refused, with the class each belongs to. */
@@ -67,7 +81,9 @@ export const refusedV4: fc.Arbitrary<{ address: string; cls: V4Range['cls'] }> =
 
 export const refusedV6: fc.Arbitrary<{ address: string; cls: V4Range['cls'] }> = fc.oneof(
   ...REFUSED_V6.map((r) =>
-    fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 8, maxLength: 8 }).map((random) => ({ address: v6WithPrefix(r.prefix, r.bits, random), cls: r.cls })),
+    fc
+      .array(fc.integer({ min: 0, max: 0xffff }), { minLength: 8, maxLength: 8 })
+      .map((random) => ({ address: v6WithPrefix(r.prefix, r.bits, random), cls: r.cls })),
   ),
 );
 
@@ -88,7 +104,9 @@ function part(n: number): fc.Arbitrary<string> {
   return fc.oneof(
     fc.constant(String(n)),
     fc.integer({ min: 1, max: 3 }).map((z) => `${'0'.repeat(z)}${n.toString(8)}`),
-    fc.tuple(pick(['0x', '0X']), fc.integer({ min: 0, max: 3 }), fc.boolean()).map(([p, z, upper]) => `${p}${'0'.repeat(z)}${upper ? hex(n).toUpperCase() : hex(n)}`),
+    fc
+      .tuple(pick(['0x', '0X']), fc.integer({ min: 0, max: 3 }), fc.boolean())
+      .map(([p, z, upper]) => `${p}${'0'.repeat(z)}${upper ? hex(n).toUpperCase() : hex(n)}`),
   );
 }
 
@@ -114,7 +132,10 @@ export function v4Spellings(address: string): fc.Arbitrary<{ host: string; form:
     fc.constant({ host: address.replace(/[0-9]/g, (ch) => String.fromCharCode(0xff10 + Number(ch))), form: 'full-width digits' }),
     fc.constant({ host: address.replaceAll('.', '\u3002'), form: 'ideographic full stop' }),
     fc.constant({ host: [...address].map((ch) => `%${ch.charCodeAt(0).toString(16)}`).join(''), form: 'percent-encoded' }),
-    pick([`[::ffff:${address}]`, `[::ffff:${tail}]`, `[0:0:0:0:0:FFFF:${address}]`, `[::ffff:${tail.toUpperCase()}]`]).map((host) => ({ host, form: 'IPv4-mapped' })),
+    pick([`[::ffff:${address}]`, `[::ffff:${tail}]`, `[0:0:0:0:0:FFFF:${address}]`, `[::ffff:${tail.toUpperCase()}]`]).map((host) => ({
+      host,
+      form: 'IPv4-mapped',
+    })),
     pick([`[::ffff:0:${address}]`, `[::ffff:0:${tail}]`]).map((host) => ({ host, form: 'IPv4-translated' })),
     pick([`[64:ff9b::${address}]`, `[64:ff9b::${tail}]`]).map((host) => ({ host, form: 'NAT64' })),
   );
@@ -145,5 +166,8 @@ function compress(groups: number[]): string {
   }
   const [start = -1, len = 0] = best;
   if (len < 2) return groups.map(hex).join(':');
-  return `${groups.slice(0, start).map(hex).join(':')}::${groups.slice(start + len).map(hex).join(':')}`;
+  return `${groups.slice(0, start).map(hex).join(':')}::${groups
+    .slice(start + len)
+    .map(hex)
+    .join(':')}`;
 }

@@ -105,13 +105,17 @@ export function installFirewall(): Firewall {
     } else {
       const inner = (options.lookup as typeof dnsLookup | undefined) ?? dnsLookup;
       options.lookup = ((hostname: string, opts: object, cb: (err: Error | null, address: unknown, family?: number) => void) =>
-        inner(hostname, opts as never, ((err: Error | null, address: unknown, family?: number) => {
-          const list = Array.isArray(address) ? address.map((a: { address: string }) => a.address) : typeof address === 'string' ? [address] : [];
-          attempt.resolved = list;
-          const outside = list.find((a) => !isLoopback(a));
-          if (!err && outside) cb(blocked(`${hostname} → ${outside}`), Array.isArray(address) ? [] : '');
-          else cb(err, address, family);
-        }) as never)) as never;
+        inner(
+          hostname,
+          opts as never,
+          ((err: Error | null, address: unknown, family?: number) => {
+            const list = Array.isArray(address) ? address.map((a: { address: string }) => a.address) : typeof address === 'string' ? [address] : [];
+            attempt.resolved = list;
+            const outside = list.find((a) => !isLoopback(a));
+            if (!err && outside) cb(blocked(`${hostname} → ${outside}`), Array.isArray(address) ? [] : '');
+            else cb(err, address, family);
+          }) as never,
+        )) as never;
     }
     return (original as (...a: unknown[]) => net.Socket).apply(this, args);
   } as typeof original;
