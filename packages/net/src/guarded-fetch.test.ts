@@ -152,6 +152,17 @@ describe('allowHosts, an admin’s exceptions', () => {
     expect([JSON.parse(res.text()).host, resolve.calls]).toEqual([`crm.internal:${server.port}`, ['crm.internal']]);
   });
 
+  it('pins the checked address for https too (the TLS handshake then fails against a plain server)', async () => {
+    const resolve = table({ 'tls.internal': ['127.0.0.1'] });
+    const e = await failure(guardedFetch(`https://tls.internal:${server.port}/`, {}, { allowHosts: [`tls.internal:${server.port}`], resolve }));
+    expect([e.code, firewall.attempts, server.connections, server.requests]).toEqual([
+      'OUTBOUND_UNREACHABLE',
+      [{ host: 'tls.internal', port: server.port, resolved: ['127.0.0.1'] }],
+      1,
+      [],
+    ]);
+  });
+
   it('allows an IPv6 literal written with or without brackets', async () => {
     const hosts = await Promise.all(
       ['::1', '[::1]', '[0:0::1]:8080'].map(async (entry) => (await checkOutboundUrl('http://[0:0:0:0:0:0:0:1]:8080/', { allowHosts: [entry] })).host),
@@ -184,7 +195,7 @@ describe('checkOutboundUrl, for a URL being saved', () => {
   });
 
   it('returns the normalised URL of an acceptable one', async () => {
-    const url = await checkOutboundUrl('HTTPS://Hooks.Example/x?y=1', { resolve: table({ 'hooks.example': ['93.184.215.14'] }) });
-    expect(url.href).toBe('https://hooks.example/x?y=1');
+    const url = await checkOutboundUrl('HTTPS://bot:k@Hooks.Example/x?y=1', { resolve: table({ 'hooks.example': ['93.184.215.14'] }) });
+    expect([url.href, firewall.attempts]).toEqual(['https://bot:k@hooks.example/x?y=1', []]);
   });
 });

@@ -3,7 +3,7 @@ import { Agent, type Dispatcher } from 'undici';
 import { type Hop, type HopInit, firstHop, nextHop, redirectLocation } from './hop';
 import { PinnedLookup } from './pinned-lookup';
 import { HostAllowList, type Limits, type OutboundPolicy, limitsOf } from './policy';
-import { type CheckedTarget, checkTarget, errorCode, systemResolver } from './target';
+import { type CheckedTarget, checkTarget, errorCode, parseUrl, systemResolver } from './target';
 
 export interface GuardedRequestInit extends HopInit {
   /** The caller's own cancellation; its reason is thrown as it is. */
@@ -147,7 +147,7 @@ function translate(e: unknown, url: URL, deadline: AbortSignal, callerSignal: Ab
 export async function checkOutboundUrl(input: string | URL, policy: OutboundPolicy = {}): Promise<URL> {
   const limits = limitsOf(policy);
   const allow = new HostAllowList(policy.allowHosts);
-  const { url } = firstHop(input, {});
+  const url = parseUrl(input);
   const deadline = AbortSignal.timeout(limits.timeoutMs);
   try {
     return (await checkTarget(url, allow, policy.resolve ?? systemResolver, deadline)).url;
