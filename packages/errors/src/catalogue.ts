@@ -75,6 +75,17 @@ export const catalogue = {
   // files (attachment storage)
   FILE_NOT_FOUND: { status: 404, message: 'No such file' },
   FILE_TOO_LARGE: { status: 413, message: 'The file is larger than the upload limit' },
+  // outbound HTTP (webhooks, group robots, mail relays: packages/net)
+  OUTBOUND_URL_INVALID: { status: 400, message: 'The outbound URL is not a valid URL' },
+  OUTBOUND_SCHEME_REFUSED: { status: 400, message: 'Only http and https URLs may be called' },
+  OUTBOUND_ADDRESS_REFUSED: {
+    status: 400,
+    message: 'The host is or resolves to a loopback, private, link-local or other internal address; an admin may allow it',
+  },
+  OUTBOUND_UNREACHABLE: { status: 502, message: 'The host could not be resolved or reached' },
+  OUTBOUND_TIMEOUT: { status: 504, message: 'The host did not answer in time' },
+  OUTBOUND_TOO_LARGE: { status: 502, message: 'The response is larger than the limit' },
+  OUTBOUND_TOO_MANY_REDIRECTS: { status: 502, message: 'The host redirected too many times' },
   // tenants and infrastructure
   TENANT_NOT_FOUND: { status: 404, message: 'No such tenant' },
   TENANT_EXISTS: { status: 409, message: 'The tenant already exists' },
