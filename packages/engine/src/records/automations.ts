@@ -104,7 +104,9 @@ export function runBeforeSave(w: WriteContext): void {
     const a = c.automation;
     if (!fires(a.trigger, c, w)) continue;
     const vars = variables(w);
-    if (a.condition !== undefined && !truthy(evaluate(a.condition, w.record, vars))) continue;
+    // A deletion takes no values: its rules read the record as it is.
+    const record = w.action === 'delete' ? (w.current ?? {}) : w.record;
+    if (a.condition !== undefined && !truthy(evaluate(a.condition, record, vars))) continue;
     const set: string[] = [];
     for (const action of a.actions) {
       if (action.kind === 'refuse') refuse(a, action);
