@@ -19,7 +19,11 @@ const crm = {
         { name: 'closed_at', type: 'datetime' },
         { name: 'lost_reason', type: 'text' },
         { name: 'at_risk', type: 'boolean' },
-        { name: 'weighted', type: 'formula', options: { expression: { '/': [{ '*': [{ var: 'amount' }, { var: 'probability' }] }, 100] }, resultType: 'number' } },
+        {
+          name: 'weighted',
+          type: 'formula',
+          options: { expression: { '/': [{ '*': [{ var: 'amount' }, { var: 'probability' }] }, 100] }, resultType: 'number' },
+        },
       ],
     },
   ],
@@ -35,7 +39,16 @@ const crm = {
       name: 'won_closes',
       object: 'opportunity',
       trigger: { kind: 'field.changed', fields: ['stage'], from: 'quote', to: 'won', timing: 'beforeSave' },
-      actions: [{ id: 'close', kind: 'setFields', values: [{ field: 'probability', value: 100 }, { field: 'closed_at', formula: { var: '$now' } }] }],
+      actions: [
+        {
+          id: 'close',
+          kind: 'setFields',
+          values: [
+            { field: 'probability', value: 100 },
+            { field: 'closed_at', formula: { var: '$now' } },
+          ],
+        },
+      ],
     },
     {
       name: 'lost_needs_reason',

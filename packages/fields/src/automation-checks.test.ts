@@ -74,7 +74,12 @@ describe('automations in the metadata', () => {
           actions: [
             { id: 'flag', kind: 'updateRecord', target: { kind: 'self' }, values: [{ field: 'at_risk', value: true }] },
             { id: 'touch_account', kind: 'updateRecord', target: { kind: 'parent', field: 'account' }, values: [{ field: 'score', formula: { '+': [1, 2] } }] },
-            { id: 'tasks', kind: 'updateRecord', target: { kind: 'children', object: 'task', field: 'opportunity' }, values: [{ field: 'subject', value: '跟进' }] },
+            {
+              id: 'tasks',
+              kind: 'updateRecord',
+              target: { kind: 'children', object: 'task', field: 'opportunity' },
+              values: [{ field: 'subject', value: '跟进' }],
+            },
             { id: 'tell', kind: 'notify', to: [{ kind: 'owner' }, { kind: 'ownerManager' }, { kind: 'userField', field: 'sales_rep' }], title: '大单无跟进' },
           ],
         },
@@ -98,11 +103,23 @@ describe('automations in the metadata', () => {
             { id: 'score', kind: 'addScore', field: 'score', amount: 10 },
           ],
         },
-        { name: 'created', object: 'task', enabled: false, trigger: { kind: 'record.created' }, actions: [{ id: 'rr', kind: 'assignOwner', strategy: { kind: 'roundRobin', department: '0190a0a0-0000-7000-8000-000000000002' } }] },
+        {
+          name: 'created',
+          object: 'task',
+          enabled: false,
+          trigger: { kind: 'record.created' },
+          actions: [{ id: 'rr', kind: 'assignOwner', strategy: { kind: 'roundRobin', department: '0190a0a0-0000-7000-8000-000000000002' } }],
+        },
       ],
     });
     const [won, idle, renewal, daily, created] = app.automations;
-    expect(won).toMatchObject({ id: 'won_sets_probability', object: 'opportunity', enabled: true, runAs: 'system', label: { 'zh-CN': '赢单概率', en: '赢单概率' } });
+    expect(won).toMatchObject({
+      id: 'won_sets_probability',
+      object: 'opportunity',
+      enabled: true,
+      runAs: 'system',
+      label: { 'zh-CN': '赢单概率', en: '赢单概率' },
+    });
     expect(won?.trigger).toEqual({ kind: 'field.changed', timing: 'beforeSave', fields: ['stage'], to: 'won' });
     expect(idle?.trigger).toEqual({ kind: 'inactivity', fields: ['close_date'], days: 7, episodeField: 'close_date' });
     expect(idle?.actions[2]?.target).toEqual({ kind: 'children', object: 'task', field: 'opportunity' });
@@ -146,7 +163,11 @@ describe('automations in the metadata', () => {
     expect(
       problemsOf(
         rule({ trigger: { kind: 'field.changed', timing: 'beforeSave' } }),
-        rule({ name: 'b', trigger: { kind: 'schedule', cron: '0 9 * * *', timing: 'beforeSave' }, actions: [{ id: 'n', kind: 'notify', to: [{ kind: 'owner' }], title: 't' }] }),
+        rule({
+          name: 'b',
+          trigger: { kind: 'schedule', cron: '0 9 * * *', timing: 'beforeSave' },
+          actions: [{ id: 'n', kind: 'notify', to: [{ kind: 'owner' }], title: 't' }],
+        }),
       ),
     ).toEqual([
       { code: 'AUTOMATION_TRIGGER_INVALID', path: '/automations/0/trigger/fields' },
@@ -160,7 +181,11 @@ describe('automations in the metadata', () => {
 
   it('reports a schedule that does not parse, or an unknown time zone (AUTOMATION_CRON_INVALID)', () => {
     const schedule = (cron: string, timeZone?: string) =>
-      rule({ name: `s${cron.length}`, trigger: { kind: 'schedule', cron, ...(timeZone ? { timeZone } : {}) }, actions: [{ id: 'n', kind: 'notify', to: [{ kind: 'owner' }], title: 't' }] });
+      rule({
+        name: `s${cron.length}`,
+        trigger: { kind: 'schedule', cron, ...(timeZone ? { timeZone } : {}) },
+        actions: [{ id: 'n', kind: 'notify', to: [{ kind: 'owner' }], title: 't' }],
+      });
     expect(problemsOf(schedule('0 25 * * *'), schedule('0 9 * * * *', 'Mars/Olympus_Mons'))).toEqual([
       { code: 'AUTOMATION_CRON_INVALID', path: '/automations/0/trigger/cron' },
       { code: 'AUTOMATION_CRON_INVALID', path: '/automations/1/trigger/cron' },
@@ -178,7 +203,11 @@ describe('automations in the metadata', () => {
             { id: 'm', kind: 'setFields', values: [{ field: 'amount', value: 1 }], message: 'not mine' },
           ],
         }),
-        rule({ name: 'b', trigger: { kind: 'record.updated' }, actions: [{ id: 'u', kind: 'updateRecord', target: { kind: 'parent' }, values: [{ field: 'score', value: 1 }] }] }),
+        rule({
+          name: 'b',
+          trigger: { kind: 'record.updated' },
+          actions: [{ id: 'u', kind: 'updateRecord', target: { kind: 'parent' }, values: [{ field: 'score', value: 1 }] }],
+        }),
       ),
     ).toEqual([
       { code: 'AUTOMATION_ACTION_INVALID', path: '/automations/0/actions/0/message' },
@@ -211,11 +240,22 @@ describe('automations in the metadata', () => {
     const after = { kind: 'record.updated' } as const;
     expect(
       problemsOf(
-        rule({ trigger: { kind: 'date.relative', field: 'title', offset: { amount: 1, unit: 'hours' }, direction: 'after' }, actions: [{ id: 'n', kind: 'notify', to: [{ kind: 'owner' }], title: 't' }] }),
+        rule({
+          trigger: { kind: 'date.relative', field: 'title', offset: { amount: 1, unit: 'hours' }, direction: 'after' },
+          actions: [{ id: 'n', kind: 'notify', to: [{ kind: 'owner' }], title: 't' }],
+        }),
         rule({ name: 'b', trigger: after, actions: [{ id: 'a', kind: 'addScore', field: 'title', amount: 5 }] }),
-        rule({ name: 'c', trigger: after, actions: [{ id: 'n', kind: 'notify', to: [{ kind: 'owner' }, { kind: 'userField', field: 'account' }], title: 't' }] }),
+        rule({
+          name: 'c',
+          trigger: after,
+          actions: [{ id: 'n', kind: 'notify', to: [{ kind: 'owner' }, { kind: 'userField', field: 'account' }], title: 't' }],
+        }),
         rule({ actions: [{ id: 's', kind: 'setFields', values: [{ field: 'weighted', value: 3 }] }], name: 'd' }),
-        rule({ name: 'e', trigger: { kind: 'inactivity', fields: ['amount'], days: 3 }, actions: [{ id: 'n', kind: 'notify', to: [{ kind: 'owner' }], title: 't' }] }),
+        rule({
+          name: 'e',
+          trigger: { kind: 'inactivity', fields: ['amount'], days: 3 },
+          actions: [{ id: 'n', kind: 'notify', to: [{ kind: 'owner' }], title: 't' }],
+        }),
         rule({ name: 'f', trigger: after, actions: [{ id: 'o', kind: 'assignOwner', strategy: { kind: 'mapping', field: 'amount', map: {} } }] }),
       ),
     ).toEqual([
@@ -232,8 +272,17 @@ describe('automations in the metadata', () => {
     const after = { kind: 'record.updated' } as const;
     expect(
       problemsOf(
-        rule({ trigger: after, actions: [{ id: 'p', kind: 'updateRecord', target: { kind: 'parent', field: 'stage' }, values: [{ field: 'stage', value: 'won' }] }] }),
-        rule({ name: 'b', trigger: after, actions: [{ id: 'c', kind: 'updateRecord', target: { kind: 'children', object: 'task', field: 'account' }, values: [{ field: 'subject', value: 'x' }] }] }),
+        rule({
+          trigger: after,
+          actions: [{ id: 'p', kind: 'updateRecord', target: { kind: 'parent', field: 'stage' }, values: [{ field: 'stage', value: 'won' }] }],
+        }),
+        rule({
+          name: 'b',
+          trigger: after,
+          actions: [
+            { id: 'c', kind: 'updateRecord', target: { kind: 'children', object: 'task', field: 'account' }, values: [{ field: 'subject', value: 'x' }] },
+          ],
+        }),
       ),
     ).toEqual([
       { code: 'AUTOMATION_TARGET_INVALID', path: '/automations/0/actions/0/target/field' },
@@ -264,6 +313,8 @@ describe('automations in the metadata', () => {
   });
 
   it('refuses an unknown kind through the JSON Schema (METADATA_INVALID)', () => {
-    expect(problemsOf(rule({ trigger: { kind: 'record.exploded' as 'record.created' } }))).toEqual([{ code: 'METADATA_INVALID', path: '/automations/0/trigger/kind' }]);
+    expect(problemsOf(rule({ trigger: { kind: 'record.exploded' as 'record.created' } }))).toEqual([
+      { code: 'METADATA_INVALID', path: '/automations/0/trigger/kind' },
+    ]);
   });
 });

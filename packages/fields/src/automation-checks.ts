@@ -48,7 +48,7 @@ class AutomationChecks {
     const t = this.a.trigger;
     const at = `${this.path}/trigger`;
     if (t.kind === 'date.relative') this.temporal(t.field, `${at}/field`);
-    if (t.kind === 'inactivity') t.fields?.forEach((id, i) => this.temporal(id, `${at}/fields/${i}`));
+    if (t.kind === 'inactivity') for (const [i, id] of (t.fields ?? []).entries()) this.temporal(id, `${at}/fields/${i}`);
     if (t.kind !== 'field.changed') return;
     for (const key of ['from', 'to'] as const) {
       const value = t[key];
@@ -81,7 +81,11 @@ class AutomationChecks {
       const ref = f && fieldTypes[f.type].reference;
       if (!f) return undefined;
       if (ref?.shape !== 'single' || !ref.toObject) {
-        this.problems.push({ code: 'AUTOMATION_TARGET_INVALID', path: `${path}/target/field`, message: `"${f.name}" is a ${f.type} field, not a lookup to a parent record` });
+        this.problems.push({
+          code: 'AUTOMATION_TARGET_INVALID',
+          path: `${path}/target/field`,
+          message: `"${f.name}" is a ${f.type} field, not a lookup to a parent record`,
+        });
         return undefined;
       }
       return this.byId.get(f.options.target as string);
@@ -105,7 +109,10 @@ class AutomationChecks {
       const f = this.fieldOf(target, v.field);
       if (!f) return;
       const type = fieldTypes[f.type];
-      if (type.computed) return this.unsuitable(`${at}/field`, `"${f.name}" is computed (${f.type}): it cannot be set`);
+      if (type.computed) {
+        this.unsuitable(`${at}/field`, `"${f.name}" is computed (${f.type}): it cannot be set`);
+        return;
+      }
       if (v.value !== undefined && v.value !== null) {
         const problem = valueProblem(f, v.value);
         if (problem) this.problems.push({ code: 'AUTOMATION_ACTION_INVALID', path: `${at}/value`, message: `not a value of "${f.name}": ${problem}` });
@@ -132,7 +139,8 @@ class AutomationChecks {
     });
     if (action.kind === 'addScore') {
       const f = this.fieldOf(this.o, action.field);
-      if (f && (kindOf(f) !== 'number' || fieldTypes[f.type].computed)) this.unsuitable(`${path}/field`, `"${f.name}" is a ${f.type} field: a score is a number field that can be written`);
+      if (f && (kindOf(f) !== 'number' || fieldTypes[f.type].computed))
+        this.unsuitable(`${path}/field`, `"${f.name}" is a ${f.type} field: a score is a number field that can be written`);
     }
     if (action.strategy?.kind === 'mapping') {
       const f = this.fieldOf(this.o, action.strategy.field);
@@ -149,7 +157,7 @@ export function automationProblems(automations: Automation[], byId: Map<string, 
     const checks = new AutomationChecks(a, o, byId, `/automations/${i}`);
     checks.trigger();
     checks.condition();
-    a.actions.forEach((action, j) => checks.action(action, j));
+    for (const [j, action] of a.actions.entries()) checks.action(action, j);
     return checks.problems;
   });
 }

@@ -103,7 +103,11 @@ class AutomationNormalizer {
     if (input.timeZone !== undefined) {
       out.timeZone = input.timeZone;
       if (!isTimeZone(input.timeZone))
-        this.problems.push({ code: 'AUTOMATION_CRON_INVALID', path: `${path}/timeZone`, message: `"${input.timeZone}" is not a time zone (e.g. Asia/Shanghai)` });
+        this.problems.push({
+          code: 'AUTOMATION_CRON_INVALID',
+          path: `${path}/timeZone`,
+          message: `"${input.timeZone}" is not a time zone (e.g. Asia/Shanghai)`,
+        });
     }
     if (input.kind === 'inactivity' && out.fields)
       out.episodeField = input.episodeField !== undefined ? this.field(o, input.episodeField, `${path}/episodeField`) : out.fields[0];

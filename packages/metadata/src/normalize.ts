@@ -349,7 +349,7 @@ export function normalizeApp(input: unknown, types: FieldTypeCatalogue): Resolve
   const menu = normalizeMenu(app.menu ?? [], '/menu', names, views, new Set(), problems);
   (app.automations ?? []).forEach((a, i) => {
     problems.push(...nameProblems(a.name, `/automations/${i}/name`), ...(a.id ? nameProblems(a.id, `/automations/${i}/id`) : []));
-    a.actions.forEach((x, j) => problems.push(...nameProblems(x.id, `/automations/${i}/actions/${j}/id`)));
+    for (const [j, x] of a.actions.entries()) problems.push(...nameProblems(x.id, `/automations/${i}/actions/${j}/id`));
   });
   const automations = normalizeAutomations(app.automations ?? [], names, problems, toLocaleText);
   problems.push(

@@ -182,7 +182,15 @@ export interface MenuItemInput {
  * triggers run `beforeSave` (inside the write: set values or refuse it) or `afterCommit` (from the
  * outbox, at least once); time triggers run as periodic sweeps. See docs/reference/metadata.md.
  */
-export const automationTriggerKinds = ['record.created', 'record.updated', 'record.deleted', 'field.changed', 'schedule', 'date.relative', 'inactivity'] as const;
+export const automationTriggerKinds = [
+  'record.created',
+  'record.updated',
+  'record.deleted',
+  'field.changed',
+  'schedule',
+  'date.relative',
+  'inactivity',
+] as const;
 export type AutomationTriggerKind = (typeof automationTriggerKinds)[number];
 /** Triggers fired by a record write (they take a timing); the others are fired by the clock. */
 export const recordTriggerKinds: readonly AutomationTriggerKind[] = ['record.created', 'record.updated', 'record.deleted', 'field.changed'];

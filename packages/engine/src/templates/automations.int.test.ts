@@ -67,7 +67,14 @@ describe.each(await backends())('automations in templates on %s', (backend) => {
     app.automations.find((a) => a.id === 'order_hook')!.enabled = false;
     const mine = resolveApp({
       objects: app.objects,
-      automations: [{ name: 'void_refused', object: 'sales_order', trigger: { kind: 'record.deleted', timing: 'beforeSave' }, actions: [{ id: 'no', kind: 'refuse', message: '不能删除' }] }],
+      automations: [
+        {
+          name: 'void_refused',
+          object: 'sales_order',
+          trigger: { kind: 'record.deleted', timing: 'beforeSave' },
+          actions: [{ id: 'no', kind: 'refuse', message: '不能删除' }],
+        },
+      ],
     }).automations[0]!;
     app.automations.push(mine);
     await t.tenant.schema.publish(app);
