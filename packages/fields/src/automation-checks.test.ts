@@ -126,6 +126,8 @@ describe('automations in the metadata', () => {
     expect(renewal?.actions[1]?.subject).toEqual({ 'zh-CN': '续约', en: '续约' });
     expect(daily?.trigger).toEqual({ kind: 'schedule', cron: '0 9 * * mon-fri', timeZone: 'Asia/Shanghai' });
     expect(created).toMatchObject({ enabled: false, trigger: { kind: 'record.created', timing: 'afterCommit' } });
+    // Published metadata is resolved again on every publish (rollback, template upgrade): it must come back the same.
+    expect(resolveApp(structuredClone(app))).toEqual(app);
   });
 
   it('stores field ids, so renaming a field keeps the automation', () => {
