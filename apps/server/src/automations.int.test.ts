@@ -79,6 +79,13 @@ const crm = {
       actions: [{ id: 'third', kind: 'setFields', values: [{ field: 'probability', formula: { '/': [{ var: 'amount' }, 3] } }] }],
     },
     {
+      name: 'no_discount',
+      object: 'opportunity',
+      trigger: { kind: 'record.updated', timing: 'beforeSave' },
+      condition: { '<': [{ var: 'amount' }, { var: '$previous.amount' }] },
+      actions: [{ id: 'refuse', kind: 'refuse', message: '金额不能降低' }],
+    },
+    {
       name: 'switched_off',
       object: 'opportunity',
       enabled: false,
@@ -128,7 +135,7 @@ describe.each(await backends())('before-save automations over HTTP on %s', (back
       label: { 'zh-CN': '报价阶段概率', en: 'Quote probability' },
       trigger: { kind: 'field.changed', fields: ['stage'], to: 'quote', timing: 'beforeSave' },
     });
-    expect(got.metadata.automations[7].trigger.timing).toBe('afterCommit');
+    expect(got.metadata.automations.at(-1).trigger.timing).toBe('afterCommit');
     const revision = (await s.as(admin, { url: `${base}/metadata/revisions/${got.revision}` })).json();
     expect(revision.metadata.automations).toHaveLength(crm.automations.length);
   });
@@ -149,8 +156,8 @@ describe.each(await backends())('before-save automations over HTTP on %s', (back
     expect(res.statusCode).toBe(400);
     expect(res.json().error.code).toBe('METADATA_INVALID');
     expect(res.json().error.details.problems.map((p: { code: string; path: string }) => [p.code, p.path])).toEqual([
-      ['AUTOMATION_CRON_INVALID', '/automations/8/trigger/cron'],
-      ['AUTOMATION_ACTION_TIMING', '/automations/8/actions/0/kind'],
+      ['AUTOMATION_CRON_INVALID', '/automations/9/trigger/cron'],
+      ['AUTOMATION_ACTION_TIMING', '/automations/9/actions/0/kind'],
     ]);
     expect((await s.as(admin, { url: `${base}/metadata` })).json().revision).toBe(before);
   });
@@ -210,6 +217,15 @@ describe.each(await backends())('before-save automations over HTTP on %s', (back
     expect((await s.as(admin, { url: `${deals}/${deal.id}` })).json()).toMatchObject({ stage: 'new', version: 1 });
     const withReason = await update(deal.id, 1, { stage: 'lost', lost_reason: '预算取消' });
     expect(withReason.statusCode, withReason.body).toBe(200);
+  });
+
+  it('reads the previous values as $previous in a condition', async () => {
+    const deal = (await create({ title: '扬州', amount: 5000, stage: 'new' })).json();
+    const lower = await update(deal.id, 1, { amount: 4000 });
+    expect(lower.statusCode).toBe(422);
+    expect(lower.json().error).toMatchObject({ code: 'AUTOMATION_REFUSED', message: '金额不能降低', details: { automation: 'no_discount' } });
+    const higher = await update(deal.id, 1, { amount: 6000 });
+    expect(higher.statusCode, higher.body).toBe(200);
   });
 
   it('refuses a deletion when the rule says so, and lets other deletions through', async () => {

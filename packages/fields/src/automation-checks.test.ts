@@ -139,6 +139,21 @@ describe('automations in the metadata', () => {
     expect(app.automations[0]?.trigger.fields).toEqual(['stage']);
   });
 
+  it('keeps from / to values in their stored form, as they are compared with stored values', () => {
+    const app = resolveApp({
+      objects,
+      automations: [
+        {
+          name: 'followed_up',
+          object: 'account',
+          trigger: { kind: 'field.changed', fields: ['last_follow_up'], from: '2026-01-01T08:00:00+08:00' },
+          actions: [{ id: 'n', kind: 'notify', to: [{ kind: 'owner' }], title: '跟进' }],
+        },
+      ],
+    });
+    expect(app.automations[0]?.trigger.from).toBe('2026-01-01T00:00:00.000Z');
+  });
+
   it('reports unknown objects and fields, and ids used twice, at their paths', () => {
     expect(problemsOf(rule({ object: 'nothing' }))).toEqual([{ code: 'OBJECT_NOT_FOUND', path: '/automations/0/object' }]);
     expect(

@@ -3,7 +3,7 @@ import { checkRule } from '@tangram/logic';
 import { type Automation, type AutomationAction, type Field, type ObjectDef, recordTriggerKinds } from '@tangram/metadata';
 import { logicSchema } from './logic-schema';
 import { fieldTypes, kindOf } from './registry';
-import { valueProblem } from './values';
+import { normalizeValue, valueProblem } from './values';
 
 /** Variables a record-triggered condition or formula may use; a sweep's condition runs as SQL over the table. */
 export const recordRuleVariables = ['$user', '$now', '$previous'];
@@ -53,11 +53,14 @@ class AutomationChecks {
     for (const key of ['from', 'to'] as const) {
       const value = t[key];
       if (value === undefined || value === null) continue;
-      for (const id of t.fields ?? []) {
-        const f = this.fieldOf(this.o, id);
-        const problem = f && valueProblem(f, value);
-        if (problem) this.problems.push({ code: 'AUTOMATION_TRIGGER_INVALID', path: `${at}/${key}`, message: `not a value of "${f.name}": ${problem}` });
-      }
+      const watched = (t.fields ?? []).flatMap((id) => this.fieldOf(this.o, id) ?? []);
+      const problems = watched.flatMap((f) => {
+        const problem = valueProblem(f, value);
+        return problem ? [{ code: 'AUTOMATION_TRIGGER_INVALID' as const, path: `${at}/${key}`, message: `not a value of "${f.name}": ${problem}` }] : [];
+      });
+      this.problems.push(...problems);
+      // Compared with stored values, so kept in their form (a datetime in UTC).
+      if (!problems.length && watched[0]) t[key] = normalizeValue(watched[0], value);
     }
   }
 
