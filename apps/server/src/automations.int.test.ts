@@ -19,6 +19,7 @@ const crm = {
         { name: 'closed_at', type: 'datetime' },
         { name: 'lost_reason', type: 'text' },
         { name: 'at_risk', type: 'boolean' },
+        { name: 'summary', type: 'text' },
         {
           name: 'weighted',
           type: 'formula',
@@ -62,7 +63,16 @@ const crm = {
       object: 'opportunity',
       trigger: { kind: 'record.created', timing: 'beforeSave' },
       condition: { '>': [{ var: 'amount' }, 100000] },
-      actions: [{ id: 'flag', kind: 'setFields', values: [{ field: 'at_risk', value: true }] }],
+      actions: [
+        {
+          id: 'flag',
+          kind: 'setFields',
+          values: [
+            { field: 'at_risk', value: true },
+            { field: 'summary', formula: { var: 'amount' } },
+          ],
+        },
+      ],
     },
     {
       name: 'keep_won',
@@ -165,7 +175,8 @@ describe.each(await backends())('before-save automations over HTTP on %s', (back
   it('sets values on create, where a creation counts as a change from nothing, and recomputes formulas from them', async () => {
     const big = await create({ title: '华东数据中心', amount: 200000, stage: 'quote' });
     expect(big.statusCode, big.body).toBe(201);
-    expect(big.json()).toMatchObject({ at_risk: true, probability: 40, weighted: 80000, lost_reason: null });
+    // A number for a text field is written as its text.
+    expect(big.json()).toMatchObject({ at_risk: true, probability: 40, weighted: 80000, lost_reason: null, summary: '200000' });
     const small = await create({ title: '小单', amount: 5000, stage: 'new' });
     expect(small.json()).toMatchObject({ at_risk: null, probability: null });
   });

@@ -73,6 +73,11 @@ function refuse(a: Automation, action: AutomationAction): never {
   );
 }
 
+/** A formula's number or boolean for a text (or select) field is written as its text, as publishing allowed. */
+function asText(f: FieldModel, value: unknown): unknown {
+  return f.kind === 'text' && (typeof value === 'number' || typeof value === 'boolean') ? String(value) : value;
+}
+
 /** The values a setFields action gives, checked and normalised exactly like a client's input. */
 function assignments(a: Automation, action: AutomationAction, w: WriteContext, vars: RuleVariables): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -80,7 +85,7 @@ function assignments(a: Automation, action: AutomationAction, w: WriteContext, v
   for (const v of action.values ?? []) {
     const f = w.om.byColumn.get(v.field) ?? w.om.fields.find((x) => x.column === v.field);
     if (!f) continue;
-    const value = v.formula !== undefined ? evaluate(v.formula, w.record, vars) : v.value;
+    const value = v.formula !== undefined ? asText(f, evaluate(v.formula, w.record, vars)) : v.value;
     const where = { field: f.name, automation: a.id, action: action.id };
     if (value === null || value === undefined) {
       if (f.field.required) problems.push({ code: 'RECORD_INVALID', ...where, message: `is required (automation "${a.name}" would empty it)` });
