@@ -6,7 +6,8 @@ export async function signIn(page: Page, baseUrl: string, email: string, passwor
   // The start page either asks for credentials or, if a session survived, shows the app: say which.
   const form = page.getByLabel('邮箱');
   await form.or(page.getByTestId('user-menu')).first().waitFor();
-  if (!(await form.isVisible())) throw new Error(`signIn(${email}): ${page.url()} shows a signed-in app, not the sign-in form — the previous session did not end`);
+  if (!(await form.isVisible()))
+    throw new Error(`signIn(${email}): ${page.url()} shows a signed-in app, not the sign-in form — the previous session did not end`);
   await form.fill(email);
   await page.getByLabel('密码').fill(password);
   await page.getByRole('button', { name: /登\s*录/ }).click();

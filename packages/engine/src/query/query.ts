@@ -158,7 +158,8 @@ function hiddenKey(oa: ObjectAccess): string {
 
 interface PagePlan {
   compiled: CompiledQuery;
-  keys: SortKey[];
+  /** Frozen: every page the plan serves signs its cursor with these (see cursor.ts). */
+  keys: readonly SortKey[];
   limit: number;
   base: Expression<SqlBool>[];
 }
@@ -205,7 +206,7 @@ function planPage(db: Db, schema: string, om: ObjectModel, opts: QueryOptions): 
     .limit(limit + 1);
   for (const k of keys) q = q.orderBy(`r.${k.column}`, k.direction);
   if (opts.offset) q = q.offset(opts.offset);
-  return { compiled: q.compile(), keys, limit, base };
+  return { compiled: q.compile(), keys: Object.freeze(keys.map((k) => Object.freeze(k))), limit, base };
 }
 
 const plans = new WeakMap<ObjectModel, Map<string, PagePlan>>();
