@@ -5,6 +5,8 @@ import type { ResolvedApp } from '@tangram/metadata';
 import { type Database, type DatabaseOptions, openDatabase } from './db/database';
 import { type Model, compileModel } from './model/compile';
 import { type ClaimOptions, type OutboxEvent, ackEvents, claimEvents } from './outbox/outbox';
+import { type Clock, systemClock } from './jobs/clock';
+import { Jobs } from './jobs/jobs';
 import { AccessService } from './access/service';
 import { TemplateService } from './templates/service';
 import { FileService, defaultMaxFileSize } from './files/service';
@@ -40,7 +42,15 @@ export interface EngineOptions extends DatabaseOptions {
    * Without it, the error reaches the caller of the write.
    */
   onAfterCommitError?(e: unknown, behaviour: string, ctx: WriteContext): void;
+  /**
+   * Where the engine reads the time for jobs and schedules (default: the system clock). Tests
+   * pass a ManualClock to move time.
+   */
+  clock?: Clock;
 }
+
+/** The business time zone when the options name none (date buckets, schedules). */
+const defaultTimeZone = 'Asia/Shanghai';
 
 /** The directory uploaded files go to under these options. */
 export function filesDirOf(opts: EngineOptions): string {
@@ -66,6 +76,12 @@ export class Engine {
    * engine.behaviours.register({ name: 'approvals.lock', phase: 'beforeWrite', actions: ['update'], run: (ctx) => check(ctx) })
    */
   readonly behaviours: Behaviours;
+  /**
+   * Durable jobs and cron schedules shared by every tenant (the `platform.job*` tables): enqueue
+   * in a transaction, register handlers, then `start()` the worker (`tangram serve` and
+   * `tangram worker` do) or `runDue()` in tests.
+   */
+  readonly jobs: Jobs;
 
   private constructor(
     readonly database: Database,
@@ -74,6 +90,12 @@ export class Engine {
   ) {
     this.identity = new IdentityService(database.db);
     this.behaviours = new Behaviours([...coreBehaviours, ...(opts.behaviours ?? [])], { onAfterCommitError: opts.onAfterCommitError });
+    this.jobs = new Jobs(database.db, { clock: opts.clock ?? systemClock, timeZone: opts.timeZone ?? defaultTimeZone });
+  }
+
+  /** The engine's clock (see EngineOptions.clock). */
+  get clock(): Clock {
+    return this.jobs.clock;
   }
 
   static async open(opts: EngineOptions = {}): Promise<Engine> {
@@ -156,8 +178,10 @@ export class Engine {
     return te;
   }
 
-  close(): Promise<void> {
-    return this.database.close();
+  /** Stops the jobs' worker (waiting for running handlers), then closes the database. */
+  async close(): Promise<void> {
+    await this.jobs.stop();
+    await this.database.close();
   }
 }
 
