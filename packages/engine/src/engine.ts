@@ -7,6 +7,7 @@ import { type Model, compileModel } from './model/compile';
 import { type ClaimOptions, type OutboxEvent, ackEvents, claimEvents } from './outbox/outbox';
 import { type Clock, systemClock } from './jobs/clock';
 import { Jobs } from './jobs/jobs';
+import { type AutomationRun, AutomationRuntime, type OutboundOptions } from './automations';
 import { AccessService } from './access/service';
 import { TemplateService } from './templates/service';
 import { FileService, defaultMaxFileSize } from './files/service';
@@ -47,6 +48,12 @@ export interface EngineOptions extends DatabaseOptions {
    * pass a ManualClock to move time.
    */
   clock?: Clock;
+  /**
+   * Outbound HTTP of after-commit automations (webhooks, group robots): the hosts an admin
+   * allows although they are internal (`allowHosts`, e.g. `127.0.0.1:8080`), limits, and the
+   * signing secrets a webhook's `secretRef` names. For now an engine option (docs/guides/automations.md).
+   */
+  outbound?: OutboundOptions;
 }
 
 /** The business time zone when the options name none (date buckets, schedules). */
@@ -82,6 +89,8 @@ export class Engine {
    * `tangram worker` do) or `runDue()` in tests.
    */
   readonly jobs: Jobs;
+  /** After-commit automations: the dispatcher and runner queues on `jobs`, and their wake-up behaviour. */
+  readonly automations: AutomationRuntime;
 
   private constructor(
     readonly database: Database,
@@ -91,6 +100,14 @@ export class Engine {
     this.identity = new IdentityService(database.db);
     this.behaviours = new Behaviours([...coreBehaviours, ...(opts.behaviours ?? [])], { onAfterCommitError: opts.onAfterCommitError });
     this.jobs = new Jobs(database.db, { clock: opts.clock ?? systemClock, timeZone: opts.timeZone ?? defaultTimeZone });
+    this.automations = new AutomationRuntime({
+      db: database.db,
+      jobs: this.jobs,
+      tenant: (slug) => this.tenant(slug),
+      listTenants: () => this.listTenants(),
+      outbound: opts.outbound,
+    });
+    this.behaviours.register(this.automations.wakeBehaviour);
   }
 
   /** The engine's clock (see EngineOptions.clock). */
@@ -173,7 +190,7 @@ export class Engine {
   }
 
   private forTenant(t: Tenant): TenantEngine {
-    const te = new TenantEngine(this.database, t, this.opts, this.cursorKey, this.behaviours);
+    const te = new TenantEngine(this.database, t, this.opts, this.cursorKey, this.behaviours, this.automations);
     this.tenants.set(t.slug, te);
     return te;
   }
@@ -194,6 +211,8 @@ export class TenantEngine {
   readonly access: AccessService;
   readonly templates: TemplateService;
   readonly files: FileService;
+  /** The run log of after-commit automations (present when the tenant was opened through an Engine). */
+  readonly automations: TenantAutomations;
   private cache: { model: Model; checkedAt: number } | undefined;
 
   constructor(
@@ -202,7 +221,15 @@ export class TenantEngine {
     private readonly opts: EngineOptions,
     cursorKey: Buffer,
     behaviours: Behaviours = new Behaviours([...coreBehaviours, ...(opts.behaviours ?? [])], { onAfterCommitError: opts.onAfterCommitError }),
+    runtime?: AutomationRuntime,
   ) {
+    this.automations = {
+      runs: (automation, o) => (runtime ? runtime.runs(this, automation, o) : Promise.resolve([])),
+      retry: (automation, runId) => {
+        if (!runtime) throw new AppError('AUTOMATION_RUN_NOT_FOUND', { run: runId });
+        return runtime.retry(this, automation, runId);
+      },
+    };
     this.records = new RecordService({
       behaviours,
       db: database.db,
@@ -354,6 +381,14 @@ export class SchemaService {
     this.onPublish(compileModel(rev.metadata, rev.id));
     return rev;
   }
+}
+
+/** A tenant's after-commit automations: their run log, and retrying a failed run. */
+export interface TenantAutomations {
+  /** Runs of one automation, newest first; page with `before` (the last run id seen). */
+  runs(automation: string, opts?: { limit?: number; before?: number }): Promise<AutomationRun[]>;
+  /** Re-runs a failed run whose job is dead, from the failed action (done ones are skipped by their keys). */
+  retry(automation: string, runId: number): Promise<AutomationRun>;
 }
 
 export class OutboxService {
