@@ -19,6 +19,7 @@ import { metadataRoutes } from './routes/metadata';
 import { openapiRoutes } from './routes/openapi';
 import { orgRoutes } from './routes/org';
 import { accessRoutes } from './routes/access';
+import { automationRoutes } from './routes/automations';
 import { templateRoutes, tenantTemplateRoutes } from './routes/templates';
 import { recordRoutes } from './routes/records';
 import { memberRoutes, tenantRoutes } from './routes/tenants';
@@ -134,6 +135,7 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
       await scope.register(openapiRoutes);
       await scope.register(orgRoutes, { engine: opts.engine });
       await scope.register(accessRoutes);
+      await scope.register(automationRoutes);
       await scope.register(tenantTemplateRoutes, { templatesDir: opts.templatesDir });
     },
     { prefix: tenantPrefix },

@@ -188,7 +188,8 @@ export async function runHttpAction(action: AutomationAction, body: EventBody, i
       // A robot that answers no JSON but 2xx took the message.
     }
     const code = answer.errcode ?? answer.code;
-    if (code !== undefined && code !== 0) throw new AppError('OUTBOUND_HTTP_STATUS', { status: res.status, robotCode: code }, `the robot answered error ${String(code)}`);
+    if (code !== undefined && code !== 0)
+      throw new AppError('OUTBOUND_HTTP_STATUS', { status: res.status, robotCode: code }, `the robot answered error ${String(code)}`);
   }
   return { status: res.status };
 }

@@ -83,7 +83,9 @@ function app(port: number): { objects: unknown[]; automations: AutomationInput[]
         object: 'deal',
         trigger: { kind: 'record.updated' },
         condition: { '!=': [{ var: '$user.id' }, null] },
-        actions: [{ id: 'touch', kind: 'updateRecord', target: { kind: 'parent', field: 'company' }, values: [{ field: 'last_deal_at', formula: { var: '$now' } }] }],
+        actions: [
+          { id: 'touch', kind: 'updateRecord', target: { kind: 'parent', field: 'company' }, values: [{ field: 'last_deal_at', formula: { var: '$now' } }] },
+        ],
       },
       {
         name: 'deleted_task',
@@ -228,13 +230,26 @@ describe.each(await backends())('after-commit automations on %s', (backend) => {
     await t.records.update('deal', deal.id as string, { stage: 'won' });
     await engine.jobs.runDue();
     const [failed] = await runs('won_flow');
-    expect(failed).toMatchObject({ status: 'failed', actions: [{ id: 'bonus', status: 'done' }, { id: 'hook', status: 'failed' }] });
+    expect(failed).toMatchObject({
+      status: 'failed',
+      actions: [
+        { id: 'bonus', status: 'done' },
+        { id: 'hook', status: 'failed' },
+      ],
+    });
     expect(failed?.error).toMatch(/^OUTBOUND_HTTP_STATUS/);
     expect((await t.records.get('deal', deal.id as string)).hits).toBe(105);
     clock.advance(3_600_000);
     await engine.jobs.runDue();
     const [done] = await runs('won_flow');
-    expect(done).toMatchObject({ id: failed?.id, status: 'succeeded', actions: [{ id: 'bonus', already: true }, { id: 'hook', status: 'done', result: { status: 200 } }] });
+    expect(done).toMatchObject({
+      id: failed?.id,
+      status: 'succeeded',
+      actions: [
+        { id: 'bonus', already: true },
+        { id: 'hook', status: 'done', result: { status: 200 } },
+      ],
+    });
     expect((await t.records.get('deal', deal.id as string)).hits).toBe(105);
     const mine = hook.calls.filter((c) => JSON.parse(c.body).record.id === deal.id);
     expect(mine).toHaveLength(2);
@@ -255,7 +270,13 @@ describe.each(await backends())('after-commit automations on %s', (backend) => {
       clock.advance(7_200_000);
     }
     const [run] = await runs('lost_hook');
-    expect(run).toMatchObject({ status: 'failed', actions: [{ id: 'bonus', status: 'done' }, { id: 'hook', status: 'failed' }] });
+    expect(run).toMatchObject({
+      status: 'failed',
+      actions: [
+        { id: 'bonus', status: 'done' },
+        { id: 'hook', status: 'failed' },
+      ],
+    });
     expect(run?.error).toMatch(/^OUTBOUND_ADDRESS_REFUSED/);
     expect((await engine.jobs.get(run?.jobId as number))?.state).toBe('dead');
     await t.automations.retry('lost_hook', run?.id as number);
@@ -265,7 +286,9 @@ describe.each(await backends())('after-commit automations on %s', (backend) => {
     // 5 when it was created (created_hits), 1 by lost_hook's first action, once.
     expect((await t.records.get('deal', deal.id as string)).hits).toBe(6);
     await expect(t.automations.retry('lost_hook', 999_999)).rejects.toMatchObject({ code: 'AUTOMATION_RUN_NOT_FOUND' });
-    await expect(t.automations.retry('created_hits', (await runs('created_hits'))[0]?.id as number)).rejects.toMatchObject({ code: 'AUTOMATION_RUN_NOT_RETRYABLE' });
+    await expect(t.automations.retry('created_hits', (await runs('created_hits'))[0]?.id as number)).rejects.toMatchObject({
+      code: 'AUTOMATION_RUN_NOT_RETRYABLE',
+    });
   });
 
   it('an automation’s own write does not trigger it again', async () => {

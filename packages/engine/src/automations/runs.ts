@@ -94,7 +94,15 @@ export async function skippedRun(db: Db, schema: string, k: RunKey, reason: stri
     on conflict (automation_id, event_id) do nothing`.execute(db);
 }
 
-export async function finishRun(db: Db, schema: string, id: number, status: RunStatus, actions: ActionResult[], error: string | null, now: Date): Promise<void> {
+export async function finishRun(
+  db: Db,
+  schema: string,
+  id: number,
+  status: RunStatus,
+  actions: ActionResult[],
+  error: string | null,
+  now: Date,
+): Promise<void> {
   await sql`
     update ${sql.id(schema, '_automation_run')} set status = ${status}, actions = ${JSON.stringify(actions)}::jsonb, error = ${error}, finished_at = ${now.toISOString()}
     where id = ${id}`.execute(db);
@@ -119,7 +127,10 @@ export async function getRun(db: Db, schema: string, id: number): Promise<Automa
  * time, false if an earlier attempt's effect committed (a concurrent one waits for it, then false).
  */
 export async function claimEffect(db: Db, schema: string, key: string, now: Date): Promise<boolean> {
-  const res = await sql`insert into ${sql.id(schema, '_automation_effect')} (key, at) values (${key}, ${now.toISOString()}) on conflict (key) do nothing returning key`.execute(db);
+  const res =
+    await sql`insert into ${sql.id(schema, '_automation_effect')} (key, at) values (${key}, ${now.toISOString()}) on conflict (key) do nothing returning key`.execute(
+      db,
+    );
   return res.rows.length === 1;
 }
 

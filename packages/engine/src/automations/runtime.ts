@@ -207,7 +207,7 @@ export class AutomationRuntime {
     const runId = await startRun(db, schema, key, job.id, jobs.clock.now());
     const a = model.app.automations.find((x) => x.id === p.automation);
     const om = model.byId.get(p.objectId);
-    if (!a || !a.enabled || !om) {
+    if (!a?.enabled || !om) {
       await ctx.complete((trx) => finishRun(trx, schema, runId, 'skipped', [], 'the automation was disabled or removed before it ran', jobs.clock.now()));
       return { status: 'skipped' };
     }
@@ -224,7 +224,12 @@ export class AutomationRuntime {
         continue;
       }
       if (!recordActionKinds.has(action.kind) && !httpActionKinds.has(action.kind)) {
-        results.push({ id: action.id, kind: action.kind, status: 'skipped', error: `${action.kind} actions are not yet available: they run once notifications land` });
+        results.push({
+          id: action.id,
+          kind: action.kind,
+          status: 'skipped',
+          error: `${action.kind} actions are not yet available: they run once notifications land`,
+        });
         continue;
       }
       try {

@@ -118,7 +118,12 @@ export class RecordService {
   async within<T>(
     trx: Db,
     ctx: ActionContext,
-    fn: (w: { model: Model; tx: Tx; create(object: string, input: unknown): Promise<RecordData>; update(object: string, id: string, input: unknown): Promise<RecordData> }) => Promise<T>,
+    fn: (w: {
+      model: Model;
+      tx: Tx;
+      create(object: string, input: unknown): Promise<RecordData>;
+      update(object: string, id: string, input: unknown): Promise<RecordData>;
+    }) => Promise<T>,
     opts: { now?: Date; model?: Model } = {},
   ): Promise<{ result: T; afterCommit: (() => Promise<void>)[] }> {
     // Read before the transaction when possible: on PGlite the engine's db waits for the connection `trx` holds.
