@@ -339,6 +339,59 @@ describe.each(await backends())('after-commit automations on %s', (backend) => {
     if (second !== database) await second.close();
   });
 
+  it('assignOwner by round robin within a department and by a field’s value; a robot message in the provider’s shape', async () => {
+    const users = [randomUUID(), randomUUID(), randomUUID()].sort();
+    await sql`insert into ${sql.id(t.tenant.schema, '_user')} (id, name) values (${users[0]}, 'a'), (${users[1]}, 'b'), (${users[2]}, 'c')`.execute(
+      database.db,
+    );
+    const sales = await t.org.createDepartment({ name: `Sales ${randomBytes(3).toString('hex')}` });
+    for (const u of users.slice(0, 2)) await t.org.updateMember(u as string, { departmentIds: [sales.id] });
+    const base = app(port);
+    const region = (r: string) => ({ '==': [{ var: 'region' }, r] });
+    await t.schema.publish({
+      ...base,
+      automations: [
+        ...base.automations,
+        {
+          name: 'round_robin',
+          object: 'company',
+          trigger: { kind: 'record.created' },
+          condition: region('rr'),
+          actions: [{ id: 'assign', kind: 'assignOwner', strategy: { kind: 'roundRobin', department: sales.id } }],
+        },
+        {
+          name: 'by_region',
+          object: 'company',
+          trigger: { kind: 'record.created' },
+          condition: region('north'),
+          actions: [{ id: 'assign', kind: 'assignOwner', strategy: { kind: 'mapping', field: 'region', map: { north: users[2] as string } } }],
+        },
+        {
+          name: 'robot_says',
+          object: 'company',
+          trigger: { kind: 'record.created' },
+          condition: region('robot'),
+          actions: [{ id: 'say', kind: 'robot', provider: 'feishu', url: `http://127.0.0.1:${port}/robot`, message: '新客户 {name}' }],
+        },
+      ],
+    });
+    const made = [];
+    for (let i = 0; i < 3; i++) made.push(await t.records.create('company', { name: `RR${i}`, region: 'rr' }));
+    const north = await t.records.create('company', { name: 'N', region: 'north' });
+    const robo = await t.records.create('company', { name: `Robo${randomBytes(2).toString('hex')}`, region: 'robot' });
+    await engine.jobs.runDue();
+    const owners = await Promise.all(made.map(async (c) => (await t.records.get('company', c.id as string)).owner_id));
+    // Runs go four at a time, so who got which record is not fixed; each took one turn.
+    expect(owners.sort()).toEqual([users[0], users[0], users[1]].sort());
+    expect((await t.records.get('company', north.id as string)).owner_id).toBe(users[2]);
+    clock.advance(3_600_000);
+    await engine.jobs.runDue();
+    const said = hook.calls.filter((c) => c.body.includes(robo.name as string));
+    expect(said).toHaveLength(2);
+    expect(JSON.parse(said[1]?.body ?? '{}')).toEqual({ msg_type: 'text', content: { text: `新客户 ${robo.name}` } });
+    expect((await runs('robot_says'))[0]).toMatchObject({ status: 'succeeded', actions: [{ id: 'say', status: 'done', result: { status: 200 } }] });
+  });
+
   it('refuses the run log of an unknown automation', async () => {
     await expect(t.automations.runs('nope')).rejects.toMatchObject({ code: 'AUTOMATION_NOT_FOUND' });
   });
