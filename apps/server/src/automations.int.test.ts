@@ -316,4 +316,16 @@ describe.each(await backends())('after-commit automations over HTTP on %s', (bac
     );
     expect((await s.as(admin, { url: `${base}/automations/nothing/runs` })).statusCode).toBe(404);
   });
+
+  it('shows the run log to tenant admins only', async () => {
+    const email = `runs-member@${s.domain}`;
+    const added = await s.as(admin, { method: 'POST', url: `${base}/members`, payload: { email, name: 'M', password: 'member password', role: 'member' } });
+    expect(added.statusCode, added.body).toBe(201);
+    const member = await s.login(email, 'member password');
+    const res = await s.as(member, { url: `${base}/automations/welcome_score/runs` });
+    expect(res.statusCode).toBe(403);
+    expect(res.json().error.code).toBe('FORBIDDEN');
+    const retry = await s.as(member, { method: 'POST', url: `${base}/automations/welcome_score/runs/1/retry` });
+    expect(retry.statusCode).toBe(403);
+  });
 });
