@@ -60,7 +60,7 @@ export interface AutomationHost {
   db: Db;
   jobs: Jobs;
   tenant(slug: string): Promise<AutomationTenant>;
-  listTenants(): Promise<{ slug: string; schema: string }[]>;
+  listTenants(): Promise<{ id: string; slug: string; schema: string }[]>;
   outbound?: OutboundOptions;
 }
 
@@ -98,7 +98,7 @@ export class AutomationRuntime {
   /** The pipeline behaviour that enqueues a dispatch once per transaction that wrote a watched record. */
   readonly wakeBehaviour: RecordBehaviour;
   private readonly woken = new WeakSet<Tx>();
-  private slugs = new Map<string, string>();
+  private tenantsBySchema = new Map<string, { slug: string; id: string }>();
 
   constructor(private readonly host: AutomationHost) {
     host.jobs.register<DispatchPayload>(dispatchQueue, (job, ctx) => this.dispatchJob(job, ctx), { batchSize: 20 });
@@ -114,13 +114,13 @@ export class AutomationRuntime {
   private async wake(tx: Tx, objectId: string): Promise<void> {
     if (this.woken.has(tx) || !afterCommitAutomations(tx.model).has(objectId)) return;
     this.woken.add(tx);
-    const slug = await this.slugOf(tx.schema);
-    if (slug) await this.host.jobs.enqueue(this.host.db, { queue: dispatchQueue, payload: { tenant: slug }, maxAttempts: 3, backoffMs: 1000 });
+    const t = await this.tenantOf(tx.schema);
+    if (t) await this.host.jobs.enqueue(this.host.db, { queue: dispatchQueue, tenantId: t.id, payload: { tenant: t.slug }, maxAttempts: 3, backoffMs: 1000 });
   }
 
-  private async slugOf(schema: string): Promise<string | undefined> {
-    if (!this.slugs.has(schema)) this.slugs = new Map((await this.host.listTenants()).map((t) => [t.schema, t.slug]));
-    return this.slugs.get(schema);
+  private async tenantOf(schema: string): Promise<{ slug: string; id: string } | undefined> {
+    if (!this.tenantsBySchema.has(schema)) this.tenantsBySchema = new Map((await this.host.listTenants()).map((t) => [t.schema, { slug: t.slug, id: t.id }]));
+    return this.tenantsBySchema.get(schema);
   }
 
   private async dispatchJob(job: Job<DispatchPayload>, ctx: JobContext): Promise<{ events: number; runs: number }> {
