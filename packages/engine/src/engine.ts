@@ -16,6 +16,8 @@ import { purgeField } from './schema/purge';
 import { type DraftEdit, applyDraftEdit } from './schema/draft-edits';
 import { IdentityService } from './identity/identity';
 import { OrgService } from './org/org';
+import { NotificationHub } from './notifications/hub';
+import { NotificationService } from './notifications/service';
 import { migrateTenant } from './tenant/tenant-migrations';
 import { type Tenant, createTenant, ensurePlatform, findTenant, listTenants, markSetupSteps, platformSecret, setupSteps } from './tenant/tenants';
 
@@ -40,6 +42,8 @@ export interface EngineOptions extends DatabaseOptions {
    * Without it, the error reaches the caller of the write.
    */
   onAfterCommitError?(e: unknown, behaviour: string, ctx: WriteContext): void;
+  /** Told of an error delivering a notification live (the notification itself is stored). */
+  onNotificationError?(e: unknown): void;
 }
 
 /** The directory uploaded files go to under these options. */
@@ -66,6 +70,8 @@ export class Engine {
    * engine.behaviours.register({ name: 'approvals.lock', phase: 'beforeWrite', actions: ['update'], run: (ctx) => check(ctx) })
    */
   readonly behaviours: Behaviours;
+  /** Live delivery of every tenant's notifications in this process (one LISTEN; see NotificationHub). */
+  readonly notificationHub: NotificationHub;
 
   private constructor(
     readonly database: Database,
@@ -74,6 +80,7 @@ export class Engine {
   ) {
     this.identity = new IdentityService(database.db);
     this.behaviours = new Behaviours([...coreBehaviours, ...(opts.behaviours ?? [])], { onAfterCommitError: opts.onAfterCommitError });
+    this.notificationHub = new NotificationHub(database, opts.onNotificationError);
   }
 
   static async open(opts: EngineOptions = {}): Promise<Engine> {
@@ -151,7 +158,7 @@ export class Engine {
   }
 
   private forTenant(t: Tenant): TenantEngine {
-    const te = new TenantEngine(this.database, t, this.opts, this.cursorKey, this.behaviours);
+    const te = new TenantEngine(this.database, t, this.opts, this.cursorKey, this.behaviours, this.notificationHub);
     this.tenants.set(t.slug, te);
     return te;
   }
@@ -170,6 +177,8 @@ export class TenantEngine {
   readonly access: AccessService;
   readonly templates: TemplateService;
   readonly files: FileService;
+  /** The in-app notification centre: notify (in a transaction), list, unread count, mark read, preferences, recipients, live events. */
+  readonly notifications: NotificationService;
   private cache: { model: Model; checkedAt: number } | undefined;
 
   constructor(
@@ -178,6 +187,7 @@ export class TenantEngine {
     private readonly opts: EngineOptions,
     cursorKey: Buffer,
     behaviours: Behaviours = new Behaviours([...coreBehaviours, ...(opts.behaviours ?? [])], { onAfterCommitError: opts.onAfterCommitError }),
+    notificationHub: NotificationHub = new NotificationHub(database, opts.onNotificationError),
   ) {
     this.records = new RecordService({
       behaviours,
@@ -200,6 +210,7 @@ export class TenantEngine {
       maxSize: opts.maxFileSize ?? defaultMaxFileSize,
       model: () => this.model(),
     });
+    this.notifications = new NotificationService(database.db, tenant.schema, notificationHub);
   }
 
   /** The compiled model of the latest revision, rebuilt only when the revision changes. */

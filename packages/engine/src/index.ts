@@ -45,3 +45,16 @@ export { OrgService, type Department, type Member } from './org/org';
 export { TemplateService, type InstallOptions, type InstallProgress, type InstallResult, type InstalledPackage } from './templates/service';
 export { FileService, type StoredFile, cleanFileName, defaultMaxFileSize } from './files/service';
 export type { FileSource } from './files/store';
+export { NotificationService } from './notifications/service';
+export { NotificationHub, notificationChannel } from './notifications/hub';
+export { type RecipientRule, type RecipientContext, recipientRuleTypes } from './notifications/recipients';
+export type {
+  Notification,
+  NotificationEvent,
+  NotificationLink,
+  NotificationPage,
+  NotificationPreferences,
+  NotificationSource,
+  NotifyInput,
+  ListOptions as NotificationListOptions,
+} from './notifications/types';
