@@ -293,6 +293,12 @@ export const zhCN = {
   'detail.remove': '删除第 {row} 行',
   'detail.rowProblem': '第 {row} 行：{message}',
   'detail.invalid': '请检查「{name}」中标红的第 {row} 行',
+  'notifications.title': '通知',
+  'notifications.bell': '通知（{count} 条未读）',
+  'notifications.markAllRead': '全部已读',
+  'notifications.empty': '暂无通知',
+  'notifications.unread': '未读',
+  'notifications.more': '加载更早的通知',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
@@ -593,4 +599,10 @@ export const en: Record<MessageKey, string> = {
   'detail.remove': 'Remove line {row}',
   'detail.rowProblem': 'Line {row}: {message}',
   'detail.invalid': 'Check line {row} of "{name}" (marked in red)',
+  'notifications.title': 'Notifications',
+  'notifications.bell': 'Notifications ({count} unread)',
+  'notifications.markAllRead': 'Mark all read',
+  'notifications.empty': 'No notifications',
+  'notifications.unread': 'Unread',
+  'notifications.more': 'Load older notifications',
 };
