@@ -1,5 +1,5 @@
 import { type IncomingMessage, get as httpGet } from 'node:http';
-import { backends } from '@tangram/engine/testing';
+import { attachTestEngine, backends, openTestDatabase } from '@tangram/engine/testing';
 import type { TenantEngine } from '@tangram/engine';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Session, type TestServer, setupServer } from './testing/harness';
@@ -195,6 +195,21 @@ describe.each(await backends())('notifications over HTTP on %s', (backend) => {
     for (const st of [ann, bob, annSecond]) st.close();
     // The server lets go of every subscription once the clients are gone.
     await vi.waitFor(() => expect(s.engine.notificationHub.size).toBe(0), { timeout: 60_000, interval: 50 });
+  });
+
+  it.runIf(backend === 'postgres')('streams a notification another process wrote (a worker), through LISTEN/NOTIFY', async () => {
+    const database = await openTestDatabase('postgres', 2);
+    try {
+      const worker = await attachTestEngine(database);
+      const ann = await openStream(`${base}${url('/stream')}`, sessions.ann);
+      await ann.until('ready');
+      const elsewhere = await worker.tenant(s.tenant);
+      await database.db.transaction().execute((trx) => elsewhere.notifications.notify(trx, { to: [ids.ann], kind: 'worker', title: '来自 worker' }));
+      expect(await ann.until('notification')).toMatchObject([{ title: '来自 worker', kind: 'worker' }]);
+      ann.close();
+    } finally {
+      await database.close();
+    }
   });
 
   it('refuses the stream to callers outside the tenant and ends it when the caller signs out', async () => {
