@@ -62,7 +62,7 @@ export class NotificationHub {
     this.listening ??= this.database
       .listen(notificationChannel, {
         message: (payload) => {
-          this.queue = this.queue.then(() => this.deliver(payload)).catch(this.onError);
+          this.queue = this.queue.then(() => this.deliver(payload)).catch((e) => this.failed(payload, e));
         },
         reset: () => {
           for (const set of this.subscribers.values()) for (const l of set) l({ type: 'resync' });
@@ -73,6 +73,17 @@ export class NotificationHub {
         throw e;
       });
     return this.listening;
+  }
+
+  /** A notification could not be loaded: its subscribers are told to read their list again. */
+  private failed(payload: string, e: unknown): void {
+    this.onError(e);
+    try {
+      const a = JSON.parse(payload) as Announcement;
+      for (const l of [...(this.subscribers.get(`${a.s}\u0000${a.u}`) ?? [])]) l({ type: 'resync' });
+    } catch {
+      // Not one of ours: nobody to tell.
+    }
   }
 
   private async deliver(payload: string): Promise<void> {
