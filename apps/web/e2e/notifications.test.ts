@@ -99,7 +99,24 @@ describe.runIf(browserAvailable())('the notification bell updates live and opens
     // Newest first.
     expect(await items.first().textContent()).toContain('第二条');
     await page.getByRole('button', { name: '全部已读' }).click();
-    await page.getByRole('button', { name: '通知（0 条未读）' }).waitFor();
+    await page.getByRole('button', { name: '通知（0 条未读）' }).click();
+    await page.getByRole('button', { name: '全部已读' }).waitFor({ state: 'hidden' });
     expect(await tenant.notifications.unreadCount(memberId)).toBe(0);
+  });
+
+  it('turns e-mail off for a kind in the notification settings', async () => {
+    const { page } = browser;
+    await page.getByRole('button', { name: /^通知（/ }).click();
+    await page.getByRole('button', { name: '通知设置' }).click();
+    const dialog = page.getByRole('dialog', { name: '通知设置' });
+    const toggle = dialog.getByRole('switch', { name: 'note.follow_up 邮件提醒' });
+    await toggle.waitFor();
+    expect(await toggle.getAttribute('aria-checked')).toBe('true');
+    await toggle.click();
+    await dialog.locator('[role="switch"][aria-checked="false"]').first().waitFor();
+    await shot(page, 'notifications-03-settings');
+    const tenant = await srv.server.engine.tenant(srv.server.tenant);
+    expect((await tenant.notifications.preferences(memberId)).email).toEqual({ 'note.follow_up': false, system: true });
+    expect(await tenant.notifications.emailRecipients([memberId], 'note.follow_up')).toEqual([]);
   });
 });

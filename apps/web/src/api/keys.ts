@@ -34,6 +34,7 @@ export const keys = {
   notifications: (tenant: string) => ['notifications', tenant] as const,
   unreadNotifications: (tenant: string) => ['notifications', tenant, 'unread'] as const,
   notificationList: (tenant: string) => ['notifications', tenant, 'list'] as const,
+  notificationPreferences: (tenant: string) => ['notifications', tenant, 'preferences'] as const,
   /** A reference picker's search (not refreshed by writes, as a picker's choices need not be). */
   picker: (tenant: string, object: string | undefined, search: string) => ['picker', tenant, object, search] as const,
 };

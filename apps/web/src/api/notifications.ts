@@ -23,7 +23,23 @@ export const notificationQueries = {
         unwrap(client.GET('/api/v1/t/{tenant}/notifications', { params: { path: { tenant }, query: { limit: pageSize, before: pageParam } }, signal })),
       getNextPageParam: (page) => page.nextBefore ?? undefined,
     }),
+  /** Their channels: in-app always, e-mail per kind. */
+  preferences: (tenant: string) =>
+    queryOptions({
+      queryKey: keys.notificationPreferences(tenant),
+      queryFn: ({ signal }) => unwrap(client.GET('/api/v1/t/{tenant}/notifications/preferences', { params: { path: { tenant } }, signal })),
+    }),
 };
+
+/** Turns e-mail on or off for kinds; the answer (all preferences) replaces the cached ones. */
+export function useSetNotificationPreferences(tenant: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (email: Record<string, boolean>) =>
+      unwrap(client.PUT('/api/v1/t/{tenant}/notifications/preferences', { params: { path: { tenant } }, body: { email } })),
+    onSuccess: (prefs) => qc.setQueryData(keys.notificationPreferences(tenant), prefs),
+  });
+}
 
 /** Marks notifications read (ids, or 'all'); the badge and the list are read again. */
 export function useMarkNotificationsRead(tenant: string) {

@@ -299,6 +299,11 @@ export const zhCN = {
   'notifications.empty': '暂无通知',
   'notifications.unread': '未读',
   'notifications.more': '加载更早的通知',
+  'notifications.settings': '通知设置',
+  'notifications.inAppAlways': '站内通知始终开启；可按类型选择是否同时发送邮件。',
+  'notifications.noKinds': '收到通知后，可在这里按类型设置邮件提醒',
+  'notifications.email': '邮件',
+  'notifications.emailFor': '{kind} 邮件提醒',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
@@ -605,4 +610,9 @@ export const en: Record<MessageKey, string> = {
   'notifications.empty': 'No notifications',
   'notifications.unread': 'Unread',
   'notifications.more': 'Load older notifications',
+  'notifications.settings': 'Notification settings',
+  'notifications.inAppAlways': 'In-app notifications are always on; choose per kind whether they are also e-mailed.',
+  'notifications.noKinds': 'Once you receive notifications, set their e-mail per kind here',
+  'notifications.email': 'E-mail',
+  'notifications.emailFor': 'E-mail for {kind}',
 };

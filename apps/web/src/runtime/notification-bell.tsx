@@ -1,10 +1,10 @@
-import { BellOutlined } from '@ant-design/icons';
+import { BellOutlined, SettingOutlined } from '@ant-design/icons';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { Badge, Button, Empty, List, Popover, Typography } from 'antd';
+import { Badge, Button, Empty, List, Modal, Popover, Space, Switch, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import { type Notification, notificationQueries, useMarkNotificationsRead, useNotificationStream } from '../api/notifications';
+import { type Notification, notificationQueries, useMarkNotificationsRead, useNotificationStream, useSetNotificationPreferences } from '../api/notifications';
 import { useI18n } from '../i18n/i18n';
 
 /** Where a notification leads in the app: its record's page, or the path it names. */
@@ -71,35 +71,83 @@ function NotificationList({ tenant, onOpen }: { tenant: string; onOpen: () => vo
   );
 }
 
+/** The member's channels: in-app always; e-mail on or off per kind they have received. */
+function PreferencesModal({ tenant, onClose }: { tenant: string; onClose: () => void }) {
+  const { t } = useI18n();
+  const prefs = useQuery(notificationQueries.preferences(tenant));
+  const save = useSetNotificationPreferences(tenant);
+  const kinds = Object.entries(prefs.data?.email ?? {});
+  return (
+    <Modal open title={t('notifications.settings')} onCancel={onClose} footer={null} destroyOnHidden>
+      <Typography.Paragraph type="secondary">{t('notifications.inAppAlways')}</Typography.Paragraph>
+      <List
+        loading={prefs.isLoading}
+        dataSource={kinds}
+        locale={{ emptyText: t('notifications.noKinds') }}
+        renderItem={([kind, email]) => (
+          <List.Item key={kind}>
+            <Typography.Text code>{kind}</Typography.Text>
+            <Space>
+              {t('notifications.email')}
+              <Switch
+                aria-label={t('notifications.emailFor', { kind })}
+                checked={email}
+                loading={save.isPending && save.variables?.[kind] !== undefined}
+                onChange={(on) => save.mutate({ [kind]: on })}
+              />
+            </Space>
+          </List.Item>
+        )}
+      />
+    </Modal>
+  );
+}
+
 /** The bell in the tenant's header: unread count, the list on click, kept live by the server's event stream. */
 export function NotificationBell({ tenant }: { tenant: string }) {
   const { t } = useI18n();
   const [open, setOpen] = useState(false);
+  const [settings, setSettings] = useState(false);
   useNotificationStream(tenant);
   const unread = useQuery(notificationQueries.unread(tenant)).data?.count ?? 0;
   const markRead = useMarkNotificationsRead(tenant);
   return (
-    <Popover
-      trigger="click"
-      placement="bottomRight"
-      open={open}
-      onOpenChange={setOpen}
-      destroyOnHidden
-      title={
-        <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center' }}>
-          <span>{t('notifications.title')}</span>
-          <Button size="small" type="link" disabled={!unread} loading={markRead.isPending} onClick={() => markRead.mutate('all')}>
-            {t('notifications.markAllRead')}
-          </Button>
-        </div>
-      }
-      content={<NotificationList tenant={tenant} onOpen={() => setOpen(false)} />}
-    >
-      <Button type="text" aria-label={t('notifications.bell', { count: unread })} data-testid="notification-bell">
-        <Badge count={unread} size="small">
-          <BellOutlined style={{ fontSize: 18 }} />
-        </Badge>
-      </Button>
-    </Popover>
+    <>
+      <Popover
+        trigger="click"
+        placement="bottomRight"
+        open={open}
+        onOpenChange={setOpen}
+        destroyOnHidden
+        title={
+          <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center' }}>
+            <span>{t('notifications.title')}</span>
+            <span>
+              <Button size="small" type="link" disabled={!unread} loading={markRead.isPending} onClick={() => markRead.mutate('all')}>
+                {t('notifications.markAllRead')}
+              </Button>
+              <Button
+                size="small"
+                type="text"
+                icon={<SettingOutlined />}
+                aria-label={t('notifications.settings')}
+                onClick={() => {
+                  setOpen(false);
+                  setSettings(true);
+                }}
+              />
+            </span>
+          </div>
+        }
+        content={<NotificationList tenant={tenant} onOpen={() => setOpen(false)} />}
+      >
+        <Button type="text" aria-label={t('notifications.bell', { count: unread })} data-testid="notification-bell">
+          <Badge count={unread} size="small">
+            <BellOutlined style={{ fontSize: 18 }} />
+          </Badge>
+        </Button>
+      </Popover>
+      {settings && <PreferencesModal tenant={tenant} onClose={() => setSettings(false)} />}
+    </>
   );
 }
