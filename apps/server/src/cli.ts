@@ -3,7 +3,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Engine } from '@tangram/engine';
 import { sql } from 'kysely';
-import { build, serveLogger } from './app';
+import pino from 'pino';
+import { build, defaultLogger, serveLogger } from './app';
 import { bootstrap } from './bootstrap';
 import { writePackage } from '@tangram/templates';
 import { availableTemplates, templatesDir } from './templates-registry';
@@ -39,26 +40,83 @@ async function serve(): Promise<void> {
   );
   console.log(`  demo tenant: ${boot.demo.tenant}${boot.demo.created ? ` (core + CRM templates, ${boot.demo.records} sample records)` : ''}`);
   if (boot.demo.members?.length) console.log(`  demo members (same password, each with a role): ${boot.demo.members.join(', ')}`);
-  console.log('');
-  // Public pools (公海): records nobody followed up go back every hour (and once at start).
-  const sweep = () =>
-    engine
-      .recyclePools(new Date(), (tenant, e) => app.log.error({ err: e, tenant }, 'public pool recycling failed'))
-      .then((moved) => {
-        if (Object.keys(moved).length) app.log.info({ moved }, 'records returned to their public pools');
-      })
-      .catch((e) => app.log.error({ err: e }, 'public pool recycling failed'));
-  void sweep();
-  const sweeper = setInterval(sweep, 3_600_000);
-  sweeper.unref();
+  const withWorker = process.env.TANGRAM_WORKER !== '0';
+  if (withWorker) await startWorker(engine, app.log, workerPollMs());
+  console.log(
+    withWorker ? '  jobs: this process runs the worker (TANGRAM_WORKER=0 leaves it to `tangram worker`)\n' : '  jobs: no worker here (TANGRAM_WORKER=0)\n',
+  );
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
-    clearInterval(sweeper);
     app.log.info({ signal }, 'shutting down');
     await app.close();
+    await engine.close(); // stops the worker first, waiting for running jobs
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+/** What the worker logs with (pino's, or anything with the same two methods). */
+interface WorkerLog {
+  info(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+/** The queue and hourly schedule that send records nobody followed up back to their public pools (公海). */
+export const poolRecycling = { name: 'pools.recycle', queue: 'pools.recycle', cron: '0 * * * *', timeZone: 'UTC' } as const;
+
+/**
+ * The engine's own jobs, on every worker: the public-pool recycling, every hour on one worker of
+ * the installation (a slot missed while no worker ran is caught up once when one starts).
+ */
+export async function registerWorkerJobs(engine: Engine, log: WorkerLog): Promise<void> {
+  engine.jobs.register(poolRecycling.queue, async () => {
+    const failed: string[] = [];
+    const moved = await engine.recyclePools(engine.clock.now(), (tenant, e) => {
+      failed.push(tenant);
+      log.error({ err: e, tenant }, 'public pool recycling failed');
+    });
+    if (Object.keys(moved).length) log.info({ moved }, 'records returned to their public pools');
+    return { moved, failed };
+  });
+  await engine.jobs.schedule({ name: poolRecycling.name, cron: poolRecycling.cron, timeZone: poolRecycling.timeZone, queue: poolRecycling.queue });
+}
+
+/** TANGRAM_WORKER_POLL_MS: how often an idle worker looks for due jobs (default 1000). */
+function workerPollMs(): number | undefined {
+  const ms = Number(process.env.TANGRAM_WORKER_POLL_MS);
+  return Number.isInteger(ms) && ms > 0 ? ms : undefined;
+}
+
+/** Registers the engine's jobs and starts the worker loop (stopped by `engine.close()`). */
+export async function startWorker(engine: Engine, log: WorkerLog, pollMs?: number): Promise<void> {
+  await registerWorkerJobs(engine, log);
+  engine.jobs.start({ pollMs, onError: (e, where) => log.error({ err: e, ...where }, 'job error') });
+  log.info({ worker: engine.jobs.worker, queues: engine.jobs.registered() }, 'worker started');
+}
+
+/**
+ * `tangram worker`: runs the jobs and schedules only (no HTTP) until SIGINT or SIGTERM, then
+ * stops claiming, lets running jobs finish and exits. For PostgreSQL: an embedded (PGlite)
+ * database is one process's, so there the worker runs inside `tangram serve`.
+ */
+async function worker(): Promise<void> {
+  const engine = await Engine.open(engineOptionsFromEnv());
+  const log = pino(defaultLogger as pino.LoggerOptions);
+  await startWorker(engine, log, workerPollMs());
+  console.log(`Tangram worker running (database: ${engine.database.backend}); stop it with Ctrl-C or SIGTERM`);
+  // The jobs' timers do not keep the process alive; this does, until a signal.
+  const alive = setInterval(() => {}, 1 << 30);
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    log.info({ signal }, 'worker stopping: waiting for running jobs');
     await engine.close();
+    clearInterval(alive);
+    log.info({}, 'worker stopped');
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
@@ -245,13 +303,43 @@ async function doctor(): Promise<void> {
   if (failed) process.exitCode = 1;
 }
 
-const commands: Record<string, (args: string[]) => Promise<void>> = { serve, demo, migrate, tenant, user, app: appCommand, template: templateCommand, doctor };
+const usage = `usage: tangram <command> [options]   (environment: DATABASE_URL or DATA_DIR, PORT, HOST, …)
+
+  serve                     the API and web app, with the jobs worker (TANGRAM_WORKER=0: without it)
+  worker                    only the jobs worker: queues and schedules, no HTTP (PostgreSQL), until Ctrl-C/SIGTERM
+  demo                      prints the demo tenant's objects and a few records
+  migrate                   brings the platform schema and every tenant's system tables up to date
+  tenant create <slug> [--name N] [--admin email] | tenant list
+  user create <email> --name N [--password P] [--platform-admin] [--tenant slug --role admin|member]
+  user reset-password <email> [--password P]
+  app import <file.json> --tenant slug [--message M] [--dry-run] | app export --tenant slug [--out file.json]
+  template list | template install <name> --tenant slug [--sample-data] [--on-conflict keep-mine|take-theirs]
+  template export <name> --tenant slug --out dir
+  doctor                    checks the database and the configuration
+  help                      this text`;
+
+const help = async () => console.log(usage);
+
+const commands: Record<string, (args: string[]) => Promise<void>> = {
+  serve,
+  worker,
+  demo,
+  migrate,
+  tenant,
+  user,
+  app: appCommand,
+  template: templateCommand,
+  doctor,
+  help,
+  '--help': help,
+  '-h': help,
+};
 
 export async function main(argv: string[]): Promise<void> {
   const [command = 'serve', ...args] = argv;
   const run = commands[command];
   if (!run) {
-    console.error(`unknown command "${command}". Commands: ${Object.keys(commands).join(', ')}`);
+    console.error(`unknown command "${command}".\n${usage}`);
     process.exitCode = 2;
     return;
   }

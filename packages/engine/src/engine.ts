@@ -5,6 +5,8 @@ import type { ResolvedApp } from '@tangram/metadata';
 import { type Database, type DatabaseOptions, openDatabase } from './db/database';
 import { type Model, compileModel } from './model/compile';
 import { type ClaimOptions, type OutboxEvent, ackEvents, claimEvents } from './outbox/outbox';
+import { type Clock, systemClock } from './jobs/clock';
+import { Jobs } from './jobs/jobs';
 import { AccessService } from './access/service';
 import { TemplateService } from './templates/service';
 import { FileService, defaultMaxFileSize } from './files/service';
@@ -42,9 +44,17 @@ export interface EngineOptions extends DatabaseOptions {
    * Without it, the error reaches the caller of the write.
    */
   onAfterCommitError?(e: unknown, behaviour: string, ctx: WriteContext): void;
+  /**
+   * Where the engine reads the time for jobs and schedules (default: the system clock). Tests
+   * pass a ManualClock to move time.
+   */
+  clock?: Clock;
   /** Told of an error delivering a notification live (the notification itself is stored). */
   onNotificationError?(e: unknown): void;
 }
+
+/** The business time zone when the options name none (date buckets, schedules). */
+const defaultTimeZone = 'Asia/Shanghai';
 
 /** The directory uploaded files go to under these options. */
 export function filesDirOf(opts: EngineOptions): string {
@@ -70,6 +80,12 @@ export class Engine {
    * engine.behaviours.register({ name: 'approvals.lock', phase: 'beforeWrite', actions: ['update'], run: (ctx) => check(ctx) })
    */
   readonly behaviours: Behaviours;
+  /**
+   * Durable jobs and cron schedules shared by every tenant (the `platform.job*` tables): enqueue
+   * in a transaction, register handlers, then `start()` the worker (`tangram serve` and
+   * `tangram worker` do) or `runDue()` in tests.
+   */
+  readonly jobs: Jobs;
   /** Live delivery of every tenant's notifications in this process (one LISTEN; see NotificationHub). */
   readonly notificationHub: NotificationHub;
 
@@ -81,6 +97,12 @@ export class Engine {
     this.identity = new IdentityService(database.db);
     this.behaviours = new Behaviours([...coreBehaviours, ...(opts.behaviours ?? [])], { onAfterCommitError: opts.onAfterCommitError });
     this.notificationHub = new NotificationHub(database, opts.onNotificationError);
+    this.jobs = new Jobs(database.db, { clock: opts.clock ?? systemClock, timeZone: opts.timeZone ?? defaultTimeZone });
+  }
+
+  /** The engine's clock (see EngineOptions.clock). */
+  get clock(): Clock {
+    return this.jobs.clock;
   }
 
   static async open(opts: EngineOptions = {}): Promise<Engine> {
@@ -163,8 +185,10 @@ export class Engine {
     return te;
   }
 
-  close(): Promise<void> {
-    return this.database.close();
+  /** Stops the jobs' worker (waiting for running handlers), then closes the database. */
+  async close(): Promise<void> {
+    await this.jobs.stop();
+    await this.database.close();
   }
 }
 
@@ -231,7 +255,7 @@ export class TenantEngine {
     }
     const app: ResolvedApp = id
       ? (await getRevision(this.database.db, this.tenant.schema, id)).metadata
-      : { name: 'app', version: '0.0.0', label: {}, objects: [], forms: [], views: [], menu: [] };
+      : { name: 'app', version: '0.0.0', label: {}, objects: [], forms: [], views: [], menu: [], automations: [] };
     this.cache = { model: compileModel(app, id), checkedAt: now };
     return this.cache.model;
   }

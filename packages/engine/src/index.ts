@@ -45,6 +45,24 @@ export { OrgService, type Department, type Member } from './org/org';
 export { TemplateService, type InstallOptions, type InstallProgress, type InstallResult, type InstalledPackage } from './templates/service';
 export { FileService, type StoredFile, cleanFileName, defaultMaxFileSize } from './files/service';
 export type { FileSource } from './files/store';
+export { Jobs, type JobsOptions, type StartOptions } from './jobs/jobs';
+export { type Clock, ManualClock, systemClock } from './jobs/clock';
+export {
+  JobLeaseLost,
+  type Job,
+  type JobRun,
+  type JobState,
+  type RunOutcome,
+  type JobContext,
+  type JobHandler,
+  type QueueOptions,
+  type EnqueueInput,
+  type Enqueued,
+  type Schedule,
+  type ScheduleInput,
+  type PassSummary,
+} from './jobs/types';
+export type { ListJobsOptions } from './jobs/store';
 export { NotificationService } from './notifications/service';
 export { NotificationHub, notificationChannel } from './notifications/hub';
 export { type RecipientRule, type RecipientContext, recipientRuleTypes } from './notifications/recipients';

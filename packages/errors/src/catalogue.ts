@@ -29,6 +29,13 @@ export const catalogue = {
   REVISION_NOT_FOUND: { status: 404, message: 'No such revision' },
   REVISION_CONFLICT: { status: 409, message: 'The metadata changed since this draft was based on it' },
   SCHEMA_BUSY: { status: 503, message: 'A table is busy; try publishing again' },
+  // automations (metadata)
+  AUTOMATION_TRIGGER_INVALID: { status: 400, message: 'The automation trigger lacks a property its kind needs, or has one it does not take' },
+  AUTOMATION_CRON_INVALID: { status: 400, message: 'The schedule is not a valid five-field cron expression or time zone' },
+  AUTOMATION_ACTION_INVALID: { status: 400, message: 'The automation action lacks a property its kind needs, or has one it does not take' },
+  AUTOMATION_ACTION_TIMING: { status: 400, message: 'The action cannot run at the automation’s timing (set values and refuse run only before save)' },
+  AUTOMATION_FIELD_UNSUITABLE: { status: 400, message: 'The field cannot be used that way in an automation (its type, or it is computed)' },
+  AUTOMATION_TARGET_INVALID: { status: 400, message: 'The related records an action writes are not reached through a lookup field' },
   // rules (JSON Logic)
   RULE_INVALID: { status: 400, message: 'The rule is not valid' },
   RULE_OPERATOR_UNKNOWN: { status: 400, message: 'Unknown or disallowed operator in the rule' },
@@ -53,6 +60,7 @@ export const catalogue = {
   RECORD_IN_POOL: { status: 409, message: 'The record is already in the public pool' },
   POOL_CLAIM_LIMIT: { status: 409, message: 'You already own as many records of this object as a claim allows' },
   VALIDATION_RULE_FAILED: { status: 400, message: 'A validation rule failed' },
+  AUTOMATION_REFUSED: { status: 422, message: 'An automation refused the change' },
   QUERY_INVALID: { status: 400, message: 'The query is not valid' },
   CURSOR_INVALID: { status: 400, message: 'The pagination cursor is not valid' },
   VERSION_NOT_FOUND: { status: 404, message: 'No such version of the record' },
@@ -75,6 +83,17 @@ export const catalogue = {
   // files (attachment storage)
   FILE_NOT_FOUND: { status: 404, message: 'No such file' },
   FILE_TOO_LARGE: { status: 413, message: 'The file is larger than the upload limit' },
+  // outbound HTTP (webhooks, group robots, mail relays: packages/net)
+  OUTBOUND_URL_INVALID: { status: 400, message: 'The outbound URL is not a valid URL' },
+  OUTBOUND_SCHEME_REFUSED: { status: 400, message: 'Only http and https URLs may be called' },
+  OUTBOUND_ADDRESS_REFUSED: {
+    status: 400,
+    message: 'The host is or resolves to a loopback, private, link-local or other internal address; an admin may allow it',
+  },
+  OUTBOUND_UNREACHABLE: { status: 502, message: 'The host could not be resolved or reached' },
+  OUTBOUND_TIMEOUT: { status: 504, message: 'The host did not answer in time' },
+  OUTBOUND_TOO_LARGE: { status: 502, message: 'The response is larger than the limit' },
+  OUTBOUND_TOO_MANY_REDIRECTS: { status: 502, message: 'The host redirected too many times' },
   // tenants and infrastructure
   TENANT_NOT_FOUND: { status: 404, message: 'No such tenant' },
   TENANT_EXISTS: { status: 409, message: 'The tenant already exists' },

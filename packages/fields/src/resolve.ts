@@ -2,6 +2,7 @@ import { AppError, type Problem } from '@tangram/errors';
 import { checkRule } from '@tangram/logic';
 import { type Field, type FieldTypeCatalogue, type ObjectDef, type ResolvedApp, type View, normalizeApp } from '@tangram/metadata';
 import Ajv, { type ValidateFunction } from 'ajv';
+import { automationProblems, rulePathProblems } from './automation-checks';
 import { logicSchema } from './logic-schema';
 import type { FieldType } from './field-type';
 import { fieldTypes, kindOf } from './registry';
@@ -73,12 +74,6 @@ function formulaCheck(object: ObjectDef, field: Field, path: string): Problem[] 
   } catch (e) {
     return rulePathProblems(e, `${path}/options/expression`);
   }
-}
-
-function rulePathProblems(e: unknown, path: string): Problem[] {
-  if (!(e instanceof AppError)) throw e;
-  const inner = (e.details.problems as Problem[] | undefined) ?? [{ code: e.code, message: e.message }];
-  return inner.map((p) => ({ ...p, path: `${path}${p.path && p.path !== '/' ? p.path : ''}` }));
 }
 
 const computedChecks: Partial<Record<string, Check>> = { aggregate: rollupCheck, expression: formulaCheck };
@@ -200,7 +195,7 @@ function uiProblems(app: ResolvedApp, byId: Map<string, ObjectDef>): Problem[] {
 /**
  * Normalises an app package and checks everything that depends on field types: options,
  * relation targets, rollups, formulas, validation rules, defaults and indexes; form rules, view
- * filters, sorts, kanban lanes and calendar dates.
+ * filters, sorts, kanban lanes and calendar dates; automations' fields, conditions and formulas.
  * All problems come back at once, each with its JSON path.
  * @example const app = resolveApp(JSON.parse(fs.readFileSync('app.json', 'utf8')))
  */
@@ -209,7 +204,7 @@ export function resolveApp(input: unknown): ResolvedApp {
   for (const o of app.objects) for (const f of o.fields) if (fieldTypes[f.type].reference?.master) f.required = true;
   const byId = new Map(app.objects.map((o) => [o.id, o]));
   const problems = app.objects.flatMap((o, i) => (o.archived ? [] : objectProblems(o, `/objects/${i}`, byId)));
-  problems.push(...uiProblems(app, byId));
+  problems.push(...uiProblems(app, byId), ...automationProblems(app.automations, byId));
   if (problems.length) throw AppError.problems('METADATA_INVALID', problems);
   return app;
 }

@@ -1,5 +1,6 @@
 import { AppError, type Problem } from '@tangram/errors';
 import Ajv, { type ErrorObject } from 'ajv';
+import { normalizeAutomations } from './automations';
 import { checkName } from './naming';
 import { appSchema } from './schema';
 import type {
@@ -201,6 +202,10 @@ class Names {
     for (const o of objects) if (!o.archived) this.objects.set(o.id, o);
     for (const o of objects) if (!o.archived) this.objects.set(o.name, o);
   }
+  objectById(id: string): ObjectDef | undefined {
+    const o = this.objects.get(id);
+    return o?.id === id ? o : undefined;
+  }
   object(name: string, path: string): ObjectDef | undefined {
     const o = this.objects.get(name);
     if (!o) this.problems.push({ code: 'OBJECT_NOT_FOUND', path, message: `no object "${name}"` });
@@ -342,6 +347,25 @@ export function normalizeApp(input: unknown, types: FieldTypeCatalogue): Resolve
     );
   }
   const menu = normalizeMenu(app.menu ?? [], '/menu', names, views, new Set(), problems);
+  (app.automations ?? []).forEach((a, i) => {
+    problems.push(...nameProblems(a.name, `/automations/${i}/name`), ...(a.id ? nameProblems(a.id, `/automations/${i}/id`) : []));
+    for (const [j, x] of a.actions.entries()) problems.push(...nameProblems(x.id, `/automations/${i}/actions/${j}/id`));
+  });
+  const automations = normalizeAutomations(app.automations ?? [], names, problems, toLocaleText);
+  problems.push(
+    ...duplicates(
+      automations,
+      (x) => x.id,
+      (i) => `/automations/${i}/id`,
+      'automation id',
+    ),
+    ...duplicates(
+      automations,
+      (x) => x.name,
+      (i) => `/automations/${i}/name`,
+      'automation name',
+    ),
+  );
   if (problems.length) throw AppError.problems('METADATA_INVALID', problems);
   return {
     name: app.name ?? 'app',
@@ -351,5 +375,6 @@ export function normalizeApp(input: unknown, types: FieldTypeCatalogue): Resolve
     forms,
     views,
     menu,
+    automations,
   };
 }

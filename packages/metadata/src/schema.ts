@@ -1,4 +1,14 @@
-import { duplicateMatches, fieldTypeNames } from './types';
+import {
+  automationActionKinds,
+  automationRunAs,
+  automationTimings,
+  automationTriggerKinds,
+  duplicateMatches,
+  fieldTypeNames,
+  recipientKinds,
+  robotProviders,
+  timeUnits,
+} from './types';
 
 const localeText = {
   oneOf: [
@@ -187,6 +197,107 @@ const menuItem: Record<string, unknown> = {
   },
 };
 
+// Automations: one schema per part with every property any kind uses; which apply to which kind
+// is checked when normalising (each problem with its path), which reads better than oneOf errors.
+const trigger = {
+  type: 'object',
+  required: ['kind'],
+  additionalProperties: false,
+  properties: {
+    kind: { enum: [...automationTriggerKinds] },
+    timing: { enum: [...automationTimings] },
+    fields: { type: 'array', items: name, minItems: 1, maxItems: 20 },
+    from: {},
+    to: {},
+    cron: { type: 'string', maxLength: 200 },
+    timeZone: { type: 'string', maxLength: 64 },
+    field: name,
+    offset: {
+      type: 'object',
+      required: ['amount', 'unit'],
+      additionalProperties: false,
+      properties: { amount: { type: 'integer', minimum: 0, maximum: 100_000 }, unit: { enum: [...timeUnits] } },
+    },
+    direction: { enum: ['before', 'after'] },
+    days: { type: 'integer', minimum: 1, maximum: 3650 },
+    episodeField: name,
+  },
+} as const;
+
+const assignment = {
+  type: 'object',
+  required: ['field'],
+  additionalProperties: false,
+  properties: { field: name, value: {}, formula: {} },
+} as const;
+
+const uuid = { type: 'string', pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' } as const;
+
+const recipient = {
+  type: 'object',
+  required: ['kind'],
+  additionalProperties: false,
+  properties: { kind: { enum: [...recipientKinds] }, role: name, field: name, users: { type: 'array', items: uuid, minItems: 1, maxItems: 100 } },
+} as const;
+
+const action = {
+  type: 'object',
+  required: ['id', 'kind'],
+  additionalProperties: false,
+  properties: {
+    id: name,
+    kind: { enum: [...automationActionKinds] },
+    values: { type: 'array', items: assignment, minItems: 1, maxItems: 100 },
+    message: longLocaleText,
+    target: {
+      type: 'object',
+      required: ['kind'],
+      additionalProperties: false,
+      properties: { kind: { enum: ['self', 'parent', 'children'] }, field: name, object: name },
+    },
+    object: name,
+    to: { type: 'array', items: recipient, minItems: 1, maxItems: 20 },
+    title: localeText,
+    subject: localeText,
+    body: longLocaleText,
+    url: { type: 'string', maxLength: 2000, pattern: '^https?://' },
+    secretRef: name,
+    provider: { enum: [...robotProviders] },
+    strategy: {
+      type: 'object',
+      required: ['kind'],
+      additionalProperties: false,
+      properties: {
+        kind: { enum: ['roundRobin', 'mapping'] },
+        department: uuid,
+        field: name,
+        map: { type: 'object', additionalProperties: uuid, maxProperties: 1000 },
+        fallback: uuid,
+      },
+    },
+    field: name,
+    amount: { type: 'number', minimum: -1_000_000, maximum: 1_000_000 },
+  },
+} as const;
+
+const automation = {
+  type: 'object',
+  required: ['name', 'object', 'trigger', 'actions'],
+  additionalProperties: false,
+  properties: {
+    id: name,
+    name,
+    label: localeText,
+    description: longLocaleText,
+    object: name,
+    enabled: { type: 'boolean' },
+    trigger,
+    condition: {},
+    actions: { type: 'array', items: action, minItems: 1, maxItems: 50 },
+    runAs: { enum: [...automationRunAs] },
+  },
+} as const;
+
 /** JSON Schema (draft 2020-12 subset, as ajv reads it) of an app package / a metadata document. */
 export const appSchema = {
   $id: 'https://tangram.dev/schemas/app.json',
@@ -201,6 +312,7 @@ export const appSchema = {
     forms: { type: 'array', items: form, maxItems: 2000 },
     views: { type: 'array', items: view, maxItems: 5000 },
     menu: { type: 'array', items: { $ref: '#/$defs/menuItem' }, maxItems: 200 },
+    automations: { type: 'array', items: automation, maxItems: 1000 },
   },
   $defs: { menuItem },
 } as const;

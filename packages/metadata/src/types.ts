@@ -176,6 +176,164 @@ export interface MenuItemInput {
   children?: MenuItemInput[];
 }
 
+/**
+ * Automations (IF this happens THEN do that). An automation watches one object: a trigger says
+ * when it looks, a condition (JSON Logic) whether it acts, and its actions what it does. Record
+ * triggers run `beforeSave` (inside the write: set values or refuse it) or `afterCommit` (from the
+ * outbox, at least once); time triggers run as periodic sweeps. See docs/reference/metadata.md.
+ */
+export const automationTriggerKinds = [
+  'record.created',
+  'record.updated',
+  'record.deleted',
+  'field.changed',
+  'schedule',
+  'date.relative',
+  'inactivity',
+] as const;
+export type AutomationTriggerKind = (typeof automationTriggerKinds)[number];
+/** Triggers fired by a record write (they take a timing); the others are fired by the clock. */
+export const recordTriggerKinds: readonly AutomationTriggerKind[] = ['record.created', 'record.updated', 'record.deleted', 'field.changed'];
+export const automationTimings = ['beforeSave', 'afterCommit'] as const;
+export type AutomationTiming = (typeof automationTimings)[number];
+export const automationActionKinds = [
+  'setFields',
+  'refuse',
+  'updateRecord',
+  'createRecord',
+  'notify',
+  'email',
+  'webhook',
+  'robot',
+  'assignOwner',
+  'addScore',
+] as const;
+export type AutomationActionKind = (typeof automationActionKinds)[number];
+/** Actions that change the record being written, so they only run inside the write. */
+export const beforeSaveActionKinds: readonly AutomationActionKind[] = ['setFields', 'refuse'];
+export const timeUnits = ['minutes', 'hours', 'days'] as const;
+export type TimeUnit = (typeof timeUnits)[number];
+export const recipientKinds = ['owner', 'ownerManager', 'departmentHead', 'role', 'userField', 'users'] as const;
+export type RecipientKind = (typeof recipientKinds)[number];
+export const robotProviders = ['wecom', 'dingtalk', 'feishu'] as const;
+export type RobotProvider = (typeof robotProviders)[number];
+export const automationRunAs = ['system', 'actor'] as const;
+export type AutomationRunAs = (typeof automationRunAs)[number];
+
+/**
+ * When an automation looks. Which properties apply depends on `kind`:
+ * - `record.created` / `record.updated` / `record.deleted`: `timing`;
+ * - `field.changed`: `fields` (any of them changed), optional `from` / `to` (the value before /
+ *   after; a creation is a change from null), `timing`;
+ * - `schedule`: `cron` (five fields) and `timeZone` (IANA, e.g. Asia/Shanghai);
+ * - `date.relative`: `field` (a date or datetime field), `offset` and `direction`: "3 days before
+ *   end_date";
+ * - `inactivity`: `fields` (date or datetime fields giving the last activity; the first set
+ *   counts, then the creation time), `days`, and `episodeField` (whose value re-arms the rule;
+ *   default the first of `fields`).
+ */
+export interface AutomationTriggerInput {
+  kind: AutomationTriggerKind;
+  /** Record triggers: inside the write or after it commits (default `afterCommit`). */
+  timing?: AutomationTiming;
+  fields?: string[];
+  from?: unknown;
+  to?: unknown;
+  cron?: string;
+  timeZone?: string;
+  field?: string;
+  offset?: { amount: number; unit: TimeUnit };
+  direction?: 'before' | 'after';
+  days?: number;
+  episodeField?: string;
+}
+
+/** A value an action writes to a field: a constant, or a formula (JSON Logic, as formula fields use) over the record. */
+export interface FieldAssignmentInput {
+  /** Field name (or id) of the object written. */
+  field: string;
+  value?: unknown;
+  formula?: unknown;
+}
+
+/** Who is notified or mailed. */
+export interface RecipientInput {
+  kind: RecipientKind;
+  /** `role`: the role's name. */
+  role?: string;
+  /** `userField`: a user field of the automation's object. */
+  field?: string;
+  /** `users`: user ids. */
+  users?: string[];
+}
+
+/** Which record `updateRecord` writes: the record itself, its parent through a lookup, or its children of an object through their lookup. */
+export interface UpdateTargetInput {
+  kind: 'self' | 'parent' | 'children';
+  /** parent: a lookup field of this object; children: the lookup field of `object` pointing here. */
+  field?: string;
+  /** children: the child object. */
+  object?: string;
+}
+
+/** How `assignOwner` picks the owner: in turn among a department's members, or by a field's value. */
+export interface AssignStrategyInput {
+  kind: 'roundRobin' | 'mapping';
+  /** roundRobin: the department's id. */
+  department?: string;
+  /** mapping: the field whose value (a select key, a text) picks the owner. */
+  field?: string;
+  /** mapping: value → user id. */
+  map?: Record<string, string>;
+  /** mapping: the user when no entry matches. */
+  fallback?: string;
+}
+
+/**
+ * One thing an automation does; `id` is stable (the idempotency key of an effect is the event's id
+ * and this id). Which properties apply depends on `kind`:
+ * - `setFields` {values} and `refuse` {message}: before save only;
+ * - `updateRecord` {target, values}; `createRecord` {object, values};
+ * - `notify` {to, title, body?}; `email` {to, subject, body};
+ * - `webhook` {url, secretRef?}; `robot` {provider, url, message};
+ * - `assignOwner` {strategy}; `addScore` {field, amount}.
+ */
+export interface AutomationActionInput {
+  id: string;
+  kind: AutomationActionKind;
+  values?: FieldAssignmentInput[];
+  message?: LocaleText | string;
+  target?: UpdateTargetInput;
+  object?: string;
+  to?: RecipientInput[];
+  title?: LocaleText | string;
+  subject?: LocaleText | string;
+  body?: LocaleText | string;
+  url?: string;
+  secretRef?: string;
+  provider?: RobotProvider;
+  strategy?: AssignStrategyInput;
+  field?: string;
+  amount?: number;
+}
+
+export interface AutomationInput {
+  id?: string;
+  name: string;
+  label?: LocaleText | string;
+  description?: LocaleText | string;
+  /** The object watched (name or id). */
+  object: string;
+  /** Default true. */
+  enabled?: boolean;
+  trigger: AutomationTriggerInput;
+  /** JSON Logic over the record (field names), `$previous` (its values before an update), `$now`, `$user`. */
+  condition?: unknown;
+  actions: AutomationActionInput[];
+  /** Whose rights the actions use: the system's (default) or the user who made the change. */
+  runAs?: AutomationRunAs;
+}
+
 /** What an author publishes: a set of objects (an app package adds name/version/label). */
 export interface AppInput {
   name?: string;
@@ -185,6 +343,7 @@ export interface AppInput {
   forms?: FormInput[];
   views?: ViewInput[];
   menu?: MenuItemInput[];
+  automations?: AutomationInput[];
 }
 
 export interface Field {
@@ -298,6 +457,77 @@ export interface MenuItem {
   children?: MenuItem[];
 }
 
+/** A trigger as published: field names resolved to ids, record triggers with their timing. */
+export interface AutomationTrigger {
+  kind: AutomationTriggerKind;
+  timing?: AutomationTiming;
+  /** Field ids. */
+  fields?: string[];
+  from?: unknown;
+  to?: unknown;
+  cron?: string;
+  timeZone?: string;
+  /** Field id. */
+  field?: string;
+  offset?: { amount: number; unit: TimeUnit };
+  direction?: 'before' | 'after';
+  days?: number;
+  /** Field id. */
+  episodeField?: string;
+}
+
+export interface FieldAssignment {
+  /** Field id (of the object the action writes). */
+  field: string;
+  value?: unknown;
+  formula?: unknown;
+}
+
+export interface Recipient {
+  kind: RecipientKind;
+  role?: string;
+  /** Field id. */
+  field?: string;
+  users?: string[];
+}
+
+export interface AutomationAction {
+  id: string;
+  kind: AutomationActionKind;
+  values?: FieldAssignment[];
+  message?: LocaleText;
+  /** `field` is a field id, `object` an object id. */
+  target?: UpdateTargetInput;
+  /** Object id. */
+  object?: string;
+  to?: Recipient[];
+  title?: LocaleText;
+  subject?: LocaleText;
+  body?: LocaleText;
+  url?: string;
+  secretRef?: string;
+  provider?: RobotProvider;
+  /** `field` is a field id. */
+  strategy?: AssignStrategyInput;
+  /** Field id. */
+  field?: string;
+  amount?: number;
+}
+
+export interface Automation {
+  id: string;
+  name: string;
+  label: LocaleText;
+  description?: LocaleText;
+  /** Object id. */
+  object: string;
+  enabled: boolean;
+  trigger: AutomationTrigger;
+  condition?: unknown;
+  actions: AutomationAction[];
+  runAs: AutomationRunAs;
+}
+
 /** Normalised metadata: every id set, every default filled. This is what is published. */
 export interface ResolvedApp {
   name: string;
@@ -307,4 +537,5 @@ export interface ResolvedApp {
   forms: Form[];
   views: View[];
   menu: MenuItem[];
+  automations: Automation[];
 }

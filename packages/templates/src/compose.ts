@@ -36,11 +36,11 @@ export function installOrder(name: string, available: (name: string) => Template
 /**
  * The metadata the packages make together, in order: their objects, then the fields (and
  * indexes, rules, search fields) each package adds to its dependencies' objects, their forms,
- * views and menus. Checked as one app when installed.
+ * views, menus and automations. Checked as one app when installed.
  */
 export function composeApp(packages: TemplatePackage[], base: Pick<AppInput, 'name' | 'version' | 'label'> = {}): AppInput {
   const objects: ObjectInput[] = [];
-  const app: AppInput = { ...base, objects, forms: [], views: [], menu: [] };
+  const app: AppInput = { ...base, objects, forms: [], views: [], menu: [], automations: [] };
   for (const pkg of packages) {
     for (const o of pkg.objects) {
       const { extends: ext, ...object } = structuredClone(o);
@@ -67,6 +67,7 @@ export function composeApp(packages: TemplatePackage[], base: Pick<AppInput, 'na
     app.forms?.push(...structuredClone(pkg.forms));
     app.views?.push(...structuredClone(pkg.views));
     app.menu?.push(...structuredClone(pkg.menu));
+    app.automations?.push(...structuredClone(pkg.automations ?? []));
   }
   return app;
 }

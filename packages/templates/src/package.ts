@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError, type Problem } from '@tangram/errors';
-import { type FormInput, type LocaleText, type MenuItemInput, type ObjectInput, type ViewInput, checkName } from '@tangram/metadata';
+import { type AutomationInput, type FormInput, type LocaleText, type MenuItemInput, type ObjectInput, type ViewInput, checkName } from '@tangram/metadata';
 import semver from 'semver';
 
 export interface Manifest {
@@ -33,6 +33,8 @@ export interface TemplatePackage {
   forms: FormInput[];
   views: ViewInput[];
   menu: MenuItemInput[];
+  /** Absent in packages stored before automations existed. */
+  automations?: AutomationInput[];
   roles: PackageRole[];
   /** Object name → records, in `manifest.data` order. */
   data: { object: string; records: SampleRecord[] }[];
@@ -93,7 +95,7 @@ const named =
   };
 
 /**
- * Reads a package directory (manifest.json, objects/, forms/, views/, menu.json, roles/, data/).
+ * Reads a package directory (manifest.json, objects/, forms/, views/, automations/, menu.json, roles/, data/).
  * Every file must be JSON of the right general shape; the metadata itself is checked when the
  * package is installed (with its dependencies, as one app).
  */
@@ -115,6 +117,7 @@ export function loadPackage(dir: string): TemplatePackage {
     forms: readDir(dir, 'forms', named('form')) as FormInput[],
     views: readDir(dir, 'views', named('view')) as ViewInput[],
     menu: menu as MenuItemInput[],
+    automations: readDir(dir, 'automations', named('automation')) as AutomationInput[],
     roles: readDir(dir, 'roles', named('role')) as PackageRole[],
     data,
   };
@@ -135,7 +138,7 @@ export function loadRegistry(root: string): Map<string, TemplatePackage> {
 const fileName = (name: string) => `${name.replace(/[^a-z0-9_]/g, '_')}.json`;
 const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
 
-/** Writes a package in the directory format (one file per object, form, view and role). */
+/** Writes a package in the directory format (one file per object, form, view, automation and role). */
 export function writePackage(dir: string, pkg: TemplatePackage): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'manifest.json'), json(pkg.manifest));
@@ -147,6 +150,7 @@ export function writePackage(dir: string, pkg: TemplatePackage): void {
   write('objects', pkg.objects);
   write('forms', pkg.forms);
   write('views', pkg.views);
+  write('automations', pkg.automations ?? []);
   write('roles', pkg.roles);
   if (pkg.menu.length) writeFileSync(join(dir, 'menu.json'), json(pkg.menu));
   if (pkg.data.length) {

@@ -278,7 +278,7 @@ const { $id: _id, $defs: _defs, ...app } = appSchema;
 /** The metadata package's own JSON Schema (@tangram/metadata `appSchema`), as the document's component. */
 export const AppMetadata = named('AppMetadata', {
   ...(menuRefs(app, MenuItem) as Schema),
-  title: 'App metadata (objects, forms, views, menu), as @tangram/metadata’s JSON Schema describes it',
+  title: 'App metadata (objects, forms, views, menu, automations), as @tangram/metadata’s JSON Schema describes it',
 });
 /** From revision 1 on, published metadata is normalised (every id set, every default filled: @tangram/metadata's `ResolvedApp`). */
 export const Published = named('Published', {

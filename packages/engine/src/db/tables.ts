@@ -217,6 +217,47 @@ export interface PlatformTables {
     last_used_at: Timestamp | null;
     revoked_at: Timestamp | null;
   };
+  /** Durable jobs (jobs/): one row per job, kept after it finishes as its run-log entry. */
+  job: {
+    id: Serial8;
+    queue: string;
+    tenant_id: string | null;
+    payload: Json<unknown>;
+    state: Generated<'queued' | 'active' | 'done' | 'dead' | 'cancelled'>;
+    priority: Generated<number>;
+    run_at: Timestamp;
+    attempts: Generated<number>;
+    max_attempts: Generated<number>;
+    backoff_ms: Generated<number>;
+    key: string | null;
+    locked_by: string | null;
+    locked_until: Timestamp | null;
+    last_error: string | null;
+    result: Json<unknown> | null;
+    created_at: DefaultNow;
+    finished_at: Timestamp | null;
+  };
+  /** One row per attempt at a job. */
+  job_run: {
+    job_id: Int8;
+    attempt: number;
+    worker: string;
+    started_at: Timestamp;
+    finished_at: Timestamp | null;
+    outcome: 'done' | 'error' | 'lost' | null;
+    error: string | null;
+  };
+  job_schedule: {
+    name: string;
+    queue: string;
+    tenant_id: string | null;
+    cron: string;
+    time_zone: string;
+    payload: Json<unknown>;
+    enabled: Generated<boolean>;
+    next_run_at: Timestamp;
+    last_run_at: Timestamp | null;
+  };
 }
 
 /**

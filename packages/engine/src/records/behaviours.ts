@@ -1,4 +1,5 @@
 import type { ObjectModel } from '../model/compile';
+import type { AutomationTrace } from './automations';
 import type { RecordData } from './row';
 import type { Tx } from './tx';
 
@@ -50,6 +51,8 @@ export interface WriteContext {
   viaMaster?: boolean;
   /** Set changes (transfer, recycle): the ids the change is asked for (before) or made to (from `inTransaction`). */
   ids?: string[];
+  /** The before-save automations that set values in this write, and what they set (carried in the event's payload). */
+  automations?: AutomationTrace[];
 }
 
 /** What a `beforeCommit` behaviour sees: the transaction and every write made in it. */

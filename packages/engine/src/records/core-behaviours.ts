@@ -2,6 +2,7 @@ import { AppError } from '@tangram/errors';
 import { sql } from 'kysely';
 import { assertAttachable } from '../files/access';
 import { computeFormulas } from '../model/formulas';
+import { automationBehaviours } from './automations';
 import { nextNumber } from './autonumber';
 import type { Behaviour, WriteContext } from './behaviours';
 import { checkDuplicates } from './duplicates';
@@ -127,4 +128,5 @@ export const coreBehaviours: readonly Behaviour[] = [
     phase: 'beforeCommit',
     run: ({ tx }) => recomputeRollups(tx),
   },
+  ...automationBehaviours,
 ];

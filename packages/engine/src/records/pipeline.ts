@@ -80,6 +80,11 @@ export interface RecordRequest extends WriteOptions {
   at?: string;
 }
 
+/** The before-save automations that set values, for the event's payload (`{}` when none did). */
+function traced(w: WriteContext): { automations?: WriteContext['automations'] } {
+  return w.automations?.length ? { automations: w.automations } : {};
+}
+
 /** Runs the behaviours of the phases named, in order, for one write. */
 async function phase(w: WriteContext, ...names: RecordPhase[]): Promise<void> {
   for (const p of names) await w.tx.behaviours.run(p, w);
@@ -141,7 +146,7 @@ export async function createOne(tx: Tx, req: CreateRequest): Promise<RecordData>
   for (const f of om.columnFields) expected[f.column] = record[f.name] ?? null;
   const changes = diffRows(om, undefined, expected);
   for (const j of om.junctions) if (record[j.name] !== undefined && record[j.name] !== null) changes[j.column] = [null, record[j.name]];
-  const payload = { object: om.name, version: 1, record: withJunctionValues(om, rowToRecord(om, expected), record) };
+  const payload = { object: om.name, version: 1, record: withJunctionValues(om, rowToRecord(om, expected), record), ...traced(w) };
   const set = { ...toRow(om, record), id, created_at: now, updated_at: now, created_by: actor, updated_by: actor, owner_id: ownerId };
   const row = await run(om, false, () =>
     changeLog.write({ tx, om, kind: 'insert', id, set, version: 1, action: 'create', changes, event: 'record.created', payload }),
@@ -191,7 +196,13 @@ export async function updateOne(tx: Tx, req: UpdateRequest): Promise<RecordData>
   const now = tx.now.toISOString();
   const actor = tx.ctx.actor ?? null;
   const expected = { ...before, ...toRowForDiff(om, changedValues), version, updated_at: now, updated_by: actor };
-  const payload = { object: om.name, version, changed: withNames(om, changes), record: withJunctionValues(om, rowToRecord(om, expected), values) };
+  const payload = {
+    object: om.name,
+    version,
+    changed: withNames(om, changes),
+    record: withJunctionValues(om, rowToRecord(om, expected), values),
+    ...traced(w),
+  };
   const set = { ...toRow(om, changedValues), version, updated_at: now, updated_by: actor };
   const row = await run(om, false, () =>
     changeLog.write({ tx, om, kind: 'update', id, set, version, action: 'update', changes, event: 'record.updated', payload }),

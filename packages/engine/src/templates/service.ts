@@ -255,7 +255,8 @@ export class TemplateService {
   /**
    * An installed package as it is in this tenant now, in the package format: its objects (with
    * the fields the tenant added), the fields it adds to its dependencies' objects, its forms,
-   * views, menu items and roles — plus forms and views the tenant made for its objects.
+   * views, automations, menu items and roles — plus forms, views and automations the tenant made
+   * for its objects.
    * Exporting right after installing gives a package equivalent to the one installed.
    */
   async export(name: string): Promise<TemplatePackage> {
@@ -286,13 +287,17 @@ export class TemplateService {
     const otherViews = claimed(others.flatMap((p) => p.views));
     const forms = current.forms.filter((f) => claimed(pkg.forms).has(f.id) || (ownObjects.has(f.object) && !otherForms.has(f.id)));
     const views = current.views.filter((v) => claimed(pkg.views).has(v.id) || (ownObjects.has(v.object) && !otherViews.has(v.id)));
+    const otherAutomations = claimed(others.flatMap((p) => p.automations ?? []));
+    const automations = current.automations.filter(
+      (a) => claimed(pkg.automations ?? []).has(a.id) || (ownObjects.has(a.object) && !otherAutomations.has(a.id)),
+    );
     const menuIds = new Set(pkg.menu.map((m) => m.id));
     const menu = current.menu.filter((m) => menuIds.has(m.id));
     const roleNames = new Set(pkg.roles.map((r) => r.name));
     const roles = (await this.access.roles()).filter((r) => roleNames.has(r.name)) as unknown as PackageRole[];
     // Sample data is not exported (the tenant's records are not template content).
     const { data: _data, ...manifest } = pkg.manifest;
-    return { manifest, objects, forms, views, menu, roles, data: [] } as unknown as TemplatePackage;
+    return { manifest, objects, forms, views, menu, automations, roles, data: [] } as unknown as TemplatePackage;
   }
 }
 
@@ -308,7 +313,7 @@ function resolveComposition(packages: TemplatePackage[]): ResolvedApp {
 
 /** The parts of an app document packages own (name, version and label stay the tenant's). */
 function strip(app: ResolvedApp) {
-  return { objects: app.objects, forms: app.forms, views: app.views, menu: app.menu };
+  return { objects: app.objects, forms: app.forms, views: app.views, menu: app.menu, automations: app.automations };
 }
 
 /** The packages' roles, normalised as stored (so an untouched role compares equal to its package's). */

@@ -12,6 +12,7 @@ import type { Db } from '../db/database';
  */
 export const platformMigrations: Migrations = {
   '0001_baseline': { up: baseline },
+  '0002_jobs': { up: jobs },
 };
 
 /** Creates the `platform` schema if needed and runs its pending migrations (under its advisory lock). */
@@ -108,4 +109,65 @@ async function baseline(db: Kysely<any>): Promise<void> {
     .addColumn('last_used_at', sql`timestamptz(3)`)
     .addColumn('revoked_at', sql`timestamptz(3)`)
     .execute();
+}
+
+/**
+ * Durable jobs, their run history and cron schedules (jobs/, docs/adr/0011-engine-owned-jobs.md).
+ * Workers claim due rows with `for update skip locked`; every time they compare is the engine's
+ * clock passed as a parameter, never the database's now(), so tests can move time.
+ */
+async function jobs(db: Kysely<any>): Promise<void> {
+  const s = db.schema.withSchema('platform');
+  await s
+    .createTable('job')
+    .addColumn('id', 'bigserial', (c) => c.primaryKey())
+    .addColumn('queue', 'text', (c) => c.notNull())
+    .addColumn('tenant_id', 'uuid', (c) => c.references('tenant.id').onDelete('cascade'))
+    .addColumn('payload', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
+    .addColumn('state', 'text', (c) => c.notNull().defaultTo('queued').check(sql`state in ('queued', 'active', 'done', 'dead', 'cancelled')`))
+    .addColumn('priority', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('run_at', sql`timestamptz(3)`, (c) => c.notNull())
+    .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('max_attempts', 'integer', (c) => c.notNull().defaultTo(5).check(sql`max_attempts >= 1`))
+    .addColumn('backoff_ms', 'integer', (c) => c.notNull().defaultTo(10_000).check(sql`backoff_ms >= 0`))
+    .addColumn('key', 'text')
+    .addColumn('locked_by', 'text')
+    .addColumn('locked_until', sql`timestamptz(3)`)
+    .addColumn('last_error', 'text')
+    .addColumn('result', 'jsonb')
+    .addColumn('created_at', sql`timestamptz(3)`, (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('finished_at', sql`timestamptz(3)`)
+    .execute();
+  // An enqueue with a key is idempotent (keys are null-distinct: jobs without one never meet).
+  await s.createIndex('job_queue_key').on('job').columns(['queue', 'key']).unique().execute();
+  // The claim: due queued jobs of one queue, best first.
+  await s.createIndex('job_due').on('job').columns(['queue', 'priority desc', 'run_at', 'id']).where(sql.ref('state'), '=', 'queued').execute();
+  // Reclaiming expired leases.
+  await s.createIndex('job_lease').on('job').column('locked_until').where(sql.ref('state'), '=', 'active').execute();
+  // The run log: a tenant's or a queue's jobs, newest first.
+  await s.createIndex('job_tenant').on('job').columns(['tenant_id', 'id']).where(sql.ref('tenant_id'), 'is not', null).execute();
+  await s
+    .createTable('job_run')
+    .addColumn('job_id', 'bigint', (c) => c.notNull().references('job.id').onDelete('cascade'))
+    .addColumn('attempt', 'integer', (c) => c.notNull())
+    .addColumn('worker', 'text', (c) => c.notNull())
+    .addColumn('started_at', sql`timestamptz(3)`, (c) => c.notNull())
+    .addColumn('finished_at', sql`timestamptz(3)`)
+    .addColumn('outcome', 'text', (c) => c.check(sql`outcome in ('done', 'error', 'lost')`))
+    .addColumn('error', 'text')
+    .addPrimaryKeyConstraint('job_run_pk', ['job_id', 'attempt'])
+    .execute();
+  await s
+    .createTable('job_schedule')
+    .addColumn('name', 'text', (c) => c.primaryKey())
+    .addColumn('queue', 'text', (c) => c.notNull())
+    .addColumn('tenant_id', 'uuid', (c) => c.references('tenant.id').onDelete('cascade'))
+    .addColumn('cron', 'text', (c) => c.notNull())
+    .addColumn('time_zone', 'text', (c) => c.notNull())
+    .addColumn('payload', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
+    .addColumn('enabled', 'boolean', (c) => c.notNull().defaultTo(true))
+    .addColumn('next_run_at', sql`timestamptz(3)`, (c) => c.notNull())
+    .addColumn('last_run_at', sql`timestamptz(3)`)
+    .execute();
+  await s.createIndex('job_schedule_due').on('job_schedule').column('next_run_at').where(sql.ref('enabled'), '=', true).execute();
 }

@@ -1,0 +1,166 @@
+import { AppError, type Problem } from '@tangram/errors';
+import { checkRule } from '@tangram/logic';
+import { type Automation, type AutomationAction, type Field, type ObjectDef, recordTriggerKinds } from '@tangram/metadata';
+import { logicSchema } from './logic-schema';
+import { fieldTypes, kindOf } from './registry';
+import { normalizeValue, valueProblem } from './values';
+
+/** Variables a record-triggered condition or formula may use; a sweep's condition runs as SQL over the table. */
+export const recordRuleVariables = ['$user', '$now', '$previous'];
+const sweepRuleVariables = ['$now'];
+
+/** Problems of a rule checked by the logic package, under `path`. */
+export function rulePathProblems(e: unknown, path: string): Problem[] {
+  if (!(e instanceof AppError)) throw e;
+  const inner = (e.details.problems as Problem[] | undefined) ?? [{ code: e.code, message: e.message }];
+  return inner.map((p) => ({ ...p, path: `${path}${p.path && p.path !== '/' ? p.path : ''}` }));
+}
+
+/** Checks of one automation that depend on field types: fields fit for their use, conditions and formulas valid. */
+class AutomationChecks {
+  readonly problems: Problem[] = [];
+  private readonly variables: string[];
+
+  constructor(
+    private readonly a: Automation,
+    private readonly o: ObjectDef,
+    private readonly byId: Map<string, ObjectDef>,
+    private readonly path: string,
+  ) {
+    this.variables = recordTriggerKinds.includes(a.trigger.kind) ? recordRuleVariables : sweepRuleVariables;
+  }
+
+  private unsuitable(path: string, message: string): void {
+    this.problems.push({ code: 'AUTOMATION_FIELD_UNSUITABLE', path, message });
+  }
+
+  /** The live field `id` of `o`; undefined (reported already by normalizeApp) when there is none. */
+  private fieldOf(o: ObjectDef | undefined, id: string | undefined): Field | undefined {
+    return o?.fields.find((f) => f.id === id && !f.archived);
+  }
+
+  private temporal(id: string | undefined, path: string): void {
+    const f = this.fieldOf(this.o, id);
+    if (f && !fieldTypes[f.type].temporal) this.unsuitable(path, `"${f.name}" is a ${f.type} field, not a date or datetime field`);
+  }
+
+  trigger(): void {
+    const t = this.a.trigger;
+    const at = `${this.path}/trigger`;
+    if (t.kind === 'date.relative') this.temporal(t.field, `${at}/field`);
+    if (t.kind === 'inactivity') for (const [i, id] of (t.fields ?? []).entries()) this.temporal(id, `${at}/fields/${i}`);
+    if (t.kind !== 'field.changed') return;
+    for (const key of ['from', 'to'] as const) {
+      const value = t[key];
+      if (value === undefined || value === null) continue;
+      const watched = (t.fields ?? []).flatMap((id) => this.fieldOf(this.o, id) ?? []);
+      const problems = watched.flatMap((f) => {
+        const problem = valueProblem(f, value);
+        return problem ? [{ code: 'AUTOMATION_TRIGGER_INVALID' as const, path: `${at}/${key}`, message: `not a value of "${f.name}": ${problem}` }] : [];
+      });
+      this.problems.push(...problems);
+      // Compared with stored values, so kept in their form (a datetime in UTC).
+      if (!problems.length && watched[0]) t[key] = normalizeValue(watched[0], value);
+    }
+  }
+
+  condition(): void {
+    if (this.a.condition === undefined) return;
+    const context = this.variables === recordRuleVariables ? 'validation' : 'filter';
+    try {
+      this.a.condition = checkRule(this.a.condition, logicSchema(this.o), { context, variables: this.variables }).rule;
+    } catch (e) {
+      this.problems.push(...rulePathProblems(e, `${this.path}/condition`));
+    }
+  }
+
+  /** The object an action's `values` write to (reported by normalizeApp when it does not exist). */
+  private written(action: AutomationAction, path: string): ObjectDef | undefined {
+    if (action.kind === 'createRecord') return this.byId.get(action.object ?? '');
+    const t = action.target;
+    if (action.kind !== 'updateRecord' || !t || t.kind === 'self') return this.o;
+    if (t.kind === 'parent') {
+      const f = this.fieldOf(this.o, t.field);
+      const ref = f && fieldTypes[f.type].reference;
+      if (!f) return undefined;
+      if (ref?.shape !== 'single' || !ref.toObject) {
+        this.problems.push({
+          code: 'AUTOMATION_TARGET_INVALID',
+          path: `${path}/target/field`,
+          message: `"${f.name}" is a ${f.type} field, not a lookup to a parent record`,
+        });
+        return undefined;
+      }
+      return this.byId.get(f.options.target as string);
+    }
+    const child = this.byId.get(t.object ?? '');
+    const via = this.fieldOf(child, t.field);
+    const ref = via && fieldTypes[via.type].reference;
+    if (child && via && (ref?.shape !== 'single' || !ref.toObject || via.options.target !== this.o.id))
+      this.problems.push({
+        code: 'AUTOMATION_TARGET_INVALID',
+        path: `${path}/target/field`,
+        message: `"${via.name}" must be a lookup or master-detail field of "${child.name}" pointing at "${this.o.name}"`,
+      });
+    return child;
+  }
+
+  private values(action: AutomationAction, path: string): void {
+    const target = this.written(action, path);
+    action.values?.forEach((v, i) => {
+      const at = `${path}/values/${i}`;
+      const f = this.fieldOf(target, v.field);
+      if (!f) return;
+      const type = fieldTypes[f.type];
+      if (type.computed) {
+        this.unsuitable(`${at}/field`, `"${f.name}" is computed (${f.type}): it cannot be set`);
+        return;
+      }
+      if (v.value !== undefined && v.value !== null) {
+        const problem = valueProblem(f, v.value);
+        if (problem) this.problems.push({ code: 'AUTOMATION_ACTION_INVALID', path: `${at}/value`, message: `not a value of "${f.name}": ${problem}` });
+      }
+      if (v.formula === undefined) return;
+      try {
+        const { rule, kind } = checkRule(v.formula, logicSchema(this.o), { context: 'formula', variables: this.variables });
+        v.formula = rule;
+        const expected = kindOf(f);
+        if (kind !== 'null' && expected && kind !== expected && !(expected === 'text' && kind !== 'json'))
+          this.problems.push({ code: 'RULE_TYPE_MISMATCH', path: `${at}/formula`, message: `the formula gives ${kind}; "${f.name}" holds ${expected}` });
+      } catch (e) {
+        this.problems.push(...rulePathProblems(e, `${at}/formula`));
+      }
+    });
+  }
+
+  action(action: AutomationAction, i: number): void {
+    const path = `${this.path}/actions/${i}`;
+    this.values(action, path);
+    action.to?.forEach((r, j) => {
+      const f = r.kind === 'userField' ? this.fieldOf(this.o, r.field) : undefined;
+      if (f && f.type !== 'user') this.unsuitable(`${path}/to/${j}/field`, `"${f.name}" is a ${f.type} field, not a user field`);
+    });
+    if (action.kind === 'addScore') {
+      const f = this.fieldOf(this.o, action.field);
+      if (f && (kindOf(f) !== 'number' || fieldTypes[f.type].computed))
+        this.unsuitable(`${path}/field`, `"${f.name}" is a ${f.type} field: a score is a number field that can be written`);
+    }
+    if (action.strategy?.kind === 'mapping') {
+      const f = this.fieldOf(this.o, action.strategy.field);
+      if (f && kindOf(f) !== 'text') this.unsuitable(`${path}/strategy/field`, `"${f.name}" is a ${f.type} field: a mapping reads a text or select field`);
+    }
+  }
+}
+
+/** Every automation's type-dependent problems, each with its path (`/automations/0/actions/1/field`). */
+export function automationProblems(automations: Automation[], byId: Map<string, ObjectDef>): Problem[] {
+  return automations.flatMap((a, i) => {
+    const o = byId.get(a.object);
+    if (!o || o.archived) return [];
+    const checks = new AutomationChecks(a, o, byId, `/automations/${i}`);
+    checks.trigger();
+    checks.condition();
+    for (const [j, action] of a.actions.entries()) checks.action(action, j);
+    return checks.problems;
+  });
+}
