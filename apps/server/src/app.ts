@@ -17,6 +17,7 @@ import { fileRoutes } from './routes/files';
 import { healthRoutes } from './routes/health';
 import { metadataRoutes } from './routes/metadata';
 import { openapiRoutes } from './routes/openapi';
+import { notificationRoutes } from './routes/notifications';
 import { orgRoutes } from './routes/org';
 import { accessRoutes } from './routes/access';
 import { templateRoutes, tenantTemplateRoutes } from './routes/templates';
@@ -33,6 +34,8 @@ export interface BuildOptions {
   bodyLimit?: number;
   /** Where the app market reads template packages from (default: the repository's templates/). */
   templatesDir?: string;
+  /** How often the notification stream sends a heartbeat (default 25 s). */
+  notificationHeartbeatMs?: number;
   /** Sees every route as it is added (tests enumerate the routes with it). */
   onRoute?: (route: RouteOptions) => void;
 }
@@ -134,6 +137,7 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
       await scope.register(openapiRoutes);
       await scope.register(orgRoutes, { engine: opts.engine });
       await scope.register(accessRoutes);
+      await scope.register(notificationRoutes, { engine: opts.engine, heartbeatMs: opts.notificationHeartbeatMs });
       await scope.register(tenantTemplateRoutes, { templatesDir: opts.templatesDir });
     },
     { prefix: tenantPrefix },

@@ -18,6 +18,8 @@ import { purgeField } from './schema/purge';
 import { type DraftEdit, applyDraftEdit } from './schema/draft-edits';
 import { IdentityService } from './identity/identity';
 import { OrgService } from './org/org';
+import { NotificationHub } from './notifications/hub';
+import { NotificationService } from './notifications/service';
 import { migrateTenant } from './tenant/tenant-migrations';
 import { type Tenant, createTenant, ensurePlatform, findTenant, listTenants, markSetupSteps, platformSecret, setupSteps } from './tenant/tenants';
 
@@ -47,6 +49,8 @@ export interface EngineOptions extends DatabaseOptions {
    * pass a ManualClock to move time.
    */
   clock?: Clock;
+  /** Told of an error delivering a notification live (the notification itself is stored). */
+  onNotificationError?(e: unknown): void;
 }
 
 /** The business time zone when the options name none (date buckets, schedules). */
@@ -82,6 +86,8 @@ export class Engine {
    * `tangram worker` do) or `runDue()` in tests.
    */
   readonly jobs: Jobs;
+  /** Live delivery of every tenant's notifications in this process (one LISTEN; see NotificationHub). */
+  readonly notificationHub: NotificationHub;
 
   private constructor(
     readonly database: Database,
@@ -90,6 +96,7 @@ export class Engine {
   ) {
     this.identity = new IdentityService(database.db);
     this.behaviours = new Behaviours([...coreBehaviours, ...(opts.behaviours ?? [])], { onAfterCommitError: opts.onAfterCommitError });
+    this.notificationHub = new NotificationHub(database, opts.onNotificationError);
     this.jobs = new Jobs(database.db, { clock: opts.clock ?? systemClock, timeZone: opts.timeZone ?? defaultTimeZone });
   }
 
@@ -173,7 +180,7 @@ export class Engine {
   }
 
   private forTenant(t: Tenant): TenantEngine {
-    const te = new TenantEngine(this.database, t, this.opts, this.cursorKey, this.behaviours);
+    const te = new TenantEngine(this.database, t, this.opts, this.cursorKey, this.behaviours, this.notificationHub);
     this.tenants.set(t.slug, te);
     return te;
   }
@@ -194,6 +201,8 @@ export class TenantEngine {
   readonly access: AccessService;
   readonly templates: TemplateService;
   readonly files: FileService;
+  /** The in-app notification centre: notify (in a transaction), list, unread count, mark read, preferences, recipients, live events. */
+  readonly notifications: NotificationService;
   private cache: { model: Model; checkedAt: number } | undefined;
 
   constructor(
@@ -202,6 +211,7 @@ export class TenantEngine {
     private readonly opts: EngineOptions,
     cursorKey: Buffer,
     behaviours: Behaviours = new Behaviours([...coreBehaviours, ...(opts.behaviours ?? [])], { onAfterCommitError: opts.onAfterCommitError }),
+    notificationHub: NotificationHub = new NotificationHub(database, opts.onNotificationError),
   ) {
     this.records = new RecordService({
       behaviours,
@@ -224,6 +234,7 @@ export class TenantEngine {
       maxSize: opts.maxFileSize ?? defaultMaxFileSize,
       model: () => this.model(),
     });
+    this.notifications = new NotificationService(database.db, tenant.schema, notificationHub);
   }
 
   /** The compiled model of the latest revision, rebuilt only when the revision changes. */
