@@ -17,6 +17,7 @@ import { fileRoutes } from './routes/files';
 import { healthRoutes } from './routes/health';
 import { metadataRoutes } from './routes/metadata';
 import { openapiRoutes } from './routes/openapi';
+import { notificationRoutes } from './routes/notifications';
 import { orgRoutes } from './routes/org';
 import { accessRoutes } from './routes/access';
 import { automationRoutes } from './routes/automations';
@@ -34,6 +35,8 @@ export interface BuildOptions {
   bodyLimit?: number;
   /** Where the app market reads template packages from (default: the repository's templates/). */
   templatesDir?: string;
+  /** How often the notification stream sends a heartbeat (default 25 s). */
+  notificationHeartbeatMs?: number;
   /** Sees every route as it is added (tests enumerate the routes with it). */
   onRoute?: (route: RouteOptions) => void;
 }
@@ -136,6 +139,7 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
       await scope.register(orgRoutes, { engine: opts.engine });
       await scope.register(accessRoutes);
       await scope.register(automationRoutes);
+      await scope.register(notificationRoutes, { engine: opts.engine, heartbeatMs: opts.notificationHeartbeatMs });
       await scope.register(tenantTemplateRoutes, { templatesDir: opts.templatesDir });
     },
     { prefix: tenantPrefix },

@@ -24,11 +24,20 @@ export function engineOptionsFromEnv() {
   return process.env.DATABASE_URL ? { url: process.env.DATABASE_URL, ...files } : { dataDir, ...files };
 }
 
+/** A notification that could not be delivered live (its tabs were told to reload their list). */
+function notificationFailed(log: Pick<pino.Logger, 'error'> | undefined, e: unknown): void {
+  if (log) log.error({ err: e }, 'live notification delivery failed');
+  else console.error('live notification delivery failed:', e);
+}
+
 /** Starts the API server; on first start creates the admin and the demo tenant and prints them. */
 async function serve(): Promise<void> {
-  const engine = await Engine.open(engineOptionsFromEnv());
+  // The server's log exists once the app is built; a delivery error before that goes to stderr.
+  let log: Pick<pino.Logger, 'error'> | undefined;
+  const engine = await Engine.open({ ...engineOptionsFromEnv(), onNotificationError: (e) => notificationFailed(log, e) });
   const boot = await bootstrap(engine, process.env, { withDemo: process.env.TANGRAM_DEMO !== '0' });
   const app = await build({ engine, logger: serveLogger(), secureCookies: process.env.TANGRAM_SECURE_COOKIES === '1' });
+  log = app.log;
   const port = Number(process.env.PORT ?? 3000);
   const host = process.env.HOST ?? '127.0.0.1';
   await app.listen({ port, host });
@@ -105,8 +114,8 @@ export async function startWorker(engine: Engine, log: WorkerLog, pollMs?: numbe
  * database is one process's, so there the worker runs inside `tangram serve`.
  */
 async function worker(): Promise<void> {
-  const engine = await Engine.open(engineOptionsFromEnv());
   const log = pino(defaultLogger as pino.LoggerOptions);
+  const engine = await Engine.open({ ...engineOptionsFromEnv(), onNotificationError: (e) => notificationFailed(log, e) });
   await startWorker(engine, log, workerPollMs());
   console.log(`Tangram worker running (database: ${engine.database.backend}); stop it with Ctrl-C or SIGTERM`);
   // The jobs' timers do not keep the process alive; this does, until a signal.

@@ -19,6 +19,8 @@ import { purgeField } from './schema/purge';
 import { type DraftEdit, applyDraftEdit } from './schema/draft-edits';
 import { IdentityService } from './identity/identity';
 import { OrgService } from './org/org';
+import { NotificationHub } from './notifications/hub';
+import { NotificationService } from './notifications/service';
 import { migrateTenant } from './tenant/tenant-migrations';
 import { type Tenant, createTenant, ensurePlatform, findTenant, listTenants, markSetupSteps, platformSecret, setupSteps } from './tenant/tenants';
 
@@ -54,6 +56,8 @@ export interface EngineOptions extends DatabaseOptions {
    * signing secrets a webhook's `secretRef` names. For now an engine option (docs/guides/automations.md).
    */
   outbound?: OutboundOptions;
+  /** Told of an error delivering a notification live (the notification itself is stored). */
+  onNotificationError?(e: unknown): void;
 }
 
 /** The business time zone when the options name none (date buckets, schedules). */
@@ -91,6 +95,8 @@ export class Engine {
   readonly jobs: Jobs;
   /** After-commit automations: the dispatcher and runner queues on `jobs`, and their wake-up behaviour. */
   readonly automations: AutomationRuntime;
+  /** Live delivery of every tenant's notifications in this process (one LISTEN; see NotificationHub). */
+  readonly notificationHub: NotificationHub;
 
   private constructor(
     readonly database: Database,
@@ -99,6 +105,7 @@ export class Engine {
   ) {
     this.identity = new IdentityService(database.db);
     this.behaviours = new Behaviours([...coreBehaviours, ...(opts.behaviours ?? [])], { onAfterCommitError: opts.onAfterCommitError });
+    this.notificationHub = new NotificationHub(database, opts.onNotificationError);
     this.jobs = new Jobs(database.db, { clock: opts.clock ?? systemClock, timeZone: opts.timeZone ?? defaultTimeZone });
     this.automations = new AutomationRuntime({
       db: database.db,
@@ -190,7 +197,7 @@ export class Engine {
   }
 
   private forTenant(t: Tenant): TenantEngine {
-    const te = new TenantEngine(this.database, t, this.opts, this.cursorKey, this.behaviours, this.automations);
+    const te = new TenantEngine(this.database, t, this.opts, this.cursorKey, this.behaviours, this.notificationHub, this.automations);
     this.tenants.set(t.slug, te);
     return te;
   }
@@ -213,6 +220,8 @@ export class TenantEngine {
   readonly files: FileService;
   /** The run log of after-commit automations (present when the tenant was opened through an Engine). */
   readonly automations: TenantAutomations;
+  /** The in-app notification centre: notify (in a transaction), list, unread count, mark read, preferences, recipients, live events. */
+  readonly notifications: NotificationService;
   private cache: { model: Model; checkedAt: number } | undefined;
 
   constructor(
@@ -221,6 +230,7 @@ export class TenantEngine {
     private readonly opts: EngineOptions,
     cursorKey: Buffer,
     behaviours: Behaviours = new Behaviours([...coreBehaviours, ...(opts.behaviours ?? [])], { onAfterCommitError: opts.onAfterCommitError }),
+    notificationHub: NotificationHub = new NotificationHub(database, opts.onNotificationError),
     runtime?: AutomationRuntime,
   ) {
     this.automations = {
@@ -251,6 +261,7 @@ export class TenantEngine {
       maxSize: opts.maxFileSize ?? defaultMaxFileSize,
       model: () => this.model(),
     });
+    this.notifications = new NotificationService(database.db, tenant.schema, notificationHub);
   }
 
   /** The compiled model of the latest revision, rebuilt only when the revision changes. */

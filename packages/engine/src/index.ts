@@ -74,3 +74,16 @@ export {
   type PassSummary,
 } from './jobs/types';
 export type { ListJobsOptions } from './jobs/store';
+export { NotificationService } from './notifications/service';
+export { NotificationHub, notificationChannel } from './notifications/hub';
+export { type RecipientRule, type RecipientContext, recipientRuleTypes } from './notifications/recipients';
+export type {
+  Notification,
+  NotificationEvent,
+  NotificationLink,
+  NotificationPage,
+  NotificationPreferences,
+  NotificationSource,
+  NotifyInput,
+  ListOptions as NotificationListOptions,
+} from './notifications/types';

@@ -1,3 +1,4 @@
+import { CronExpressionParser } from 'cron-parser';
 import { describe, expect, it } from 'vitest';
 import { cronProblem, isTimeZone } from './cron';
 
@@ -24,5 +25,21 @@ describe('cron expressions', () => {
     expect(isTimeZone('Asia/Shanghai')).toBe(true);
     expect(isTimeZone('UTC')).toBe(true);
     expect(isTimeZone('Mars/Olympus_Mons')).toBe(false);
+  });
+
+  // Publishing and the scheduler must agree: whatever a rule may be published with, the job
+  // scheduler (cron-parser) reads, and whatever is refused here it would refuse or misread.
+  it('agrees with the scheduler over generated expressions', () => {
+    const atoms = ['*', '0', '5', '59', '60', '1-5', '5-1', '*/15', '*/0', '1-30/7', 'mon', 'mon-fri', 'jan', '7', '0,30', '13', '24', '31', '32', 'x', '1/2'];
+    let seed = 7;
+    const pick = () => atoms[(seed = (seed * 48271) % 2147483647) % atoms.length] as string;
+    let accepted = 0;
+    for (let i = 0; i < 5000; i++) {
+      const expr = [pick(), pick(), pick(), pick(), pick()].join(' ');
+      if (cronProblem(expr) !== undefined) continue;
+      accepted++;
+      expect(() => CronExpressionParser.parse(expr, { strict: false }).next(), expr).not.toThrow();
+    }
+    expect(accepted).toBeGreaterThan(20);
   });
 });

@@ -1,3 +1,5 @@
+import { CronExpressionParser } from 'cron-parser';
+
 const months = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const weekdays = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 
@@ -43,7 +45,10 @@ function itemProblem(item: string, part: Part): string | undefined {
 
 /**
  * Why a five-field cron expression (minute hour day-of-month month day-of-week) is not valid, or
- * undefined when it is. Lists, ranges, steps and month/weekday names are accepted.
+ * undefined when it is. Lists, ranges, steps and month/weekday names are accepted. Each field is
+ * read here first, to name the part that is wrong; what passes must then parse with cron-parser,
+ * the library the job scheduler runs schedules with, so publishing never accepts a rule the
+ * scheduler would refuse.
  * @example cronProblem('0 9 * * mon-fri') // undefined
  * @example cronProblem('0 25 * * *') // 'hour: "25" is not in 0-23'
  */
@@ -56,6 +61,11 @@ export function cronProblem(expression: string): string | undefined {
       const problem = itemProblem(item, part);
       if (problem) return `${part.name}: ${problem}`;
     }
+  }
+  try {
+    CronExpressionParser.parse(expression.trim(), { strict: false }).next();
+  } catch (e) {
+    return `the scheduler cannot read it: ${(e as Error).message}`;
   }
   return undefined;
 }

@@ -4,7 +4,7 @@ import type { Backend } from '@tangram/engine';
 import { attachTestEngine, openTestDatabase } from '@tangram/engine/testing';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
-import { build } from '../app';
+import { type BuildOptions, build } from '../app';
 
 export interface Session {
   cookie: string;
@@ -28,11 +28,11 @@ export interface TestServer {
 
 const unique = () => `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 
-/** A server over a fresh tenant (own schema) and a fresh platform admin, for one test file. */
-export async function setupServer(backend: Backend): Promise<TestServer> {
+/** A server over a fresh tenant (own schema) and a fresh platform admin, for one test file (`options`: more build options). */
+export async function setupServer(backend: Backend, options: Partial<Omit<BuildOptions, 'engine'>> = {}): Promise<TestServer> {
   const database = await openTestDatabase(backend);
   const engine = await attachTestEngine(database);
-  const app = await build({ engine, loginRateLimit: 1000 });
+  const app = await build({ engine, loginRateLimit: 1000, ...options });
   const domain = `${unique()}.test.local`;
   const admin = { email: `admin@${domain}`, password: 'correct horse battery' };
   const adminUser = await engine.identity.createUser({ ...admin, name: 'Admin', platformAdmin: true });

@@ -30,6 +30,11 @@ export const keys = {
   recordList: (tenant: string, object: string, q: RecordQuery) => ['records', tenant, object, 'list', q] as const,
   record: (tenant: string, object: string, id: string | undefined) => ['records', tenant, object, 'one', id] as const,
   history: (tenant: string, object: string, id: string) => ['records', tenant, object, 'history', id] as const,
+  /** Everything about the signed-in user's notifications in a tenant (the stream invalidates it). */
+  notifications: (tenant: string) => ['notifications', tenant] as const,
+  unreadNotifications: (tenant: string) => ['notifications', tenant, 'unread'] as const,
+  notificationList: (tenant: string) => ['notifications', tenant, 'list'] as const,
+  notificationPreferences: (tenant: string) => ['notifications', tenant, 'preferences'] as const,
   /** A reference picker's search (not refreshed by writes, as a picker's choices need not be). */
   picker: (tenant: string, object: string | undefined, search: string) => ['picker', tenant, object, search] as const,
 };

@@ -46,6 +46,10 @@ export type OrgMember = Schemas['Member'];
 export type Added = Schemas['Added'];
 export type AddMemberBody = Body<'addMember'>;
 
+// Notifications.
+export type Notification = Schemas['Notification'];
+export type NotificationPage = Schemas['NotificationPage'];
+
 // Records.
 export type RecordQuery = Schemas['RecordQuery'];
 export type QueryResult = Schemas['RecordPage'];

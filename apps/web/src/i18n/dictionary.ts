@@ -293,6 +293,17 @@ export const zhCN = {
   'detail.remove': '删除第 {row} 行',
   'detail.rowProblem': '第 {row} 行：{message}',
   'detail.invalid': '请检查「{name}」中标红的第 {row} 行',
+  'notifications.title': '通知',
+  'notifications.bell': '通知（{count} 条未读）',
+  'notifications.markAllRead': '全部已读',
+  'notifications.empty': '暂无通知',
+  'notifications.unread': '未读',
+  'notifications.more': '加载更早的通知',
+  'notifications.settings': '通知设置',
+  'notifications.inAppAlways': '站内通知始终开启；可按类型选择是否同时发送邮件。',
+  'notifications.noKinds': '收到通知后，可在这里按类型设置邮件提醒',
+  'notifications.email': '邮件',
+  'notifications.emailFor': '{kind} 邮件提醒',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
@@ -593,4 +604,15 @@ export const en: Record<MessageKey, string> = {
   'detail.remove': 'Remove line {row}',
   'detail.rowProblem': 'Line {row}: {message}',
   'detail.invalid': 'Check line {row} of "{name}" (marked in red)',
+  'notifications.title': 'Notifications',
+  'notifications.bell': 'Notifications ({count} unread)',
+  'notifications.markAllRead': 'Mark all read',
+  'notifications.empty': 'No notifications',
+  'notifications.unread': 'Unread',
+  'notifications.more': 'Load older notifications',
+  'notifications.settings': 'Notification settings',
+  'notifications.inAppAlways': 'In-app notifications are always on; choose per kind whether they are also e-mailed.',
+  'notifications.noKinds': 'Once you receive notifications, set their e-mail per kind here',
+  'notifications.email': 'E-mail',
+  'notifications.emailFor': 'E-mail for {kind}',
 };

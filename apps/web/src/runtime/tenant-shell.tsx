@@ -18,6 +18,7 @@ import { useMetadata, visibleObjects } from '../api/metadata';
 import { useSession } from '../api/session';
 import { useI18n } from '../i18n/i18n';
 import { ErrorBox, Loading } from './loading';
+import { NotificationBell } from './notification-bell';
 import { UserMenu } from './user-menu';
 
 export function useTenant(): string {
@@ -168,6 +169,7 @@ export function TenantShell() {
             onSearch={(q) => q.trim() && navigate(`/t/${tenant}/search?q=${encodeURIComponent(q.trim())}`)}
           />
           <div style={{ flex: phone ? 0 : 1 }} />
+          <NotificationBell tenant={tenant} />
           <UserMenu />
         </Layout.Header>
         <Layout.Content style={{ padding: phone ? 8 : 20, minWidth: 0 }}>

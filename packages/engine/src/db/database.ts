@@ -1,6 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, PostgresDialect } from 'kysely';
+import { type ChannelListener, PgListener } from './pg-listener';
 import { createPgPool } from './pg-pool';
 import { PGlitePool } from './pglite-pool';
 import { textParsers } from './type-parsers';
@@ -13,8 +14,17 @@ export type Db = Kysely<any>;
 export interface Database {
   db: Db;
   backend: Backend;
+  /**
+   * LISTENs on a channel: `pg_notify(channel, payload)` reaches the listener when the
+   * transaction that sent it commits, from any process on PostgreSQL (one listening connection
+   * per database handle, outside the pool) and within this one on PGlite. Resolves with a
+   * function that stops listening.
+   */
+  listen(channel: string, listener: ChannelListener): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
+
+export type { ChannelListener };
 
 export interface DatabaseOptions {
   /** A PostgreSQL connection string. When absent, the embedded PGlite is used. */
@@ -34,7 +44,16 @@ export async function openDatabase(opts: DatabaseOptions = {}): Promise<Database
   if (opts.url) {
     const pool = createPgPool(opts.url, opts.poolSize);
     const db: Db = new Kysely({ dialect: new PostgresDialect({ pool }) });
-    return { db, backend: 'postgres', close: () => db.destroy() };
+    const listener = new PgListener(opts.url);
+    return {
+      db,
+      backend: 'postgres',
+      listen: (channel, l) => listener.listen(channel, l),
+      close: async () => {
+        await listener.close();
+        await db.destroy();
+      },
+    };
   }
   const pglite = await PGlite.create({
     dataDir: opts.dataDir,
@@ -42,6 +61,7 @@ export async function openDatabase(opts: DatabaseOptions = {}): Promise<Database
     parsers: textParsers,
   });
   await pglite.exec(`SET TIME ZONE 'UTC'`);
-  const db: Db = new Kysely({ dialect: new PostgresDialect({ pool: new PGlitePool(pglite) }) });
-  return { db, backend: 'pglite', close: () => db.destroy() };
+  const pool = new PGlitePool(pglite);
+  const db: Db = new Kysely({ dialect: new PostgresDialect({ pool }) });
+  return { db, backend: 'pglite', listen: (channel, l) => pool.listen(channel, (payload) => l.message(payload)), close: () => db.destroy() };
 }

@@ -29,6 +29,24 @@ export class PGlitePool implements PostgresPool {
     return client as unknown as PostgresPoolClient;
   }
 
+  /**
+   * LISTEN on the one connection, while no transaction holds it (a LISTEN issued inside someone
+   * else's transaction would be undone by its rollback). Notifications arrive at commit, as on
+   * PostgreSQL; the returned function stops listening.
+   */
+  async listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>> {
+    const hold = async <T>(run: () => Promise<T>): Promise<T> => {
+      const release = await this.mutex.acquire();
+      try {
+        return await run();
+      } finally {
+        release();
+      }
+    };
+    const unlisten = await hold(() => this.pglite.listen(channel, onMessage));
+    return () => hold(() => unlisten());
+  }
+
   async end(): Promise<void> {
     await this.pglite.close();
   }

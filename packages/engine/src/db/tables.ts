@@ -137,6 +137,26 @@ export interface TenantSystemTables {
     created_by: string | null;
     created_at: DefaultNow;
   };
+  _notification: {
+    id: string;
+    user_id: string;
+    kind: string;
+    title: string;
+    body: string | null;
+    /** `{ object, recordId }` or `{ path }`. */
+    link: Json<Record<string, string>> | null;
+    source_type: Generated<string>;
+    source_id: string | null;
+    key: string | null;
+    created_at: DefaultNow;
+    read_at: Timestamp | null;
+  };
+  _notification_preference: {
+    user_id: string;
+    kind: string;
+    email: boolean;
+    updated_at: DefaultNow;
+  };
 }
 
 /** The global `platform` schema: the tenant registry, installation state and login identities. */

@@ -199,6 +199,8 @@ describe.each(await backends())('an older tenant opened by the engine on %s', (b
     const db = t.engine.db;
     // As the code before migrations left it: first-version tables, no migration records.
     await sql`drop table ${sql.id(s, '_migration')}, ${sql.id(s, '_migration_lock')}`.execute(db);
+    // Tables of migrations after the baseline did not exist then either.
+    await sql`drop table ${sql.id(s, '_notification')}, ${sql.id(s, '_notification_preference')}`.execute(db);
     await sql`drop table ${sql.id(s, '_user_department')}`.execute(db);
     await sql`alter table ${sql.id(s, '_department')} drop column head_id, drop column path, drop column sort`.execute(db);
     await sql`alter table ${sql.id(s, '_user')} drop column employee_no, drop column position, drop column manager_id`.execute(db);

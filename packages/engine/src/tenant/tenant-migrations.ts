@@ -15,6 +15,7 @@ import type { Db } from '../db/database';
 export function tenantMigrations(schema: string): Migrations {
   return {
     '0001_baseline': { up: (db) => baseline(db, schema) },
+    '0002_notifications': { up: (db) => notifications(db, schema) },
     '0003_audit_via': { up: (db) => auditVia(db, schema) },
   };
 }
@@ -191,6 +192,36 @@ async function baseline(db: Kysely<any>, schema: string): Promise<void> {
     sha256 text not null,
     created_by uuid,
     created_at timestamptz(3) not null default now())`.execute(db);
+}
+
+/**
+ * The in-app notification centre (notifications/): one row per recipient, newest first by its
+ * uuid v7 id; a sender's idempotency key is unique per recipient, so a sender that runs at least
+ * once creates one notification. Preferences: one row per user and kind where e-mail is set.
+ */
+async function notifications(db: Kysely<any>, schema: string): Promise<void> {
+  const t = (name: string) => sql.id(schema, name);
+  await sql`create table ${t('_notification')} (
+    id uuid primary key,
+    user_id uuid not null references ${t('_user')}(id) on delete cascade,
+    kind text not null,
+    title text not null,
+    body text,
+    link jsonb,
+    source_type text not null default 'system',
+    source_id text,
+    key text,
+    created_at timestamptz(3) not null default now(),
+    read_at timestamptz(3))`.execute(db);
+  await sql`create index ${sql.id('_notification_user')} on ${t('_notification')} (user_id, id desc)`.execute(db);
+  await sql`create index ${sql.id('_notification_unread')} on ${t('_notification')} (user_id, id desc) where read_at is null`.execute(db);
+  await sql`create unique index ${sql.id('_notification_key')} on ${t('_notification')} (user_id, key) where key is not null`.execute(db);
+  await sql`create table ${t('_notification_preference')} (
+    user_id uuid not null references ${t('_user')}(id) on delete cascade,
+    kind text not null,
+    email boolean not null,
+    updated_at timestamptz(3) not null default now(),
+    constraint _notification_preference_pk primary key (user_id, kind))`.execute(db);
 }
 
 /**
