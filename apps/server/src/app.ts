@@ -20,6 +20,7 @@ import { openapiRoutes } from './routes/openapi';
 import { notificationRoutes } from './routes/notifications';
 import { orgRoutes } from './routes/org';
 import { accessRoutes } from './routes/access';
+import { automationRoutes } from './routes/automations';
 import { templateRoutes, tenantTemplateRoutes } from './routes/templates';
 import { recordRoutes } from './routes/records';
 import { memberRoutes, tenantRoutes } from './routes/tenants';
@@ -137,6 +138,7 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
       await scope.register(openapiRoutes);
       await scope.register(orgRoutes, { engine: opts.engine });
       await scope.register(accessRoutes);
+      await scope.register(automationRoutes);
       await scope.register(notificationRoutes, { engine: opts.engine, heartbeatMs: opts.notificationHeartbeatMs });
       await scope.register(tenantTemplateRoutes, { templatesDir: opts.templatesDir });
     },

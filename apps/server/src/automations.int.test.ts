@@ -261,3 +261,71 @@ describe.each(await backends())('before-save automations over HTTP on %s', (back
     expect(fits.json().probability).toBe(30);
   });
 });
+
+describe.each(await backends())('after-commit automations over HTTP on %s', (backend) => {
+  let s: TestServer;
+  let admin: Session;
+  let base: string;
+
+  beforeAll(async () => {
+    s = await setupServer(backend);
+    admin = await s.login(s.admin.email, s.admin.password);
+    base = `/api/v1/t/${s.tenant}`;
+    const metadata = {
+      objects: [
+        {
+          name: 'lead',
+          fields: [
+            { name: 'name', type: 'text', required: true },
+            { name: 'score', type: 'integer' },
+          ],
+        },
+      ],
+      automations: [
+        { name: 'welcome_score', object: 'lead', trigger: { kind: 'record.created' }, actions: [{ id: 'add', kind: 'addScore', field: 'score', amount: 10 }] },
+      ],
+    };
+    const draft = await s.as(admin, { method: 'PUT', url: `${base}/metadata/draft`, payload: { metadata } });
+    expect(draft.statusCode, draft.body).toBe(200);
+    const published = await s.as(admin, { method: 'POST', url: `${base}/metadata/publish`, payload: {} });
+    expect(published.statusCode, published.body).toBe(201);
+  });
+  afterAll(() => s.close());
+
+  it('runs after the write commits, once, and the run log tells', async () => {
+    const created = await s.as(admin, { method: 'POST', url: `${base}/objects/lead/records`, payload: { name: '杭州云栖' } });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id as string;
+    await s.engine.jobs.runDue({ queues: ['automations.dispatch', 'automations.run'] });
+    const lead = await s.as(admin, { url: `${base}/objects/lead/records/${id}` });
+    expect(lead.json().score).toBe(10);
+    const runs = await s.as(admin, { url: `${base}/automations/welcome_score/runs?limit=10` });
+    expect(runs.statusCode, runs.body).toBe(200);
+    expect(runs.json().runs).toMatchObject([
+      { automation: 'welcome_score', recordId: id, status: 'succeeded', depth: 1, actions: [{ id: 'add', status: 'done' }] },
+    ]);
+    const history = await s.as(admin, { url: `${base}/objects/lead/records/${id}/history` });
+    expect(history.json().entries.at(-1)).toMatchObject({ via: { automation: 'welcome_score', depth: 1 } });
+    // A run that did not fail cannot be retried; an unknown run or automation is not found.
+    const runId = runs.json().runs[0].id as number;
+    const again = await s.as(admin, { method: 'POST', url: `${base}/automations/welcome_score/runs/${runId}/retry` });
+    expect(again.statusCode, again.body).toBe(409);
+    expect(again.json().error.code).toBe('AUTOMATION_RUN_NOT_RETRYABLE');
+    expect((await s.as(admin, { method: 'POST', url: `${base}/automations/welcome_score/runs/999999/retry` })).json().error.code).toBe(
+      'AUTOMATION_RUN_NOT_FOUND',
+    );
+    expect((await s.as(admin, { url: `${base}/automations/nothing/runs` })).statusCode).toBe(404);
+  });
+
+  it('shows the run log to tenant admins only', async () => {
+    const email = `runs-member@${s.domain}`;
+    const added = await s.as(admin, { method: 'POST', url: `${base}/members`, payload: { email, name: 'M', password: 'member password', role: 'member' } });
+    expect(added.statusCode, added.body).toBe(201);
+    const member = await s.login(email, 'member password');
+    const res = await s.as(member, { url: `${base}/automations/welcome_score/runs` });
+    expect(res.statusCode).toBe(403);
+    expect(res.json().error.code).toBe('FORBIDDEN');
+    const retry = await s.as(member, { method: 'POST', url: `${base}/automations/welcome_score/runs/1/retry` });
+    expect(retry.statusCode).toBe(403);
+  });
+});

@@ -91,6 +91,8 @@ export async function registerWorkerJobs(engine: Engine, log: WorkerLog): Promis
     return { moved, failed };
   });
   await engine.jobs.schedule({ name: poolRecycling.name, cron: poolRecycling.cron, timeZone: poolRecycling.timeZone, queue: poolRecycling.queue });
+  // After-commit automations: their queues are the engine's own; a catch-up dispatch each minute.
+  await engine.automations.schedule();
 }
 
 /** TANGRAM_WORKER_POLL_MS: how often an idle worker looks for due jobs (default 1000). */

@@ -7,6 +7,7 @@ import { type Model, compileModel } from './model/compile';
 import { type ClaimOptions, type OutboxEvent, ackEvents, claimEvents } from './outbox/outbox';
 import { type Clock, systemClock } from './jobs/clock';
 import { Jobs } from './jobs/jobs';
+import { type AutomationRun, AutomationRuntime, type OutboundOptions } from './automations';
 import { AccessService } from './access/service';
 import { TemplateService } from './templates/service';
 import { FileService, defaultMaxFileSize } from './files/service';
@@ -49,6 +50,12 @@ export interface EngineOptions extends DatabaseOptions {
    * pass a ManualClock to move time.
    */
   clock?: Clock;
+  /**
+   * Outbound HTTP of after-commit automations (webhooks, group robots): the hosts an admin
+   * allows although they are internal (`allowHosts`, e.g. `127.0.0.1:8080`), limits, and the
+   * signing secrets a webhook's `secretRef` names. For now an engine option (docs/guides/automations.md).
+   */
+  outbound?: OutboundOptions;
   /** Told of an error delivering a notification live (the notification itself is stored). */
   onNotificationError?(e: unknown): void;
 }
@@ -86,6 +93,8 @@ export class Engine {
    * `tangram worker` do) or `runDue()` in tests.
    */
   readonly jobs: Jobs;
+  /** After-commit automations: the dispatcher and runner queues on `jobs`, and their wake-up behaviour. */
+  readonly automations: AutomationRuntime;
   /** Live delivery of every tenant's notifications in this process (one LISTEN; see NotificationHub). */
   readonly notificationHub: NotificationHub;
 
@@ -98,6 +107,14 @@ export class Engine {
     this.behaviours = new Behaviours([...coreBehaviours, ...(opts.behaviours ?? [])], { onAfterCommitError: opts.onAfterCommitError });
     this.notificationHub = new NotificationHub(database, opts.onNotificationError);
     this.jobs = new Jobs(database.db, { clock: opts.clock ?? systemClock, timeZone: opts.timeZone ?? defaultTimeZone });
+    this.automations = new AutomationRuntime({
+      db: database.db,
+      jobs: this.jobs,
+      tenant: (slug) => this.tenant(slug),
+      listTenants: () => this.listTenants(),
+      outbound: opts.outbound,
+    });
+    this.behaviours.register(this.automations.wakeBehaviour);
   }
 
   /** The engine's clock (see EngineOptions.clock). */
@@ -180,7 +197,7 @@ export class Engine {
   }
 
   private forTenant(t: Tenant): TenantEngine {
-    const te = new TenantEngine(this.database, t, this.opts, this.cursorKey, this.behaviours, this.notificationHub);
+    const te = new TenantEngine(this.database, t, this.opts, this.cursorKey, this.behaviours, this.notificationHub, this.automations);
     this.tenants.set(t.slug, te);
     return te;
   }
@@ -201,6 +218,8 @@ export class TenantEngine {
   readonly access: AccessService;
   readonly templates: TemplateService;
   readonly files: FileService;
+  /** The run log of after-commit automations (present when the tenant was opened through an Engine). */
+  readonly automations: TenantAutomations;
   /** The in-app notification centre: notify (in a transaction), list, unread count, mark read, preferences, recipients, live events. */
   readonly notifications: NotificationService;
   private cache: { model: Model; checkedAt: number } | undefined;
@@ -212,7 +231,15 @@ export class TenantEngine {
     cursorKey: Buffer,
     behaviours: Behaviours = new Behaviours([...coreBehaviours, ...(opts.behaviours ?? [])], { onAfterCommitError: opts.onAfterCommitError }),
     notificationHub: NotificationHub = new NotificationHub(database, opts.onNotificationError),
+    runtime?: AutomationRuntime,
   ) {
+    this.automations = {
+      runs: (automation, o) => (runtime ? runtime.runs(this, automation, o) : Promise.resolve([])),
+      retry: (automation, runId) => {
+        if (!runtime) throw new AppError('AUTOMATION_RUN_NOT_FOUND', { run: runId });
+        return runtime.retry(this, automation, runId);
+      },
+    };
     this.records = new RecordService({
       behaviours,
       db: database.db,
@@ -365,6 +392,14 @@ export class SchemaService {
     this.onPublish(compileModel(rev.metadata, rev.id));
     return rev;
   }
+}
+
+/** A tenant's after-commit automations: their run log, and retrying a failed run. */
+export interface TenantAutomations {
+  /** Runs of one automation, newest first; page with `before` (the last run id seen). */
+  runs(automation: string, opts?: { limit?: number; before?: number }): Promise<AutomationRun[]>;
+  /** Re-runs a failed run whose job is dead, from the failed action (done ones are skipped by their keys). */
+  retry(automation: string, runId: number): Promise<AutomationRun>;
 }
 
 export class OutboxService {

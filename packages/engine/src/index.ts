@@ -1,6 +1,17 @@
 export { openDatabase, type Database, type DatabaseOptions, type Db, type Backend } from './db/database';
 export { translatePgError } from './db/pg-errors';
-export { Engine, TenantEngine, SchemaService, OutboxService, type EngineOptions, filesDirOf } from './engine';
+export { Engine, TenantEngine, SchemaService, OutboxService, type EngineOptions, type TenantAutomations, filesDirOf } from './engine';
+export {
+  AutomationRuntime,
+  type AutomationRun,
+  type ActionResult,
+  type RunStatus,
+  type OutboundOptions,
+  dispatchQueue,
+  dispatchSchedule,
+  runQueue,
+  maxDepth,
+} from './automations';
 export { planMigration, carryArchived } from './schema/plan';
 export { type Action, describeAction, isDestructive } from './schema/actions';
 export type { Plan, PlannedStep, Revision, PublishOptions } from './schema/publish';

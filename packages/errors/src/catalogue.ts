@@ -94,6 +94,12 @@ export const catalogue = {
   OUTBOUND_TIMEOUT: { status: 504, message: 'The host did not answer in time' },
   OUTBOUND_TOO_LARGE: { status: 502, message: 'The response is larger than the limit' },
   OUTBOUND_TOO_MANY_REDIRECTS: { status: 502, message: 'The host redirected too many times' },
+  OUTBOUND_HTTP_STATUS: { status: 502, message: 'The host answered with an error status' },
+  // after-commit automations (run log)
+  AUTOMATION_NOT_FOUND: { status: 404, message: 'No such automation' },
+  AUTOMATION_RUN_NOT_FOUND: { status: 404, message: 'No such run of the automation' },
+  AUTOMATION_RUN_NOT_RETRYABLE: { status: 409, message: 'Only a failed run whose attempts are used up can be retried' },
+  AUTOMATION_SECRET_NOT_FOUND: { status: 500, message: 'The secret named by the webhook action is not configured' },
   // tenants and infrastructure
   TENANT_NOT_FOUND: { status: 404, message: 'No such tenant' },
   TENANT_EXISTS: { status: 409, message: 'The tenant already exists' },

@@ -295,6 +295,7 @@ const automation = {
     condition: {},
     actions: { type: 'array', items: action, minItems: 1, maxItems: 50 },
     runAs: { enum: [...automationRunAs] },
+    retrigger: { type: 'boolean' },
   },
 } as const;
 

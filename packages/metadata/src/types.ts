@@ -332,6 +332,8 @@ export interface AutomationInput {
   actions: AutomationActionInput[];
   /** Whose rights the actions use: the system's (default) or the user who made the change. */
   runAs?: AutomationRunAs;
+  /** Whether a change this automation made may trigger it again (default false: its own writes never do). */
+  retrigger?: boolean;
 }
 
 /** What an author publishes: a set of objects (an app package adds name/version/label). */
@@ -526,6 +528,8 @@ export interface Automation {
   condition?: unknown;
   actions: AutomationAction[];
   runAs: AutomationRunAs;
+  /** Present (true) only when the author opted in: the automation's own writes may trigger it again. */
+  retrigger?: true;
 }
 
 /** Normalised metadata: every id set, every default filled. This is what is published. */

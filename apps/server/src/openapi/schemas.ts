@@ -110,6 +110,12 @@ export const HistoryEntry = named('HistoryEntry', {
     at: dateTime,
     actor: nullable(uuid),
     requestId: { type: ['string', 'null'] },
+    via: {
+      type: 'object',
+      description: 'Present when an after-commit automation made the change ("via automation X"): its id and its depth in a chain',
+      required: ['automation', 'depth'],
+      properties: { automation: { type: 'string' }, depth: { type: 'integer' } },
+    },
     changes: {
       type: 'object',
       description: 'By field name: `{ amount: { before: 100, after: 120 } }`',

@@ -160,6 +160,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/t/{tenant}/automations/{id}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An automation’s runs, newest first (tenant admins) */
+        get: operations["listAutomationRuns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/t/{tenant}/automations/{id}/runs/{runId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run a failed run again from its failed action (tenant admins) */
+        post: operations["retryAutomationRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/t/{tenant}/docs": {
         parameters: {
             query?: never;
@@ -1130,6 +1164,7 @@ export interface components {
                 };
                 name: string;
                 object: string;
+                retrigger?: boolean;
                 /** @enum {unknown} */
                 runAs?: "system" | "actor";
                 trigger: {
@@ -1293,7 +1328,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {unknown} */
-                code: "VALIDATION_FAILED" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "BODY_TOO_LARGE" | "REQUEST_TIMEOUT" | "HEADERS_TOO_LARGE" | "METADATA_INVALID" | "NAME_INVALID" | "NAME_RESERVED" | "NAME_DUPLICATE" | "OBJECT_NOT_FOUND" | "FIELD_NOT_FOUND" | "FIELD_TYPE_UNKNOWN" | "FIELD_OPTIONS_INVALID" | "FIELD_TYPE_CHANGE_UNSUPPORTED" | "FIELD_TYPE_CHANGE_LOSES_DATA" | "FIELD_ARCHIVED" | "REFERENCE_TARGET_UNKNOWN" | "UNIQUE_VIOLATED_BY_DATA" | "REQUIRED_VIOLATED_BY_DATA" | "REVISION_NOT_FOUND" | "REVISION_CONFLICT" | "SCHEMA_BUSY" | "AUTOMATION_TRIGGER_INVALID" | "AUTOMATION_CRON_INVALID" | "AUTOMATION_ACTION_INVALID" | "AUTOMATION_ACTION_TIMING" | "AUTOMATION_FIELD_UNSUITABLE" | "AUTOMATION_TARGET_INVALID" | "RULE_INVALID" | "RULE_OPERATOR_UNKNOWN" | "RULE_FIELD_UNKNOWN" | "RULE_TYPE_MISMATCH" | "RULE_TOO_COMPLEX" | "RECORD_NOT_FOUND" | "RECORD_INVALID" | "RECORD_VERSION_CONFLICT" | "RECORD_VERSION_REQUIRED" | "RECORD_NOT_UNIQUE" | "RECORD_DUPLICATE" | "RECORD_REFERENCE_INVALID" | "RECORD_REFERENCED" | "RECORD_DELETED" | "RECORD_NOT_DELETED" | "RECORD_READ_ONLY_FIELD" | "POOL_NOT_ENABLED" | "RECORD_NOT_IN_POOL" | "RECORD_IN_POOL" | "POOL_CLAIM_LIMIT" | "VALIDATION_RULE_FAILED" | "AUTOMATION_REFUSED" | "QUERY_INVALID" | "CURSOR_INVALID" | "VERSION_NOT_FOUND" | "UNAUTHENTICATED" | "FORBIDDEN" | "FIELD_FORBIDDEN" | "FIELD_READ_ONLY" | "ROLE_INVALID" | "ROLE_NOT_FOUND" | "CSRF_FAILED" | "ACCOUNT_LOCKED" | "RATE_LIMITED" | "TEMPLATE_INVALID" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_DEPENDENCY_MISSING" | "TEMPLATE_CONFLICT" | "TEMPLATE_NOT_INSTALLED" | "FILE_NOT_FOUND" | "FILE_TOO_LARGE" | "OUTBOUND_URL_INVALID" | "OUTBOUND_SCHEME_REFUSED" | "OUTBOUND_ADDRESS_REFUSED" | "OUTBOUND_UNREACHABLE" | "OUTBOUND_TIMEOUT" | "OUTBOUND_TOO_LARGE" | "OUTBOUND_TOO_MANY_REDIRECTS" | "TENANT_NOT_FOUND" | "TENANT_EXISTS" | "DATABASE_UNAVAILABLE" | "SERIALIZATION_FAILURE" | "LOCK_TIMEOUT" | "QUERY_TIMEOUT" | "VALUE_OUT_OF_RANGE" | "INTERNAL";
+                code: "VALIDATION_FAILED" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "BODY_TOO_LARGE" | "REQUEST_TIMEOUT" | "HEADERS_TOO_LARGE" | "METADATA_INVALID" | "NAME_INVALID" | "NAME_RESERVED" | "NAME_DUPLICATE" | "OBJECT_NOT_FOUND" | "FIELD_NOT_FOUND" | "FIELD_TYPE_UNKNOWN" | "FIELD_OPTIONS_INVALID" | "FIELD_TYPE_CHANGE_UNSUPPORTED" | "FIELD_TYPE_CHANGE_LOSES_DATA" | "FIELD_ARCHIVED" | "REFERENCE_TARGET_UNKNOWN" | "UNIQUE_VIOLATED_BY_DATA" | "REQUIRED_VIOLATED_BY_DATA" | "REVISION_NOT_FOUND" | "REVISION_CONFLICT" | "SCHEMA_BUSY" | "AUTOMATION_TRIGGER_INVALID" | "AUTOMATION_CRON_INVALID" | "AUTOMATION_ACTION_INVALID" | "AUTOMATION_ACTION_TIMING" | "AUTOMATION_FIELD_UNSUITABLE" | "AUTOMATION_TARGET_INVALID" | "RULE_INVALID" | "RULE_OPERATOR_UNKNOWN" | "RULE_FIELD_UNKNOWN" | "RULE_TYPE_MISMATCH" | "RULE_TOO_COMPLEX" | "RECORD_NOT_FOUND" | "RECORD_INVALID" | "RECORD_VERSION_CONFLICT" | "RECORD_VERSION_REQUIRED" | "RECORD_NOT_UNIQUE" | "RECORD_DUPLICATE" | "RECORD_REFERENCE_INVALID" | "RECORD_REFERENCED" | "RECORD_DELETED" | "RECORD_NOT_DELETED" | "RECORD_READ_ONLY_FIELD" | "POOL_NOT_ENABLED" | "RECORD_NOT_IN_POOL" | "RECORD_IN_POOL" | "POOL_CLAIM_LIMIT" | "VALIDATION_RULE_FAILED" | "AUTOMATION_REFUSED" | "QUERY_INVALID" | "CURSOR_INVALID" | "VERSION_NOT_FOUND" | "UNAUTHENTICATED" | "FORBIDDEN" | "FIELD_FORBIDDEN" | "FIELD_READ_ONLY" | "ROLE_INVALID" | "ROLE_NOT_FOUND" | "CSRF_FAILED" | "ACCOUNT_LOCKED" | "RATE_LIMITED" | "TEMPLATE_INVALID" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_DEPENDENCY_MISSING" | "TEMPLATE_CONFLICT" | "TEMPLATE_NOT_INSTALLED" | "FILE_NOT_FOUND" | "FILE_TOO_LARGE" | "OUTBOUND_URL_INVALID" | "OUTBOUND_SCHEME_REFUSED" | "OUTBOUND_ADDRESS_REFUSED" | "OUTBOUND_UNREACHABLE" | "OUTBOUND_TIMEOUT" | "OUTBOUND_TOO_LARGE" | "OUTBOUND_TOO_MANY_REDIRECTS" | "OUTBOUND_HTTP_STATUS" | "AUTOMATION_NOT_FOUND" | "AUTOMATION_RUN_NOT_FOUND" | "AUTOMATION_RUN_NOT_RETRYABLE" | "AUTOMATION_SECRET_NOT_FOUND" | "TENANT_NOT_FOUND" | "TENANT_EXISTS" | "DATABASE_UNAVAILABLE" | "SERIALIZATION_FAILURE" | "LOCK_TIMEOUT" | "QUERY_TIMEOUT" | "VALUE_OUT_OF_RANGE" | "INTERNAL";
                 details?: Record<string, never>;
                 message: string;
                 requestId: string;
@@ -1325,6 +1360,11 @@ export interface components {
             };
             requestId: string | null;
             version: number;
+            /** @description Present when an after-commit automation made the change ("via automation X"): its id and its depth in a chain */
+            via?: {
+                automation: string;
+                depth: number;
+            };
         };
         InstalledPackage: {
             /** Format: date-time */
@@ -1336,7 +1376,7 @@ export interface components {
         InstallLine: {
             error?: {
                 /** @enum {unknown} */
-                code: "VALIDATION_FAILED" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "BODY_TOO_LARGE" | "REQUEST_TIMEOUT" | "HEADERS_TOO_LARGE" | "METADATA_INVALID" | "NAME_INVALID" | "NAME_RESERVED" | "NAME_DUPLICATE" | "OBJECT_NOT_FOUND" | "FIELD_NOT_FOUND" | "FIELD_TYPE_UNKNOWN" | "FIELD_OPTIONS_INVALID" | "FIELD_TYPE_CHANGE_UNSUPPORTED" | "FIELD_TYPE_CHANGE_LOSES_DATA" | "FIELD_ARCHIVED" | "REFERENCE_TARGET_UNKNOWN" | "UNIQUE_VIOLATED_BY_DATA" | "REQUIRED_VIOLATED_BY_DATA" | "REVISION_NOT_FOUND" | "REVISION_CONFLICT" | "SCHEMA_BUSY" | "AUTOMATION_TRIGGER_INVALID" | "AUTOMATION_CRON_INVALID" | "AUTOMATION_ACTION_INVALID" | "AUTOMATION_ACTION_TIMING" | "AUTOMATION_FIELD_UNSUITABLE" | "AUTOMATION_TARGET_INVALID" | "RULE_INVALID" | "RULE_OPERATOR_UNKNOWN" | "RULE_FIELD_UNKNOWN" | "RULE_TYPE_MISMATCH" | "RULE_TOO_COMPLEX" | "RECORD_NOT_FOUND" | "RECORD_INVALID" | "RECORD_VERSION_CONFLICT" | "RECORD_VERSION_REQUIRED" | "RECORD_NOT_UNIQUE" | "RECORD_DUPLICATE" | "RECORD_REFERENCE_INVALID" | "RECORD_REFERENCED" | "RECORD_DELETED" | "RECORD_NOT_DELETED" | "RECORD_READ_ONLY_FIELD" | "POOL_NOT_ENABLED" | "RECORD_NOT_IN_POOL" | "RECORD_IN_POOL" | "POOL_CLAIM_LIMIT" | "VALIDATION_RULE_FAILED" | "AUTOMATION_REFUSED" | "QUERY_INVALID" | "CURSOR_INVALID" | "VERSION_NOT_FOUND" | "UNAUTHENTICATED" | "FORBIDDEN" | "FIELD_FORBIDDEN" | "FIELD_READ_ONLY" | "ROLE_INVALID" | "ROLE_NOT_FOUND" | "CSRF_FAILED" | "ACCOUNT_LOCKED" | "RATE_LIMITED" | "TEMPLATE_INVALID" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_DEPENDENCY_MISSING" | "TEMPLATE_CONFLICT" | "TEMPLATE_NOT_INSTALLED" | "FILE_NOT_FOUND" | "FILE_TOO_LARGE" | "OUTBOUND_URL_INVALID" | "OUTBOUND_SCHEME_REFUSED" | "OUTBOUND_ADDRESS_REFUSED" | "OUTBOUND_UNREACHABLE" | "OUTBOUND_TIMEOUT" | "OUTBOUND_TOO_LARGE" | "OUTBOUND_TOO_MANY_REDIRECTS" | "TENANT_NOT_FOUND" | "TENANT_EXISTS" | "DATABASE_UNAVAILABLE" | "SERIALIZATION_FAILURE" | "LOCK_TIMEOUT" | "QUERY_TIMEOUT" | "VALUE_OUT_OF_RANGE" | "INTERNAL";
+                code: "VALIDATION_FAILED" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "BODY_TOO_LARGE" | "REQUEST_TIMEOUT" | "HEADERS_TOO_LARGE" | "METADATA_INVALID" | "NAME_INVALID" | "NAME_RESERVED" | "NAME_DUPLICATE" | "OBJECT_NOT_FOUND" | "FIELD_NOT_FOUND" | "FIELD_TYPE_UNKNOWN" | "FIELD_OPTIONS_INVALID" | "FIELD_TYPE_CHANGE_UNSUPPORTED" | "FIELD_TYPE_CHANGE_LOSES_DATA" | "FIELD_ARCHIVED" | "REFERENCE_TARGET_UNKNOWN" | "UNIQUE_VIOLATED_BY_DATA" | "REQUIRED_VIOLATED_BY_DATA" | "REVISION_NOT_FOUND" | "REVISION_CONFLICT" | "SCHEMA_BUSY" | "AUTOMATION_TRIGGER_INVALID" | "AUTOMATION_CRON_INVALID" | "AUTOMATION_ACTION_INVALID" | "AUTOMATION_ACTION_TIMING" | "AUTOMATION_FIELD_UNSUITABLE" | "AUTOMATION_TARGET_INVALID" | "RULE_INVALID" | "RULE_OPERATOR_UNKNOWN" | "RULE_FIELD_UNKNOWN" | "RULE_TYPE_MISMATCH" | "RULE_TOO_COMPLEX" | "RECORD_NOT_FOUND" | "RECORD_INVALID" | "RECORD_VERSION_CONFLICT" | "RECORD_VERSION_REQUIRED" | "RECORD_NOT_UNIQUE" | "RECORD_DUPLICATE" | "RECORD_REFERENCE_INVALID" | "RECORD_REFERENCED" | "RECORD_DELETED" | "RECORD_NOT_DELETED" | "RECORD_READ_ONLY_FIELD" | "POOL_NOT_ENABLED" | "RECORD_NOT_IN_POOL" | "RECORD_IN_POOL" | "POOL_CLAIM_LIMIT" | "VALIDATION_RULE_FAILED" | "AUTOMATION_REFUSED" | "QUERY_INVALID" | "CURSOR_INVALID" | "VERSION_NOT_FOUND" | "UNAUTHENTICATED" | "FORBIDDEN" | "FIELD_FORBIDDEN" | "FIELD_READ_ONLY" | "ROLE_INVALID" | "ROLE_NOT_FOUND" | "CSRF_FAILED" | "ACCOUNT_LOCKED" | "RATE_LIMITED" | "TEMPLATE_INVALID" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_DEPENDENCY_MISSING" | "TEMPLATE_CONFLICT" | "TEMPLATE_NOT_INSTALLED" | "FILE_NOT_FOUND" | "FILE_TOO_LARGE" | "OUTBOUND_URL_INVALID" | "OUTBOUND_SCHEME_REFUSED" | "OUTBOUND_ADDRESS_REFUSED" | "OUTBOUND_UNREACHABLE" | "OUTBOUND_TIMEOUT" | "OUTBOUND_TOO_LARGE" | "OUTBOUND_TOO_MANY_REDIRECTS" | "OUTBOUND_HTTP_STATUS" | "AUTOMATION_NOT_FOUND" | "AUTOMATION_RUN_NOT_FOUND" | "AUTOMATION_RUN_NOT_RETRYABLE" | "AUTOMATION_SECRET_NOT_FOUND" | "TENANT_NOT_FOUND" | "TENANT_EXISTS" | "DATABASE_UNAVAILABLE" | "SERIALIZATION_FAILURE" | "LOCK_TIMEOUT" | "QUERY_TIMEOUT" | "VALUE_OUT_OF_RANGE" | "INTERNAL";
                 details?: Record<string, never>;
                 message: string;
                 requestId: string;
@@ -2194,6 +2234,149 @@ export interface operations {
                 content: {
                     "application/json": {
                         roles: string[];
+                    };
+                };
+            };
+        };
+    };
+    listAutomationRuns: {
+        parameters: {
+            query?: {
+                /** @description the last run id seen */
+                before?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Runs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        runs: {
+                            actions: {
+                                /** @description an earlier attempt made the effect; this one left it alone */
+                                already?: boolean;
+                                error?: string;
+                                id: string;
+                                kind: string;
+                                result?: unknown;
+                                /** @enum {string} */
+                                status: "done" | "failed" | "skipped";
+                            }[];
+                            automation: string;
+                            /** @description 1 for a run caused by a person’s change; one more per automation in a chain */
+                            depth: number;
+                            error: string | null;
+                            eventId: number;
+                            /** Format: date-time */
+                            finishedAt: string | null;
+                            id: number;
+                            jobId: number | null;
+                            /** @description the object id */
+                            object: string;
+                            recordId: string;
+                            /** Format: date-time */
+                            startedAt: string;
+                            /** @enum {string} */
+                            status: "running" | "succeeded" | "failed" | "skipped";
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    retryAutomationRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                runId: number;
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The run, queued again */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        actions: {
+                            /** @description an earlier attempt made the effect; this one left it alone */
+                            already?: boolean;
+                            error?: string;
+                            id: string;
+                            kind: string;
+                            result?: unknown;
+                            /** @enum {string} */
+                            status: "done" | "failed" | "skipped";
+                        }[];
+                        automation: string;
+                        /** @description 1 for a run caused by a person’s change; one more per automation in a chain */
+                        depth: number;
+                        error: string | null;
+                        eventId: number;
+                        /** Format: date-time */
+                        finishedAt: string | null;
+                        id: number;
+                        jobId: number | null;
+                        /** @description the object id */
+                        object: string;
+                        recordId: string;
+                        /** Format: date-time */
+                        startedAt: string;
+                        /** @enum {string} */
+                        status: "running" | "succeeded" | "failed" | "skipped";
                     };
                 };
             };

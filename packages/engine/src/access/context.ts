@@ -11,6 +11,18 @@ export interface ActionContext {
   access?: UserAccess;
   /** Set by the import route: creating needs the import permission instead of create. */
   via?: 'import';
+  /**
+   * Set when an after-commit automation makes the write: its id and how deep in a chain of
+   * automations it runs (1 for a run caused by a person's change). Written to the audit entry
+   * (`via`) and the event's payload (`via`), where the dispatcher reads it to cut loops.
+   */
+  automation?: AutomationVia;
+}
+
+/** Which automation made a write, and at what depth (see ActionContext.automation). */
+export interface AutomationVia {
+  automation: string;
+  depth: number;
 }
 
 export type RecordAction = 'create' | 'read' | 'update' | 'delete' | 'restore' | 'purge';

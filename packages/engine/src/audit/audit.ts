@@ -26,6 +26,8 @@ export interface HistoryEntry {
   at: string;
   actor: string | null;
   requestId: string | null;
+  /** The after-commit automation that made the change ("via automation X"), and its depth in a chain. */
+  via?: { automation: string; depth: number };
   /** By field name: `{ amount: { before: 100, after: 120 } }`. */
   changes: Record<string, { before: unknown; after: unknown }>;
 }
@@ -40,7 +42,7 @@ function fieldNames(app: ResolvedApp, objectId: string): Map<string, string> {
 async function auditRows(db: Db, schema: string, om: ObjectModel, recordId: string) {
   return systemTables(db, schema)
     .selectFrom('_audit')
-    .select(['version', 'action', 'changes', 'actor', 'request_id', 'at'])
+    .select(['version', 'action', 'changes', 'actor', 'request_id', 'at', 'via'])
     .where('object_id', '=', om.id)
     .where('record_id', '=', recordId)
     .orderBy('version')
@@ -59,6 +61,7 @@ export async function history(db: Db, schema: string, app: ResolvedApp, om: Obje
     at: r.at,
     actor: r.actor,
     requestId: r.request_id,
+    ...(r.via ? { via: r.via } : {}),
     changes: Object.fromEntries(Object.entries(r.changes).map(([id, [before, after]]) => [names.get(id) ?? id, { before, after }])),
   }));
 }

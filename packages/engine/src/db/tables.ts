@@ -72,6 +72,8 @@ export interface TenantSystemTables {
     actor: string | null;
     request_id: string | null;
     at: DefaultNow;
+    /** `{ automation, depth }` when an after-commit automation made the change (migration 0003). */
+    via: Json<{ automation: string; depth: number }> | null;
   };
   _outbox: {
     id: Serial8;

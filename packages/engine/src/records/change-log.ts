@@ -37,7 +37,20 @@ export interface RecordChange {
 async function write(c: RecordChange): Promise<Record<string, unknown>> {
   const { tx, om, kind, id } = c;
   const cols = kind === 'delete' ? [] : Object.keys(c.set ?? {});
-  const log = [om.id, id, c.version, c.action, JSON.stringify(c.changes), tx.ctx.actor ?? null, tx.ctx.requestId ?? null, c.event, JSON.stringify(c.payload)];
+  const via = tx.ctx.automation ? { automation: tx.ctx.automation.automation, depth: tx.ctx.automation.depth } : null;
+  const payload = via ? { ...c.payload, via } : c.payload;
+  const log = [
+    om.id,
+    id,
+    c.version,
+    c.action,
+    JSON.stringify(c.changes),
+    tx.ctx.actor ?? null,
+    tx.ctx.requestId ?? null,
+    c.event,
+    JSON.stringify(payload),
+    via && JSON.stringify(via),
+  ];
   const values = [...cols.map((k) => c.set?.[k]), ...(kind === 'insert' ? [] : [id]), ...log];
   const rows = await runShaped<Record<string, unknown>>(
     tx.trx,
@@ -55,8 +68,8 @@ async function write(c: RecordChange): Promise<Record<string, unknown>> {
       const at = kind === 'insert' ? cols.length : cols.length + 1;
       const p = (k: number) => v(at + k);
       return sql`with r as (${change}),
-        a as (insert into ${sql.id(tx.schema, '_audit')} (object_id, record_id, version, action, changes, actor, request_id)
-          values (${p(0)}, ${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)})),
+        a as (insert into ${sql.id(tx.schema, '_audit')} (object_id, record_id, version, action, changes, actor, request_id, via)
+          values (${p(0)}, ${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(9)})),
         o as (insert into ${sql.id(tx.schema, '_outbox')} (event, object_id, record_id, payload, actor, request_id)
           values (${p(7)}, ${p(0)}, ${p(1)}, ${p(8)}, ${p(5)}, ${p(6)}))
         select * from r`.compile(tx.trx);
@@ -107,6 +120,7 @@ async function writeSet(c: RecordChangeSet): Promise<string[]> {
   const at = tx.now.toISOString();
   const actor = c.actor !== undefined ? c.actor : (tx.ctx.actor ?? null);
   const requestId = c.requestId !== undefined ? c.requestId : (tx.ctx.requestId ?? null);
+  const via = tx.ctx.automation ? JSON.stringify({ automation: tx.ctx.automation.automation, depth: tx.ctx.automation.depth }) : null;
   const where = c.where.length ? sql.join(c.where, sql` and `) : sql`true`;
   const sets = sql.join([
     ...cols.map((k) => sql`${sql.id(k)} = ${c.set[k]}`),
@@ -124,12 +138,12 @@ async function writeSet(c: RecordChangeSet): Promise<string[]> {
       update ${table} u set ${sets} from picked where u.id = picked.id
       returning u.id, u.version, ${kept}
     ), audit as (
-      insert into ${sql.id(tx.schema, '_audit')} (object_id, record_id, version, action, changes, actor, request_id, at)
-      select ${om.id}, id, version, ${c.action}, jsonb_build_object(${changes}), ${actor}::uuid, ${requestId}, ${at}::timestamptz from moved
+      insert into ${sql.id(tx.schema, '_audit')} (object_id, record_id, version, action, changes, actor, request_id, at, via)
+      select ${om.id}, id, version, ${c.action}, jsonb_build_object(${changes}), ${actor}::uuid, ${requestId}, ${at}::timestamptz, ${via}::jsonb from moved
     ), events as (
       insert into ${sql.id(tx.schema, '_outbox')} (event, object_id, record_id, payload, actor, request_id, at)
       select ${c.event}, ${om.id}, id,
-        jsonb_build_object('object', ${om.name}::text, 'version', version${Object.keys(c.payload).length ? sql`, ${payload}` : sql``}),
+        jsonb_build_object('object', ${om.name}::text, 'version', version${Object.keys(c.payload).length ? sql`, ${payload}` : sql``}${via ? sql`, 'via', ${via}::jsonb` : sql``}),
         ${actor}::uuid, ${requestId}, ${at}::timestamptz from moved
     )
     select id from moved`.execute(tx.trx);

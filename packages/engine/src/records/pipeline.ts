@@ -200,6 +200,8 @@ export async function updateOne(tx: Tx, req: UpdateRequest): Promise<RecordData>
     object: om.name,
     version,
     changed: withNames(om, changes),
+    // The changed fields' values before the write: after-commit automations compare from → to and read $previous.
+    previous: Object.fromEntries(withNames(om, changes).map((n) => [n, current[n] ?? null])),
     record: withJunctionValues(om, rowToRecord(om, expected), values),
     ...traced(w),
   };
@@ -309,7 +311,8 @@ export async function deleteOne(tx: Tx, req: RecordRequest): Promise<RecordData>
     action: 'delete',
     changes: {},
     event: 'record.deleted',
-    payload: { object: om.name, version },
+    // The record as it was: after-commit automations on deletions read it.
+    payload: { object: om.name, version, record: rowToRecord(om, before) },
   });
   await written(w, row);
   for (const d of om.details) {

@@ -109,6 +109,53 @@ export class RecordService {
     }
   }
 
+  /**
+   * Writes through the pipeline inside a transaction the caller holds (a job's `ctx.complete`):
+   * the same behaviours, audit and events as any write, committed with the caller's other effects.
+   * Nothing is retried here; the `afterCommit` hooks are handed back for the caller to run once
+   * its transaction has committed. Pass the `model` read before the transaction began.
+   */
+  async within<T>(
+    trx: Db,
+    ctx: ActionContext,
+    fn: (w: {
+      model: Model;
+      tx: Tx;
+      create(object: string, input: unknown): Promise<RecordData>;
+      update(object: string, id: string, input: unknown): Promise<RecordData>;
+    }) => Promise<T>,
+    opts: { now?: Date; model?: Model } = {},
+  ): Promise<{ result: T; afterCommit: (() => Promise<void>)[] }> {
+    // Read before the transaction when possible: on PGlite the engine's db waits for the connection `trx` holds.
+    const model = opts.model ?? (await this.opts.model());
+    const tx: Tx = {
+      trx,
+      schema: this.opts.schema,
+      model,
+      ctx,
+      now: opts.now ?? new Date(),
+      timeZone: this.opts.timeZone ?? 'Asia/Shanghai',
+      touched: new Map(),
+      created: new Map(),
+      behaviours: this.behaviours,
+      writes: [],
+      afterCommit: [],
+    };
+    const om = (object: string) => {
+      const found = model.byName.get(object);
+      if (!found) throw new AppError('OBJECT_NOT_FOUND', { object: String(object).slice(0, 100) });
+      return found;
+    };
+    const result = await fn({
+      model,
+      tx,
+      create: (object, input) => createOne(tx, { om: om(object), input }),
+      update: (object, id, input) => updateOne(tx, { om: om(object), id: checkId(object, id), input }),
+    });
+    await this.behaviours.commit({ tx, writes: tx.writes });
+    return { result, afterCommit: tx.afterCommit };
+  }
+
   async create(object: string, input: unknown, ctx: ActionContext = {}): Promise<RecordData> {
     const { om } = await this.object(object);
     return this.shown(ctx, om, await this.write(ctx, (tx) => createOne(tx, { om, input })));

@@ -16,6 +16,7 @@ export function tenantMigrations(schema: string): Migrations {
   return {
     '0001_baseline': { up: (db) => baseline(db, schema) },
     '0002_notifications': { up: (db) => notifications(db, schema) },
+    '0003_audit_via': { up: (db) => auditVia(db, schema) },
   };
 }
 
@@ -221,4 +222,37 @@ async function notifications(db: Kysely<any>, schema: string): Promise<void> {
     email boolean not null,
     updated_at timestamptz(3) not null default now(),
     constraint _notification_preference_pk primary key (user_id, kind))`.execute(db);
+}
+
+/**
+ * After-commit automations (issue 14): the audit entry of a write an automation made names it
+ * (`via`: `{ automation, depth }`), and each run of an automation leaves a row in its run log.
+ */
+async function auditVia(db: Kysely<unknown>, schema: string): Promise<void> {
+  const t = (name: string) => sql.id(schema, name);
+  await sql`alter table ${t('_audit')} add column if not exists via jsonb`.execute(db);
+  await sql`create table if not exists ${t('_automation_run')} (
+    id bigserial primary key,
+    automation_id text not null,
+    event_id bigint not null,
+    object_id text not null,
+    record_id uuid not null,
+    depth integer not null default 0,
+    status text not null check (status in ('running', 'succeeded', 'failed', 'skipped')),
+    actions jsonb not null default '[]',
+    error text,
+    job_id bigint,
+    started_at timestamptz(3) not null,
+    finished_at timestamptz(3),
+    constraint _automation_run_once unique (automation_id, event_id))`.execute(db);
+  await sql`create index if not exists ${sql.id('_automation_run_by_automation')} on ${t('_automation_run')} (automation_id, id desc)`.execute(db);
+  await sql`create table if not exists ${t('_automation_round_robin')} (
+    automation_id text not null,
+    action_id text not null,
+    next_index integer not null default 0,
+    constraint _automation_round_robin_pk primary key (automation_id, action_id))`.execute(db);
+  await sql`create table if not exists ${t('_automation_effect')} (
+    key text primary key,
+    result jsonb,
+    at timestamptz(3) not null default now())`.execute(db);
 }

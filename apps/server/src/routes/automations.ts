@@ -1,0 +1,92 @@
+import type { FastifyInstance } from 'fastify';
+import { route } from '../openapi/declare';
+import { requireTenantAdmin } from '../plugins/auth';
+import { tenantOf } from '../plugins/tenant';
+
+type RunParams = { id: string; runId: string };
+
+const ActionResult = {
+  type: 'object',
+  required: ['id', 'kind', 'status'],
+  properties: {
+    id: { type: 'string' },
+    kind: { type: 'string' },
+    status: { type: 'string', enum: ['done', 'failed', 'skipped'] },
+    already: { type: 'boolean', description: 'an earlier attempt made the effect; this one left it alone' },
+    result: {},
+    error: { type: 'string' },
+  },
+} as const;
+
+const AutomationRun = {
+  type: 'object',
+  required: ['id', 'automation', 'eventId', 'object', 'recordId', 'depth', 'status', 'actions', 'error', 'jobId', 'startedAt', 'finishedAt'],
+  properties: {
+    id: { type: 'integer' },
+    automation: { type: 'string' },
+    eventId: { type: 'integer' },
+    object: { type: 'string', description: 'the object id' },
+    recordId: { type: 'string' },
+    depth: { type: 'integer', description: '1 for a run caused by a person’s change; one more per automation in a chain' },
+    status: { type: 'string', enum: ['running', 'succeeded', 'failed', 'skipped'] },
+    actions: { type: 'array', items: ActionResult },
+    error: { type: ['string', 'null'] },
+    jobId: { type: ['integer', 'null'] },
+    startedAt: { type: 'string', format: 'date-time' },
+    finishedAt: { type: ['string', 'null'], format: 'date-time' },
+  },
+} as const;
+
+/** The run log of after-commit automations (tenant admins): list runs, retry a failed one from its failed action. */
+export async function automationRoutes(app: FastifyInstance): Promise<void> {
+  const tags = ['automations'];
+  const params = { type: 'object', required: ['tenant', 'id'], properties: { tenant: { type: 'string' }, id: { type: 'string' } } } as const;
+  const runParams = {
+    type: 'object',
+    required: ['tenant', 'id', 'runId'],
+    properties: { tenant: { type: 'string' }, id: { type: 'string' }, runId: { type: 'integer', minimum: 1 } },
+  } as const;
+
+  app.get(
+    '/automations/:id/runs',
+    {
+      schema: route({
+        operationId: 'listAutomationRuns',
+        summary: 'An automation’s runs, newest first (tenant admins)',
+        tags,
+        params,
+        querystring: {
+          type: 'object',
+          properties: { limit: { type: 'integer', minimum: 1, maximum: 500 }, before: { type: 'integer', minimum: 1, description: 'the last run id seen' } },
+        },
+        responses: {
+          200: { description: 'Runs', schema: { type: 'object', required: ['runs'], properties: { runs: { type: 'array', items: AutomationRun } } } },
+        },
+      }),
+    },
+    async (req) => {
+      requireTenantAdmin(req);
+      const q = req.query as { limit?: number; before?: number };
+      return { runs: await (await tenantOf(req)).automations.runs((req.params as RunParams).id, q) };
+    },
+  );
+
+  app.post(
+    '/automations/:id/runs/:runId/retry',
+    {
+      schema: route({
+        operationId: 'retryAutomationRun',
+        summary: 'Run a failed run again from its failed action (tenant admins)',
+        tags,
+        params: runParams,
+        responses: { 202: { description: 'The run, queued again', schema: AutomationRun } },
+      }),
+    },
+    async (req, reply) => {
+      requireTenantAdmin(req);
+      const p = req.params as RunParams;
+      const run = await (await tenantOf(req)).automations.retry(p.id, Number(p.runId));
+      return reply.code(202).send(run);
+    },
+  );
+}

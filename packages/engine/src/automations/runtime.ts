@@ -1,0 +1,357 @@
+import { AppError } from '@tangram/errors';
+import type { Automation, AutomationAction } from '@tangram/metadata';
+import type { OutboundPolicy } from '@tangram/net';
+import { sql } from 'kysely';
+import type { ActionContext } from '../access/context';
+import type { UserAccess } from '../access/access';
+import type { Db } from '../db/database';
+import type { Jobs } from '../jobs/jobs';
+import type { EnqueueInput, Job, JobContext } from '../jobs/types';
+import type { Model } from '../model/compile';
+import { type OutboxEvent, ackEvents, claimEvents } from '../outbox/outbox';
+import { type RecordBehaviour, runAfterCommit } from '../records/behaviours';
+import type { RecordService } from '../records/service';
+import type { Tx } from '../records/tx';
+import { type EventBody, type Trigger, httpActionKinds, recordActionKinds, runHttpAction, runRecordAction } from './actions';
+import { type EventFacts, afterCommitAutomations, conditionHolds, factsOf, fires, maxDepth, selfCaused, variables } from './match';
+import {
+  type ActionResult,
+  type AutomationRun,
+  type RunKey,
+  claimEffect,
+  effectResult,
+  finishRun,
+  getRun,
+  listRuns,
+  setEffectResult,
+  skippedRun,
+  startRun,
+} from './runs';
+
+// After-commit automations (docs/guides/automations.md): a dispatcher job reads each tenant's
+// outbox as the consumer 'automations', and for every (event, automation) whose trigger fires
+// and whose condition holds enqueues one run job — keyed, in the transaction that acknowledges
+// the events, so a crash neither loses nor doubles a run. The run job runs the actions in order;
+// each action's effect is made once, under the idempotency key `<event id>:<action id>`.
+
+export const dispatchQueue = 'automations.dispatch';
+export const runQueue = 'automations.run';
+/** The outbox consumer the dispatcher reads as. */
+export const consumer = 'automations';
+/** The catch-up schedule: a dispatch of every tenant each minute, for wake-ups lost in a crash. */
+export const dispatchSchedule = { name: 'automations.dispatch', cron: '* * * * *', timeZone: 'UTC', queue: dispatchQueue } as const;
+
+/** Outbound HTTP of webhooks and robots: the guard's policy, and the secrets `secretRef` names. */
+export interface OutboundOptions extends OutboundPolicy {
+  /** Signing secrets by name (a webhook's `secretRef`). */
+  secrets?: Record<string, string>;
+}
+
+/** What the runtime needs of one tenant (the engine's TenantEngine). */
+export interface AutomationTenant {
+  tenant: { id: string; slug: string; schema: string };
+  records: RecordService;
+  model(): Promise<Model>;
+  access: { forUser(userId: string): Promise<UserAccess> };
+}
+
+/** What the runtime needs of the engine. */
+export interface AutomationHost {
+  db: Db;
+  jobs: Jobs;
+  tenant(slug: string): Promise<AutomationTenant>;
+  listTenants(): Promise<{ id: string; slug: string; schema: string }[]>;
+  outbound?: OutboundOptions;
+}
+
+interface DispatchPayload {
+  /** The tenant's slug; absent: every tenant (the catch-up schedule). */
+  tenant?: string;
+}
+
+interface RunPayload {
+  tenant: string;
+  automation: string;
+  eventId: number;
+  event: OutboxEvent['event'];
+  objectId: string;
+  recordId: string;
+  record: Record<string, unknown>;
+  previous: Record<string, unknown>;
+  changed: string[];
+  actor: string | null;
+  depth: number;
+}
+
+/** A failure as the run log keeps it: its code if it has one, and its message. */
+export function describeError(e: unknown): string {
+  const code = (e as { code?: unknown })?.code;
+  const message = e instanceof Error ? e.message : String(e);
+  return (typeof code === 'string' ? `${code}: ${message}` : message).slice(0, 4000);
+}
+
+/**
+ * The after-commit engine of one Engine: registers the dispatcher and runner queues on its jobs,
+ * and the pipeline behaviour that wakes the dispatcher after a write that may trigger something.
+ */
+export class AutomationRuntime {
+  /** The pipeline behaviour that enqueues a dispatch once per transaction that wrote a watched record. */
+  readonly wakeBehaviour: RecordBehaviour;
+  private readonly woken = new WeakSet<Tx>();
+  private tenantsBySchema = new Map<string, { slug: string; id: string }>();
+
+  constructor(private readonly host: AutomationHost) {
+    host.jobs.register<DispatchPayload>(dispatchQueue, (job, ctx) => this.dispatchJob(job, ctx), { batchSize: 20 });
+    host.jobs.register<RunPayload>(runQueue, (job, ctx) => this.run(job, ctx), { concurrency: 4, onDead: (job) => this.dead(job as Job<RunPayload>) });
+    this.wakeBehaviour = { name: 'automations.wake', phase: 'afterCommit', actions: ['create', 'update', 'delete'], run: (w) => this.wake(w.tx, w.om.id) };
+  }
+
+  /** Declares the catch-up schedule (a worker does it at start). */
+  async schedule(): Promise<void> {
+    await this.host.jobs.schedule(dispatchSchedule);
+  }
+
+  private async wake(tx: Tx, objectId: string): Promise<void> {
+    if (this.woken.has(tx) || !afterCommitAutomations(tx.model).has(objectId)) return;
+    this.woken.add(tx);
+    const t = await this.tenantOf(tx.schema);
+    if (t) await this.host.jobs.enqueue(this.host.db, { queue: dispatchQueue, tenantId: t.id, payload: { tenant: t.slug }, maxAttempts: 3, backoffMs: 1000 });
+  }
+
+  private async tenantOf(schema: string): Promise<{ slug: string; id: string } | undefined> {
+    if (!this.tenantsBySchema.has(schema)) this.tenantsBySchema = new Map((await this.host.listTenants()).map((t) => [t.schema, { slug: t.slug, id: t.id }]));
+    return this.tenantsBySchema.get(schema);
+  }
+
+  private async dispatchJob(job: Job<DispatchPayload>, ctx: JobContext): Promise<{ events: number; runs: number }> {
+    const slugs = job.payload?.tenant ? [job.payload.tenant] : (await this.host.listTenants()).map((t) => t.slug);
+    const total = { events: 0, runs: 0 };
+    for (const slug of slugs) {
+      const n = await this.dispatch(await this.host.tenant(slug), `${ctx.worker}#${job.id}`);
+      total.events += n.events;
+      total.runs += n.runs;
+    }
+    return total;
+  }
+
+  /**
+   * Hands a tenant's new events to its automations, a batch at a time: the run jobs of a batch
+   * are enqueued in the transaction that acknowledges it. Events no automation watches are
+   * acknowledged too, so enabling an automation later does not replay the past.
+   */
+  async dispatch(te: AutomationTenant, worker: string): Promise<{ events: number; runs: number }> {
+    const { db, jobs } = this.host;
+    const schema = te.tenant.schema;
+    const total = { events: 0, runs: 0 };
+    for (;;) {
+      const events = await claimEvents(db, schema, consumer, worker, { limit: 200 });
+      if (!events.length) return total;
+      const model = await te.model();
+      const watched = afterCommitAutomations(model);
+      const now = jobs.clock.now();
+      await db.transaction().execute(async (trx) => {
+        const runs: EnqueueInput<RunPayload>[] = [];
+        for (const e of events) {
+          const list = watched.get(e.objectId);
+          const om = model.byId.get(e.objectId);
+          if (!list || !om) continue;
+          const facts = factsOf(e);
+          for (const a of list) {
+            if (!fires(a, om, facts) || selfCaused(a, facts)) continue;
+            const depth = (facts.via?.depth ?? 0) + 1;
+            const key: RunKey = { automation: a.id, eventId: e.id, objectId: e.objectId, recordId: e.recordId, depth };
+            let holds: boolean;
+            try {
+              holds = conditionHolds(a, facts, variables(facts, now, e.actor));
+            } catch (err) {
+              await skippedRun(trx, schema, key, `the condition could not be evaluated: ${describeError(err)}`, now);
+              continue;
+            }
+            if (!holds) continue;
+            if (depth > maxDepth) {
+              await skippedRun(trx, schema, key, `not run: a chain of automations deeper than ${maxDepth} is cut (this would be depth ${depth})`, now);
+              continue;
+            }
+            runs.push({
+              queue: runQueue,
+              tenantId: te.tenant.id,
+              key: `auto:${te.tenant.id}:${e.id}:${a.id}`,
+              payload: runPayload(te.tenant.slug, a, e, facts, depth),
+              maxAttempts: 5,
+              backoffMs: 10_000,
+            });
+          }
+        }
+        total.runs += await jobs.enqueueMany(trx, runs);
+        await ackEvents(
+          trx,
+          schema,
+          consumer,
+          worker,
+          events.map((e) => e.id),
+        );
+      });
+      total.events += events.length;
+      if (total.runs) jobs.wake();
+    }
+  }
+
+  /** The runner: the automation's actions in order, each effect once under its key. */
+  private async run(job: Job<RunPayload>, ctx: JobContext): Promise<{ status: string }> {
+    const p = job.payload;
+    const { db, jobs } = this.host;
+    const te = await this.host.tenant(p.tenant);
+    const schema = te.tenant.schema;
+    const model = await te.model();
+    const key: RunKey = { automation: p.automation, eventId: p.eventId, objectId: p.objectId, recordId: p.recordId, depth: p.depth };
+    const runId = await startRun(db, schema, key, job.id, jobs.clock.now());
+    const a = model.app.automations.find((x) => x.id === p.automation);
+    const om = model.byId.get(p.objectId);
+    if (!a?.enabled || !om) {
+      await ctx.complete((trx) => finishRun(trx, schema, runId, 'skipped', [], 'the automation was disabled or removed before it ran', jobs.clock.now()));
+      return { status: 'skipped' };
+    }
+    const facts: EventFacts = { event: p.event, record: p.record, previous: p.previous, changed: p.changed };
+    const now = jobs.clock.now();
+    const trigger: Trigger = { automation: a, om, recordId: p.recordId, record: p.record, vars: variables(facts, now, p.actor) };
+    const actionCtx = await this.actionContext(te, a, p);
+    const results: ActionResult[] = [];
+    for (const action of a.actions) {
+      const effectKey = `${p.eventId}:${action.id}`;
+      const prior = await effectResult(db, schema, effectKey);
+      if (prior) {
+        results.push({ id: action.id, kind: action.kind, status: 'done', already: true, result: prior.result });
+        continue;
+      }
+      if (!recordActionKinds.has(action.kind) && !httpActionKinds.has(action.kind)) {
+        results.push({
+          id: action.id,
+          kind: action.kind,
+          status: 'skipped',
+          error: `${action.kind} actions are not yet available: they run once notifications land`,
+        });
+        continue;
+      }
+      try {
+        const result = recordActionKinds.has(action.kind)
+          ? await this.recordAction(te, action, trigger, actionCtx, effectKey, now)
+          : await this.httpAction(te, action, a, p, effectKey, now, ctx.signal);
+        results.push({ id: action.id, kind: action.kind, status: 'done', ...(result.already ? { already: true } : {}), result: result.value });
+      } catch (e) {
+        const error = describeError(e);
+        results.push({ id: action.id, kind: action.kind, status: 'failed', error });
+        await finishRun(db, schema, runId, 'failed', results, error, jobs.clock.now());
+        throw e;
+      }
+    }
+    await ctx.complete((trx) => finishRun(trx, schema, runId, 'succeeded', results, null, jobs.clock.now()));
+    return { status: 'succeeded' };
+  }
+
+  /** Whose rights the actions use: the system's (unrestricted), or the user who made the change. */
+  private async actionContext(te: AutomationTenant, a: Automation, p: RunPayload): Promise<ActionContext> {
+    const via = { automation: a.id, depth: p.depth };
+    if (a.runAs === 'actor' && p.actor) return { actor: p.actor, access: await te.access.forUser(p.actor), automation: via };
+    return { actor: null, automation: via };
+  }
+
+  /** A record action: the key claimed and the writes made in one transaction, through the pipeline. */
+  private async recordAction(
+    te: AutomationTenant,
+    action: AutomationAction,
+    t: Trigger,
+    ctx: ActionContext,
+    effectKey: string,
+    now: Date,
+  ): Promise<{ value: unknown; already?: boolean }> {
+    const schema = te.tenant.schema;
+    const model = await te.model();
+    let hooks: (() => Promise<void>)[] = [];
+    const out = await this.host.db.transaction().execute(async (trx) => {
+      if (!(await claimEffect(trx, schema, effectKey, now))) return { value: (await effectResult(trx, schema, effectKey))?.result, already: true };
+      const { result, afterCommit } = await te.records.within(trx, ctx, (w) => runRecordAction(action, t, w), { now, model });
+      await setEffectResult(trx, schema, effectKey, result);
+      hooks = afterCommit;
+      return { value: result };
+    });
+    await runAfterCommit(hooks);
+    return out;
+  }
+
+  /** A webhook or robot: sent (again, on a retry, with the same Idempotency-Key), then its key recorded. */
+  private async httpAction(
+    te: AutomationTenant,
+    action: AutomationAction,
+    a: Automation,
+    p: RunPayload,
+    effectKey: string,
+    now: Date,
+    signal: AbortSignal,
+  ): Promise<{ value: unknown; already?: boolean }> {
+    const { secrets = {}, ...policy } = this.host.outbound ?? {};
+    const body: EventBody = {
+      automation: a.id,
+      action: action.id,
+      event: p.event,
+      eventId: p.eventId,
+      object: (await te.model()).byId.get(p.objectId)?.name ?? p.objectId,
+      record: p.record,
+      previous: p.previous,
+    };
+    const value = await runHttpAction(action, body, `${te.tenant.id}:${effectKey}`, { policy, secrets, now, signal });
+    const schema = te.tenant.schema;
+    await this.host.db.transaction().execute(async (trx) => {
+      if (await claimEffect(trx, schema, effectKey, now)) await setEffectResult(trx, schema, effectKey, value);
+    });
+    return { value };
+  }
+
+  /** A run job used its last attempt: its run stays failed, with the last error (the owner is notified once notifications land). */
+  private async dead(job: Job<RunPayload>): Promise<void> {
+    const te = await this.host.tenant(job.payload.tenant);
+    await sqlMarkDead(this.host.db, te.tenant.schema, job);
+  }
+
+  /** A tenant's run log of one automation, newest first; page with `before` (the last run id seen). */
+  async runs(te: AutomationTenant, automation: string, opts: { limit?: number; before?: number } = {}): Promise<AutomationRun[]> {
+    const model = await te.model();
+    if (!model.app.automations.some((a) => a.id === automation)) throw new AppError('AUTOMATION_NOT_FOUND', { automation: String(automation).slice(0, 100) });
+    return listRuns(this.host.db, te.tenant.schema, automation, opts);
+  }
+
+  /**
+   * Puts a failed run's dead job back in the queue: it starts again from the failed action, the
+   * actions already done being skipped by their idempotency keys.
+   */
+  async retry(te: AutomationTenant, automation: string, runId: number): Promise<AutomationRun> {
+    const run = Number.isSafeInteger(runId) ? await getRun(this.host.db, te.tenant.schema, runId) : undefined;
+    if (!run || run.automation !== automation) throw new AppError('AUTOMATION_RUN_NOT_FOUND', { run: runId });
+    const job = run.jobId === null ? undefined : await this.host.jobs.get(run.jobId);
+    if (run.status !== 'failed' || !job || job.state !== 'dead')
+      throw new AppError('AUTOMATION_RUN_NOT_RETRYABLE', { run: runId, status: run.status, job: job?.state ?? null });
+    await this.host.jobs.retry(job.id, { attempts: 1 });
+    return run;
+  }
+}
+
+function runPayload(tenant: string, a: Automation, e: OutboxEvent, f: EventFacts, depth: number): RunPayload {
+  return {
+    tenant,
+    automation: a.id,
+    eventId: e.id,
+    event: e.event,
+    objectId: e.objectId,
+    recordId: e.recordId,
+    record: f.record,
+    previous: f.previous,
+    changed: f.changed,
+    actor: e.actor,
+    depth,
+  };
+}
+
+/** The dead job's last error on its run, whatever the attempt that failed wrote. */
+async function sqlMarkDead(db: Db, schema: string, job: Job<RunPayload>): Promise<void> {
+  await sql`update ${sql.id(schema, '_automation_run')} set status = 'failed', error = coalesce(error, ${job.lastError}), finished_at = coalesce(finished_at, now())
+    where automation_id = ${job.payload.automation} and event_id = ${job.payload.eventId}`.execute(db);
+}
