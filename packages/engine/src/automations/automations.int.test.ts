@@ -51,6 +51,7 @@ function app(port: number): { objects: unknown[]; automations: AutomationInput[]
           { name: 'stage', type: 'select', options: choice('new', 'quote', 'won', 'lost') },
           { name: 'company', type: 'lookup', options: { target: 'company' } },
           { name: 'hits', type: 'integer' },
+          { name: 'watcher', type: 'user' },
         ],
       },
       {
@@ -119,6 +120,22 @@ function app(port: number): { objects: unknown[]; automations: AutomationInput[]
         actions: [
           { id: 'bonus', kind: 'addScore', field: 'hits', amount: 1 },
           { id: 'hook', kind: 'webhook', url: 'http://169.254.169.254/latest/meta-data' },
+        ],
+      },
+      {
+        name: 'big_deal_alert',
+        label: { 'zh-CN': '大单提醒' },
+        object: 'deal',
+        trigger: { kind: 'field.changed', fields: ['amount'] },
+        condition: { '>': [{ var: 'amount' }, 100000] },
+        actions: [
+          {
+            id: 'tell',
+            kind: 'notify',
+            to: [{ kind: 'owner' }, { kind: 'userField', field: 'watcher' }, { kind: 'ownerManager' }],
+            title: { 'zh-CN': '大单：请跟进' },
+            body: { 'zh-CN': '金额超过 100,000' },
+          },
         ],
       },
       {
@@ -289,6 +306,50 @@ describe.each(await backends())('after-commit automations on %s', (backend) => {
     await expect(t.automations.retry('created_hits', (await runs('created_hits'))[0]?.id as number)).rejects.toMatchObject({
       code: 'AUTOMATION_RUN_NOT_RETRYABLE',
     });
+  });
+
+  it('notify: the owner, a user field and the owner’s manager get one notification each, however often the job runs; nobody else', async () => {
+    const member = async (name: string, role: 'admin' | 'member' = 'member') => {
+      const u = await engine.identity.createUser({ email: `${name}.${randomBytes(4).toString('hex')}@auto.test`, name, password: 'long enough pw 1' });
+      await engine.identity.addMember(t.tenant, u, role);
+      return u.id;
+    };
+    const [owner, watcher, boss, bystander] = [await member('owner'), await member('watcher'), await member('boss'), await member('bystander')];
+    const dept = await t.org.createDepartment({ name: `销售 ${randomBytes(2).toString('hex')}`, headId: boss });
+    await t.org.updateMember(owner, { departmentIds: [dept.id] });
+    const deal = await t.records.create('deal', { title: 'Huge', stage: 'new', amount: 10, owner_id: owner, watcher });
+    await engine.jobs.runDue();
+    await t.records.update('deal', deal.id as string, { amount: 500000 });
+    await engine.jobs.runDue();
+    await engine.jobs.runDue();
+    for (const who of [owner, watcher, boss]) {
+      const page = await t.notifications.list(who, {});
+      expect(
+        page.notifications.filter((x) => x.source.id === 'big_deal_alert'),
+        who,
+      ).toMatchObject([{ kind: 'automation.big_deal_alert', title: '大单：请跟进', body: '金额超过 100,000', link: { object: 'deal', recordId: deal.id } }]);
+    }
+    expect((await t.notifications.list(bystander, {})).notifications).toEqual([]);
+    const [run] = await runs('big_deal_alert');
+    expect(run).toMatchObject({ status: 'succeeded', actions: [{ id: 'tell', status: 'done', result: { notified: 3 } }] });
+  });
+
+  it('a run that fails for good tells the tenant’s admins, once', async () => {
+    const admin = await engine.identity.createUser({ email: `admin.${randomBytes(4).toString('hex')}@auto.test`, name: 'admin', password: 'long enough pw 1' });
+    await engine.identity.addMember(t.tenant, admin, 'admin');
+    const deal = await t.records.create('deal', { title: 'Lost again', stage: 'new' });
+    await engine.jobs.runDue();
+    await t.records.update('deal', deal.id as string, { stage: 'lost' });
+    for (let i = 0; i < 7; i++) {
+      await engine.jobs.runDue();
+      clock.advance(7_200_000);
+    }
+    const mine = (await t.notifications.list(admin.id, {})).notifications.filter(
+      (x) => x.kind === 'automation.failed' && x.link && 'recordId' in x.link && x.link.recordId === deal.id,
+    );
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ source: { type: 'automation', id: 'lost_hook' } });
+    expect(mine[0]?.body).toMatch(/OUTBOUND_ADDRESS_REFUSED/);
   });
 
   it('an automation’s own write does not trigger it again', async () => {

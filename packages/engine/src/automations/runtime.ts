@@ -7,12 +7,13 @@ import type { UserAccess } from '../access/access';
 import type { Db } from '../db/database';
 import type { Jobs } from '../jobs/jobs';
 import type { EnqueueInput, Job, JobContext } from '../jobs/types';
-import type { Model } from '../model/compile';
+import type { Model, ObjectModel } from '../model/compile';
 import { type OutboxEvent, ackEvents, claimEvents } from '../outbox/outbox';
 import { type RecordBehaviour, runAfterCommit } from '../records/behaviours';
 import type { RecordService } from '../records/service';
 import type { Tx } from '../records/tx';
 import { type EventBody, type Trigger, httpActionKinds, recordActionKinds, runHttpAction, runRecordAction } from './actions';
+import { type NotificationSender, sendNotification, tenantAdmins } from './notify';
 import { type EventFacts, afterCommitAutomations, conditionHolds, factsOf, fires, maxDepth, selfCaused, variables } from './match';
 import {
   type ActionResult,
@@ -53,6 +54,7 @@ export interface AutomationTenant {
   records: RecordService;
   model(): Promise<Model>;
   access: { forUser(userId: string): Promise<UserAccess> };
+  notifications: NotificationSender;
 }
 
 /** What the runtime needs of the engine. */
@@ -223,19 +225,21 @@ export class AutomationRuntime {
         results.push({ id: action.id, kind: action.kind, status: 'done', already: true, result: prior.result });
         continue;
       }
-      if (!recordActionKinds.has(action.kind) && !httpActionKinds.has(action.kind)) {
+      if (!recordActionKinds.has(action.kind) && !httpActionKinds.has(action.kind) && action.kind !== 'notify') {
         results.push({
           id: action.id,
           kind: action.kind,
           status: 'skipped',
-          error: `${action.kind} actions are not yet available: they run once notifications land`,
+          error: `${action.kind} actions are not yet available: e-mail needs the SMTP sender, which is not built yet`,
         });
         continue;
       }
       try {
         const result = recordActionKinds.has(action.kind)
           ? await this.recordAction(te, action, trigger, actionCtx, effectKey, now)
-          : await this.httpAction(te, action, a, p, effectKey, now, ctx.signal);
+          : action.kind === 'notify'
+            ? await this.notifyAction(te, action, a, om, p, effectKey, now)
+            : await this.httpAction(te, action, a, p, effectKey, now, ctx.signal);
         results.push({ id: action.id, kind: action.kind, status: 'done', ...(result.already ? { already: true } : {}), result: result.value });
       } catch (e) {
         const error = describeError(e);
@@ -278,6 +282,32 @@ export class AutomationRuntime {
     return out;
   }
 
+  /** An in-app notification: the key claimed and the notifications written in one transaction (live delivery follows the commit). */
+  private async notifyAction(
+    te: AutomationTenant,
+    action: AutomationAction,
+    a: Automation,
+    om: ObjectModel,
+    p: RunPayload,
+    effectKey: string,
+    now: Date,
+  ): Promise<{ value: unknown; already?: boolean }> {
+    const schema = te.tenant.schema;
+    return this.host.db.transaction().execute(async (trx) => {
+      if (!(await claimEffect(trx, schema, effectKey, now))) return { value: (await effectResult(trx, schema, effectKey))?.result, already: true };
+      const value = await sendNotification(trx, schema, te.notifications, {
+        automation: a,
+        action,
+        om,
+        recordId: p.recordId,
+        record: p.record,
+        key: effectKey,
+      });
+      await setEffectResult(trx, schema, effectKey, value);
+      return { value };
+    });
+  }
+
   /** A webhook or robot: sent (again, on a retry, with the same Idempotency-Key), then its key recorded. */
   private async httpAction(
     te: AutomationTenant,
@@ -306,10 +336,24 @@ export class AutomationRuntime {
     return { value };
   }
 
-  /** A run job used its last attempt: its run stays failed, with the last error (the owner is notified once notifications land). */
+  /** A run job used its last attempt: its run stays failed, with the last error, and the tenant's admins are told (once). */
   private async dead(job: Job<RunPayload>): Promise<void> {
-    const te = await this.host.tenant(job.payload.tenant);
+    const p = job.payload;
+    const te = await this.host.tenant(p.tenant);
     await sqlMarkDead(this.host.db, te.tenant.schema, job);
+    const model = await te.model();
+    const a = model.app.automations.find((x) => x.id === p.automation);
+    const om = model.byId.get(p.objectId);
+    const name = a ? (a.label['zh-CN'] ?? a.label.en ?? a.name) : p.automation;
+    await te.notifications.notify(this.host.db, {
+      to: await tenantAdmins(this.host.db, te.tenant.id),
+      kind: 'automation.failed',
+      title: `自动化「${name}」运行失败`,
+      body: (job.lastError ?? '').slice(0, 500) || null,
+      link: om ? { object: om.name, recordId: p.recordId } : null,
+      source: { type: 'automation', id: p.automation },
+      key: `dead:${job.id}`,
+    });
   }
 
   /** A tenant's run log of one automation, newest first; page with `before` (the last run id seen). */
