@@ -35,5 +35,7 @@ const passed = report.numPassedTests + (failedChecks === 0 ? checks.length : che
 const brokenFiles = (report.testResults ?? []).filter((f) => f.status === 'failed' && !(f.assertionResults ?? []).some((a) => a.status === 'failed')).length;
 const failed = report.numFailedTests + failedChecks + brokenFiles;
 const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
-console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+// Skips are said (they are deliberate: PostgreSQL-only cases on PGlite), but the last line is exactly `N passed, N failed`.
+if (skipped) console.log(`${skipped} skipped`);
+console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 || status !== 0 || report.numTotalTests === 0 ? 1 : 0);

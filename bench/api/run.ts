@@ -5,7 +5,9 @@ import { existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { benchUrl, rows, setupBench } from './setup';
+import { type Kysely, sql } from 'kysely';
+import { Engine } from '../../packages/engine/src/index';
+import { benchUrl, dealApp, rows, setupBench } from './setup';
 
 const duration = Number(process.env.BENCH_SECONDS ?? 8);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -44,6 +46,87 @@ async function load(url: string, make: Scenario['tangram'], headers: Record<stri
   const result = await autocannon({ url, connections, duration, headers: { 'content-type': 'application/json', ...headers }, requests });
   // Only successful responses count: a server answering errors fast must not look fast.
   return { rps: Math.round(result['2xx'] / result.duration), p99: result.latency.p99, errors: result.errors + result.non2xx };
+}
+
+/** Jobs of the automation runner not yet done (queued or running). */
+async function pendingRuns(db: Kysely<any>): Promise<number> {
+  const r = await sql<{ n: number }>`select count(*)::int as n from platform.job where queue like 'automations.%' and state in ('queued', 'active')`.execute(
+    db,
+  );
+  return Number(r.rows[0]?.n ?? 0);
+}
+
+async function drained(db: Kysely<any>): Promise<void> {
+  // A hang guard, not a budget (pnpm bench stays bounded): runs still pending after it are not counted.
+  for (let i = 0; i < 480 && (await pendingRuns(db)) > 0; i++) await new Promise((r) => setTimeout(r, 250));
+}
+
+/**
+ * Automations' cost (issue 14): deal creation with one after-commit automation on created deals
+ * (it writes the record again through the pipeline) against the same creation without it, and, at
+ * 100 creations a second, how long from a deal's creation until the automation's write committed.
+ */
+async function automations(base: string, body: (i: number) => string, token: string): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  const engine = await Engine.open({ url: benchUrl });
+  const tenant = await engine.tenant('bench');
+  const create = (i0: number) => {
+    let i = i0;
+    return () => ({ method: 'POST', path: base, body: body(i++) }) as autocannon.Request;
+  };
+  try {
+    const without = await load('http://127.0.0.1:3101', create(1_000_000), { authorization: `Bearer ${token}` });
+    await tenant.schema.publish({
+      ...dealApp,
+      automations: [
+        {
+          name: 'bench_touch',
+          object: 'deal',
+          trigger: { kind: 'record.created' },
+          actions: [{ id: 'touch', kind: 'updateRecord', target: { kind: 'self' }, values: [{ field: 'owner_name', value: 'automation' }] }],
+        },
+      ],
+    });
+    // The server re-reads the revision within a second.
+    await new Promise((r) => setTimeout(r, 2000));
+    const withRule = await load('http://127.0.0.1:3101', create(2_000_000), { authorization: `Bearer ${token}` });
+    out.automation_write = {
+      ratio: Number((withRule.rps / without.rps).toFixed(3)),
+      with_rps: withRule.rps,
+      without_rps: without.rps,
+      with_p99_ms: withRule.p99,
+      without_p99_ms: without.p99,
+      errors: withRule.errors + without.errors,
+    };
+    console.log('automation_write', JSON.stringify(out.automation_write));
+    // The write scenario leaves thousands of runs queued; they are not what the latency measures.
+    const dropped = await sql`update platform.job set state = 'cancelled' where queue like 'automations.%' and state = 'queued'`.execute(engine.db);
+    console.log(`(${Number(dropped.numAffectedRows ?? 0)} queued runs of the write scenario cancelled)`);
+    await drained(engine.db);
+    const since = new Date().toISOString();
+    await autocannon({
+      url: 'http://127.0.0.1:3101',
+      connections: 2,
+      overallRate: 100,
+      duration: 10,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, ...create(3_000_000 + Math.floor(Math.random() * 1e6))() }) } as autocannon.Request],
+    });
+    await drained(engine.db);
+    const rows = await sql<{ ms: number }>`
+      select extract(epoch from (a.at - r.created_at)) * 1000 as ms from tenant_bench.deal r
+      join tenant_bench._audit a on a.record_id = r.id and a.via is not null
+      where r.created_at >= ${since}`.execute(engine.db);
+    const ms = rows.rows.map((r) => Number(r.ms)).sort((a, b) => a - b);
+    const at = (q: number) => Math.round(ms[Math.min(ms.length - 1, Math.floor(q * ms.length))] ?? Number.NaN);
+    out.automation_latency = { events: ms.length, rate_per_s: 100, p50_ms: at(0.5), p99_ms: at(0.99), max_ms: Math.round(ms.at(-1) ?? Number.NaN) };
+    console.log('automation_latency', JSON.stringify(out.automation_latency));
+    // Back to the bench app without the rule.
+    await tenant.schema.publish(dealApp);
+  } finally {
+    await engine.close();
+  }
+  return out;
 }
 
 async function main(): Promise<void> {
@@ -120,6 +203,7 @@ async function main(): Promise<void> {
       };
       console.log(s.name, JSON.stringify(results[s.name]));
     }
+    if (wanted('automation_write') || wanted('automation_latency')) Object.assign(results, await automations(base, body, token));
   } finally {
     tangram.kill();
     raw.kill();
