@@ -134,7 +134,9 @@ async function pickOwner(action: AutomationAction, t: Trigger, w: RecordWriter):
   return members.rows[n % members.rows.length]?.user_id ?? null;
 }
 
-const text = (m: LocaleText | undefined) => m?.['zh-CN'] ?? m?.en ?? Object.values(m ?? {})[0] ?? '';
+/** A locale text as shown to people: Chinese first, then English, then whatever it has. */
+export const localText = (m: LocaleText | undefined): string | undefined => m?.['zh-CN'] ?? m?.en ?? Object.values(m ?? {})[0];
+const text = (m: LocaleText | undefined) => localText(m) ?? '';
 
 /** `{field}` in a robot message is replaced by the record's value. */
 function fill(template: string, record: Record<string, unknown>): string {

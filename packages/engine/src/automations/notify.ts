@@ -1,10 +1,11 @@
-import type { Automation, AutomationAction, LocaleText, Recipient } from '@tangram/metadata';
+import type { Automation, AutomationAction, Recipient } from '@tangram/metadata';
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
 import { platformTables } from '../db/tables';
 import type { ObjectModel } from '../model/compile';
 import { type RecipientRule, resolveRecipients } from '../notifications/recipients';
 import type { NotifyInput } from '../notifications/types';
+import { localText as text } from './actions';
 
 // The `notify` action: an in-app notification to the people the action names, about the
 // triggering record, sent once per (event, action) whatever the number of attempts.
@@ -13,8 +14,6 @@ import type { NotifyInput } from '../notifications/types';
 export interface NotificationSender {
   notify(db: Db, input: NotifyInput): Promise<unknown[]>;
 }
-
-const text = (m: LocaleText | undefined): string | undefined => m?.['zh-CN'] ?? m?.en ?? Object.values(m ?? {})[0];
 
 /** The record's owner's primary department's head (a `departmentHead` recipient names no department: it is the owner's). */
 async function ownersDepartmentHead(db: Db, schema: string, ownerId: unknown): Promise<string[]> {

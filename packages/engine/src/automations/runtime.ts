@@ -12,7 +12,7 @@ import { type OutboxEvent, ackEvents, claimEvents } from '../outbox/outbox';
 import { type RecordBehaviour, runAfterCommit } from '../records/behaviours';
 import type { RecordService } from '../records/service';
 import type { Tx } from '../records/tx';
-import { type EventBody, type Trigger, httpActionKinds, recordActionKinds, runHttpAction, runRecordAction } from './actions';
+import { type EventBody, type Trigger, httpActionKinds, localText, recordActionKinds, runHttpAction, runRecordAction } from './actions';
 import { type NotificationSender, sendNotification, tenantAdmins } from './notify';
 import { type EventFacts, afterCommitAutomations, conditionHolds, factsOf, fires, maxDepth, selfCaused, variables } from './match';
 import {
@@ -344,7 +344,7 @@ export class AutomationRuntime {
     const model = await te.model();
     const a = model.app.automations.find((x) => x.id === p.automation);
     const om = model.byId.get(p.objectId);
-    const name = a ? (a.label['zh-CN'] ?? a.label.en ?? a.name) : p.automation;
+    const name = a ? (localText(a.label) ?? a.name) : p.automation;
     await te.notifications.notify(this.host.db, {
       to: await tenantAdmins(this.host.db, te.tenant.id),
       kind: 'automation.failed',
