@@ -56,6 +56,11 @@ export interface EngineOptions extends DatabaseOptions {
    * signing secrets a webhook's `secretRef` names. For now an engine option (docs/guides/automations.md).
    */
   outbound?: OutboundOptions;
+  /**
+   * How long (ms) this process holds back further wake-ups of a tenant's automation dispatcher
+   * while one it enqueued has not started (default 250; see AutomationRuntime.wake).
+   */
+  automationWakeMs?: number;
   /** Told of an error delivering a notification live (the notification itself is stored). */
   onNotificationError?(e: unknown): void;
 }
@@ -113,6 +118,7 @@ export class Engine {
       tenant: (slug) => this.tenant(slug),
       listTenants: () => this.listTenants(),
       outbound: opts.outbound,
+      wakeMs: opts.automationWakeMs,
     });
     this.behaviours.register(this.automations.wakeBehaviour);
   }
@@ -204,6 +210,7 @@ export class Engine {
 
   /** Stops the jobs' worker (waiting for running handlers), then closes the database. */
   async close(): Promise<void> {
+    this.automations.close();
     await this.jobs.stop();
     await this.database.close();
   }

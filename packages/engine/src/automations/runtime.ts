@@ -64,6 +64,17 @@ export interface AutomationHost {
   tenant(slug: string): Promise<AutomationTenant>;
   listTenants(): Promise<{ id: string; slug: string; schema: string }[]>;
   outbound?: OutboundOptions;
+  /** See EngineOptions.automationWakeMs. */
+  wakeMs?: number;
+}
+
+/** How long a process holds back further dispatch wake-ups of a tenant while one is pending (default). */
+const defaultWakeMs = 250;
+
+interface PendingWake {
+  /** A write wanted a wake-up while this one was pending. */
+  skipped: boolean;
+  timer: ReturnType<typeof setTimeout> | undefined;
 }
 
 interface DispatchPayload {
@@ -101,6 +112,8 @@ export class AutomationRuntime {
   readonly wakeBehaviour: RecordBehaviour;
   private readonly woken = new WeakSet<Tx>();
   private tenantsBySchema = new Map<string, { slug: string; id: string }>();
+  /** Per tenant id: a dispatch this process enqueued that has not started yet (see wake). */
+  private readonly pending = new Map<string, PendingWake>();
 
   constructor(private readonly host: AutomationHost) {
     host.jobs.register<DispatchPayload>(dispatchQueue, (job, ctx) => this.dispatchJob(job, ctx), { batchSize: 20 });
@@ -113,11 +126,56 @@ export class AutomationRuntime {
     await this.host.jobs.schedule(dispatchSchedule);
   }
 
+  /**
+   * Wakes the tenant's dispatcher after a committed write that an automation may watch. Wakes are
+   * coalesced per tenant: while a dispatch this process enqueued has not started, further writes
+   * enqueue nothing — that dispatch reads every event committed before it starts. A dispatch
+   * running in another process cannot tell this one it started, so a wake skipped for longer
+   * than the window (`wakeMs`) is made at the window's end (trailing edge): with a worker elsewhere an
+   * event waits at most that long; the per-minute catch-up covers a wake lost in a crash.
+   */
   private async wake(tx: Tx, objectId: string): Promise<void> {
     if (this.woken.has(tx) || !afterCommitAutomations(tx.model).has(objectId)) return;
     this.woken.add(tx);
     const t = await this.tenantOf(tx.schema);
-    if (t) await this.host.jobs.enqueue(this.host.db, { queue: dispatchQueue, tenantId: t.id, payload: { tenant: t.slug }, maxAttempts: 3, backoffMs: 1000 });
+    if (!t) return;
+    const pending = this.pending.get(t.id);
+    if (pending) {
+      pending.skipped = true;
+      return;
+    }
+    const entry: PendingWake = { skipped: false, timer: undefined };
+    this.pending.set(t.id, entry);
+    entry.timer = setTimeout(() => {
+      if (this.pending.get(t.id) !== entry) return;
+      this.pending.delete(t.id);
+      if (entry.skipped) void this.enqueueDispatch(t).catch(() => undefined);
+    }, this.host.wakeMs ?? defaultWakeMs);
+    entry.timer.unref?.();
+    try {
+      await this.enqueueDispatch(t);
+    } catch (e) {
+      this.started(t.id);
+      throw e;
+    }
+  }
+
+  private async enqueueDispatch(t: { slug: string; id: string }): Promise<void> {
+    await this.host.jobs.enqueue(this.host.db, { queue: dispatchQueue, tenantId: t.id, payload: { tenant: t.slug }, maxAttempts: 3, backoffMs: 1000 });
+  }
+
+  /** A dispatch of the tenant starts here: it will read every event committed so far, so wakes may be enqueued again. */
+  private started(tenantId: string): void {
+    const entry = this.pending.get(tenantId);
+    if (!entry) return;
+    clearTimeout(entry.timer);
+    this.pending.delete(tenantId);
+  }
+
+  /** Forgets the wake-up timers (the engine is closing). */
+  close(): void {
+    for (const entry of this.pending.values()) clearTimeout(entry.timer);
+    this.pending.clear();
   }
 
   private async tenantOf(schema: string): Promise<{ slug: string; id: string } | undefined> {
@@ -129,7 +187,9 @@ export class AutomationRuntime {
     const slugs = job.payload?.tenant ? [job.payload.tenant] : (await this.host.listTenants()).map((t) => t.slug);
     const total = { events: 0, runs: 0 };
     for (const slug of slugs) {
-      const n = await this.dispatch(await this.host.tenant(slug), `${ctx.worker}#${job.id}`);
+      const te = await this.host.tenant(slug);
+      this.started(te.tenant.id);
+      const n = await this.dispatch(te, `${ctx.worker}#${job.id}`);
       total.events += n.events;
       total.runs += n.runs;
     }
