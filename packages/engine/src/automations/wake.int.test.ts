@@ -21,7 +21,9 @@ const app = {
       ],
     },
   ],
-  automations: [{ name: 'created_hits', object: 'deal', trigger: { kind: 'record.created' }, actions: [{ id: 'add', kind: 'addScore', field: 'hits', amount: 5 }] }],
+  automations: [
+    { name: 'created_hits', object: 'deal', trigger: { kind: 'record.created' }, actions: [{ id: 'add', kind: 'addScore', field: 'hits', amount: 5 }] },
+  ],
 };
 
 describe.each(await backends())('dispatch wake-ups on %s', (backend) => {
@@ -61,9 +63,9 @@ describe.each(await backends())('dispatch wake-ups on %s', (backend) => {
     return { engine, t: await engine.tenant(slug) };
   }
   const queuedDispatches = async () => {
-    const r = await sql<{ n: number }>`select count(*)::int as n from platform.job where queue = ${dispatchQueue} and tenant_id = ${tenantId} and state = 'queued'`.execute(
-      database.db,
-    );
+    const r = await sql<{
+      n: number;
+    }>`select count(*)::int as n from platform.job where queue = ${dispatchQueue} and tenant_id = ${tenantId} and state = 'queued'`.execute(database.db);
     return Number(r.rows[0]?.n);
   };
   const create = async (t: TenantEngine, title: string) => (await t.records.create('deal', { title })).id as string;
