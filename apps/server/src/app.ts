@@ -45,6 +45,12 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Every route as registered (method, full URL, schema): the OpenAPI document is generated from their declarations. */
     apiRoutes: DeclaredRoute[];
+    /** Whether requests are being answered now (long-lived streams aside): the worker yields to them. */
+    serving: () => boolean;
+  }
+  interface FastifyContextConfig {
+    /** A stream open for minutes (server-sent events): not counted as a request being served. */
+    longLived?: boolean;
   }
 }
 
@@ -103,9 +109,19 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
   registerErrorHandling(app);
   registerInputChecks(app);
   registerJsonBodies(app);
-  // Known from the start, so set once when the request comes in (no promise per answer).
+  // Known from the start, so set once when the request comes in (no promise per answer). The
+  // requests in flight are counted for the worker (`serving`), long-lived streams excepted.
+  let inFlight = 0;
+  const ended = () => {
+    inFlight--;
+  };
+  app.decorate('serving', () => inFlight > 0);
   app.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', req.id);
+    if (!req.routeOptions.config?.longLived) {
+      inFlight++;
+      reply.raw.once('close', ended);
+    }
     done();
   });
   await registerSecurityHeaders(app, opts.secureCookies ?? false);

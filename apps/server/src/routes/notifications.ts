@@ -165,6 +165,7 @@ export async function notificationRoutes(app: FastifyInstance, opts: Notificatio
   app.get(
     `${base}/stream`,
     {
+      config: { longLived: true },
       schema: route({
         operationId: 'streamNotifications',
         summary: 'My notifications as they arrive (Server-Sent Events)',

@@ -463,6 +463,38 @@ describe.each(await backends())('durable jobs on %s', (backend) => {
     expect((await jobs.get(id))?.state).toBe('queued');
   });
 
+  it('foreground first: a loop waits for a gap in the requests being served, and still advances under constant load', async () => {
+    const queue = queueName('foreground');
+    const seen: number[] = [];
+    // A long wait for a gap: while the process is busy, the job stays queued…
+    let busy = true;
+    const patient = new Jobs(db());
+    patient.register(queue, (job) => {
+      seen.push((job.payload as { n: number }).n);
+    });
+    patient.start({ pollMs: 3_600_000, foreground: () => busy, yieldMs: 3_600_000 });
+    const { id } = await patient.enqueue(db(), { queue, payload: { n: 1 } });
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await patient.get(id))?.state).toBe('queued');
+    // …and runs as soon as the requests are answered.
+    busy = false;
+    await eventually('the job to run once the process is idle', async () => seen.length === 1);
+    await patient.stop();
+    // Never idle: a short wait still lets every job through, a batch per wait.
+    const pressed = new Jobs(db());
+    pressed.register(queue, (job) => {
+      seen.push((job.payload as { n: number }).n);
+    });
+    pressed.start({ pollMs: 3_600_000, foreground: () => true, yieldMs: 20 });
+    await pressed.enqueueMany(
+      db(),
+      [2, 3, 4].map((n) => ({ queue, payload: { n } })),
+    );
+    await eventually('every job to run under constant load', async () => seen.length === 4);
+    await pressed.stop();
+    expect(seen.sort()).toEqual([1, 2, 3, 4]);
+  });
+
   async function jobs(id: number) {
     return new Jobs(db()).get(id);
   }

@@ -53,6 +53,15 @@ export interface StartOptions {
    * job too), a database error while claiming. The library does not log; the caller does.
    */
   onError?(e: unknown, where: { queue?: string; jobId?: number; attempt?: number }): void;
+  /**
+   * Foreground first: true while the process is serving requests (an HTTP server's in-flight
+   * count above zero). Before each claim, a queue loop then waits for a gap in that traffic —
+   * at most `yieldMs` — so jobs do not take the CPU the requests need; under constant load they
+   * still advance a batch per `yieldMs` per queue, and catch up once the load eases.
+   */
+  foreground?: () => boolean;
+  /** The longest a queue loop waits for a gap in the foreground traffic (default 1 s). */
+  yieldMs?: number;
 }
 
 interface Registration {
@@ -74,6 +83,8 @@ interface Loop {
   /** Counts wake-ups, so a loop woken while it was busy does not then sleep through them. */
   wakes: number;
   tasks: Promise<void>[];
+  foreground?: () => boolean;
+  yieldMs: number;
 }
 
 const emptySummary = (): PassSummary => ({ ran: 0, done: 0, retried: 0, dead: 0, lost: 0, scheduled: 0, reclaimed: 0 });
@@ -240,7 +251,16 @@ export class Jobs {
   start(opts: StartOptions = {}): void {
     if (this.loop) throw new Error('jobs: already started');
     const pollMs = opts.pollMs ?? 1000;
-    const loop: Loop = { stopping: false, pollMs, onError: opts.onError ?? (() => {}), sleepers: new Map(), wakes: 0, tasks: [] };
+    const loop: Loop = {
+      stopping: false,
+      pollMs,
+      onError: opts.onError ?? (() => {}),
+      sleepers: new Map(),
+      wakes: 0,
+      tasks: [],
+      foreground: opts.foreground,
+      yieldMs: opts.yieldMs ?? 1000,
+    };
     this.loop = loop;
     loop.tasks.push(this.maintenanceLoop(loop));
     for (const reg of this.queues.values()) loop.tasks.push(this.queueLoop(reg, loop));
@@ -290,12 +310,25 @@ export class Jobs {
       const wakes = loop.wakes;
       let claimed = 0;
       try {
+        await this.gap(loop);
         claimed = await this.runBatch(reg, emptySummary(), loop);
       } catch (e) {
         loop.onError(e, { queue: reg.queue });
       }
       if (!claimed) await this.sleep(loop, wakes);
     }
+  }
+
+  /** Waits for a gap in the foreground traffic (StartOptions.foreground), at most `yieldMs`; the wall clock's time, as scheduling is. */
+  private async gap(loop: Loop): Promise<void> {
+    const busy = loop.foreground;
+    if (!busy?.()) return;
+    const until = Date.now() + loop.yieldMs;
+    while (!loop.stopping && busy() && Date.now() < until)
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 2);
+        timer.unref();
+      });
   }
 
   /**
