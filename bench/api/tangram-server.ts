@@ -8,7 +8,7 @@ const engine = await Engine.open({ url: process.env.BENCH_DATABASE_URL, poolSize
 const app = await build({ engine, logger: serveLogger() });
 await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
 // As `tangram serve` does by default: this process also runs the jobs (automations, schedules).
-await startWorker(engine, app.log, undefined, app.serving);
+await startWorker(engine, app.log, undefined, app.busy);
 // stdout is the log; readiness goes to stderr.
 console.error('ready');
 process.on('SIGINT', () => void engine.close().finally(() => process.exit(0)));

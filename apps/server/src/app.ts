@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -45,8 +46,13 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Every route as registered (method, full URL, schema): the OpenAPI document is generated from their declarations. */
     apiRoutes: DeclaredRoute[];
-    /** Whether requests are being answered now (long-lived streams aside): the worker yields to them. */
+    /** Whether requests are being answered now (long-lived streams aside). */
     serving: () => boolean;
+    /**
+     * Whether answering requests keeps the process busy: some are in flight and the event loop
+     * was busy at least half of the last 100 ms. A worker in this process yields to them (Jobs.start's `foreground`).
+     */
+    busy: () => boolean;
   }
   interface FastifyContextConfig {
     /** A stream open for minutes (server-sent events): not counted as a request being served. */
@@ -116,6 +122,20 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
     inFlight--;
   };
   app.decorate('serving', () => inFlight > 0);
+  // How busy the event loop was over the last sample (0…1), for `busy`.
+  let loopUse = 0;
+  let sample = performance.eventLoopUtilization();
+  const sampler = setInterval(() => {
+    const now = performance.eventLoopUtilization();
+    loopUse = performance.eventLoopUtilization(now, sample).utilization;
+    sample = now;
+  }, 100);
+  sampler.unref();
+  app.addHook('onClose', (_app, done) => {
+    clearInterval(sampler);
+    done();
+  });
+  app.decorate('busy', () => inFlight > 0 && loopUse >= 0.5);
   app.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', req.id);
     if (!req.routeOptions.config?.longLived) {

@@ -50,7 +50,7 @@ async function serve(): Promise<void> {
   console.log(`  demo tenant: ${boot.demo.tenant}${boot.demo.created ? ` (core + CRM templates, ${boot.demo.records} sample records)` : ''}`);
   if (boot.demo.members?.length) console.log(`  demo members (same password, each with a role): ${boot.demo.members.join(', ')}`);
   const withWorker = process.env.TANGRAM_WORKER !== '0';
-  if (withWorker) await startWorker(engine, app.log, workerPollMs(), app.serving);
+  if (withWorker) await startWorker(engine, app.log, workerPollMs(), app.busy);
   console.log(
     withWorker ? '  jobs: this process runs the worker (TANGRAM_WORKER=0 leaves it to `tangram worker`)\n' : '  jobs: no worker here (TANGRAM_WORKER=0)\n',
   );
@@ -104,7 +104,7 @@ function workerPollMs(): number | undefined {
 /** Registers the engine's jobs and starts the worker loop (stopped by `engine.close()`). */
 /**
  * Registers the engine's jobs and starts the worker. In a serving process pass `foreground` (the
- * HTTP server's `serving`): jobs then wait for gaps in the request traffic (Jobs.start).
+ * HTTP server's `busy`): jobs then wait for gaps in the request traffic (Jobs.start).
  */
 export async function startWorker(engine: Engine, log: WorkerLog, pollMs?: number, foreground?: () => boolean): Promise<void> {
   await registerWorkerJobs(engine, log);

@@ -41,10 +41,32 @@ describe.each(await backends())('requests being served on %s', (backend) => {
     await vi.waitFor(() => expect(server.app.serving()).toBe(false), { timeout: 60_000 });
   });
 
+  it('is busy only while requests are in flight and the event loop is mostly working', async () => {
+    const answer = open(`${base}/test/hold`);
+    await vi.waitFor(() => expect(held).toBe(2), { timeout: 60_000 });
+    // A request in flight on an idle loop: not busy.
+    await new Promise((r) => setTimeout(r, 250));
+    expect(server.app.busy()).toBe(false);
+    // The loop kept working (as when answering many requests): busy.
+    const until = Date.now() + 400;
+    while (Date.now() < until)
+      await new Promise<void>((r) =>
+        setImmediate(() => {
+          const t = Date.now() + 5;
+          while (Date.now() < t);
+          r();
+        }),
+      );
+    expect(server.app.busy()).toBe(true);
+    release();
+    (await answer).resume();
+    await vi.waitFor(() => expect(server.app.busy()).toBe(false), { timeout: 60_000 });
+  });
+
   it('stops counting a request whose client went away before the answer', async () => {
     const req = httpGet(`${base}/test/hold`, { agent: false });
     req.on('error', () => {});
-    await vi.waitFor(() => expect(held).toBe(2), { timeout: 60_000 });
+    await vi.waitFor(() => expect(held).toBe(3), { timeout: 60_000 });
     expect(server.app.serving()).toBe(true);
     req.destroy();
     await vi.waitFor(() => expect(server.app.serving()).toBe(false), { timeout: 60_000 });
