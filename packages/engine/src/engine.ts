@@ -7,7 +7,7 @@ import { type Model, compileModel } from './model/compile';
 import { type ClaimOptions, type OutboxEvent, ackEvents, claimEvents } from './outbox/outbox';
 import { type Clock, systemClock } from './jobs/clock';
 import { Jobs } from './jobs/jobs';
-import { type AutomationRun, AutomationRuntime, type OutboundOptions } from './automations';
+import { type AutomationRun, AutomationRuntime, type OutboundOptions, consumer as automationConsumer } from './automations';
 import { AccessService } from './access/service';
 import { TemplateService } from './templates/service';
 import { FileService, defaultMaxFileSize } from './files/service';
@@ -111,16 +111,18 @@ export class Engine {
     this.identity = new IdentityService(database.db);
     this.behaviours = new Behaviours([...coreBehaviours, ...(opts.behaviours ?? [])], { onAfterCommitError: opts.onAfterCommitError });
     this.notificationHub = new NotificationHub(database, opts.onNotificationError);
-    this.jobs = new Jobs(database.db, { clock: opts.clock ?? systemClock, timeZone: opts.timeZone ?? defaultTimeZone });
+    this.jobs = new Jobs(database.db, { clock: opts.clock ?? systemClock, timeZone: opts.timeZone ?? defaultTimeZone, namespace: database.jobsNamespace });
     this.automations = new AutomationRuntime({
       db: database.db,
       jobs: this.jobs,
       tenant: (slug) => this.tenant(slug),
-      listTenants: () => this.listTenants(),
+      // A test engine (namespaced jobs on a shared server) sweeps only the tenants it opened.
+      listTenants: async () => (database.jobsNamespace ? [...this.tenants.values()].map((t) => t.tenant) : this.listTenants()),
       outbound: opts.outbound,
       wakeMs: opts.automationWakeMs,
     });
     this.behaviours.register(this.automations.wakeBehaviour);
+    this.behaviours.subscribe(automationConsumer, this.automations.wanted);
   }
 
   /** The engine's clock (see EngineOptions.clock). */

@@ -377,7 +377,9 @@ describe.each(await backends())('after-commit automations on %s', (backend) => {
   it('events dispatched twice (a lost acknowledgement) enqueue no second run', async () => {
     const deal = await t.records.create('deal', { title: 'Twice', stage: 'new' });
     await engine.jobs.runDue();
-    await sql`delete from ${sql.id(t.tenant.schema, '_outbox_lease')} where consumer = 'automations'`.execute(database.db);
+    // The acknowledgement was lost: the events are pending again.
+    await sql`insert into ${sql.id(t.tenant.schema, '_outbox_pending')} (consumer, event_id)
+      select 'automations', id from ${sql.id(t.tenant.schema, '_outbox')} where record_id = ${deal.id}`.execute(database.db);
     const again = await engine.automations.dispatch(t, 'another-dispatcher');
     expect(again.events).toBeGreaterThan(0);
     expect(again.runs).toBe(0);
@@ -387,6 +389,8 @@ describe.each(await backends())('after-commit automations on %s', (backend) => {
 
   it('two engines racing over one database make every effect once', async () => {
     const second = backend === 'postgres' ? await openTestDatabase(backend) : database;
+    // Two processes of one installation: the same jobs.
+    second.jobsNamespace = database.jobsNamespace;
     const other = await Engine.attach(second, { revisionCheckMs: 0, clock });
     const created = await t.records.bulkCreate(
       'deal',

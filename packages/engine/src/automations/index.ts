@@ -1,3 +1,3 @@
-export { type AutomationHost, AutomationRuntime, type OutboundOptions, dispatchQueue, dispatchSchedule, runQueue } from './runtime';
+export { type AutomationHost, AutomationRuntime, type OutboundOptions, consumer, dispatchQueue, dispatchSchedule, runQueue } from './runtime';
 export type { ActionResult, AutomationRun, RunStatus } from './runs';
 export { maxDepth } from './match';

@@ -8,7 +8,7 @@ import type { Db } from '../db/database';
 import type { Jobs } from '../jobs/jobs';
 import type { EnqueueInput, Job, JobContext } from '../jobs/types';
 import type { Model, ObjectModel } from '../model/compile';
-import { type OutboxEvent, ackEvents, claimEvents } from '../outbox/outbox';
+import { type OutboxEvent, ackPending, claimPending } from '../outbox/outbox';
 import { type RecordBehaviour, runAfterCommit } from '../records/behaviours';
 import type { RecordService } from '../records/service';
 import type { Tx } from '../records/tx';
@@ -110,6 +110,8 @@ export function describeError(e: unknown): string {
 export class AutomationRuntime {
   /** The pipeline behaviour that enqueues a dispatch once per transaction that wrote a watched record. */
   readonly wakeBehaviour: RecordBehaviour;
+  /** The objects whose events the dispatcher reads (the outbox subscription of the consumer 'automations'). */
+  readonly wanted: (model: Model, objectId: string) => boolean;
   private readonly woken = new WeakSet<Tx>();
   private tenantsBySchema = new Map<string, { slug: string; id: string }>();
   /** Per tenant id: a dispatch this process enqueued that has not started yet (see wake). */
@@ -118,6 +120,7 @@ export class AutomationRuntime {
   constructor(private readonly host: AutomationHost) {
     host.jobs.register<DispatchPayload>(dispatchQueue, (job, ctx) => this.dispatchJob(job, ctx), { batchSize: 20 });
     host.jobs.register<RunPayload>(runQueue, (job, ctx) => this.run(job, ctx), { concurrency: 4, onDead: (job) => this.dead(job as Job<RunPayload>) });
+    this.wanted = (model, objectId) => afterCommitAutomations(model).has(objectId);
     this.wakeBehaviour = { name: 'automations.wake', phase: 'afterCommit', actions: ['create', 'update', 'delete'], run: (w) => this.wake(w.tx, w.om.id) };
   }
 
@@ -206,7 +209,7 @@ export class AutomationRuntime {
     const schema = te.tenant.schema;
     const total = { events: 0, runs: 0 };
     for (;;) {
-      const events = await claimEvents(db, schema, consumer, worker, { limit: 200 });
+      const events = await claimPending(db, schema, consumer, worker, { limit: 200 });
       if (!events.length) return total;
       const model = await te.model();
       const watched = afterCommitAutomations(model);
@@ -245,7 +248,7 @@ export class AutomationRuntime {
           }
         }
         total.runs += await jobs.enqueueMany(trx, runs);
-        await ackEvents(
+        await ackPending(
           trx,
           schema,
           consumer,

@@ -20,6 +20,7 @@ const app = {
         { name: 'hits', type: 'integer' },
       ],
     },
+    { name: 'note', fields: [{ name: 'text', type: 'text' }] },
   ],
   automations: [
     { name: 'created_hits', object: 'deal', trigger: { kind: 'record.created' }, actions: [{ id: 'add', kind: 'addScore', field: 'hits', amount: 5 }] },
@@ -62,12 +63,7 @@ describe.each(await backends())('dispatch wake-ups on %s', (backend) => {
     writers.push(engine);
     return { engine, t: await engine.tenant(slug) };
   }
-  const queuedDispatches = async () => {
-    const r = await sql<{
-      n: number;
-    }>`select count(*)::int as n from platform.job where queue = ${dispatchQueue} and tenant_id = ${tenantId} and state = 'queued'`.execute(database.db);
-    return Number(r.rows[0]?.n);
-  };
+  const queuedDispatches = async () => (await worker.jobs.list({ queue: dispatchQueue, state: 'queued', tenantId, limit: 500 })).length;
   const create = async (t: TenantEngine, title: string) => (await t.records.create('deal', { title })).id as string;
   const scores = async (t: TenantEngine, ids: string[]) => {
     const rows = (await t.records.query('deal', { filter: { in: [{ var: 'id' }, ids] }, limit: 500 })).records;
@@ -76,6 +72,24 @@ describe.each(await backends())('dispatch wake-ups on %s', (backend) => {
   const drain = async (e: Engine) => {
     while ((await e.jobs.runDue()).ran > 0);
   };
+
+  it('only events of watched objects wait for the dispatcher, and a dispatch leaves none waiting', async () => {
+    const { t } = await writer(600_000);
+    const pending = async () =>
+      (
+        await sql<{ object_id: string; n: number }>`select e.object_id, count(*)::int as n from ${sql.id(schema, '_outbox_pending')} p
+          join ${sql.id(schema, '_outbox')} e on e.id = p.event_id where p.consumer = 'automations' group by 1 order by 1`.execute(database.db)
+      ).rows.map((r) => [r.object_id, Number(r.n)]);
+    const deal = (await t.model()).byName.get('deal')?.id;
+    await drain(worker);
+    expect(await pending()).toEqual([]);
+    await create(t, 'watched');
+    await t.records.create('note', { text: 'not watched' });
+    await t.records.bulkCreate('note', [{ text: 'n1' }, { text: 'n2' }]);
+    expect(await pending()).toEqual([[deal, 1]]);
+    await drain(worker);
+    expect(await pending()).toEqual([]);
+  });
 
   it('a burst of 60 writes enqueues one dispatch, and every write is dispatched', async () => {
     const { t } = await writer(600_000);

@@ -22,6 +22,8 @@ export interface Database {
    */
   listen(channel: string, listener: ChannelListener): Promise<() => Promise<void>>;
   close(): Promise<void>;
+  /** Tests: the jobs namespace of every engine attached to this handle (JobsOptions.namespace). */
+  jobsNamespace?: string;
 }
 
 export type { ChannelListener };

@@ -93,6 +93,13 @@ export interface TenantSystemTables {
     attempts: Generated<number>;
     acked_at: Timestamp | null;
   };
+  _outbox_pending: {
+    consumer: string;
+    event_id: Int8;
+    worker: string | null;
+    leased_until: Timestamp | null;
+    attempts: Generated<number>;
+  };
   _counter: {
     object_id: string;
     field_id: string;

@@ -43,6 +43,12 @@ export interface JobsOptions {
   timeZone?: string;
   /** This worker's id in locks and run history (default `<host>:<pid>:<random>`). */
   worker?: string;
+  /**
+   * A prefix of every queue and schedule name this instance uses (default none). Test files that
+   * share one PostgreSQL server each take their own, so one file's worker never runs another's
+   * jobs (openTestDatabase sets it on the database handle). Stored names carry the prefix.
+   */
+  namespace?: string;
 }
 
 export interface StartOptions {
@@ -103,8 +109,10 @@ export class Jobs {
   readonly clock: Clock;
   readonly worker: string;
   private readonly timeZone: string;
+  /** By queue name as registered (without the namespace); `queue` of each is the stored name. */
   private readonly queues = new Map<string, Registration>();
   private loop: Loop | undefined;
+  private readonly ns: string;
 
   constructor(
     private readonly db: Db,
@@ -113,6 +121,21 @@ export class Jobs {
     this.clock = opts.clock ?? systemClock;
     this.timeZone = opts.timeZone ?? 'UTC';
     this.worker = opts.worker ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+    this.ns = opts.namespace ?? '';
+  }
+
+  /** A queue or schedule name as stored (with the namespace). */
+  private stored(name: string): string {
+    return this.ns + name;
+  }
+
+  private storedInput<I extends { queue: string }>(input: I): I {
+    return this.ns ? { ...input, queue: this.stored(input.queue) } : input;
+  }
+
+  /** The stored names of the queues this process handles. */
+  private storedQueues(): string[] {
+    return [...this.queues.values()].map((r) => r.queue);
   }
 
   /**
@@ -122,10 +145,10 @@ export class Jobs {
    */
   async enqueue<P>(db: Db, input: EnqueueInput<P>): Promise<Enqueued> {
     checkEnqueue([input]);
-    const [row] = await insertJobs(db, [input], this.clock.now());
+    const [row] = await insertJobs(db, [this.storedInput(input)], this.clock.now());
     if (!db.isTransaction) this.wake();
     if (row) return { id: row.id, created: true };
-    const id = await jobIdByKey(db, input.queue, input.key as string);
+    const id = await jobIdByKey(db, this.stored(input.queue), input.key as string);
     if (id === undefined) throw new Error(`job ${input.queue}/${input.key} was neither inserted nor found`);
     return { id, created: false };
   }
@@ -134,7 +157,8 @@ export class Jobs {
   async enqueueMany<P>(db: Db, inputs: EnqueueInput<P>[]): Promise<number> {
     checkEnqueue(inputs);
     let created = 0;
-    for (let i = 0; i < inputs.length; i += 1000) created += (await insertJobs(db, inputs.slice(i, i + 1000), this.clock.now())).length;
+    const stored = inputs.map((i) => this.storedInput(i));
+    for (let i = 0; i < stored.length; i += 1000) created += (await insertJobs(db, stored.slice(i, i + 1000), this.clock.now())).length;
     if (!db.isTransaction) this.wake();
     return created;
   }
@@ -160,7 +184,7 @@ export class Jobs {
     ];
     if (problems.length) throw AppError.problems('VALIDATION_FAILED', problems);
     const reg: Registration = {
-      queue,
+      queue: this.stored(queue),
       handler: handler as JobHandler,
       concurrency: opts.concurrency ?? 1,
       batchSize: opts.batchSize ?? 10,
@@ -179,15 +203,21 @@ export class Jobs {
 
   /** Creates or updates a cron schedule (see upsertSchedule for how a pending slot is kept). */
   schedule(input: ScheduleInput): Promise<Schedule> {
-    return upsertSchedule(this.db, { ...input, timeZone: input.timeZone ?? this.timeZone }, this.clock.now());
+    return upsertSchedule(
+      this.db,
+      { ...input, name: this.stored(input.name), queue: this.stored(input.queue), timeZone: input.timeZone ?? this.timeZone },
+      this.clock.now(),
+    );
   }
 
   unschedule(name: string): Promise<boolean> {
-    return removeSchedule(this.db, name);
+    return removeSchedule(this.db, this.stored(name));
   }
 
-  schedules(): Promise<Schedule[]> {
-    return listSchedules(this.db);
+  /** The schedules (of this namespace, with their stored names). */
+  async schedules(): Promise<Schedule[]> {
+    const all = await listSchedules(this.db);
+    return this.ns ? all.filter((s) => s.name.startsWith(this.ns)) : all;
   }
 
   get(id: number): Promise<Job | undefined> {
@@ -196,7 +226,7 @@ export class Jobs {
 
   /** Jobs, newest first, by queue / state / tenant; page with `before` (the last id seen). */
   list(opts: ListJobsOptions = {}): Promise<Job[]> {
-    return listJobs(this.db, opts);
+    return listJobs(this.db, opts.queue === undefined ? opts : { ...opts, queue: this.stored(opts.queue) });
   }
 
   /** A job's attempts, first to last (worker, times, outcome, error). */
@@ -296,7 +326,7 @@ export class Jobs {
     while (!loop.stopping) {
       try {
         const summary = emptySummary();
-        await this.maintain(summary, this.registered(), loop);
+        await this.maintain(summary, this.storedQueues(), loop);
         if (summary.scheduled || summary.reclaimed) this.wake();
       } catch (e) {
         loop.onError(e, {});
@@ -454,7 +484,7 @@ export class Jobs {
   }
 
   private async dead(job: Job, loop?: Loop): Promise<void> {
-    const onDead = this.queues.get(job.queue)?.onDead;
+    const onDead = this.queues.get(job.queue.slice(this.ns.length))?.onDead;
     if (!onDead) return;
     try {
       await onDead(job);

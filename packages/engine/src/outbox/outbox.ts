@@ -65,6 +65,62 @@ export async function claimEvents(db: Db, schema: string, consumer: string, work
   });
 }
 
+/**
+ * Claims up to `limit` events pending for a subscribed consumer (Behaviours.subscribe): those
+ * not leased, or whose lease expired unacknowledged (at-least-once). Reads the consumer's short
+ * queue of pending rows, not every event ever written; SKIP LOCKED keeps workers apart.
+ */
+export async function claimPending(db: Db, schema: string, consumer: string, worker: string, opts: ClaimOptions = {}): Promise<OutboxEvent[]> {
+  const limit = opts.limit ?? 100;
+  const leaseMs = opts.leaseMs ?? 30_000;
+  const pending = sql.id(schema, '_outbox_pending');
+  const rows = await sql<{
+    id: string | number;
+    event: string;
+    object_id: string;
+    record_id: string;
+    payload: Record<string, unknown>;
+    actor: string | null;
+    request_id: string | null;
+    at: string;
+  }>`
+    with picked as (
+      select consumer, event_id from ${pending}
+      where consumer = ${consumer} and (leased_until is null or leased_until < now())
+      order by event_id limit ${limit}
+      for update skip locked
+    ), leased as (
+      update ${pending} p set worker = ${worker}, leased_until = now() + ${`${leaseMs} milliseconds`}::interval, attempts = p.attempts + 1
+      from picked where p.consumer = picked.consumer and p.event_id = picked.event_id
+      returning p.event_id
+    )
+    select e.id, e.event, e.object_id, e.record_id, e.payload, e.actor, e.request_id, e.at
+    from leased join ${sql.id(schema, '_outbox')} e on e.id = leased.event_id
+    order by e.id`.execute(db);
+  return rows.rows.map((r) => ({
+    id: Number(r.id),
+    event: r.event as EventName,
+    objectId: r.object_id,
+    recordId: r.record_id,
+    payload: r.payload,
+    actor: r.actor,
+    requestId: r.request_id,
+    at: r.at,
+  }));
+}
+
+/** Acknowledges pending events this worker handled (claimPending): their rows are deleted, never offered again. */
+export async function ackPending(db: Db, schema: string, consumer: string, worker: string, ids: number[]): Promise<number> {
+  if (!ids.length) return 0;
+  const res = await systemTables(db, schema)
+    .deleteFrom('_outbox_pending')
+    .where('consumer', '=', consumer)
+    .where('worker', '=', worker)
+    .where('event_id', 'in', ids)
+    .executeTakeFirst();
+  return Number(res.numDeletedRows);
+}
+
 /** Acknowledges events this worker handled; acknowledged events are never offered again. */
 export async function ackEvents(db: Db, schema: string, consumer: string, worker: string, ids: number[]): Promise<number> {
   if (!ids.length) return 0;

@@ -1,4 +1,4 @@
-import type { ObjectModel } from '../model/compile';
+import type { Model, ObjectModel } from '../model/compile';
 import type { AutomationTrace } from './automations';
 import type { RecordData } from './row';
 import type { Tx } from './tx';
@@ -107,6 +107,36 @@ export class Behaviours {
     private readonly opts: BehavioursOptions = {},
   ) {
     for (const b of initial) this.register(b);
+  }
+
+  private readonly subscriptions = new Map<string, (model: Model, objectId: string) => boolean>();
+  private subscribersCache = new WeakMap<Model, Map<string, readonly string[]>>();
+
+  /**
+   * Subscribes an outbox consumer to the events of the objects `wants` picks (per model): the
+   * change log writes each such event with a pending row for the consumer, in the same statement
+   * (outbox.ts `claimPending`). Returns a function that unsubscribes.
+   */
+  subscribe(consumer: string, wants: (model: Model, objectId: string) => boolean): () => void {
+    if (this.subscriptions.has(consumer)) throw new Error(`the outbox consumer '${consumer}' is subscribed already`);
+    this.subscriptions.set(consumer, wants);
+    this.subscribersCache = new WeakMap();
+    return () => {
+      this.subscriptions.delete(consumer);
+      this.subscribersCache = new WeakMap();
+    };
+  }
+
+  /** The consumers subscribed to an object's events under a model (memoised per model). */
+  subscribers(model: Model, objectId: string): readonly string[] {
+    let byObject = this.subscribersCache.get(model);
+    if (!byObject) this.subscribersCache.set(model, (byObject = new Map()));
+    let found = byObject.get(objectId);
+    if (!found) {
+      found = [...this.subscriptions].filter(([, wants]) => wants(model, objectId)).map(([c]) => c);
+      byObject.set(objectId, found);
+    }
+    return found;
   }
 
   /** Adds a behaviour; returns a function that removes it again. A name is registered once. */

@@ -9,7 +9,8 @@ import type { Tx } from './tx';
 // The one change-log writer. Every change to a record (create, update, delete, restore, purge,
 // transfer, claim, release, recycle, and everything built of them: revert, import, bulk) is
 // written here, together with exactly one audit row and one outbox event per record changed,
-// in the same statement. No other file inserts into `_audit` or `_outbox` (a test checks it).
+// in the same statement — and, for each consumer subscribed to the object's events, a pending
+// row (outbox.ts `claimPending`). No other file inserts into `_audit` or `_outbox` (a test checks it).
 
 /** One record changed: its row written (inserted, updated by id, or deleted for good), its audit entry and its event. */
 export interface RecordChange {
@@ -39,7 +40,7 @@ async function write(c: RecordChange): Promise<Record<string, unknown>> {
   const cols = kind === 'delete' ? [] : Object.keys(c.set ?? {});
   const via = tx.ctx.automation ? { automation: tx.ctx.automation.automation, depth: tx.ctx.automation.depth } : null;
   const payload = via ? { ...c.payload, via } : c.payload;
-  const log = [
+  const log: unknown[] = [
     om.id,
     id,
     c.version,
@@ -51,11 +52,13 @@ async function write(c: RecordChange): Promise<Record<string, unknown>> {
     JSON.stringify(payload),
     via && JSON.stringify(via),
   ];
+  const consumers = tx.behaviours.subscribers(tx.model, om.id);
+  if (consumers.length) log.push(consumers);
   const values = [...cols.map((k) => c.set?.[k]), ...(kind === 'insert' ? [] : [id]), ...log];
   const rows = await runShaped<Record<string, unknown>>(
     tx.trx,
     om,
-    `${kind}:${tx.schema}:${cols.join(',')}`,
+    `${kind}:${tx.schema}:${cols.join(',')}${consumers.length ? ':pending' : ''}`,
     (v) => {
       const set = Object.fromEntries(cols.map((k, i) => [k, v(i)]));
       const base = tx.trx.withSchema(tx.schema);
@@ -71,7 +74,12 @@ async function write(c: RecordChange): Promise<Record<string, unknown>> {
         a as (insert into ${sql.id(tx.schema, '_audit')} (object_id, record_id, version, action, changes, actor, request_id, via)
           values (${p(0)}, ${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(9)})),
         o as (insert into ${sql.id(tx.schema, '_outbox')} (event, object_id, record_id, payload, actor, request_id)
-          values (${p(7)}, ${p(0)}, ${p(1)}, ${p(8)}, ${p(5)}, ${p(6)}))
+          values (${p(7)}, ${p(0)}, ${p(1)}, ${p(8)}, ${p(5)}, ${p(6)}) returning id)${
+            consumers.length
+              ? sql`,
+        q as (insert into ${sql.id(tx.schema, '_outbox_pending')} (consumer, event_id) select c, o.id from o, unnest(${p(10)}::text[]) as c)`
+              : sql``
+          }
         select * from r`.compile(tx.trx);
     },
     values,
@@ -122,6 +130,7 @@ async function writeSet(c: RecordChangeSet): Promise<string[]> {
   const requestId = c.requestId !== undefined ? c.requestId : (tx.ctx.requestId ?? null);
   const via = tx.ctx.automation ? JSON.stringify({ automation: tx.ctx.automation.automation, depth: tx.ctx.automation.depth }) : null;
   const where = c.where.length ? sql.join(c.where, sql` and `) : sql`true`;
+  const consumers = tx.behaviours.subscribers(tx.model, om.id);
   const sets = sql.join([
     ...cols.map((k) => sql`${sql.id(k)} = ${c.set[k]}`),
     sql`version = u.version + 1`,
@@ -145,7 +154,14 @@ async function writeSet(c: RecordChangeSet): Promise<string[]> {
       select ${c.event}, ${om.id}, id,
         jsonb_build_object('object', ${om.name}::text, 'version', version${Object.keys(c.payload).length ? sql`, ${payload}` : sql``}${via ? sql`, 'via', ${via}::jsonb` : sql``}),
         ${actor}::uuid, ${requestId}, ${at}::timestamptz from moved
-    )
+      returning id
+    )${
+      consumers.length
+        ? sql`, pending as (
+      insert into ${sql.id(tx.schema, '_outbox_pending')} (consumer, event_id) select c, events.id from events, unnest(${consumers as string[]}::text[]) as c
+    )`
+        : sql``
+    }
     select id from moved`.execute(tx.trx);
   return result.rows.map((r) => r.id);
 }

@@ -17,6 +17,7 @@ export function tenantMigrations(schema: string): Migrations {
     '0001_baseline': { up: (db) => baseline(db, schema) },
     '0002_notifications': { up: (db) => notifications(db, schema) },
     '0003_audit_via': { up: (db) => auditVia(db, schema) },
+    '0005_outbox_pending': { up: (db) => outboxPending(db, schema) },
   };
 }
 
@@ -255,4 +256,25 @@ async function auditVia(db: Kysely<unknown>, schema: string): Promise<void> {
     key text primary key,
     result jsonb,
     at timestamptz(3) not null default now())`.execute(db);
+}
+
+/**
+ * The events a subscribed consumer (the automations' dispatcher) has yet to handle, one row per
+ * (consumer, event), written with the event by the change log and deleted when acknowledged: a
+ * claim reads this short queue instead of every event ever written. Events written before it
+ * that the automations consumer has not acknowledged are carried over.
+ */
+async function outboxPending(db: Kysely<unknown>, schema: string): Promise<void> {
+  const t = (name: string) => sql.id(schema, name);
+  await sql`create table if not exists ${t('_outbox_pending')} (
+    consumer text not null,
+    event_id bigint not null references ${t('_outbox')} (id) on delete cascade,
+    worker text,
+    leased_until timestamptz(3),
+    attempts integer not null default 0,
+    constraint _outbox_pending_pk primary key (consumer, event_id))`.execute(db);
+  await sql`insert into ${t('_outbox_pending')} (consumer, event_id)
+    select 'automations', e.id from ${t('_outbox')} e
+    where not exists (select 1 from ${t('_outbox_lease')} l where l.consumer = 'automations' and l.event_id = e.id and l.acked_at is not null)
+    on conflict do nothing`.execute(db);
 }

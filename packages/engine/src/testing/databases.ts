@@ -37,7 +37,11 @@ export async function backends(): Promise<Backend[]> {
 
 /** A fresh database handle for one test file; on PostgreSQL a larger pool for concurrency tests. */
 export async function openTestDatabase(backend: Backend, poolSize = 10): Promise<Database> {
-  return backend === 'postgres' ? openDatabase({ url: postgresUrl, poolSize }) : openDatabase();
+  if (backend === 'pglite') return openDatabase();
+  const database = await openDatabase({ url: postgresUrl, poolSize });
+  // Files share the server's platform tables: each file's engines run only the jobs they enqueued.
+  database.jobsNamespace = `test${randomBytes(4).toString('hex')}:`;
+  return database;
 }
 
 /** A schema name no other test file uses, so files can run in parallel on one server. */
