@@ -119,6 +119,7 @@ export class Engine {
       listTenants: () => this.listTenants(),
       outbound: opts.outbound,
       wakeMs: opts.automationWakeMs,
+      timeZone: opts.timeZone ?? defaultTimeZone,
     });
     this.behaviours.register(this.automations.wakeBehaviour);
   }
