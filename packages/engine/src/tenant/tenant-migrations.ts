@@ -266,15 +266,15 @@ async function auditVia(db: Kysely<unknown>, schema: string): Promise<void> {
  */
 async function automationSweeps(db: Kysely<unknown>, schema: string): Promise<void> {
   const t = (name: string) => sql.id(schema, name);
-  await sql`create table ${t('_automation_sweep')} (
+  await sql`create table if not exists ${t('_automation_sweep')} (
     id bigserial primary key,
     automation_id text not null,
     record_id uuid not null,
     episode text not null,
     fired_at timestamptz(3) not null,
     constraint _automation_sweep_once unique (automation_id, record_id, episode))`.execute(db);
-  await sql`create table ${t('_automation_sweep_state')} (
+  await sql`create table if not exists ${t('_automation_sweep_state')} (
     automation_id text primary key,
     swept_until timestamptz(3) not null)`.execute(db);
-  await sql`alter table ${t('_automation_run')} add column episode_id bigint`.execute(db);
+  await sql`alter table ${t('_automation_run')} add column if not exists episode_id bigint`.execute(db);
 }
