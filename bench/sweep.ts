@@ -67,7 +67,7 @@ try {
     select ('00000000-0000-7000-8000-' || lpad(to_hex(g), 12, '0'))::uuid,
       ${new Date(now.getTime() - 400 * day).toISOString()}::timestamptz,
       ${now.toISOString()}::timestamptz, 1, 'lead ' || g,
-      case when g % 10 = 0 then 'won' else 'new' end,
+      case when g % 10 = 3 then 'won' else 'new' end,
       case when g % ${dueEvery} = 0 then ${windowEnd.toISOString()}::timestamptz - (g % 59) * interval '1 second'
         else ${windowEnd.toISOString()}::timestamptz - interval '1 hour' - (g % 365) * interval '1 day' - (g % 86400) * interval '1 second'
           + case when g % 3 = 0 then interval '8 days' else interval '0' end end
