@@ -41,7 +41,7 @@ export function dayIn(t: Date, timeZone: string): string {
  */
 function range(om: ObjectModel, column: string, lo: Date, hi: Date, timeZone: string): Expression<SqlBool> {
   const ref = sql.ref(`r.${column}`);
-  if (om.byColumn.get(column)?.field.type === 'date') return sql<SqlBool>`(${ref} > ${dayIn(lo, timeZone)}::date and ${ref} <= ${dayIn(hi, timeZone)}::date)`;
+  if (om.byColumn.get(column)?.kind === 'date') return sql<SqlBool>`(${ref} > ${dayIn(lo, timeZone)}::date and ${ref} <= ${dayIn(hi, timeZone)}::date)`;
   return sql<SqlBool>`(${ref} > ${lo.toISOString()}::timestamptz and ${ref} <= ${hi.toISOString()}::timestamptz)`;
 }
 
@@ -81,8 +81,8 @@ function inactivity(om: ObjectModel, a: Automation, w: SweepWindow, timeZone: st
 }
 
 /** `schedule`: the latest cron slot in the window (earlier ones missed are counted, as the jobs module does); every record is due at it. */
-function scheduleTick(a: Automation, w: SweepWindow): { slot: Date; missed: number } | undefined {
-  const { cron, timeZone = 'UTC' } = a.trigger;
+function scheduleTick(a: Automation, w: SweepWindow, defaultZone: string): { slot: Date; missed: number } | undefined {
+  const { cron, timeZone = defaultZone } = a.trigger;
   if (!cron) return undefined;
   const first = nextSlot(cron, timeZone, w.from);
   if (first > w.to) return undefined;
@@ -111,7 +111,7 @@ export function dueQuery(schema: string, om: ObjectModel, a: Automation, w: Swee
   if (a.trigger.kind === 'date.relative' && a.trigger.field) criterion = dateRelative(om, a, w, timeZone);
   else if (a.trigger.kind === 'inactivity') criterion = inactivity(om, a, w, timeZone);
   else if (a.trigger.kind === 'schedule') {
-    tick = scheduleTick(a, w);
+    tick = scheduleTick(a, w, timeZone);
     if (!tick) return undefined;
     const slot = tick.slot.toISOString();
     criterion = { where: sql<SqlBool>`true`, episode: () => slot };

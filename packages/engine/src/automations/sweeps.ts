@@ -81,9 +81,9 @@ export class Sweeper {
 
   /** The automation's watermark; undefined (and armed at `now`) the first time. */
   private async watermark(schema: string, automation: string, now: Date): Promise<Date | undefined> {
-    const { rows } = await sql<{ swept_until: string }>`select swept_until from ${sql.id(schema, '_automation_sweep_state')} where automation_id = ${automation}`.execute(
-      this.host.db,
-    );
+    const { rows } = await sql<{
+      swept_until: string;
+    }>`select swept_until from ${sql.id(schema, '_automation_sweep_state')} where automation_id = ${automation}`.execute(this.host.db);
     if (rows[0]) return new Date(rows[0].swept_until);
     await sql`insert into ${sql.id(schema, '_automation_sweep_state')} (automation_id, swept_until) values (${automation}, ${now.toISOString()})
       on conflict (automation_id) do nothing`.execute(this.host.db);
