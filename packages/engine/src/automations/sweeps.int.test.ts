@@ -1,5 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { AutomationInput } from '@tangram/metadata';
+import type { Automation } from '@tangram/metadata';
+import fc from 'fast-check';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +10,7 @@ import { Engine, type TenantEngine } from '../engine';
 import { ManualClock } from '../jobs/clock';
 import { backends, postgresUrl } from '../testing/databases';
 import { runQueue } from './runtime';
-import { dayIn } from './sweep-query';
+import { dayIn, dueQuery } from './sweep-query';
 import { sweepQueue } from './sweeps';
 
 const minute = 60_000;
@@ -293,5 +295,73 @@ describe.each(await backends())('time-triggered automations (sweeps) on %s', (ba
       n: number;
     }>`select count(*)::int as n from ${sql.id(t.tenant.schema, '_automation_sweep')} where record_id = ${lead.id}`.execute(database.db);
     expect(rows[0]?.n).toBe(1);
+  });
+
+  it('the due query returns exactly the records whose moment is in the window, for every date trigger shape (property)', async () => {
+    const model = await t.model();
+    const [contract, lead] = [model.byName.get('contract'), model.byName.get('lead')];
+    if (!contract || !lead) throw new Error('model');
+    const col = (om: typeof contract, name: string) => om.byName.get(name)?.column as string;
+    const base = clock.now().getTime();
+    const instant = fc.integer({ min: -40 * 24 * 60, max: 40 * 24 * 60 }).map((m) => new Date(base + m * minute));
+    // Records with random dates (nulls included), written through the pipeline.
+    const values = await fc.sample(fc.tuple(fc.option(instant), fc.option(instant), fc.option(instant)), { numRuns: 40, seed: 7 });
+    const contracts = await t.records.bulkCreate(
+      'contract',
+      values.map(([d, c], i) => ({ title: `P${i}`, end_date: d ? dayIn(d, zone) : null, call_at: c?.toISOString() ?? null })),
+    );
+    const leads = await t.records.bulkCreate(
+      'lead',
+      values.map(([f, n], i) => ({ name: `P${i}`, last_follow_up_at: f?.toISOString() ?? null, next_step_at: n?.toISOString() ?? null })),
+    );
+    const mine = new Set([...contracts, ...leads].map((r) => r.id));
+    const unit = { minutes: minute, hours: hour, days: day } as const;
+    const trigger = fc.oneof(
+      fc.record({
+        kind: fc.constant('date.relative' as const),
+        field: fc.constantFrom(col(contract, 'end_date'), col(contract, 'call_at')),
+        offset: fc.record({ amount: fc.integer({ min: 0, max: 30 }), unit: fc.constantFrom('minutes' as const, 'hours' as const, 'days' as const) }),
+        direction: fc.constantFrom('before' as const, 'after' as const),
+      }),
+      fc.record({
+        kind: fc.constant('inactivity' as const),
+        fields: fc.constantFrom([col(lead, 'last_follow_up_at')], [col(lead, 'last_follow_up_at'), col(lead, 'next_step_at')]),
+        days: fc.integer({ min: 1, max: 20 }),
+      }),
+    );
+    await fc.assert(
+      fc.asyncProperty(trigger, instant, fc.integer({ min: 1, max: 20 * 24 * 60 }), async (tr, from, minutes) => {
+        const w = { from, to: new Date(from.getTime() + minutes * minute) };
+        const om = tr.kind === 'date.relative' ? contract : lead;
+        const a = { id: 'p', name: 'p', label: {}, object: om.id, enabled: true, trigger: tr, actions: [], runAs: 'system' } as Automation;
+        const q = dueQuery(t.tenant.schema, om, a, w, zone);
+        const got = new Set(((await q?.query.execute(database.db))?.rows ?? []).map((r) => String(r.id)).filter((id) => mine.has(id)));
+        // The oracle: each record's moment, computed in JS.
+        const momentOf = (r: Record<string, unknown>): number | undefined => {
+          const at = (column: string) => {
+            const f = om.byColumn.get(column);
+            const v = r[f ? f.name : column];
+            if (v === null || v === undefined) return undefined;
+            return f?.kind === 'date' ? new Date(`${v}T00:00:00+08:00`).getTime() : new Date(String(v)).getTime();
+          };
+          if (tr.kind === 'date.relative') {
+            const v = at(tr.field);
+            return v === undefined ? undefined : v + (tr.direction === 'after' ? 1 : -1) * tr.offset.amount * unit[tr.offset.unit];
+          }
+          const last = [...tr.fields, 'created_at'].map(at).find((v) => v !== undefined);
+          return last === undefined ? undefined : last + tr.days * day;
+        };
+        const expected = new Set(
+          (tr.kind === 'date.relative' ? contracts : leads)
+            .filter((r) => {
+              const m = momentOf(r);
+              return m !== undefined && m > w.from.getTime() && m <= w.to.getTime();
+            })
+            .map((r) => r.id),
+        );
+        expect([...got].sort()).toEqual([...expected].sort());
+      }),
+      { numRuns: Number(process.env.SWEEP_RUNS ?? 60), seed: Number(process.env.SWEEP_SEED ?? Date.now() % 1e9) },
+    );
   });
 });
