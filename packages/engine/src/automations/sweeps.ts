@@ -48,11 +48,20 @@ export class Sweeper {
     host.jobs.register<SweepPayload>(sweepQueue, (job, ctx) => this.sweepJob(job, ctx), { batchSize: 5 });
   }
 
+  /** Every tenant is swept even if one fails; the job then fails (and is retried) naming those that did. */
   private async sweepJob(job: Job<SweepPayload>, _ctx: JobContext): Promise<{ fired: number }> {
     const slugs = job.payload?.tenant ? [job.payload.tenant] : (await this.host.listTenants()).map((t) => t.slug);
     let fired = 0;
-    for (const slug of slugs) for (const r of await this.sweep(await this.host.tenant(slug))) fired += r.fired;
+    const failed: string[] = [];
+    for (const slug of slugs) {
+      try {
+        for (const r of await this.sweep(await this.host.tenant(slug))) fired += r.fired;
+      } catch (e) {
+        failed.push(`${slug}: ${describeError(e)}`);
+      }
+    }
     if (fired) this.host.jobs.wake();
+    if (failed.length) throw new Error(`sweeps failed in ${failed.length} tenant(s): ${failed.join('; ')}`.slice(0, 4000));
     return { fired };
   }
 
@@ -66,16 +75,23 @@ export class Sweeper {
     const model = await te.model();
     const now = this.host.jobs.clock.now();
     const out: SweepResult[] = [];
+    const failed: string[] = [];
     for (const a of model.app.automations) {
       const om = model.byId.get(a.object);
       if (!isTimeTriggered(a) || !om) continue;
-      const from = await this.watermark(te.tenant.schema, a.id, now);
-      if (!from || !a.enabled || from >= now) {
-        if (from && from < now) await this.advance(this.host.db, te.tenant.schema, a.id, now);
-        continue;
+      // One rule failing leaves the others swept (and its own watermark where it was: retried next time).
+      try {
+        const from = await this.watermark(te.tenant.schema, a.id, now);
+        if (!from || !a.enabled || from >= now) {
+          if (from && from < now) await this.advance(this.host.db, te.tenant.schema, a.id, now);
+          continue;
+        }
+        out.push(await this.sweepOne(te, om, a, { from, to: now }));
+      } catch (e) {
+        failed.push(`${a.name}: ${describeError(e)}`);
       }
-      out.push(await this.sweepOne(te, om, a, { from, to: now }));
     }
+    if (failed.length) throw new Error(`automations not swept: ${failed.join('; ')}`);
     return out;
   }
 
