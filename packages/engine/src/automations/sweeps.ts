@@ -37,8 +37,6 @@ export interface SweepResult {
   tick?: { slot: string; missed: number };
 }
 
-const chunk = <T>(xs: T[], n: number): T[][] => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
-
 export class Sweeper {
   constructor(
     private readonly host: AutomationHost,
@@ -132,32 +130,34 @@ export class Sweeper {
     }
     let fired = 0;
     await db.transaction().execute(async (trx) => {
-      for (const part of chunk(due, 500)) {
-        const inserted = await sql<{ id: string; record_id: string; episode: string }>`
+      // One statement for every due episode (arrays, not one parameter per value); rows already there (a peer fired them) come back as nothing.
+      const inserted = due.length
+        ? await sql<{ id: string; record_id: string; episode: string }>`
           insert into ${sql.id(schema, '_automation_sweep')} (automation_id, record_id, episode, fired_at)
-          values ${sql.join(part.map((d) => sql`(${a.id}, ${String(d.record.id)}, ${d.episode}, ${w.to.toISOString()})`))}
+          select ${a.id}, e.record_id, e.episode, ${w.to.toISOString()}::timestamptz
+          from unnest(${due.map((d) => String(d.record.id))}::uuid[], ${due.map((d) => d.episode)}::text[]) as e(record_id, episode)
           on conflict (automation_id, record_id, episode) do nothing
-          returning id, record_id, episode`.execute(trx);
-        const byId = new Map(part.map((d) => [String(d.record.id), d]));
-        const runs: EnqueueInput<RunPayload>[] = [];
-        for (const f of inserted.rows) {
-          const d = byId.get(f.record_id);
-          if (!d) continue;
-          if (d.skip) {
-            await skippedRun(trx, schema, sweepRunKey(a, Number(f.id), f.record_id), d.skip, w.to);
-            continue;
-          }
-          runs.push({
-            queue: this.runQueue,
-            tenantId: te.tenant.id,
-            key: `sweep:${te.tenant.id}:${f.id}`,
-            payload: sweepRunPayload(te.tenant.slug, a, Number(f.id), f.episode, d.record),
-            maxAttempts: 5,
-            backoffMs: 10_000,
-          });
+          returning id, record_id, episode`.execute(trx)
+        : { rows: [] };
+      const byKey = new Map(due.map((d) => [`${String(d.record.id)} ${d.episode}`, d]));
+      const runs: EnqueueInput<RunPayload>[] = [];
+      for (const f of inserted.rows) {
+        const d = byKey.get(`${f.record_id} ${f.episode}`);
+        if (!d) continue;
+        if (d.skip) {
+          await skippedRun(trx, schema, sweepRunKey(a, Number(f.id), f.record_id), d.skip, w.to);
+          continue;
         }
-        fired += await jobs.enqueueMany(trx, runs);
+        runs.push({
+          queue: this.runQueue,
+          tenantId: te.tenant.id,
+          key: `sweep:${te.tenant.id}:${f.id}`,
+          payload: sweepRunPayload(te.tenant.slug, a, Number(f.id), f.episode, d.record),
+          maxAttempts: 5,
+          backoffMs: 10_000,
+        });
       }
+      fired = await jobs.enqueueMany(trx, runs);
       await this.advance(trx, schema, a.id, w.to);
     });
     return {
