@@ -10,6 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import { Engine, dueQuery } from '../packages/engine/src/index';
@@ -100,6 +101,8 @@ try {
     sweep_1m_due: due,
     sweep_1m_fired: swept.fired,
     sweep_1m_index_used: /Index|Bitmap/.test(planText) && !/Seq Scan/.test(planText),
+    /** The machine's 1-minute load average when measured: the figures are only as quiet as the machine was. */
+    sweep_1m_load: Math.round((loadavg()[0] ?? 0) * 10) / 10,
   };
   console.log(JSON.stringify(result));
   const file = new URL('./results/latest.json', import.meta.url);
