@@ -91,7 +91,7 @@ export async function registerWorkerJobs(engine: Engine, log: WorkerLog): Promis
     return { moved, failed };
   });
   await engine.jobs.schedule({ name: poolRecycling.name, cron: poolRecycling.cron, timeZone: poolRecycling.timeZone, queue: poolRecycling.queue });
-  // After-commit automations: their queues are the engine's own; a catch-up dispatch each minute.
+  // Automations: their queues are the engine's own; a catch-up dispatch and the time-trigger sweep each minute.
   await engine.automations.schedule();
 }
 

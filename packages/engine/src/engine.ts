@@ -120,6 +120,7 @@ export class Engine {
       listTenants: async () => (database.jobsNamespace ? [...this.tenants.values()].map((t) => t.tenant) : this.listTenants()),
       outbound: opts.outbound,
       wakeMs: opts.automationWakeMs,
+      timeZone: opts.timeZone ?? defaultTimeZone,
     });
     this.behaviours.register(this.automations.wakeBehaviour);
     this.behaviours.subscribe(automationConsumer, this.automations.wanted);

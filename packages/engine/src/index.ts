@@ -11,6 +11,11 @@ export {
   dispatchSchedule,
   runQueue,
   maxDepth,
+  type SweepResult,
+  sweepQueue,
+  sweepSchedule,
+  dueQuery,
+  type SweepWindow,
 } from './automations';
 export { planMigration, carryArchived } from './schema/plan';
 export { type Action, describeAction, isDestructive } from './schema/actions';

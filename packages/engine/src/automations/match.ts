@@ -27,9 +27,12 @@ export function afterCommitAutomations(model: Model): Map<string, Automation[]> 
   return found;
 }
 
+/** What started a run: a record event, or (time-triggered runs) the trigger kind whose moment came. */
+export type RunEvent = OutboxEvent['event'] | 'schedule' | 'date.relative' | 'inactivity';
+
 /** What an event says about the record, as the runner and conditions read it. */
 export interface EventFacts {
-  event: OutboxEvent['event'];
+  event: RunEvent;
   /** The record after the change (for a deletion: as it was). */
   record: Record<string, unknown>;
   /** The values before the change of the fields it changed (empty on create). */

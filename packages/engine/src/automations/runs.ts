@@ -22,7 +22,10 @@ export interface ActionResult {
 export interface AutomationRun {
   id: number;
   automation: string;
+  /** The triggering event; for a time-triggered run, its episode's id negated. */
   eventId: number;
+  /** A time-triggered run's episode (`_automation_sweep` row); null for a run of an event. */
+  episodeId: number | null;
   object: string;
   recordId: string;
   depth: number;
@@ -37,6 +40,7 @@ export interface AutomationRun {
 export interface RunKey {
   automation: string;
   eventId: number;
+  episodeId?: number;
   objectId: string;
   recordId: string;
   depth: number;
@@ -46,6 +50,7 @@ interface Row {
   id: string | number;
   automation_id: string;
   event_id: string | number;
+  episode_id: string | number | null;
   object_id: string;
   record_id: string;
   depth: number;
@@ -64,6 +69,7 @@ function toRun(r: Row): AutomationRun {
     id: Number(r.id),
     automation: r.automation_id,
     eventId: Number(r.event_id),
+    episodeId: r.episode_id === null || r.episode_id === undefined ? null : Number(r.episode_id),
     object: r.object_id,
     recordId: r.record_id,
     depth: r.depth,
@@ -79,8 +85,8 @@ function toRun(r: Row): AutomationRun {
 /** Starts (or, on a retried attempt, restarts) the run of an automation on an event; its id. */
 export async function startRun(db: Db, schema: string, k: RunKey, jobId: number | null, now: Date): Promise<number> {
   const res = await sql<{ id: string }>`
-    insert into ${sql.id(schema, '_automation_run')} (automation_id, event_id, object_id, record_id, depth, status, job_id, started_at)
-    values (${k.automation}, ${k.eventId}, ${k.objectId}, ${k.recordId}, ${k.depth}, 'running', ${jobId}, ${now.toISOString()})
+    insert into ${sql.id(schema, '_automation_run')} (automation_id, event_id, episode_id, object_id, record_id, depth, status, job_id, started_at)
+    values (${k.automation}, ${k.eventId}, ${k.episodeId ?? null}, ${k.objectId}, ${k.recordId}, ${k.depth}, 'running', ${jobId}, ${now.toISOString()})
     on conflict (automation_id, event_id) do update set status = 'running', job_id = excluded.job_id, started_at = excluded.started_at, finished_at = null, error = null
     returning id`.execute(db);
   return Number(res.rows[0]?.id);
@@ -89,8 +95,8 @@ export async function startRun(db: Db, schema: string, k: RunKey, jobId: number 
 /** A run that never started (depth limit): recorded as skipped, once per (automation, event). */
 export async function skippedRun(db: Db, schema: string, k: RunKey, reason: string, now: Date): Promise<void> {
   await sql`
-    insert into ${sql.id(schema, '_automation_run')} (automation_id, event_id, object_id, record_id, depth, status, error, started_at, finished_at)
-    values (${k.automation}, ${k.eventId}, ${k.objectId}, ${k.recordId}, ${k.depth}, 'skipped', ${reason}, ${now.toISOString()}, ${now.toISOString()})
+    insert into ${sql.id(schema, '_automation_run')} (automation_id, event_id, episode_id, object_id, record_id, depth, status, error, started_at, finished_at)
+    values (${k.automation}, ${k.eventId}, ${k.episodeId ?? null}, ${k.objectId}, ${k.recordId}, ${k.depth}, 'skipped', ${reason}, ${now.toISOString()}, ${now.toISOString()})
     on conflict (automation_id, event_id) do nothing`.execute(db);
 }
 

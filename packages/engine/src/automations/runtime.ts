@@ -14,7 +14,7 @@ import type { RecordService } from '../records/service';
 import type { Tx } from '../records/tx';
 import { type EventBody, type Trigger, httpActionKinds, localText, recordActionKinds, runHttpAction, runRecordAction } from './actions';
 import { type NotificationSender, sendNotification, tenantAdmins } from './notify';
-import { type EventFacts, afterCommitAutomations, conditionHolds, factsOf, fires, maxDepth, selfCaused, variables } from './match';
+import { type EventFacts, type RunEvent, afterCommitAutomations, conditionHolds, factsOf, fires, maxDepth, selfCaused, variables } from './match';
 import {
   type ActionResult,
   type AutomationRun,
@@ -28,12 +28,15 @@ import {
   skippedRun,
   startRun,
 } from './runs';
+import { type SweepResult, Sweeper, sweepSchedule } from './sweeps';
 
 // After-commit automations (docs/guides/automations.md): a dispatcher job reads each tenant's
 // outbox as the consumer 'automations', and for every (event, automation) whose trigger fires
 // and whose condition holds enqueues one run job — keyed, in the transaction that acknowledges
 // the events, so a crash neither loses nor doubles a run. The run job runs the actions in order;
 // each action's effect is made once, under the idempotency key `<event id>:<action id>`.
+// Time-triggered automations reach the same runner from the sweeps (sweeps.ts): their run has an
+// episode instead of an event, and their effects the key `sweep:<episode id>:<action id>`.
 
 export const dispatchQueue = 'automations.dispatch';
 export const runQueue = 'automations.run';
@@ -66,6 +69,8 @@ export interface AutomationHost {
   outbound?: OutboundOptions;
   /** See EngineOptions.automationWakeMs. */
   wakeMs?: number;
+  /** The zone a date field's day starts in, for date-triggered sweeps (default UTC). */
+  timeZone?: string;
 }
 
 /** How long a process holds back further dispatch wake-ups of a tenant while one is pending (default). */
@@ -82,11 +87,13 @@ interface DispatchPayload {
   tenant?: string;
 }
 
-interface RunPayload {
+/** A run job's payload: what triggered the run, and the record as it was then. */
+export interface RunPayload {
   tenant: string;
   automation: string;
+  /** The outbox event's id; for a time-triggered run, its episode's id negated (the run log's key). */
   eventId: number;
-  event: OutboxEvent['event'];
+  event: RunEvent;
   objectId: string;
   recordId: string;
   record: Record<string, unknown>;
@@ -94,6 +101,14 @@ interface RunPayload {
   changed: string[];
   actor: string | null;
   depth: number;
+  /** A time-triggered run: its episode (the `_automation_sweep` row) and the episode's value. */
+  episode?: { id: number; key: string };
+}
+
+/** The idempotency key of one action's effect in a run: per event, or per episode for a time-triggered run. */
+export function effectKeyOf(p: Pick<RunPayload, 'eventId' | 'episode' | 'automation'>, actionId: string): string {
+  // Action ids are unique within an automation only: the event's key names the automation too.
+  return p.episode ? `sweep:${p.episode.id}:${actionId}` : `${p.eventId}:${p.automation}:${actionId}`;
 }
 
 /** A failure as the run log keeps it: its code if it has one, and its message. */
@@ -112,6 +127,8 @@ export class AutomationRuntime {
   readonly wakeBehaviour: RecordBehaviour;
   /** The objects whose events the dispatcher reads (the outbox subscription of the consumer 'automations'). */
   readonly wanted: (model: Model, objectId: string) => boolean;
+  /** The sweeps of time-triggered automations (queue `automations.sweep`). */
+  readonly sweeper: Sweeper;
   private readonly woken = new WeakSet<Tx>();
   private tenantsBySchema = new Map<string, { slug: string; id: string }>();
   /** Per tenant id: a dispatch this process enqueued that has not started yet (see wake). */
@@ -121,12 +138,19 @@ export class AutomationRuntime {
     host.jobs.register<DispatchPayload>(dispatchQueue, (job, ctx) => this.dispatchJob(job, ctx), { batchSize: 20 });
     host.jobs.register<RunPayload>(runQueue, (job, ctx) => this.run(job, ctx), { concurrency: 4, onDead: (job) => this.dead(job as Job<RunPayload>) });
     this.wanted = (model, objectId) => afterCommitAutomations(model).has(objectId);
+    this.sweeper = new Sweeper(host, runQueue, host.timeZone ?? 'UTC');
     this.wakeBehaviour = { name: 'automations.wake', phase: 'afterCommit', actions: ['create', 'update', 'delete'], run: (w) => this.wake(w.tx, w.om.id) };
   }
 
-  /** Declares the catch-up schedule (a worker does it at start). */
+  /** Declares the catch-up and sweep schedules (a worker does it at start). */
   async schedule(): Promise<void> {
     await this.host.jobs.schedule(dispatchSchedule);
+    await this.host.jobs.schedule(sweepSchedule);
+  }
+
+  /** Sweeps one tenant's time-triggered automations now (the sweep job does it every minute). */
+  sweep(te: AutomationTenant): Promise<SweepResult[]> {
+    return this.sweeper.sweep(te);
   }
 
   /**
@@ -268,7 +292,7 @@ export class AutomationRuntime {
     const te = await this.host.tenant(p.tenant);
     const schema = te.tenant.schema;
     const model = await te.model();
-    const key: RunKey = { automation: p.automation, eventId: p.eventId, objectId: p.objectId, recordId: p.recordId, depth: p.depth };
+    const key: RunKey = { automation: p.automation, eventId: p.eventId, objectId: p.objectId, recordId: p.recordId, depth: p.depth, episodeId: p.episode?.id };
     const runId = await startRun(db, schema, key, job.id, jobs.clock.now());
     const a = model.app.automations.find((x) => x.id === p.automation);
     const om = model.byId.get(p.objectId);
@@ -282,7 +306,7 @@ export class AutomationRuntime {
     const actionCtx = await this.actionContext(te, a, p);
     const results: ActionResult[] = [];
     for (const action of a.actions) {
-      const effectKey = `${p.eventId}:${action.id}`;
+      const effectKey = effectKeyOf(p, action.id);
       const prior = await effectResult(db, schema, effectKey);
       if (prior) {
         results.push({ id: action.id, kind: action.kind, status: 'done', already: true, result: prior.result });

@@ -21,8 +21,12 @@ const app = {
       ],
     },
     { name: 'note', fields: [{ name: 'text', type: 'text' }] },
+    { name: 'twin', fields: [{ name: 'hits', type: 'integer' }] },
   ],
   automations: [
+    // Two rules on one event whose actions share an id: each makes its own effect.
+    { name: 'twin_a', object: 'twin', trigger: { kind: 'record.created' }, actions: [{ id: 'add', kind: 'addScore', field: 'hits', amount: 1 }] },
+    { name: 'twin_b', object: 'twin', trigger: { kind: 'record.created' }, actions: [{ id: 'add', kind: 'addScore', field: 'hits', amount: 10 }] },
     { name: 'created_hits', object: 'deal', trigger: { kind: 'record.created' }, actions: [{ id: 'add', kind: 'addScore', field: 'hits', amount: 5 }] },
   ],
 };
@@ -89,6 +93,13 @@ describe.each(await backends())('dispatch wake-ups on %s', (backend) => {
     expect(await pending()).toEqual([[deal, 1]]);
     await drain(worker);
     expect(await pending()).toEqual([]);
+  });
+
+  it('two rules whose actions share an id each make their effect on one event', async () => {
+    const { t } = await writer(600_000);
+    const twin = (await t.records.create('twin', {})).id as string;
+    await drain(worker);
+    expect((await t.records.get('twin', twin)).hits).toBe(11);
   });
 
   it('a burst of 60 writes enqueues one dispatch, and every write is dispatched', async () => {

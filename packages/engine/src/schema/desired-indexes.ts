@@ -1,5 +1,5 @@
 import { fieldTypes } from '@tangram/fields';
-import type { DuplicateMatch, ObjectDef } from '@tangram/metadata';
+import type { Automation, DuplicateMatch, ObjectDef } from '@tangram/metadata';
 import { physical } from './naming';
 
 export interface IndexSpec {
@@ -14,9 +14,10 @@ export interface IndexSpec {
  * The indexes an object's metadata asks for, by physical name: unique fields (among records
  * not in the recycle bin), indexed fields, every reference (for joins and related lists), the
  * owner (for data scopes), trigram indexes for the search fields, the keys of duplicate rules,
- * and declared composite indexes.
+ * declared composite indexes, and the date columns the sweeps of time-triggered automations
+ * range over (`sweepColumns`) when no other index starts with them.
  */
-export function desiredIndexes(object: ObjectDef): Map<string, IndexSpec> {
+export function desiredIndexes(object: ObjectDef, automations: readonly Automation[] = []): Map<string, IndexSpec> {
   const out = new Map<string, IndexSpec>();
   const add = (key: string, columns: string[], unique: boolean, method: IndexSpec['method'] = 'btree') => {
     const name = physical(`${object.id}__${key}`);
@@ -37,5 +38,21 @@ export function desiredIndexes(object: ObjectDef): Map<string, IndexSpec> {
   for (const r of object.duplicateRules) if (byId.has(r.field)) add(`d_${r.field}_${r.match}`, [r.field], false, `dup-${r.match}`);
   const activeIds = new Set(active.map((f) => f.id));
   for (const ix of object.indexes) if (ix.fields.every((id) => activeIds.has(id))) add(`x_${ix.id}`, ix.fields, ix.unique);
+  const led = (column: string) => [...out.values()].some((ix) => ix.method === 'btree' && ix.columns[0] === column);
+  for (const a of automations) {
+    if (a.object !== object.id) continue;
+    for (const column of sweepColumns(a)) if ((column === 'created_at' || activeIds.has(column)) && !led(column)) add(`t_${column}`, [column], false);
+  }
   return out;
+}
+
+/**
+ * The columns a time-triggered automation's sweep ranges over, each of which must be served by
+ * an index: a `date.relative` rule's date field; an `inactivity` rule's activity fields and the
+ * creation time (the last activity is the first of them that is set). Schedules range over none.
+ */
+export function sweepColumns(a: Automation): string[] {
+  if (a.trigger.kind === 'date.relative') return a.trigger.field ? [a.trigger.field] : [];
+  if (a.trigger.kind === 'inactivity') return [...(a.trigger.fields ?? []), 'created_at'];
+  return [];
 }

@@ -99,10 +99,10 @@ function objectActions(was: ObjectDef | undefined, now: ObjectDef): Action[] {
   return actions;
 }
 
-function indexActions(was: ObjectDef | undefined, now: ObjectDef): Action[] {
+function indexActions(was: ObjectDef | undefined, now: ObjectDef, from: ResolvedApp | undefined, to: ResolvedApp): Action[] {
   if (now.archived) return [];
-  const before = was && !was.archived ? desiredIndexes(was) : new Map();
-  const after = desiredIndexes(now);
+  const before = was && !was.archived ? desiredIndexes(was, from?.automations) : new Map();
+  const after = desiredIndexes(now, to.automations);
   const actions: Action[] = [];
   for (const [name, spec] of before)
     if (JSON.stringify(after.get(name)) !== JSON.stringify(spec)) actions.push({ kind: 'index.drop', object: now.id, index: name });
@@ -171,7 +171,7 @@ export function planMigration({ from, to }: { from: ResolvedApp | undefined; to:
   const actions: Action[] = [];
   for (const o of to.objects) {
     const was = from?.objects.find((x) => x.id === o.id);
-    actions.push(...objectActions(was, o), ...indexActions(was, o));
+    actions.push(...objectActions(was, o), ...indexActions(was, o, from, to));
   }
   // A form or view is named with its object's: 客户 · 全部客户.
   const titled = <T extends UiItem & { object: string }>(app: ResolvedApp | undefined, items: T[]) =>

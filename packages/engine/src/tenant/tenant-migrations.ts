@@ -17,6 +17,7 @@ export function tenantMigrations(schema: string): Migrations {
     '0001_baseline': { up: (db) => baseline(db, schema) },
     '0002_notifications': { up: (db) => notifications(db, schema) },
     '0003_audit_via': { up: (db) => auditVia(db, schema) },
+    '0004_automation_sweeps': { up: (db) => automationSweeps(db, schema) },
     '0005_outbox_pending': { up: (db) => outboxPending(db, schema) },
   };
 }
@@ -277,4 +278,25 @@ async function outboxPending(db: Kysely<unknown>, schema: string): Promise<void>
     select 'automations', e.id from ${t('_outbox')} e
     where not exists (select 1 from ${t('_outbox_lease')} l where l.consumer = 'automations' and l.event_id = e.id and l.acked_at is not null)
     on conflict do nothing`.execute(db);
+}
+
+/**
+ * Time-triggered automations (issue 14; docs/guides/automations.md#time-triggers): each episode a
+ * sweep fired — (automation, record, episode), unique, so two workers never fire one twice — and
+ * each automation's sweep watermark (the time up to which it has been swept). A run of a sweep
+ * names its episode in the run log.
+ */
+async function automationSweeps(db: Kysely<unknown>, schema: string): Promise<void> {
+  const t = (name: string) => sql.id(schema, name);
+  await sql`create table if not exists ${t('_automation_sweep')} (
+    id bigserial primary key,
+    automation_id text not null,
+    record_id uuid not null,
+    episode text not null,
+    fired_at timestamptz(3) not null,
+    constraint _automation_sweep_once unique (automation_id, record_id, episode))`.execute(db);
+  await sql`create table if not exists ${t('_automation_sweep_state')} (
+    automation_id text primary key,
+    swept_until timestamptz(3) not null)`.execute(db);
+  await sql`alter table ${t('_automation_run')} add column if not exists episode_id bigint`.execute(db);
 }
