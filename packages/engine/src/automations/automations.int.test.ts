@@ -271,7 +271,7 @@ describe.each(await backends())('after-commit automations on %s', (backend) => {
     const mine = hook.calls.filter((c) => JSON.parse(c.body).record.id === deal.id);
     expect(mine).toHaveLength(2);
     expect(new Set(mine.map((c) => c.key)).size).toBe(1);
-    expect(mine[0]?.key).toBe(`${t.tenant.id}:${failed?.eventId}:hook`);
+    expect(mine[0]?.key).toBe(`${t.tenant.id}:${failed?.eventId}:won_flow:hook`);
     // Each attempt signs at its own time (the header's t=…), by the engine's clock.
     for (const c of mine) expect(verifySignature(secret, c.body, c.signature, { now: new Date(Number(/t=(\d+)/.exec(c.signature)?.[1]) * 1000) })).toBe(true);
     expect(verifySignature('another-secret', mine[0]?.body ?? '', mine[0]?.signature)).toBe(false);

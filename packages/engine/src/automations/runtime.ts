@@ -34,7 +34,7 @@ import { type SweepResult, Sweeper, sweepSchedule } from './sweeps';
 // outbox as the consumer 'automations', and for every (event, automation) whose trigger fires
 // and whose condition holds enqueues one run job — keyed, in the transaction that acknowledges
 // the events, so a crash neither loses nor doubles a run. The run job runs the actions in order;
-// each action's effect is made once, under the idempotency key `<event id>:<action id>`.
+// each action's effect is made once, under the idempotency key `<event id>:<automation id>:<action id>`.
 // Time-triggered automations reach the same runner from the sweeps (sweeps.ts): their run has an
 // episode instead of an event, and their effects the key `sweep:<episode id>:<action id>`.
 
