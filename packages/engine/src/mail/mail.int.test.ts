@@ -12,9 +12,13 @@ import { ManualClock } from '../jobs/clock';
 import { backends, openTestDatabase } from '../testing/databases';
 import { failure } from '../testing/engine';
 
-/** An SMTP server on 127.0.0.1 (no TLS) that takes user `mailer` / `s3cret pw` and keeps what it receives. */
+/**
+ * An SMTP server on 127.0.0.1 (no TLS) that takes user `mailer` / `s3cret pw` and keeps what it
+ * receives; it refuses the first message to an address starting with `flaky`.
+ */
 async function smtpServer() {
   const received: { to: string[]; raw: string }[] = [];
+  const refused = new Set<string>();
   const server = new SMTPServer({
     authOptional: true,
     allowInsecureAuth: true,
@@ -23,6 +27,12 @@ async function smtpServer() {
     onAuth(auth, _session, cb) {
       if (auth.username === 'mailer' && auth.password === 's3cret pw') cb(null, { user: 'mailer' });
       else cb(new Error('invalid credentials'));
+    },
+    onRcptTo(address, _session, cb) {
+      if (address.address.startsWith('flaky') && !refused.has(address.address)) {
+        refused.add(address.address);
+        cb(Object.assign(new Error('try again later'), { responseCode: 451 }));
+      } else cb();
     },
     onData(stream, session, cb) {
       let raw = '';
@@ -302,6 +312,26 @@ describe.each(await backends())('e-mail on %s', (backend) => {
     await t.automations.retry('new_deal_mail', run?.id as number);
     await engine.jobs.runDue();
     expect(await mailbox(t)).toHaveLength(2);
+  });
+
+  it('email action over SMTP: when one recipient fails, the retry sends only the mail not sent yet', async () => {
+    const te = smtpTenant;
+    await te.schema.publish((await t.schema.current()) as object);
+    await engine.mail.saveSettings(te.tenant.id, { host: '127.0.0.1', port: smtp.port, user: 'mailer', password: 's3cret pw', from: 'crm@example.com' });
+    const owner = await member(te, 'steady');
+    const watcher = await member(te, 'flaky');
+    const deal = await te.records.create('deal', { title: '重试', owner_id: owner.id, watcher: watcher.id });
+    await engine.jobs.runDue();
+    const [first] = (await te.automations.runs('new_deal_mail')).filter((r) => r.recordId === deal.id);
+    expect(first?.actions[0]).toMatchObject({ id: 'mail', status: 'failed' });
+    expect(first?.error).toMatch(/^MAIL_SEND_FAILED/);
+    for (let i = 0; i < 6; i++) {
+      clock.advance(7_200_000);
+      await engine.jobs.runDue();
+    }
+    const to = (who: string) => smtp.received.filter((m) => m.to.includes(who)).length;
+    expect([to(owner.email), to(watcher.email)]).toEqual([1, 1]);
+    await engine.mail.deleteSettings(te.tenant.id);
   });
 
   it('e-mail channel: a notification is mailed (by a job, after commit) to members who want its kind by e-mail, not to one who turned it off', async () => {
