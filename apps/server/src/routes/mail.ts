@@ -136,6 +136,8 @@ export async function mailRoutes(app: FastifyInstance, opts: { engine: Engine })
   app.post(
     '/mail/test',
     {
+      // A test mail goes wherever the admin says: a few a minute per client.
+      config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
       schema: route({
         operationId: 'sendTestMail',
         summary: 'Send a test mail with the tenant’s settings (tenant admins)',

@@ -24,13 +24,14 @@ const unreachable = new Set(['ECONNECTION', 'ESOCKET', 'EDNS', 'ETLS', 'ECONNREF
 export async function sendSmtp(s: SmtpSettings, msg: MailMessage, policy: OutboundPolicy): Promise<{ messageId: string }> {
   const checked = await checkOutboundHost(s.host, s.port, policy);
   const target = checked.addresses[0]?.address as string;
-  const host = isIP(checked.hostname) ? checked.hostname : null;
+  const literal = isIP(checked.hostname) !== 0;
   const transport = nodemailer.createTransport({
     host: target,
     port: s.port,
     secure: s.secure,
     ...(s.user ? { auth: { user: s.user, pass: s.password ?? '' } } : {}),
-    tls: host ? {} : { servername: checked.hostname },
+    // Connected by address; TLS verifies the certificate against the name the admin typed.
+    tls: literal ? {} : { servername: checked.hostname },
     connectionTimeout: policy.connectTimeoutMs ?? DEFAULT_LIMITS.connectTimeoutMs,
     greetingTimeout: policy.connectTimeoutMs ?? DEFAULT_LIMITS.connectTimeoutMs,
     socketTimeout: policy.timeoutMs ?? DEFAULT_LIMITS.timeoutMs,
