@@ -22,6 +22,7 @@ import { notificationRoutes } from './routes/notifications';
 import { orgRoutes } from './routes/org';
 import { accessRoutes } from './routes/access';
 import { automationRoutes } from './routes/automations';
+import { devMailboxRoutes, mailRoutes } from './routes/mail';
 import { templateRoutes, tenantTemplateRoutes } from './routes/templates';
 import { recordRoutes } from './routes/records';
 import { memberRoutes, tenantRoutes } from './routes/tenants';
@@ -161,6 +162,7 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
     await api.register(invitationRoutes, { identity: opts.engine.identity });
     await api.register(tenantRoutes, { engine: opts.engine });
     await api.register(templateRoutes, { templatesDir: opts.templatesDir });
+    await api.register(devMailboxRoutes, { engine: opts.engine });
   });
   // Everything in here is one tenant's: signed in, and bound to the tenant (see tenantScope).
   await app.register(
@@ -175,6 +177,7 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
       await scope.register(orgRoutes, { engine: opts.engine });
       await scope.register(accessRoutes);
       await scope.register(automationRoutes);
+      await scope.register(mailRoutes, { engine: opts.engine });
       await scope.register(notificationRoutes, { engine: opts.engine, heartbeatMs: opts.notificationHeartbeatMs });
       await scope.register(tenantTemplateRoutes, { templatesDir: opts.templatesDir });
     },

@@ -12,7 +12,8 @@ import { availableTemplates, templatesDir } from './templates-registry';
 /**
  * Opens the database the environment names: DATABASE_URL (PostgreSQL), else PGlite in DATA_DIR
  * (./data). Uploaded files go to FILES_DIR (default DATA_DIR/files), at most
- * TANGRAM_MAX_FILE_SIZE bytes each (default 20 MB).
+ * TANGRAM_MAX_FILE_SIZE bytes each (default 20 MB). Mail of tenants without SMTP settings goes to
+ * the dev mailbox when devMailboxFromEnv says so.
  */
 export function engineOptionsFromEnv() {
   const dataDir = process.env.DATA_DIR ?? './data';
@@ -21,7 +22,19 @@ export function engineOptionsFromEnv() {
     filesDir: process.env.FILES_DIR || join(dataDir, 'files'),
     ...(Number.isInteger(maxFileSize) && maxFileSize > 0 ? { maxFileSize } : {}),
   };
-  return process.env.DATABASE_URL ? { url: process.env.DATABASE_URL, ...files } : { dataDir, ...files };
+  const mail = { mail: { devMailbox: devMailboxFromEnv(process.env) } };
+  return process.env.DATABASE_URL ? { url: process.env.DATABASE_URL, ...files, ...mail } : { dataDir, ...files, ...mail };
+}
+
+/**
+ * Whether mail of tenants without SMTP settings is kept in the dev mailbox (docs/guides/email.md):
+ * TANGRAM_MAIL=dev yes, TANGRAM_MAIL=smtp no; unset, yes on a demo server (TANGRAM_DEMO not 0)
+ * unless NODE_ENV is production.
+ */
+export function devMailboxFromEnv(env: NodeJS.ProcessEnv): boolean {
+  if (env.TANGRAM_MAIL === 'dev') return true;
+  if (env.TANGRAM_MAIL === 'smtp') return false;
+  return env.TANGRAM_DEMO !== '0' && env.NODE_ENV !== 'production';
 }
 
 /** A notification that could not be delivered live (its tabs were told to reload their list). */
@@ -49,6 +62,8 @@ async function serve(): Promise<void> {
   );
   console.log(`  demo tenant: ${boot.demo.tenant}${boot.demo.created ? ` (core + CRM templates, ${boot.demo.records} sample records)` : ''}`);
   if (boot.demo.members?.length) console.log(`  demo members (same password, each with a role): ${boot.demo.members.join(', ')}`);
+  if (engine.mail.devMailbox)
+    console.log('  mail: tenants without SMTP settings keep their mail in the dev mailbox (GET /api/v1/dev-mailbox; TANGRAM_MAIL=smtp turns it off)');
   const withWorker = process.env.TANGRAM_WORKER !== '0';
   if (withWorker) await startWorker(engine, app.log, workerPollMs(), app.busy);
   console.log(

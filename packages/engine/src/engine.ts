@@ -21,6 +21,7 @@ import { IdentityService } from './identity/identity';
 import { OrgService } from './org/org';
 import { NotificationHub } from './notifications/hub';
 import { NotificationService } from './notifications/service';
+import { Mailer } from './mail/mailer';
 import { migrateTenant } from './tenant/tenant-migrations';
 import { type Tenant, createTenant, ensurePlatform, findTenant, listTenants, markSetupSteps, platformSecret, setupSteps } from './tenant/tenants';
 
@@ -63,6 +64,12 @@ export interface EngineOptions extends DatabaseOptions {
   automationWakeMs?: number;
   /** Told of an error delivering a notification live (the notification itself is stored). */
   onNotificationError?(e: unknown): void;
+  /**
+   * E-mail (docs/guides/email.md). `devMailbox`: when a tenant has no SMTP settings, keep its
+   * mail in the dev mailbox instead of failing with MAIL_NOT_CONFIGURED (dev and demo servers,
+   * tests; default off). SMTP hosts pass the outbound guard with `outbound.allowHosts`.
+   */
+  mail?: { devMailbox?: boolean };
 }
 
 /** The business time zone when the options name none (date buckets, schedules). */
@@ -102,6 +109,8 @@ export class Engine {
   readonly automations: AutomationRuntime;
   /** Live delivery of every tenant's notifications in this process (one LISTEN; see NotificationHub). */
   readonly notificationHub: NotificationHub;
+  /** E-mail: tenants' SMTP settings, sending once per key, the dev mailbox, the notifications' e-mail channel. */
+  readonly mail: Mailer;
 
   private constructor(
     readonly database: Database,
@@ -112,6 +121,7 @@ export class Engine {
     this.behaviours = new Behaviours([...coreBehaviours, ...(opts.behaviours ?? [])], { onAfterCommitError: opts.onAfterCommitError });
     this.notificationHub = new NotificationHub(database, opts.onNotificationError);
     this.jobs = new Jobs(database.db, { clock: opts.clock ?? systemClock, timeZone: opts.timeZone ?? defaultTimeZone, namespace: database.jobsNamespace });
+    this.mail = new Mailer({ db: database.db, jobs: this.jobs, devMailbox: opts.mail?.devMailbox ?? false, outbound: opts.outbound });
     this.automations = new AutomationRuntime({
       db: database.db,
       jobs: this.jobs,
@@ -121,6 +131,7 @@ export class Engine {
       outbound: opts.outbound,
       wakeMs: opts.automationWakeMs,
       timeZone: opts.timeZone ?? defaultTimeZone,
+      mail: this.mail,
     });
     this.behaviours.register(this.automations.wakeBehaviour);
     this.behaviours.subscribe(automationConsumer, this.automations.wanted);
@@ -206,7 +217,7 @@ export class Engine {
   }
 
   private forTenant(t: Tenant): TenantEngine {
-    const te = new TenantEngine(this.database, t, this.opts, this.cursorKey, this.behaviours, this.notificationHub, this.automations);
+    const te = new TenantEngine(this.database, t, this.opts, this.cursorKey, this.behaviours, this.notificationHub, this.automations, this.mail);
     this.tenants.set(t.slug, te);
     return te;
   }
@@ -242,6 +253,7 @@ export class TenantEngine {
     behaviours: Behaviours = new Behaviours([...coreBehaviours, ...(opts.behaviours ?? [])], { onAfterCommitError: opts.onAfterCommitError }),
     notificationHub: NotificationHub = new NotificationHub(database, opts.onNotificationError),
     runtime?: AutomationRuntime,
+    mail?: Mailer,
   ) {
     this.automations = {
       runs: (automation, o) => (runtime ? runtime.runs(this, automation, o) : Promise.resolve([])),
@@ -271,7 +283,12 @@ export class TenantEngine {
       maxSize: opts.maxFileSize ?? defaultMaxFileSize,
       model: () => this.model(),
     });
-    this.notifications = new NotificationService(database.db, tenant.schema, notificationHub);
+    this.notifications = new NotificationService(
+      database.db,
+      tenant.schema,
+      notificationHub,
+      mail && ((db, ids) => mail.notificationsCreated(db, tenant, ids)),
+    );
   }
 
   /** The compiled model of the latest revision, rebuilt only when the revision changes. */

@@ -92,3 +92,6 @@ export type {
   NotifyInput,
   ListOptions as NotificationListOptions,
 } from './notifications/types';
+export { Mailer, type MailTransport, type MailTenant, type SentMail, notificationMailQueue } from './mail/mailer';
+export type { MailSettingsView, MailSettingsInput } from './mail/settings';
+export type { DevMail, DevMailFilter } from './mail/mailbox';

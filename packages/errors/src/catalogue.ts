@@ -95,6 +95,10 @@ export const catalogue = {
   OUTBOUND_TOO_LARGE: { status: 502, message: 'The response is larger than the limit' },
   OUTBOUND_TOO_MANY_REDIRECTS: { status: 502, message: 'The host redirected too many times' },
   OUTBOUND_HTTP_STATUS: { status: 502, message: 'The host answered with an error status' },
+  // e-mail (SMTP settings per tenant, the dev mailbox: packages/engine/src/mail)
+  MAIL_SETTINGS_INVALID: { status: 400, message: 'The mail settings are not valid' },
+  MAIL_NOT_CONFIGURED: { status: 409, message: 'The tenant has no SMTP settings and the dev mailbox is off' },
+  MAIL_SEND_FAILED: { status: 502, message: 'The SMTP server refused the login or the message' },
   // after-commit automations (run log)
   AUTOMATION_NOT_FOUND: { status: 404, message: 'No such automation' },
   AUTOMATION_RUN_NOT_FOUND: { status: 404, message: 'No such run of the automation' },

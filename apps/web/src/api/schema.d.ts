@@ -72,6 +72,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dev-mailbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Mail kept by the dev mailbox, newest first (platform admins) */
+        get: operations["listDevMail"];
+        put?: never;
+        post?: never;
+        /** Empty the dev mailbox (platform admins) */
+        delete: operations["clearDevMail"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/t/{tenant}/access/me": {
         parameters: {
             query?: never;
@@ -239,6 +257,45 @@ export interface paths {
         get: operations["downloadFile"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/t/{tenant}/mail/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant’s SMTP settings, without the password (tenant admins) */
+        get: operations["getMailSettings"];
+        /**
+         * Set the tenant’s SMTP settings (tenant admins)
+         * @description Every bad field is reported at once as MAIL_SETTINGS_INVALID with its path (`/port`); a host that is or resolves to a loopback, private, link-local or metadata address is refused (OUTBOUND_ADDRESS_REFUSED) unless the server allows it.
+         */
+        put: operations["putMailSettings"];
+        post?: never;
+        /** Remove the tenant’s SMTP settings (tenant admins) */
+        delete: operations["deleteMailSettings"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/t/{tenant}/mail/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a test mail with the tenant’s settings (tenant admins) */
+        post: operations["sendTestMail"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1318,6 +1375,19 @@ export interface components {
             path: string[];
             sort: number;
         };
+        DevMail: {
+            body: string;
+            /** Format: date-time */
+            createdAt: string;
+            from: string;
+            id: number;
+            /** @description The sender’s idempotency key (null for a test mail) */
+            key: string | null;
+            messageId: string;
+            subject: string;
+            tenantId: string | null;
+            to: string;
+        };
         Draft: {
             baseRevision: number;
             /** @description The draft as the designer typed it (it may not be valid metadata yet) */
@@ -1328,7 +1398,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {unknown} */
-                code: "VALIDATION_FAILED" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "BODY_TOO_LARGE" | "REQUEST_TIMEOUT" | "HEADERS_TOO_LARGE" | "METADATA_INVALID" | "NAME_INVALID" | "NAME_RESERVED" | "NAME_DUPLICATE" | "OBJECT_NOT_FOUND" | "FIELD_NOT_FOUND" | "FIELD_TYPE_UNKNOWN" | "FIELD_OPTIONS_INVALID" | "FIELD_TYPE_CHANGE_UNSUPPORTED" | "FIELD_TYPE_CHANGE_LOSES_DATA" | "FIELD_ARCHIVED" | "REFERENCE_TARGET_UNKNOWN" | "UNIQUE_VIOLATED_BY_DATA" | "REQUIRED_VIOLATED_BY_DATA" | "REVISION_NOT_FOUND" | "REVISION_CONFLICT" | "SCHEMA_BUSY" | "AUTOMATION_TRIGGER_INVALID" | "AUTOMATION_CRON_INVALID" | "AUTOMATION_ACTION_INVALID" | "AUTOMATION_ACTION_TIMING" | "AUTOMATION_FIELD_UNSUITABLE" | "AUTOMATION_TARGET_INVALID" | "RULE_INVALID" | "RULE_OPERATOR_UNKNOWN" | "RULE_FIELD_UNKNOWN" | "RULE_TYPE_MISMATCH" | "RULE_TOO_COMPLEX" | "RECORD_NOT_FOUND" | "RECORD_INVALID" | "RECORD_VERSION_CONFLICT" | "RECORD_VERSION_REQUIRED" | "RECORD_NOT_UNIQUE" | "RECORD_DUPLICATE" | "RECORD_REFERENCE_INVALID" | "RECORD_REFERENCED" | "RECORD_DELETED" | "RECORD_NOT_DELETED" | "RECORD_READ_ONLY_FIELD" | "POOL_NOT_ENABLED" | "RECORD_NOT_IN_POOL" | "RECORD_IN_POOL" | "POOL_CLAIM_LIMIT" | "VALIDATION_RULE_FAILED" | "AUTOMATION_REFUSED" | "QUERY_INVALID" | "CURSOR_INVALID" | "VERSION_NOT_FOUND" | "UNAUTHENTICATED" | "FORBIDDEN" | "FIELD_FORBIDDEN" | "FIELD_READ_ONLY" | "ROLE_INVALID" | "ROLE_NOT_FOUND" | "CSRF_FAILED" | "ACCOUNT_LOCKED" | "RATE_LIMITED" | "TEMPLATE_INVALID" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_DEPENDENCY_MISSING" | "TEMPLATE_CONFLICT" | "TEMPLATE_NOT_INSTALLED" | "FILE_NOT_FOUND" | "FILE_TOO_LARGE" | "OUTBOUND_URL_INVALID" | "OUTBOUND_SCHEME_REFUSED" | "OUTBOUND_ADDRESS_REFUSED" | "OUTBOUND_UNREACHABLE" | "OUTBOUND_TIMEOUT" | "OUTBOUND_TOO_LARGE" | "OUTBOUND_TOO_MANY_REDIRECTS" | "OUTBOUND_HTTP_STATUS" | "AUTOMATION_NOT_FOUND" | "AUTOMATION_RUN_NOT_FOUND" | "AUTOMATION_RUN_NOT_RETRYABLE" | "AUTOMATION_SECRET_NOT_FOUND" | "TENANT_NOT_FOUND" | "TENANT_EXISTS" | "DATABASE_UNAVAILABLE" | "SERIALIZATION_FAILURE" | "LOCK_TIMEOUT" | "QUERY_TIMEOUT" | "VALUE_OUT_OF_RANGE" | "INTERNAL";
+                code: "VALIDATION_FAILED" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "BODY_TOO_LARGE" | "REQUEST_TIMEOUT" | "HEADERS_TOO_LARGE" | "METADATA_INVALID" | "NAME_INVALID" | "NAME_RESERVED" | "NAME_DUPLICATE" | "OBJECT_NOT_FOUND" | "FIELD_NOT_FOUND" | "FIELD_TYPE_UNKNOWN" | "FIELD_OPTIONS_INVALID" | "FIELD_TYPE_CHANGE_UNSUPPORTED" | "FIELD_TYPE_CHANGE_LOSES_DATA" | "FIELD_ARCHIVED" | "REFERENCE_TARGET_UNKNOWN" | "UNIQUE_VIOLATED_BY_DATA" | "REQUIRED_VIOLATED_BY_DATA" | "REVISION_NOT_FOUND" | "REVISION_CONFLICT" | "SCHEMA_BUSY" | "AUTOMATION_TRIGGER_INVALID" | "AUTOMATION_CRON_INVALID" | "AUTOMATION_ACTION_INVALID" | "AUTOMATION_ACTION_TIMING" | "AUTOMATION_FIELD_UNSUITABLE" | "AUTOMATION_TARGET_INVALID" | "RULE_INVALID" | "RULE_OPERATOR_UNKNOWN" | "RULE_FIELD_UNKNOWN" | "RULE_TYPE_MISMATCH" | "RULE_TOO_COMPLEX" | "RECORD_NOT_FOUND" | "RECORD_INVALID" | "RECORD_VERSION_CONFLICT" | "RECORD_VERSION_REQUIRED" | "RECORD_NOT_UNIQUE" | "RECORD_DUPLICATE" | "RECORD_REFERENCE_INVALID" | "RECORD_REFERENCED" | "RECORD_DELETED" | "RECORD_NOT_DELETED" | "RECORD_READ_ONLY_FIELD" | "POOL_NOT_ENABLED" | "RECORD_NOT_IN_POOL" | "RECORD_IN_POOL" | "POOL_CLAIM_LIMIT" | "VALIDATION_RULE_FAILED" | "AUTOMATION_REFUSED" | "QUERY_INVALID" | "CURSOR_INVALID" | "VERSION_NOT_FOUND" | "UNAUTHENTICATED" | "FORBIDDEN" | "FIELD_FORBIDDEN" | "FIELD_READ_ONLY" | "ROLE_INVALID" | "ROLE_NOT_FOUND" | "CSRF_FAILED" | "ACCOUNT_LOCKED" | "RATE_LIMITED" | "TEMPLATE_INVALID" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_DEPENDENCY_MISSING" | "TEMPLATE_CONFLICT" | "TEMPLATE_NOT_INSTALLED" | "FILE_NOT_FOUND" | "FILE_TOO_LARGE" | "OUTBOUND_URL_INVALID" | "OUTBOUND_SCHEME_REFUSED" | "OUTBOUND_ADDRESS_REFUSED" | "OUTBOUND_UNREACHABLE" | "OUTBOUND_TIMEOUT" | "OUTBOUND_TOO_LARGE" | "OUTBOUND_TOO_MANY_REDIRECTS" | "OUTBOUND_HTTP_STATUS" | "MAIL_SETTINGS_INVALID" | "MAIL_NOT_CONFIGURED" | "MAIL_SEND_FAILED" | "AUTOMATION_NOT_FOUND" | "AUTOMATION_RUN_NOT_FOUND" | "AUTOMATION_RUN_NOT_RETRYABLE" | "AUTOMATION_SECRET_NOT_FOUND" | "TENANT_NOT_FOUND" | "TENANT_EXISTS" | "DATABASE_UNAVAILABLE" | "SERIALIZATION_FAILURE" | "LOCK_TIMEOUT" | "QUERY_TIMEOUT" | "VALUE_OUT_OF_RANGE" | "INTERNAL";
                 details?: Record<string, never>;
                 message: string;
                 requestId: string;
@@ -1376,7 +1446,7 @@ export interface components {
         InstallLine: {
             error?: {
                 /** @enum {unknown} */
-                code: "VALIDATION_FAILED" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "BODY_TOO_LARGE" | "REQUEST_TIMEOUT" | "HEADERS_TOO_LARGE" | "METADATA_INVALID" | "NAME_INVALID" | "NAME_RESERVED" | "NAME_DUPLICATE" | "OBJECT_NOT_FOUND" | "FIELD_NOT_FOUND" | "FIELD_TYPE_UNKNOWN" | "FIELD_OPTIONS_INVALID" | "FIELD_TYPE_CHANGE_UNSUPPORTED" | "FIELD_TYPE_CHANGE_LOSES_DATA" | "FIELD_ARCHIVED" | "REFERENCE_TARGET_UNKNOWN" | "UNIQUE_VIOLATED_BY_DATA" | "REQUIRED_VIOLATED_BY_DATA" | "REVISION_NOT_FOUND" | "REVISION_CONFLICT" | "SCHEMA_BUSY" | "AUTOMATION_TRIGGER_INVALID" | "AUTOMATION_CRON_INVALID" | "AUTOMATION_ACTION_INVALID" | "AUTOMATION_ACTION_TIMING" | "AUTOMATION_FIELD_UNSUITABLE" | "AUTOMATION_TARGET_INVALID" | "RULE_INVALID" | "RULE_OPERATOR_UNKNOWN" | "RULE_FIELD_UNKNOWN" | "RULE_TYPE_MISMATCH" | "RULE_TOO_COMPLEX" | "RECORD_NOT_FOUND" | "RECORD_INVALID" | "RECORD_VERSION_CONFLICT" | "RECORD_VERSION_REQUIRED" | "RECORD_NOT_UNIQUE" | "RECORD_DUPLICATE" | "RECORD_REFERENCE_INVALID" | "RECORD_REFERENCED" | "RECORD_DELETED" | "RECORD_NOT_DELETED" | "RECORD_READ_ONLY_FIELD" | "POOL_NOT_ENABLED" | "RECORD_NOT_IN_POOL" | "RECORD_IN_POOL" | "POOL_CLAIM_LIMIT" | "VALIDATION_RULE_FAILED" | "AUTOMATION_REFUSED" | "QUERY_INVALID" | "CURSOR_INVALID" | "VERSION_NOT_FOUND" | "UNAUTHENTICATED" | "FORBIDDEN" | "FIELD_FORBIDDEN" | "FIELD_READ_ONLY" | "ROLE_INVALID" | "ROLE_NOT_FOUND" | "CSRF_FAILED" | "ACCOUNT_LOCKED" | "RATE_LIMITED" | "TEMPLATE_INVALID" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_DEPENDENCY_MISSING" | "TEMPLATE_CONFLICT" | "TEMPLATE_NOT_INSTALLED" | "FILE_NOT_FOUND" | "FILE_TOO_LARGE" | "OUTBOUND_URL_INVALID" | "OUTBOUND_SCHEME_REFUSED" | "OUTBOUND_ADDRESS_REFUSED" | "OUTBOUND_UNREACHABLE" | "OUTBOUND_TIMEOUT" | "OUTBOUND_TOO_LARGE" | "OUTBOUND_TOO_MANY_REDIRECTS" | "OUTBOUND_HTTP_STATUS" | "AUTOMATION_NOT_FOUND" | "AUTOMATION_RUN_NOT_FOUND" | "AUTOMATION_RUN_NOT_RETRYABLE" | "AUTOMATION_SECRET_NOT_FOUND" | "TENANT_NOT_FOUND" | "TENANT_EXISTS" | "DATABASE_UNAVAILABLE" | "SERIALIZATION_FAILURE" | "LOCK_TIMEOUT" | "QUERY_TIMEOUT" | "VALUE_OUT_OF_RANGE" | "INTERNAL";
+                code: "VALIDATION_FAILED" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "BODY_TOO_LARGE" | "REQUEST_TIMEOUT" | "HEADERS_TOO_LARGE" | "METADATA_INVALID" | "NAME_INVALID" | "NAME_RESERVED" | "NAME_DUPLICATE" | "OBJECT_NOT_FOUND" | "FIELD_NOT_FOUND" | "FIELD_TYPE_UNKNOWN" | "FIELD_OPTIONS_INVALID" | "FIELD_TYPE_CHANGE_UNSUPPORTED" | "FIELD_TYPE_CHANGE_LOSES_DATA" | "FIELD_ARCHIVED" | "REFERENCE_TARGET_UNKNOWN" | "UNIQUE_VIOLATED_BY_DATA" | "REQUIRED_VIOLATED_BY_DATA" | "REVISION_NOT_FOUND" | "REVISION_CONFLICT" | "SCHEMA_BUSY" | "AUTOMATION_TRIGGER_INVALID" | "AUTOMATION_CRON_INVALID" | "AUTOMATION_ACTION_INVALID" | "AUTOMATION_ACTION_TIMING" | "AUTOMATION_FIELD_UNSUITABLE" | "AUTOMATION_TARGET_INVALID" | "RULE_INVALID" | "RULE_OPERATOR_UNKNOWN" | "RULE_FIELD_UNKNOWN" | "RULE_TYPE_MISMATCH" | "RULE_TOO_COMPLEX" | "RECORD_NOT_FOUND" | "RECORD_INVALID" | "RECORD_VERSION_CONFLICT" | "RECORD_VERSION_REQUIRED" | "RECORD_NOT_UNIQUE" | "RECORD_DUPLICATE" | "RECORD_REFERENCE_INVALID" | "RECORD_REFERENCED" | "RECORD_DELETED" | "RECORD_NOT_DELETED" | "RECORD_READ_ONLY_FIELD" | "POOL_NOT_ENABLED" | "RECORD_NOT_IN_POOL" | "RECORD_IN_POOL" | "POOL_CLAIM_LIMIT" | "VALIDATION_RULE_FAILED" | "AUTOMATION_REFUSED" | "QUERY_INVALID" | "CURSOR_INVALID" | "VERSION_NOT_FOUND" | "UNAUTHENTICATED" | "FORBIDDEN" | "FIELD_FORBIDDEN" | "FIELD_READ_ONLY" | "ROLE_INVALID" | "ROLE_NOT_FOUND" | "CSRF_FAILED" | "ACCOUNT_LOCKED" | "RATE_LIMITED" | "TEMPLATE_INVALID" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_DEPENDENCY_MISSING" | "TEMPLATE_CONFLICT" | "TEMPLATE_NOT_INSTALLED" | "FILE_NOT_FOUND" | "FILE_TOO_LARGE" | "OUTBOUND_URL_INVALID" | "OUTBOUND_SCHEME_REFUSED" | "OUTBOUND_ADDRESS_REFUSED" | "OUTBOUND_UNREACHABLE" | "OUTBOUND_TIMEOUT" | "OUTBOUND_TOO_LARGE" | "OUTBOUND_TOO_MANY_REDIRECTS" | "OUTBOUND_HTTP_STATUS" | "MAIL_SETTINGS_INVALID" | "MAIL_NOT_CONFIGURED" | "MAIL_SEND_FAILED" | "AUTOMATION_NOT_FOUND" | "AUTOMATION_RUN_NOT_FOUND" | "AUTOMATION_RUN_NOT_RETRYABLE" | "AUTOMATION_SECRET_NOT_FOUND" | "TENANT_NOT_FOUND" | "TENANT_EXISTS" | "DATABASE_UNAVAILABLE" | "SERIALIZATION_FAILURE" | "LOCK_TIMEOUT" | "QUERY_TIMEOUT" | "VALUE_OUT_OF_RANGE" | "INTERNAL";
                 details?: Record<string, never>;
                 message: string;
                 requestId: string;
@@ -1418,6 +1488,38 @@ export interface components {
         /** A text, or a text per locale (`{ "zh-CN": …, "en": … }`) */
         LocaleText: string | {
             [key: string]: string;
+        };
+        /** @description A tenant’s SMTP settings as shown: never the password, only whether there is one */
+        MailSettings: {
+            from: string;
+            hasPassword: boolean;
+            host: string;
+            port: number;
+            /** @description TLS from the first byte (465); false: plain, upgraded with STARTTLS when offered */
+            secure: boolean;
+            /** Format: date-time */
+            updatedAt: string;
+            user: string | null;
+        };
+        MailSettingsAnswer: {
+            settings: components["schemas"]["MailSettings"] | null;
+            /**
+             * @description Where the tenant’s mail goes now: its SMTP server, the dev mailbox, or nowhere
+             * @enum {unknown}
+             */
+            transport: "smtp" | "dev" | "none";
+        };
+        MailSettingsInput: {
+            /** @description `name@example.com` or `Name <name@example.com>` */
+            from: string;
+            /** @description A host name or IP address; it must pass the outbound guard (OUTBOUND_ADDRESS_REFUSED) */
+            host: string;
+            /** @description Left out: the stored one is kept; null: removed */
+            password?: string | null;
+            port: number;
+            /** @description Default: port is 465 */
+            secure?: boolean;
+            user?: string | null;
         };
         /** A package the app market offers */
         MarketPackage: {
@@ -1662,6 +1764,13 @@ export interface components {
                 };
             };
         };
+        SentMail: {
+            already: boolean;
+            messageId: string;
+            to: string;
+            /** @enum {unknown} */
+            via: "smtp" | "dev";
+        };
         Share: {
             /** @enum {unknown} */
             access?: "read" | "edit";
@@ -1885,6 +1994,88 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["SignedIn"];
                 };
+            };
+        };
+    };
+    listDevMail: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description A tenant slug */
+                tenant?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Whether the dev mailbox is on, and its messages */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        enabled: boolean;
+                        messages: components["schemas"]["DevMail"][];
+                    };
+                };
+            };
+        };
+    };
+    clearDevMail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Emptied */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -2514,6 +2705,174 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    getMailSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The settings (null: none) and where mail goes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailSettingsAnswer"];
+                };
+            };
+        };
+    };
+    putMailSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MailSettingsInput"];
+            };
+        };
+        responses: {
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailSettingsAnswer"];
+                };
+            };
+        };
+    };
+    deleteMailSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Removed (or there were none) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    sendTestMail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    to: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Sent (or kept in the dev mailbox) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SentMail"];
+                };
             };
         };
     };

@@ -139,7 +139,7 @@ export const localText = (m: LocaleText | undefined): string | undefined => m?.[
 const text = (m: LocaleText | undefined) => localText(m) ?? '';
 
 /** `{field}` in a robot message is replaced by the record's value. */
-function fill(template: string, record: Record<string, unknown>): string {
+export function fill(template: string, record: Record<string, unknown>): string {
   return template.replace(/\{(\w+)\}/g, (all, name: string) => (name in record ? String(record[name] ?? '') : all));
 }
 

@@ -14,6 +14,7 @@ import type { RecordService } from '../records/service';
 import type { Tx } from '../records/tx';
 import { type EventBody, type Trigger, httpActionKinds, localText, recordActionKinds, runHttpAction, runRecordAction } from './actions';
 import { type NotificationSender, sendNotification, tenantAdmins } from './notify';
+import { type EmailSender, runEmailAction } from './email';
 import { type EventFacts, type RunEvent, afterCommitAutomations, conditionHolds, factsOf, fires, maxDepth, selfCaused, variables } from './match';
 import {
   type ActionResult,
@@ -71,6 +72,8 @@ export interface AutomationHost {
   wakeMs?: number;
   /** The zone a date field's day starts in, for date-triggered sweeps (default UTC). */
   timeZone?: string;
+  /** Sends the `email` action's mail (the engine's Mailer). */
+  mail?: EmailSender;
 }
 
 /** How long a process holds back further dispatch wake-ups of a tenant while one is pending (default). */
@@ -312,12 +315,12 @@ export class AutomationRuntime {
         results.push({ id: action.id, kind: action.kind, status: 'done', already: true, result: prior.result });
         continue;
       }
-      if (!recordActionKinds.has(action.kind) && !httpActionKinds.has(action.kind) && action.kind !== 'notify') {
+      if (!recordActionKinds.has(action.kind) && !httpActionKinds.has(action.kind) && action.kind !== 'notify' && action.kind !== 'email') {
         results.push({
           id: action.id,
           kind: action.kind,
           status: 'skipped',
-          error: `${action.kind} actions are not yet available: e-mail needs the SMTP sender, which is not built yet`,
+          error: `${action.kind} actions are not yet available`,
         });
         continue;
       }
@@ -326,7 +329,9 @@ export class AutomationRuntime {
           ? await this.recordAction(te, action, trigger, actionCtx, effectKey, now)
           : action.kind === 'notify'
             ? await this.notifyAction(te, action, a, om, p, effectKey, now)
-            : await this.httpAction(te, action, a, p, effectKey, now, ctx.signal);
+            : action.kind === 'email'
+              ? await runEmailAction(this.host.mail, { db, tenant: te.tenant, action, om, record: p.record, effectKey, now })
+              : await this.httpAction(te, action, a, p, effectKey, now, ctx.signal);
         results.push({ id: action.id, kind: action.kind, status: 'done', ...(result.already ? { already: true } : {}), result: result.value });
       } catch (e) {
         const error = describeError(e);

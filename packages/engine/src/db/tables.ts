@@ -267,6 +267,39 @@ export interface PlatformTables {
     next_run_at: Timestamp;
     last_run_at: Timestamp | null;
   };
+  /** A tenant's SMTP settings (mail/settings.ts); the password sealed with the `mail` secret. */
+  mail_settings: {
+    tenant_id: string;
+    host: string;
+    port: number;
+    secure: boolean;
+    username: string | null;
+    password_sealed: string | null;
+    from_address: string;
+    updated_at: DefaultNow;
+    updated_by: string | null;
+  };
+  /** Mail sent under an idempotency key: a repeat of the key sends nothing. */
+  mail_sent: {
+    tenant_id: string;
+    key: string;
+    recipient: string;
+    via: 'smtp' | 'dev';
+    message_id: string;
+    sent_at: Timestamp;
+  };
+  /** The dev mailbox: mail kept instead of sent (no SMTP settings on a dev or demo server). */
+  dev_mail: {
+    id: Serial8;
+    tenant_id: string | null;
+    key: string | null;
+    message_id: string;
+    from_address: string;
+    recipient: string;
+    subject: string;
+    body: string;
+    created_at: Timestamp;
+  };
 }
 
 /**

@@ -11,7 +11,13 @@ import { type NotificationRow, toNotification } from './row';
 import type { ListOptions, Notification, NotificationEvent, NotificationPage, NotificationPreferences, NotifyInput } from './types';
 
 /** E-mail is on for a kind unless the user turned it off. */
-const emailDefault = true;
+export const emailDefault = true;
+
+/**
+ * Told, inside the transaction that created them, of the notifications `notify` created (the
+ * e-mail channel enqueues its job there: it exists exactly when they do).
+ */
+export type NotificationsCreated = (db: Db, ids: string[]) => Promise<void>;
 
 /**
  * A tenant's in-app notification centre: notify members (inside the caller's transaction, once
@@ -27,6 +33,7 @@ export class NotificationService {
     private readonly db: Db,
     private readonly schema: string,
     private readonly hub: NotificationHub,
+    private readonly onCreated?: NotificationsCreated,
   ) {}
 
   private t(name: string) {
@@ -54,6 +61,11 @@ export class NotificationService {
         returning *)
       select ins.*, pg_notify(${notificationChannel}, json_build_object('s', ${this.schema}::text, 'u', ins.user_id, 'id', ins.id)::text)::text as _sent
       from ins order by ins.id`.execute(db);
+    if (rows.length && this.onCreated)
+      await this.onCreated(
+        db,
+        rows.map((r) => r.id),
+      );
     return rows.map(toNotification);
   }
 

@@ -13,6 +13,7 @@ import type { Db } from '../db/database';
 export const platformMigrations: Migrations = {
   '0001_baseline': { up: baseline },
   '0002_jobs': { up: jobs },
+  '0003_mail': { up: mail },
 };
 
 /** Creates the `platform` schema if needed and runs its pending migrations (under its advisory lock). */
@@ -170,4 +171,49 @@ async function jobs(db: Kysely<any>): Promise<void> {
     .addColumn('last_run_at', sql`timestamptz(3)`)
     .execute();
   await s.createIndex('job_schedule_due').on('job_schedule').column('next_run_at').where(sql.ref('enabled'), '=', true).execute();
+}
+
+/**
+ * E-mail (mail/, docs/guides/email.md): each tenant's SMTP settings (the password sealed with the
+ * installation's `mail` secret), the log of mail sent under an idempotency key (an at-least-once
+ * sender does not send it twice), and the dev mailbox that keeps mail instead of sending it when
+ * a development or demo server has no SMTP settings.
+ */
+async function mail(db: Kysely<any>): Promise<void> {
+  const s = db.schema.withSchema('platform');
+  await s
+    .createTable('mail_settings')
+    .addColumn('tenant_id', 'uuid', (c) => c.primaryKey().references('tenant.id').onDelete('cascade'))
+    .addColumn('host', 'text', (c) => c.notNull())
+    .addColumn('port', 'integer', (c) => c.notNull())
+    .addColumn('secure', 'boolean', (c) => c.notNull())
+    .addColumn('username', 'text')
+    .addColumn('password_sealed', 'text')
+    .addColumn('from_address', 'text', (c) => c.notNull())
+    .addColumn('updated_at', sql`timestamptz(3)`, (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('updated_by', 'uuid')
+    .execute();
+  await s
+    .createTable('mail_sent')
+    .addColumn('tenant_id', 'uuid', (c) => c.notNull().references('tenant.id').onDelete('cascade'))
+    .addColumn('key', 'text', (c) => c.notNull())
+    .addColumn('recipient', 'text', (c) => c.notNull())
+    .addColumn('via', 'text', (c) => c.notNull().check(sql`via in ('smtp', 'dev')`))
+    .addColumn('message_id', 'text', (c) => c.notNull())
+    .addColumn('sent_at', sql`timestamptz(3)`, (c) => c.notNull())
+    .addPrimaryKeyConstraint('mail_sent_pk', ['tenant_id', 'key'])
+    .execute();
+  await s
+    .createTable('dev_mail')
+    .addColumn('id', 'bigserial', (c) => c.primaryKey())
+    .addColumn('tenant_id', 'uuid', (c) => c.references('tenant.id').onDelete('cascade'))
+    .addColumn('key', 'text')
+    .addColumn('message_id', 'text', (c) => c.notNull())
+    .addColumn('from_address', 'text', (c) => c.notNull())
+    .addColumn('recipient', 'text', (c) => c.notNull())
+    .addColumn('subject', 'text', (c) => c.notNull())
+    .addColumn('body', 'text', (c) => c.notNull())
+    .addColumn('created_at', sql`timestamptz(3)`, (c) => c.notNull())
+    .execute();
+  await s.createIndex('dev_mail_tenant').on('dev_mail').columns(['tenant_id', 'id']).execute();
 }
