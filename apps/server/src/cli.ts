@@ -22,8 +22,32 @@ export function engineOptionsFromEnv() {
     filesDir: process.env.FILES_DIR || join(dataDir, 'files'),
     ...(Number.isInteger(maxFileSize) && maxFileSize > 0 ? { maxFileSize } : {}),
   };
-  const mail = { mail: { devMailbox: devMailboxFromEnv(process.env) } };
+  const mail = { mail: { devMailbox: devMailboxFromEnv(process.env) }, outbound: outboundFromEnv(process.env) };
   return process.env.DATABASE_URL ? { url: process.env.DATABASE_URL, ...files, ...mail } : { dataDir, ...files, ...mail };
+}
+
+/**
+ * The installation's outbound exceptions and webhook secrets (docs/reference/outbound-http.md):
+ * TANGRAM_OUTBOUND_ALLOW_HOSTS, a comma-separated list of `host` or `host:port` an operator lets
+ * webhooks, robots and SMTP reach although they are internal; TANGRAM_WEBHOOK_SECRET_<NAME>, the
+ * secret a webhook's `secretRef` "<name>" signs with (name in any case, `-` as `_`). An operator
+ * of the installation decides both — never a tenant admin, whose rules would otherwise reach the
+ * installation's own network. A malformed entry stops the start with the entry named.
+ */
+export function outboundFromEnv(env: NodeJS.ProcessEnv): { allowHosts: string[]; secrets: Record<string, string> } {
+  const allowHosts = (env.TANGRAM_OUTBOUND_ALLOW_HOSTS ?? '')
+    .split(',')
+    .map((h) => h.trim())
+    .filter(Boolean);
+  for (const h of allowHosts)
+    if (!/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/.test(h))
+      throw new Error(`TANGRAM_OUTBOUND_ALLOW_HOSTS: "${h}" is not a host or host:port (e.g. smtp.internal, 10.0.0.7:8443, [fd00::5]:443)`);
+  const secrets: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) {
+    const m = /^TANGRAM_WEBHOOK_SECRET_([A-Z0-9_]+)$/i.exec(k);
+    if (m?.[1] && v) secrets[m[1].toLowerCase()] = v;
+  }
+  return { allowHosts, secrets };
 }
 
 /**

@@ -176,7 +176,8 @@ export async function runHttpAction(action: AutomationAction, body: EventBody, i
   const raw = JSON.stringify(payload);
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (action.secretRef !== undefined) {
-    const secret = s.secrets[action.secretRef];
+    // As named, or as an environment variable spells it (TANGRAM_WEBHOOK_SECRET_ERP_MAIN for `erp-main`).
+    const secret = s.secrets[action.secretRef] ?? s.secrets[action.secretRef.toLowerCase().replace(/-/g, '_')];
     if (secret === undefined) throw new AppError('AUTOMATION_SECRET_NOT_FOUND', { action: action.id, secretRef: action.secretRef });
     headers[SIGNATURE_HEADER] = signBody(secret, raw, s.now);
   }
