@@ -132,7 +132,16 @@ export async function registerWorkerJobs(engine: Engine, log: WorkerLog): Promis
   await engine.jobs.schedule({ name: poolRecycling.name, cron: poolRecycling.cron, timeZone: poolRecycling.timeZone, queue: poolRecycling.queue });
   // Automations: their queues are the engine's own; a catch-up dispatch and the time-trigger sweep each minute.
   await engine.automations.schedule();
+  engine.jobs.register(retention.queue, async () => {
+    const pruned = await engine.prune(engine.clock.now(), undefined, (tenant, e) => log.error({ err: e, tenant }, 'retention failed'));
+    log.info(pruned, 'old jobs, events and runs deleted');
+    return pruned;
+  });
+  await engine.jobs.schedule({ name: retention.name, cron: retention.cron, timeZone: retention.timeZone, queue: retention.queue });
 }
+
+/** The daily deletion of the engine's bookkeeping past its time (Engine.prune). */
+export const retention = { name: 'maintenance.retention', queue: 'maintenance.retention', cron: '17 4 * * *', timeZone: 'UTC' } as const;
 
 /** TANGRAM_WORKER_POLL_MS: how often an idle worker looks for due jobs (default 1000). */
 function workerPollMs(): number | undefined {
@@ -140,7 +149,6 @@ function workerPollMs(): number | undefined {
   return Number.isInteger(ms) && ms > 0 ? ms : undefined;
 }
 
-/** Registers the engine's jobs and starts the worker loop (stopped by `engine.close()`). */
 /**
  * Registers the engine's jobs and starts the worker. In a serving process pass `foreground` (the
  * HTTP server's `busy`): jobs then wait for gaps in the request traffic (Jobs.start).

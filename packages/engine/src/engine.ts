@@ -6,6 +6,7 @@ import { type Database, type DatabaseOptions, openDatabase } from './db/database
 import { type Model, compileModel } from './model/compile';
 import { type ClaimOptions, type OutboxEvent, ackEvents, claimEvents } from './outbox/outbox';
 import { type Clock, systemClock } from './jobs/clock';
+import { type RetentionPolicy, defaultRetention, pruneJobs, pruneTenant } from './maintenance/retention';
 import { Jobs } from './jobs/jobs';
 import { type AutomationRun, AutomationRuntime, type OutboundOptions, consumer as automationConsumer } from './automations';
 import { AccessService } from './access/service';
@@ -204,6 +205,32 @@ export class Engine {
 
   listTenants(): Promise<Tenant[]> {
     return listTenants(this.db);
+  }
+
+  /**
+   * Deletes the engine's bookkeeping past its time (maintenance/retention.ts): finished jobs, and
+   * each tenant's effect keys, outbox events nobody waits for and old automation runs. Counts by
+   * table; a tenant that fails is reported to `onError` and the others are pruned all the same.
+   */
+  async prune(
+    now = this.clock.now(),
+    policy: RetentionPolicy = defaultRetention,
+    onError?: (tenant: string, e: unknown) => void,
+  ): Promise<{ jobs: number; tenants: Record<string, Record<string, number>> }> {
+    const jobs = await pruneJobs(this.db, now, policy, this.database.jobsNamespace ?? '');
+    const tenants: Record<string, Record<string, number>> = {};
+    // A test engine on a shared server prunes only the tenants it opened.
+    const list = this.database.jobsNamespace ? [...this.tenants.values()].map((t) => t.tenant) : await this.listTenants();
+    for (const t of list) {
+      try {
+        const n = await pruneTenant(this.db, t.schema, now, policy);
+        if (Object.values(n).some((v) => v > 0)) tenants[t.slug] = n;
+      } catch (e) {
+        if (!onError) throw e;
+        onError(t.slug, e);
+      }
+    }
+    return { jobs, tenants };
   }
 
   /** The first-start steps finished on this installation (each recorded once, when done). */

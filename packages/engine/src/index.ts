@@ -95,3 +95,4 @@ export type {
 export { Mailer, type MailTransport, type MailTenant, type SentMail, notificationMailQueue } from './mail/mailer';
 export type { MailSettingsView, MailSettingsInput } from './mail/settings';
 export type { DevMail, DevMailFilter } from './mail/mailbox';
+export { type RetentionPolicy, defaultRetention } from './maintenance/retention';
