@@ -269,6 +269,7 @@ export class TenantEngine {
       model: () => this.model(),
       timeZone: opts.timeZone,
       cursorKey,
+      clock: opts.clock,
     });
     this.schema = new SchemaService(database, tenant.schema, (m) => this.setModel(m));
     this.outbox = new OutboxService(database, tenant.schema);

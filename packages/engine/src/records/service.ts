@@ -26,6 +26,8 @@ export interface RecordServiceOptions {
   cursorKey?: Buffer;
   /** The pipeline's behaviours (default: the core's own). */
   behaviours?: Behaviours;
+  /** Where a write reads its time (timestamps, `$now` in before-save rules): the engine's clock. Default: the system's. */
+  clock?: { now(): Date };
 }
 
 /** The lists of one bulk call: records to create, updates by id (with the version read), ids to delete. */
@@ -63,6 +65,10 @@ export class RecordService {
     return { model, om };
   }
 
+  private now(): Date {
+    return this.opts.clock?.now() ?? new Date();
+  }
+
   /** A record written for a viewer comes back without the fields they may not read. */
   private shown<T extends RecordData | RecordData[]>(ctx: ActionContext, om: ObjectModel, result: T): T {
     const oa = ctx.access?.object(om);
@@ -86,7 +92,7 @@ export class RecordService {
             schema: this.opts.schema,
             model,
             ctx,
-            now: opts.now ?? new Date(),
+            now: opts.now ?? this.now(),
             timeZone: this.opts.timeZone ?? 'Asia/Shanghai',
             touched: new Map(),
             created: new Map(),
@@ -133,7 +139,7 @@ export class RecordService {
       schema: this.opts.schema,
       model,
       ctx,
-      now: opts.now ?? new Date(),
+      now: opts.now ?? this.now(),
       timeZone: this.opts.timeZone ?? 'Asia/Shanghai',
       touched: new Map(),
       created: new Map(),
