@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../testing/databases';
 import { failure } from '../testing/engine';
@@ -18,6 +20,15 @@ describe('the CRM template’s automations', () => {
     const ids = (bundledTemplates().get('crm')?.automations ?? []).flatMap((a) => a.actions.map((x) => x.id));
     expect(ids.length).toBeGreaterThan(20);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('are the automations guide’s CRM examples: each JSON block there equals the template’s file, and every rule has one', () => {
+    const guide = readFileSync(fileURLToPath(new URL('../../../../docs/guides/automations.md', import.meta.url)), 'utf8');
+    const section = guide.slice(guide.indexOf('## CRM rules'));
+    const blocks = [...section.split(/\n## /)[0]!.matchAll(/```json\n([\s\S]*?)\n```/g)].map((m) => JSON.parse(m[1]!) as { name: string });
+    const template = bundledTemplates().get('crm')?.automations ?? [];
+    expect(blocks.map((b) => b.name).sort()).toEqual(template.map((a) => a.name).sort());
+    for (const b of blocks) expect(b, b.name).toEqual(template.find((a) => a.name === b.name));
   });
 });
 
@@ -159,7 +170,10 @@ describe.each(await backends())('CRM record rules on %s', (backend) => {
     const [east, south] = [await c.member('east'), await c.member('south')];
     const app = structuredClone((await c.tenant.schema.current())!);
     const rule = app.automations.find((a) => a.name === 'lead_mql')!;
-    rule.actions.find((x) => x.id === 'assign_by_province')!.strategy = { ...rule.actions.find((x) => x.id === 'assign_by_province')!.strategy!, map: { zhejiang: east, guangdong: south } };
+    rule.actions.find((x) => x.id === 'assign_by_province')!.strategy = {
+      ...rule.actions.find((x) => x.id === 'assign_by_province')!.strategy!,
+      map: { zhejiang: east, guangdong: south },
+    };
     await c.tenant.schema.publish(app);
 
     const kinds = ['visited_pricing', 'downloaded_case'] as const;

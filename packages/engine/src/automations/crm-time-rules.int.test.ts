@@ -21,7 +21,8 @@ describe.each(await backends())('CRM time rules on %s', (backend) => {
   }, 120_000);
   afterAll(() => c.close());
 
-  const create = (object: string, values: Record<string, unknown>) => c.tenant.records.create(object, values) as Promise<Record<string, unknown> & { id: string }>;
+  const create = (object: string, values: Record<string, unknown>) =>
+    c.tenant.records.create(object, values) as Promise<Record<string, unknown> & { id: string }>;
   const get = (object: string, id: string) => c.tenant.records.get(object, id);
   /** Moves the clock in steps (as the minutely sweep would see it) and runs what is due after each. */
   const pass = async (ms: number, steps = 4) => {
@@ -31,7 +32,9 @@ describe.each(await backends())('CRM time rules on %s', (backend) => {
     }
   };
   const notified = async (user: string, automation: string, recordId: string) =>
-    (await c.tenant.notifications.list(user, {})).notifications.filter((n) => n.source.id === automation && n.link?.recordId === recordId);
+    (await c.tenant.notifications.list(user, {})).notifications.filter(
+      (n) => n.source.id === automation && n.link !== null && n.link !== undefined && 'recordId' in n.link && n.link.recordId === recordId,
+    );
   const account = () => create('account', { name: `时间规则客户${tag()}有限公司` });
 
   it('an open deal over 100,000 without a follow-up for 7 days is marked at risk, its owner and manager told once; a follow-up re-arms it', async () => {
@@ -69,7 +72,16 @@ describe.each(await backends())('CRM time rules on %s', (backend) => {
     const a = await account();
     const end = new Date(c.clock.now().getTime() + 40 * day);
     const contract = (status: string) =>
-      create('contract', { name: `合同${tag()}`, account: a.id, amount: 80_000, status, sign_date: dateOf(c.clock.now()), start_date: dateOf(c.clock.now()), end_date: dateOf(end), owner_id: owner });
+      create('contract', {
+        name: `合同${tag()}`,
+        account: a.id,
+        amount: 80_000,
+        status,
+        sign_date: dateOf(c.clock.now()),
+        start_date: dateOf(c.clock.now()),
+        end_date: dateOf(end),
+        owner_id: owner,
+      });
     const active = await contract('active');
     const draft = await contract('draft');
     const renewals = async (id: string) => (await c.tenant.records.query('task', { filter: { '==': [{ var: 'contract' }, id] } })).records;

@@ -23,7 +23,7 @@ function crm11(): TemplatePackage {
   for (const r of p.roles) delete (r.objects as Record<string, unknown> | undefined)?.lead_event;
   const lead = p.objects.find((o) => o.name === 'lead');
   const status = lead?.fields.find((f) => f.name === 'status');
-  const options = (status?.options as { options: { key: string }[] }).options;
+  const options = (status?.options as { options: { key: string }[] } | undefined)?.options ?? [];
   options.splice(
     options.findIndex((o) => o.key === 'mql'),
     1,
