@@ -199,6 +199,44 @@ describe.each(await backends())('CRM record rules on %s', (backend) => {
     }
   });
 
+  it('a new ticket’s response and resolution due times come from its priority (the default SLA); due times given are kept', async () => {
+    const table: Record<string, [number, number]> = { urgent: [30, 8], high: [60, 24], medium: [240, 48], low: [480, 120] };
+    for (const [priority, [responseMinutes, resolveHours]] of Object.entries(table)) {
+      const now = c.clock.advance(7 * 60_000).getTime();
+      const t = await create('ticket', { subject: `工单${tag()}`, priority });
+      expect(t, priority).toMatchObject({
+        response_due_at: new Date(now + responseMinutes * 60_000).toISOString(),
+        resolve_due_at: new Date(now + resolveHours * 3_600_000).toISOString(),
+      });
+    }
+    const given = await create('ticket', { subject: `工单${tag()}`, priority: 'high', response_due_at: '2031-06-01T00:00:00.000Z' });
+    expect(given.response_due_at).toBe('2031-06-01T00:00:00.000Z');
+  });
+
+  it('resolving and closing a ticket record their times; reopening clears them', async () => {
+    const t = await create('ticket', { subject: `工单${tag()}`, priority: 'low' });
+    const resolved = c.clock.advance(3_600_000).toISOString();
+    expect(await update('ticket', t.id, { status: 'resolved', resolution: '已远程修复' })).toMatchObject({ resolved_at: resolved, closed_at: null });
+    const closed = c.clock.advance(3_600_000).toISOString();
+    expect(await update('ticket', t.id, { status: 'closed' })).toMatchObject({ resolved_at: resolved, closed_at: closed });
+    expect(await update('ticket', t.id, { status: 'reopened' })).toMatchObject({ resolved_at: null, closed_at: null });
+  });
+
+  it('receipts move their plan from unpaid to partly paid to paid, and date it', async () => {
+    const a = await account();
+    const contract = await create('contract', { name: `合同${tag()}`, account: a.id, amount: 30000 });
+    const plan = await create('receivable_plan', { name: '第1期', contract: contract.id, instalment: 1, plan_date: '2031-08-01', plan_amount: 30000 });
+    const receipt = (amount: number, date: string) =>
+      create('receipt', { contract: contract.id, plan: plan.id, account: a.id, received_date: date, amount, method: 'bank_transfer', status: 'confirmed' });
+    expect(plan.status).toBe('unpaid');
+    await receipt(10000, '2031-07-01');
+    await c.settle();
+    expect(await get('receivable_plan', plan.id)).toMatchObject({ status: 'partial', last_received_date: '2031-07-01' });
+    await receipt(20000, '2031-07-15');
+    await c.settle();
+    expect(await get('receivable_plan', plan.id)).toMatchObject({ status: 'paid', last_received_date: '2031-07-15' });
+  });
+
   it('the first response settles the SLA status: met by the due time, breached after it', async () => {
     const due = '2031-05-10T06:00:00.000Z';
     for (const [answered, status] of [

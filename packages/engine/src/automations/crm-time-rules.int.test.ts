@@ -96,7 +96,7 @@ describe.each(await backends())('CRM time rules on %s', (backend) => {
     expect(await renewals(draft.id)).toHaveLength(0);
   });
 
-  it('an urgent or high ticket not answered by its response due time is escalated, breached, and the service managers told; answered or lower ones are not', async () => {
+  it('a ticket not answered 30 minutes before its response is due is at risk; an urgent or high one not answered by then is escalated, breached, and the service managers told; answered or lower ones are not', async () => {
     const manager = await c.member('service-lead');
     await c.tenant.access.setUserRoles(manager, ['service_manager']);
     const due = new Date(c.clock.now().getTime() + 2 * hour);
@@ -104,30 +104,55 @@ describe.each(await backends())('CRM time rules on %s', (backend) => {
       create('ticket', { subject: `工单${tag()}`, priority, response_due_at: iso(due), ...extra });
     const [urgent, high, medium] = [await ticket('urgent'), await ticket('high'), await ticket('medium')];
     const answered = await ticket('high', { first_responded_at: iso(new Date(c.clock.now().getTime() + hour)) });
-    await pass(2 * hour - 10 * minute);
-    for (const t of [urgent, high]) expect(await get('ticket', t.id)).toMatchObject({ sla_status: 'on_track' });
+    await pass(hour);
+    for (const t of [urgent, high, medium]) expect(await get('ticket', t.id)).toMatchObject({ sla_status: 'on_track' });
+    // 30 minutes before the response is due: at risk (answered tickets are not).
+    await pass(50 * minute);
+    for (const t of [urgent, high, medium]) expect(await get('ticket', t.id)).toMatchObject({ sla_status: 'at_risk' });
+    expect(await get('ticket', answered.id)).toMatchObject({ sla_status: 'met' });
     await pass(20 * minute);
     for (const t of [urgent, high]) {
       expect(await get('ticket', t.id)).toMatchObject({ priority: 'urgent', sla_status: 'breached' });
       expect(await notified(manager, 'ticket_response_overdue', t.id)).toHaveLength(1);
     }
-    expect(await get('ticket', medium.id)).toMatchObject({ priority: 'medium', sla_status: 'on_track' });
+    expect(await get('ticket', medium.id)).toMatchObject({ priority: 'medium', sla_status: 'at_risk' });
     expect(await get('ticket', answered.id)).toMatchObject({ priority: 'high', sla_status: 'met' });
     await pass(2 * hour);
     expect(await notified(manager, 'ticket_response_overdue', high.id)).toHaveLength(1);
   });
 
-  it('a receivable plan unpaid or partly paid past its date becomes overdue; a paid one does not', async () => {
+  it('a receivable plan unpaid or partly paid past its date becomes overdue and stays so until paid in full; a paid one does not', async () => {
     const a = await account();
     const contract = await create('contract', { name: `合同${tag()}`, account: a.id, amount: 90_000 });
     const planDate = dateOf(new Date(c.clock.now().getTime() + 3 * day));
-    const plan = (instalment: number, status: string) =>
-      create('receivable_plan', { name: `第${instalment}期`, contract: contract.id, instalment, plan_date: planDate, plan_amount: 30_000, status });
-    const [unpaid, partial, paid] = [await plan(1, 'unpaid'), await plan(2, 'partial'), await plan(3, 'paid')];
+    const plan = (instalment: number) =>
+      create('receivable_plan', { name: `第${instalment}期`, contract: contract.id, instalment, plan_date: planDate, plan_amount: 30_000 });
+    const receipt = (planId: string, amount: number) =>
+      create('receipt', {
+        contract: contract.id,
+        plan: planId,
+        account: a.id,
+        received_date: dateOf(c.clock.now()),
+        amount,
+        method: 'bank_transfer',
+        status: 'confirmed',
+      });
+    const [unpaid, partial, paid] = [await plan(1), await plan(2), await plan(3)];
+    await receipt(partial.id, 10_000);
+    await receipt(paid.id, 30_000);
+    await c.settle();
+    const status = async (p: { id: string }) => (await get('receivable_plan', p.id)).status;
+    expect([await status(unpaid), await status(partial), await status(paid)]).toEqual(['unpaid', 'partial', 'paid']);
     await pass(3 * day);
-    for (const p of [unpaid, partial, paid]) expect((await get('receivable_plan', p.id)).status).toBe(p.status);
+    expect([await status(unpaid), await status(partial), await status(paid)]).toEqual(['unpaid', 'partial', 'paid']);
     await pass(2 * day);
-    for (const p of [unpaid, partial]) expect((await get('receivable_plan', p.id)).status).toBe('overdue');
-    expect((await get('receivable_plan', paid.id)).status).toBe('paid');
+    expect([await status(unpaid), await status(partial), await status(paid)]).toEqual(['overdue', 'overdue', 'paid']);
+    // Part of what is owed does not end the overdue; all of it does.
+    await receipt(unpaid.id, 10_000);
+    await c.settle();
+    expect(await status(unpaid)).toBe('overdue');
+    await receipt(unpaid.id, 20_000);
+    await c.settle();
+    expect(await status(unpaid)).toBe('paid');
   });
 });
