@@ -197,6 +197,10 @@ describe('checkRule in formulas and validation rules', () => {
     expect(formula(rule)).toBe(kind);
   });
 
+  it('$user.id is a uuid (a user field can be set to who made the change)', () => {
+    expect(checkRule({ var: '$user.id' }, schema, { context: 'formula', variables: ['$user'] }).kind).toBe('uuid');
+  });
+
   it('addMinutes takes a date or datetime and a number of minutes', () => {
     for (const bad of [{ addMinutes: [{ var: 'title' }, 5] }, { addMinutes: [{ var: '$now' }, 'soon'] }, { addMinutes: [{ var: '$now' }] }])
       expect(() => formula(bad), JSON.stringify(bad)).toThrow();

@@ -10,7 +10,7 @@ export interface CheckOptions {
 }
 
 /** Variables whose kind is known; any other variable takes the kind of what it is compared with. */
-const variableKinds: Record<string, Kind> = { $now: 'datetime', $today: 'date' };
+const variableKinds: Record<string, Kind> = { $now: 'datetime', $today: 'date', '$user.id': 'uuid' };
 
 const kindOfLiteral = (v: unknown): Kind => (v === null ? 'null' : typeof v === 'string' ? 'string' : typeof v === 'number' ? 'number' : 'boolean');
 const numeric = new Set<Kind>(['number', 'null', 'any']);

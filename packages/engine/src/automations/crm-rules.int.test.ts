@@ -237,6 +237,33 @@ describe.each(await backends())('CRM record rules on %s', (backend) => {
     expect(await get('receivable_plan', plan.id)).toMatchObject({ status: 'paid', last_received_date: '2031-07-15' });
   });
 
+  it('confirming a receipt, publishing an article and a campaign member’s response record their time (and who confirmed)', async () => {
+    const clerk = await c.member('finance');
+    const a = await account();
+    const contract = await create('contract', { name: `合同${tag()}`, account: a.id, amount: 5000 });
+    const r = await create('receipt', { contract: contract.id, account: a.id, received_date: '2031-05-10', amount: 5000, method: 'cash' });
+    expect(r).toMatchObject({ status: 'pending', confirmed_at: null, confirmed_by: null });
+    const confirmedAt = c.clock.advance(60_000).toISOString();
+    const confirmed = await c.tenant.records.update('receipt', r.id, { status: 'confirmed' }, {}, { actor: clerk });
+    expect(confirmed).toMatchObject({ confirmed_at: confirmedAt, confirmed_by: clerk });
+
+    const article = await create('knowledge_article', { title: `文章${tag()}`, category: 'faq', content: '步骤', status: 'draft' });
+    const publishedAt = c.clock.advance(60_000).toISOString();
+    expect((await update('knowledge_article', article.id, { status: 'published' })).published_at).toBe(publishedAt);
+    c.clock.advance(60_000);
+    await update('knowledge_article', article.id, { status: 'archived' });
+    expect((await update('knowledge_article', article.id, { status: 'published' })).published_at).toBe(publishedAt);
+
+    const campaign = await create('campaign', { name: `活动${tag()}`, type: 'seminar' });
+    const lead = await create('lead', { company: `线索${tag()}`, contact_name: '钱七', mobile: mobile() });
+    const m = await create('campaign_member', { campaign: campaign.id, lead: lead.id });
+    expect(m.responded_at).toBeNull();
+    const respondedAt = c.clock.advance(60_000).toISOString();
+    expect((await update('campaign_member', m.id, { status: 'registered' })).responded_at).toBe(respondedAt);
+    c.clock.advance(60_000);
+    expect((await update('campaign_member', m.id, { status: 'attended' })).responded_at).toBe(respondedAt);
+  });
+
   it('the first response settles the SLA status: met by the due time, breached after it', async () => {
     const due = '2031-05-10T06:00:00.000Z';
     for (const [answered, status] of [
