@@ -1,4 +1,5 @@
 import { AppError } from '@tangram/errors';
+import { sql } from 'kysely';
 import type { Db } from '../db/database';
 import { translatePgError } from '../db/pg-errors';
 import { runShaped } from '../db/shaped-query';
@@ -187,20 +188,22 @@ export class RecordService {
   async createAcross(
     items: { object: string; input: unknown }[],
     ctx: ActionContext = {},
-    opts: { onProgress?(done: number, total: number): void } = {},
+    opts: { onProgress?(done: number, total: number): void; acknowledgeFor?: string[] } = {},
   ): Promise<number> {
     const model = await this.opts.model();
     return this.write(ctx, async (tx) => {
+      const ids: string[] = [];
       for (const [index, it] of items.entries()) {
         const om = model.byName.get(it.object);
         if (!om) throw new AppError('OBJECT_NOT_FOUND', { object: String(it.object).slice(0, 100), index });
-        await withIndex({ index }, () => createOne(tx, { om, input: it.input }));
+        ids.push((await withIndex({ index }, () => createOne(tx, { om, input: it.input }))).id as string);
         if (opts.onProgress && (index + 1) % 100 === 0) {
           opts.onProgress(index + 1, items.length);
           // Let the event loop run (an in-process database may never leave the microtask queue), so progress reaches its listener now.
           await new Promise((resolve) => setImmediate(resolve));
         }
       }
+      for (const c of opts.acknowledgeFor ?? []) await acknowledgeEvents(tx, c, ids);
       return items.length;
     });
   }
@@ -460,4 +463,13 @@ async function withIndex<T>(at: { index: number; list?: 'create' | 'update' | 'd
     if (e instanceof AppError) throw new AppError(e.code, { ...e.details, ...at }, e.message);
     throw e;
   }
+}
+
+/** Marks the events of these records as handled by an outbox consumer, in the writing transaction: it will never be offered them. */
+async function acknowledgeEvents(tx: Tx, consumer: string, recordIds: string[]): Promise<void> {
+  if (!recordIds.length) return;
+  await sql`
+    insert into ${sql.id(tx.schema, '_outbox_lease')} (consumer, event_id, worker, leased_until, acked_at)
+    select ${consumer}, e.id, 'history', now(), now() from ${sql.id(tx.schema, '_outbox')} e where e.record_id = any(${recordIds}::uuid[])
+    on conflict (consumer, event_id) do nothing`.execute(tx.trx);
 }
