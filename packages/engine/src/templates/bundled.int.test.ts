@@ -74,7 +74,9 @@ describe.each(await backends())('installing core + crm with sample data on %s', 
     const closed = samples.filter((r) => typeof r.closed_at === 'string');
     expect(closed.length).toBeGreaterThan(0);
     const stored = await t.tenant.records.query('opportunity', { filter: { '!=': [{ var: 'closed_at' }, null] }, limit: 500 });
-    expect(stored.records.map((r) => new Date(r.closed_at as string).getTime()).sort()).toEqual(closed.map((r) => new Date(r.closed_at as string).getTime()).sort());
+    expect(stored.records.map((r) => new Date(r.closed_at as string).getTime()).sort()).toEqual(
+      closed.map((r) => new Date(r.closed_at as string).getTime()).sort(),
+    );
   });
 
   it('refuses duplicates by the CRM’s rules (查重): a company written another way, a mobile, an e-mail', async () => {
