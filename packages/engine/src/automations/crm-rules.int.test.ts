@@ -276,4 +276,17 @@ describe.each(await backends())('CRM record rules on %s', (backend) => {
       expect((await update('ticket', t.id, { first_responded_at: answered })).sla_status, answered).toBe(status);
     }
   });
+
+  it('the public pool (公海) keeps a customer being followed up and takes back one that is not', async () => {
+    const rep = await c.member('pool-rep');
+    const owned = () => create('account', { name: `公海测试${tag()}有限公司`, owner_id: rep });
+    const [followed, quiet] = [await owned(), await owned()];
+    c.clock.advance(20 * 86_400_000);
+    await create('follow_up', { content: '回访', followed_at: c.clock.now().toISOString(), account: followed.id });
+    await c.settle();
+    c.clock.advance(15 * 86_400_000);
+    await c.tenant.records.recyclePools({ object: 'account' });
+    expect((await get('account', followed.id)).owner_id).toBe(rep);
+    expect((await get('account', quiet.id)).owner_id).toBeNull();
+  });
 });
