@@ -86,18 +86,20 @@ describe.each(await backends())('CRM record rules on %s', (backend) => {
   });
 
   it('won or lost (a kanban drag sends only the stage) closes it with the result and the closed time; moving back reopens it', async () => {
-    const won = await opportunity();
+    const won = await opportunity({ at_risk: true });
     await walk(won.id, 'negotiation');
+    expect((await get('opportunity', won.id)).at_risk).toBe(true);
     const at = c.clock.advance(60_000).toISOString();
-    expect(await update('opportunity', won.id, { stage: 'won' })).toMatchObject({ result: 'won', closed_at: at, probability: 100 });
+    expect(await update('opportunity', won.id, { stage: 'won' })).toMatchObject({ result: 'won', closed_at: at, probability: 100, at_risk: false });
     for (const from of stages.slice(0, 5)) {
-      const lost = await opportunity();
+      const lost = await opportunity({ at_risk: true });
       await walk(lost.id, from);
       const when = c.clock.advance(60_000).toISOString();
       expect(await update('opportunity', lost.id, { stage: 'lost', lost_reason: 'competitor' }), from).toMatchObject({
         result: 'lost',
         closed_at: when,
         probability: 0,
+        at_risk: false,
       });
     }
     expect(await update('opportunity', won.id, { stage: 'negotiation' })).toMatchObject({ result: 'open', closed_at: null, probability: 80 });
