@@ -28,7 +28,7 @@ describe('the CRM template’s automations', () => {
     const blocks = [...section.split(/\n## /)[0]!.matchAll(/```json\n([\s\S]*?)\n```/g)].map((m) => JSON.parse(m[1]!) as { name: string });
     const template = bundledTemplates().get('crm')?.automations ?? [];
     expect(blocks.map((b) => b.name).sort()).toEqual(template.map((a) => a.name).sort());
-    for (const b of blocks) expect(b, b.name).toEqual(template.find((a) => a.name === b.name));
+    for (const b of blocks) expect(b, `${b.name} (pnpm docs:crm-examples rewrites the guide's block)`).toEqual(template.find((a) => a.name === b.name));
   });
 });
 
