@@ -469,7 +469,6 @@ async function withIndex<T>(at: { index: number; list?: 'create' | 'update' | 'd
 async function acknowledgeEvents(tx: Tx, consumer: string, recordIds: string[]): Promise<void> {
   if (!recordIds.length) return;
   await sql`
-    insert into ${sql.id(tx.schema, '_outbox_lease')} (consumer, event_id, worker, leased_until, acked_at)
-    select ${consumer}, e.id, 'history', now(), now() from ${sql.id(tx.schema, '_outbox')} e where e.record_id = any(${recordIds}::uuid[])
-    on conflict (consumer, event_id) do nothing`.execute(tx.trx);
+    delete from ${sql.id(tx.schema, '_outbox_pending')} p using ${sql.id(tx.schema, '_outbox')} e
+    where p.event_id = e.id and p.consumer = ${consumer} and e.record_id = any(${recordIds}::uuid[])`.execute(tx.trx);
 }

@@ -30,6 +30,10 @@ export async function crmTenant(backend: Backend, start: string): Promise<CrmTen
   const tenant = await engine.createTenant(slug);
   const registry = bundledTemplates();
   await tenant.templates.install('crm', (n) => registry.get(n));
+  // The time rules' sweeps are minutely schedules; the first sweep arms them (moments from then on fire).
+  await engine.automations.schedule();
+  clock.advance(60_000);
+  await engine.jobs.runDue();
   return {
     engine,
     tenant,
