@@ -72,13 +72,13 @@ describe.runIf(browserAvailable())('an implementer sets up the CRM from the app 
     expect(loading.every((m) => m[3] === loading[0]?.[3])).toBe(true);
     expect(Number(loading.at(-1)?.[2])).toBeGreaterThan(Number(loading[0]?.[2]));
     expect(Number(loading.at(-1)?.[1])).toBeGreaterThan(Number(loading[0]?.[1]));
-    expect(await dialog.getByTestId('install-done').textContent()).toMatch(/已安装：core 1\.1\.0、crm 1\.1\.0[\s\S]*导入了 \d+ 条示例数据/);
+    expect(await dialog.getByTestId('install-done').textContent()).toMatch(/已安装：core 1\.1\.0、crm 1\.2\.0[\s\S]*导入了 \d+ 条示例数据/);
     await shot(page, 'market-02-installed');
     await dialog.getByRole('button', { name: /关\s*闭/ }).click();
-    await crm.getByText('已安装 1.1.0').waitFor();
+    await crm.getByText('已安装 1.2.0').waitFor();
 
     const installed = (await api('GET', '/templates')).json().installed.map((p: { name: string; version: string }) => `${p.name}@${p.version}`);
-    expect(installed).toEqual(['core@1.1.0', 'crm@1.1.0']);
+    expect(installed).toEqual(['core@1.1.0', 'crm@1.2.0']);
     expect((await api('GET', '/objects/opportunity/records?count=true&limit=1')).json().total).toBeGreaterThan(100);
   });
 

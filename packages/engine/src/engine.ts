@@ -296,6 +296,7 @@ export class TenantEngine {
       model: () => this.model(),
       timeZone: opts.timeZone,
       cursorKey,
+      clock: opts.clock,
     });
     this.schema = new SchemaService(database, tenant.schema, (m) => this.setModel(m));
     this.outbox = new OutboxService(database, tenant.schema);

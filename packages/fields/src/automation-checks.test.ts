@@ -285,6 +285,45 @@ describe('automations in the metadata', () => {
     ]);
   });
 
+  it('addScore on a parent: the field is the parent’s, a number it can write; children are not scored', () => {
+    const after = { kind: 'record.updated' } as const;
+    const scored = resolveApp({
+      objects,
+      automations: [
+        rule({ trigger: after, actions: [{ id: 'p', kind: 'addScore', target: { kind: 'parent', field: 'account' }, field: 'score', amount: 10 }] }),
+      ],
+    });
+    const account = scored.objects.find((o) => o.name === 'account');
+    const opportunity = scored.objects.find((o) => o.name === 'opportunity');
+    expect(scored.automations[0]?.actions[0]).toMatchObject({
+      target: { kind: 'parent', field: opportunity?.fields.find((f) => f.name === 'account')?.id },
+      field: account?.fields.find((f) => f.name === 'score')?.id,
+    });
+    expect(
+      problemsOf(
+        // The opportunity has no "score": the field is looked up on the parent, the account.
+        rule({
+          name: 'a',
+          trigger: after,
+          actions: [{ id: 'p', kind: 'addScore', target: { kind: 'parent', field: 'account' }, field: 'probability', amount: 1 }],
+        }),
+        rule({
+          name: 'c',
+          trigger: after,
+          actions: [{ id: 'p', kind: 'addScore', target: { kind: 'children', object: 'task', field: 'opportunity' }, field: 'score', amount: 1 }],
+        }),
+      ),
+    ).toEqual([
+      { code: 'FIELD_NOT_FOUND', path: '/automations/0/actions/0/field' },
+      { code: 'AUTOMATION_ACTION_INVALID', path: '/automations/1/actions/0/target/kind' },
+    ]);
+    expect(
+      problemsOf(
+        rule({ name: 'b', trigger: after, actions: [{ id: 'p', kind: 'addScore', target: { kind: 'parent', field: 'account' }, field: 'name', amount: 1 }] }),
+      ),
+    ).toEqual([{ code: 'AUTOMATION_FIELD_UNSUITABLE', path: '/automations/0/actions/0/field' }]);
+  });
+
   it('reports parent and children targets not reached through a lookup (AUTOMATION_TARGET_INVALID)', () => {
     const after = { kind: 'record.updated' } as const;
     expect(

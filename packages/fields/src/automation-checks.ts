@@ -78,7 +78,7 @@ class AutomationChecks {
   private written(action: AutomationAction, path: string): ObjectDef | undefined {
     if (action.kind === 'createRecord') return this.byId.get(action.object ?? '');
     const t = action.target;
-    if (action.kind !== 'updateRecord' || !t || t.kind === 'self') return this.o;
+    if ((action.kind !== 'updateRecord' && action.kind !== 'addScore') || !t || t.kind === 'self') return this.o;
     if (t.kind === 'parent') {
       const f = this.fieldOf(this.o, t.field);
       const ref = f && fieldTypes[f.type].reference;
@@ -141,7 +141,7 @@ class AutomationChecks {
       if (f && f.type !== 'user') this.unsuitable(`${path}/to/${j}/field`, `"${f.name}" is a ${f.type} field, not a user field`);
     });
     if (action.kind === 'addScore') {
-      const f = this.fieldOf(this.o, action.field);
+      const f = this.fieldOf(this.written(action, path), action.field);
       if (f && (kindOf(f) !== 'number' || fieldTypes[f.type].computed))
         this.unsuitable(`${path}/field`, `"${f.name}" is a ${f.type} field: a score is a number field that can be written`);
     }

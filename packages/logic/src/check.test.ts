@@ -189,11 +189,21 @@ describe('checkRule in formulas and validation rules', () => {
     ['max', { max: [{ var: 'amount' }, 0] }, 'number'],
     ['cat', { cat: [{ var: 'title' }, ' ', { var: 'amount' }] }, 'text'],
     ['substr', { substr: [{ var: 'title' }, 0, 3] }, 'text'],
+    ['addMinutes', { addMinutes: [{ var: '$now' }, { '*': [{ var: 'amount' }, 60] }] }, 'datetime'],
     ['if', { if: [{ var: 'active' }, { var: 'due' }, '2026-01-01'] }, 'date'],
     ['?:', { '?:': [{ var: 'active' }, 'yes', null] }, 'text'],
     ['a comparison of computed values', { '>': [{ '*': [{ var: 'amount' }, 2] }, 10] }, 'boolean'],
   ])('%s gives its kind', (_, rule, kind) => {
     expect(formula(rule)).toBe(kind);
+  });
+
+  it('$user.id is a uuid (a user field can be set to who made the change)', () => {
+    expect(checkRule({ var: '$user.id' }, schema, { context: 'formula', variables: ['$user'] }).kind).toBe('uuid');
+  });
+
+  it('addMinutes takes a date or datetime and a number of minutes', () => {
+    for (const bad of [{ addMinutes: [{ var: 'title' }, 5] }, { addMinutes: [{ var: '$now' }, 'soon'] }, { addMinutes: [{ var: '$now' }] }])
+      expect(() => formula(bad), JSON.stringify(bad)).toThrow();
   });
 
   it('refuses arithmetic on text, with the operand’s path', () => {

@@ -10,11 +10,12 @@ export interface CheckOptions {
 }
 
 /** Variables whose kind is known; any other variable takes the kind of what it is compared with. */
-const variableKinds: Record<string, Kind> = { $now: 'datetime', $today: 'date' };
+const variableKinds: Record<string, Kind> = { $now: 'datetime', $today: 'date', '$user.id': 'uuid' };
 
 const kindOfLiteral = (v: unknown): Kind => (v === null ? 'null' : typeof v === 'string' ? 'string' : typeof v === 'number' ? 'number' : 'boolean');
 const numeric = new Set<Kind>(['number', 'null', 'any']);
 const textual = new Set<Kind>(['text', 'string', 'null', 'any']);
+const temporal = new Set<Kind>(['datetime', 'date', 'null', 'any']);
 
 function problem(
   ctx: CheckContext,
@@ -153,6 +154,14 @@ function checkOperation(ctx: CheckContext, op: string, args: unknown[], argPath:
         requireKinds(ctx, nodes.slice(1), numeric, 'a number');
       }
       return done(nodes, 'text');
+    }
+    case 'addMinutes': {
+      const nodes = args.map((a, i) => check(ctx, a, argPath(i)));
+      if (arity(ctx, op, args.length, 2, 2, path)) {
+        requireKinds(ctx, nodes.slice(0, 1), temporal, 'a date or datetime');
+        requireKinds(ctx, nodes.slice(1), numeric, 'a number of minutes');
+      }
+      return done(nodes, 'datetime');
     }
     default: {
       // + - * / % min max

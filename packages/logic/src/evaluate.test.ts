@@ -82,6 +82,12 @@ describe('evaluate: formulas', () => {
     ['substr from the end', { substr: ['七巧板😀', -2] }, '板😀'],
     ['substr with a negative length drops from the end', { substr: ['😀abc', 0, -1] }, '😀ab'],
     ['substr of null is null', { substr: [{ var: 'none' }, 0, 1] }, null],
+    ['addMinutes moves a datetime', { addMinutes: ['2031-05-10T23:30:00.000Z', 45] }, '2031-05-11T00:15:00.000Z'],
+    ['addMinutes moves back', { addMinutes: ['2031-05-10T00:00:00.000Z', -1440] }, '2031-05-09T00:00:00.000Z'],
+    ['addMinutes from a date starts at its UTC midnight', { addMinutes: ['2031-05-10', 90] }, '2031-05-10T01:30:00.000Z'],
+    ['addMinutes of null is null', { addMinutes: [{ var: 'none' }, 5] }, null],
+    ['addMinutes of null minutes is null', { addMinutes: ['2031-05-10T00:00:00.000Z', null] }, null],
+    ['addMinutes of a text that is no time is null', { addMinutes: ['soon', 5] }, null],
   ])('%s', (_, rule, expected) => {
     expect(evaluate(rule, record)).toEqual(expected);
   });

@@ -54,6 +54,14 @@ const ordered =
     return before(a, b, orEqual);
   };
 
+/** A date or datetime moved by a number of minutes, as a UTC datetime; null when either is missing or not valid. */
+function addMinutes(at: unknown, minutes: unknown): string | null {
+  if (typeof at !== 'string' || !isNumber(minutes)) return null;
+  const t = Date.parse(at);
+  const moved = t + minutes * 60_000;
+  return Number.isFinite(moved) && Math.abs(moved) <= 8.64e15 ? new Date(moved).toISOString() : null;
+}
+
 // The semantics compileFilter implements in SQL, applied to the already evaluated arguments.
 const operations: Record<string, (...args: any[]) => unknown> = {
   '==': strictEquals,
@@ -76,6 +84,7 @@ const operations: Record<string, (...args: any[]) => unknown> = {
   max: (...a: unknown[]) => (a.some(isNumber) ? Math.max(...a.filter(isNumber)) : null),
   cat: (...a: unknown[]) => a.map(text).join(''),
   substr,
+  addMinutes,
 };
 
 /**

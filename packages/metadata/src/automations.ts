@@ -50,7 +50,7 @@ const actionShapes: Record<AutomationActionKind, Shape> = {
   webhook: { required: ['url'], optional: ['secretRef'] },
   robot: { required: ['provider', 'url', 'message'] },
   assignOwner: { required: ['strategy'] },
-  addScore: { required: ['field', 'amount'] },
+  addScore: { required: ['field', 'amount'], optional: ['target'] },
 };
 
 const recipientShapes: Record<RecipientKind, Shape> = {
@@ -135,8 +135,12 @@ class AutomationNormalizer {
       out.object = created?.id ?? a.object;
       return created;
     }
-    if (a.kind !== 'updateRecord' || !a.target) return o;
+    if ((a.kind !== 'updateRecord' && a.kind !== 'addScore') || !a.target) return o;
     const t = a.target;
+    if (a.kind === 'addScore' && t.kind === 'children') {
+      this.problems.push({ code: 'AUTOMATION_ACTION_INVALID', path: `${path}/target/kind`, message: 'a score is added to the record itself or to its parent' });
+      return undefined;
+    }
     this.problems.push(...shapeProblems(t, targetShapes[t.kind] as Shape, `a ${t.kind} target`, `${path}/target`, 'AUTOMATION_ACTION_INVALID'));
     if (t.kind === 'parent' && t.field !== undefined && o) {
       const id = this.field(o, t.field, `${path}/target/field`);
@@ -161,7 +165,8 @@ class AutomationNormalizer {
     if (values) out.values = values;
     for (const k of ['message', 'title', 'subject', 'body'] as const) if (a[k] !== undefined) out[k] = this.locale(a[k], a.id);
     for (const k of ['url', 'secretRef', 'provider', 'amount'] as const) if (a[k] !== undefined) Object.assign(out, { [k]: a[k] });
-    if (a.field !== undefined) out.field = this.field(o, a.field, `${path}/field`);
+    // addScore's field is on the record it scores (the record itself or its parent).
+    if (a.field !== undefined) out.field = this.field(a.kind === 'addScore' ? written : o, a.field, `${path}/field`);
     if (a.to)
       out.to = a.to.map((r, i) => {
         const p = `${path}/to/${i}`;

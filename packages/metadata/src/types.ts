@@ -296,7 +296,7 @@ export interface AssignStrategyInput {
  * - `updateRecord` {target, values}; `createRecord` {object, values};
  * - `notify` {to, title, body?}; `email` {to, subject, body};
  * - `webhook` {url, secretRef?}; `robot` {provider, url, message};
- * - `assignOwner` {strategy}; `addScore` {field, amount}.
+ * - `assignOwner` {strategy}; `addScore` {field, amount, target?} (target: self, default, or a parent through a lookup).
  */
 export interface AutomationActionInput {
   id: string;

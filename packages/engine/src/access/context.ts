@@ -17,6 +17,11 @@ export interface ActionContext {
    * (`via`) and the event's payload (`via`), where the dispatcher reads it to cut loops.
    */
   automation?: AutomationVia;
+  /**
+   * Set when the records written are history (a template's sample data): before-save automations
+   * do not run on them (their values are kept as given).
+   */
+  history?: true;
 }
 
 /** Which automation made a write, and at what depth (see ActionContext.automation). */

@@ -90,15 +90,18 @@ export async function runRecordAction(action: AutomationAction, t: Trigger, w: R
       return { created: { object: target.name, id: created.id } };
     }
     case 'addScore': {
-      const f = fieldOf(om, action.field as string);
-      if (!f) throw new AppError('FIELD_NOT_FOUND', { object: om.name, field: action.field });
+      const scored = scoredRecord(action, t, w);
+      if (!scored) return { updated: [], note: 'the lookup is empty' };
+      const { object, id } = scored;
+      const f = fieldOf(object, action.field as string);
+      if (!f) throw new AppError('FIELD_NOT_FOUND', { object: object.name, field: action.field });
       // Locked first: two runs adding to one record add up.
       const row = await sql<Record<string, unknown>>`
-        select ${sql.id(f.column)} as v from ${sql.id(w.tx.schema, om.table)} where id = ${t.recordId} for update`.execute(w.tx.trx);
+        select ${sql.id(f.column)} as v from ${sql.id(w.tx.schema, object.table)} where id = ${id} for update`.execute(w.tx.trx);
       const current = Number(row.rows[0]?.v ?? 0);
       const next = current + (action.amount ?? 0);
-      await w.update(om.name, t.recordId, { [f.name]: next });
-      return { field: f.name, from: current, to: next };
+      await w.update(object.name, id, { [f.name]: next });
+      return { ...(object === om ? {} : { object: object.name, id }), field: f.name, from: current, to: next };
     }
     case 'assignOwner': {
       const owner = await pickOwner(action, t, w);
@@ -109,6 +112,14 @@ export async function runRecordAction(action: AutomationAction, t: Trigger, w: R
     default:
       throw new Error(`not a record action: ${action.kind}`);
   }
+}
+
+/** The record an addScore action scores: the triggering record, or its parent through a lookup (null when the lookup is empty). */
+function scoredRecord(action: AutomationAction, t: Trigger, w: RecordWriter): { object: ObjectModel; id: string } | null {
+  if (action.target?.kind !== 'parent') return { object: t.om, id: t.recordId };
+  const via = fieldOf(t.om, action.target.field as string);
+  const id = via ? t.record[via.name] : undefined;
+  return typeof id === 'string' ? { object: objectById(w.model, via?.field.options.target as string), id } : null;
 }
 
 /** The owner an assignOwner action picks: the next member of a department in turn, or by a field's value. */

@@ -102,6 +102,7 @@ function assignments(a: Automation, action: AutomationAction, w: WriteContext, v
 
 /** Runs the object's before-save automations on one write: sets values or refuses it. */
 export function runBeforeSave(w: WriteContext): void {
+  if (w.tx.ctx.history) return;
   const rules = beforeSave(w.tx.model, w.om);
   if (!rules.length) return;
   const traces: AutomationTrace[] = [];

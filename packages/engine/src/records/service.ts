@@ -1,4 +1,5 @@
 import { AppError } from '@tangram/errors';
+import { sql } from 'kysely';
 import type { Db } from '../db/database';
 import { translatePgError } from '../db/pg-errors';
 import { runShaped } from '../db/shaped-query';
@@ -26,6 +27,8 @@ export interface RecordServiceOptions {
   cursorKey?: Buffer;
   /** The pipeline's behaviours (default: the core's own). */
   behaviours?: Behaviours;
+  /** Where a write reads its time (timestamps, `$now` in before-save rules): the engine's clock. Default: the system's. */
+  clock?: { now(): Date };
 }
 
 /** The lists of one bulk call: records to create, updates by id (with the version read), ids to delete. */
@@ -63,6 +66,10 @@ export class RecordService {
     return { model, om };
   }
 
+  private now(): Date {
+    return this.opts.clock?.now() ?? new Date();
+  }
+
   /** A record written for a viewer comes back without the fields they may not read. */
   private shown<T extends RecordData | RecordData[]>(ctx: ActionContext, om: ObjectModel, result: T): T {
     const oa = ctx.access?.object(om);
@@ -86,7 +93,7 @@ export class RecordService {
             schema: this.opts.schema,
             model,
             ctx,
-            now: opts.now ?? new Date(),
+            now: opts.now ?? this.now(),
             timeZone: this.opts.timeZone ?? 'Asia/Shanghai',
             touched: new Map(),
             created: new Map(),
@@ -133,7 +140,7 @@ export class RecordService {
       schema: this.opts.schema,
       model,
       ctx,
-      now: opts.now ?? new Date(),
+      now: opts.now ?? this.now(),
       timeZone: this.opts.timeZone ?? 'Asia/Shanghai',
       touched: new Map(),
       created: new Map(),
@@ -181,20 +188,22 @@ export class RecordService {
   async createAcross(
     items: { object: string; input: unknown }[],
     ctx: ActionContext = {},
-    opts: { onProgress?(done: number, total: number): void } = {},
+    opts: { onProgress?(done: number, total: number): void; acknowledgeFor?: string[] } = {},
   ): Promise<number> {
     const model = await this.opts.model();
     return this.write(ctx, async (tx) => {
+      const ids: string[] = [];
       for (const [index, it] of items.entries()) {
         const om = model.byName.get(it.object);
         if (!om) throw new AppError('OBJECT_NOT_FOUND', { object: String(it.object).slice(0, 100), index });
-        await withIndex({ index }, () => createOne(tx, { om, input: it.input }));
+        ids.push((await withIndex({ index }, () => createOne(tx, { om, input: it.input }))).id as string);
         if (opts.onProgress && (index + 1) % 100 === 0) {
           opts.onProgress(index + 1, items.length);
           // Let the event loop run (an in-process database may never leave the microtask queue), so progress reaches its listener now.
           await new Promise((resolve) => setImmediate(resolve));
         }
       }
+      for (const c of opts.acknowledgeFor ?? []) await acknowledgeEvents(tx, c, ids);
       return items.length;
     });
   }
@@ -454,4 +463,12 @@ async function withIndex<T>(at: { index: number; list?: 'create' | 'update' | 'd
     if (e instanceof AppError) throw new AppError(e.code, { ...e.details, ...at }, e.message);
     throw e;
   }
+}
+
+/** Marks the events of these records as handled by an outbox consumer, in the writing transaction: it will never be offered them. */
+async function acknowledgeEvents(tx: Tx, consumer: string, recordIds: string[]): Promise<void> {
+  if (!recordIds.length) return;
+  await sql`
+    delete from ${sql.id(tx.schema, '_outbox_pending')} p using ${sql.id(tx.schema, '_outbox')} e
+    where p.event_id = e.id and p.consumer = ${consumer} and e.record_id = any(${recordIds}::uuid[])`.execute(tx.trx);
 }

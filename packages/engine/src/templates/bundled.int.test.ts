@@ -64,6 +64,21 @@ describe.each(await backends())('installing core + crm with sample data on %s', 
     expect(order.account).toBe(account.id);
   });
 
+  it('treats sample records as history: the CRM’s rules neither rewrite them nor act on them afterwards', async () => {
+    await t.engine.jobs.runDue();
+    const automations = (await t.tenant.model()).app.automations;
+    expect(automations.length).toBeGreaterThan(20);
+    for (const a of automations) expect(await t.tenant.automations.runs(a.id), a.name).toEqual([]);
+    // As given in data/opportunity.json, not as the stage rules would set them at install time.
+    const samples = registry.get('crm')?.data.find((d) => d.object === 'opportunity')?.records ?? [];
+    const closed = samples.filter((r) => typeof r.closed_at === 'string');
+    expect(closed.length).toBeGreaterThan(0);
+    const stored = await t.tenant.records.query('opportunity', { filter: { '!=': [{ var: 'closed_at' }, null] }, limit: 500 });
+    expect(stored.records.map((r) => new Date(r.closed_at as string).getTime()).sort()).toEqual(
+      closed.map((r) => new Date(r.closed_at as string).getTime()).sort(),
+    );
+  });
+
   it('refuses duplicates by the CRM’s rules (查重): a company written another way, a mobile, an e-mail', async () => {
     const refused = async (object: string, rule: string, pick: (a: Record<string, unknown>) => Record<string, unknown>, filter: unknown = null) => {
       const [a, b] = (await t.tenant.records.query(object, { limit: 2, sort: [{ field: 'created_at', direction: 'asc' }], ...(filter ? { filter } : {}) }))

@@ -7,6 +7,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../db/database';
 import { type Role, checkRole } from '../access/roles';
 import type { AccessService } from '../access/service';
+import { consumer as automationsConsumer } from '../automations/runtime';
 import { compileModel } from '../model/compile';
 import type { RecordService } from '../records/service';
 import type { PlannedStep, PublishOptions, Revision } from '../schema/publish';
@@ -242,10 +243,12 @@ export class TemplateService {
           items.push({ object: d.object, input });
         });
     opts.onProgress?.({ phase: 'sample-data', done: 0, total: items.length });
+    // Sample records are history: the package's automations do not act on them (no before-save
+    // rule rewrites them, and their events are handled already for the after-commit dispatcher).
     const n = await this.records.createAcross(
       items,
-      { actor: opts.actor ?? null },
-      { onProgress: (done, total) => opts.onProgress?.({ phase: 'sample-data', done, total }) },
+      { actor: opts.actor ?? null, history: true },
+      { onProgress: (done, total) => opts.onProgress?.({ phase: 'sample-data', done, total }), acknowledgeFor: [automationsConsumer] },
     );
     for (const [name, own] of perPackage)
       await sql`update ${tableOf(this.schema)} set sample_keys = ${JSON.stringify(own)} where name = ${name}`.execute(this.db);

@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import { resolveApp } from '@tangram/fields';
+import type { TemplatePackage } from '@tangram/templates';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundledTemplates } from '../testing/crm-tenant';
+import { backends } from '../testing/databases';
+import { type TestTenant, setupTenant } from '../testing/engine';
+
+// CRM 1.2 adds the rules (templates/crm/automations), the lead_event object, the MQL lead status
+// and the service_manager role. A tenant that installed 1.1 and customised it upgrades keeping
+// its changes and gaining the rules.
+
+const registry = bundledTemplates();
+const crm12 = registry.get('crm') as TemplatePackage;
+
+/** CRM 1.1 as it shipped: 1.2 without what 1.2 added. */
+function crm11(): TemplatePackage {
+  const p = structuredClone(crm12);
+  p.manifest.version = '1.1.0';
+  p.automations = [];
+  p.objects = p.objects.filter((o) => o.name !== 'lead_event');
+  p.roles = p.roles.filter((r) => r.name !== 'service_manager');
+  for (const r of p.roles) delete (r.objects as Record<string, unknown> | undefined)?.lead_event;
+  const lead = p.objects.find((o) => o.name === 'lead');
+  const status = lead?.fields.find((f) => f.name === 'status');
+  const options = (status?.options as { options: { key: string }[] } | undefined)?.options ?? [];
+  options.splice(
+    options.findIndex((o) => o.key === 'mql'),
+    1,
+  );
+  delete lead?.fields.find((f) => f.name === 'score')?.description;
+  return p;
+}
+
+describe.each(await backends())('upgrading CRM 1.1 → 1.2 on %s', (backend) => {
+  let t: TestTenant;
+  beforeAll(async () => {
+    t = await setupTenant(backend);
+    const v11 = crm11();
+    await t.tenant.templates.install('crm', (n) => (n === 'crm' ? v11 : registry.get(n)));
+  }, 120_000);
+  afterAll(() => t.close());
+
+  it('keeps a changed label and an added field, and gains the rules, the lead events and the MQL status', async () => {
+    expect(crm12.manifest.version).toBe('1.2.0');
+    expect((await t.tenant.model()).app.automations).toEqual([]);
+    // The tenant renames a field, adds one of its own, and switches off nothing.
+    const app = structuredClone((await t.tenant.schema.current())!);
+    const opportunity = app.objects.find((o) => o.name === 'opportunity')!;
+    opportunity.fields.find((f) => f.name === 'next_step')!.label = { 'zh-CN': '下一步行动计划', en: 'Next action' };
+    const added = resolveApp({ objects: [{ name: 'opportunity', fields: [{ name: 'partner_code', type: 'text', label: { 'zh-CN': '渠道编码' } }] }] });
+    opportunity.fields.push(added.objects[0]!.fields[0]!);
+    await t.tenant.schema.publish(app);
+
+    const result = await t.tenant.templates.install('crm', (n) => registry.get(n));
+    expect(result.installed).toEqual([{ name: 'crm', version: '1.2.0', from: '1.1.0' }]);
+    expect(result.conflicts).toEqual([]);
+
+    const model = await t.tenant.model();
+    const opp = model.app.objects.find((o) => o.name === 'opportunity')!;
+    expect(opp.fields.find((f) => f.name === 'next_step')?.label).toEqual({ 'zh-CN': '下一步行动计划', en: 'Next action' });
+    expect(opp.fields.find((f) => f.name === 'partner_code')?.type).toBe('text');
+    expect(model.app.automations.map((a) => a.name).sort()).toEqual((crm12.automations ?? []).map((a) => a.name).sort());
+    expect(model.byName.has('lead_event')).toBe(true);
+    expect((await t.tenant.access.roles()).map((r) => r.name)).toContain('service_manager');
+
+    // The rules run on the upgraded tenant, and the tenant's field is still written.
+    const account = await t.tenant.records.create('account', { name: `升级客户${randomBytes(3).toString('hex')}有限公司` });
+    const o = await t.tenant.records.create('opportunity', { name: '升级后的商机', account: account.id, partner_code: 'P-01' });
+    const moved = await t.tenant.records.update('opportunity', o.id as string, { stage: 'needs' });
+    expect(moved).toMatchObject({ probability: 20, partner_code: 'P-01' });
+    const lead = await t.tenant.records.create('lead', { company: '升级线索', contact_name: '赵六', email: `z${randomBytes(3).toString('hex')}@x.test` });
+    expect((await t.tenant.records.update('lead', lead.id as string, { status: 'mql' })).status).toBe('mql');
+  });
+});
