@@ -22,6 +22,7 @@ import { orgRoutes } from './routes/org';
 import { accessRoutes } from './routes/access';
 import { automationRoutes } from './routes/automations';
 import { templateRoutes, tenantTemplateRoutes } from './routes/templates';
+import { recordActionRoutes } from './routes/record-actions';
 import { recordRoutes } from './routes/records';
 import { memberRoutes, tenantRoutes } from './routes/tenants';
 
@@ -134,6 +135,7 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
       await scope.register(memberRoutes, { engine: opts.engine });
       await scope.register(metadataRoutes);
       await scope.register(recordRoutes);
+      await scope.register(recordActionRoutes);
       await scope.register(fileRoutes);
       await scope.register(openapiRoutes);
       await scope.register(orgRoutes, { engine: opts.engine });

@@ -6,6 +6,7 @@ import { type Database, type DatabaseOptions, openDatabase } from './db/database
 import { type Model, compileModel } from './model/compile';
 import { type ClaimOptions, type OutboxEvent, ackEvents, claimEvents } from './outbox/outbox';
 import { type Clock, systemClock } from './jobs/clock';
+import { RecordActionService } from './record-actions/service';
 import { Jobs } from './jobs/jobs';
 import { type AutomationRun, AutomationRuntime, type OutboundOptions } from './automations';
 import { AccessService } from './access/service';
@@ -222,6 +223,8 @@ export class TenantEngine {
   readonly automations: TenantAutomations;
   /** The in-app notification centre: notify (in a transaction), list, unread count, mark read, preferences, recipients, live events. */
   readonly notifications: NotificationService;
+  /** Record actions (buttons): which a member may run on a record, and running one in one transaction. */
+  readonly actions: RecordActionService;
   private cache: { model: Model; checkedAt: number } | undefined;
 
   constructor(
@@ -262,6 +265,14 @@ export class TenantEngine {
       model: () => this.model(),
     });
     this.notifications = new NotificationService(database.db, tenant.schema, notificationHub);
+    this.actions = new RecordActionService({
+      db: database.db,
+      schema: tenant.schema,
+      records: this.records,
+      model: () => this.model(),
+      notifications: this.notifications,
+      now: () => (opts.clock ?? systemClock).now(),
+    });
   }
 
   /** The compiled model of the latest revision, rebuilt only when the revision changes. */
@@ -282,7 +293,7 @@ export class TenantEngine {
     }
     const app: ResolvedApp = id
       ? (await getRevision(this.database.db, this.tenant.schema, id)).metadata
-      : { name: 'app', version: '0.0.0', label: {}, objects: [], forms: [], views: [], menu: [], automations: [] };
+      : { name: 'app', version: '0.0.0', label: {}, objects: [], forms: [], views: [], menu: [], automations: [], recordActions: [] };
     this.cache = { model: compileModel(app, id), checkedAt: now };
     return this.cache.model;
   }

@@ -87,3 +87,5 @@ export type {
   NotifyInput,
   ListOptions as NotificationListOptions,
 } from './notifications/types';
+export { RecordActionService, type RecordActionResult, type RecordActionView } from './record-actions/service';
+export type { CreatedRecord } from './record-actions/steps';

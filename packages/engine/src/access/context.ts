@@ -17,6 +17,11 @@ export interface ActionContext {
    * (`via`) and the event's payload (`via`), where the dispatcher reads it to cut loops.
    */
   automation?: AutomationVia;
+  /**
+   * Set when a record action (a button, e.g. 线索转换) makes the write: its id. Written to the
+   * audit entry and the event as `via: { action, depth: 0 }` (automations it triggers run at depth 1).
+   */
+  recordAction?: string;
 }
 
 /** Which automation made a write, and at what depth (see ActionContext.automation). */
