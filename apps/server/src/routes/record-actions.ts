@@ -99,7 +99,7 @@ export async function recordActionRoutes(app: FastifyInstance): Promise<void> {
         headerParams: [
           { name: 'Idempotency-Key', required: false, description: 'A repeat with the same key answers the first run’s result', schema: { type: 'string', maxLength: 200 } },
         ],
-        body: { type: 'object', additionalProperties: false, properties: { input: { type: 'object', description: 'The values of the action’s input form' } } },
+        body: { type: 'object', additionalProperties: false, properties: { input: { type: 'object', additionalProperties: true, description: 'The values of the action’s input form' } } },
         response: { 200: RecordActionResult },
       }),
     },

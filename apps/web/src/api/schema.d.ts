@@ -3971,7 +3971,9 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @description The values of the action’s input form */
-                    input?: Record<string, never>;
+                    input?: {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
