@@ -38,7 +38,11 @@ describe.each(await backends())('CRM lead conversion on %s', (backend) => {
     const mine = await s.as(rep(), { url: `${url('lead', id)}/actions` });
     expect(mine.statusCode, mine.body).toBe(200);
     expect(mine.json().actions).toMatchObject([
-      { name: 'lead_convert', label: { 'zh-CN': '转换' }, input: [{ name: 'create_opportunity', type: 'boolean' }, { name: 'opportunity_name' }, { name: 'amount' }, { name: 'expected_close_date' }] },
+      {
+        name: 'lead_convert',
+        label: { 'zh-CN': '转换' },
+        input: [{ name: 'create_opportunity', type: 'boolean' }, { name: 'opportunity_name' }, { name: 'amount' }, { name: 'expected_close_date' }],
+      },
     ]);
     const others = await s.as(w.sessions.finance, { method: 'POST', url: `${url('lead', id)}/actions/lead_convert`, payload: {} });
     expect([403, 404]).toContain(others.statusCode);
@@ -49,7 +53,7 @@ describe.each(await backends())('CRM lead conversion on %s', (backend) => {
     const id = await newLead('杭州转换精密机械有限公司');
     const res = await convert(id, { create_opportunity: true, opportunity_name: '首期设备采购', amount: 128000, expected_close_date: '2027-03-31' });
     expect(res.statusCode, res.body).toBe(200);
-    const created = Object.fromEntries((res.json().created as Json[]).map((c) => [c.as, c]));
+    const created = Object.fromEntries((res.json().created as Json[]).map((c) => [c.as, c])) as Record<'account' | 'contact' | 'opportunity', Json>;
     expect(Object.values(created).map((c) => c.reused)).toEqual([false, false, false]);
     const lead = await get('lead', id);
     expect(lead).toMatchObject({
@@ -59,7 +63,12 @@ describe.each(await backends())('CRM lead conversion on %s', (backend) => {
       converted_opportunity: created.opportunity.id,
     });
     expect(lead.converted_at).toEqual(expect.any(String));
-    expect(await get('account', created.account.id)).toMatchObject({ name: '杭州转换精密机械有限公司', industry: 'manufacturing', province: 'zhejiang', source_lead: id });
+    expect(await get('account', created.account.id)).toMatchObject({
+      name: '杭州转换精密机械有限公司',
+      industry: 'manufacturing',
+      province: 'zhejiang',
+      source_lead: id,
+    });
     expect(await get('contact', created.contact.id)).toMatchObject({ name: '王五', account: created.account.id, mobile: lead.mobile, source_lead: id });
     expect(await get('opportunity', created.opportunity.id)).toMatchObject({
       name: '首期设备采购',

@@ -179,16 +179,44 @@ describe.each(await backends())('record actions over HTTP on %s', (backend) => {
     it.each([
       ['an "as" on an updateRecord step', (a: Json) => Object.assign(a.actions[3], { as: 'x' }), 'RECORD_ACTION_INVALID', '/recordActions/0/actions/3/as'],
       ['a $created name no earlier step gives', (a: Json) => a.actions.reverse(), 'RECORD_ACTION_REFERENCE_INVALID', '/recordActions/0/actions/0'],
-      ['two steps with one "as"', (a: Json) => Object.assign(a.actions[1], { as: 'account' }), 'RECORD_ACTION_REFERENCE_INVALID', '/recordActions/0/actions/1/as'],
-      ['a duplicate rule the object lacks', (a: Json) => Object.assign(a.actions[0], { dedupe: ['nope'] }), 'RECORD_ACTION_INVALID', '/recordActions/0/actions/0/dedupe/0'],
-      ['a select input without options', (a: Json) => a.input.push({ name: 'pick', type: 'select' }), 'RECORD_ACTION_INPUT_FIELD_INVALID', '/recordActions/0/input/2/options'],
-      ['an input named twice', (a: Json) => a.input.push({ name: 'amount', type: 'text' }), 'RECORD_ACTION_INPUT_FIELD_INVALID', '/recordActions/0/input/2/name'],
+      [
+        'two steps with one "as"',
+        (a: Json) => Object.assign(a.actions[1], { as: 'account' }),
+        'RECORD_ACTION_REFERENCE_INVALID',
+        '/recordActions/0/actions/1/as',
+      ],
+      [
+        'a duplicate rule the object lacks',
+        (a: Json) => Object.assign(a.actions[0], { dedupe: ['nope'] }),
+        'RECORD_ACTION_INVALID',
+        '/recordActions/0/actions/0/dedupe/0',
+      ],
+      [
+        'a select input without options',
+        (a: Json) => a.input.push({ name: 'pick', type: 'select' }),
+        'RECORD_ACTION_INPUT_FIELD_INVALID',
+        '/recordActions/0/input/2/options',
+      ],
+      [
+        'an input named twice',
+        (a: Json) => a.input.push({ name: 'amount', type: 'text' }),
+        'RECORD_ACTION_INPUT_FIELD_INVALID',
+        '/recordActions/0/input/2/name',
+      ],
       ['a condition on an unknown field', (a: Json) => (a.condition = { '==': [{ var: 'nope' }, 1] }), 'RULE_FIELD_UNKNOWN', '/recordActions/0/condition'],
       ['a formula with an unknown variable', (a: Json) => (a.actions[2].when = { var: '$nope' }), 'RULE_FIELD_UNKNOWN', '/recordActions/0/actions/2/when'],
-      ['a value written to an unknown field', (a: Json) => (a.actions[1].values[0].field = 'nope'), 'FIELD_NOT_FOUND', '/recordActions/0/actions/1/values/0/field'],
+      [
+        'a value written to an unknown field',
+        (a: Json) => (a.actions[1].values[0].field = 'nope'),
+        'FIELD_NOT_FOUND',
+        '/recordActions/0/actions/1/values/0/field',
+      ],
     ])('refuses %s', async (_what, change, code, path) => {
       const problems = await bad(change);
-      expect(problems.some((p) => p.code === code && p.path.startsWith(path)), JSON.stringify(problems)).toBe(true);
+      expect(
+        problems.some((p) => p.code === code && p.path.startsWith(path)),
+        JSON.stringify(problems),
+      ).toBe(true);
     });
   });
 
@@ -205,12 +233,18 @@ describe.each(await backends())('record actions over HTTP on %s', (backend) => {
     const carols = await lead('carol', '杭州角色科技');
     expect(await names('carol', carols)).toEqual(['convert', 'escalate']);
     const shown = (await s.as(w.sessions.alice, { url: `${url('lead', id)}/actions` })).json().actions[0];
-    expect(shown).toMatchObject({ name: 'convert', label: { 'zh-CN': '转换' }, confirm: { en: '确定转换？' }, input: [{ name: 'with_deal', type: 'boolean' }, { name: 'amount' }] });
+    expect(shown).toMatchObject({
+      name: 'convert',
+      label: { 'zh-CN': '转换' },
+      confirm: { en: '确定转换？' },
+      input: [{ name: 'with_deal', type: 'boolean' }, { name: 'amount' }],
+    });
   });
 
   it('refuses a member without edit access (403), a role-limited action (403), an unknown action (404)', async () => {
     const id = await lead('alice', '杭州拒绝科技');
-    const run = (who: 'alice' | 'bob', action: string) => s.as(w.sessions[who], { method: 'POST', url: `${url('lead', id)}/actions/${action}`, payload: { input: {} } });
+    const run = (who: 'alice' | 'bob', action: string) =>
+      s.as(w.sessions[who], { method: 'POST', url: `${url('lead', id)}/actions/${action}`, payload: { input: {} } });
     const bobs = await run('bob', 'convert');
     expect(bobs.statusCode).toBe(403);
     expect(bobs.json().error.code).toBe('RECORD_ACTION_FORBIDDEN');
@@ -225,7 +259,11 @@ describe.each(await backends())('record actions over HTTP on %s', (backend) => {
 
   it('refuses input that does not fit the form, with the path of each value (422)', async () => {
     const id = await lead('alice', '杭州输入科技');
-    const res = await s.as(w.sessions.alice, { method: 'POST', url: `${url('lead', id)}/actions/convert`, payload: { input: { with_deal: 'yes', amount: 'many', other: 1 } } });
+    const res = await s.as(w.sessions.alice, {
+      method: 'POST',
+      url: `${url('lead', id)}/actions/convert`,
+      payload: { input: { with_deal: 'yes', amount: 'many', other: 1 } },
+    });
     expect(res.statusCode).toBe(422);
     expect(res.json().error.code).toBe('RECORD_ACTION_INPUT_INVALID');
     expect((res.json().error.details.problems as Json[]).map((p) => p.path).sort()).toEqual(['/input/amount', '/input/other', '/input/with_deal']);
@@ -249,9 +287,21 @@ describe.each(await backends())('record actions over HTTP on %s', (backend) => {
     expect((await s.as(w.sessions.alice, { url: url('deal', deal) })).json()).toMatchObject({ title: '杭州新建科技有限公司 deal', account, amount: 5000 });
     // Written as Alice (her records), each entry saying which action made it.
     const history = (await s.as(w.sessions.alice, { url: `${url('lead', id)}/history` })).json().entries as Json[];
-    expect(history.at(-1)).toMatchObject({ actor: w.ids.alice, via: { action: 'convert', depth: 0 }, changes: { status: { before: 'new', after: 'converted' } } });
-    for (const [object, rid] of [['account', account], ['contact', contact], ['deal', deal]])
-      expect((await s.as(w.admin, { url: `${url(object, rid)}/history` })).json().entries[0]).toMatchObject({ action: 'create', actor: w.ids.alice, via: { action: 'convert' } });
+    expect(history.at(-1)).toMatchObject({
+      actor: w.ids.alice,
+      via: { action: 'convert', depth: 0 },
+      changes: { status: { before: 'new', after: 'converted' } },
+    });
+    for (const [object, rid] of [
+      ['account', account],
+      ['contact', contact],
+      ['deal', deal],
+    ])
+      expect((await s.as(w.admin, { url: `${url(object, rid)}/history` })).json().entries[0]).toMatchObject({
+        action: 'create',
+        actor: w.ids.alice,
+        via: { action: 'convert' },
+      });
 
     const again = await s.as(w.sessions.alice, { method: 'POST', url: `${url('lead', id)}/actions/convert`, payload: {} });
     expect(again.statusCode).toBe(409);

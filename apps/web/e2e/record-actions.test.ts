@@ -58,6 +58,8 @@ describe.runIf(browserAvailable())('record actions: converting a lead (browser)'
     await shot(page, 'actions-02-done');
     // The lead is converted: the button is gone.
     await expect.poll(async () => page.getByTestId('record-action-lead_convert').count()).toBe(0);
+    // The lead's history names the action that changed it.
+    await page.getByTestId('history-via-action').first().waitFor();
     const lead = (await api('GET', `/objects/lead/records/${leadId}`)).json();
     expect(lead.status).toBe('converted');
 

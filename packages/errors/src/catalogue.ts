@@ -38,7 +38,10 @@ export const catalogue = {
   AUTOMATION_TARGET_INVALID: { status: 400, message: 'The related records an action writes are not reached through a lookup field' },
   RECORD_ACTION_INVALID: { status: 400, message: 'The record action or one of its steps lacks a property it needs, or has one it does not take' },
   RECORD_ACTION_INPUT_FIELD_INVALID: { status: 400, message: 'An input field of the record action is not valid (its type, or a name used twice)' },
-  RECORD_ACTION_REFERENCE_INVALID: { status: 400, message: 'A step of the record action names a created record (`as`) that no earlier step creates, or names one twice' },
+  RECORD_ACTION_REFERENCE_INVALID: {
+    status: 400,
+    message: 'A step of the record action names a created record (`as`) that no earlier step creates, or names one twice',
+  },
   // rules (JSON Logic)
   RULE_INVALID: { status: 400, message: 'The rule is not valid' },
   RULE_OPERATOR_UNKNOWN: { status: 400, message: 'Unknown or disallowed operator in the rule' },

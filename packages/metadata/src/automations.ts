@@ -154,7 +154,13 @@ export class AutomationNormalizer {
   }
 
   /** One action; record actions' steps pass their own code and the extra properties they take (`as`, `when`, …). */
-  action(a: AutomationActionInput, o: ObjectDef | undefined, path: string, code: ErrorCode = 'AUTOMATION_ACTION_INVALID', extra: readonly string[] = []): AutomationAction {
+  action(
+    a: AutomationActionInput,
+    o: ObjectDef | undefined,
+    path: string,
+    code: ErrorCode = 'AUTOMATION_ACTION_INVALID',
+    extra: readonly string[] = [],
+  ): AutomationAction {
     this.problems.push(...shapeProblems(a, actionShapes[a.kind], `a ${a.kind} action`, path, code, ['id', 'kind', ...extra]));
     const out: AutomationAction = { id: a.id, kind: a.kind };
     const written = this.written(a, o, out, path);

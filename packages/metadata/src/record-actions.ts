@@ -1,5 +1,5 @@
 import type { Problem } from '@tangram/errors';
-import { type AutomationAction, type AutomationActionInput } from './types';
+import type { AutomationAction, AutomationActionInput } from './types';
 import { AutomationNormalizer, type LocaleFn, type NameResolver } from './automations';
 import type { ObjectDef, RecordAction, RecordActionInput, RecordActionInputField, RecordActionStep, RecordActionStepInput } from './types';
 
@@ -30,12 +30,6 @@ class RecordActionNormalizer {
       const p = `${path}/${i}`;
       if (seen.has(f.name)) this.problems.push({ code: 'RECORD_ACTION_INPUT_FIELD_INVALID', path: `${p}/name`, message: `input "${f.name}" is named twice` });
       seen.add(f.name);
-      if ((f.type === 'select') !== (f.options !== undefined))
-        this.problems.push({
-          code: 'RECORD_ACTION_INPUT_FIELD_INVALID',
-          path: `${p}/options`,
-          message: f.type === 'select' ? 'a select input needs "options"' : `a ${f.type} input takes no "options"`,
-        });
       const out: RecordActionInputField = { name: f.name, label: this.locale(f.label, f.name), type: f.type, required: f.required ?? false };
       if (f.defaultValue !== undefined) out.defaultValue = f.defaultValue;
       if (f.options) out.options = f.options.map((o) => ({ key: o.key, label: this.locale(o.label, o.key) }));
@@ -53,7 +47,8 @@ class RecordActionNormalizer {
       return out;
     }
     if (as !== undefined) {
-      if (named.has(as)) this.problems.push({ code: 'RECORD_ACTION_REFERENCE_INVALID', path: `${path}/as`, message: `"${as}" names an earlier step's record already` });
+      if (named.has(as))
+        this.problems.push({ code: 'RECORD_ACTION_REFERENCE_INVALID', path: `${path}/as`, message: `"${as}" names an earlier step's record already` });
       named.add(as);
       out.as = as;
     }

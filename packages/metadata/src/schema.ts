@@ -331,7 +331,12 @@ const recordActionInputField = {
       type: 'array',
       minItems: 1,
       maxItems: 200,
-      items: { type: 'object', required: ['key'], additionalProperties: false, properties: { key: { type: 'string', minLength: 1, maxLength: 100 }, label: localeText } },
+      items: {
+        type: 'object',
+        required: ['key'],
+        additionalProperties: false,
+        properties: { key: { type: 'string', minLength: 1, maxLength: 100 }, label: localeText },
+      },
     },
   },
 } as const;

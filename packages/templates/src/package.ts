@@ -1,7 +1,16 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError, type Problem } from '@tangram/errors';
-import { type AutomationInput, type FormInput, type RecordActionInput, type LocaleText, type MenuItemInput, type ObjectInput, type ViewInput, checkName } from '@tangram/metadata';
+import {
+  type AutomationInput,
+  type FormInput,
+  type RecordActionInput,
+  type LocaleText,
+  type MenuItemInput,
+  type ObjectInput,
+  type ViewInput,
+  checkName,
+} from '@tangram/metadata';
 import semver from 'semver';
 
 export interface Manifest {

@@ -63,7 +63,9 @@ function idempotencyKey(req: FastifyRequest): string | undefined {
   if (raw === undefined) return undefined;
   const key = String(raw);
   if (!key || key.length > 200)
-    throw new AppError('VALIDATION_FAILED', { problems: [{ code: 'VALIDATION_FAILED', path: '/headers/idempotency-key', message: 'must be 1 to 200 characters' }] });
+    throw new AppError('VALIDATION_FAILED', {
+      problems: [{ code: 'VALIDATION_FAILED', path: '/headers/idempotency-key', message: 'must be 1 to 200 characters' }],
+    });
   return key;
 }
 
@@ -97,9 +99,18 @@ export async function recordActionRoutes(app: FastifyInstance): Promise<void> {
         tags,
         params: { type: 'object', required: ['tenant', 'object', 'id', 'action'], properties: { tenant: str, object: str, id: str, action: str } },
         headerParams: [
-          { name: 'Idempotency-Key', required: false, description: 'A repeat with the same key answers the first run’s result', schema: { type: 'string', maxLength: 200 } },
+          {
+            name: 'Idempotency-Key',
+            required: false,
+            description: 'A repeat with the same key answers the first run’s result',
+            schema: { type: 'string', maxLength: 200 },
+          },
         ],
-        body: { type: 'object', additionalProperties: false, properties: { input: { type: 'object', additionalProperties: true, description: 'The values of the action’s input form' } } },
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { input: { type: 'object', additionalProperties: true, description: 'The values of the action’s input form' } },
+        },
         response: { 200: RecordActionResult },
       }),
     },

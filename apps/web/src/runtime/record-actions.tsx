@@ -1,4 +1,5 @@
-import type { Field, ObjectDef } from '@tangram/metadata';
+import { inputAsField } from '@tangram/fields';
+import type { ObjectDef, RecordActionInputField } from '@tangram/metadata';
 import { Alert, App, Button, Form, Modal, Space, Typography } from 'antd';
 import { useRef, useState } from 'react';
 import { Link } from 'react-router';
@@ -11,21 +12,6 @@ import { FieldEditor } from '../widgets/registry';
 // Record actions (buttons, e.g. 线索转换) on a record's page: one button per action the member
 // may run now; a click asks for confirmation and the action's small form, runs it, and reports
 // what it created or reused with links to open them.
-
-type InputField = RecordActionView['input'][number];
-
-/** An input of the form as a field, so the field types' own widgets edit it. */
-const asField = (f: InputField): Field => ({
-  id: f.name,
-  name: f.name,
-  type: f.type,
-  label: typeof f.label === 'string' ? { en: f.label } : f.label,
-  required: f.required,
-  unique: false,
-  indexed: false,
-  options: f.options ? { options: f.options } : {},
-  archived: false,
-});
 
 /** The buttons of the actions the member may run on `recordId`; `onDone` gets what a run did. */
 export function RecordActionButtons({
@@ -87,7 +73,7 @@ function RecordActionDialog({
   const run = useRunRecordAction(tenant, object.name, recordId);
   // One key per opened dialog: a double click or a retry after a lost answer runs the action once.
   const key = useRef(crypto.randomUUID());
-  const initial = Object.fromEntries(action.input.map((f) => [f.name, f.defaultValue ?? (f.type === 'boolean' ? false : null)]));
+  const initial = Object.fromEntries(action.input.map((f) => [f.name, f.defaultValue ?? null]));
 
   async function submit() {
     const values = action.input.length ? await form.validateFields() : {};
@@ -113,7 +99,7 @@ function RecordActionDialog({
       confirmLoading={run.isPending}
       onOk={submit}
       onCancel={onClose}
-      destroyOnClose
+      destroyOnHidden
     >
       {action.confirm && (
         <Typography.Paragraph data-testid="record-action-confirm" style={{ marginBottom: 16 }}>
@@ -131,7 +117,7 @@ function RecordActionDialog({
               rules={f.required ? [{ required: true, message: label(f.label, f.name) }] : []}
               data-field={f.name}
             >
-              <FieldEditor field={asField(f)} tenant={tenant} />
+              <FieldEditor field={inputAsField(f as RecordActionInputField)} tenant={tenant} />
             </Form.Item>
           ))}
         </Form>

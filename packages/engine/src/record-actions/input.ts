@@ -1,22 +1,12 @@
 import { AppError, type Problem } from '@tangram/errors';
-import { isCalendarDate } from '@tangram/fields';
-import type { RecordActionInputField, RecordActionInputType } from '@tangram/metadata';
+import { inputAsField, normalizeValue, valueProblem } from '@tangram/fields';
+import type { RecordActionInputField } from '@tangram/metadata';
 
-// The small form a record action asks for: each value checked against its field's type, every
-// problem reported with its path (`/input/<name>`), defaults filled, unknown names refused.
+// The small form a record action asks for: each value checked by its field type (as a field's
+// value would be), every problem reported with its path (`/input/<name>`), defaults filled,
+// unknown names refused.
 
 const isBlank = (v: unknown) => v === undefined || v === null || v === '';
-
-const typeProblems: Record<RecordActionInputType, (v: unknown, f: RecordActionInputField) => string | undefined> = {
-  text: (v) => (typeof v !== 'string' ? 'must be text' : v.length > 1000 ? 'must be at most 1000 characters' : undefined),
-  textarea: (v) => (typeof v !== 'string' ? 'must be text' : v.length > 10_000 ? 'must be at most 10000 characters' : undefined),
-  integer: (v) => (Number.isSafeInteger(v) ? undefined : 'must be a whole number'),
-  decimal: (v) => (typeof v === 'number' && Number.isFinite(v) ? undefined : 'must be a number'),
-  currency: (v) => (typeof v === 'number' && Number.isFinite(v) ? undefined : 'must be an amount'),
-  boolean: (v) => (typeof v === 'boolean' ? undefined : 'must be true or false'),
-  date: (v) => (typeof v === 'string' && isCalendarDate(v) ? undefined : 'must be a date (YYYY-MM-DD)'),
-  select: (v, f) => (typeof v === 'string' && (f.options ?? []).some((o) => o.key === v) ? undefined : `must be one of ${(f.options ?? []).map((o) => o.key).join(', ')}`),
-};
 
 /** The action's input, checked and with defaults: `$input` of its steps. Throws RECORD_ACTION_INPUT_INVALID (422) with every problem. */
 export function checkInput(fields: RecordActionInputField[], raw: unknown): Record<string, unknown> {
@@ -32,14 +22,15 @@ export function checkInput(fields: RecordActionInputField[], raw: unknown): Reco
   for (const f of fields) {
     const v = Object.hasOwn(values, f.name) ? values[f.name] : f.defaultValue;
     const path = `/input/${f.name}`;
+    out[f.name] = null;
     if (isBlank(v)) {
       if (f.required) problems.push({ code: 'RECORD_ACTION_INPUT_INVALID', path, field: f.name, message: 'is required' });
-      out[f.name] = f.type === 'boolean' ? false : null;
       continue;
     }
-    const problem = typeProblems[f.type](v, f);
+    const field = inputAsField(f);
+    const problem = valueProblem(field, v);
     if (problem) problems.push({ code: 'RECORD_ACTION_INPUT_INVALID', path, field: f.name, message: problem });
-    out[f.name] = v;
+    else out[f.name] = normalizeValue(field, v);
   }
   if (problems.length) throw AppError.problems('RECORD_ACTION_INPUT_INVALID', problems);
   return out;

@@ -105,7 +105,14 @@ export class RecordActionService {
    * apply to each write), each write's history saying `via: { action }`. With an idempotency
    * key, a repeat answers the first run's result.
    */
-  async run(object: string, id: string, name: string, body: { input?: unknown }, ctx: ActionContext = {}, opts: { idempotencyKey?: string } = {}): Promise<RecordActionResult> {
+  async run(
+    object: string,
+    id: string,
+    name: string,
+    body: { input?: unknown },
+    ctx: ActionContext = {},
+    opts: { idempotencyKey?: string } = {},
+  ): Promise<RecordActionResult> {
     const { model, om } = await this.object(object);
     const a = model.app.recordActions.find((x) => x.object === om.id && (x.name === name || x.id === name));
     if (!a) throw new AppError('RECORD_ACTION_NOT_FOUND', { object: om.name, action: String(name).slice(0, 100) });

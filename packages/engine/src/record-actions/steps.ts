@@ -68,7 +68,9 @@ async function findExisting(w: RecordWriter, target: ObjectModel, step: RecordAc
   }
   if (step.match?.length) {
     const fields = step.match.map((id) => target.fields.find((f) => f.column === id || f.field.id === id));
-    const equal = fields.map((f) => (f && set[f.name] !== undefined && set[f.name] !== null ? sql<SqlBool>`${sql.ref(`r.${f.column}`)} = ${set[f.name]}` : null));
+    const equal = fields.map((f) =>
+      f && set[f.name] !== undefined && set[f.name] !== null ? sql<SqlBool>`${sql.ref(`r.${f.column}`)} = ${set[f.name]}` : null,
+    );
     if (equal.every((e) => e !== null)) probes.push(sql<SqlBool>`(${sql.join(equal as Expression<SqlBool>[], sql` and `)})`);
   }
   if (!probes.length) return undefined;
