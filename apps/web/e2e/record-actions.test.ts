@@ -75,4 +75,27 @@ describe.runIf(browserAvailable())('record actions: converting a lead (browser)'
     await page.getByRole('heading', { name: '杭州云栖智造有限公司' }).waitFor();
     expect(page.url()).toContain(`/o/account/r/${lead.converted_account}`);
   });
+
+  it('converts a lead from the row menu of the lead list', async () => {
+    const { page } = browser;
+    const other = await api('POST', '/objects/lead/records', {
+      company: '宁波列表电器有限公司',
+      contact_name: '周洁',
+      mobile: '13800138456',
+      status: 'new',
+      owner_id: (await api('GET', `/objects/lead/records/${leadId}`)).json().owner_id,
+    });
+    expect(other.statusCode, other.body).toBe(201);
+    await page.goto(`${srv.url}/t/${srv.server.tenant}/o/lead`);
+    const row = page.locator('.ant-table-row', { hasText: '宁波列表电器有限公司' });
+    await row.getByTestId('row-actions').click();
+    await page.getByRole('menuitem', { name: '转换' }).click();
+    await fieldItem(page, 'create_opportunity').getByRole('switch').click();
+    await page.getByTestId('record-action-run').click();
+    await expect.poll(async () => (await api('GET', `/objects/lead/records/${other.json().id}`)).json().status).toBe('converted');
+    await shot(page, 'actions-04-row-menu');
+    const converted = (await api('GET', `/objects/lead/records/${other.json().id}`)).json();
+    expect(converted.converted_account).toEqual(expect.any(String));
+    expect(converted.converted_opportunity).toBeNull();
+  });
 });

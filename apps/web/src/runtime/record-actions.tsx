@@ -1,6 +1,7 @@
 import { inputAsField } from '@tangram/fields';
 import type { ObjectDef, RecordActionInputField } from '@tangram/metadata';
-import { Alert, App, Button, Form, Modal, Space, Typography } from 'antd';
+import { MoreOutlined } from '@ant-design/icons';
+import { Alert, App, Button, Dropdown, Form, Modal, Space, Typography } from 'antd';
 import { useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { objectByName, useMetadata } from '../api/metadata';
@@ -49,6 +50,52 @@ export function RecordActionButtons({
         />
       )}
     </>
+  );
+}
+
+/**
+ * A list row's menu of the record's actions (asked for when the menu opens); a run ends with a
+ * message naming the action, and the list refreshes.
+ */
+export function RecordActionRowMenu({ tenant, object, recordId }: { tenant: string; object: ObjectDef; recordId: string }) {
+  const { t, label } = useI18n();
+  const { message } = App.useApp();
+  const [menuOpen, setMenuOpen] = useState(false);
+  const [running, setRunning] = useState<RecordActionView | null>(null);
+  const actions = useRecordActions(tenant, object.name, recordId, menuOpen);
+  const list = actions.data?.actions ?? [];
+  return (
+    <span onClick={(e) => e.stopPropagation()} onDoubleClick={(e) => e.stopPropagation()}>
+      <Dropdown
+        trigger={['click']}
+        open={menuOpen}
+        onOpenChange={setMenuOpen}
+        menu={{
+          items: list.length
+            ? list.map((a) => ({ key: a.name, label: label(a.label, a.name), 'data-testid': `row-action-${a.name}` }))
+            : [{ key: '', label: actions.isLoading ? '…' : '—', disabled: true }],
+          onClick: ({ key }) => {
+            setMenuOpen(false);
+            setRunning(list.find((a) => a.name === key) ?? null);
+          },
+        }}
+      >
+        <Button type="text" size="small" icon={<MoreOutlined />} aria-label={t('action.more')} data-testid="row-actions" />
+      </Dropdown>
+      {running && (
+        <RecordActionDialog
+          tenant={tenant}
+          object={object}
+          recordId={recordId}
+          action={running}
+          onClose={() => setRunning(null)}
+          onDone={() => {
+            message.success(t('action.done', { name: label(running.label, running.name) }));
+            setRunning(null);
+          }}
+        />
+      )}
+    </span>
   );
 }
 
