@@ -65,7 +65,7 @@ export function RecordActionRowMenu({ tenant, object, recordId }: { tenant: stri
   const actions = useRecordActions(tenant, object.name, recordId, menuOpen);
   const list = actions.data?.actions ?? [];
   return (
-    <span onClick={(e) => e.stopPropagation()} onDoubleClick={(e) => e.stopPropagation()}>
+    <>
       <Dropdown
         trigger={['click']}
         open={menuOpen}
@@ -95,7 +95,7 @@ export function RecordActionRowMenu({ tenant, object, recordId }: { tenant: stri
           }}
         />
       )}
-    </span>
+    </>
   );
 }
 

@@ -296,7 +296,8 @@ export function TableView({ tenant, object, view }: ViewProps) {
               }
             : undefined
         }
-        onRow={(r) => ({ onDoubleClick: () => open(r) })}
+        // A double click inside a dialog a row opened (rendered elsewhere in the page) is not one on the row.
+        onRow={(r) => ({ onDoubleClick: (e) => e.currentTarget.contains(e.target as Node) && open(r) })}
         pagination={pagination}
         onChange={(_p, _f, sorter, extra) => {
           // Also called on paging (handled by the pagination's onChange): only a sort resets to page 1.
