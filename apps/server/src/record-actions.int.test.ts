@@ -107,7 +107,10 @@ const escalate = {
   name: 'escalate',
   object: 'lead',
   roles: ['vip'],
-  actions: [{ id: 'set', kind: 'updateRecord', target: { kind: 'self' }, values: [{ field: 'priority', value: 'high' }] }],
+  actions: [
+    { id: 'set', kind: 'updateRecord', target: { kind: 'self' }, values: [{ field: 'priority', value: 'high' }] },
+    { id: 'tell', kind: 'notify', to: [{ kind: 'owner' }], title: { 'zh-CN': '线索已升级', en: 'Lead escalated' } },
+  ],
 };
 
 const app = { name: 'actions_test', objects, recordActions: [convert, escalate] };
@@ -323,6 +326,16 @@ describe.each(await backends())('record actions over HTTP on %s', (backend) => {
     expect((await s.as(w.admin, { url: url('account', existing) })).json().source_lead).toBeNull();
   });
 
+  it('runs two clicks at once once: the second waits for the first, then finds the lead converted', async () => {
+    const id = await lead('alice', '常州并发科技');
+    const before = await count('account');
+    const click = () => s.as(w.sessions.alice, { method: 'POST', url: `${url('lead', id)}/actions/convert`, payload: { input: { with_deal: false } } });
+    const answers = await Promise.all([click(), click()]);
+    expect(answers.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+    expect(answers.find((r) => r.statusCode === 409)?.json().error.code).toBe('RECORD_ACTION_NOT_APPLICABLE');
+    expect(await count('account')).toBe(before + 1);
+  });
+
   it('writes nothing when a later step fails: one transaction', async () => {
     const id = await lead('alice', '苏州回滚科技');
     const before = await Promise.all(['account', 'contact', 'deal'].map(count));
@@ -344,6 +357,10 @@ describe.each(await backends())('record actions over HTTP on %s', (backend) => {
     expect(second.statusCode).toBe(200);
     expect(second.json()).toEqual({ ...first.json(), replayed: true });
     expect((await s.as(w.sessions.carol, { url: url('lead', id) })).json().version).toBe(2);
+    // Its notify step told the lead's owner once, whatever the number of requests.
+    expect(first.json().notified).toBe(1);
+    const told = (await s.as(w.sessions.carol, { url: `${w.base}/notifications` })).json().notifications as Json[];
+    expect(told.filter((n) => n.kind === 'action.escalate').map((n) => [n.title, n.link])).toEqual([['线索已升级', { object: 'lead', recordId: id }]]);
     const other = await run(await lead('carol', '无锡另一科技'));
     expect(other.statusCode).toBe(409);
     expect(other.json().error.code).toBe('RECORD_ACTION_KEY_REUSED');

@@ -112,7 +112,7 @@ export async function runSteps(c: StepContext, w: RecordWriter): Promise<StepsOu
         title: localText(step.title) ?? localText(c.action.label) ?? c.action.name,
         body: localText(step.body) ?? null,
         link: { object: c.om.name, recordId: c.recordId },
-        source: { type: 'recordAction', id: c.action.id },
+        source: { type: 'record_action', id: c.action.id },
         key: `${c.runKey}:${step.id}`,
       });
       out.notified += to.length;
