@@ -158,6 +158,7 @@ describe.each(await backends())('record actions over HTTP on %s', (backend) => {
       ['createRecord', ['object', 'values']],
       ['updateRecord', ['target', 'values']],
       ['notify', ['to', 'title']],
+      ['webhook', ['url']],
     ] as const)('refuses a %s step without each property it needs', async (kind, props) => {
       const full: Json = {
         id: 'x',
@@ -167,6 +168,7 @@ describe.each(await backends())('record actions over HTTP on %s', (backend) => {
         values: [{ field: kind === 'createRecord' ? 'name' : 'priority', value: 'v' }],
         to: [{ kind: 'owner' }],
         title: 'hi',
+        url: 'https://example.com/hook',
       };
       for (const k of Object.keys(full)) if (!['id', 'kind', ...props].includes(k)) delete full[k];
       for (const prop of props) {

@@ -7,6 +7,7 @@ import { type Model, compileModel } from './model/compile';
 import { type ClaimOptions, type OutboxEvent, ackEvents, claimEvents } from './outbox/outbox';
 import { type Clock, systemClock } from './jobs/clock';
 import { RecordActionService } from './record-actions/service';
+import { RecordActionWebhooks } from './record-actions/webhooks';
 import { Jobs } from './jobs/jobs';
 import { type AutomationRun, AutomationRuntime, type OutboundOptions } from './automations';
 import { AccessService } from './access/service';
@@ -98,6 +99,8 @@ export class Engine {
   readonly automations: AutomationRuntime;
   /** Live delivery of every tenant's notifications in this process (one LISTEN; see NotificationHub). */
   readonly notificationHub: NotificationHub;
+  /** The queue of record actions' webhook steps. */
+  private readonly recordActionWebhooks: RecordActionWebhooks;
 
   private constructor(
     readonly database: Database,
@@ -116,6 +119,7 @@ export class Engine {
       outbound: opts.outbound,
     });
     this.behaviours.register(this.automations.wakeBehaviour);
+    this.recordActionWebhooks = new RecordActionWebhooks(this.jobs, opts.outbound);
   }
 
   /** The engine's clock (see EngineOptions.clock). */
@@ -198,7 +202,16 @@ export class Engine {
   }
 
   private forTenant(t: Tenant): TenantEngine {
-    const te = new TenantEngine(this.database, t, this.opts, this.cursorKey, this.behaviours, this.notificationHub, this.automations);
+    const te = new TenantEngine(
+      this.database,
+      t,
+      this.opts,
+      this.cursorKey,
+      this.behaviours,
+      this.notificationHub,
+      this.automations,
+      this.recordActionWebhooks,
+    );
     this.tenants.set(t.slug, te);
     return te;
   }
@@ -235,6 +248,7 @@ export class TenantEngine {
     behaviours: Behaviours = new Behaviours([...coreBehaviours, ...(opts.behaviours ?? [])], { onAfterCommitError: opts.onAfterCommitError }),
     notificationHub: NotificationHub = new NotificationHub(database, opts.onNotificationError),
     runtime?: AutomationRuntime,
+    webhooks?: RecordActionWebhooks,
   ) {
     this.automations = {
       runs: (automation, o) => (runtime ? runtime.runs(this, automation, o) : Promise.resolve([])),
@@ -272,6 +286,7 @@ export class TenantEngine {
       model: () => this.model(),
       notifications: this.notifications,
       now: () => (opts.clock ?? systemClock).now(),
+      ...(webhooks ? { webhooks: { queue: webhooks, tenantId: tenant.id } } : {}),
     });
   }
 

@@ -551,7 +551,7 @@ export interface ResolvedApp {
  * the people allowed, optionally after a confirmation and a small input form, running an ordered
  * list of steps in one transaction as the person who clicked. See docs/guides/record-actions.md.
  */
-export const recordActionStepKinds = ['createRecord', 'updateRecord', 'notify'] as const;
+export const recordActionStepKinds = ['createRecord', 'updateRecord', 'notify', 'webhook'] as const;
 export type RecordActionStepKind = (typeof recordActionStepKinds)[number];
 export const recordActionInputTypes = ['text', 'textarea', 'integer', 'decimal', 'currency', 'boolean', 'date', 'select'] as const;
 export type RecordActionInputType = (typeof recordActionInputTypes)[number];
@@ -578,7 +578,8 @@ export interface RecordActionInputField {
 
 /**
  * One step of a record action: the automation action shapes (createRecord {object, values},
- * updateRecord {target, values}, notify {to, title, body?}), plus:
+ * updateRecord {target, values}, notify {to, title, body?}, webhook {url, secretRef?}: queued in the
+ * action's transaction, sent once it commits), plus:
  * - `when`: JSON Logic over the record and `$input`; the step is skipped when it is falsy;
  * - createRecord `as`: a name under which later steps read the record's id (`$created.<as>`);
  * - createRecord `dedupe` (the target object's duplicate rules, all or by id) or `match` (fields

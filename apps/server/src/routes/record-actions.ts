@@ -34,7 +34,7 @@ const RecordActionView = named('RecordActionView', {
 
 const RecordActionResult = named('RecordActionResult', {
   type: 'object',
-  required: ['action', 'object', 'id', 'created', 'updated', 'notified', 'skipped'],
+  required: ['action', 'object', 'id', 'created', 'updated', 'notified', 'skipped', 'queued'],
   properties: {
     action: str,
     object: str,
@@ -51,6 +51,7 @@ const RecordActionResult = named('RecordActionResult', {
     updated: { type: 'array', items: { type: 'object', required: ['step', 'object', 'id'], properties: { step: str, object: str, id: str } } },
     notified: { type: 'integer' },
     skipped: { type: 'array', items: str, description: 'Steps whose `when` was false' },
+    queued: { type: 'array', items: str, description: 'Webhook steps queued: sent once the action committed (retried with one Idempotency-Key)' },
     replayed: { type: 'boolean', description: 'A request with the same Idempotency-Key ran it first; this is its result' },
   },
 });

@@ -1330,7 +1330,7 @@ export interface components {
                     field?: string;
                     id: string;
                     /** @enum {unknown} */
-                    kind: "createRecord" | "updateRecord" | "notify";
+                    kind: "createRecord" | "updateRecord" | "notify" | "webhook";
                     match?: string[];
                     message?: string | {
                         [key: string]: string;
@@ -1729,6 +1729,8 @@ export interface components {
             id: string;
             notified: number;
             object: string;
+            /** @description Webhook steps queued: sent once the action committed (retried with one Idempotency-Key) */
+            queued: string[];
             /** @description A request with the same Idempotency-Key ran it first; this is its result */
             replayed?: boolean;
             /** @description Steps whose `when` was false */

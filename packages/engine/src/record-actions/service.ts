@@ -13,6 +13,7 @@ import { rowToRecord } from '../records/row';
 import { runAfterCommit } from '../records/behaviours';
 import type { RecordService } from '../records/service';
 import { checkInput } from './input';
+import type { RecordActionWebhooks, WebhookPayload } from './webhooks';
 import { type CreatedRecord, runSteps } from './steps';
 
 // Record actions (buttons, docs/guides/record-actions.md): which ones a member sees on a record,
@@ -37,6 +38,8 @@ export interface RecordActionResult {
   notified: number;
   /** Steps skipped by their `when`. */
   skipped: string[];
+  /** Webhook steps queued, sent once the transaction committed. */
+  queued: string[];
   /** An earlier request with the same Idempotency-Key ran it; this is its result. */
   replayed?: true;
 }
@@ -48,6 +51,8 @@ export interface RecordActionDeps {
   model(): Promise<Model>;
   notifications: NotificationSender;
   now?: () => Date;
+  /** The engine's webhook queue (webhook steps), with the tenant's id. */
+  webhooks?: { queue: RecordActionWebhooks; tenantId: string };
 }
 
 const truthy = (v: unknown) => !(v === false || v === null || v === undefined || v === 0 || v === '' || (Array.isArray(v) && v.length === 0));
@@ -133,7 +138,23 @@ export class RecordActionService {
           if (!(await this.mayEdit(trx, om, rid, ctx))) throw new AppError('RECORD_ACTION_FORBIDDEN', { action: a.name, reason: 'edit access to the record' });
           if (!this.holds(a, record, ctx.actor ?? null, now)) throw new AppError('RECORD_ACTION_NOT_APPLICABLE', { action: a.name, object: om.name, id: rid });
           const runKey = `record-action:${a.id}:${rid}:${randomUUID()}`;
-          return runSteps({ action: a, om, recordId: rid, record, input, actor: ctx.actor ?? null, now, notifications: this.deps.notifications, runKey }, w);
+          const webhooks = this.deps.webhooks;
+          const queueWebhook = webhooks && ((db: Db, p: WebhookPayload) => webhooks.queue.enqueue(db, webhooks.tenantId, { ...p, tenant: webhooks.tenantId }));
+          return runSteps(
+            {
+              action: a,
+              om,
+              recordId: rid,
+              record,
+              input,
+              actor: ctx.actor ?? null,
+              now,
+              notifications: this.deps.notifications,
+              runKey,
+              ...(queueWebhook ? { queueWebhook } : {}),
+            },
+            w,
+          );
         },
         { now, model },
       );
@@ -143,6 +164,7 @@ export class RecordActionService {
       return out;
     });
     await runAfterCommit(hooks);
+    if (result.queued.length && !result.replayed) this.deps.webhooks?.queue.wake();
     return result;
   }
 

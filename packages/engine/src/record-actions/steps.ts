@@ -6,6 +6,7 @@ import { type RecordWriter, type Trigger, localText, runRecordAction, values } f
 import { type NotificationSender, recipientsOf } from '../automations/notify';
 import type { ObjectModel } from '../model/compile';
 import { duplicateKey, duplicateKeySql } from '../schema/duplicate-key';
+import type { WebhookPayload } from './webhooks';
 
 // The steps of a record action, run in order inside its one transaction through the record
 // pipeline. Each createRecord step may reuse an existing record (查重) and names its record for
@@ -26,6 +27,8 @@ export interface StepsOutcome {
   updated: { step: string; object: string; id: string }[];
   notified: number;
   skipped: string[];
+  /** Webhook steps queued: sent once the action's transaction commits. */
+  queued: string[];
 }
 
 /** Everything the steps read: the record (as locked at the start), the input, the records created so far. */
@@ -38,8 +41,10 @@ export interface StepContext {
   actor: string | null;
   now: Date;
   notifications: NotificationSender;
-  /** Unique per run: the notifications' idempotency keys. */
+  /** Unique per run: the notifications' and webhooks' idempotency keys. */
   runKey: string;
+  /** Queues a webhook step's call in the action's transaction (absent: the tenant has no job engine, the step fails). */
+  queueWebhook?: (trx: RecordWriter['tx']['trx'], payload: WebhookPayload) => Promise<void>;
 }
 
 const truthy = (v: unknown) => !(v === false || v === null || v === undefined || v === 0 || v === '' || (Array.isArray(v) && v.length === 0));
@@ -84,7 +89,7 @@ async function findExisting(w: RecordWriter, target: ObjectModel, step: RecordAc
 /** Runs the action's steps in order; a step whose `when` is falsy is skipped. */
 export async function runSteps(c: StepContext, w: RecordWriter): Promise<StepsOutcome> {
   const created: Record<string, string | null> = {};
-  const out: StepsOutcome = { created: [], updated: [], notified: 0, skipped: [] };
+  const out: StepsOutcome = { created: [], updated: [], notified: 0, skipped: [], queued: [] };
   const vars = (): RuleVariables => ({ $user: { id: c.actor }, $now: c.now.toISOString(), $input: c.input, $created: { ...created } });
   for (const step of c.action.actions) {
     if (step.as) created[step.as] = null;
@@ -104,6 +109,16 @@ export async function runSteps(c: StepContext, w: RecordWriter): Promise<StepsOu
     } else if (step.kind === 'updateRecord') {
       const result = (await runRecordAction(step as unknown as AutomationAction, trigger, w)) as { updated?: { object: string; id: string }[] };
       for (const u of result.updated ?? []) out.updated.push({ step: step.id, ...u });
+    } else if (step.kind === 'webhook') {
+      if (!c.queueWebhook) throw new AppError('OUTBOUND_UNREACHABLE', { step: step.id }, 'webhooks need the engine’s jobs');
+      await c.queueWebhook(w.tx.trx, {
+        tenant: '',
+        url: step.url as string,
+        ...(step.secretRef ? { secretRef: step.secretRef } : {}),
+        key: `${c.runKey}:${step.id}`,
+        body: { action: c.action.name, step: step.id, object: c.om.name, recordId: c.recordId, record: c.record, created: { ...created }, input: c.input },
+      });
+      out.queued.push(step.id);
     } else {
       const to = await recipientsOf(w.tx.trx, w.tx.schema, c.om, step.to ?? [], c.record);
       await c.notifications.notify(w.tx.trx, {
