@@ -24,6 +24,7 @@ import { accessRoutes } from './routes/access';
 import { automationRoutes } from './routes/automations';
 import { devMailboxRoutes, mailRoutes } from './routes/mail';
 import { templateRoutes, tenantTemplateRoutes } from './routes/templates';
+import { recordActionRoutes } from './routes/record-actions';
 import { recordRoutes } from './routes/records';
 import { memberRoutes, tenantRoutes } from './routes/tenants';
 
@@ -172,6 +173,7 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
       await scope.register(memberRoutes, { engine: opts.engine });
       await scope.register(metadataRoutes);
       await scope.register(recordRoutes);
+      await scope.register(recordActionRoutes);
       await scope.register(fileRoutes);
       await scope.register(openapiRoutes);
       await scope.register(orgRoutes, { engine: opts.engine });

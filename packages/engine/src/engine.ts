@@ -7,6 +7,8 @@ import { type Model, compileModel } from './model/compile';
 import { type ClaimOptions, type OutboxEvent, ackEvents, claimEvents } from './outbox/outbox';
 import { type Clock, systemClock } from './jobs/clock';
 import { type RetentionPolicy, defaultRetention, pruneJobs, pruneTenant } from './maintenance/retention';
+import { RecordActionService } from './record-actions/service';
+import { RecordActionWebhooks } from './record-actions/webhooks';
 import { Jobs } from './jobs/jobs';
 import { type AutomationRun, AutomationRuntime, type OutboundOptions, consumer as automationConsumer } from './automations';
 import { AccessService } from './access/service';
@@ -112,6 +114,8 @@ export class Engine {
   readonly notificationHub: NotificationHub;
   /** E-mail: tenants' SMTP settings, sending once per key, the dev mailbox, the notifications' e-mail channel. */
   readonly mail: Mailer;
+  /** The queue of record actions' webhook steps. */
+  private readonly recordActionWebhooks: RecordActionWebhooks;
 
   private constructor(
     readonly database: Database,
@@ -136,6 +140,7 @@ export class Engine {
     });
     this.behaviours.register(this.automations.wakeBehaviour);
     this.behaviours.subscribe(automationConsumer, this.automations.wanted);
+    this.recordActionWebhooks = new RecordActionWebhooks(this.jobs, opts.outbound);
   }
 
   /** The engine's clock (see EngineOptions.clock). */
@@ -244,7 +249,17 @@ export class Engine {
   }
 
   private forTenant(t: Tenant): TenantEngine {
-    const te = new TenantEngine(this.database, t, this.opts, this.cursorKey, this.behaviours, this.notificationHub, this.automations, this.mail);
+    const te = new TenantEngine(
+      this.database,
+      t,
+      this.opts,
+      this.cursorKey,
+      this.behaviours,
+      this.notificationHub,
+      this.automations,
+      this.mail,
+      this.recordActionWebhooks,
+    );
     this.tenants.set(t.slug, te);
     return te;
   }
@@ -270,6 +285,8 @@ export class TenantEngine {
   readonly automations: TenantAutomations;
   /** The in-app notification centre: notify (in a transaction), list, unread count, mark read, preferences, recipients, live events. */
   readonly notifications: NotificationService;
+  /** Record actions (buttons): which a member may run on a record, and running one in one transaction. */
+  readonly actions: RecordActionService;
   private cache: { model: Model; checkedAt: number } | undefined;
 
   constructor(
@@ -281,6 +298,7 @@ export class TenantEngine {
     notificationHub: NotificationHub = new NotificationHub(database, opts.onNotificationError),
     runtime?: AutomationRuntime,
     mail?: Mailer,
+    webhooks?: RecordActionWebhooks,
   ) {
     this.automations = {
       runs: (automation, o) => (runtime ? runtime.runs(this, automation, o) : Promise.resolve([])),
@@ -317,6 +335,15 @@ export class TenantEngine {
       notificationHub,
       mail && ((db, ids) => mail.notificationsCreated(db, tenant, ids)),
     );
+    this.actions = new RecordActionService({
+      db: database.db,
+      schema: tenant.schema,
+      records: this.records,
+      model: () => this.model(),
+      notifications: this.notifications,
+      now: () => (opts.clock ?? systemClock).now(),
+      ...(webhooks ? { webhooks: { queue: webhooks, tenantId: tenant.id } } : {}),
+    });
   }
 
   /** The compiled model of the latest revision, rebuilt only when the revision changes. */
@@ -337,7 +364,7 @@ export class TenantEngine {
     }
     const app: ResolvedApp = id
       ? (await getRevision(this.database.db, this.tenant.schema, id)).metadata
-      : { name: 'app', version: '0.0.0', label: {}, objects: [], forms: [], views: [], menu: [], automations: [] };
+      : { name: 'app', version: '0.0.0', label: {}, objects: [], forms: [], views: [], menu: [], automations: [], recordActions: [] };
     this.cache = { model: compileModel(app, id), checkedAt: now };
     return this.cache.model;
   }

@@ -96,3 +96,5 @@ export { Mailer, type MailTransport, type MailTenant, type SentMail, notificatio
 export type { MailSettingsView, MailSettingsInput } from './mail/settings';
 export type { DevMail, DevMailFilter } from './mail/mailbox';
 export { type RetentionPolicy, defaultRetention } from './maintenance/retention';
+export { RecordActionService, type RecordActionResult, type RecordActionView } from './record-actions/service';
+export type { CreatedRecord } from './record-actions/steps';

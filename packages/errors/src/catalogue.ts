@@ -36,6 +36,12 @@ export const catalogue = {
   AUTOMATION_ACTION_TIMING: { status: 400, message: 'The action cannot run at the automation’s timing (set values and refuse run only before save)' },
   AUTOMATION_FIELD_UNSUITABLE: { status: 400, message: 'The field cannot be used that way in an automation (its type, or it is computed)' },
   AUTOMATION_TARGET_INVALID: { status: 400, message: 'The related records an action writes are not reached through a lookup field' },
+  RECORD_ACTION_INVALID: { status: 400, message: 'The record action or one of its steps lacks a property it needs, or has one it does not take' },
+  RECORD_ACTION_INPUT_FIELD_INVALID: { status: 400, message: 'An input field of the record action is not valid (its type, or a name used twice)' },
+  RECORD_ACTION_REFERENCE_INVALID: {
+    status: 400,
+    message: 'A step of the record action names a created record (`as`) that no earlier step creates, or names one twice',
+  },
   // rules (JSON Logic)
   RULE_INVALID: { status: 400, message: 'The rule is not valid' },
   RULE_OPERATOR_UNKNOWN: { status: 400, message: 'Unknown or disallowed operator in the rule' },
@@ -104,6 +110,12 @@ export const catalogue = {
   AUTOMATION_RUN_NOT_FOUND: { status: 404, message: 'No such run of the automation' },
   AUTOMATION_RUN_NOT_RETRYABLE: { status: 409, message: 'Only a failed run whose attempts are used up can be retried' },
   AUTOMATION_SECRET_NOT_FOUND: { status: 500, message: 'The secret named by the webhook action is not configured' },
+  // record actions (buttons)
+  RECORD_ACTION_NOT_FOUND: { status: 404, message: 'No such action on this object' },
+  RECORD_ACTION_FORBIDDEN: { status: 403, message: 'You may not run this action on this record' },
+  RECORD_ACTION_NOT_APPLICABLE: { status: 409, message: 'The action’s condition does not hold for this record (e.g. the lead is already converted)' },
+  RECORD_ACTION_INPUT_INVALID: { status: 422, message: 'The action’s input is not valid' },
+  RECORD_ACTION_KEY_REUSED: { status: 409, message: 'The Idempotency-Key was used for another action or record' },
   // tenants and infrastructure
   TENANT_NOT_FOUND: { status: 404, message: 'No such tenant' },
   TENANT_EXISTS: { status: 409, message: 'The tenant already exists' },

@@ -9,6 +9,11 @@ import { normalizeValue, valueProblem } from './values';
 export const recordRuleVariables = ['$user', '$now', '$previous'];
 const sweepRuleVariables = ['$now'];
 
+const isVariable = (rule: unknown): boolean => {
+  const v = (rule as { var?: unknown } | null)?.var;
+  return typeof rule === 'object' && rule !== null && Object.keys(rule).length === 1 && typeof v === 'string' && v.startsWith('$');
+};
+
 /** Problems of a rule checked by the logic package, under `path`. */
 export function rulePathProblems(e: unknown, path: string): Problem[] {
   if (!(e instanceof AppError)) throw e;
@@ -17,7 +22,7 @@ export function rulePathProblems(e: unknown, path: string): Problem[] {
 }
 
 /** Checks of one automation that depend on field types: fields fit for their use, conditions and formulas valid. */
-class AutomationChecks {
+export class AutomationChecks {
   readonly problems: Problem[] = [];
   private readonly variables: string[];
 
@@ -26,8 +31,9 @@ class AutomationChecks {
     private readonly o: ObjectDef,
     private readonly byId: Map<string, ObjectDef>,
     private readonly path: string,
+    variables?: string[],
   ) {
-    this.variables = recordTriggerKinds.includes(a.trigger.kind) ? recordRuleVariables : sweepRuleVariables;
+    this.variables = variables ?? (recordTriggerKinds.includes(a.trigger.kind) ? recordRuleVariables : sweepRuleVariables);
   }
 
   private unsuitable(path: string, message: string): void {
@@ -125,7 +131,8 @@ class AutomationChecks {
         const { rule, kind } = checkRule(v.formula, logicSchema(this.o), { context: 'formula', variables: this.variables });
         v.formula = rule;
         const expected = kindOf(f);
-        if (kind !== 'null' && expected && kind !== expected && !(expected === 'text' && kind !== 'json'))
+        // A bare variable (`$created.account`, `$input.amount`) has no type before it runs: its value is checked as input then.
+        if (kind !== 'null' && expected && kind !== expected && !(expected === 'text' && kind !== 'json') && !isVariable(rule))
           this.problems.push({ code: 'RULE_TYPE_MISMATCH', path: `${at}/formula`, message: `the formula gives ${kind}; "${f.name}" holds ${expected}` });
       } catch (e) {
         this.problems.push(...rulePathProblems(e, `${at}/formula`));

@@ -7,3 +7,4 @@ export { valueProblem, normalizeValue } from './values';
 export { isCalendarDate } from './types/date';
 export { activeKeys, type SelectOption } from './types/select-options';
 export { renderFieldTypesMarkdown } from './render-docs';
+export { inputAsField } from './record-action-checks';

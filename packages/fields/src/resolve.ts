@@ -3,6 +3,7 @@ import { checkRule } from '@tangram/logic';
 import { type Field, type FieldTypeCatalogue, type ObjectDef, type ResolvedApp, type View, normalizeApp } from '@tangram/metadata';
 import Ajv, { type ValidateFunction } from 'ajv';
 import { automationProblems, rulePathProblems } from './automation-checks';
+import { recordActionProblems } from './record-action-checks';
 import { logicSchema } from './logic-schema';
 import type { FieldType } from './field-type';
 import { fieldTypes, kindOf } from './registry';
@@ -204,7 +205,7 @@ export function resolveApp(input: unknown): ResolvedApp {
   for (const o of app.objects) for (const f of o.fields) if (fieldTypes[f.type].reference?.master) f.required = true;
   const byId = new Map(app.objects.map((o) => [o.id, o]));
   const problems = app.objects.flatMap((o, i) => (o.archived ? [] : objectProblems(o, `/objects/${i}`, byId)));
-  problems.push(...uiProblems(app, byId), ...automationProblems(app.automations, byId));
+  problems.push(...uiProblems(app, byId), ...automationProblems(app.automations, byId), ...recordActionProblems(app.recordActions, byId));
   if (problems.length) throw AppError.problems('METADATA_INVALID', problems);
   return app;
 }

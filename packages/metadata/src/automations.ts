@@ -24,7 +24,7 @@ export interface NameResolver {
   objectById(id: string): ObjectDef | undefined;
 }
 
-interface Shape {
+export interface Shape {
   required: readonly string[];
   optional?: readonly string[];
 }
@@ -66,7 +66,7 @@ const targetShapes: Record<string, Shape> = { self: { required: [] }, parent: { 
 const strategyShapes: Record<string, Shape> = { roundRobin: { required: ['department'] }, mapping: { required: ['field', 'map'], optional: ['fallback'] } };
 
 /** Problems of a `{ kind, … }` part against its kind's shape: what it lacks, what it does not take. */
-function shapeProblems(part: object, shape: Shape, what: string, path: string, code: ErrorCode, always: readonly string[] = ['kind']): Problem[] {
+export function shapeProblems(part: object, shape: Shape, what: string, path: string, code: ErrorCode, always: readonly string[] = ['kind']): Problem[] {
   const problems: Problem[] = [];
   const has = (k: string) => (part as Record<string, unknown>)[k] !== undefined;
   for (const k of shape.required) if (!has(k)) problems.push({ code, path: `${path}/${k}`, message: `${what} needs "${k}"` });
@@ -75,9 +75,9 @@ function shapeProblems(part: object, shape: Shape, what: string, path: string, c
   return problems;
 }
 
-type LocaleFn = (text: LocaleText | string | undefined, fallback: string) => LocaleText;
+export type LocaleFn = (text: LocaleText | string | undefined, fallback: string) => LocaleText;
 
-class AutomationNormalizer {
+export class AutomationNormalizer {
   constructor(
     private readonly names: NameResolver,
     private readonly problems: Problem[],
@@ -157,8 +157,15 @@ class AutomationNormalizer {
     return t.kind === 'self' ? o : undefined;
   }
 
-  action(a: AutomationActionInput, o: ObjectDef | undefined, path: string): AutomationAction {
-    this.problems.push(...shapeProblems(a, actionShapes[a.kind], `a ${a.kind} action`, path, 'AUTOMATION_ACTION_INVALID', ['id', 'kind']));
+  /** One action; record actions' steps pass their own code and the extra properties they take (`as`, `when`, …). */
+  action(
+    a: AutomationActionInput,
+    o: ObjectDef | undefined,
+    path: string,
+    code: ErrorCode = 'AUTOMATION_ACTION_INVALID',
+    extra: readonly string[] = [],
+  ): AutomationAction {
+    this.problems.push(...shapeProblems(a, actionShapes[a.kind], `a ${a.kind} action`, path, code, ['id', 'kind', ...extra]));
     const out: AutomationAction = { id: a.id, kind: a.kind };
     const written = this.written(a, o, out, path);
     const values = this.values(a.values, written, `${path}/values`);

@@ -1,6 +1,7 @@
 import { AppError, type Problem } from '@tangram/errors';
 import Ajv, { type ErrorObject } from 'ajv';
 import { normalizeAutomations } from './automations';
+import { normalizeRecordActions } from './record-actions';
 import { checkName } from './naming';
 import { appSchema } from './schema';
 import type {
@@ -366,6 +367,29 @@ export function normalizeApp(input: unknown, types: FieldTypeCatalogue): Resolve
       'automation name',
     ),
   );
+  (app.recordActions ?? []).forEach((a, i) => {
+    problems.push(...nameProblems(a.name, `/recordActions/${i}/name`), ...(a.id ? nameProblems(a.id, `/recordActions/${i}/id`) : []));
+    for (const [j, x] of a.actions.entries()) {
+      problems.push(...nameProblems(x.id, `/recordActions/${i}/actions/${j}/id`));
+      if (x.as !== undefined) problems.push(...nameProblems(x.as, `/recordActions/${i}/actions/${j}/as`));
+    }
+    for (const [j, f] of (a.input ?? []).entries()) problems.push(...nameProblems(f.name, `/recordActions/${i}/input/${j}/name`));
+  });
+  const recordActions = normalizeRecordActions(app.recordActions ?? [], names, problems, toLocaleText);
+  problems.push(
+    ...duplicates(
+      recordActions,
+      (x) => x.id,
+      (i) => `/recordActions/${i}/id`,
+      'record action id',
+    ),
+    ...duplicates(
+      recordActions,
+      (x) => `${x.object}.${x.name}`,
+      (i) => `/recordActions/${i}/name`,
+      'record action name',
+    ),
+  );
   if (problems.length) throw AppError.problems('METADATA_INVALID', problems);
   return {
     name: app.name ?? 'app',
@@ -376,5 +400,6 @@ export function normalizeApp(input: unknown, types: FieldTypeCatalogue): Resolve
     views,
     menu,
     automations,
+    recordActions,
   };
 }

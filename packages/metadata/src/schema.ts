@@ -3,6 +3,8 @@ import {
   automationRunAs,
   automationTimings,
   automationTriggerKinds,
+  recordActionInputTypes,
+  recordActionStepKinds,
   duplicateMatches,
   fieldTypeNames,
   recipientKinds,
@@ -299,6 +301,64 @@ const automation = {
   },
 } as const;
 
+// Record actions (buttons): steps are automation actions of a few kinds, with `when`, `as`, `dedupe`, `match`.
+const { kind: _kind, ...actionProperties } = action.properties;
+const recordActionStep = {
+  type: 'object',
+  required: ['id', 'kind'],
+  additionalProperties: false,
+  properties: {
+    ...actionProperties,
+    kind: { enum: [...recordActionStepKinds] },
+    when: {},
+    as: name,
+    dedupe: { anyOf: [{ type: 'boolean' }, { type: 'array', items: name, minItems: 1, maxItems: 20 }] },
+    match: { type: 'array', items: name, minItems: 1, maxItems: 20 },
+  },
+} as const;
+
+const recordActionInputField = {
+  type: 'object',
+  required: ['name', 'type'],
+  additionalProperties: false,
+  properties: {
+    name,
+    label: localeText,
+    type: { enum: [...recordActionInputTypes] },
+    required: { type: 'boolean' },
+    defaultValue: {},
+    options: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 200,
+      items: {
+        type: 'object',
+        required: ['key'],
+        additionalProperties: false,
+        properties: { key: { type: 'string', minLength: 1, maxLength: 100 }, label: localeText },
+      },
+    },
+  },
+} as const;
+
+const recordAction = {
+  type: 'object',
+  required: ['name', 'object', 'actions'],
+  additionalProperties: false,
+  properties: {
+    id: name,
+    name,
+    label: localeText,
+    description: longLocaleText,
+    object: name,
+    roles: { type: 'array', items: name, minItems: 1, maxItems: 50 },
+    condition: {},
+    confirm: longLocaleText,
+    input: { type: 'array', items: recordActionInputField, maxItems: 20 },
+    actions: { type: 'array', items: recordActionStep, minItems: 1, maxItems: 20 },
+  },
+} as const;
+
 /** JSON Schema (draft 2020-12 subset, as ajv reads it) of an app package / a metadata document. */
 export const appSchema = {
   $id: 'https://tangram.dev/schemas/app.json',
@@ -314,6 +374,7 @@ export const appSchema = {
     views: { type: 'array', items: view, maxItems: 5000 },
     menu: { type: 'array', items: { $ref: '#/$defs/menuItem' }, maxItems: 200 },
     automations: { type: 'array', items: automation, maxItems: 1000 },
+    recordActions: { type: 'array', items: recordAction, maxItems: 1000 },
   },
   $defs: { menuItem },
 } as const;

@@ -346,6 +346,7 @@ export interface AppInput {
   views?: ViewInput[];
   menu?: MenuItemInput[];
   automations?: AutomationInput[];
+  recordActions?: RecordActionInput[];
 }
 
 export interface Field {
@@ -542,4 +543,94 @@ export interface ResolvedApp {
   views: View[];
   menu: MenuItem[];
   automations: Automation[];
+  recordActions: RecordAction[];
+}
+
+/**
+ * Record actions (buttons, e.g. 线索转换): shown on a record's page and in its list's row menu to
+ * the people allowed, optionally after a confirmation and a small input form, running an ordered
+ * list of steps in one transaction as the person who clicked. See docs/guides/record-actions.md.
+ */
+export const recordActionStepKinds = ['createRecord', 'updateRecord', 'notify', 'webhook'] as const;
+export type RecordActionStepKind = (typeof recordActionStepKinds)[number];
+export const recordActionInputTypes = ['text', 'textarea', 'integer', 'decimal', 'currency', 'boolean', 'date', 'select'] as const;
+export type RecordActionInputType = (typeof recordActionInputTypes)[number];
+
+/** One field of an action's input form; its value is `$input.<name>` in conditions and formulas. */
+export interface RecordActionInputFieldInput {
+  name: string;
+  label?: LocaleText | string;
+  type: RecordActionInputType;
+  required?: boolean;
+  defaultValue?: unknown;
+  /** select: the choices. */
+  options?: { key: string; label?: LocaleText | string }[];
+}
+
+export interface RecordActionInputField {
+  name: string;
+  label: LocaleText;
+  type: RecordActionInputType;
+  required: boolean;
+  defaultValue?: unknown;
+  options?: { key: string; label: LocaleText }[];
+}
+
+/**
+ * One step of a record action: the automation action shapes (createRecord {object, values},
+ * updateRecord {target, values}, notify {to, title, body?}, webhook {url, secretRef?}: queued in the
+ * action's transaction, sent once it commits), plus:
+ * - `when`: JSON Logic over the record and `$input`; the step is skipped when it is falsy;
+ * - createRecord `as`: a name under which later steps read the record's id (`$created.<as>`);
+ * - createRecord `dedupe` (the target object's duplicate rules, all or by id) or `match` (fields
+ *   that must be equal): an existing record found that way is reused instead of creating one (查重).
+ * Formulas read the record's fields by name, `$input`, `$created`, `$user` and `$now`.
+ */
+export interface RecordActionStepInput extends Omit<AutomationActionInput, 'kind'> {
+  kind: RecordActionStepKind;
+  when?: unknown;
+  as?: string;
+  dedupe?: boolean | string[];
+  match?: string[];
+}
+
+export interface RecordActionStep extends Omit<AutomationAction, 'kind'> {
+  kind: RecordActionStepKind;
+  when?: unknown;
+  as?: string;
+  /** Duplicate rule ids of the created object. */
+  dedupe?: string[];
+  /** Field ids of the created object. */
+  match?: string[];
+}
+
+export interface RecordActionInput {
+  id?: string;
+  name: string;
+  label?: LocaleText | string;
+  description?: LocaleText | string;
+  /** The object whose records show the button (name or id). */
+  object: string;
+  /** Only members holding one of these roles see and run it (tenant admins always may); edit access to the record is always needed. */
+  roles?: string[];
+  /** JSON Logic over the record (`$user`, `$now`): when the button shows and may run, e.g. the lead is not converted yet. */
+  condition?: unknown;
+  /** Asked before running. */
+  confirm?: LocaleText | string;
+  input?: RecordActionInputFieldInput[];
+  actions: RecordActionStepInput[];
+}
+
+export interface RecordAction {
+  id: string;
+  name: string;
+  label: LocaleText;
+  description?: LocaleText;
+  /** Object id. */
+  object: string;
+  roles?: string[];
+  condition?: unknown;
+  confirm?: LocaleText;
+  input: RecordActionInputField[];
+  actions: RecordActionStep[];
 }

@@ -1,7 +1,16 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError, type Problem } from '@tangram/errors';
-import { type AutomationInput, type FormInput, type LocaleText, type MenuItemInput, type ObjectInput, type ViewInput, checkName } from '@tangram/metadata';
+import {
+  type AutomationInput,
+  type FormInput,
+  type RecordActionInput,
+  type LocaleText,
+  type MenuItemInput,
+  type ObjectInput,
+  type ViewInput,
+  checkName,
+} from '@tangram/metadata';
 import semver from 'semver';
 
 export interface Manifest {
@@ -35,6 +44,8 @@ export interface TemplatePackage {
   menu: MenuItemInput[];
   /** Absent in packages stored before automations existed. */
   automations?: AutomationInput[];
+  /** Buttons on the package's objects (record-actions/); absent in packages stored before they existed. */
+  recordActions?: RecordActionInput[];
   roles: PackageRole[];
   /** Object name → records, in `manifest.data` order. */
   data: { object: string; records: SampleRecord[] }[];
@@ -95,7 +106,7 @@ const named =
   };
 
 /**
- * Reads a package directory (manifest.json, objects/, forms/, views/, automations/, menu.json, roles/, data/).
+ * Reads a package directory (manifest.json, objects/, forms/, views/, automations/, record-actions/, menu.json, roles/, data/).
  * Every file must be JSON of the right general shape; the metadata itself is checked when the
  * package is installed (with its dependencies, as one app).
  */
@@ -118,6 +129,7 @@ export function loadPackage(dir: string): TemplatePackage {
     views: readDir(dir, 'views', named('view')) as ViewInput[],
     menu: menu as MenuItemInput[],
     automations: readDir(dir, 'automations', named('automation')) as AutomationInput[],
+    recordActions: readDir(dir, 'record-actions', named('record action')) as RecordActionInput[],
     roles: readDir(dir, 'roles', named('role')) as PackageRole[],
     data,
   };
@@ -138,7 +150,7 @@ export function loadRegistry(root: string): Map<string, TemplatePackage> {
 const fileName = (name: string) => `${name.replace(/[^a-z0-9_]/g, '_')}.json`;
 const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
 
-/** Writes a package in the directory format (one file per object, form, view, automation and role). */
+/** Writes a package in the directory format (one file per object, form, view, automation, record action and role). */
 export function writePackage(dir: string, pkg: TemplatePackage): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'manifest.json'), json(pkg.manifest));
@@ -151,6 +163,7 @@ export function writePackage(dir: string, pkg: TemplatePackage): void {
   write('forms', pkg.forms);
   write('views', pkg.views);
   write('automations', pkg.automations ?? []);
+  write('record-actions', pkg.recordActions ?? []);
   write('roles', pkg.roles);
   if (pkg.menu.length) writeFileSync(join(dir, 'menu.json'), json(pkg.menu));
   if (pkg.data.length) {

@@ -112,9 +112,10 @@ export const HistoryEntry = named('HistoryEntry', {
     requestId: { type: ['string', 'null'] },
     via: {
       type: 'object',
-      description: 'Present when an after-commit automation made the change ("via automation X"): its id and its depth in a chain',
-      required: ['automation', 'depth'],
-      properties: { automation: { type: 'string' }, depth: { type: 'integer' } },
+      description:
+        'Present when an after-commit automation made the change ("via automation X": its id and its depth in a chain) or a record action (a button: `action`, depth 0)',
+      required: ['depth'],
+      properties: { automation: { type: 'string' }, action: { type: 'string' }, depth: { type: 'integer' } },
     },
     changes: {
       type: 'object',

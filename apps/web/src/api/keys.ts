@@ -30,6 +30,8 @@ export const keys = {
   recordList: (tenant: string, object: string, q: RecordQuery) => ['records', tenant, object, 'list', q] as const,
   record: (tenant: string, object: string, id: string | undefined) => ['records', tenant, object, 'one', id] as const,
   history: (tenant: string, object: string, id: string) => ['records', tenant, object, 'history', id] as const,
+  /** The actions (buttons) the caller may run on a record now: under the object's records, so any write of them asks again. */
+  recordActions: (tenant: string, object: string, id: string) => ['records', tenant, object, 'actions', id] as const,
   /** Everything about the signed-in user's notifications in a tenant (the stream invalidates it). */
   notifications: (tenant: string) => ['notifications', tenant] as const,
   unreadNotifications: (tenant: string) => ['notifications', tenant, 'unread'] as const,

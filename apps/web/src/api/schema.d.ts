@@ -652,6 +652,40 @@ export interface paths {
         patch: operations["updateRecord"];
         trace?: never;
     };
+    "/api/v1/t/{tenant}/objects/{object}/records/{id}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The actions (buttons) the caller may run on a record now */
+        get: operations["listRecordActions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/t/{tenant}/objects/{object}/records/{id}/actions/{action}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run an action (button) on a record: all its steps in one transaction, as the caller */
+        post: operations["runRecordAction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/t/{tenant}/objects/{object}/records/{id}/claim": {
         parameters: {
             query?: never;
@@ -1342,6 +1376,94 @@ export interface components {
                     rule: unknown;
                 }[];
             }[];
+            recordActions?: {
+                actions: {
+                    amount?: number;
+                    as?: string;
+                    body?: string | {
+                        [key: string]: string;
+                    };
+                    dedupe?: boolean | string[];
+                    field?: string;
+                    id: string;
+                    /** @enum {unknown} */
+                    kind: "createRecord" | "updateRecord" | "notify" | "webhook";
+                    match?: string[];
+                    message?: string | {
+                        [key: string]: string;
+                    };
+                    object?: string;
+                    /** @enum {unknown} */
+                    provider?: "wecom" | "dingtalk" | "feishu";
+                    secretRef?: string;
+                    strategy?: {
+                        department?: string;
+                        fallback?: string;
+                        field?: string;
+                        /** @enum {unknown} */
+                        kind: "roundRobin" | "mapping";
+                        map?: {
+                            [key: string]: string;
+                        };
+                    };
+                    subject?: string | {
+                        [key: string]: string;
+                    };
+                    target?: {
+                        field?: string;
+                        /** @enum {unknown} */
+                        kind: "self" | "parent" | "children";
+                        object?: string;
+                    };
+                    title?: string | {
+                        [key: string]: string;
+                    };
+                    to?: {
+                        field?: string;
+                        /** @enum {unknown} */
+                        kind: "owner" | "ownerManager" | "departmentHead" | "role" | "userField" | "users";
+                        role?: string;
+                        users?: string[];
+                    }[];
+                    url?: string;
+                    values?: {
+                        field: string;
+                        formula?: unknown;
+                        value?: unknown;
+                    }[];
+                    when?: unknown;
+                }[];
+                condition?: unknown;
+                confirm?: string | {
+                    [key: string]: string;
+                };
+                description?: string | {
+                    [key: string]: string;
+                };
+                id?: string;
+                input?: {
+                    defaultValue?: unknown;
+                    label?: string | {
+                        [key: string]: string;
+                    };
+                    name: string;
+                    options?: {
+                        key: string;
+                        label?: string | {
+                            [key: string]: string;
+                        };
+                    }[];
+                    required?: boolean;
+                    /** @enum {unknown} */
+                    type: "text" | "textarea" | "integer" | "decimal" | "currency" | "boolean" | "date" | "select";
+                }[];
+                label?: string | {
+                    [key: string]: string;
+                };
+                name: string;
+                object: string;
+                roles?: string[];
+            }[];
             version?: string;
             views?: {
                 columns?: string[];
@@ -1398,7 +1520,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {unknown} */
-                code: "VALIDATION_FAILED" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "BODY_TOO_LARGE" | "REQUEST_TIMEOUT" | "HEADERS_TOO_LARGE" | "METADATA_INVALID" | "NAME_INVALID" | "NAME_RESERVED" | "NAME_DUPLICATE" | "OBJECT_NOT_FOUND" | "FIELD_NOT_FOUND" | "FIELD_TYPE_UNKNOWN" | "FIELD_OPTIONS_INVALID" | "FIELD_TYPE_CHANGE_UNSUPPORTED" | "FIELD_TYPE_CHANGE_LOSES_DATA" | "FIELD_ARCHIVED" | "REFERENCE_TARGET_UNKNOWN" | "UNIQUE_VIOLATED_BY_DATA" | "REQUIRED_VIOLATED_BY_DATA" | "REVISION_NOT_FOUND" | "REVISION_CONFLICT" | "SCHEMA_BUSY" | "AUTOMATION_TRIGGER_INVALID" | "AUTOMATION_CRON_INVALID" | "AUTOMATION_ACTION_INVALID" | "AUTOMATION_ACTION_TIMING" | "AUTOMATION_FIELD_UNSUITABLE" | "AUTOMATION_TARGET_INVALID" | "RULE_INVALID" | "RULE_OPERATOR_UNKNOWN" | "RULE_FIELD_UNKNOWN" | "RULE_TYPE_MISMATCH" | "RULE_TOO_COMPLEX" | "RECORD_NOT_FOUND" | "RECORD_INVALID" | "RECORD_VERSION_CONFLICT" | "RECORD_VERSION_REQUIRED" | "RECORD_NOT_UNIQUE" | "RECORD_DUPLICATE" | "RECORD_REFERENCE_INVALID" | "RECORD_REFERENCED" | "RECORD_DELETED" | "RECORD_NOT_DELETED" | "RECORD_READ_ONLY_FIELD" | "POOL_NOT_ENABLED" | "RECORD_NOT_IN_POOL" | "RECORD_IN_POOL" | "POOL_CLAIM_LIMIT" | "VALIDATION_RULE_FAILED" | "AUTOMATION_REFUSED" | "QUERY_INVALID" | "CURSOR_INVALID" | "VERSION_NOT_FOUND" | "UNAUTHENTICATED" | "FORBIDDEN" | "FIELD_FORBIDDEN" | "FIELD_READ_ONLY" | "ROLE_INVALID" | "ROLE_NOT_FOUND" | "CSRF_FAILED" | "ACCOUNT_LOCKED" | "RATE_LIMITED" | "TEMPLATE_INVALID" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_DEPENDENCY_MISSING" | "TEMPLATE_CONFLICT" | "TEMPLATE_NOT_INSTALLED" | "FILE_NOT_FOUND" | "FILE_TOO_LARGE" | "OUTBOUND_URL_INVALID" | "OUTBOUND_SCHEME_REFUSED" | "OUTBOUND_ADDRESS_REFUSED" | "OUTBOUND_UNREACHABLE" | "OUTBOUND_TIMEOUT" | "OUTBOUND_TOO_LARGE" | "OUTBOUND_TOO_MANY_REDIRECTS" | "OUTBOUND_HTTP_STATUS" | "MAIL_SETTINGS_INVALID" | "MAIL_NOT_CONFIGURED" | "MAIL_SEND_FAILED" | "AUTOMATION_NOT_FOUND" | "AUTOMATION_RUN_NOT_FOUND" | "AUTOMATION_RUN_NOT_RETRYABLE" | "AUTOMATION_SECRET_NOT_FOUND" | "TENANT_NOT_FOUND" | "TENANT_EXISTS" | "DATABASE_UNAVAILABLE" | "SERIALIZATION_FAILURE" | "LOCK_TIMEOUT" | "QUERY_TIMEOUT" | "VALUE_OUT_OF_RANGE" | "INTERNAL";
+                code: "VALIDATION_FAILED" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "BODY_TOO_LARGE" | "REQUEST_TIMEOUT" | "HEADERS_TOO_LARGE" | "METADATA_INVALID" | "NAME_INVALID" | "NAME_RESERVED" | "NAME_DUPLICATE" | "OBJECT_NOT_FOUND" | "FIELD_NOT_FOUND" | "FIELD_TYPE_UNKNOWN" | "FIELD_OPTIONS_INVALID" | "FIELD_TYPE_CHANGE_UNSUPPORTED" | "FIELD_TYPE_CHANGE_LOSES_DATA" | "FIELD_ARCHIVED" | "REFERENCE_TARGET_UNKNOWN" | "UNIQUE_VIOLATED_BY_DATA" | "REQUIRED_VIOLATED_BY_DATA" | "REVISION_NOT_FOUND" | "REVISION_CONFLICT" | "SCHEMA_BUSY" | "AUTOMATION_TRIGGER_INVALID" | "AUTOMATION_CRON_INVALID" | "AUTOMATION_ACTION_INVALID" | "AUTOMATION_ACTION_TIMING" | "AUTOMATION_FIELD_UNSUITABLE" | "AUTOMATION_TARGET_INVALID" | "RECORD_ACTION_INVALID" | "RECORD_ACTION_INPUT_FIELD_INVALID" | "RECORD_ACTION_REFERENCE_INVALID" | "RULE_INVALID" | "RULE_OPERATOR_UNKNOWN" | "RULE_FIELD_UNKNOWN" | "RULE_TYPE_MISMATCH" | "RULE_TOO_COMPLEX" | "RECORD_NOT_FOUND" | "RECORD_INVALID" | "RECORD_VERSION_CONFLICT" | "RECORD_VERSION_REQUIRED" | "RECORD_NOT_UNIQUE" | "RECORD_DUPLICATE" | "RECORD_REFERENCE_INVALID" | "RECORD_REFERENCED" | "RECORD_DELETED" | "RECORD_NOT_DELETED" | "RECORD_READ_ONLY_FIELD" | "POOL_NOT_ENABLED" | "RECORD_NOT_IN_POOL" | "RECORD_IN_POOL" | "POOL_CLAIM_LIMIT" | "VALIDATION_RULE_FAILED" | "AUTOMATION_REFUSED" | "QUERY_INVALID" | "CURSOR_INVALID" | "VERSION_NOT_FOUND" | "UNAUTHENTICATED" | "FORBIDDEN" | "FIELD_FORBIDDEN" | "FIELD_READ_ONLY" | "ROLE_INVALID" | "ROLE_NOT_FOUND" | "CSRF_FAILED" | "ACCOUNT_LOCKED" | "RATE_LIMITED" | "TEMPLATE_INVALID" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_DEPENDENCY_MISSING" | "TEMPLATE_CONFLICT" | "TEMPLATE_NOT_INSTALLED" | "FILE_NOT_FOUND" | "FILE_TOO_LARGE" | "OUTBOUND_URL_INVALID" | "OUTBOUND_SCHEME_REFUSED" | "OUTBOUND_ADDRESS_REFUSED" | "OUTBOUND_UNREACHABLE" | "OUTBOUND_TIMEOUT" | "OUTBOUND_TOO_LARGE" | "OUTBOUND_TOO_MANY_REDIRECTS" | "OUTBOUND_HTTP_STATUS" | "MAIL_SETTINGS_INVALID" | "MAIL_NOT_CONFIGURED" | "MAIL_SEND_FAILED" | "AUTOMATION_NOT_FOUND" | "AUTOMATION_RUN_NOT_FOUND" | "AUTOMATION_RUN_NOT_RETRYABLE" | "AUTOMATION_SECRET_NOT_FOUND" | "RECORD_ACTION_NOT_FOUND" | "RECORD_ACTION_FORBIDDEN" | "RECORD_ACTION_NOT_APPLICABLE" | "RECORD_ACTION_INPUT_INVALID" | "RECORD_ACTION_KEY_REUSED" | "TENANT_NOT_FOUND" | "TENANT_EXISTS" | "DATABASE_UNAVAILABLE" | "SERIALIZATION_FAILURE" | "LOCK_TIMEOUT" | "QUERY_TIMEOUT" | "VALUE_OUT_OF_RANGE" | "INTERNAL";
                 details?: Record<string, never>;
                 message: string;
                 requestId: string;
@@ -1430,9 +1552,10 @@ export interface components {
             };
             requestId: string | null;
             version: number;
-            /** @description Present when an after-commit automation made the change ("via automation X"): its id and its depth in a chain */
+            /** @description Present when an after-commit automation made the change ("via automation X": its id and its depth in a chain) or a record action (a button: `action`, depth 0) */
             via?: {
-                automation: string;
+                action?: string;
+                automation?: string;
                 depth: number;
             };
         };
@@ -1446,7 +1569,7 @@ export interface components {
         InstallLine: {
             error?: {
                 /** @enum {unknown} */
-                code: "VALIDATION_FAILED" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "BODY_TOO_LARGE" | "REQUEST_TIMEOUT" | "HEADERS_TOO_LARGE" | "METADATA_INVALID" | "NAME_INVALID" | "NAME_RESERVED" | "NAME_DUPLICATE" | "OBJECT_NOT_FOUND" | "FIELD_NOT_FOUND" | "FIELD_TYPE_UNKNOWN" | "FIELD_OPTIONS_INVALID" | "FIELD_TYPE_CHANGE_UNSUPPORTED" | "FIELD_TYPE_CHANGE_LOSES_DATA" | "FIELD_ARCHIVED" | "REFERENCE_TARGET_UNKNOWN" | "UNIQUE_VIOLATED_BY_DATA" | "REQUIRED_VIOLATED_BY_DATA" | "REVISION_NOT_FOUND" | "REVISION_CONFLICT" | "SCHEMA_BUSY" | "AUTOMATION_TRIGGER_INVALID" | "AUTOMATION_CRON_INVALID" | "AUTOMATION_ACTION_INVALID" | "AUTOMATION_ACTION_TIMING" | "AUTOMATION_FIELD_UNSUITABLE" | "AUTOMATION_TARGET_INVALID" | "RULE_INVALID" | "RULE_OPERATOR_UNKNOWN" | "RULE_FIELD_UNKNOWN" | "RULE_TYPE_MISMATCH" | "RULE_TOO_COMPLEX" | "RECORD_NOT_FOUND" | "RECORD_INVALID" | "RECORD_VERSION_CONFLICT" | "RECORD_VERSION_REQUIRED" | "RECORD_NOT_UNIQUE" | "RECORD_DUPLICATE" | "RECORD_REFERENCE_INVALID" | "RECORD_REFERENCED" | "RECORD_DELETED" | "RECORD_NOT_DELETED" | "RECORD_READ_ONLY_FIELD" | "POOL_NOT_ENABLED" | "RECORD_NOT_IN_POOL" | "RECORD_IN_POOL" | "POOL_CLAIM_LIMIT" | "VALIDATION_RULE_FAILED" | "AUTOMATION_REFUSED" | "QUERY_INVALID" | "CURSOR_INVALID" | "VERSION_NOT_FOUND" | "UNAUTHENTICATED" | "FORBIDDEN" | "FIELD_FORBIDDEN" | "FIELD_READ_ONLY" | "ROLE_INVALID" | "ROLE_NOT_FOUND" | "CSRF_FAILED" | "ACCOUNT_LOCKED" | "RATE_LIMITED" | "TEMPLATE_INVALID" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_DEPENDENCY_MISSING" | "TEMPLATE_CONFLICT" | "TEMPLATE_NOT_INSTALLED" | "FILE_NOT_FOUND" | "FILE_TOO_LARGE" | "OUTBOUND_URL_INVALID" | "OUTBOUND_SCHEME_REFUSED" | "OUTBOUND_ADDRESS_REFUSED" | "OUTBOUND_UNREACHABLE" | "OUTBOUND_TIMEOUT" | "OUTBOUND_TOO_LARGE" | "OUTBOUND_TOO_MANY_REDIRECTS" | "OUTBOUND_HTTP_STATUS" | "MAIL_SETTINGS_INVALID" | "MAIL_NOT_CONFIGURED" | "MAIL_SEND_FAILED" | "AUTOMATION_NOT_FOUND" | "AUTOMATION_RUN_NOT_FOUND" | "AUTOMATION_RUN_NOT_RETRYABLE" | "AUTOMATION_SECRET_NOT_FOUND" | "TENANT_NOT_FOUND" | "TENANT_EXISTS" | "DATABASE_UNAVAILABLE" | "SERIALIZATION_FAILURE" | "LOCK_TIMEOUT" | "QUERY_TIMEOUT" | "VALUE_OUT_OF_RANGE" | "INTERNAL";
+                code: "VALIDATION_FAILED" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "BODY_TOO_LARGE" | "REQUEST_TIMEOUT" | "HEADERS_TOO_LARGE" | "METADATA_INVALID" | "NAME_INVALID" | "NAME_RESERVED" | "NAME_DUPLICATE" | "OBJECT_NOT_FOUND" | "FIELD_NOT_FOUND" | "FIELD_TYPE_UNKNOWN" | "FIELD_OPTIONS_INVALID" | "FIELD_TYPE_CHANGE_UNSUPPORTED" | "FIELD_TYPE_CHANGE_LOSES_DATA" | "FIELD_ARCHIVED" | "REFERENCE_TARGET_UNKNOWN" | "UNIQUE_VIOLATED_BY_DATA" | "REQUIRED_VIOLATED_BY_DATA" | "REVISION_NOT_FOUND" | "REVISION_CONFLICT" | "SCHEMA_BUSY" | "AUTOMATION_TRIGGER_INVALID" | "AUTOMATION_CRON_INVALID" | "AUTOMATION_ACTION_INVALID" | "AUTOMATION_ACTION_TIMING" | "AUTOMATION_FIELD_UNSUITABLE" | "AUTOMATION_TARGET_INVALID" | "RECORD_ACTION_INVALID" | "RECORD_ACTION_INPUT_FIELD_INVALID" | "RECORD_ACTION_REFERENCE_INVALID" | "RULE_INVALID" | "RULE_OPERATOR_UNKNOWN" | "RULE_FIELD_UNKNOWN" | "RULE_TYPE_MISMATCH" | "RULE_TOO_COMPLEX" | "RECORD_NOT_FOUND" | "RECORD_INVALID" | "RECORD_VERSION_CONFLICT" | "RECORD_VERSION_REQUIRED" | "RECORD_NOT_UNIQUE" | "RECORD_DUPLICATE" | "RECORD_REFERENCE_INVALID" | "RECORD_REFERENCED" | "RECORD_DELETED" | "RECORD_NOT_DELETED" | "RECORD_READ_ONLY_FIELD" | "POOL_NOT_ENABLED" | "RECORD_NOT_IN_POOL" | "RECORD_IN_POOL" | "POOL_CLAIM_LIMIT" | "VALIDATION_RULE_FAILED" | "AUTOMATION_REFUSED" | "QUERY_INVALID" | "CURSOR_INVALID" | "VERSION_NOT_FOUND" | "UNAUTHENTICATED" | "FORBIDDEN" | "FIELD_FORBIDDEN" | "FIELD_READ_ONLY" | "ROLE_INVALID" | "ROLE_NOT_FOUND" | "CSRF_FAILED" | "ACCOUNT_LOCKED" | "RATE_LIMITED" | "TEMPLATE_INVALID" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_DEPENDENCY_MISSING" | "TEMPLATE_CONFLICT" | "TEMPLATE_NOT_INSTALLED" | "FILE_NOT_FOUND" | "FILE_TOO_LARGE" | "OUTBOUND_URL_INVALID" | "OUTBOUND_SCHEME_REFUSED" | "OUTBOUND_ADDRESS_REFUSED" | "OUTBOUND_UNREACHABLE" | "OUTBOUND_TIMEOUT" | "OUTBOUND_TOO_LARGE" | "OUTBOUND_TOO_MANY_REDIRECTS" | "OUTBOUND_HTTP_STATUS" | "MAIL_SETTINGS_INVALID" | "MAIL_NOT_CONFIGURED" | "MAIL_SEND_FAILED" | "AUTOMATION_NOT_FOUND" | "AUTOMATION_RUN_NOT_FOUND" | "AUTOMATION_RUN_NOT_RETRYABLE" | "AUTOMATION_SECRET_NOT_FOUND" | "RECORD_ACTION_NOT_FOUND" | "RECORD_ACTION_FORBIDDEN" | "RECORD_ACTION_NOT_APPLICABLE" | "RECORD_ACTION_INPUT_INVALID" | "RECORD_ACTION_KEY_REUSED" | "TENANT_NOT_FOUND" | "TENANT_EXISTS" | "DATABASE_UNAVAILABLE" | "SERIALIZATION_FAILURE" | "LOCK_TIMEOUT" | "QUERY_TIMEOUT" | "VALUE_OUT_OF_RANGE" | "INTERNAL";
                 details?: Record<string, never>;
                 message: string;
                 requestId: string;
@@ -1682,6 +1805,56 @@ export interface components {
             version: number;
         } & {
             [key: string]: unknown;
+        };
+        RecordActionInputField: {
+            defaultValue?: unknown;
+            label: components["schemas"]["LocaleText"];
+            name: string;
+            options?: {
+                key: string;
+                label: components["schemas"]["LocaleText"];
+            }[];
+            required: boolean;
+            /** @enum {string} */
+            type: "text" | "textarea" | "integer" | "decimal" | "currency" | "boolean" | "date" | "select";
+        };
+        RecordActionResult: {
+            action: string;
+            /** @description Records the steps created, or found and reused (查重: `reused`) */
+            created: {
+                as?: string;
+                id: string;
+                object: string;
+                reused: boolean;
+                step: string;
+            }[];
+            id: string;
+            notified: number;
+            object: string;
+            /** @description Webhook steps queued: sent once the action committed (retried with one Idempotency-Key) */
+            queued: string[];
+            /** @description A request with the same Idempotency-Key ran it first; this is its result */
+            replayed?: boolean;
+            /** @description Steps whose `when` was false */
+            skipped: string[];
+            updated: {
+                id: string;
+                object: string;
+                step: string;
+            }[];
+        };
+        RecordActionView: {
+            /**
+             * A text, or a text per locale (`{ "zh-CN": …, "en": … }`)
+             * @description Asked before running
+             */
+            confirm?: string | {
+                [key: string]: string;
+            };
+            description?: components["schemas"]["LocaleText"];
+            input: components["schemas"]["RecordActionInputField"][];
+            label: components["schemas"]["LocaleText"];
+            name: string;
         };
         RecordCreate: {
             /** Format: uuid */
@@ -4092,6 +4265,105 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Record"];
+                };
+            };
+        };
+    };
+    listRecordActions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                object: string;
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        actions: components["schemas"]["RecordActionView"][];
+                    };
+                };
+            };
+        };
+    };
+    runRecordAction: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A repeat with the same key answers the first run’s result */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                action: string;
+                id: string;
+                object: string;
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The values of the action’s input form */
+                    input?: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordActionResult"];
                 };
             };
         };

@@ -2,6 +2,7 @@ import type { ObjectDef } from '@tangram/metadata';
 import { useQuery } from '@tanstack/react-query';
 import { Empty, Timeline, Typography } from 'antd';
 import dayjs from 'dayjs';
+import { useMetadata } from '../api/metadata';
 import { recordQueries } from '../api/records';
 import { useSession } from '../api/session';
 import type { MessageKey } from '../i18n/dictionary';
@@ -14,6 +15,18 @@ export function HistoryTimeline({ tenant, object, id }: { tenant: string; object
   const { t, label } = useI18n();
   const me = useSession().data?.user;
   const history = useQuery(recordQueries.history(tenant, object.name, id));
+  const md = useMetadata(tenant);
+  // A change made by a record action (a button) says which one.
+  const viaAction = (via: { action?: string } | undefined) => {
+    if (!via?.action) return null;
+    const a = md.data?.metadata.recordActions?.find((x) => x.id === via.action);
+    return (
+      <Typography.Text type="secondary" data-testid="history-via-action">
+        {' '}
+        · {t('history.viaAction', { name: a ? label(a.label, a.name) : via.action })}
+      </Typography.Text>
+    );
+  };
   const entries = [...(history.data?.entries ?? [])].reverse();
   if (!history.isLoading && entries.length === 0) return <Empty />;
   return (
@@ -28,6 +41,7 @@ export function HistoryTimeline({ tenant, object, id }: { tenant: string; object
             {t(`history.${e.action}` as MessageKey) ?? e.action} ·{' '}
             <Typography.Text type="secondary">{dayjs(e.at).format('YYYY-MM-DD HH:mm:ss')}</Typography.Text> ·{' '}
             {t('record.version', { version: e.version ?? '' })}
+            {viaAction(e.via)}
             <ul style={{ margin: '4px 0 0', paddingLeft: 18 }}>
               {Object.entries(e.changes ?? {})
                 .filter(([k]) => object.fields.some((f) => f.name === k))

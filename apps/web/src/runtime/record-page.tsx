@@ -16,7 +16,9 @@ import { type DetailLine, type DetailRelation, detailPayload, detailRelations, t
 import { HistoryTimeline } from './history-timeline';
 import { ErrorBox, Loading } from './loading';
 import { FormButtons, FormErrors, RecordForm, showServerErrors } from './record-form';
+import { RecordActionButtons, RecordActionOutcome } from './record-actions';
 import { RelatedLists } from './related-lists';
+import type { RecordActionResult } from '../api/record-actions';
 import { useTenant } from './tenant-shell';
 import { useUnsavedGuard } from './unsaved-guard';
 import { useFormLayout } from './use-form-layout';
@@ -63,6 +65,8 @@ export function RecordPage() {
   const { layout, loading } = useFormLayout(tenant, object);
   const relations = useMemo(() => (object ? detailRelations(md.data?.metadata, object) : []), [md.data, object]);
   const details = useDetailLines(tenant, relations, id);
+  // What the last record action did: kept here, as the editor below is remounted when the record changes.
+  const [outcome, setOutcome] = useState<{ id: string; name: string; result: RecordActionResult } | null>(null);
   if (!object) return <ErrorBox error={new Error(`${name}?`)} />;
   if (loading || !layout || (id && record.isLoading) || details.loading) return <Loading />;
   // Only a first load that failed replaces the page: a failed refetch keeps the form and its edits.
@@ -76,6 +80,8 @@ export function RecordPage() {
       record={record.data}
       relations={details.relations}
       lines={details.lines}
+      outcome={outcome && outcome.id === id ? outcome : null}
+      onOutcome={setOutcome}
     />
   );
 }
@@ -87,7 +93,11 @@ function RecordEditor({
   record,
   relations,
   lines,
+  outcome,
+  onOutcome,
 }: {
+  outcome: { name: string; result: RecordActionResult } | null;
+  onOutcome: (o: { id: string; name: string; result: RecordActionResult } | null) => void;
   tenant: string;
   object: ObjectDef;
   layout: NonNullable<ReturnType<typeof useFormLayout>['layout']>;
@@ -317,6 +327,9 @@ function RecordEditor({
               <Button onClick={() => modal.confirm({ title: t('pool.releaseConfirm'), onOk: () => movePool('release') })}>{t('pool.release')}</Button>
             )}
             {access.update && (
+              <RecordActionButtons tenant={tenant} object={object} recordId={record.id} onDone={(name, result) => onOutcome({ id: record.id, name, result })} />
+            )}
+            {access.update && (
               <Button type="primary" icon={<EditOutlined />} onClick={() => setEditing(true)}>
                 {t('common.edit')}
               </Button>
@@ -325,6 +338,7 @@ function RecordEditor({
           </Space>
         )}
       </Space>
+      {outcome && <RecordActionOutcome tenant={tenant} name={outcome.name} result={outcome.result} onClose={() => onOutcome(null)} />}
       {record ? (
         <Row gutter={16}>
           <Col xs={24} lg={16}>

@@ -5,7 +5,7 @@ import { App, Badge, Button, Card, Checkbox, type GetRef, Grid, List, Popover, S
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useObjectAccess } from '../api/access';
-import { activeFields, fieldNameOf } from '../api/metadata';
+import { activeFields, fieldNameOf, useMetadata } from '../api/metadata';
 import { describeError } from '../api/http';
 import { type RecordData, useBulkRecords, useRecords } from '../api/records';
 import { useI18n } from '../i18n/i18n';
@@ -13,6 +13,7 @@ import { FieldDisplay, widgetOf } from '../widgets/registry';
 import { titleOf } from '../widgets/record-pickers';
 import { BulkEditModal } from './bulk-edit-modal';
 import { FilterBuilder } from './filter-builder';
+import { RecordActionRowMenu } from './record-actions';
 import { activeConditions, type FilterState, filterToLogic } from './filter-logic';
 import type { ViewProps } from './list-page';
 
@@ -67,6 +68,7 @@ export function TableView({ tenant, object, view }: ViewProps) {
   const tableHeight = useTableHeight();
   const fields = activeFields(object);
   const access = useObjectAccess(tenant, object.name);
+  const md = useMetadata(tenant);
   const [shown, setShown, chosen] = useColumnChoice(
     tenant,
     view ? `${object.name}.${view.name}` : object.name,
@@ -120,6 +122,15 @@ export function TableView({ tenant, object, view }: ViewProps) {
         <FieldDisplay field={f} tenant={tenant} value={v} />
       ),
   }));
+
+  // Record actions (buttons) of the object: a menu at the end of each row, for members who may edit.
+  if (access.update && md.data?.metadata.recordActions?.some((a) => a.object === object.id))
+    columns.push({
+      key: '$actions',
+      width: 56,
+      fixed: 'right',
+      render: (_: unknown, r: RecordData) => <RecordActionRowMenu tenant={tenant} object={object} recordId={r.id} />,
+    });
 
   async function bulkDelete() {
     modal.confirm({
@@ -285,7 +296,8 @@ export function TableView({ tenant, object, view }: ViewProps) {
               }
             : undefined
         }
-        onRow={(r) => ({ onDoubleClick: () => open(r) })}
+        // A double click inside a dialog a row opened (rendered elsewhere in the page) is not one on the row.
+        onRow={(r) => ({ onDoubleClick: (e) => e.currentTarget.contains(e.target as Node) && open(r) })}
         pagination={pagination}
         onChange={(_p, _f, sorter, extra) => {
           // Also called on paging (handled by the pagination's onChange): only a sort resets to page 1.

@@ -22,6 +22,11 @@ export interface ActionContext {
    * do not run on them (their values are kept as given).
    */
   history?: true;
+  /**
+   * Set when a record action (a button, e.g. 线索转换) makes the write: its id. Written to the
+   * audit entry and the event as `via: { action, depth: 0 }` (automations it triggers run at depth 1).
+   */
+  recordAction?: string;
 }
 
 /** Which automation made a write, and at what depth (see ActionContext.automation). */

@@ -26,8 +26,11 @@ export interface HistoryEntry {
   at: string;
   actor: string | null;
   requestId: string | null;
-  /** The after-commit automation that made the change ("via automation X"), and its depth in a chain. */
-  via?: { automation: string; depth: number };
+  /**
+   * What made the change besides its actor: an after-commit automation ("via automation X", with
+   * its depth in a chain), or a record action ("via action X", depth 0).
+   */
+  via?: { automation?: string; action?: string; depth: number };
   /** By field name: `{ amount: { before: 100, after: 120 } }`. */
   changes: Record<string, { before: unknown; after: unknown }>;
 }

@@ -40,7 +40,7 @@ function objectById(model: Model, id: string): ObjectModel {
 }
 
 /** The values an action writes on `target`: constants, or formulas over the triggering record. */
-function values(list: FieldAssignment[] | undefined, target: ObjectModel, t: Trigger): Record<string, unknown> {
+export function values(list: FieldAssignment[] | undefined, target: ObjectModel, t: Trigger): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const v of list ?? []) {
     const f = fieldOf(target, v.field);

@@ -40,7 +40,8 @@ export interface EventFacts {
   /** Field names changed (every field given on create). */
   changed: string[];
   /** The automation whose write caused the event, and its depth; absent for a person's change. */
-  via?: { automation: string; depth: number };
+  /** A write by a record action has `action` instead of `automation` (depth 0). */
+  via?: { automation?: string; action?: string; depth: number };
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);

@@ -30,6 +30,13 @@ export interface RecordChange {
   payload: Record<string, unknown>;
 }
 
+/** What made a write besides its actor: an after-commit automation, or a record action (a button). */
+function viaOf(tx: Tx): { automation: string; depth: number } | { action: string; depth: number } | null {
+  if (tx.ctx.automation) return { automation: tx.ctx.automation.automation, depth: tx.ctx.automation.depth };
+  if (tx.ctx.recordAction) return { action: tx.ctx.recordAction, depth: 0 };
+  return null;
+}
+
 /**
  * Writes a record row together with its audit row and outbox event as one statement: one round
  * trip instead of three. The statement is compiled once per object model and set of columns
@@ -38,7 +45,7 @@ export interface RecordChange {
 async function write(c: RecordChange): Promise<Record<string, unknown>> {
   const { tx, om, kind, id } = c;
   const cols = kind === 'delete' ? [] : Object.keys(c.set ?? {});
-  const via = tx.ctx.automation ? { automation: tx.ctx.automation.automation, depth: tx.ctx.automation.depth } : null;
+  const via = viaOf(tx);
   const payload = via ? { ...c.payload, via } : c.payload;
   const log: unknown[] = [
     om.id,
@@ -128,7 +135,8 @@ async function writeSet(c: RecordChangeSet): Promise<string[]> {
   const at = tx.now.toISOString();
   const actor = c.actor !== undefined ? c.actor : (tx.ctx.actor ?? null);
   const requestId = c.requestId !== undefined ? c.requestId : (tx.ctx.requestId ?? null);
-  const via = tx.ctx.automation ? JSON.stringify({ automation: tx.ctx.automation.automation, depth: tx.ctx.automation.depth }) : null;
+  const made = viaOf(tx);
+  const via = made ? JSON.stringify(made) : null;
   const where = c.where.length ? sql.join(c.where, sql` and `) : sql`true`;
   const consumers = tx.behaviours.subscribers(tx.model, om.id);
   const sets = sql.join([

@@ -46,7 +46,14 @@ export async function currentRevision(db: Db, schema: string): Promise<Revision 
 }
 
 function withUiDefaults(m: Partial<ResolvedApp>): ResolvedApp {
-  return { ...m, forms: m.forms ?? [], views: m.views ?? [], menu: m.menu ?? [], automations: m.automations ?? [] } as ResolvedApp;
+  return {
+    ...m,
+    forms: m.forms ?? [],
+    views: m.views ?? [],
+    menu: m.menu ?? [],
+    automations: m.automations ?? [],
+    recordActions: m.recordActions ?? [],
+  } as ResolvedApp;
 }
 
 export function toRevision(row: Record<string, unknown>): Revision {
