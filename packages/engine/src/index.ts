@@ -11,6 +11,12 @@ export {
   dispatchSchedule,
   runQueue,
   maxDepth,
+  type DryRunAction,
+  type DryRunChange,
+  type DryRunInput,
+  type DryRunResult,
+  type TriggerCheck,
+  type TriggerReason,
 } from './automations';
 export { planMigration, carryArchived } from './schema/plan';
 export { type Action, describeAction, isDestructive } from './schema/actions';

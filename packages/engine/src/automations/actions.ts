@@ -40,7 +40,7 @@ function objectById(model: Model, id: string): ObjectModel {
 }
 
 /** The values an action writes on `target`: constants, or formulas over the triggering record. */
-function values(list: FieldAssignment[] | undefined, target: ObjectModel, t: Trigger): Record<string, unknown> {
+export function values(list: FieldAssignment[] | undefined, target: ObjectModel, t: Trigger): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const v of list ?? []) {
     const f = fieldOf(target, v.field);
@@ -139,7 +139,7 @@ export const localText = (m: LocaleText | undefined): string | undefined => m?.[
 const text = (m: LocaleText | undefined) => localText(m) ?? '';
 
 /** `{field}` in a robot message is replaced by the record's value. */
-function fill(template: string, record: Record<string, unknown>): string {
+export function fill(template: string, record: Record<string, unknown>): string {
   return template.replace(/\{(\w+)\}/g, (all, name: string) => (name in record ? String(record[name] ?? '') : all));
 }
 
