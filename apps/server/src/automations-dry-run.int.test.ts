@@ -102,7 +102,11 @@ describe.each(await backends())('automation dry runs over HTTP on %s', (backend)
   });
 
   it('dry-runs a published automation by id', async () => {
-    const published = await s.as(w.admin, { method: 'POST', url: `${w.base}/metadata/publish`, payload: { metadata: { ...accessApp, automations: [flagBigDeal] } } });
+    const published = await s.as(w.admin, {
+      method: 'POST',
+      url: `${w.base}/metadata/publish`,
+      payload: { metadata: { ...accessApp, automations: [flagBigDeal] } },
+    });
     expect(published.statusCode, published.body).toBe(201);
     const res = await dryRun('admin', { id: 'flag_big_deal', recordId: dealId });
     expect(res.statusCode, res.body).toBe(200);
@@ -111,7 +115,9 @@ describe.each(await backends())('automation dry runs over HTTP on %s', (backend)
 
   it('is in the OpenAPI document', async () => {
     const doc = (await s.as(w.admin, { url: `/api/v1/t/${s.tenant}/openapi.json` })).json();
-    const op = Object.entries(doc.paths as Record<string, Record<string, { operationId?: string }>>).find(([, ops]) => ops.post?.operationId === 'dryRunAutomation');
+    const op = Object.entries(doc.paths as Record<string, Record<string, { operationId?: string }>>).find(
+      ([, ops]) => ops.post?.operationId === 'dryRunAutomation',
+    );
     expect(op?.[0]).toMatch(/\/automations\/dry-run$/);
   });
 });

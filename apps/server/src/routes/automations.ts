@@ -62,7 +62,11 @@ const DryRunAction = {
     },
     creates: {
       type: 'array',
-      items: { type: 'object', required: ['object', 'values'], properties: { object: { type: 'string' }, values: { type: 'object', additionalProperties: true } } },
+      items: {
+        type: 'object',
+        required: ['object', 'values'],
+        properties: { object: { type: 'string' }, values: { type: 'object', additionalProperties: true } },
+      },
     },
     recipients: {
       type: 'array',

@@ -45,7 +45,9 @@ function timeOf(v: unknown): number | undefined {
   return Number.isNaN(ms) ? undefined : ms;
 }
 
-const checks: { [K in Automation['trigger']['kind']]: (a: Automation, om: ObjectModel, record: Record<string, unknown>, now: Date) => Omit<TriggerCheck, 'kind'> } = {
+const checks: {
+  [K in Automation['trigger']['kind']]: (a: Automation, om: ObjectModel, record: Record<string, unknown>, now: Date) => Omit<TriggerCheck, 'kind'>;
+} = {
   'record.created': () => ({ applies: true, reason: 'onWrite' }),
   'record.updated': () => ({ applies: true, reason: 'onWrite' }),
   'record.deleted': () => ({ applies: true, reason: 'onWrite' }),
@@ -67,7 +69,8 @@ const checks: { [K in Automation['trigger']['kind']]: (a: Automation, om: Object
     return { applies: now.getTime() >= at, reason: now.getTime() >= at ? 'due' : 'notDue', at: new Date(at).toISOString() };
   },
   inactivity: (a, om, record, now) => {
-    const last = (a.trigger.fields ?? []).map((id) => timeOf(record[nameOf(om, id) ?? ''])).find((t) => t !== undefined) ?? timeOf(record.created_at) ?? now.getTime();
+    const last =
+      (a.trigger.fields ?? []).map((id) => timeOf(record[nameOf(om, id) ?? ''])).find((t) => t !== undefined) ?? timeOf(record.created_at) ?? now.getTime();
     const at = last + (a.trigger.days ?? 0) * dayMs;
     return { applies: now.getTime() >= at, reason: now.getTime() >= at ? 'inactive' : 'active', at: new Date(at).toISOString() };
   },

@@ -12,7 +12,13 @@ const day = 86_400_000;
 const choice = (...keys: string[]) => ({ options: keys.map((key) => ({ key })) });
 
 const objects = [
-  { name: 'company', fields: [{ name: 'name', type: 'text', required: true }, { name: 'last_deal_at', type: 'datetime' }] },
+  {
+    name: 'company',
+    fields: [
+      { name: 'name', type: 'text', required: true },
+      { name: 'last_deal_at', type: 'datetime' },
+    ],
+  },
   {
     name: 'deal',
     fields: [
@@ -29,7 +35,13 @@ const objects = [
       { name: 'region', type: 'text' },
     ],
   },
-  { name: 'task', fields: [{ name: 'title', type: 'text', required: true }, { name: 'deal', type: 'lookup', options: { target: 'deal' } }] },
+  {
+    name: 'task',
+    fields: [
+      { name: 'title', type: 'text', required: true },
+      { name: 'deal', type: 'lookup', options: { target: 'deal' } },
+    ],
+  },
 ];
 
 const bigDeal: AutomationInput = {
@@ -140,10 +152,16 @@ describe.each(await backends())('automation dry runs on %s', (backend) => {
     },
     {
       action: actionOf('updateRecord', { target: { kind: 'parent', field: 'company' }, values: [{ field: 'last_deal_at', formula: { var: '$now' } }] }),
-      expect: (a) => expect(a.updates).toEqual([{ object: 'company', id: companyId, changes: [{ field: 'last_deal_at', before: null, after: '2031-05-10T08:00:00.000Z' }] }]),
+      expect: (a) =>
+        expect(a.updates).toEqual([
+          { object: 'company', id: companyId, changes: [{ field: 'last_deal_at', before: null, after: '2031-05-10T08:00:00.000Z' }] },
+        ]),
     },
     {
-      action: actionOf('updateRecord', { target: { kind: 'children', object: 'task', field: 'deal' }, values: [{ field: 'title', formula: { cat: ['跟进：', { var: 'title' }] } }] }),
+      action: actionOf('updateRecord', {
+        target: { kind: 'children', object: 'task', field: 'deal' },
+        values: [{ field: 'title', formula: { cat: ['跟进：', { var: 'title' }] } }],
+      }),
       expect: (a) => {
         expect(a.updates).toHaveLength(2);
         for (const u of a.updates ?? []) expect(u.changes).toEqual([{ field: 'title', before: expect.any(String), after: '跟进：华东大单' }]);
@@ -185,7 +203,12 @@ describe.each(await backends())('automation dry runs on %s', (backend) => {
         expect(a.send).toEqual({
           url: 'https://erp.example.com/hooks/deal',
           signed: true,
-          body: expect.objectContaining({ automation: 'dry_all', action: expect.stringMatching(/_webhook$/), object: 'deal', record: expect.objectContaining({ id: dealId }) }),
+          body: expect.objectContaining({
+            automation: 'dry_all',
+            action: expect.stringMatching(/_webhook$/),
+            object: 'deal',
+            record: expect.objectContaining({ id: dealId }),
+          }),
         }),
     },
     {
@@ -235,7 +258,12 @@ describe.each(await backends())('automation dry runs on %s', (backend) => {
       recordId: dealId,
     });
     expect(result.actions).toEqual([
-      { id: 'set', kind: 'setFields', status: 'would', updates: [{ object: 'deal', id: dealId, changes: [{ field: 'region', before: 'east', after: 'east-vip' }] }] },
+      {
+        id: 'set',
+        kind: 'setFields',
+        status: 'would',
+        updates: [{ object: 'deal', id: dealId, changes: [{ field: 'region', before: 'east', after: 'east-vip' }] }],
+      },
       { id: 'no', kind: 'refuse', status: 'would', refuse: '大单不可修改' },
     ]);
   });
@@ -247,7 +275,13 @@ describe.each(await backends())('automation dry runs on %s', (backend) => {
     expect(result.condition).toEqual({ holds: true });
     expect(result.wouldRun).toBe(true);
     expect(result.actions).toEqual([
-      { id: 'flag', kind: 'updateRecord', status: 'would', updates: [{ object: 'deal', id: dealId, changes: [{ field: 'at_risk', before: null, after: true }] }], creates: [] },
+      {
+        id: 'flag',
+        kind: 'updateRecord',
+        status: 'would',
+        updates: [{ object: 'deal', id: dealId, changes: [{ field: 'at_risk', before: null, after: true }] }],
+        creates: [],
+      },
       { id: 'tell', kind: 'notify', status: 'would', recipients: [{ id: users.alice, name: 'alice 同学' }], title: '大单 7 天未跟进', body: null },
     ]);
     expect(await footprint()).toEqual(before);
@@ -259,19 +293,36 @@ describe.each(await backends())('automation dry runs on %s', (backend) => {
       recordId: dealId,
     });
     // Followed up 10 days ago: a 14-day wait is not over.
-    expect((await t.automations.dryRun(def({ kind: 'inactivity', fields: ['last_follow_up_at'], days: 14 }))).trigger).toMatchObject({ applies: false, reason: 'active' });
-    expect((await t.automations.dryRun(def({ kind: 'date.relative', field: 'close_date', offset: { amount: 3, unit: 'days' }, direction: 'before' }))).trigger).toEqual({
+    expect((await t.automations.dryRun(def({ kind: 'inactivity', fields: ['last_follow_up_at'], days: 14 }))).trigger).toMatchObject({
+      applies: false,
+      reason: 'active',
+    });
+    expect(
+      (await t.automations.dryRun(def({ kind: 'date.relative', field: 'close_date', offset: { amount: 3, unit: 'days' }, direction: 'before' }))).trigger,
+    ).toEqual({
       kind: 'date.relative',
       applies: false,
       reason: 'noDate',
     });
-    expect((await t.automations.dryRun(def({ kind: 'schedule', cron: '0 9 * * 1', timeZone: 'Asia/Shanghai' }))).trigger).toMatchObject({ applies: true, reason: 'onSchedule' });
-    expect((await t.automations.dryRun(def({ kind: 'field.changed', fields: ['stage'], to: 'won' }))).trigger).toMatchObject({ applies: false, reason: 'valueDiffers' });
-    expect((await t.automations.dryRun(def({ kind: 'field.changed', fields: ['stage'], to: 'new' }))).trigger).toMatchObject({ applies: true, reason: 'valueMatches' });
+    expect((await t.automations.dryRun(def({ kind: 'schedule', cron: '0 9 * * 1', timeZone: 'Asia/Shanghai' }))).trigger).toMatchObject({
+      applies: true,
+      reason: 'onSchedule',
+    });
+    expect((await t.automations.dryRun(def({ kind: 'field.changed', fields: ['stage'], to: 'won' }))).trigger).toMatchObject({
+      applies: false,
+      reason: 'valueDiffers',
+    });
+    expect((await t.automations.dryRun(def({ kind: 'field.changed', fields: ['stage'], to: 'new' }))).trigger).toMatchObject({
+      applies: true,
+      reason: 'valueMatches',
+    });
   });
 
   it('a condition that does not hold: the run would not happen (the actions are still shown)', async () => {
-    const result = await t.automations.dryRun({ automation: { ...bigDeal, name: 'dry_small', condition: { '>': [{ var: 'amount' }, 500000] } }, recordId: dealId });
+    const result = await t.automations.dryRun({
+      automation: { ...bigDeal, name: 'dry_small', condition: { '>': [{ var: 'amount' }, 500000] } },
+      recordId: dealId,
+    });
     expect(result.condition).toEqual({ holds: false });
     expect(result.wouldRun).toBe(false);
     expect(result.actions).toHaveLength(2);
@@ -296,7 +347,10 @@ describe.each(await backends())('automation dry runs on %s', (backend) => {
 
   it('refuses a definition that does not resolve, naming the path under /automation', async () => {
     const err = await t.automations
-      .dryRun({ automation: { name: 'dry_bad', object: 'deal', trigger: { kind: 'inactivity', fields: ['nope'], days: 7 }, actions: bigDeal.actions }, recordId: dealId })
+      .dryRun({
+        automation: { name: 'dry_bad', object: 'deal', trigger: { kind: 'inactivity', fields: ['nope'], days: 7 }, actions: bigDeal.actions },
+        recordId: dealId,
+      })
       .catch((e) => e);
     expect(err.code).toBe('METADATA_INVALID');
     expect(err.details.problems).toEqual(expect.arrayContaining([expect.objectContaining({ path: '/automation/trigger/fields/0' })]));
@@ -305,7 +359,9 @@ describe.each(await backends())('automation dry runs on %s', (backend) => {
   it('stable codes: an unknown automation, neither definition nor id, a record that does not exist', async () => {
     await expect(t.automations.dryRun({ id: 'nope', recordId: dealId })).rejects.toMatchObject({ code: 'AUTOMATION_NOT_FOUND' });
     await expect(t.automations.dryRun({ recordId: dealId })).rejects.toMatchObject({ code: 'AUTOMATION_DRY_RUN_INVALID' });
-    await expect(t.automations.dryRun({ id: 'big_deal_no_follow_up', automation: bigDeal, recordId: dealId })).rejects.toMatchObject({ code: 'AUTOMATION_DRY_RUN_INVALID' });
+    await expect(t.automations.dryRun({ id: 'big_deal_no_follow_up', automation: bigDeal, recordId: dealId })).rejects.toMatchObject({
+      code: 'AUTOMATION_DRY_RUN_INVALID',
+    });
     await expect(t.automations.dryRun({ id: 'big_deal_no_follow_up', recordId: '01890000-0000-7000-8000-000000000000' })).rejects.toMatchObject({
       code: 'RECORD_NOT_FOUND',
     });

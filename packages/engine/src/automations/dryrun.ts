@@ -257,7 +257,9 @@ export async function dryRunAutomation(host: DryRunHost, input: DryRunInput, ctx
   }
   const trigger = checkTrigger(automation, om, record, now);
   const writeCtx: ActionContext =
-    automation.runAs === 'actor' && ctx.access ? { ...ctx, automation: { automation: automation.id, depth: 1 } } : { actor: null, automation: { automation: automation.id, depth: 1 } };
+    automation.runAs === 'actor' && ctx.access
+      ? { ...ctx, automation: { automation: automation.id, depth: 1 } }
+      : { actor: null, automation: { automation: automation.id, depth: 1 } };
   let actions: DryRunAction[] = [];
   try {
     await host.db.transaction().execute(async (trx) => {
@@ -268,5 +270,14 @@ export async function dryRunAutomation(host: DryRunHost, input: DryRunInput, ctx
   } catch (e) {
     if (e !== rollback) throw e;
   }
-  return { automation: automation.name, object: om.name, recordId: record.id, now: now.toISOString(), trigger, condition, wouldRun: trigger.applies && condition.holds, actions };
+  return {
+    automation: automation.name,
+    object: om.name,
+    recordId: record.id,
+    now: now.toISOString(),
+    trigger,
+    condition,
+    wouldRun: trigger.applies && condition.holds,
+    actions,
+  };
 }

@@ -52,7 +52,15 @@ describe.each(await backends())('the owner of an automation hears of its failed 
     await expect(
       t.schema.plan({
         objects: [{ name: 'deal', fields: [{ name: 'title', type: 'text', required: true }] }],
-        automations: [{ name: 'x', object: 'deal', owner: 'alice', trigger: { kind: 'record.updated' }, actions: [{ id: 'n', kind: 'notify', to: [{ kind: 'owner' }], title: 't' }] }],
+        automations: [
+          {
+            name: 'x',
+            object: 'deal',
+            owner: 'alice',
+            trigger: { kind: 'record.updated' },
+            actions: [{ id: 'n', kind: 'notify', to: [{ kind: 'owner' }], title: 't' }],
+          },
+        ],
       }),
     ).rejects.toMatchObject({ code: 'METADATA_INVALID', details: { problems: [expect.objectContaining({ path: '/automations/0/owner' })] } });
   });
