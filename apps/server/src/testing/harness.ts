@@ -28,10 +28,17 @@ export interface TestServer {
 
 const unique = () => `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 
-/** A server over a fresh tenant (own schema) and a fresh platform admin, for one test file (`options`: more build options). */
-export async function setupServer(backend: Backend, options: Partial<Omit<BuildOptions, 'engine'>> = {}): Promise<TestServer> {
+/**
+ * A server over a fresh tenant (own schema) and a fresh platform admin, for one test file (`options`: more build options;
+ * `engineOptions`: the engine's, e.g. a ManualClock the test moves).
+ */
+export async function setupServer(
+  backend: Backend,
+  options: Partial<Omit<BuildOptions, 'engine'>> = {},
+  engineOptions: Parameters<typeof attachTestEngine>[1] = {},
+): Promise<TestServer> {
   const database = await openTestDatabase(backend);
-  const engine = await attachTestEngine(database);
+  const engine = await attachTestEngine(database, engineOptions);
   const app = await build({ engine, loginRateLimit: 1000, ...options });
   const domain = `${unique()}.test.local`;
   const admin = { email: `admin@${domain}`, password: 'correct horse battery' };

@@ -29,7 +29,8 @@ describe('automation designer core', () => {
     for (const kind of automationTriggerKinds) {
       const trigger = newTrigger(kind, fields);
       const a: AutomationInput = { name: 'x', object: 'deal', trigger, actions: [] };
-      for (const actionKind of actionKindsFor(trigger)) a.actions.push(newAction(actionKind, freeActionId(a), { objectName: 'deal', firstField: 'title', numberField: 'amount' }));
+      for (const actionKind of actionKindsFor(trigger))
+        a.actions.push(newAction(actionKind, freeActionId(a), { objectName: 'deal', firstField: 'title', numberField: 'amount' }));
       expect(a.actions.length).toBeGreaterThan(0);
       expect(shapeOf(a), kind).toEqual([]);
     }

@@ -1,5 +1,5 @@
 import { ReloadOutlined } from '@ant-design/icons';
-import type { AutomationInput, Field, ObjectInput } from '@tangram/metadata';
+import type { AutomationInput, Field, FieldInput, LocaleText, ObjectInput } from '@tangram/metadata';
 import { Alert, Button, Card, Descriptions, Empty, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router';
@@ -7,6 +7,7 @@ import { type DryRunAction, type DryRunResult, useAutomationRuns, useDryRun, use
 import { describeError } from '../api/http';
 import type { MessageKey } from '../i18n/dictionary';
 import { useI18n } from '../i18n/i18n';
+import { MemberName } from '../widgets/people-pickers';
 import { FieldEditor } from '../widgets/registry';
 import { draftFields } from './designer-core';
 
@@ -16,7 +17,31 @@ function show(v: unknown, t: (k: MessageKey) => string): string {
   return typeof v === 'object' ? JSON.stringify(v) : String(v);
 }
 
-function ActionOutcome({ a, fieldLabel }: { a: DryRunAction; fieldLabel(object: string, field: string): string }) {
+/** A value as the field shows it: a select's option label, a member's name, yes / no. */
+function Value({ tenant, field, value }: { tenant: string; field: FieldInput | undefined; value: unknown }) {
+  const { t, label } = useI18n();
+  const options = (field?.options?.options ?? []) as { key: string; label?: LocaleText | string }[];
+  const keys = Array.isArray(value) ? value : [value];
+  if (options.length && keys.every((k) => options.some((o) => o.key === k)))
+    return <>{keys.map((k) => label(options.find((o) => o.key === k)?.label, String(k))).join('、')}</>;
+  if ((field?.type === 'user' || field === undefined) && typeof value === 'string' && /^[0-9a-f-]{36}$/i.test(value))
+    return <MemberName tenant={tenant} id={value} />;
+  return <>{show(value, t)}</>;
+}
+
+type FieldOf = (object: string, field: string) => FieldInput | undefined;
+
+function ActionOutcome({
+  tenant,
+  a,
+  fieldLabel,
+  fieldOf,
+}: {
+  tenant: string;
+  a: DryRunAction;
+  fieldLabel(object: string, field: string): string;
+  fieldOf: FieldOf;
+}) {
   const { t } = useI18n();
   const color = a.status === 'would' ? 'blue' : a.status === 'failed' ? 'red' : 'default';
   return (
@@ -37,8 +62,16 @@ function ActionOutcome({ a, fieldLabel }: { a: DryRunAction; fieldLabel(object: 
             locale={{ emptyText: t('auto.noChange') }}
             columns={[
               { title: t('auto.field'), key: 'field', render: (_, c) => fieldLabel(u.object, c.field) },
-              { title: t('auto.beforeValue'), key: 'before', render: (_, c) => show(c.before, t) },
-              { title: t('auto.afterValue'), key: 'after', render: (_, c) => <Typography.Text strong>{show(c.after, t)}</Typography.Text> },
+              { title: t('auto.beforeValue'), key: 'before', render: (_, c) => <Value tenant={tenant} field={fieldOf(u.object, c.field)} value={c.before} /> },
+              {
+                title: t('auto.afterValue'),
+                key: 'after',
+                render: (_, c) => (
+                  <Typography.Text strong>
+                    <Value tenant={tenant} field={fieldOf(u.object, c.field)} value={c.after} />
+                  </Typography.Text>
+                ),
+              },
             ]}
           />
         ))}
@@ -46,7 +79,7 @@ function ActionOutcome({ a, fieldLabel }: { a: DryRunAction; fieldLabel(object: 
           <Descriptions key={JSON.stringify(c)} size="small" bordered column={1} title={t('auto.wouldCreate')}>
             {Object.entries(c.values).map(([k, v]) => (
               <Descriptions.Item key={k} label={fieldLabel(c.object, k)}>
-                {show(v, t)}
+                <Value tenant={tenant} field={fieldOf(c.object, k)} value={v} />
               </Descriptions.Item>
             ))}
           </Descriptions>
@@ -66,10 +99,11 @@ function ActionOutcome({ a, fieldLabel }: { a: DryRunAction; fieldLabel(object: 
   );
 }
 
-function Outcome({ r, objects }: { r: DryRunResult; objects: ObjectInput[] }) {
+function Outcome({ tenant, r, objects }: { tenant: string; r: DryRunResult; objects: ObjectInput[] }) {
   const { t, label } = useI18n();
+  const fieldOf: FieldOf = (object, field) => objects.find((o) => o.name === object)?.fields.find((x) => x.name === field);
   const fieldLabel = (object: string, field: string) => {
-    const f = objects.find((o) => o.name === object)?.fields.find((x) => x.name === field);
+    const f = fieldOf(object, field);
     return field === 'owner_id' ? t('auto.owner') : f ? label(f.label, f.name) : field;
   };
   const reason = t(`auto.reason.${r.trigger.reason}` as MessageKey, { at: r.trigger.at ? new Date(r.trigger.at).toLocaleString() : '' });
@@ -87,7 +121,7 @@ function Outcome({ r, objects }: { r: DryRunResult; objects: ObjectInput[] }) {
         description={`${reason}；${condition}`}
       />
       {r.actions.map((a) => (
-        <ActionOutcome key={a.id} a={a} fieldLabel={fieldLabel} />
+        <ActionOutcome key={a.id} tenant={tenant} a={a} fieldLabel={fieldLabel} fieldOf={fieldOf} />
       ))}
     </Space>
   );
@@ -125,7 +159,7 @@ export function DryRunPanel({
         </Button>
       </Space>
       {dry.error && <Alert type="error" showIcon message={describeError(dry.error)} />}
-      {dry.data && !dry.isPending && <Outcome r={dry.data} objects={objects} />}
+      {dry.data && !dry.isPending && <Outcome tenant={tenant} r={dry.data} objects={objects} />}
     </Space>
   );
 }

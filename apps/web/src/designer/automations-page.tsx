@@ -22,7 +22,7 @@ function NewAutomationModal({ open, onClose, object }: { open: boolean; onClose(
   const [form] = Form.useForm<{ label: string; name: string; object: string; trigger: AutomationTriggerKind }>();
   const taken = new Set(automationsOf(designer.doc).map((a) => a.name));
   return (
-    <Modal open={open} title={t('auto.new')} okText={t('common.confirm')} onCancel={onClose} onOk={() => form.submit()} destroyOnClose>
+    <Modal open={open} title={t('auto.new')} okText={t('common.confirm')} onCancel={onClose} onOk={() => form.submit()} destroyOnHidden>
       <Form
         form={form}
         layout="vertical"

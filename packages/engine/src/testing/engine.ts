@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Backend, Database } from '../db/database';
-import { Engine, type TenantEngine } from '../engine';
+import { Engine, type EngineOptions, type TenantEngine } from '../engine';
 import { openTestDatabase } from './databases';
 
 export interface TestTenant {
@@ -14,10 +14,10 @@ export interface TestTenant {
  * An engine over a test database. Test files run in parallel against one PostgreSQL server, so
  * two may create the shared platform schema at the same moment: the loser retries.
  */
-export async function attachTestEngine(database: Database): Promise<Engine> {
+export async function attachTestEngine(database: Database, opts: Omit<EngineOptions, 'url'> = {}): Promise<Engine> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await Engine.attach(database, { revisionCheckMs: 0 });
+      return await Engine.attach(database, { revisionCheckMs: 0, ...opts });
     } catch (e) {
       if (attempt > 5) throw e;
       await new Promise((r) => setTimeout(r, 50 + Math.random() * 200));
