@@ -3,7 +3,7 @@ import { type AutomationActionInput, type AutomationActionKind, type AutomationI
 import { Button, Card, Form, Input, InputNumber, Select, Space } from 'antd';
 import type { MessageKey } from '../i18n/dictionary';
 import { useI18n } from '../i18n/i18n';
-import { actionKindsFor, freeActionId, newAction, zhText } from './automation-core';
+import { actionKindsFor, freeActionId, isNumber, isRecordReference, newAction, zhText } from './automation-core';
 import { RecipientsEditor, ValuesEditor } from './automation-values';
 import { draftFields } from './designer-core';
 
@@ -65,7 +65,7 @@ function ActionBody(p: ActionProps) {
                     kind === 'self'
                       ? { kind }
                       : kind === 'parent'
-                        ? { kind, field: fields.find((f) => f.type === 'lookup')?.name ?? '' }
+                        ? { kind, field: fields.find(isRecordReference)?.name ?? '' }
                         : { kind, object: '', field: '' },
                   values: [],
                 })
@@ -76,7 +76,7 @@ function ActionBody(p: ActionProps) {
                 aria-label={t('auto.lookupField')}
                 value={target.field}
                 style={{ width: 160 }}
-                options={fieldOptions(fields.filter((f) => f.type === 'lookup' || f.type === 'masterdetail'))}
+                options={fieldOptions(fields.filter(isRecordReference))}
                 onChange={(field: string) => set({ target: { kind: 'parent', field }, values: [] })}
               />
             )}
@@ -94,9 +94,7 @@ function ActionBody(p: ActionProps) {
                   value={target.field || undefined}
                   style={{ width: 160 }}
                   options={fieldOptions(
-                    writtenFields.filter(
-                      (f) => (f.type === 'lookup' || f.type === 'masterdetail') && (f.options.target === object.name || f.options.target === object.id),
-                    ),
+                    writtenFields.filter((f) => isRecordReference(f) && (f.options.target === object.name || f.options.target === object.id)),
                   )}
                   onChange={(field: string) => set({ target: { ...target, field } })}
                 />
@@ -210,7 +208,7 @@ function ActionBody(p: ActionProps) {
             aria-label={t('auto.scoreField')}
             value={action.field}
             style={{ width: 160 }}
-            options={fieldOptions(fields.filter((f) => f.type === 'integer' || f.type === 'decimal'))}
+            options={fieldOptions(fields.filter(isNumber))}
             onChange={(field: string) => set({ field })}
           />
           <InputNumber aria-label={t('auto.amount')} value={action.amount} onChange={(amount) => set({ amount: amount ?? 0 })} />
@@ -244,7 +242,7 @@ export function ActionsEditor({
       newAction(kind, freeActionId(automation), {
         objectName: object.name,
         firstField: fields[0]?.name,
-        numberField: fields.find((f) => f.type === 'integer' || f.type === 'decimal')?.name,
+        numberField: fields.find(isNumber)?.name,
       }),
     ]);
   return (

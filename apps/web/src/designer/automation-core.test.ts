@@ -1,7 +1,20 @@
 import { resolveApp } from '@tangram/fields';
 import { type AutomationInput, automationTriggerKinds } from '@tangram/metadata';
 import { describe, expect, it } from 'vitest';
-import { actionKindsFor, automationsOf, freeActionId, newAction, newTrigger, putAutomation } from './automation-core';
+import { fieldTypes } from '@tangram/fields';
+import type { FieldTypeName } from '@tangram/metadata';
+import {
+  actionKindsFor,
+  automationsOf,
+  freeActionId,
+  isNumber,
+  isRecordReference,
+  isUserReference,
+  isWritable,
+  newAction,
+  newTrigger,
+  putAutomation,
+} from './automation-core';
 import type { DesignDoc } from './designer-core';
 
 const deal = {
@@ -52,5 +65,15 @@ describe('automation designer core', () => {
     expect(automationsOf(d3)).toEqual([]);
     expect(automationsOf(removed.revert(d3))).toEqual([b]);
     expect(automationsOf(added.revert(d1))).toEqual([]);
+  });
+
+  it('asks the field types what a field may be used for', () => {
+    const of = (type: FieldTypeName) => ({ type, options: { target: 'deal' } });
+    const names = Object.keys(fieldTypes) as FieldTypeName[];
+    expect(names.filter((n) => isRecordReference(of(n))).sort()).toEqual(['lookup', 'masterdetail']);
+    expect(names.filter((n) => isUserReference(of(n)))).toEqual(['user']);
+    expect(names.filter((n) => isNumber(of(n)))).toEqual(expect.arrayContaining(['integer', 'decimal']));
+    expect(names.filter((n) => isNumber(of(n)))).not.toContain('formula');
+    expect(names.filter((n) => !isWritable(of(n))).sort()).toEqual(['autonumber', 'formula', 'rollup']);
   });
 });

@@ -4,10 +4,12 @@ import {
   type AutomationInput,
   type AutomationTriggerInput,
   type AutomationTriggerKind,
+  type Field,
   type RecipientInput,
   type RecipientKind,
   recordTriggerKinds,
 } from '@tangram/metadata';
+import { fieldTypes } from '@tangram/fields';
 import type { Command, DesignDoc } from './designer-core';
 
 // The automation designer's document work, framework-free: the draft's automations, new
@@ -115,3 +117,20 @@ export function zhText(v: unknown): string {
   if (v && typeof v === 'object') return String((v as Record<string, unknown>)['zh-CN'] ?? Object.values(v)[0] ?? '');
   return '';
 }
+
+// What a field may be used for in an automation, asked of its field type (never by type name).
+type FieldLike = Pick<Field, 'type'> & Partial<Pick<Field, 'options'>>;
+/** A lookup-like field: one record of an object of the app (a parent to update, the way children point here). */
+export const isRecordReference = (f: FieldLike): boolean => {
+  const r = fieldTypes[f.type]?.reference;
+  return !!r && r.toObject && r.shape === 'single';
+};
+/** A field holding one member (a recipient). */
+export const isUserReference = (f: FieldLike): boolean => {
+  const r = fieldTypes[f.type]?.reference;
+  return !!r && !r.toObject && r.shape === 'single' && r.target(f as never) === '_user';
+};
+/** A number an action may add to (a score). */
+export const isNumber = (f: FieldLike): boolean => fieldTypes[f.type]?.kind === 'number' && !fieldTypes[f.type]?.computed;
+/** A field an action may write (computed ones are the engine's). */
+export const isWritable = (f: FieldLike): boolean => !fieldTypes[f.type]?.computed;

@@ -9,6 +9,7 @@ import type { MessageKey } from '../i18n/dictionary';
 import { useI18n } from '../i18n/i18n';
 import { MemberName } from '../widgets/people-pickers';
 import { FieldEditor } from '../widgets/registry';
+import { isUserReference } from './automation-core';
 import { draftFields } from './designer-core';
 
 function show(v: unknown, t: (k: MessageKey) => string): string {
@@ -24,7 +25,7 @@ function Value({ tenant, field, value }: { tenant: string; field: FieldInput | u
   const keys = Array.isArray(value) ? value : [value];
   if (options.length && keys.every((k) => options.some((o) => o.key === k)))
     return <>{keys.map((k) => label(options.find((o) => o.key === k)?.label, String(k))).join('、')}</>;
-  if ((field?.type === 'user' || field === undefined) && typeof value === 'string' && /^[0-9a-f-]{36}$/i.test(value))
+  if ((field === undefined || isUserReference(field)) && typeof value === 'string' && /^[0-9a-f-]{36}$/i.test(value))
     return <MemberName tenant={tenant} id={value} />;
   return <>{show(value, t)}</>;
 }

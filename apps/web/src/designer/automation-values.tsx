@@ -6,7 +6,7 @@ import type { MessageKey } from '../i18n/dictionary';
 import { useI18n } from '../i18n/i18n';
 import { MemberName } from '../widgets/people-pickers';
 import { FieldEditor } from '../widgets/registry';
-import { newRecipient } from './automation-core';
+import { isUserReference, isWritable, newRecipient } from './automation-core';
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -54,7 +54,7 @@ export function ValuesEditor({
   onChange(next: FieldAssignmentInput[]): void;
 }) {
   const { t, label } = useI18n();
-  const writable = fields.filter((f) => f.type !== 'formula' && f.type !== 'rollup' && f.type !== 'autonumber');
+  const writable = fields.filter(isWritable);
   const set = (i: number, next: FieldAssignmentInput) => onChange(values.map((v, j) => (j === i ? next : v)));
   const free = writable.find((f) => !values.some((v) => v.field === f.name));
   return (
@@ -133,7 +133,7 @@ export function RecipientsEditor({
   onChange(next: RecipientInput[]): void;
 }) {
   const { t, label } = useI18n();
-  const userFields = fields.filter((f) => f.type === 'user');
+  const userFields = fields.filter(isUserReference);
   const set = (i: number, next: RecipientInput) => onChange(to.map((r, j) => (j === i ? next : r)));
   // Rows keyed by kind and rank among that kind, so typing a role's name keeps its input.
   const rowKeys = to.map((r, i) => `${r.kind}#${to.slice(0, i).filter((x) => x.kind === r.kind).length}`);
