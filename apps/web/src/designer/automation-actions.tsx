@@ -45,7 +45,9 @@ function ActionBody(p: ActionProps) {
   const written = writtenObject(p);
   const writtenFields: Field[] = written ? draftFields(written) : [];
   const fieldOptions = (list: Field[]) => list.map((f) => ({ value: f.name, label: label(f.label, f.name) }));
-  const values = <ValuesEditor tenant={tenant} fields={writtenFields} values={action.values ?? []} onChange={(v) => set({ values: v })} />;
+  const values = (
+    <ValuesEditor tenant={tenant} idPrefix={`action-${action.id}`} fields={writtenFields} values={action.values ?? []} onChange={(v) => set({ values: v })} />
+  );
   switch (action.kind) {
     case 'setFields':
       return values;
@@ -125,7 +127,7 @@ function ActionBody(p: ActionProps) {
       return (
         <Form layout="vertical" component="div">
           <Form.Item label={t('auto.recipients')}>
-            <RecipientsEditor tenant={tenant} fields={fields} to={action.to ?? []} onChange={(to) => set({ to })} />
+            <RecipientsEditor tenant={tenant} idPrefix={`action-${action.id}`} fields={fields} to={action.to ?? []} onChange={(to) => set({ to })} />
           </Form.Item>
           {action.kind === 'notify' ? (
             <TextItem label={t('auto.notifyTitle')} value={action.title} onChange={(v) => set({ title: asText(v) })} />

@@ -148,6 +148,9 @@ export function DryRunPanel({
     <Space direction="vertical" style={{ width: '100%' }}>
       <Space wrap>
         <fieldset style={{ width: 280, border: 0, margin: 0, padding: 0 }} aria-label={t('auto.dryRunRecord')}>
+          <label htmlFor="dry-run-record" className="tg-sr-only">
+            {t('auto.dryRunRecord')}
+          </label>
           <FieldEditor field={picker} tenant={tenant} value={recordId} onChange={(v) => setRecordId(typeof v === 'string' ? v : null)} id="dry-run-record" />
         </fieldset>
         <Button

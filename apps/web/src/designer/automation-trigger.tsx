@@ -61,6 +61,9 @@ export function TriggerEditor({
               {(['from', 'to'] as const).map((key) => (
                 <Form.Item key={key} label={t(`auto.${key}` as MessageKey)}>
                   <fieldset style={{ width: 220, border: 0, margin: 0, padding: 0 }} aria-label={t(`auto.${key}` as MessageKey)}>
+                    <label htmlFor={`trigger-${key}`} className="tg-sr-only">
+                      {t(`auto.${key}` as MessageKey)}
+                    </label>
                     <FieldEditor
                       field={watched}
                       tenant={tenant}

@@ -44,11 +44,14 @@ function FormulaInput({ value, onChange, ariaLabel }: { value: unknown; onChange
 /** Field mapping: which fields an action writes, each with a constant (edited with the field's own widget) or a formula. */
 export function ValuesEditor({
   tenant,
+  idPrefix,
   fields,
   values,
   onChange,
 }: {
   tenant: string;
+  /** Makes the value inputs' ids unique on the page (one editor per action). */
+  idPrefix: string;
   fields: Field[];
   values: FieldAssignmentInput[];
   onChange(next: FieldAssignmentInput[]): void;
@@ -85,12 +88,15 @@ export function ValuesEditor({
             />
             {mode === 'value' && field && (
               <fieldset style={{ width: 240, border: 0, margin: 0, padding: 0 }} aria-label={t('auto.value')}>
+                <label htmlFor={`${idPrefix}-value-${i}`} className="tg-sr-only">
+                  {t('auto.value')}
+                </label>
                 <FieldEditor
                   field={field}
                   tenant={tenant}
                   value={v.value ?? null}
                   onChange={(value) => set(i, { field: v.field, value: value ?? null })}
-                  id={`value-${i}`}
+                  id={`${idPrefix}-value-${i}`}
                 />
               </fieldset>
             )}
@@ -123,11 +129,14 @@ const userPicker: Field = {
 /** Who is notified: the record's owner, their manager, the department head, a role, a user field, given members. */
 export function RecipientsEditor({
   tenant,
+  idPrefix,
   fields,
   to,
   onChange,
 }: {
   tenant: string;
+  /** Makes the member pickers' ids unique on the page. */
+  idPrefix: string;
   fields: Field[];
   to: RecipientInput[];
   onChange(next: RecipientInput[]): void;
@@ -168,12 +177,15 @@ export function RecipientsEditor({
                 </Tag>
               ))}
               <fieldset style={{ width: 200, border: 0, margin: 0, padding: 0 }} aria-label={t('auto.addUser')}>
+                <label htmlFor={`${idPrefix}-users-${i}`} className="tg-sr-only">
+                  {t('auto.addUser')}
+                </label>
                 <FieldEditor
                   field={userPicker}
                   tenant={tenant}
                   value={null}
                   onChange={(id) => typeof id === 'string' && set(i, { kind: 'users', users: [...new Set([...(r.users ?? []), id])] })}
-                  id={`recipient-users-${i}`}
+                  id={`${idPrefix}-users-${i}`}
                 />
               </fieldset>
             </Space>
