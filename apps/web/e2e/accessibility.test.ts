@@ -144,6 +144,28 @@ describe.runIf(browserAvailable())('labels and keyboard (browser)', () => {
           },
           { id: 'customers', object: 'customer' },
         ],
+        // One automation with a part of each editor: a condition, values (constant and formula), recipients.
+        automations: [
+          {
+            name: 'kitchen_alert',
+            label: { 'zh-CN': '大数量提醒' },
+            object: 'kitchen',
+            trigger: { kind: 'field.changed', fields: ['qty'] },
+            condition: { '>': [{ var: 'qty' }, 10] },
+            actions: [
+              {
+                id: 'a1',
+                kind: 'updateRecord',
+                target: { kind: 'self' },
+                values: [
+                  { field: 'level', value: 'b' },
+                  { field: 'notes', formula: { cat: ['数量 ', { var: 'qty' }] } },
+                ],
+              },
+              { id: 'a2', kind: 'notify', to: [{ kind: 'owner' }, { kind: 'userField', field: 'owner2' }], title: { 'zh-CN': '数量很大' } },
+            ],
+          },
+        ],
       },
     });
     expect(published.statusCode, published.body).toBe(201);
@@ -187,6 +209,8 @@ describe.runIf(browserAvailable())('labels and keyboard (browser)', () => {
       ['designer: form', '/design/forms/kitchen', (p) => p.getByText('未放置的字段').first().waitFor()],
       ['designer: views', '/design/views/board', (p) => p.getByTestId('view-columns').waitFor()],
       ['designer: menu', '/design/menu', (p) => p.getByTestId('menu-tree').waitFor()],
+      ['designer: automations', '/design/automations', (p) => p.getByRole('link', { name: '大数量提醒' }).waitFor()],
+      ['designer: automation', '/design/automations/kitchen_alert', (p) => p.getByTestId('automation-action').nth(1).waitFor()],
       ['designer: revisions', '/design/revisions', (p) => p.getByText('every field type').first().waitFor()],
       ['app market', '/market', (p) => p.getByTestId('package-crm').waitFor()],
       ['members', '/members', (p) => p.getByRole('cell', { name: srv.server.admin.email }).waitFor()],

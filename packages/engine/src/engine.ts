@@ -10,7 +10,16 @@ import { type RetentionPolicy, defaultRetention, pruneJobs, pruneTenant } from '
 import { RecordActionService } from './record-actions/service';
 import { RecordActionWebhooks } from './record-actions/webhooks';
 import { Jobs } from './jobs/jobs';
-import { type AutomationRun, AutomationRuntime, type OutboundOptions, consumer as automationConsumer } from './automations';
+import {
+  type AutomationRun,
+  AutomationRuntime,
+  type DryRunInput,
+  type DryRunResult,
+  type OutboundOptions,
+  consumer as automationConsumer,
+  dryRunAutomation,
+} from './automations';
+import type { ActionContext } from './access/context';
 import { AccessService } from './access/service';
 import { TemplateService } from './templates/service';
 import { FileService, defaultMaxFileSize } from './files/service';
@@ -306,6 +315,12 @@ export class TenantEngine {
         if (!runtime) throw new AppError('AUTOMATION_RUN_NOT_FOUND', { run: runId });
         return runtime.retry(this, automation, runId);
       },
+      dryRun: (input, ctx) =>
+        dryRunAutomation(
+          { db: database.db, schema: tenant.schema, records: this.records, model: () => this.model(), now: (opts.clock ?? systemClock).now() },
+          input,
+          ctx,
+        ),
     };
     this.records = new RecordService({
       behaviours,
@@ -482,6 +497,8 @@ export interface TenantAutomations {
   runs(automation: string, opts?: { limit?: number; before?: number }): Promise<AutomationRun[]>;
   /** Re-runs a failed run whose job is dead, from the failed action (done ones are skipped by their keys). */
   retry(automation: string, runId: number): Promise<AutomationRun>;
+  /** What an automation (a definition, or a published one by id) would do to a record now, computed without writing or sending anything; the record must be readable with `ctx`. */
+  dryRun(input: DryRunInput, ctx?: ActionContext): Promise<DryRunResult>;
 }
 
 export class OutboxService {

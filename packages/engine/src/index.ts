@@ -16,6 +16,12 @@ export {
   sweepSchedule,
   dueQuery,
   type SweepWindow,
+  type DryRunAction,
+  type DryRunChange,
+  type DryRunInput,
+  type DryRunResult,
+  type TriggerCheck,
+  type TriggerReason,
 } from './automations';
 export { planMigration, carryArchived } from './schema/plan';
 export { type Action, describeAction, isDestructive } from './schema/actions';

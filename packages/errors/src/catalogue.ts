@@ -109,6 +109,7 @@ export const catalogue = {
   AUTOMATION_NOT_FOUND: { status: 404, message: 'No such automation' },
   AUTOMATION_RUN_NOT_FOUND: { status: 404, message: 'No such run of the automation' },
   AUTOMATION_RUN_NOT_RETRYABLE: { status: 409, message: 'Only a failed run whose attempts are used up can be retried' },
+  AUTOMATION_DRY_RUN_INVALID: { status: 400, message: 'A dry run takes either the automation’s definition or its id, and a record' },
   AUTOMATION_SECRET_NOT_FOUND: { status: 500, message: 'The secret named by the webhook action is not configured' },
   // record actions (buttons)
   RECORD_ACTION_NOT_FOUND: { status: 404, message: 'No such action on this object' },

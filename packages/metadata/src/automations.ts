@@ -225,6 +225,7 @@ export class AutomationNormalizer {
     if (input.description !== undefined) automation.description = this.locale(input.description, '');
     if (input.condition !== undefined) automation.condition = input.condition;
     if (input.retrigger === true) automation.retrigger = true;
+    if (input.owner !== undefined) automation.owner = input.owner;
     const seen = new Set<string>();
     automation.actions.forEach((a, i) => {
       if (seen.has(a.id)) this.problems.push({ code: 'NAME_DUPLICATE', path: `${path}/actions/${i}/id`, message: `action id "${a.id}" is used twice` });

@@ -298,6 +298,7 @@ const automation = {
     actions: { type: 'array', items: action, minItems: 1, maxItems: 50 },
     runAs: { enum: [...automationRunAs] },
     retrigger: { type: 'boolean' },
+    owner: uuid,
   },
 } as const;
 

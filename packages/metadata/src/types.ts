@@ -334,6 +334,8 @@ export interface AutomationInput {
   runAs?: AutomationRunAs;
   /** Whether a change this automation made may trigger it again (default false: its own writes never do). */
   retrigger?: boolean;
+  /** The user answerable for it (a user id): told, with the tenant's admins, when a run fails for good. The designer sets the author. */
+  owner?: string;
 }
 
 /** What an author publishes: a set of objects (an app package adds name/version/label). */
@@ -531,6 +533,8 @@ export interface Automation {
   runAs: AutomationRunAs;
   /** Present (true) only when the author opted in: the automation's own writes may trigger it again. */
   retrigger?: true;
+  /** The user answerable for it (user id), told when a run fails for good. */
+  owner?: string;
 }
 
 /** Normalised metadata: every id set, every default filled. This is what is published. */

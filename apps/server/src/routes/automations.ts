@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { route } from '../openapi/declare';
-import { requireTenantAdmin } from '../plugins/auth';
-import { tenantOf } from '../plugins/tenant';
+import { requireDesigner, requireTenantAdmin } from '../plugins/auth';
+import { actionContext, tenantOf } from '../plugins/tenant';
 
 type RunParams = { id: string; runId: string };
 
@@ -37,6 +37,79 @@ const AutomationRun = {
   },
 } as const;
 
+const anyValue = { description: 'any JSON value' } as const;
+const DryRunAction = {
+  type: 'object',
+  required: ['id', 'kind', 'status'],
+  properties: {
+    id: { type: 'string' },
+    kind: { type: 'string' },
+    status: { type: 'string', enum: ['would', 'skipped', 'failed'], description: 'would: it would act as described; failed: it would fail with `error`' },
+    updates: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['object', 'id', 'changes'],
+        properties: {
+          object: { type: 'string' },
+          id: { type: 'string' },
+          changes: {
+            type: 'array',
+            items: { type: 'object', required: ['field', 'before', 'after'], properties: { field: { type: 'string' }, before: anyValue, after: anyValue } },
+          },
+        },
+      },
+    },
+    creates: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['object', 'values'],
+        properties: { object: { type: 'string' }, values: { type: 'object', additionalProperties: true } },
+      },
+    },
+    recipients: {
+      type: 'array',
+      items: { type: 'object', required: ['id', 'name'], properties: { id: { type: 'string' }, name: { type: 'string' } } },
+    },
+    title: { type: 'string' },
+    body: { type: ['string', 'null'] },
+    send: {
+      type: 'object',
+      required: ['url', 'body', 'signed'],
+      description: 'where a webhook or robot would send, and what (nothing is sent)',
+      properties: { url: { type: 'string' }, body: anyValue, signed: { type: 'boolean' } },
+    },
+    refuse: { type: 'string' },
+    note: { type: 'string' },
+    error: { type: 'string' },
+  },
+} as const;
+
+const DryRunResult = {
+  type: 'object',
+  required: ['automation', 'object', 'recordId', 'now', 'trigger', 'condition', 'wouldRun', 'actions'],
+  properties: {
+    automation: { type: 'string' },
+    object: { type: 'string' },
+    recordId: { type: 'string' },
+    now: { type: 'string', format: 'date-time' },
+    trigger: {
+      type: 'object',
+      required: ['kind', 'applies', 'reason'],
+      properties: {
+        kind: { type: 'string' },
+        applies: { type: 'boolean' },
+        reason: { type: 'string', enum: ['onWrite', 'valueMatches', 'valueDiffers', 'inactive', 'active', 'due', 'notDue', 'noDate', 'onSchedule'] },
+        at: { type: 'string', format: 'date-time' },
+      },
+    },
+    condition: { type: 'object', required: ['holds'], properties: { holds: { type: 'boolean' }, error: { type: 'string' } } },
+    wouldRun: { type: 'boolean' },
+    actions: { type: 'array', items: DryRunAction },
+  },
+} as const;
+
 /** The run log of after-commit automations (tenant admins): list runs, retry a failed one from its failed action. */
 export async function automationRoutes(app: FastifyInstance): Promise<void> {
   const tags = ['automations'];
@@ -46,6 +119,34 @@ export async function automationRoutes(app: FastifyInstance): Promise<void> {
     required: ['tenant', 'id', 'runId'],
     properties: { tenant: { type: 'string' }, id: { type: 'string' }, runId: { type: 'integer', minimum: 1 } },
   } as const;
+
+  app.post(
+    '/automations/dry-run',
+    {
+      schema: route({
+        operationId: 'dryRunAutomation',
+        summary: 'What an automation would do to a record now — nothing is written or sent (designers)',
+        tags,
+        params: { type: 'object', required: ['tenant'], properties: { tenant: { type: 'string' } } },
+        body: {
+          type: 'object',
+          required: ['recordId'],
+          additionalProperties: false,
+          properties: {
+            automation: { type: 'object', additionalProperties: true, description: 'the definition being designed (as in metadata `automations`)' },
+            id: { type: 'string', maxLength: 63, description: 'or a published automation’s id' },
+            recordId: { type: 'string', maxLength: 100 },
+          },
+        },
+        responses: { 200: { description: 'The dry run', schema: DryRunResult } },
+      }),
+    },
+    async (req) => {
+      requireDesigner(req);
+      const body = req.body as { automation?: unknown; id?: string; recordId: string };
+      return (await tenantOf(req)).automations.dryRun(body, actionContext(req));
+    },
+  );
 
   app.get(
     '/automations/:id/runs',

@@ -30,7 +30,7 @@ const unique = () => `${Date.now().toString(36)}${randomBytes(3).toString('hex')
 
 /**
  * A server over a fresh tenant (own schema) and a fresh platform admin, for one test file
- * (`options`: more build options; `engineOptions`: the engine's, e.g. the dev mailbox).
+ * (`options`: more build options; `engineOptions`: the engine's, e.g. the dev mailbox or a ManualClock the test moves).
  */
 export async function setupServer(
   backend: Backend,

@@ -37,6 +37,8 @@ export const keys = {
   unreadNotifications: (tenant: string) => ['notifications', tenant, 'unread'] as const,
   notificationList: (tenant: string) => ['notifications', tenant, 'list'] as const,
   notificationPreferences: (tenant: string) => ['notifications', tenant, 'preferences'] as const,
+  /** The run log of one automation. */
+  automationRuns: (tenant: string, id: string) => ['automation-runs', tenant, id] as const,
   /** A reference picker's search (not refreshed by writes, as a picker's choices need not be). */
   picker: (tenant: string, object: string | undefined, search: string) => ['picker', tenant, object, search] as const,
 };

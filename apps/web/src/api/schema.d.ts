@@ -212,6 +212,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/t/{tenant}/automations/dry-run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** What an automation would do to a record now — nothing is written or sent (designers) */
+        post: operations["dryRunAutomation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/t/{tenant}/docs": {
         parameters: {
             query?: never;
@@ -1255,6 +1272,7 @@ export interface components {
                 };
                 name: string;
                 object: string;
+                owner?: string;
                 retrigger?: boolean;
                 /** @enum {unknown} */
                 runAs?: "system" | "actor";
@@ -1520,7 +1538,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {unknown} */
-                code: "VALIDATION_FAILED" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "BODY_TOO_LARGE" | "REQUEST_TIMEOUT" | "HEADERS_TOO_LARGE" | "METADATA_INVALID" | "NAME_INVALID" | "NAME_RESERVED" | "NAME_DUPLICATE" | "OBJECT_NOT_FOUND" | "FIELD_NOT_FOUND" | "FIELD_TYPE_UNKNOWN" | "FIELD_OPTIONS_INVALID" | "FIELD_TYPE_CHANGE_UNSUPPORTED" | "FIELD_TYPE_CHANGE_LOSES_DATA" | "FIELD_ARCHIVED" | "REFERENCE_TARGET_UNKNOWN" | "UNIQUE_VIOLATED_BY_DATA" | "REQUIRED_VIOLATED_BY_DATA" | "REVISION_NOT_FOUND" | "REVISION_CONFLICT" | "SCHEMA_BUSY" | "AUTOMATION_TRIGGER_INVALID" | "AUTOMATION_CRON_INVALID" | "AUTOMATION_ACTION_INVALID" | "AUTOMATION_ACTION_TIMING" | "AUTOMATION_FIELD_UNSUITABLE" | "AUTOMATION_TARGET_INVALID" | "RECORD_ACTION_INVALID" | "RECORD_ACTION_INPUT_FIELD_INVALID" | "RECORD_ACTION_REFERENCE_INVALID" | "RULE_INVALID" | "RULE_OPERATOR_UNKNOWN" | "RULE_FIELD_UNKNOWN" | "RULE_TYPE_MISMATCH" | "RULE_TOO_COMPLEX" | "RECORD_NOT_FOUND" | "RECORD_INVALID" | "RECORD_VERSION_CONFLICT" | "RECORD_VERSION_REQUIRED" | "RECORD_NOT_UNIQUE" | "RECORD_DUPLICATE" | "RECORD_REFERENCE_INVALID" | "RECORD_REFERENCED" | "RECORD_DELETED" | "RECORD_NOT_DELETED" | "RECORD_READ_ONLY_FIELD" | "POOL_NOT_ENABLED" | "RECORD_NOT_IN_POOL" | "RECORD_IN_POOL" | "POOL_CLAIM_LIMIT" | "VALIDATION_RULE_FAILED" | "AUTOMATION_REFUSED" | "QUERY_INVALID" | "CURSOR_INVALID" | "VERSION_NOT_FOUND" | "UNAUTHENTICATED" | "FORBIDDEN" | "FIELD_FORBIDDEN" | "FIELD_READ_ONLY" | "ROLE_INVALID" | "ROLE_NOT_FOUND" | "CSRF_FAILED" | "ACCOUNT_LOCKED" | "RATE_LIMITED" | "TEMPLATE_INVALID" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_DEPENDENCY_MISSING" | "TEMPLATE_CONFLICT" | "TEMPLATE_NOT_INSTALLED" | "FILE_NOT_FOUND" | "FILE_TOO_LARGE" | "OUTBOUND_URL_INVALID" | "OUTBOUND_SCHEME_REFUSED" | "OUTBOUND_ADDRESS_REFUSED" | "OUTBOUND_UNREACHABLE" | "OUTBOUND_TIMEOUT" | "OUTBOUND_TOO_LARGE" | "OUTBOUND_TOO_MANY_REDIRECTS" | "OUTBOUND_HTTP_STATUS" | "MAIL_SETTINGS_INVALID" | "MAIL_NOT_CONFIGURED" | "MAIL_SEND_FAILED" | "AUTOMATION_NOT_FOUND" | "AUTOMATION_RUN_NOT_FOUND" | "AUTOMATION_RUN_NOT_RETRYABLE" | "AUTOMATION_SECRET_NOT_FOUND" | "RECORD_ACTION_NOT_FOUND" | "RECORD_ACTION_FORBIDDEN" | "RECORD_ACTION_NOT_APPLICABLE" | "RECORD_ACTION_INPUT_INVALID" | "RECORD_ACTION_KEY_REUSED" | "TENANT_NOT_FOUND" | "TENANT_EXISTS" | "DATABASE_UNAVAILABLE" | "SERIALIZATION_FAILURE" | "LOCK_TIMEOUT" | "QUERY_TIMEOUT" | "VALUE_OUT_OF_RANGE" | "INTERNAL";
+                code: "VALIDATION_FAILED" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "BODY_TOO_LARGE" | "REQUEST_TIMEOUT" | "HEADERS_TOO_LARGE" | "METADATA_INVALID" | "NAME_INVALID" | "NAME_RESERVED" | "NAME_DUPLICATE" | "OBJECT_NOT_FOUND" | "FIELD_NOT_FOUND" | "FIELD_TYPE_UNKNOWN" | "FIELD_OPTIONS_INVALID" | "FIELD_TYPE_CHANGE_UNSUPPORTED" | "FIELD_TYPE_CHANGE_LOSES_DATA" | "FIELD_ARCHIVED" | "REFERENCE_TARGET_UNKNOWN" | "UNIQUE_VIOLATED_BY_DATA" | "REQUIRED_VIOLATED_BY_DATA" | "REVISION_NOT_FOUND" | "REVISION_CONFLICT" | "SCHEMA_BUSY" | "AUTOMATION_TRIGGER_INVALID" | "AUTOMATION_CRON_INVALID" | "AUTOMATION_ACTION_INVALID" | "AUTOMATION_ACTION_TIMING" | "AUTOMATION_FIELD_UNSUITABLE" | "AUTOMATION_TARGET_INVALID" | "RECORD_ACTION_INVALID" | "RECORD_ACTION_INPUT_FIELD_INVALID" | "RECORD_ACTION_REFERENCE_INVALID" | "RULE_INVALID" | "RULE_OPERATOR_UNKNOWN" | "RULE_FIELD_UNKNOWN" | "RULE_TYPE_MISMATCH" | "RULE_TOO_COMPLEX" | "RECORD_NOT_FOUND" | "RECORD_INVALID" | "RECORD_VERSION_CONFLICT" | "RECORD_VERSION_REQUIRED" | "RECORD_NOT_UNIQUE" | "RECORD_DUPLICATE" | "RECORD_REFERENCE_INVALID" | "RECORD_REFERENCED" | "RECORD_DELETED" | "RECORD_NOT_DELETED" | "RECORD_READ_ONLY_FIELD" | "POOL_NOT_ENABLED" | "RECORD_NOT_IN_POOL" | "RECORD_IN_POOL" | "POOL_CLAIM_LIMIT" | "VALIDATION_RULE_FAILED" | "AUTOMATION_REFUSED" | "QUERY_INVALID" | "CURSOR_INVALID" | "VERSION_NOT_FOUND" | "UNAUTHENTICATED" | "FORBIDDEN" | "FIELD_FORBIDDEN" | "FIELD_READ_ONLY" | "ROLE_INVALID" | "ROLE_NOT_FOUND" | "CSRF_FAILED" | "ACCOUNT_LOCKED" | "RATE_LIMITED" | "TEMPLATE_INVALID" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_DEPENDENCY_MISSING" | "TEMPLATE_CONFLICT" | "TEMPLATE_NOT_INSTALLED" | "FILE_NOT_FOUND" | "FILE_TOO_LARGE" | "OUTBOUND_URL_INVALID" | "OUTBOUND_SCHEME_REFUSED" | "OUTBOUND_ADDRESS_REFUSED" | "OUTBOUND_UNREACHABLE" | "OUTBOUND_TIMEOUT" | "OUTBOUND_TOO_LARGE" | "OUTBOUND_TOO_MANY_REDIRECTS" | "OUTBOUND_HTTP_STATUS" | "MAIL_SETTINGS_INVALID" | "MAIL_NOT_CONFIGURED" | "MAIL_SEND_FAILED" | "AUTOMATION_NOT_FOUND" | "AUTOMATION_RUN_NOT_FOUND" | "AUTOMATION_RUN_NOT_RETRYABLE" | "AUTOMATION_DRY_RUN_INVALID" | "AUTOMATION_SECRET_NOT_FOUND" | "RECORD_ACTION_NOT_FOUND" | "RECORD_ACTION_FORBIDDEN" | "RECORD_ACTION_NOT_APPLICABLE" | "RECORD_ACTION_INPUT_INVALID" | "RECORD_ACTION_KEY_REUSED" | "TENANT_NOT_FOUND" | "TENANT_EXISTS" | "DATABASE_UNAVAILABLE" | "SERIALIZATION_FAILURE" | "LOCK_TIMEOUT" | "QUERY_TIMEOUT" | "VALUE_OUT_OF_RANGE" | "INTERNAL";
                 details?: Record<string, never>;
                 message: string;
                 requestId: string;
@@ -1569,7 +1587,7 @@ export interface components {
         InstallLine: {
             error?: {
                 /** @enum {unknown} */
-                code: "VALIDATION_FAILED" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "BODY_TOO_LARGE" | "REQUEST_TIMEOUT" | "HEADERS_TOO_LARGE" | "METADATA_INVALID" | "NAME_INVALID" | "NAME_RESERVED" | "NAME_DUPLICATE" | "OBJECT_NOT_FOUND" | "FIELD_NOT_FOUND" | "FIELD_TYPE_UNKNOWN" | "FIELD_OPTIONS_INVALID" | "FIELD_TYPE_CHANGE_UNSUPPORTED" | "FIELD_TYPE_CHANGE_LOSES_DATA" | "FIELD_ARCHIVED" | "REFERENCE_TARGET_UNKNOWN" | "UNIQUE_VIOLATED_BY_DATA" | "REQUIRED_VIOLATED_BY_DATA" | "REVISION_NOT_FOUND" | "REVISION_CONFLICT" | "SCHEMA_BUSY" | "AUTOMATION_TRIGGER_INVALID" | "AUTOMATION_CRON_INVALID" | "AUTOMATION_ACTION_INVALID" | "AUTOMATION_ACTION_TIMING" | "AUTOMATION_FIELD_UNSUITABLE" | "AUTOMATION_TARGET_INVALID" | "RECORD_ACTION_INVALID" | "RECORD_ACTION_INPUT_FIELD_INVALID" | "RECORD_ACTION_REFERENCE_INVALID" | "RULE_INVALID" | "RULE_OPERATOR_UNKNOWN" | "RULE_FIELD_UNKNOWN" | "RULE_TYPE_MISMATCH" | "RULE_TOO_COMPLEX" | "RECORD_NOT_FOUND" | "RECORD_INVALID" | "RECORD_VERSION_CONFLICT" | "RECORD_VERSION_REQUIRED" | "RECORD_NOT_UNIQUE" | "RECORD_DUPLICATE" | "RECORD_REFERENCE_INVALID" | "RECORD_REFERENCED" | "RECORD_DELETED" | "RECORD_NOT_DELETED" | "RECORD_READ_ONLY_FIELD" | "POOL_NOT_ENABLED" | "RECORD_NOT_IN_POOL" | "RECORD_IN_POOL" | "POOL_CLAIM_LIMIT" | "VALIDATION_RULE_FAILED" | "AUTOMATION_REFUSED" | "QUERY_INVALID" | "CURSOR_INVALID" | "VERSION_NOT_FOUND" | "UNAUTHENTICATED" | "FORBIDDEN" | "FIELD_FORBIDDEN" | "FIELD_READ_ONLY" | "ROLE_INVALID" | "ROLE_NOT_FOUND" | "CSRF_FAILED" | "ACCOUNT_LOCKED" | "RATE_LIMITED" | "TEMPLATE_INVALID" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_DEPENDENCY_MISSING" | "TEMPLATE_CONFLICT" | "TEMPLATE_NOT_INSTALLED" | "FILE_NOT_FOUND" | "FILE_TOO_LARGE" | "OUTBOUND_URL_INVALID" | "OUTBOUND_SCHEME_REFUSED" | "OUTBOUND_ADDRESS_REFUSED" | "OUTBOUND_UNREACHABLE" | "OUTBOUND_TIMEOUT" | "OUTBOUND_TOO_LARGE" | "OUTBOUND_TOO_MANY_REDIRECTS" | "OUTBOUND_HTTP_STATUS" | "MAIL_SETTINGS_INVALID" | "MAIL_NOT_CONFIGURED" | "MAIL_SEND_FAILED" | "AUTOMATION_NOT_FOUND" | "AUTOMATION_RUN_NOT_FOUND" | "AUTOMATION_RUN_NOT_RETRYABLE" | "AUTOMATION_SECRET_NOT_FOUND" | "RECORD_ACTION_NOT_FOUND" | "RECORD_ACTION_FORBIDDEN" | "RECORD_ACTION_NOT_APPLICABLE" | "RECORD_ACTION_INPUT_INVALID" | "RECORD_ACTION_KEY_REUSED" | "TENANT_NOT_FOUND" | "TENANT_EXISTS" | "DATABASE_UNAVAILABLE" | "SERIALIZATION_FAILURE" | "LOCK_TIMEOUT" | "QUERY_TIMEOUT" | "VALUE_OUT_OF_RANGE" | "INTERNAL";
+                code: "VALIDATION_FAILED" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "BODY_TOO_LARGE" | "REQUEST_TIMEOUT" | "HEADERS_TOO_LARGE" | "METADATA_INVALID" | "NAME_INVALID" | "NAME_RESERVED" | "NAME_DUPLICATE" | "OBJECT_NOT_FOUND" | "FIELD_NOT_FOUND" | "FIELD_TYPE_UNKNOWN" | "FIELD_OPTIONS_INVALID" | "FIELD_TYPE_CHANGE_UNSUPPORTED" | "FIELD_TYPE_CHANGE_LOSES_DATA" | "FIELD_ARCHIVED" | "REFERENCE_TARGET_UNKNOWN" | "UNIQUE_VIOLATED_BY_DATA" | "REQUIRED_VIOLATED_BY_DATA" | "REVISION_NOT_FOUND" | "REVISION_CONFLICT" | "SCHEMA_BUSY" | "AUTOMATION_TRIGGER_INVALID" | "AUTOMATION_CRON_INVALID" | "AUTOMATION_ACTION_INVALID" | "AUTOMATION_ACTION_TIMING" | "AUTOMATION_FIELD_UNSUITABLE" | "AUTOMATION_TARGET_INVALID" | "RECORD_ACTION_INVALID" | "RECORD_ACTION_INPUT_FIELD_INVALID" | "RECORD_ACTION_REFERENCE_INVALID" | "RULE_INVALID" | "RULE_OPERATOR_UNKNOWN" | "RULE_FIELD_UNKNOWN" | "RULE_TYPE_MISMATCH" | "RULE_TOO_COMPLEX" | "RECORD_NOT_FOUND" | "RECORD_INVALID" | "RECORD_VERSION_CONFLICT" | "RECORD_VERSION_REQUIRED" | "RECORD_NOT_UNIQUE" | "RECORD_DUPLICATE" | "RECORD_REFERENCE_INVALID" | "RECORD_REFERENCED" | "RECORD_DELETED" | "RECORD_NOT_DELETED" | "RECORD_READ_ONLY_FIELD" | "POOL_NOT_ENABLED" | "RECORD_NOT_IN_POOL" | "RECORD_IN_POOL" | "POOL_CLAIM_LIMIT" | "VALIDATION_RULE_FAILED" | "AUTOMATION_REFUSED" | "QUERY_INVALID" | "CURSOR_INVALID" | "VERSION_NOT_FOUND" | "UNAUTHENTICATED" | "FORBIDDEN" | "FIELD_FORBIDDEN" | "FIELD_READ_ONLY" | "ROLE_INVALID" | "ROLE_NOT_FOUND" | "CSRF_FAILED" | "ACCOUNT_LOCKED" | "RATE_LIMITED" | "TEMPLATE_INVALID" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_DEPENDENCY_MISSING" | "TEMPLATE_CONFLICT" | "TEMPLATE_NOT_INSTALLED" | "FILE_NOT_FOUND" | "FILE_TOO_LARGE" | "OUTBOUND_URL_INVALID" | "OUTBOUND_SCHEME_REFUSED" | "OUTBOUND_ADDRESS_REFUSED" | "OUTBOUND_UNREACHABLE" | "OUTBOUND_TIMEOUT" | "OUTBOUND_TOO_LARGE" | "OUTBOUND_TOO_MANY_REDIRECTS" | "OUTBOUND_HTTP_STATUS" | "MAIL_SETTINGS_INVALID" | "MAIL_NOT_CONFIGURED" | "MAIL_SEND_FAILED" | "AUTOMATION_NOT_FOUND" | "AUTOMATION_RUN_NOT_FOUND" | "AUTOMATION_RUN_NOT_RETRYABLE" | "AUTOMATION_DRY_RUN_INVALID" | "AUTOMATION_SECRET_NOT_FOUND" | "RECORD_ACTION_NOT_FOUND" | "RECORD_ACTION_FORBIDDEN" | "RECORD_ACTION_NOT_APPLICABLE" | "RECORD_ACTION_INPUT_INVALID" | "RECORD_ACTION_KEY_REUSED" | "TENANT_NOT_FOUND" | "TENANT_EXISTS" | "DATABASE_UNAVAILABLE" | "SERIALIZATION_FAILURE" | "LOCK_TIMEOUT" | "QUERY_TIMEOUT" | "VALUE_OUT_OF_RANGE" | "INTERNAL";
                 details?: Record<string, never>;
                 message: string;
                 requestId: string;
@@ -2741,6 +2759,119 @@ export interface operations {
                         startedAt: string;
                         /** @enum {string} */
                         status: "running" | "succeeded" | "failed" | "skipped";
+                    };
+                };
+            };
+        };
+    };
+    dryRunAutomation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the definition being designed (as in metadata `automations`) */
+                    automation?: {
+                        [key: string]: unknown;
+                    };
+                    /** @description or a published automation’s id */
+                    id?: string;
+                    recordId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The dry run */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        actions: {
+                            body?: string | null;
+                            creates?: {
+                                object: string;
+                                values: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            error?: string;
+                            id: string;
+                            kind: string;
+                            note?: string;
+                            recipients?: {
+                                id: string;
+                                name: string;
+                            }[];
+                            refuse?: string;
+                            /** @description where a webhook or robot would send, and what (nothing is sent) */
+                            send?: {
+                                /** @description any JSON value */
+                                body: unknown;
+                                signed: boolean;
+                                url: string;
+                            };
+                            /**
+                             * @description would: it would act as described; failed: it would fail with `error`
+                             * @enum {string}
+                             */
+                            status: "would" | "skipped" | "failed";
+                            title?: string;
+                            updates?: {
+                                changes: {
+                                    /** @description any JSON value */
+                                    after: unknown;
+                                    /** @description any JSON value */
+                                    before: unknown;
+                                    field: string;
+                                }[];
+                                id: string;
+                                object: string;
+                            }[];
+                        }[];
+                        automation: string;
+                        condition: {
+                            error?: string;
+                            holds: boolean;
+                        };
+                        /** Format: date-time */
+                        now: string;
+                        object: string;
+                        recordId: string;
+                        trigger: {
+                            applies: boolean;
+                            /** Format: date-time */
+                            at?: string;
+                            kind: string;
+                            /** @enum {string} */
+                            reason: "onWrite" | "valueMatches" | "valueDiffers" | "inactive" | "active" | "due" | "notDue" | "noDate" | "onSchedule";
+                        };
+                        wouldRun: boolean;
                     };
                 };
             };

@@ -1,5 +1,6 @@
 import {
   CheckCircleOutlined,
+  ThunderboltOutlined,
   CloudUploadOutlined,
   EyeOutlined,
   HistoryOutlined,
@@ -17,6 +18,8 @@ import { Route, Routes, useLocation, useNavigate } from 'react-router';
 import { useI18n } from '../i18n/i18n';
 import { ErrorBox, Loading } from '../runtime/loading';
 import { useCanDesign, useTenant } from '../runtime/tenant-shell';
+import { AutomationEditor } from './automation-editor';
+import { AutomationsPage } from './automations-page';
 import { DesignerHome } from './designer-home';
 import { FormDesigner } from './form-designer';
 import { MenuDesigner } from './menu-designer';
@@ -66,7 +69,7 @@ function Session({ tenant, draft }: { tenant: string; draft: Draft }) {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [designer]);
-  const section = (['views', 'menu', 'publish', 'revisions'] as const).find((s) => location.pathname.startsWith(`${base}/${s}`)) ?? 'objects';
+  const section = (['views', 'automations', 'menu', 'publish', 'revisions'] as const).find((s) => location.pathname.startsWith(`${base}/${s}`)) ?? 'objects';
   return (
     <DesignerContext.Provider value={designer}>
       <DndProvider backend={HTML5Backend}>
@@ -95,6 +98,7 @@ function Session({ tenant, draft }: { tenant: string; draft: Draft }) {
           items={[
             { key: 'objects', label: t('designer.objects') },
             { key: 'views', icon: <EyeOutlined />, label: t('designer.views') },
+            { key: 'automations', icon: <ThunderboltOutlined />, label: t('auto.title') },
             { key: 'menu', icon: <MenuOutlined />, label: t('designer.menu') },
             { key: 'publish', icon: <CloudUploadOutlined />, label: t('designer.publish') },
             { key: 'revisions', icon: <HistoryOutlined />, label: t('designer.revisions') },
@@ -107,6 +111,8 @@ function Session({ tenant, draft }: { tenant: string; draft: Draft }) {
           <Route path="forms/:name" element={<FormDesigner />} />
           <Route path="views" element={<ViewsPage />} />
           <Route path="views/:id" element={<ViewDesigner />} />
+          <Route path="automations" element={<AutomationsPage />} />
+          <Route path="automations/:name" element={<AutomationEditor />} />
           <Route path="menu" element={<MenuDesigner />} />
           <Route path="publish" element={<PublishPage />} />
           <Route path="revisions" element={<RevisionsPage />} />
@@ -116,7 +122,7 @@ function Session({ tenant, draft }: { tenant: string; draft: Draft }) {
   );
 }
 
-/** The designer (lazy-loaded): objects and fields, forms, views, the menu, publish with a dry run, revisions. */
+/** The designer (lazy-loaded): objects and fields, forms, views, automations, the menu, publish with a dry run, revisions. */
 export default function DesignerRoutes() {
   const tenant = useTenant();
   const { t } = useI18n();

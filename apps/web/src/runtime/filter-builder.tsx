@@ -66,6 +66,9 @@ export function FilterBuilder({ tenant, fields, value, onChange }: FilterBuilder
             />
             {field && needsValue(c.op) && (
               <fieldset style={{ width: 200, border: 0, margin: 0, padding: 0 }} aria-label={t('filter.value')}>
+                <label htmlFor={`filter-value-${i}`} className="tg-sr-only">
+                  {t('filter.value')}
+                </label>
                 <FieldEditor field={valueField(field)} tenant={tenant} value={c.value} onChange={(v) => set(i, { value: v })} id={`filter-value-${i}`} />
               </fieldset>
             )}

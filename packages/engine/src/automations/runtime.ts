@@ -428,7 +428,7 @@ export class AutomationRuntime {
     return { value };
   }
 
-  /** A run job used its last attempt: its run stays failed, with the last error, and the tenant's admins are told (once). */
+  /** A run job used its last attempt: its run stays failed, with the last error, and the tenant's admins and the automation's owner are told (once). */
   private async dead(job: Job<RunPayload>): Promise<void> {
     const p = job.payload;
     const te = await this.host.tenant(p.tenant);
@@ -438,7 +438,7 @@ export class AutomationRuntime {
     const om = model.byId.get(p.objectId);
     const name = a ? (localText(a.label) ?? a.name) : p.automation;
     await te.notifications.notify(this.host.db, {
-      to: await tenantAdmins(this.host.db, te.tenant.id),
+      to: [...new Set([...(await tenantAdmins(this.host.db, te.tenant.id)), ...(a?.owner ? [a.owner] : [])])],
       kind: 'automation.failed',
       title: `自动化「${name}」运行失败`,
       body: (job.lastError ?? '').slice(0, 500) || null,

@@ -14,7 +14,7 @@ export interface TestTenant {
  * An engine over a test database. Test files run in parallel against one PostgreSQL server, so
  * two may create the shared platform schema at the same moment: the loser retries.
  */
-export async function attachTestEngine(database: Database, opts: EngineOptions = {}): Promise<Engine> {
+export async function attachTestEngine(database: Database, opts: Omit<EngineOptions, 'url'> = {}): Promise<Engine> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await Engine.attach(database, { revisionCheckMs: 0, ...opts });
