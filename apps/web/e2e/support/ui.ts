@@ -22,12 +22,19 @@ const antSelect = 'contains(concat(" ", normalize-space(@class), " "), " ant-sel
 /** Picks an option in an antd Select found by its label (on the select, its input, or a group around it). */
 export async function pickOption(page: Page, scope: Locator | Page, label: string | RegExp, option: string): Promise<void> {
   // Click the whole select (a chosen value is drawn over its search input), waiting as any click does.
-  await scope
+  const select = scope
     .getByLabel(label, { exact: typeof label === 'string' })
     .first()
-    .locator(`xpath=(ancestor-or-self::div[${antSelect}] | descendant::div[${antSelect}])[1]`)
-    .click();
-  await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: option }).first().click();
+    .locator(`xpath=(ancestor-or-self::div[${antSelect}] | descendant::div[${antSelect}])[1]`);
+  await select.click();
+  // The options of this select's own dropdown (its combobox controls the dropdown's listbox): a
+  // dropdown another select left open or still closing (a multiple select stays open after a
+  // pick) may hold an option of the same name, moving as it closes.
+  const list = await select.locator('[role="combobox"]').first().getAttribute('aria-controls');
+  const dropdown = list
+    ? page.locator('.ant-select-dropdown').filter({ has: page.locator(`[id="${list}"]`) })
+    : page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
+  await dropdown.locator('.ant-select-item-option').filter({ hasText: option }).first().click();
 }
 
 /** Rows of the list table (virtual rows included once rendered). */
