@@ -51,8 +51,9 @@ declare module 'fastify' {
     /** Whether requests are being answered now (long-lived streams aside). */
     serving: () => boolean;
     /**
-     * Whether answering requests keeps the process busy: some are in flight and the event loop
-     * was busy at least half of the last 100 ms. A worker in this process yields to them (Jobs.start's `foreground`).
+     * Whether requests are queueing: some are in flight now, and on average at least two were
+     * over the last 100 ms. A worker in this process then yields to them (Jobs.start's `foreground`);
+     * at ordinary rates (a request answered before the next comes) it does not.
      */
     busy: () => boolean;
   }
@@ -120,28 +121,35 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
   // Known from the start, so set once when the request comes in (no promise per answer). The
   // requests in flight are counted for the worker (`serving`), long-lived streams excepted.
   let inFlight = 0;
-  const ended = () => {
-    inFlight--;
+  // The average number in flight over the last 100 ms, for `busy`: the time-weighted count.
+  let area = 0;
+  let changed = performance.now();
+  let sampledAt = changed;
+  let averageInFlight = 0;
+  const move = (by: number) => {
+    const t = performance.now();
+    area += inFlight * (t - changed);
+    changed = t;
+    inFlight += by;
   };
+  const ended = () => move(-1);
   app.decorate('serving', () => inFlight > 0);
-  // How busy the event loop was over the last sample (0…1), for `busy`.
-  let loopUse = 0;
-  let sample = performance.eventLoopUtilization();
   const sampler = setInterval(() => {
-    const now = performance.eventLoopUtilization();
-    loopUse = performance.eventLoopUtilization(now, sample).utilization;
-    sample = now;
+    move(0);
+    averageInFlight = area / Math.max(changed - sampledAt, 1);
+    area = 0;
+    sampledAt = changed;
   }, 100);
   sampler.unref();
   app.addHook('onClose', (_app, done) => {
     clearInterval(sampler);
     done();
   });
-  app.decorate('busy', () => inFlight > 0 && loopUse >= 0.5);
+  app.decorate('busy', () => inFlight > 0 && averageInFlight >= 2);
   app.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', req.id);
     if (!req.routeOptions.config?.longLived) {
-      inFlight++;
+      move(1);
       reply.raw.once('close', ended);
     }
     done();

@@ -66,7 +66,7 @@ export interface StartOptions {
    * still advance a batch per `yieldMs` per queue, and catch up once the load eases.
    */
   foreground?: () => boolean;
-  /** The longest a queue loop waits for a gap in the foreground traffic (default 1 s). */
+  /** The longest a queue loop waits for a gap in the foreground traffic (default 250 ms). */
   yieldMs?: number;
 }
 
@@ -289,7 +289,7 @@ export class Jobs {
       wakes: 0,
       tasks: [],
       foreground: opts.foreground,
-      yieldMs: opts.yieldMs ?? 1000,
+      yieldMs: opts.yieldMs ?? 250,
     };
     this.loop = loop;
     loop.tasks.push(this.maintenanceLoop(loop));
