@@ -144,6 +144,8 @@ export async function buildCrmWorld(s: TestServer): Promise<CrmWorld> {
           continue;
         }
         let v = from[f.name];
+        // A required field of an object without sample data (e.g. lead_event.kind) gets a value of its type.
+        if (needed && (v === undefined || v === null) && !toObject(f)) v = fallbackValue(f);
         if (toObject(f) && referTo) {
           const target = model.byId.get(f.field.options.target as string) as ObjectModel;
           if (!building.has(`${target.name}:${referTo}`)) {
@@ -180,4 +182,24 @@ export function referenceFields(model: Model): { object: ObjectModel; field: str
 export function inUniqueIndex(om: ObjectModel, field: string): boolean {
   const f = om.byName.get(field);
   return om.def.indexes.some((i) => i.unique && i.fields.some((x) => x === field || x === f?.field.id));
+}
+
+/** A valid value of a field's type when no sample record has one (none for types without an obvious one). */
+const firstOption = (f: ObjectModel['fields'][number]) => (f.field.options.options as { key: string }[] | undefined)?.[0]?.key;
+const fallbackSample: Partial<Record<FieldTypeName, (f: ObjectModel['fields'][number]) => unknown>> = {
+  select: firstOption,
+  multiselect: (f) => (firstOption(f) === undefined ? undefined : [firstOption(f)]),
+  text: () => 'sample',
+  textarea: () => 'sample',
+  integer: () => 1,
+  decimal: () => 1,
+  currency: () => 1,
+  percent: () => 1,
+  boolean: () => false,
+  date: () => '2026-01-01',
+  datetime: () => '2026-01-01T00:00:00.000Z',
+};
+
+function fallbackValue(f: ObjectModel['fields'][number]): unknown {
+  return fallbackSample[f.field.type as FieldTypeName]?.(f);
 }
