@@ -53,7 +53,13 @@ function run(command: string, dataDir: string, env: Record<string, string>, line
     cwd: dataDir,
   });
   let out = '';
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // The exit code, or the signal that ended the process (then told on stderr, with what it printed).
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code, signal) => {
+      if (code === null) console.error(`tangram ${command} ended by ${signal}:\n${out}`);
+      resolve(code);
+    }),
+  );
   const seen = new Promise<void>((resolve, reject) => {
     const look = (d: Buffer) => {
       out += d;
