@@ -140,8 +140,7 @@ export class Engine {
       db: database.db,
       jobs: this.jobs,
       tenant: (slug) => this.tenant(slug),
-      // A test engine (namespaced jobs on a shared server) sweeps only the tenants it opened.
-      listTenants: async () => (database.jobsNamespace ? [...this.tenants.values()].map((t) => t.tenant) : this.listTenants()),
+      listTenants: () => this.jobTenants(),
       outbound: opts.outbound,
       wakeMs: opts.automationWakeMs,
       timeZone: opts.timeZone ?? defaultTimeZone,
@@ -221,6 +220,11 @@ export class Engine {
     return listTenants(this.db);
   }
 
+  /** The tenants this engine's jobs sweep and prune: all, or for a test engine on a shared server (namespaced jobs) those it opened. */
+  private async jobTenants(): Promise<Tenant[]> {
+    return this.database.jobsNamespace ? [...this.tenants.values()].map((t) => t.tenant) : this.listTenants();
+  }
+
   /**
    * Deletes the engine's bookkeeping past its time (maintenance/retention.ts): finished jobs, and
    * each tenant's effect keys, outbox events nobody waits for and old automation runs. Counts by
@@ -233,8 +237,7 @@ export class Engine {
   ): Promise<{ jobs: number; tenants: Record<string, Record<string, number>> }> {
     const jobs = await pruneJobs(this.db, now, policy, this.database.jobsNamespace ?? '');
     const tenants: Record<string, Record<string, number>> = {};
-    // A test engine on a shared server prunes only the tenants it opened.
-    const list = this.database.jobsNamespace ? [...this.tenants.values()].map((t) => t.tenant) : await this.listTenants();
+    const list = await this.jobTenants();
     for (const t of list) {
       try {
         const n = await pruneTenant(this.db, t.schema, now, policy);
