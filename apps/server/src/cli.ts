@@ -75,6 +75,14 @@ async function serve(): Promise<void> {
   const boot = await bootstrap(engine, process.env, { withDemo: process.env.TANGRAM_DEMO !== '0' });
   const app = await build({ engine, logger: serveLogger(), secureCookies: process.env.TANGRAM_SECURE_COOKIES === '1' });
   log = app.log;
+  // Before the process says it is up: a signal sent on reading that line finds the handler
+  // (with none, SIGTERM would end the process at once, without closing the database).
+  onStopSignal(async (signal) => {
+    app.log.info({ signal }, 'shutting down');
+    await app.close();
+    await engine.close(); // stops the worker first, waiting for running jobs
+    process.exit(0);
+  });
   const port = Number(process.env.PORT ?? 3000);
   const host = process.env.HOST ?? '127.0.0.1';
   await app.listen({ port, host });
@@ -93,17 +101,17 @@ async function serve(): Promise<void> {
   console.log(
     withWorker ? '  jobs: this process runs the worker (TANGRAM_WORKER=0 leaves it to `tangram worker`)\n' : '  jobs: no worker here (TANGRAM_WORKER=0)\n',
   );
-  let closing = false;
-  const shutdown = async (signal: string) => {
-    if (closing) return;
-    closing = true;
-    app.log.info({ signal }, 'shutting down');
-    await app.close();
-    await engine.close(); // stops the worker first, waiting for running jobs
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+/** Runs `stop` once, on the first SIGINT or SIGTERM. */
+function onStopSignal(stop: (signal: string) => Promise<void>): void {
+  let stopping = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      void stop(signal);
+    });
 }
 
 /** What the worker logs with (pino's, or anything with the same two methods). */
@@ -167,22 +175,17 @@ export async function startWorker(engine: Engine, log: WorkerLog, pollMs?: numbe
 async function worker(): Promise<void> {
   const log = pino(defaultLogger as pino.LoggerOptions);
   const engine = await Engine.open({ ...engineOptionsFromEnv(), onNotificationError: (e) => notificationFailed(log, e) });
-  await startWorker(engine, log, workerPollMs());
-  console.log(`Tangram worker running (database: ${engine.database.backend}); stop it with Ctrl-C or SIGTERM`);
   // The jobs' timers do not keep the process alive; this does, until a signal.
   const alive = setInterval(() => {}, 1 << 30);
-  let closing = false;
-  const shutdown = async (signal: string) => {
-    if (closing) return;
-    closing = true;
+  onStopSignal(async (signal) => {
     log.info({ signal }, 'worker stopping: waiting for running jobs');
     await engine.close();
     clearInterval(alive);
     log.info({}, 'worker stopped');
     process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  });
+  await startWorker(engine, log, workerPollMs());
+  console.log(`Tangram worker running (database: ${engine.database.backend}); stop it with Ctrl-C or SIGTERM`);
 }
 
 /** Prints the demo tenant's objects and a few records (creating them first if needed). */
