@@ -157,13 +157,19 @@ function workerPollMs(): number | undefined {
   return Number.isInteger(ms) && ms > 0 ? ms : undefined;
 }
 
+/** TANGRAM_WORKER_SHARE: the share of the time a serving process's worker takes while requests queue (0–1; default 0.15). */
+function workerShare(): number | undefined {
+  const share = Number(process.env.TANGRAM_WORKER_SHARE);
+  return share > 0 && share <= 1 ? share : undefined;
+}
+
 /**
  * Registers the engine's jobs and starts the worker. In a serving process pass `foreground` (the
  * HTTP server's `busy`): jobs then wait for gaps in the request traffic (Jobs.start).
  */
 export async function startWorker(engine: Engine, log: WorkerLog, pollMs?: number, foreground?: () => boolean): Promise<void> {
   await registerWorkerJobs(engine, log);
-  engine.jobs.start({ pollMs, foreground, onError: (e, where) => log.error({ err: e, ...where }, 'job error') });
+  engine.jobs.start({ pollMs, foreground, backgroundShare: workerShare(), onError: (e, where) => log.error({ err: e, ...where }, 'job error') });
   log.info({ worker: engine.jobs.worker, queues: engine.jobs.registered() }, 'worker started');
 }
 

@@ -495,6 +495,33 @@ describe.each(await backends())('durable jobs on %s', (backend) => {
     expect(seen.sort()).toEqual([1, 2, 3, 4]);
   });
 
+  it('under constant load jobs run on a duty cycle: after a batch, a pause that keeps them to their share of the time', async () => {
+    const queue = queueName('duty');
+    const spans: { start: number; end: number }[] = [];
+    const pressed = new Jobs(db());
+    pressed.register(
+      queue,
+      async () => {
+        const start = Date.now();
+        await new Promise((r) => setTimeout(r, 40));
+        spans.push({ start, end: Date.now() });
+      },
+      { batchSize: 1 },
+    );
+    // At most a quarter of the time: a 40 ms batch is followed by a pause of at least 120 ms.
+    pressed.start({ pollMs: 3_600_000, foreground: () => true, yieldMs: 1, backgroundShare: 0.25 });
+    await pressed.enqueueMany(
+      db(),
+      [1, 2, 3, 4].map((n) => ({ queue, payload: { n } })),
+    );
+    await eventually('every job to run under constant load', async () => spans.length === 4);
+    await pressed.stop();
+    for (let i = 1; i < spans.length; i++) {
+      const [before, after] = [spans[i - 1], spans[i]] as [{ start: number; end: number }, { start: number; end: number }];
+      expect(after.start - before.end).toBeGreaterThanOrEqual(3 * (before.end - before.start) - 5);
+    }
+  });
+
   async function jobs(id: number) {
     return new Jobs(db()).get(id);
   }

@@ -60,13 +60,16 @@ export interface StartOptions {
    */
   onError?(e: unknown, where: { queue?: string; jobId?: number; attempt?: number }): void;
   /**
-   * Foreground first: true while the process is serving requests (an HTTP server's in-flight
-   * count above zero). Before each claim, a queue loop then waits for a gap in that traffic —
-   * at most `yieldMs` — so jobs do not take the CPU the requests need; under constant load they
-   * still advance a batch per `yieldMs` per queue, and catch up once the load eases.
+   * Foreground first: true while the process is serving requests that queue up (an HTTP
+   * server's `busy`). Before each claim a queue loop then waits for a gap in that traffic, so
+   * jobs do not take the CPU the requests need. Under constant load jobs still advance, on a duty
+   * cycle: one batch at a time over all queues, each followed by a pause long enough that batches
+   * take at most `backgroundShare` of the time; once the load eases they catch up at full speed.
    */
   foreground?: () => boolean;
-  /** The longest a queue loop waits for a gap in the foreground traffic (default 250 ms). */
+  /** The share of the time jobs may take while the foreground is busy (default 0.15; 0 < share ≤ 1). */
+  backgroundShare?: number;
+  /** The shortest pause between two batches while the foreground is busy (default 250 ms). */
   yieldMs?: number;
 }
 
@@ -91,6 +94,10 @@ interface Loop {
   tasks: Promise<void>[];
   foreground?: () => boolean;
   yieldMs: number;
+  backgroundShare: number;
+  /** While the foreground is busy: the earliest time the next batch may start, and whether one runs now. */
+  backgroundAt: number;
+  backgroundRunning: boolean;
 }
 
 const emptySummary = (): PassSummary => ({ ran: 0, done: 0, retried: 0, dead: 0, lost: 0, scheduled: 0, reclaimed: 0 });
@@ -290,6 +297,9 @@ export class Jobs {
       tasks: [],
       foreground: opts.foreground,
       yieldMs: opts.yieldMs ?? 250,
+      backgroundShare: Math.min(1, Math.max(0.01, opts.backgroundShare ?? 0.15)),
+      backgroundAt: 0,
+      backgroundRunning: false,
     };
     this.loop = loop;
     loop.tasks.push(this.maintenanceLoop(loop));
@@ -339,26 +349,43 @@ export class Jobs {
     while (!loop.stopping) {
       const wakes = loop.wakes;
       let claimed = 0;
+      const throttled = await this.gap(loop);
+      const started = Date.now();
       try {
-        await this.gap(loop);
         claimed = await this.runBatch(reg, emptySummary(), loop);
       } catch (e) {
         loop.onError(e, { queue: reg.queue });
+      } finally {
+        if (throttled) this.paused(loop, Date.now() - started);
       }
       if (!claimed) await this.sleep(loop, wakes);
     }
   }
 
-  /** Waits for a gap in the foreground traffic (StartOptions.foreground), at most `yieldMs`; the wall clock's time, as scheduling is. */
-  private async gap(loop: Loop): Promise<void> {
+  /**
+   * Waits for a gap in the foreground traffic (StartOptions.foreground) or for this loop's turn
+   * on the duty cycle; the wall clock's time, as scheduling is. True when the batch that follows
+   * runs while the foreground is busy (its turn is then held until `paused`).
+   */
+  private async gap(loop: Loop): Promise<boolean> {
     const busy = loop.foreground;
-    if (!busy?.()) return;
-    const until = Date.now() + loop.yieldMs;
-    while (!loop.stopping && busy() && Date.now() < until)
+    if (!busy) return false;
+    // A busy spell after a quiet one: the first batch, too, waits `yieldMs` for a gap.
+    if (busy() && !loop.backgroundRunning && loop.backgroundAt < Date.now() - loop.yieldMs) loop.backgroundAt = Date.now() + loop.yieldMs;
+    while (!loop.stopping && busy() && (loop.backgroundRunning || Date.now() < loop.backgroundAt))
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 2);
+        const timer = setTimeout(resolve, 5);
         timer.unref();
       });
+    if (loop.stopping || !busy()) return false;
+    loop.backgroundRunning = true;
+    return true;
+  }
+
+  /** Ends a busy-time batch of `ms`: the next waits so that batches take at most the share of the time. */
+  private paused(loop: Loop, ms: number): void {
+    loop.backgroundRunning = false;
+    loop.backgroundAt = Date.now() + Math.max(loop.yieldMs, (ms * (1 - loop.backgroundShare)) / loop.backgroundShare);
   }
 
   /**
