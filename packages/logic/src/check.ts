@@ -16,6 +16,7 @@ const kindOfLiteral = (v: unknown): Kind => (v === null ? 'null' : typeof v === 
 const numeric = new Set<Kind>(['number', 'null', 'any']);
 const textual = new Set<Kind>(['text', 'string', 'null', 'any']);
 const temporal = new Set<Kind>(['datetime', 'date', 'null', 'any']);
+const daysKinds = new Set<Kind>(['textList', 'text', 'string', 'null', 'any']);
 
 function problem(
   ctx: CheckContext,
@@ -160,6 +161,17 @@ function checkOperation(ctx: CheckContext, op: string, args: unknown[], argPath:
       if (arity(ctx, op, args.length, 2, 2, path)) {
         requireKinds(ctx, nodes.slice(0, 1), temporal, 'a date or datetime');
         requireKinds(ctx, nodes.slice(1), numeric, 'a number of minutes');
+      }
+      return done(nodes, 'datetime');
+    }
+    case 'addWorkingMinutes': {
+      // [at, minutes, day start "HH:MM", day end, working days (mon … sun: a list or comma-separated), IANA time zone]
+      const nodes = args.map((a, i) => check(ctx, a, argPath(i)));
+      if (arity(ctx, op, args.length, 6, 6, path)) {
+        requireKinds(ctx, nodes.slice(0, 1), temporal, 'a date or datetime');
+        requireKinds(ctx, nodes.slice(1, 2), numeric, 'a number of minutes');
+        requireKinds(ctx, [...nodes.slice(2, 4), ...nodes.slice(5)], textual, 'text');
+        requireKinds(ctx, nodes.slice(4, 5), daysKinds, 'working days (a multiselect or text)');
       }
       return done(nodes, 'datetime');
     }

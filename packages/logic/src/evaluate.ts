@@ -2,6 +2,7 @@ import type { Problem } from '@tangram/errors';
 import { isForbiddenName, structureProblems, throwProblems } from './guard';
 import type { Rule, RuleVariables } from './types';
 import { before, contains, strictEquals, truthy } from './values';
+import { addWorkingMinutes } from './working-time';
 
 /** What `var` reads: the record (by field name) and the `$` variables. */
 class Scope {
@@ -85,6 +86,7 @@ const operations: Record<string, (...args: any[]) => unknown> = {
   cat: (...a: unknown[]) => a.map(text).join(''),
   substr,
   addMinutes,
+  addWorkingMinutes,
 };
 
 /**
