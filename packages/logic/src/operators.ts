@@ -4,7 +4,21 @@ import type { RuleContext } from './types';
 export const filterOperators: ReadonlySet<string> = new Set(['var', '==', '===', '!=', '!==', '<', '<=', '>', '>=', 'and', 'or', '!', '!!', 'in']);
 
 /** Operators that exist only in memory (formulas and validation rules). */
-export const formulaOnlyOperators: ReadonlySet<string> = new Set(['+', '-', '*', '/', '%', 'min', 'max', 'if', '?:', 'cat', 'substr', 'addMinutes', 'addWorkingMinutes']);
+export const formulaOnlyOperators: ReadonlySet<string> = new Set([
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  'min',
+  'max',
+  'if',
+  '?:',
+  'cat',
+  'substr',
+  'addMinutes',
+  'addWorkingMinutes',
+]);
 
 /** Every operator the language knows. */
 export const knownOperators: ReadonlySet<string> = new Set([...filterOperators, ...formulaOnlyOperators]);

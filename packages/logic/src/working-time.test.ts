@@ -82,14 +82,26 @@ describe('addWorkingMinutes agrees with counting minute by minute', () => {
       fc.property(
         fc.constantFrom('Asia/Shanghai', 'UTC', 'America/New_York', 'Europe/Berlin'),
         // Day hours from 05:00, clear of daylight-saving shifts (01:00–03:00 local).
-        fc.integer({ min: 20, max: 60 }).chain((a) => fc.tuple(fc.constant(a * 15), fc.integer({ min: a + 1, max: 96 }).map((b) => b * 15))),
+        fc.integer({ min: 20, max: 60 }).chain((a) =>
+          fc.tuple(
+            fc.constant(a * 15),
+            fc.integer({ min: a + 1, max: 96 }).map((b) => b * 15),
+          ),
+        ),
         fc.uniqueArray(fc.integer({ min: 0, max: 6 }), { minLength: 1, maxLength: 7 }),
         // Minute-aligned starts over 2026, daylight-saving changes included.
         fc.integer({ min: 0, max: 365 * 24 * 60 }).map((m) => Date.UTC(2026, 0, 1) + m * 60_000),
         fc.integer({ min: 0, max: 1500 }),
         (zone, [from, to], open, start, minutes) => {
           const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
-          const got = addWorkingMinutes(new Date(start).toISOString(), minutes, hhmm(from), hhmm(to), open.map((d) => days[d]), zone);
+          const got = addWorkingMinutes(
+            new Date(start).toISOString(),
+            minutes,
+            hhmm(from),
+            hhmm(to),
+            open.map((d) => days[d]),
+            zone,
+          );
           expect(got).toBe(byMinutes(start, minutes, from, to, new Set(open), zone));
         },
       ),
