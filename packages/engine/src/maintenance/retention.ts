@@ -29,7 +29,7 @@ const day = 86_400_000;
 const batch = 5000;
 
 /** Runs `remove` batch by batch until a batch comes back short; the number deleted. */
-async function inBatches(db: Db, remove: (limit: number) => Promise<number>): Promise<number> {
+async function inBatches(remove: (limit: number) => Promise<number>): Promise<number> {
   let total = 0;
   for (;;) {
     const n = await remove(batch);
@@ -44,7 +44,7 @@ const count = (r: { numAffectedRows?: bigint }) => Number(r.numAffectedRows ?? 0
 export async function pruneJobs(db: Db, now: Date, p: RetentionPolicy = defaultRetention, queuePrefix = ''): Promise<number> {
   const done = new Date(now.getTime() - p.jobsDays * day).toISOString();
   const dead = new Date(now.getTime() - p.deadJobsDays * day).toISOString();
-  return inBatches(db, async (limit) =>
+  return inBatches(async (limit) =>
     count(
       await sql`delete from platform.job where id in (
         select id from platform.job
@@ -59,13 +59,13 @@ export async function pruneJobs(db: Db, now: Date, p: RetentionPolicy = defaultR
 export async function pruneTenant(db: Db, schema: string, now: Date, p: RetentionPolicy = defaultRetention): Promise<Record<string, number>> {
   const t = (name: string) => sql.id(schema, name);
   const before = (days: number) => new Date(now.getTime() - days * day).toISOString();
-  const effects = await inBatches(db, async (limit) =>
+  const effects = await inBatches(async (limit) =>
     count(
       await sql`delete from ${t('_automation_effect')} where key in (
         select key from ${t('_automation_effect')} where at < ${before(p.effectsDays)}::timestamptz limit ${limit})`.execute(db),
     ),
   );
-  const events = await inBatches(db, async (limit) =>
+  const events = await inBatches(async (limit) =>
     count(
       await sql`delete from ${t('_outbox')} where id in (
         select e.id from ${t('_outbox')} e where e.at < ${before(p.eventsDays)}::timestamptz
@@ -73,7 +73,7 @@ export async function pruneTenant(db: Db, schema: string, now: Date, p: Retentio
         order by e.id limit ${limit})`.execute(db),
     ),
   );
-  const runs = await inBatches(db, async (limit) =>
+  const runs = await inBatches(async (limit) =>
     count(
       await sql`delete from ${t('_automation_run')} where id in (
         select id from ${t('_automation_run')} where finished_at < ${before(p.runsDays)}::timestamptz order by id limit ${limit})`.execute(db),
