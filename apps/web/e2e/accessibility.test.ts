@@ -214,6 +214,7 @@ describe.runIf(browserAvailable())('labels and keyboard (browser)', () => {
       ['designer: revisions', '/design/revisions', (p) => p.getByText('every field type').first().waitFor()],
       ['app market', '/market', (p) => p.getByTestId('package-crm').waitFor()],
       ['members', '/members', (p) => p.getByRole('cell', { name: srv.server.admin.email }).waitFor()],
+      ['mail settings', '/mail', (p) => p.getByTestId('mail-transport').waitFor()],
     ];
     for (const [name, path, ready] of pages) {
       await page.goto(at(path));

@@ -23,6 +23,7 @@ const DesignerRoutes = lazy(() => import('./designer/designer-routes'));
 // Tenant administration: the app market and members, for admins only, also split out.
 const MarketPage = lazy(() => import('./admin/market-page'));
 const MembersPage = lazy(() => import('./admin/members-page'));
+const MailPage = lazy(() => import('./admin/mail-page'));
 const lazyPage = (Page: React.ComponentType) => (
   <Suspense fallback={<Loading />}>
     <Page />
@@ -56,6 +57,7 @@ const router = createBrowserRouter([
           { path: 'trash', element: <TrashPage /> },
           { path: 'market', element: lazyPage(MarketPage) },
           { path: 'members', element: lazyPage(MembersPage) },
+          { path: 'mail', element: lazyPage(MailPage) },
           {
             path: 'design/*',
             element: (

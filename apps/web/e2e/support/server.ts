@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Clock } from '@tangram/engine';
+import type { Clock, EngineOptions } from '@tangram/engine';
 import { setupServer, type TestServer } from '@tangram/server/testing';
 
 export const webRoot = resolve(import.meta.dirname, '../..');
@@ -19,10 +19,13 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** The API server in-process on PGlite, serving the built web app on a loopback port (`clock`: the engine's, for tests that move time). */
-export async function startServer(opts: { clock?: Clock } = {}): Promise<RunningServer> {
+/**
+ * The API server in-process on PGlite, serving the built web app on a loopback port (`clock`: the
+ * engine's, for tests that move time; `engine`: other engine options, e.g. outbound exceptions).
+ */
+export async function startServer(opts: { clock?: Clock; engine?: EngineOptions } = {}): Promise<RunningServer> {
   await ensureBuilt();
-  const server = await setupServer('pglite', {}, opts.clock ? { clock: opts.clock } : {});
+  const server = await setupServer('pglite', {}, { ...opts.engine, ...(opts.clock ? { clock: opts.clock } : {}) });
   await server.app.listen({ host: '127.0.0.1', port: 0 });
   const address = server.app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

@@ -24,6 +24,8 @@ export const keys = {
   departments: (tenant: string) => ['departments', tenant] as const,
   member: (tenant: string, id: string | null | undefined) => ['member', tenant, id] as const,
   memberSearch: (tenant: string, q: string) => ['members-search', tenant, q] as const,
+  /** The tenant's SMTP settings (admins). */
+  mailSettings: (tenant: string) => ['mail-settings', tenant] as const,
   /** Every record query of a tenant (a template install adds records to any object). */
   allRecords: (tenant: string) => ['records', tenant] as const,
   records: (tenant: string, object: string) => ['records', tenant, object] as const,

@@ -7,6 +7,7 @@ import {
   SearchOutlined,
   ShopOutlined,
   TableOutlined,
+  MailOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
 import type { MenuItem, ResolvedApp } from '@tangram/metadata';
@@ -97,6 +98,7 @@ function useMenuItems(tenant: string, app: ResolvedApp | undefined, canDesign: b
       ? [
           { key: `/t/${tenant}/market`, icon: <ShopOutlined />, label: t('nav.market') },
           { key: `/t/${tenant}/members`, icon: <TeamOutlined />, label: t('nav.members') },
+          { key: `/t/${tenant}/mail`, icon: <MailOutlined />, label: t('nav.mail') },
         ]
       : []),
   ];
