@@ -211,6 +211,7 @@ describe.runIf(browserAvailable())('labels and keyboard (browser)', () => {
       ['designer: menu', '/design/menu', (p) => p.getByTestId('menu-tree').waitFor()],
       ['designer: automations', '/design/automations', (p) => p.getByRole('link', { name: '大数量提醒' }).waitFor()],
       ['designer: automation', '/design/automations/kitchen_alert', (p) => p.getByTestId('automation-action').nth(1).waitFor()],
+      ['designer: buttons', '/design/buttons', (p) => p.getByRole('button', { name: '新建按钮' }).waitFor()],
       ['designer: revisions', '/design/revisions', (p) => p.getByText('every field type').first().waitFor()],
       ['app market', '/market', (p) => p.getByTestId('package-crm').waitFor()],
       ['members', '/members', (p) => p.getByRole('cell', { name: srv.server.admin.email }).waitFor()],

@@ -227,12 +227,15 @@ export function ActionsEditor({
   objects,
   object,
   automation,
+  kinds,
   onChange,
 }: {
   tenant: string;
   objects: ObjectInput[];
   object: ObjectInput;
-  automation: AutomationInput;
+  automation: Pick<AutomationInput, 'actions' | 'trigger'>;
+  /** The kinds offered (default: those the trigger's timing allows). */
+  kinds?: AutomationActionKind[];
   onChange(next: AutomationActionInput[]): void;
 }) {
   const { t } = useI18n();
@@ -265,7 +268,7 @@ export function ActionsEditor({
         placeholder={t('auto.addAction')}
         value={null}
         style={{ width: 220 }}
-        options={actionKindsFor(automation.trigger).map((k) => ({ value: k, label: t(`auto.action.${k}` as MessageKey) }))}
+        options={(kinds ?? actionKindsFor(automation.trigger)).map((k) => ({ value: k, label: t(`auto.action.${k}` as MessageKey) }))}
         onChange={(k: AutomationActionKind) => add(k)}
       />
     </Space>

@@ -10,7 +10,7 @@ import {
   recordTriggerKinds,
 } from '@tangram/metadata';
 import { fieldTypes } from '@tangram/fields';
-import type { Command, DesignDoc } from './designer-core';
+import { type Command, type DesignDoc, putNamed } from './designer-core';
 
 // The automation designer's document work, framework-free: the draft's automations, new
 // triggers and actions of each kind with what they need filled in, and the command that puts an
@@ -21,26 +21,9 @@ export function automationsOf(doc: DesignDoc): AutomationInput[] {
   return Array.isArray(doc.automations) ? (doc.automations as AutomationInput[]) : [];
 }
 
-const replaceNamed = (list: AutomationInput[], name: string, next: AutomationInput | undefined): AutomationInput[] => {
-  const i = list.findIndex((a) => a.name === name);
-  if (i < 0) return next ? [...list, next] : list;
-  return next ? list.map((a, j) => (j === i ? next : a)) : list.filter((_, j) => j !== i);
-};
-
 /** Puts an automation into the draft: `before` (its current version, undefined: new) becomes `after` (undefined: removed). */
-export function putAutomation(before: AutomationInput | undefined, after: AutomationInput | undefined): Command {
-  return {
-    type: 'automation.put',
-    execute: (doc) => ({
-      ...doc,
-      automations: before ? replaceNamed(automationsOf(doc), before.name, after) : [...automationsOf(doc), after as AutomationInput],
-    }),
-    revert: (doc) => ({
-      ...doc,
-      automations: after ? replaceNamed(automationsOf(doc), after.name, before) : [...automationsOf(doc), before as AutomationInput],
-    }),
-  };
-}
+export const putAutomation = (before: AutomationInput | undefined, after: AutomationInput | undefined): Command =>
+  putNamed('automations', 'automation.put', before, after);
 
 /** A free automation name (`auto_1`, `auto_2`, …). */
 export function freeAutomationName(doc: DesignDoc): string {
@@ -49,7 +32,7 @@ export function freeAutomationName(doc: DesignDoc): string {
 }
 
 /** A free action id within an automation (`a1`, `a2`, …): ids stay stable once given (they key the effects). */
-export function freeActionId(a: AutomationInput): string {
+export function freeActionId(a: Pick<AutomationInput, 'actions'>): string {
   const used = new Set(a.actions.map((x) => x.id));
   for (let i = 1; ; i++) if (!used.has(`a${i}`)) return `a${i}`;
 }

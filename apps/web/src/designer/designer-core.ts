@@ -9,6 +9,26 @@ export interface DesignDoc {
   [key: string]: unknown;
 }
 
+/** A named list of the draft (`automations`, `recordActions`): none yet is an empty list. */
+export function namedList<T extends { name: string }>(doc: DesignDoc, key: string): T[] {
+  return Array.isArray(doc[key]) ? (doc[key] as T[]) : [];
+}
+
+const replaceNamed = <T extends { name: string }>(list: T[], name: string, next: T | undefined): T[] => {
+  const i = list.findIndex((a) => a.name === name);
+  if (i < 0) return next ? [...list, next] : list;
+  return next ? list.map((a, j) => (j === i ? next : a)) : list.filter((_, j) => j !== i);
+};
+
+/** Puts an item of a named list into the draft: `before` (undefined: new) becomes `after` (undefined: removed). */
+export function putNamed<T extends { name: string }>(key: string, type: string, before: T | undefined, after: T | undefined): Command {
+  return {
+    type,
+    execute: (doc) => ({ ...doc, [key]: before ? replaceNamed(namedList<T>(doc, key), before.name, after) : [...namedList<T>(doc, key), after as T] }),
+    revert: (doc) => ({ ...doc, [key]: after ? replaceNamed(namedList<T>(doc, key), after.name, before) : [...namedList<T>(doc, key), before as T] }),
+  };
+}
+
 /** A change with its inverse; the designer only changes the document through commands (undo/redo for free). */
 export interface Command {
   type: string;

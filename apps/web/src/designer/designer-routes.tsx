@@ -1,4 +1,5 @@
 import {
+  AimOutlined,
   CheckCircleOutlined,
   ThunderboltOutlined,
   CloudUploadOutlined,
@@ -20,6 +21,7 @@ import { ErrorBox, Loading } from '../runtime/loading';
 import { useCanDesign, useTenant } from '../runtime/tenant-shell';
 import { AutomationEditor } from './automation-editor';
 import { AutomationsPage } from './automations-page';
+import { RecordActionEditor, RecordActionsPage } from './record-actions-page';
 import { DesignerHome } from './designer-home';
 import { FormDesigner } from './form-designer';
 import { MenuDesigner } from './menu-designer';
@@ -69,7 +71,8 @@ function Session({ tenant, draft }: { tenant: string; draft: Draft }) {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [designer]);
-  const section = (['views', 'automations', 'menu', 'publish', 'revisions'] as const).find((s) => location.pathname.startsWith(`${base}/${s}`)) ?? 'objects';
+  const section =
+    (['views', 'automations', 'buttons', 'menu', 'publish', 'revisions'] as const).find((s) => location.pathname.startsWith(`${base}/${s}`)) ?? 'objects';
   return (
     <DesignerContext.Provider value={designer}>
       <DndProvider backend={HTML5Backend}>
@@ -99,6 +102,7 @@ function Session({ tenant, draft }: { tenant: string; draft: Draft }) {
             { key: 'objects', label: t('designer.objects') },
             { key: 'views', icon: <EyeOutlined />, label: t('designer.views') },
             { key: 'automations', icon: <ThunderboltOutlined />, label: t('auto.title') },
+            { key: 'buttons', icon: <AimOutlined />, label: t('buttons.title') },
             { key: 'menu', icon: <MenuOutlined />, label: t('designer.menu') },
             { key: 'publish', icon: <CloudUploadOutlined />, label: t('designer.publish') },
             { key: 'revisions', icon: <HistoryOutlined />, label: t('designer.revisions') },
@@ -113,6 +117,8 @@ function Session({ tenant, draft }: { tenant: string; draft: Draft }) {
           <Route path="views/:id" element={<ViewDesigner />} />
           <Route path="automations" element={<AutomationsPage />} />
           <Route path="automations/:name" element={<AutomationEditor />} />
+          <Route path="buttons" element={<RecordActionsPage />} />
+          <Route path="buttons/:name" element={<RecordActionEditor />} />
           <Route path="menu" element={<MenuDesigner />} />
           <Route path="publish" element={<PublishPage />} />
           <Route path="revisions" element={<RevisionsPage />} />
