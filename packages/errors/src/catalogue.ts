@@ -117,6 +117,17 @@ export const catalogue = {
   RECORD_ACTION_NOT_APPLICABLE: { status: 409, message: 'The action’s condition does not hold for this record (e.g. the lead is already converted)' },
   RECORD_ACTION_INPUT_INVALID: { status: 422, message: 'The action’s input is not valid' },
   RECORD_ACTION_KEY_REUSED: { status: 409, message: 'The Idempotency-Key was used for another action or record' },
+  // workflows and approvals (packages/engine/src/workflows)
+  WORKFLOW_INVALID: { status: 400, message: 'The process definition is not valid' },
+  WORKFLOW_NOT_RUNNING: { status: 409, message: 'The process instance has ended or waits for its submitter' },
+  WORKFLOW_TASK_NOT_FOUND: { status: 404, message: 'No such task in this process instance' },
+  WORKFLOW_TASK_CLOSED: { status: 409, message: 'The task is already completed, cancelled or not yet open' },
+  WORKFLOW_NOT_ASSIGNEE: { status: 403, message: 'Only the task’s assignee (or the submitter, for withdraw and remind) may do this' },
+  WORKFLOW_RETURN_INVALID: { status: 400, message: 'A task can be returned only to an approval step the instance has passed' },
+  WORKFLOW_WITHDRAW_REFUSED: { status: 409, message: 'The process does not allow withdrawing after the first approval' },
+  WORKFLOW_SIGNER_INVALID: { status: 400, message: 'The signer already has a task at this step' },
+  WORKFLOW_NO_PATH: { status: 409, message: 'No outgoing flow of a gateway matches and it has no default flow' },
+  WORKFLOW_NO_APPROVER: { status: 409, message: 'The approval step’s approvers resolve to nobody and the step is set to refuse then' },
   // tenants and infrastructure
   TENANT_NOT_FOUND: { status: 404, message: 'No such tenant' },
   TENANT_EXISTS: { status: 409, message: 'The tenant already exists' },
