@@ -8,6 +8,7 @@ import { type ClaimOptions, type OutboxEvent, ackEvents, claimEvents } from './o
 import { type Clock, systemClock } from './jobs/clock';
 import { type RetentionPolicy, defaultRetention, pruneJobs, pruneTenant } from './maintenance/retention';
 import { RecordActionService } from './record-actions/service';
+import { WorkflowRuntime } from './workflows/runtime';
 import { RecordActionWebhooks } from './record-actions/webhooks';
 import { Jobs } from './jobs/jobs';
 import {
@@ -119,6 +120,8 @@ export class Engine {
   readonly jobs: Jobs;
   /** After-commit automations: the dispatcher and runner queues on `jobs`, and their wake-up behaviour. */
   readonly automations: AutomationRuntime;
+  /** Process instances (approvals): start, commands in one transaction each, inboxes; their timers on `jobs`. */
+  readonly workflows: WorkflowRuntime;
   /** Live delivery of every tenant's notifications in this process (one LISTEN; see NotificationHub). */
   readonly notificationHub: NotificationHub;
   /** E-mail: tenants' SMTP settings, sending once per key, the dev mailbox, the notifications' e-mail channel. */
@@ -149,6 +152,7 @@ export class Engine {
     this.behaviours.register(this.automations.wakeBehaviour);
     this.behaviours.subscribe(automationConsumer, this.automations.wanted);
     this.recordActionWebhooks = new RecordActionWebhooks(this.jobs, opts.outbound);
+    this.workflows = new WorkflowRuntime({ db: database.db, jobs: this.jobs, tenant: (slug) => this.tenant(slug) });
   }
 
   /** The engine's clock (see EngineOptions.clock). */

@@ -104,3 +104,6 @@ export type { DevMail, DevMailFilter } from './mail/mailbox';
 export { type RetentionPolicy, defaultRetention } from './maintenance/retention';
 export { RecordActionService, type RecordActionResult, type RecordActionView } from './record-actions/service';
 export type { CreatedRecord } from './record-actions/steps';
+export { compileProcess, type Process, type ProcessNode, type Flow, type UserTaskNode, type ApprovalMode } from './workflows/process';
+export { step, startInstance, type Command, type Effect, type Instance, type InstanceStatus, type Task as WorkflowTask } from './workflows/step';
+export { WorkflowRuntime, type InstanceView, type StartInput, timerQueue as workflowTimerQueue } from './workflows/runtime';

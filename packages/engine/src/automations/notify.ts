@@ -1,7 +1,6 @@
 import type { Automation, AutomationAction, Recipient } from '@tangram/metadata';
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
-import { platformTables } from '../db/tables';
 import type { ObjectModel } from '../model/compile';
 import { type RecipientRule, resolveRecipients } from '../notifications/recipients';
 import type { NotifyInput } from '../notifications/types';
@@ -81,15 +80,4 @@ export async function sendNotification(
   return { notified: to.length };
 }
 
-/** The tenant's admins (they are told when an automation's run fails for good). */
-export async function tenantAdmins(db: Db, tenantId: string): Promise<string[]> {
-  const rows = await platformTables(db)
-    .selectFrom('membership')
-    .select('user_id')
-    .where('tenant_id', '=', tenantId)
-    .where('role', '=', 'admin')
-    .where('status', '=', 'active')
-    .orderBy('user_id')
-    .execute();
-  return rows.map((r) => r.user_id);
-}
+export { tenantAdmins } from '../notifications/recipients';

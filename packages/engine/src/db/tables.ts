@@ -164,6 +164,46 @@ export interface TenantSystemTables {
     email: boolean;
     updated_at: DefaultNow;
   };
+  _wf_instance: {
+    id: string;
+    process: string;
+    definition: Json<unknown>;
+    object_id: string;
+    record_id: string;
+    submitter: string;
+    status: string;
+    seq: number;
+    tokens: Json<unknown>;
+    timers: Json<unknown>;
+    created_at: Timestamp;
+    updated_at: Timestamp;
+  };
+  _wf_task: {
+    instance_id: string;
+    id: string;
+    node: string;
+    token: string | null;
+    assignee: string;
+    status: string;
+    kind: string;
+    ord: number;
+    extra: string | null;
+    reopens: string | null;
+    auto: string | null;
+    created_at: Timestamp;
+    decided_at: Timestamp | null;
+  };
+  _wf_history: {
+    instance_id: string;
+    n: number;
+    at: Timestamp;
+    by: string | null;
+    what: string;
+    node: string | null;
+    task: string | null;
+    to: string | null;
+    comment: string | null;
+  };
 }
 
 /** The global `platform` schema: the tenant registry, installation state and login identities. */

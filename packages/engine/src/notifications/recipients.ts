@@ -2,7 +2,7 @@ import { AppError } from '@tangram/errors';
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
 import { anyUuid } from '../db/sql-helpers';
-import { systemTables } from '../db/tables';
+import { platformTables, systemTables } from '../db/tables';
 import { uuidPattern } from './input';
 
 /**
@@ -88,4 +88,17 @@ export async function resolveRecipients(db: Db, schema: string, rules: readonly 
   const active = await systemTables(db, schema).selectFrom('_user').select('id').where('id', '=', anyUuid(unique)).where('active', '=', true).execute();
   const keep = new Set(active.map((r) => r.id));
   return unique.filter((id) => keep.has(id));
+}
+
+/** The tenant's admins (they are told when an automation's run fails for good). */
+export async function tenantAdmins(db: Db, tenantId: string): Promise<string[]> {
+  const rows = await platformTables(db)
+    .selectFrom('membership')
+    .select('user_id')
+    .where('tenant_id', '=', tenantId)
+    .where('role', '=', 'admin')
+    .where('status', '=', 'active')
+    .orderBy('user_id')
+    .execute();
+  return rows.map((r) => r.user_id);
 }

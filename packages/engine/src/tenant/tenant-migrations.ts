@@ -19,6 +19,7 @@ export function tenantMigrations(schema: string): Migrations {
     '0003_audit_via': { up: (db) => auditVia(db, schema) },
     '0004_automation_sweeps': { up: (db) => automationSweeps(db, schema) },
     '0005_outbox_pending': { up: (db) => outboxPending(db, schema) },
+    '0006_workflows': { up: (db) => workflows(db, schema) },
   };
 }
 
@@ -299,4 +300,59 @@ async function automationSweeps(db: Kysely<unknown>, schema: string): Promise<vo
     automation_id text primary key,
     swept_until timestamptz(3) not null)`.execute(db);
   await sql`alter table ${t('_automation_run')} add column if not exists episode_id bigint`.execute(db);
+}
+
+/**
+ * Process instances (issue 15; docs/adr/0013-process-interpreter.md): each with the definition it
+ * started on (running instances stay on their version), its tokens and timers; one row per task
+ * (待办 / 已办 are indexed queries) and per history entry. At most one instance of a process is
+ * active (running, or returned to its submitter) per record.
+ */
+async function workflows(db: Kysely<unknown>, schema: string): Promise<void> {
+  const t = (name: string) => sql.id(schema, name);
+  await sql`create table if not exists ${t('_wf_instance')} (
+    id uuid primary key,
+    process text not null,
+    definition jsonb not null,
+    object_id text not null,
+    record_id uuid not null,
+    submitter uuid not null,
+    status text not null,
+    seq integer not null,
+    tokens jsonb not null,
+    timers jsonb not null,
+    created_at timestamptz(3) not null,
+    updated_at timestamptz(3) not null)`.execute(db);
+  await sql`create unique index if not exists _wf_instance_active on ${t('_wf_instance')} (process, record_id) where status in ('running', 'returned')`.execute(
+    db,
+  );
+  await sql`create index if not exists _wf_instance_record on ${t('_wf_instance')} (object_id, record_id)`.execute(db);
+  await sql`create index if not exists _wf_instance_submitter on ${t('_wf_instance')} (submitter, created_at desc)`.execute(db);
+  await sql`create table if not exists ${t('_wf_task')} (
+    instance_id uuid not null references ${t('_wf_instance')} (id) on delete cascade,
+    id text not null,
+    node text not null,
+    token text,
+    assignee uuid not null,
+    status text not null,
+    kind text not null,
+    ord integer not null,
+    extra text,
+    reopens text,
+    auto text,
+    created_at timestamptz(3) not null,
+    decided_at timestamptz(3),
+    constraint _wf_task_pk primary key (instance_id, id))`.execute(db);
+  await sql`create index if not exists _wf_task_assignee on ${t('_wf_task')} (assignee, status, created_at desc)`.execute(db);
+  await sql`create table if not exists ${t('_wf_history')} (
+    instance_id uuid not null references ${t('_wf_instance')} (id) on delete cascade,
+    n integer not null,
+    at timestamptz(3) not null,
+    by uuid,
+    what text not null,
+    node text,
+    task text,
+    "to" text,
+    comment text,
+    constraint _wf_history_pk primary key (instance_id, n))`.execute(db);
 }

@@ -19,6 +19,8 @@ export interface Token {
 
 export type TaskStatus = 'open' | 'waiting' | 'approved' | 'rejected' | 'returned' | 'transferred' | 'cancelled';
 const closed: ReadonlySet<TaskStatus> = new Set(['approved', 'rejected', 'returned', 'transferred', 'cancelled']);
+/** Whether a task is done with: decided, handed on or cancelled. */
+export const isClosed = (t: Pick<Task, 'status'>): boolean => closed.has(t.status);
 
 export interface Task {
   id: string;
