@@ -15,6 +15,7 @@ import type { Tx } from '../records/tx';
 import { type EventBody, type Trigger, httpActionKinds, localText, recordActionKinds, runHttpAction, runRecordAction } from './actions';
 import { type NotificationSender, sendNotification, tenantAdmins } from './notify';
 import { type EmailSender, runEmailAction } from './email';
+import { seenBy } from './seen-by';
 import { type EventFacts, type RunEvent, afterCommitAutomations, conditionHolds, factsOf, fires, maxDepth, selfCaused, variables } from './match';
 import {
   type ActionResult,
@@ -336,7 +337,16 @@ export class AutomationRuntime {
           : action.kind === 'notify'
             ? await this.notifyAction(te, action, a, om, p, effectKey, now)
             : action.kind === 'email'
-              ? await runEmailAction(this.host.mail, { db, tenant: te.tenant, action, om, record: p.record, effectKey, now })
+              ? await runEmailAction(this.host.mail, {
+                  db,
+                  tenant: te.tenant,
+                  action,
+                  om,
+                  record: p.record,
+                  seenBy: await seenBy({ db, tenant: te.tenant, access: te.access }, om, p.recordId, p.record),
+                  effectKey,
+                  now,
+                })
               : await this.httpAction(te, action, a, p, effectKey, now, ctx.signal);
         results.push({ id: action.id, kind: action.kind, status: 'done', ...(result.already ? { already: true } : {}), result: result.value });
       } catch (e) {
