@@ -296,7 +296,10 @@ describe.each(await backends())('after-commit automations on %s', (backend) => {
     });
     expect(run?.error).toMatch(/^OUTBOUND_ADDRESS_REFUSED/);
     expect((await engine.jobs.get(run?.jobId as number))?.state).toBe('dead');
-    await t.automations.retry('lost_hook', run?.id as number);
+    // Two retries at once (a double click): one puts the job back, the other is told it is not retryable.
+    const twice = await Promise.allSettled([t.automations.retry('lost_hook', run?.id as number), t.automations.retry('lost_hook', run?.id as number)]);
+    expect(twice.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(twice.find((r) => r.status === 'rejected')).toMatchObject({ reason: { code: 'AUTOMATION_RUN_NOT_RETRYABLE' } });
     await engine.jobs.runDue();
     const [again] = await runs('lost_hook');
     expect(again?.actions[0]).toMatchObject({ id: 'bonus', already: true });

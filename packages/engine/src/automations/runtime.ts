@@ -481,7 +481,9 @@ export class AutomationRuntime {
     const job = run.jobId === null ? undefined : await this.host.jobs.get(run.jobId);
     if (run.status !== 'failed' || !job || job.state !== 'dead')
       throw new AppError('AUTOMATION_RUN_NOT_RETRYABLE', { run: runId, status: run.status, job: job?.state ?? null });
-    await this.host.jobs.retry(job.id, { attempts: 1 });
+    // Put back only while still dead: of two retries at once, the second is told so.
+    if (!(await this.host.jobs.retry(job.id, { attempts: 1 })))
+      throw new AppError('AUTOMATION_RUN_NOT_RETRYABLE', { run: runId, status: run.status, job: (await this.host.jobs.get(job.id))?.state ?? null });
     return run;
   }
 }
