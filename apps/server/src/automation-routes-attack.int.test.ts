@@ -329,6 +329,25 @@ describe.each(await backends())('the automation routes under attack, on %s', (ba
           if (res.statusCode >= 500 || res.statusCode < 400) wrong.push(`${r.method} ${url} → ${res.statusCode} ${res.body.slice(0, 200)}`);
         }
     }
+    const queries = [
+      'limit=abc',
+      'limit=0',
+      'limit=100000',
+      'before=-1',
+      'before=not-a-uuid',
+      'before=99999999999999999999',
+      'unreadOnly=maybe',
+      'tenant=..%2Fx',
+      `to=${'x'.repeat(500)}`,
+      '__proto__[x]=1',
+      'constructor[prototype][x]=1',
+    ];
+    for (const r of routes.filter((x) => x.method === 'GET' && !isStream(x.url)))
+      for (const q of queries) {
+        const res = await call(w.admin, 'malformed (admin)', { url: `${fill(r.url)}?${q}` });
+        if (res.statusCode >= 500 || (res.statusCode >= 400 && typeof res.json().error?.code !== 'string'))
+          wrong.push(`GET ${r.url}?${q.slice(0, 40)} → ${res.statusCode} ${res.body.slice(0, 200)}`);
+      }
     expect(wrong).toEqual([]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(({} as Record<string, unknown>).admin).toBeUndefined();

@@ -306,6 +306,8 @@ describe.each(await backends())('after-commit automations on %s', (backend) => {
     // 5 when it was created (created_hits), 1 by lost_hook's first action, once.
     expect((await t.records.get('deal', deal.id as string)).hits).toBe(6);
     await expect(t.automations.retry('lost_hook', 999_999)).rejects.toMatchObject({ code: 'AUTOMATION_RUN_NOT_FOUND' });
+    // A page cursor past any run id is a bad input, not a bigint overflow.
+    await expect(t.automations.runs('lost_hook', { before: 1e20 })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     await expect(t.automations.retry('created_hits', (await runs('created_hits'))[0]?.id as number)).rejects.toMatchObject({
       code: 'AUTOMATION_RUN_NOT_RETRYABLE',
     });
