@@ -117,7 +117,7 @@ export async function automationRoutes(app: FastifyInstance): Promise<void> {
   const runParams = {
     type: 'object',
     required: ['tenant', 'id', 'runId'],
-    properties: { tenant: { type: 'string' }, id: { type: 'string' }, runId: { type: 'integer', minimum: 1 } },
+    properties: { tenant: { type: 'string' }, id: { type: 'string' }, runId: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } },
   } as const;
 
   app.post(
