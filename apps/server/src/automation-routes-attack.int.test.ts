@@ -229,6 +229,34 @@ describe.each(await backends())('the automation routes under attack, on %s', (ba
     }
   });
 
+  it('answers record actions on a record outside the caller’s scope, or in another tenant, as GET answers it: 404', async () => {
+    const other = `${s.tenant}o`;
+    await s.as(otherAdmin, {
+      method: 'POST',
+      url: `/api/v1/t/${other}/metadata/publish`,
+      payload: { metadata: { ...accessApp, recordActions: [markAction] } },
+    });
+    const version = (await s.as(w.admin, { url: `${w.base}/objects/deal/records/${deal}` })).json().version;
+    const attempts: [Session, string, string][] = [
+      [w.sessions.carol, 'own designer', w.base],
+      [otherAdmin, 'other tenant admin', `/api/v1/t/${other}`],
+    ];
+    for (const [who, label, base] of attempts) {
+      const read = await call(who, label, { url: `${base}/objects/deal/records/${deal}` });
+      expect([read.statusCode, read.json().error.code]).toEqual([404, 'RECORD_NOT_FOUND']);
+      for (const opts of [
+        { url: `${base}/objects/deal/records/${deal}/actions` },
+        { method: 'POST' as const, url: `${base}/objects/deal/records/${deal}/actions/mark`, payload: { input: { note: 'x' } } },
+        { method: 'POST' as const, url: `${base}/automations/dry-run`, payload: { id: 'published_probe', recordId: deal } },
+      ]) {
+        const res = await call(who, label, opts);
+        expect([res.statusCode, res.json().error?.code], `${opts.url} ${res.body}`).toEqual([404, expect.stringMatching(/_NOT_FOUND$/)]);
+      }
+    }
+    // Nothing was written: the record is as it was.
+    expect((await s.as(w.admin, { url: `${w.base}/objects/deal/records/${deal}` })).json().version).toBe(version);
+  });
+
   it('shows a designer a dry run of every action kind only as they may read it: no hidden field, no record outside their scope', async () => {
     const runs: [Session, string, string, string, Record<string, unknown>[]][] = [
       [w.sessions.dave, 'hidden designer', 'deal', deal, dealActions],
