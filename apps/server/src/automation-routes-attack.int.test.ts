@@ -25,6 +25,7 @@ const secretsOf: Record<string, string[]> = {
   'own designer': [...hiddenValues, secretTitle],
   'other tenant admin': [...hiddenValues, secretTitle],
   nobody: [...hiddenValues, secretTitle],
+  'tenant token': [],
 };
 
 const families = /\/(automations|mail|dev-mailbox|notifications)(\/|$)|\/actions(\/|$)/;
@@ -101,7 +102,7 @@ describe.each(await backends())('the automation routes under attack, on %s', (ba
   const seen: { who: string; url: string; body: string }[] = [];
 
   /** A request whose answer is kept to scan for the secrets at the end. */
-  const call = async (who: Session | undefined, label: string, opts: InjectOptions): Promise<LightMyRequestResponse> => {
+  const call = async (who: Session | string | undefined, label: string, opts: InjectOptions): Promise<LightMyRequestResponse> => {
     const res = who ? await s.as(who, opts) : await s.app.inject(opts);
     seen.push({ who: label, url: String(opts.url), body: res.body });
     return res;
@@ -204,6 +205,15 @@ describe.each(await backends())('the automation routes under attack, on %s', (ba
         wrong.push(`other admin ${r.method} ${r.url} → ${foreign.statusCode} ${foreign.body.slice(0, 200)}`);
     }
     expect(wrong).toEqual([]);
+  });
+
+  it('keeps the dev mailbox from a platform admin’s token, bound to one tenant (403), while the admin signed in reads it', async () => {
+    const token = (await s.as(w.admin, { method: 'POST', url: `${w.base}/tokens`, payload: { name: 'attack' } })).json().token;
+    for (const method of ['GET', 'DELETE'] as const) {
+      const res = await call(token, 'tenant token', { method, url: '/api/v1/dev-mailbox' });
+      expect([res.statusCode, res.json().error?.code]).toEqual([403, 'FORBIDDEN']);
+    }
+    expect((await s.as(w.admin, { url: '/api/v1/dev-mailbox' })).statusCode).toBe(200);
   });
 
   it('refuses a member without designer or admin rights every designer, admin and platform route (403 FORBIDDEN), and lets them reach their own', async () => {
