@@ -250,8 +250,12 @@ describe.each(await backends())('e-mail on %s', (backend) => {
 
   it('a wrong SMTP password fails with MAIL_SEND_FAILED; the same loopback host is refused by an engine that does not allow it, and nothing is sent', async () => {
     const te = smtpTenant;
-    await engine.mail.saveSettings(te.tenant.id, { host: '127.0.0.1', port: smtp.port, user: 'mailer', password: 'wrong', from: 'crm@example.com' });
-    expect(await failure(engine.mail.sendTest(te.tenant, `li@${domain}`))).toMatchObject({ code: 'MAIL_SEND_FAILED', details: { reason: 'EAUTH' } });
+    await engine.mail.saveSettings(te.tenant.id, { host: '127.0.0.1', port: smtp.port, user: 'mailer', password: 'wrong-pw-Q9', from: 'crm@example.com' });
+    const refused = await failure(engine.mail.sendTest(te.tenant, `li@${domain}`));
+    expect(refused).toMatchObject({ code: 'MAIL_SEND_FAILED', details: { reason: 'EAUTH' } });
+    // What the caller (and the log) gets names the server and the reason, never the password (nor its base64 in an AUTH line).
+    for (const secret of ['wrong-pw-Q9', Buffer.from('wrong-pw-Q9').toString('base64'), Buffer.from('\0mailer\0wrong-pw-Q9').toString('base64')])
+      expect(JSON.stringify({ message: refused.message, details: refused.details })).not.toContain(secret);
     await engine.mail.saveSettings(te.tenant.id, { host: '127.0.0.1', port: smtp.port, user: 'mailer', password: 's3cret pw', from: 'crm@example.com' });
     const before = smtp.received.length;
     expect(await failure(strict.mail.sendOnce(te.tenant.id, 'refused-1', { to: `li@${domain}`, subject: 's', text: 't' }))).toMatchObject({
