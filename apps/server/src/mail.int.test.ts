@@ -65,6 +65,9 @@ describe.each(await backends())('mail over HTTP on %s', (backend) => {
     const published = structuredClone(app);
     (published.automations[1]?.actions[0] as { to: unknown }).to = [{ kind: 'users', users: [memberId, otherId] }];
     await tenant.schema.publish(published);
+    // li owns deals and reads them: the email action fills in only what its recipient may read.
+    await tenant.access.putRole('rep', { objects: { deal: { read: 'own' } } });
+    await tenant.access.setUserRoles(memberId, ['rep']);
   });
   afterAll(() => s.close());
 

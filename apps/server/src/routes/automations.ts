@@ -117,7 +117,7 @@ export async function automationRoutes(app: FastifyInstance): Promise<void> {
   const runParams = {
     type: 'object',
     required: ['tenant', 'id', 'runId'],
-    properties: { tenant: { type: 'string' }, id: { type: 'string' }, runId: { type: 'integer', minimum: 1 } },
+    properties: { tenant: { type: 'string' }, id: { type: 'string' }, runId: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } },
   } as const;
 
   app.post(
@@ -158,7 +158,10 @@ export async function automationRoutes(app: FastifyInstance): Promise<void> {
         params,
         querystring: {
           type: 'object',
-          properties: { limit: { type: 'integer', minimum: 1, maximum: 500 }, before: { type: 'integer', minimum: 1, description: 'the last run id seen' } },
+          properties: {
+            limit: { type: 'integer', minimum: 1, maximum: 500 },
+            before: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'the last run id seen' },
+          },
         },
         responses: {
           200: { description: 'Runs', schema: { type: 'object', required: ['runs'], properties: { runs: { type: 'array', items: AutomationRun } } } },

@@ -5,7 +5,11 @@ import { type Schema, route } from '../openapi/declare';
 import { Draft, Plan, PlannedStep, Published, PublishedRevision, Revision, RevisionSummary, tenantParams } from '../openapi/schemas';
 import { actionContext, tenantOf } from '../plugins/tenant';
 
-const revisionParams = { type: 'object', required: ['tenant', 'id'], properties: { tenant: { type: 'string' }, id: { type: 'integer', minimum: 1 } } } as const;
+const revisionParams = {
+  type: 'object',
+  required: ['tenant', 'id'],
+  properties: { tenant: { type: 'string' }, id: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } },
+} as const;
 const objectParams = { type: 'object', required: ['tenant', 'object'], properties: { tenant: { type: 'string' }, object: { type: 'string' } } } as const;
 const fieldParams = {
   type: 'object',
@@ -209,7 +213,7 @@ export async function metadataRoutes(app: FastifyInstance): Promise<void> {
         summary: 'The steps from one revision to another',
         tags,
         params: revisionParams,
-        querystring: { type: 'object', properties: { from: { type: 'integer', minimum: 0 } } },
+        querystring: { type: 'object', properties: { from: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } } },
         responses: ok('The diff', {
           type: 'object',
           required: ['from', 'to', 'steps'],

@@ -36,7 +36,7 @@ export async function orgRoutes(app: FastifyInstance, opts: { engine: Engine }):
             q: { type: 'string', maxLength: 100 },
             ids: { type: 'string', maxLength: 20000, description: 'Member ids, comma-separated' },
             limit: { type: 'integer', minimum: 1, maximum: 500 },
-            offset: { type: 'integer', minimum: 0 },
+            offset: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
           },
         },
       }),

@@ -24,8 +24,8 @@ const str = { type: 'string' } as const;
 const listQuery = {
   filter: { type: 'string', description: 'JSON Logic, e.g. {"==":[{"var":"stage"},"won"]}' },
   sort: { type: 'string', description: '`name,-amount` or a JSON list of {field, direction}' },
-  limit: { type: 'integer' },
-  offset: { type: 'integer' },
+  limit: { type: 'integer', maximum: Number.MAX_SAFE_INTEGER },
+  offset: { type: 'integer', maximum: Number.MAX_SAFE_INTEGER },
   after: { type: 'string', description: 'The nextCursor of the previous page' },
   fields: { type: 'string', description: 'Comma-separated field names' },
   expand: { type: 'string', description: 'Comma-separated reference fields to expand' },

@@ -296,13 +296,18 @@ describe.each(await backends())('after-commit automations on %s', (backend) => {
     });
     expect(run?.error).toMatch(/^OUTBOUND_ADDRESS_REFUSED/);
     expect((await engine.jobs.get(run?.jobId as number))?.state).toBe('dead');
-    await t.automations.retry('lost_hook', run?.id as number);
+    // Two retries at once (a double click): one puts the job back, the other is told it is not retryable.
+    const twice = await Promise.allSettled([t.automations.retry('lost_hook', run?.id as number), t.automations.retry('lost_hook', run?.id as number)]);
+    expect(twice.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(twice.find((r) => r.status === 'rejected')).toMatchObject({ reason: { code: 'AUTOMATION_RUN_NOT_RETRYABLE' } });
     await engine.jobs.runDue();
     const [again] = await runs('lost_hook');
     expect(again?.actions[0]).toMatchObject({ id: 'bonus', already: true });
     // 5 when it was created (created_hits), 1 by lost_hook's first action, once.
     expect((await t.records.get('deal', deal.id as string)).hits).toBe(6);
     await expect(t.automations.retry('lost_hook', 999_999)).rejects.toMatchObject({ code: 'AUTOMATION_RUN_NOT_FOUND' });
+    // A page cursor past any run id is a bad input, not a bigint overflow.
+    await expect(t.automations.runs('lost_hook', { before: 1e20 })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     await expect(t.automations.retry('created_hits', (await runs('created_hits'))[0]?.id as number)).rejects.toMatchObject({
       code: 'AUTOMATION_RUN_NOT_RETRYABLE',
     });

@@ -10,6 +10,7 @@ import { type Model, type ObjectModel, systemColumnList } from '../model/compile
 import { type RecordData, rowToRecord } from '../records/row';
 import type { RecordService } from '../records/service';
 import { type EventBody, type RecordWriter, type Trigger, fill, localText, robotBody, runRecordAction, values } from './actions';
+import { redactPlan } from './dryrun-redact';
 import { type TriggerCheck, checkTrigger } from './dryrun-trigger';
 import { recipientsOf } from './notify';
 import { describeError } from './runtime';
@@ -238,7 +239,8 @@ const rollback = Symbol('dry run: roll back');
 /**
  * What `input`'s automation would do to the record now (the host's clock): whether its trigger
  * applies and its condition holds, and each action's effect — computed, never made: every write
- * is rolled back, nothing is sent. The record must be readable with `ctx` (the caller's rights).
+ * is rolled back, nothing is sent. The record must be readable with `ctx` (the caller's rights),
+ * and a member sees only the records and fields they may read (redactPlan).
  * @example await tenant.automations.dryRun({ id: 'big_deal', recordId }, { actor, access })
  */
 export async function dryRunAutomation(host: DryRunHost, input: DryRunInput, ctx: ActionContext = {}): Promise<DryRunResult> {
@@ -270,6 +272,7 @@ export async function dryRunAutomation(host: DryRunHost, input: DryRunInput, ctx
   } catch (e) {
     if (e !== rollback) throw e;
   }
+  if (ctx.access) actions = await redactPlan(host.db, host.schema, model, ctx.access, actions);
   return {
     automation: automation.name,
     object: om.name,

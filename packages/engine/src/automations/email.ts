@@ -21,6 +21,8 @@ export interface EmailArgs {
   action: AutomationAction;
   om: ObjectModel;
   record: Record<string, unknown>;
+  /** The record as `userId` may read it (hidden fields left out; nothing of it when they cannot read it): what their mail shows. */
+  seenBy(userId: string): Promise<Record<string, unknown>>;
   /** The action's idempotency key, the effect key (`<event id>:<automation id>:<action id>`, or `sweep:<episode id>:<action id>`). */
   effectKey: string;
   now: Date;
@@ -37,20 +39,27 @@ async function addresses(db: Db, schema: string, ids: string[]): Promise<{ id: s
   });
 }
 
+/** `{field}` replaced by the value the recipient may read; a field they may not read reads as empty. */
+async function filled(a: EmailArgs, userId: string, template: string): Promise<string> {
+  const seen = await a.seenBy(userId);
+  const blank = Object.fromEntries(Object.keys(a.record).map((k) => [k, '']));
+  return fillPlaceholders(template, { ...blank, ...seen });
+}
+
 /**
- * Mails `subject` and `body` (locale text, `{field}` replaced by the record's value, as in robot
- * messages) to each recipient, one mail each (nobody sees the others' addresses), each under the
- * key `auto:<effect key>:<user id>`: a retry sends only what an earlier attempt did not.
- * Then the action's key is recorded with the counts.
+ * Mails `subject` and `body` (locale text, `{field}` replaced by the record's value as the
+ * recipient may read it, as in robot messages) to each recipient, one mail each (nobody sees the
+ * others' addresses), each under the key `auto:<effect key>:<user id>`: a retry sends only what an
+ * earlier attempt did not. Then the action's key is recorded with the counts.
  */
 export async function runEmailAction(mail: EmailSender | undefined, a: EmailArgs): Promise<{ value: unknown; already?: boolean }> {
   if (!mail) throw new AppError('MAIL_NOT_CONFIGURED', { tenant: a.tenant.id });
   const to = await recipientsOf(a.db, a.tenant.schema, a.om, a.action.to ?? [], a.record);
   const people = await addresses(a.db, a.tenant.schema, to);
-  const subject = fillPlaceholders(localText(a.action.subject) ?? '', a.record);
-  const text = fillPlaceholders(localText(a.action.body) ?? '', a.record);
   let sentBefore = 0;
   for (const p of people) {
+    const subject = await filled(a, p.id, localText(a.action.subject) ?? '');
+    const text = await filled(a, p.id, localText(a.action.body) ?? '');
     const sent = await mail.sendOnce(a.tenant.id, `auto:${a.effectKey}:${p.id}`, { to: p.email, subject, text });
     if (sent.already) sentBefore++;
   }

@@ -1,3 +1,4 @@
+import { AppError } from '@tangram/errors';
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
 
@@ -115,7 +116,12 @@ export async function finishRun(
 }
 
 export async function listRuns(db: Db, schema: string, automation: string, opts: { limit?: number; before?: number } = {}): Promise<AutomationRun[]> {
-  const limit = Math.min(Math.max(opts.limit ?? 50, 1), 500);
+  // A run id past what a bigint (or a JavaScript number, exactly) holds is no run id: 400, not an overflow.
+  if (opts.before !== undefined && !(Number.isSafeInteger(opts.before) && opts.before >= 1))
+    throw AppError.problems('VALIDATION_FAILED', [
+      { code: 'VALIDATION_FAILED', path: '/before', field: 'before', message: 'must be a run id (a whole number from 1)' },
+    ]);
+  const limit = Math.min(Math.max(Number.isFinite(opts.limit) ? (opts.limit as number) : 50, 1), 500);
   const res = await sql<Row>`
     select * from ${sql.id(schema, '_automation_run')}
     where automation_id = ${automation}${opts.before !== undefined ? sql` and id < ${opts.before}` : sql``}

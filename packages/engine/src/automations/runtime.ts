@@ -15,6 +15,7 @@ import type { Tx } from '../records/tx';
 import { type EventBody, type Trigger, httpActionKinds, localText, recordActionKinds, runHttpAction, runRecordAction } from './actions';
 import { type NotificationSender, sendNotification, tenantAdmins } from './notify';
 import { type EmailSender, runEmailAction } from './email';
+import { seenBy } from './seen-by';
 import { type EventFacts, type RunEvent, afterCommitAutomations, conditionHolds, factsOf, fires, maxDepth, selfCaused, variables } from './match';
 import {
   type ActionResult,
@@ -336,7 +337,16 @@ export class AutomationRuntime {
           : action.kind === 'notify'
             ? await this.notifyAction(te, action, a, om, p, effectKey, now)
             : action.kind === 'email'
-              ? await runEmailAction(this.host.mail, { db, tenant: te.tenant, action, om, record: p.record, effectKey, now })
+              ? await runEmailAction(this.host.mail, {
+                  db,
+                  tenant: te.tenant,
+                  action,
+                  om,
+                  record: p.record,
+                  seenBy: await seenBy({ db, tenant: te.tenant, access: te.access }, om, p.recordId, p.record),
+                  effectKey,
+                  now,
+                })
               : await this.httpAction(te, action, a, p, effectKey, now, ctx.signal);
         results.push({ id: action.id, kind: action.kind, status: 'done', ...(result.already ? { already: true } : {}), result: result.value });
       } catch (e) {
@@ -471,7 +481,9 @@ export class AutomationRuntime {
     const job = run.jobId === null ? undefined : await this.host.jobs.get(run.jobId);
     if (run.status !== 'failed' || !job || job.state !== 'dead')
       throw new AppError('AUTOMATION_RUN_NOT_RETRYABLE', { run: runId, status: run.status, job: job?.state ?? null });
-    await this.host.jobs.retry(job.id, { attempts: 1 });
+    // Put back only while still dead: of two retries at once, the second is told so.
+    if (!(await this.host.jobs.retry(job.id, { attempts: 1 })))
+      throw new AppError('AUTOMATION_RUN_NOT_RETRYABLE', { run: runId, status: run.status, job: (await this.host.jobs.get(job.id))?.state ?? null });
     return run;
   }
 }

@@ -79,9 +79,10 @@ describe.each(await backends())('e-mail on %s', (backend) => {
   const clock = new ManualClock('2031-05-06T08:00:00Z');
   const domain = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}.mail.test`;
 
-  const member = async (te: TenantEngine, name: string) => {
+  const member = async (te: TenantEngine, name: string, roles: string[] = [], role: 'member' | 'admin' = 'member') => {
     const u = await engine.identity.createUser({ email: `${name}@${domain}`, name, password: 'long enough pw 1' });
-    await engine.identity.addMember(te.tenant, u, 'member');
+    await engine.identity.addMember(te.tenant, u, role);
+    if (roles.length) await te.access.setUserRoles(u.id, roles);
     return u;
   };
   const mailbox = async (te: TenantEngine) => (await engine.mail.devMail({ tenantId: te.tenant.id, limit: 200 })).reverse();
@@ -128,6 +129,8 @@ describe.each(await backends())('e-mail on %s', (backend) => {
         },
       ],
     });
+    await t.access.putRole('reader', { objects: { deal: { read: 'all' } } });
+    await t.access.putRole('blind', { objects: { deal: { read: 'all', fields: { title: 'hidden' } } } });
   });
   afterAll(async () => {
     await smtp.close();
@@ -247,8 +250,12 @@ describe.each(await backends())('e-mail on %s', (backend) => {
 
   it('a wrong SMTP password fails with MAIL_SEND_FAILED; the same loopback host is refused by an engine that does not allow it, and nothing is sent', async () => {
     const te = smtpTenant;
-    await engine.mail.saveSettings(te.tenant.id, { host: '127.0.0.1', port: smtp.port, user: 'mailer', password: 'wrong', from: 'crm@example.com' });
-    expect(await failure(engine.mail.sendTest(te.tenant, `li@${domain}`))).toMatchObject({ code: 'MAIL_SEND_FAILED', details: { reason: 'EAUTH' } });
+    await engine.mail.saveSettings(te.tenant.id, { host: '127.0.0.1', port: smtp.port, user: 'mailer', password: 'wrong-pw-Q9', from: 'crm@example.com' });
+    const refused = await failure(engine.mail.sendTest(te.tenant, `li@${domain}`));
+    expect(refused).toMatchObject({ code: 'MAIL_SEND_FAILED', details: { reason: 'EAUTH' } });
+    // What the caller (and the log) gets names the server and the reason, never the password (nor its base64 in an AUTH line).
+    for (const secret of ['wrong-pw-Q9', Buffer.from('wrong-pw-Q9').toString('base64'), Buffer.from('\0mailer\0wrong-pw-Q9').toString('base64')])
+      expect(JSON.stringify({ message: refused.message, details: refused.details })).not.toContain(secret);
     await engine.mail.saveSettings(te.tenant.id, { host: '127.0.0.1', port: smtp.port, user: 'mailer', password: 's3cret pw', from: 'crm@example.com' });
     const before = smtp.received.length;
     expect(await failure(strict.mail.sendOnce(te.tenant.id, 'refused-1', { to: `li@${domain}`, subject: 's', text: 't' }))).toMatchObject({
@@ -282,8 +289,8 @@ describe.each(await backends())('e-mail on %s', (backend) => {
   });
 
   it('email action: a new record mails its owner and watcher (placeholders filled) once, though the run fails and is retried until dead', async () => {
-    const owner = await member(t, 'owner');
-    const watcher = await member(t, 'watcher');
+    const owner = await member(t, 'owner', ['reader']);
+    const watcher = await member(t, 'watcher', ['reader']);
     const noAddress = await member(t, 'noaddress');
     await sql`update ${sql.id(t.tenant.schema, '_user')} set email = null where id = ${noAddress.id}`.execute(database.db);
     const deal = await t.records.create('deal', { title: '杭州云栖', owner_id: owner.id, watcher: watcher.id });
@@ -312,6 +319,28 @@ describe.each(await backends())('e-mail on %s', (backend) => {
     await t.automations.retry('new_deal_mail', run?.id as number);
     await engine.jobs.runDue();
     expect(await mailbox(t)).toHaveLength(2);
+  });
+
+  it('email action: each recipient’s mail shows only what they may read of the record', async () => {
+    const blind = await member(t, 'blind', ['blind']);
+    const outsider = await member(t, 'outsider');
+    const boss = await member(t, 'boss', [], 'admin');
+    await t.records.create('deal', { title: '绝密项目', owner_id: blind.id, watcher: outsider.id });
+    await t.records.create('deal', { title: '公开项目', owner_id: boss.id, watcher: blind.id });
+    for (let i = 0; i < 7; i++) {
+      await engine.jobs.runDue();
+      clock.advance(7_200_000);
+    }
+    // (The admin is also mailed of the runs that failed for good: only the action's mails are looked at.)
+    const mails = (await mailbox(t)).filter((m) => [blind.email, outsider.email, boss.email].includes(m.to) && m.subject.startsWith('新商机'));
+    expect(mails.map((m) => [m.to, m.subject, m.body]).sort()).toEqual(
+      [
+        [blind.email, '新商机：', '商机「」已创建。'],
+        [outsider.email, '新商机：', '商机「」已创建。'],
+        [boss.email, '新商机：公开项目', '商机「公开项目」已创建。'],
+        [blind.email, '新商机：', '商机「」已创建。'],
+      ].sort(),
+    );
   });
 
   it('email action over SMTP: when one recipient fails, the retry sends only the mail not sent yet', async () => {

@@ -169,7 +169,7 @@ function planPage(db: Db, schema: string, om: ObjectModel, opts: QueryOptions): 
   const problems: Problem[] = [];
   const limit = opts.limit ?? 50;
   if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit) problems.push({ code: 'QUERY_INVALID', path: '/limit', message: `must be 1..${maxLimit}` });
-  if (opts.offset !== undefined && (!Number.isInteger(opts.offset) || opts.offset < 0))
+  if (opts.offset !== undefined && (!Number.isSafeInteger(opts.offset) || opts.offset < 0))
     problems.push({ code: 'QUERY_INVALID', path: '/offset', message: 'must be a whole number ≥ 0' });
   if (opts.offset && opts.after) problems.push({ code: 'QUERY_INVALID', path: '/after', message: 'use either offset or after' });
   if (opts.search !== undefined && (typeof opts.search !== 'string' || opts.search.length > 200 || opts.search.includes('\u0000')))
