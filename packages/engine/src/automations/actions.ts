@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import type { FieldModel, Model, ObjectModel } from '../model/compile';
 import type { RecordData } from '../records/row';
 import type { Tx } from '../records/tx';
-import { type QueryReader, aggregateValue, queryTargetIds, readTargets } from './queries';
+import { type QueryReader, aggregateValue, fitNumber, queryTargetIds, readTargets } from './queries';
 
 // What each after-commit action does. Record actions get a write handle inside the transaction
 // that also claims the action's idempotency key; HTTP actions send once per attempt with the key
@@ -65,7 +65,7 @@ export async function values(list: FieldAssignment[] | undefined, target: Object
     let value: unknown;
     if (v.aggregate !== undefined) {
       if (!source) throw new AppError('AUTOMATION_QUERY_INVALID', { field: f.name }, 'a value read from other records needs a transaction to read in');
-      value = await aggregateValue(source.reader, v.aggregate, queryVariables(t, source.target));
+      value = fitNumber(f, await aggregateValue(source.reader, v.aggregate, queryVariables(t, source.target)));
     } else value = v.formula !== undefined ? evaluate(v.formula, t.record, t.vars) : v.value;
     if (f.kind === 'text' && (typeof value === 'number' || typeof value === 'boolean')) value = String(value);
     out[f.name] = value ?? null;

@@ -3,7 +3,7 @@ import { type Rule, type RuleVariables, bindVariables } from '@tangram/logic';
 import { type AggregateValue, type UpdateTargetInput, queryTargetLimit } from '@tangram/metadata';
 import { type Expression, type SqlBool, sql } from 'kysely';
 import type { Db } from '../db/database';
-import type { Model, ObjectModel } from '../model/compile';
+import type { FieldModel, Model, ObjectModel } from '../model/compile';
 import { aggregateRecords } from '../query/aggregate';
 import { filterPredicate, queryRecords } from '../query/query';
 
@@ -81,6 +81,13 @@ export function boundFilter(om: ObjectModel, filter: unknown, vars: RuleVariable
 
 /** No plan cache for these filters: their constants change with every record (a scope keeps the query layer from caching). */
 const uncached: Expression<SqlBool> = sql<SqlBool>`true`;
+
+/** An aggregate's number as the field written holds it: rounded to its scale (whole for a field without one, e.g. integer). */
+export function fitNumber(f: FieldModel, value: unknown): unknown {
+  if (typeof value !== 'number' || f.kind !== 'number') return value;
+  const scale = Number(f.field.options.scale ?? 0);
+  return Number(value.toFixed(Number.isInteger(scale) && scale >= 0 && scale <= 10 ? scale : 0));
+}
 
 /** The value of an aggregate: 0 for count and sum of nothing, null for the others; `first` reads its field of the first record matched. */
 export async function aggregateValue(r: QueryReader, g: AggregateValue, vars: RuleVariables): Promise<unknown> {

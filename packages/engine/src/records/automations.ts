@@ -2,7 +2,7 @@ import { AppError, type Problem } from '@tangram/errors';
 import { normalizeValue, valueProblem } from '@tangram/fields';
 import { type RuleVariables, evaluate, truthy } from '@tangram/logic';
 import type { Automation, AutomationAction, AutomationTrigger, LocaleText } from '@tangram/metadata';
-import { aggregateValue } from '../automations/queries';
+import { aggregateValue, fitNumber } from '../automations/queries';
 import type { FieldModel, Model, ObjectModel } from '../model/compile';
 import { computeFormulas } from '../model/formulas';
 import type { RecordBehaviour, WriteContext } from './behaviours';
@@ -93,7 +93,7 @@ async function assignments(a: Automation, action: AutomationAction, w: WriteCont
     if (!f) continue;
     const value =
       v.aggregate !== undefined
-        ? asText(f, await aggregateValue(w.tx, v.aggregate, { ...vars, $record: w.record, $target: w.record }))
+        ? asText(f, fitNumber(f, await aggregateValue(w.tx, v.aggregate, { ...vars, $record: w.record, $target: w.record })))
         : v.formula !== undefined
           ? asText(f, evaluate(v.formula, w.record, vars))
           : v.value;
