@@ -376,7 +376,10 @@ describe('automations in the metadata', () => {
 });
 
 describe('values read from other records and query targets', () => {
-  const recount = (values: unknown[], target: unknown = { kind: 'query', object: 'opportunity', filter: { '==': [{ var: 'account' }, { var: '$record.id' }] } }) =>
+  const recount = (
+    values: unknown[],
+    target: unknown = { kind: 'query', object: 'opportunity', filter: { '==': [{ var: 'account' }, { var: '$record.id' }] } },
+  ) =>
     ({
       name: `recount_${n++}`,
       object: 'account',
@@ -400,7 +403,12 @@ describe('values read from other records and query targets', () => {
             {
               id: 'pick',
               kind: 'setFields',
-              values: [{ field: 'account', aggregate: { object: 'task', op: 'first', field: 'account', sort: [{ field: 'due' }, { field: 'created_at', direction: 'desc' }] } }],
+              values: [
+                {
+                  field: 'account',
+                  aggregate: { object: 'task', op: 'first', field: 'account', sort: [{ field: 'due' }, { field: 'created_at', direction: 'desc' }] },
+                },
+              ],
             },
           ],
         },
@@ -411,7 +419,11 @@ describe('values read from other records and query targets', () => {
     const task = app.objects.find((o) => o.name === 'task')!;
     const opp = app.objects.find((o) => o.name === 'opportunity')!;
     const id = (o: typeof task, n: string) => o.fields.find((f) => f.name === n)!.id;
-    expect(count!.actions[0]!.values![0]!.aggregate).toEqual({ object: task.id, op: 'count', filter: { '==': [{ var: 'opportunity' }, { var: '$record.id' }] } });
+    expect(count!.actions[0]!.values![0]!.aggregate).toEqual({
+      object: task.id,
+      op: 'count',
+      filter: { '==': [{ var: 'opportunity' }, { var: '$record.id' }] },
+    });
     expect(first!.actions[0]!.values![0]!.aggregate).toEqual({
       object: task.id,
       op: 'first',
@@ -433,7 +445,10 @@ describe('values read from other records and query targets', () => {
         aggregate({ object: 'task', op: 'sum' }),
         aggregate({ object: 'task', op: 'count', sort: [{ field: 'due' }] }),
         aggregate({ op: 'count' }),
-        rule({ name: 'both', actions: [{ id: 'set', kind: 'setFields', values: [{ field: 'probability', value: 1, aggregate: { object: 'task', op: 'count' } } as never] }] }),
+        rule({
+          name: 'both',
+          actions: [{ id: 'set', kind: 'setFields', values: [{ field: 'probability', value: 1, aggregate: { object: 'task', op: 'count' } } as never] }],
+        }),
         recount([{ field: 'probability', value: 1 }], { kind: 'query', object: 'invoice', filter: true }),
         recount([{ field: 'probability', value: 1 }], { kind: 'query', object: 'opportunity' }),
       ),

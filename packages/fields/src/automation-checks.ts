@@ -118,7 +118,11 @@ export class AutomationChecks {
       return undefined;
     }
     if (numericAggregateOps.includes(g.op) && kind !== 'number') {
-      this.problems.push({ code: 'AUTOMATION_QUERY_INVALID', path: `${path}/field`, message: `${g.op} needs a number field; "${f?.name ?? g.field}" holds ${kind}` });
+      this.problems.push({
+        code: 'AUTOMATION_QUERY_INVALID',
+        path: `${path}/field`,
+        message: `${g.op} needs a number field; "${f?.name ?? g.field}" holds ${kind}`,
+      });
       return undefined;
     }
     return g.op === 'first' ? kind : 'number';
@@ -179,7 +183,11 @@ export class AutomationChecks {
         const kind = this.aggregate(v.aggregate, `${at}/aggregate`);
         const expected = kindOf(f);
         if (kind && expected && kind !== expected && expected !== 'text')
-          this.problems.push({ code: 'AUTOMATION_QUERY_INVALID', path: `${at}/aggregate`, message: `the aggregate gives ${kind}; "${f.name}" holds ${expected}` });
+          this.problems.push({
+            code: 'AUTOMATION_QUERY_INVALID',
+            path: `${at}/aggregate`,
+            message: `the aggregate gives ${kind}; "${f.name}" holds ${expected}`,
+          });
       }
       if (v.formula === undefined) return;
       try {

@@ -105,7 +105,8 @@ export class AutomationNormalizer {
     const out: AutomationTrigger = { kind: input.kind };
     if (recordTriggerKinds.includes(input.kind)) out.timing = input.timing ?? 'afterCommit';
     // field.changed may watch the owner too (a reassignment), the one system column a write changes.
-    if (input.fields) out.fields = input.fields.map((f, i) => (f === 'owner_id' && input.kind === 'field.changed' ? f : this.field(o, f, `${path}/fields/${i}`)));
+    if (input.fields)
+      out.fields = input.fields.map((f, i) => (f === 'owner_id' && input.kind === 'field.changed' ? f : this.field(o, f, `${path}/fields/${i}`)));
     for (const k of ['from', 'to', 'offset', 'direction', 'days'] as const) if (input[k] !== undefined) Object.assign(out, { [k]: input[k] });
     if (input.field !== undefined) out.field = this.field(o, input.field, `${path}/field`);
     if (input.cron !== undefined) {
@@ -171,7 +172,8 @@ export class AutomationNormalizer {
     if (g.filter !== undefined) out.filter = g.filter;
     if (g.sort !== undefined) {
       if (g.op !== 'first') this.problems.push({ code: 'AUTOMATION_QUERY_INVALID', path: `${path}/sort`, message: 'only "first" takes a sort' });
-      if (!Array.isArray(g.sort)) this.problems.push({ code: 'AUTOMATION_QUERY_INVALID', path: `${path}/sort`, message: 'a sort is a list of { field, direction }' });
+      if (!Array.isArray(g.sort))
+        this.problems.push({ code: 'AUTOMATION_QUERY_INVALID', path: `${path}/sort`, message: 'a sort is a list of { field, direction }' });
       else
         out.sort = g.sort.map((s, i) => {
           const direction = s?.direction ?? 'asc';
@@ -210,7 +212,11 @@ export class AutomationNormalizer {
     }
     if (t.kind === 'query') {
       if (!this.queries) {
-        this.problems.push({ code: 'AUTOMATION_QUERY_INVALID', path: `${path}/target/kind`, message: 'only automations (which run as the system) update records found by a query' });
+        this.problems.push({
+          code: 'AUTOMATION_QUERY_INVALID',
+          path: `${path}/target/kind`,
+          message: 'only automations (which run as the system) update records found by a query',
+        });
         return undefined;
       }
       const found = t.object !== undefined ? this.names.object(t.object, `${path}/target/object`) : undefined;

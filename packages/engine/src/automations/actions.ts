@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import type { FieldModel, Model, ObjectModel } from '../model/compile';
 import type { RecordData } from '../records/row';
 import type { Tx } from '../records/tx';
-import { type QueryReader, aggregateValue, fitNumber, queryTargetIds, readTargets } from './queries';
+import { type QueryReader, aggregateValue, fitNumber, queryTargetIds, readTargets } from '../query/rule-queries';
 
 // What each after-commit action does. Record actions get a write handle inside the transaction
 // that also claims the action's idempotency key; HTTP actions send once per attempt with the key

@@ -24,7 +24,15 @@ describe.each(await backends())('CRM sales targets and SLA policy on %s', (backe
   const get = (object: string, id: string) => c.tenant.records.get(object, id) as Promise<Rec>;
   const account = (owner?: string) => create('account', { name: `目标客户${tag()}有限公司`, type: 'enterprise', ...(owner ? { owner_id: owner } : {}) });
   const target = (values: Record<string, unknown>) =>
-    create('sales_target', { name: `目标${tag()}`, year: 2031, period_type: 'quarter', period: 'Q1', target_type: 'company', target_value: 100_000, ...values });
+    create('sales_target', {
+      name: `目标${tag()}`,
+      year: 2031,
+      period_type: 'quarter',
+      period: 'Q1',
+      target_type: 'company',
+      target_value: 100_000,
+      ...values,
+    });
   const actual = async (id: string) => Number((await get('sales_target', id)).actual_value);
   const won = async (owner: string, amount: number) => {
     const a = await account(owner);
@@ -40,7 +48,10 @@ describe.each(await backends())('CRM sales targets and SLA policy on %s', (backe
     const dec = await target({ metric: 'won_count', period_type: 'month', period: 'M12' });
     expect(dec).toMatchObject({ period_start: '2031-12-01T00:00:00.000Z', period_end: '2032-01-01T00:00:00.000Z' });
     // Editing the period moves the bounds.
-    expect(await update('sales_target', q1.id, { period: 'Q3' })).toMatchObject({ period_start: '2031-07-01T00:00:00.000Z', period_end: '2031-10-01T00:00:00.000Z' });
+    expect(await update('sales_target', q1.id, { period: 'Q3' })).toMatchObject({
+      period_start: '2031-07-01T00:00:00.000Z',
+      period_end: '2031-10-01T00:00:00.000Z',
+    });
 
     // A personal target created after the deals counts them at once (before save, in its write).
     const seller = await c.member('early');

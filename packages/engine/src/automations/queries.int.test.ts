@@ -61,7 +61,11 @@ const app = (): { objects: unknown[]; automations: AutomationInput[] } => ({
           id: 'recount',
           kind: 'updateRecord',
           // The team it is in, and the team it was in.
-          target: { kind: 'query', object: 'team', filter: { or: [{ '==': [{ var: 'id' }, { var: '$record.team' }] }, { '==': [{ var: 'id' }, { var: '$previous.team' }] }] } },
+          target: {
+            kind: 'query',
+            object: 'team',
+            filter: { or: [{ '==': [{ var: 'id' }, { var: '$record.team' }] }, { '==': [{ var: 'id' }, { var: '$previous.team' }] }] },
+          },
           values: [
             { field: 'total', aggregate: { object: 'deal', op: 'sum', field: 'amount', filter: ofTarget } },
             { field: 'deals', aggregate: { object: 'deal', op: 'count', filter: ofTarget } },
@@ -147,7 +151,8 @@ describe.each(await backends())('values from other records and query targets on 
   const settle = async () => {
     for (let i = 0; i < 10 && (await engine.jobs.runDue()).ran > 0; i++);
   };
-  const create = (object: string, values: Record<string, unknown>, on = t) => on.records.create(object, values) as Promise<Record<string, unknown> & { id: string }>;
+  const create = (object: string, values: Record<string, unknown>, on = t) =>
+    on.records.create(object, values) as Promise<Record<string, unknown> & { id: string }>;
   const team = async (id: string) => t.records.get('team', id);
 
   it('after commit: every op over the records a filter with $target finds; a moved record corrects the team it left; other tenants are not read', async () => {

@@ -2,7 +2,7 @@ import { AppError, type Problem } from '@tangram/errors';
 import { normalizeValue, valueProblem } from '@tangram/fields';
 import { type RuleVariables, evaluate, truthy } from '@tangram/logic';
 import type { Automation, AutomationAction, AutomationTrigger, LocaleText } from '@tangram/metadata';
-import { aggregateValue, fitNumber } from '../automations/queries';
+import { aggregateValue, fitNumber } from '../query/rule-queries';
 import type { FieldModel, Model, ObjectModel } from '../model/compile';
 import { computeFormulas } from '../model/formulas';
 import type { RecordBehaviour, WriteContext } from './behaviours';
@@ -39,7 +39,9 @@ function beforeSave(model: Model, om: ObjectModel): Compiled[] {
       .filter((a) => a.object === om.id && a.enabled && a.trigger.timing === 'beforeSave')
       .map((automation) => ({
         automation,
-        watched: (automation.trigger.fields ?? []).flatMap((id) => (om.byColumn.get(id) ?? om.fields.find((f) => f.column === id))?.name ?? (id === 'owner_id' ? id : [])),
+        watched: (automation.trigger.fields ?? []).flatMap(
+          (id) => (om.byColumn.get(id) ?? om.fields.find((f) => f.column === id))?.name ?? (id === 'owner_id' ? id : []),
+        ),
       }));
     cache.set(om, found);
   }

@@ -54,7 +54,12 @@ describe.each(await backends())('upgrading CRM 1.2 → 1.3 (sales targets, SLA p
     expect(st.fields.find((f) => f.name === 'target_value')?.label).toEqual({ 'zh-CN': '目标额', en: 'Goal' });
     expect(st.fields.filter((f) => f.name === 'period_start' || f.name === 'period_end').map((f) => f.type)).toEqual(['datetime', 'datetime']);
     const names = model.app.automations.map((a) => a.name);
-    expect(names.filter(added).sort()).toEqual((current.automations ?? []).map((a) => a.name).filter(added).sort());
+    expect(names.filter(added).sort()).toEqual(
+      (current.automations ?? [])
+        .map((a) => a.name)
+        .filter(added)
+        .sort(),
+    );
     expect(names.indexOf('ticket_sla_assign_policy')).toBeLessThan(names.indexOf('ticket_sla_due'));
     expect(names.indexOf('sales_target_period')).toBeLessThan(names.indexOf('sales_target_value_won_amount'));
 

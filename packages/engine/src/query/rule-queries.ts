@@ -4,8 +4,8 @@ import { type AggregateValue, type UpdateTargetInput, queryTargetLimit } from '@
 import { type Expression, type SqlBool, sql } from 'kysely';
 import type { Db } from '../db/database';
 import type { FieldModel, Model, ObjectModel } from '../model/compile';
-import { aggregateRecords } from '../query/aggregate';
-import { filterPredicate, queryRecords } from '../query/query';
+import { aggregateRecords } from './aggregate';
+import { filterPredicate, queryRecords } from './query';
 
 // Values read from other records, and the records a query target updates (docs/guides/automations.md,
 // "Values from other records"). Both read as the system — no one's read scope — the tenant's live
