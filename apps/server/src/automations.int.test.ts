@@ -192,7 +192,9 @@ describe.each(await backends())('before-save automations over HTTP on %s', (back
             id: 'a',
             kind: 'updateRecord',
             target: { kind: 'query', object: 'opportunity', filter: { '==': [{ var: 'colour' }, { var: '$record.stage' }] } },
-            values: [{ field: 'probability', aggregate: { object: 'opportunity', op: 'count', filter: { '==': [{ var: 'stage' }, { var: '$target.stage' }] } } }],
+            values: [
+              { field: 'probability', aggregate: { object: 'opportunity', op: 'count', filter: { '==': [{ var: 'stage' }, { var: '$target.stage' }] } } },
+            ],
           },
         ],
       },
