@@ -40,6 +40,7 @@ const app = (): { objects: unknown[]; automations: AutomationInput[] } => ({
         { name: 'stage', type: 'select', options: choice('new', 'won') },
         { name: 'team', type: 'lookup', options: { target: 'team' } },
         { name: 'seq', type: 'integer' },
+        { name: 'rank', type: 'integer' },
         { name: 'team_since', type: 'date' },
       ],
     },
@@ -83,6 +84,30 @@ const app = (): { objects: unknown[]; automations: AutomationInput[] } => ({
                   { field: 'amount', direction: 'desc' },
                   { field: 'title', direction: 'asc' },
                 ],
+              },
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'deal_rank',
+      object: 'deal',
+      trigger: { kind: 'field.changed', fields: ['amount', 'stage'] },
+      condition: won,
+      actions: [
+        {
+          id: 'rank',
+          kind: 'updateRecord',
+          target: { kind: 'self' },
+          // $target: the deal as stored when the action runs.
+          values: [
+            {
+              field: 'rank',
+              aggregate: {
+                object: 'deal',
+                op: 'count',
+                filter: { and: [won, { '==': [{ var: 'team' }, { var: '$target.team' }] }, { '>=': [{ var: 'amount' }, { var: '$target.amount' }] }] },
               },
             },
           ],
@@ -168,6 +193,9 @@ describe.each(await backends())('values from other records and query targets on 
     expect(await team(red.id)).toMatchObject({ total: 700, deals: 3, smallest: 100, largest: 300, top_deal: 'B' });
     // An average is rounded to the field's scale (decimal: 4 places by default).
     expect((await team(red.id)).average).toBe(233.3333);
+
+    // Each deal's rank among its team's won deals when it was written (self target, $target the deal itself).
+    expect((await t.records.get('deal', c.id)).rank).toBe(2);
 
     // C moves to Blue: both teams are recounted ($previous.team finds the one it left).
     await t.records.update('deal', c.id, { team: blue.id, amount: 50 });
