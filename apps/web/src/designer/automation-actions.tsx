@@ -4,7 +4,7 @@ import { Button, Card, Form, Input, InputNumber, Select, Space } from 'antd';
 import type { MessageKey } from '../i18n/dictionary';
 import { useI18n } from '../i18n/i18n';
 import { actionKindsFor, freeActionId, isNumber, isRecordReference, newAction, zhText } from './automation-core';
-import { RecipientsEditor, ValuesEditor } from './automation-values';
+import { FormulaInput, RecipientsEditor, ValuesEditor } from './automation-values';
 import { draftFields } from './designer-core';
 
 interface ActionProps {
@@ -23,7 +23,7 @@ function writtenObject({ objects, object, action }: Pick<ActionProps, 'objects' 
   const byName = (n: string | undefined) => objects.find((o) => o.name === n || o.id === n);
   if (action.kind === 'createRecord') return byName(action.object);
   if (action.kind !== 'updateRecord' || !action.target || action.target.kind === 'self') return object;
-  if (action.target.kind === 'children') return byName(action.target.object);
+  if (action.target.kind === 'children' || action.target.kind === 'query') return byName(action.target.object);
   const lookup = object.fields.find((f) => f.name === action.target?.field);
   return byName(lookup?.options?.target as string | undefined);
 }
@@ -60,7 +60,7 @@ function ActionBody(p: ActionProps) {
               aria-label={t('auto.target')}
               value={target.kind}
               style={{ width: 160 }}
-              options={(['self', 'parent', 'children'] as const).map((k) => ({ value: k, label: t(`auto.target.${k}` as MessageKey) }))}
+              options={(['self', 'parent', 'children', 'query'] as const).map((k) => ({ value: k, label: t(`auto.target.${k}` as MessageKey) }))}
               onChange={(kind) =>
                 set({
                   target:
@@ -68,7 +68,9 @@ function ActionBody(p: ActionProps) {
                       ? { kind }
                       : kind === 'parent'
                         ? { kind, field: fields.find(isRecordReference)?.name ?? '' }
-                        : { kind, object: '', field: '' },
+                        : kind === 'query'
+                          ? { kind, object: '', filter: { '==': [{ var: 'id' }, { var: '$record.id' }] } }
+                          : { kind, object: '', field: '' },
                   values: [],
                 })
               }
@@ -81,6 +83,19 @@ function ActionBody(p: ActionProps) {
                 options={fieldOptions(fields.filter(isRecordReference))}
                 onChange={(field: string) => set({ target: { kind: 'parent', field }, values: [] })}
               />
+            )}
+            {target.kind === 'query' && (
+              <>
+                <Select
+                  aria-label={t('auto.queryObject')}
+                  value={target.object || undefined}
+                  style={{ width: 160 }}
+                  options={objects.map((o) => ({ value: o.name, label: label(o.label, o.name) }))}
+                  onChange={(o: string) => set({ target: { ...target, object: o }, values: [] })}
+                />
+                {/* Which of its records: JSON Logic over its fields, with $record (at most 500 are updated). */}
+                <FormulaInput ariaLabel={t('auto.queryFilter')} value={target.filter} onChange={(filter) => set({ target: { ...target, filter } })} />
+              </>
             )}
             {target.kind === 'children' && (
               <>
