@@ -47,6 +47,7 @@ export function ValuesEditor({
   idPrefix,
   fields,
   values,
+  aggregates = true,
   onChange,
 }: {
   tenant: string;
@@ -54,6 +55,8 @@ export function ValuesEditor({
   idPrefix: string;
   fields: Field[];
   values: FieldAssignmentInput[];
+  /** Offer values read from other records (automations only). */
+  aggregates?: boolean;
   onChange(next: FieldAssignmentInput[]): void;
 }) {
   const { t, label } = useI18n();
@@ -83,7 +86,7 @@ export function ValuesEditor({
               options={[
                 { value: 'value', label: t('auto.constant') },
                 { value: 'formula', label: t('auto.formula') },
-                { value: 'aggregate', label: t('auto.aggregate') },
+                ...(aggregates || mode === 'aggregate' ? [{ value: 'aggregate', label: t('auto.aggregate') }] : []),
               ]}
               onChange={(m) =>
                 set(
