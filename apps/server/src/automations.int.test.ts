@@ -172,6 +172,53 @@ describe.each(await backends())('before-save automations over HTTP on %s', (back
     expect((await s.as(admin, { url: `${base}/metadata` })).json().revision).toBe(before);
   });
 
+  it('refuses a value read from other records or a query target that does not fit, at its path (AUTOMATION_QUERY_INVALID, RULE_*)', async () => {
+    const before = (await s.as(admin, { url: `${base}/metadata` })).json().revision;
+    const broken = structuredClone(crm) as { automations: Record<string, unknown>[] };
+    const at = broken.automations.length;
+    broken.automations.push(
+      {
+        name: 'sum_of_titles',
+        object: 'opportunity',
+        trigger: { kind: 'record.created', timing: 'beforeSave' },
+        actions: [{ id: 'a', kind: 'setFields', values: [{ field: 'probability', aggregate: { object: 'opportunity', op: 'sum', field: 'title' } }] }],
+      },
+      {
+        name: 'bad_filter',
+        object: 'opportunity',
+        trigger: { kind: 'record.updated' },
+        actions: [
+          {
+            id: 'a',
+            kind: 'updateRecord',
+            target: { kind: 'query', object: 'opportunity', filter: { '==': [{ var: 'colour' }, { var: '$record.stage' }] } },
+            values: [
+              { field: 'probability', aggregate: { object: 'opportunity', op: 'count', filter: { '==': [{ var: 'stage' }, { var: '$target.stage' }] } } },
+            ],
+          },
+        ],
+      },
+    );
+    const res = await s.as(admin, { method: 'POST', url: `${base}/metadata/publish`, payload: { metadata: broken } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.details.problems.map((p: { code: string; path: string }) => [p.code, p.path])).toEqual([
+      ['AUTOMATION_QUERY_INVALID', `/automations/${at}/actions/0/values/0/aggregate/field`],
+      ['RULE_FIELD_UNKNOWN', `/automations/${at + 1}/actions/0/target/filter/==/0`],
+    ]);
+    const shape = structuredClone(crm) as { automations: Record<string, unknown>[] };
+    shape.automations.push({
+      name: 'no_op',
+      object: 'opportunity',
+      trigger: { kind: 'record.created', timing: 'beforeSave' },
+      actions: [{ id: 'a', kind: 'setFields', values: [{ field: 'probability', aggregate: { object: 'opportunity', op: 'median', field: 'amount' } }] }],
+    });
+    const res2 = await s.as(admin, { method: 'POST', url: `${base}/metadata/publish`, payload: { metadata: shape } });
+    expect(res2.json().error.details.problems.map((p: { code: string; path: string }) => [p.code, p.path])).toEqual([
+      ['AUTOMATION_QUERY_INVALID', `/automations/${at}/actions/0/values/0/aggregate/op`],
+    ]);
+    expect((await s.as(admin, { url: `${base}/metadata` })).json().revision).toBe(before);
+  });
+
   it('sets values on create, where a creation counts as a change from nothing, and recomputes formulas from them', async () => {
     const big = await create({ title: '华东数据中心', amount: 200000, stage: 'quote' });
     expect(big.statusCode, big.body).toBe(201);

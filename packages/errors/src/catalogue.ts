@@ -36,6 +36,10 @@ export const catalogue = {
   AUTOMATION_ACTION_TIMING: { status: 400, message: 'The action cannot run at the automation’s timing (set values and refuse run only before save)' },
   AUTOMATION_FIELD_UNSUITABLE: { status: 400, message: 'The field cannot be used that way in an automation (its type, or it is computed)' },
   AUTOMATION_TARGET_INVALID: { status: 400, message: 'The related records an action writes are not reached through a lookup field' },
+  AUTOMATION_QUERY_INVALID: {
+    status: 400,
+    message: 'A value read from other records (aggregate) or a query target is not valid: its operation, its field for that operation, or its sort',
+  },
   RECORD_ACTION_INVALID: { status: 400, message: 'The record action or one of its steps lacks a property it needs, or has one it does not take' },
   RECORD_ACTION_INPUT_FIELD_INVALID: { status: 400, message: 'An input field of the record action is not valid (its type, or a name used twice)' },
   RECORD_ACTION_REFERENCE_INVALID: {
@@ -67,6 +71,7 @@ export const catalogue = {
   POOL_CLAIM_LIMIT: { status: 409, message: 'You already own as many records of this object as a claim allows' },
   VALIDATION_RULE_FAILED: { status: 400, message: 'A validation rule failed' },
   AUTOMATION_REFUSED: { status: 422, message: 'An automation refused the change' },
+  AUTOMATION_TARGET_TOO_MANY: { status: 422, message: 'A query target matched more records than one action updates (500); nothing was updated' },
   QUERY_INVALID: { status: 400, message: 'The query is not valid' },
   CURSOR_INVALID: { status: 400, message: 'The pagination cursor is not valid' },
   VERSION_NOT_FOUND: { status: 404, message: 'No such version of the record' },

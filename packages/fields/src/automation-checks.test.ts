@@ -374,3 +374,144 @@ describe('automations in the metadata', () => {
     ]);
   });
 });
+
+describe('values read from other records and query targets', () => {
+  const recount = (
+    values: unknown[],
+    target: unknown = { kind: 'query', object: 'opportunity', filter: { '==': [{ var: 'account' }, { var: '$record.id' }] } },
+  ) =>
+    ({
+      name: `recount_${n++}`,
+      object: 'account',
+      trigger: { kind: 'record.updated' },
+      actions: [{ id: 'sum', kind: 'updateRecord', target, values }],
+    }) as AutomationInput;
+  let n = 0;
+  const aggregate = (g: Record<string, unknown>) =>
+    rule({ name: `agg_${n++}`, actions: [{ id: 'set', kind: 'setFields', values: [{ field: 'probability', aggregate: g } as never] }] });
+
+  it('resolve: object and fields to ids, filters checked and kept, sort directions defaulted', () => {
+    const app = resolveApp({
+      objects,
+      automations: [
+        aggregate({ object: 'task', op: 'count', filter: { '==': [{ var: 'opportunity' }, { var: '$record.id' }] } }),
+        {
+          name: 'first_task',
+          object: 'opportunity',
+          trigger: { kind: 'record.created', timing: 'beforeSave' },
+          actions: [
+            {
+              id: 'pick',
+              kind: 'setFields',
+              values: [
+                {
+                  field: 'account',
+                  aggregate: { object: 'task', op: 'first', field: 'account', sort: [{ field: 'due' }, { field: 'created_at', direction: 'desc' }] },
+                },
+              ],
+            },
+          ],
+        },
+        recount([{ field: 'probability', aggregate: { object: 'task', op: 'count', filter: { '==': [{ var: 'opportunity' }, { var: '$target.id' }] } } }]),
+      ],
+    });
+    const [count, first, query] = app.automations;
+    const task = app.objects.find((o) => o.name === 'task')!;
+    const opp = app.objects.find((o) => o.name === 'opportunity')!;
+    const id = (o: typeof task, n: string) => o.fields.find((f) => f.name === n)!.id;
+    expect(count!.actions[0]!.values![0]!.aggregate).toEqual({
+      object: task.id,
+      op: 'count',
+      filter: { '==': [{ var: 'opportunity' }, { var: '$record.id' }] },
+    });
+    expect(first!.actions[0]!.values![0]!.aggregate).toEqual({
+      object: task.id,
+      op: 'first',
+      field: id(task, 'account'),
+      sort: [
+        { field: id(task, 'due'), direction: 'asc' },
+        { field: 'created_at', direction: 'desc' },
+      ],
+    });
+    expect(query!.actions[0]!.target).toEqual({ kind: 'query', object: opp.id, filter: { '==': [{ var: 'account' }, { var: '$record.id' }] } });
+  });
+
+  it('report every problem of their shape with its code and path', () => {
+    expect(
+      problemsOf(
+        aggregate({ object: 'invoice', op: 'count' }),
+        aggregate({ object: 'task', op: 'sum', field: 'colour' }),
+        aggregate({ object: 'task', op: 'median', field: 'due' }),
+        aggregate({ object: 'task', op: 'sum' }),
+        aggregate({ object: 'task', op: 'count', sort: [{ field: 'due' }] }),
+        aggregate({ op: 'count' }),
+        rule({
+          name: 'both',
+          actions: [{ id: 'set', kind: 'setFields', values: [{ field: 'probability', value: 1, aggregate: { object: 'task', op: 'count' } } as never] }],
+        }),
+        recount([{ field: 'probability', value: 1 }], { kind: 'query', object: 'invoice', filter: true }),
+        recount([{ field: 'probability', value: 1 }], { kind: 'query', object: 'opportunity' }),
+      ),
+    ).toEqual([
+      { code: 'OBJECT_NOT_FOUND', path: '/automations/0/actions/0/values/0/aggregate/object' },
+      { code: 'FIELD_NOT_FOUND', path: '/automations/1/actions/0/values/0/aggregate/field' },
+      { code: 'AUTOMATION_QUERY_INVALID', path: '/automations/2/actions/0/values/0/aggregate/op' },
+      { code: 'AUTOMATION_QUERY_INVALID', path: '/automations/3/actions/0/values/0/aggregate/field' },
+      { code: 'AUTOMATION_QUERY_INVALID', path: '/automations/4/actions/0/values/0/aggregate/sort' },
+      { code: 'AUTOMATION_QUERY_INVALID', path: '/automations/5/actions/0/values/0/aggregate/object' },
+      { code: 'AUTOMATION_ACTION_INVALID', path: '/automations/6/actions/0/values/0' },
+      { code: 'OBJECT_NOT_FOUND', path: '/automations/7/actions/0/target/object' },
+      { code: 'AUTOMATION_ACTION_INVALID', path: '/automations/8/actions/0/target/filter' },
+    ]);
+  });
+
+  it('report fields that do not fit the operation, results that do not fit the field, and filters that are not valid', () => {
+    expect(
+      problemsOf(
+        aggregate({ object: 'opportunity', op: 'sum', field: 'title' }),
+        aggregate({ object: 'task', op: 'first', field: 'subject' }),
+        aggregate({ object: 'task', op: 'count', filter: { '==': [{ var: 'nope' }, 1] } }),
+        aggregate({ object: 'task', op: 'count', filter: { '==': [{ var: 'due' }, { var: '$sometime' }] } }),
+        aggregate({ object: 'task', op: 'count', filter: { '==': [{ '+': [{ var: 'due' }, 1] }, 2] } }),
+        // A query target's filter has no $target: it finds the targets.
+        recount([{ field: 'probability', value: 1 }], { kind: 'query', object: 'opportunity', filter: { '==': [{ var: 'stage' }, { var: '$target.stage' }] } }),
+      ),
+    ).toEqual([
+      { code: 'AUTOMATION_QUERY_INVALID', path: '/automations/0/actions/0/values/0/aggregate/field' },
+      { code: 'AUTOMATION_QUERY_INVALID', path: '/automations/1/actions/0/values/0/aggregate' },
+      { code: 'RULE_FIELD_UNKNOWN', path: '/automations/2/actions/0/values/0/aggregate/filter/==/0' },
+      { code: 'RULE_FIELD_UNKNOWN', path: '/automations/3/actions/0/values/0/aggregate/filter/==/1' },
+      { code: 'RULE_OPERATOR_UNKNOWN', path: '/automations/4/actions/0/values/0/aggregate/filter/==/0' },
+      { code: 'RULE_FIELD_UNKNOWN', path: '/automations/5/actions/0/target/filter/==/1' },
+    ]);
+  });
+
+  it('record actions, which run as a person, take neither', () => {
+    try {
+      resolveApp({
+        objects,
+        recordActions: [
+          {
+            name: 'recount',
+            object: 'account',
+            actions: [
+              {
+                id: 'sum',
+                kind: 'updateRecord',
+                target: { kind: 'query', object: 'opportunity', filter: true },
+                values: [{ field: 'score', aggregate: { object: 'opportunity', op: 'count' } }],
+              },
+            ],
+          },
+        ],
+      });
+      throw new Error('expected METADATA_INVALID');
+    } catch (e) {
+      const problems = ((e as AppError).details.problems as { code: string; path: string }[]).map(({ code, path }) => ({ code, path }));
+      expect(problems).toEqual([
+        { code: 'AUTOMATION_QUERY_INVALID', path: '/recordActions/0/actions/0/target/kind' },
+        { code: 'AUTOMATION_QUERY_INVALID', path: '/recordActions/0/actions/0/values/0/aggregate' },
+      ]);
+    }
+  });
+});

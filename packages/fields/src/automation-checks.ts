@@ -1,7 +1,16 @@
 import { AppError, type Problem } from '@tangram/errors';
 import { checkRule } from '@tangram/logic';
-import { type Automation, type AutomationAction, type Field, type ObjectDef, recordTriggerKinds } from '@tangram/metadata';
-import { logicSchema } from './logic-schema';
+import type { ValueKind } from '@tangram/logic';
+import {
+  type AggregateValue,
+  type Automation,
+  type AutomationAction,
+  type Field,
+  type ObjectDef,
+  numericAggregateOps,
+  recordTriggerKinds,
+} from '@tangram/metadata';
+import { logicSchema, systemFieldKinds } from './logic-schema';
 import { fieldTypes, kindOf } from './registry';
 import { normalizeValue, valueProblem } from './values';
 
@@ -80,11 +89,55 @@ export class AutomationChecks {
     }
   }
 
+  /** A filter over `o` (an aggregate's or a query target's), checked with the variables it may use; kept in its checked form. */
+  private filter(o: ObjectDef, filter: unknown, variables: string[], path: string): unknown {
+    try {
+      return checkRule(filter, logicSchema(o), { context: 'filter', variables }).rule;
+    } catch (e) {
+      this.problems.push(...rulePathProblems(e, path));
+      return filter;
+    }
+  }
+
+  /** The kind of value an aggregate gives; undefined when it cannot run (reported). */
+  private aggregate(g: AggregateValue, path: string): ValueKind | 'number' | undefined {
+    const o = this.byId.get(g.object);
+    if (!o) return undefined;
+    if (g.filter !== undefined) g.filter = this.filter(o, g.filter, [...this.variables, '$record', '$target'], `${path}/filter`);
+    for (const [i, s] of (g.sort ?? []).entries()) {
+      const f = this.fieldOf(o, s.field);
+      if (f && !fieldTypes[f.type].sortable)
+        this.problems.push({ code: 'AUTOMATION_QUERY_INVALID', path: `${path}/sort/${i}/field`, message: `a ${f.type} field cannot be sorted on` });
+    }
+    if (g.op === 'count') return 'number';
+    const system = g.field !== undefined && Object.hasOwn(systemFieldKinds, g.field) ? systemFieldKinds[g.field] : undefined;
+    const f = this.fieldOf(o, g.field);
+    const kind = system ?? (f ? kindOf(f) : undefined);
+    if (!kind) {
+      if (f) this.problems.push({ code: 'AUTOMATION_QUERY_INVALID', path: `${path}/field`, message: `"${f.name}" (${f.type}) holds no single value to read` });
+      return undefined;
+    }
+    if (numericAggregateOps.includes(g.op) && kind !== 'number') {
+      this.problems.push({
+        code: 'AUTOMATION_QUERY_INVALID',
+        path: `${path}/field`,
+        message: `${g.op} needs a number field; "${f?.name ?? g.field}" holds ${kind}`,
+      });
+      return undefined;
+    }
+    return g.op === 'first' ? kind : 'number';
+  }
+
   /** The object an action's `values` write to (reported by normalizeApp when it does not exist). */
   private written(action: AutomationAction, path: string): ObjectDef | undefined {
     if (action.kind === 'createRecord') return this.byId.get(action.object ?? '');
     const t = action.target;
     if ((action.kind !== 'updateRecord' && action.kind !== 'addScore') || !t || t.kind === 'self') return this.o;
+    if (t.kind === 'query') {
+      const found = this.byId.get(t.object ?? '');
+      if (found && !found.archived) t.filter = this.filter(found, t.filter, [...this.variables, '$record'], `${path}/target/filter`);
+      return found;
+    }
     if (t.kind === 'parent') {
       const f = this.fieldOf(this.o, t.field);
       const ref = f && fieldTypes[f.type].reference;
@@ -125,6 +178,16 @@ export class AutomationChecks {
       if (v.value !== undefined && v.value !== null) {
         const problem = valueProblem(f, v.value);
         if (problem) this.problems.push({ code: 'AUTOMATION_ACTION_INVALID', path: `${at}/value`, message: `not a value of "${f.name}": ${problem}` });
+      }
+      if (v.aggregate !== undefined) {
+        const kind = this.aggregate(v.aggregate, `${at}/aggregate`);
+        const expected = kindOf(f);
+        if (kind && expected && kind !== expected && expected !== 'text')
+          this.problems.push({
+            code: 'AUTOMATION_QUERY_INVALID',
+            path: `${at}/aggregate`,
+            message: `the aggregate gives ${kind}; "${f.name}" holds ${expected}`,
+          });
       }
       if (v.formula === undefined) return;
       try {

@@ -190,6 +190,7 @@ describe('checkRule in formulas and validation rules', () => {
     ['cat', { cat: [{ var: 'title' }, ' ', { var: 'amount' }] }, 'text'],
     ['substr', { substr: [{ var: 'title' }, 0, 3] }, 'text'],
     ['addMinutes', { addMinutes: [{ var: '$now' }, { '*': [{ var: 'amount' }, 60] }] }, 'datetime'],
+    ['date', { date: [2031, { '+': [{ var: 'amount' }, 1] }, 0] }, 'date'],
     ['if', { if: [{ var: 'active' }, { var: 'due' }, '2026-01-01'] }, 'date'],
     ['?:', { '?:': [{ var: 'active' }, 'yes', null] }, 'text'],
     ['a comparison of computed values', { '>': [{ '*': [{ var: 'amount' }, 2] }, 10] }, 'boolean'],
@@ -199,6 +200,11 @@ describe('checkRule in formulas and validation rules', () => {
 
   it('$user.id is a uuid (a user field can be set to who made the change)', () => {
     expect(checkRule({ var: '$user.id' }, schema, { context: 'formula', variables: ['$user'] }).kind).toBe('uuid');
+  });
+
+  it('date takes three numbers', () => {
+    for (const bad of [{ date: [{ var: 'title' }, 1, 1] }, { date: [2031, 1] }, { date: [2031, 'May', 1] }])
+      expect(() => checkRule(bad, schema, { context: 'formula' }), JSON.stringify(bad)).toThrow();
   });
 
   it('addMinutes takes a date or datetime and a number of minutes', () => {

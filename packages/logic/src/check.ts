@@ -175,6 +175,11 @@ function checkOperation(ctx: CheckContext, op: string, args: unknown[], argPath:
       }
       return done(nodes, 'datetime');
     }
+    case 'date': {
+      const nodes = args.map((a, i) => check(ctx, a, argPath(i)));
+      if (arity(ctx, op, args.length, 3, 3, path)) requireKinds(ctx, nodes, numeric, 'a number (year, month, day)');
+      return done(nodes, 'date');
+    }
     default: {
       // + - * / % min max
       const nodes = args.map((a, i) => check(ctx, a, argPath(i)));

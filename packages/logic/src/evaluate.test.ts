@@ -88,6 +88,14 @@ describe('evaluate: formulas', () => {
     ['addMinutes of null is null', { addMinutes: [{ var: 'none' }, 5] }, null],
     ['addMinutes of null minutes is null', { addMinutes: ['2031-05-10T00:00:00.000Z', null] }, null],
     ['addMinutes of a text that is no time is null', { addMinutes: ['soon', 5] }, null],
+    ['date of a year, month and day', { date: [2031, 4, 1] }, '2031-04-01'],
+    ['date day 0 is the last day of the month before', { date: [2031, 4, 0] }, '2031-03-31'],
+    ['date day 0 of March in a leap year', { date: [2032, 3, 0] }, '2032-02-29'],
+    ['date month 13 rolls into the next year', { date: [2031, 13, 0] }, '2031-12-31'],
+    ['date of a year below 100 is that year', { date: [7, 1, 1] }, '0007-01-01'],
+    ['date of null is null', { date: [{ var: 'none' }, 1, 1] }, null],
+    ['date of a fraction is null', { date: [2031, 1.5, 1] }, null],
+    ['date past year 9999 is null', { date: [9999, 13, 1] }, null],
   ])('%s', (_, rule, expected) => {
     expect(evaluate(rule, record)).toEqual(expected);
   });

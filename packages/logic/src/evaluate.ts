@@ -63,6 +63,20 @@ function addMinutes(at: unknown, minutes: unknown): string | null {
   return Number.isFinite(moved) && Math.abs(moved) <= 8.64e15 ? new Date(moved).toISOString() : null;
 }
 
+/**
+ * The date of a year, month and day, as `YYYY-MM-DD`; a month or day out of range rolls over as a
+ * calendar does (day 0 is the month before's last day: `date(2031, 4, 0)` is 2031-03-31). Null when
+ * any part is missing, not a whole number, or the year leaves 1..9999.
+ */
+function date(year: unknown, month: unknown, day: unknown): string | null {
+  if (![year, month, day].every((v) => isNumber(v) && Number.isInteger(v))) return null;
+  const d = new Date(0);
+  d.setUTCFullYear(year as number, (month as number) - 1, day as number);
+  const y = d.getUTCFullYear();
+  if (!Number.isFinite(d.getTime()) || y < 1 || y > 9999) return null;
+  return `${String(y).padStart(4, '0')}-${String(d.getUTCMonth() + 1).padStart(2, '0')}-${String(d.getUTCDate()).padStart(2, '0')}`;
+}
+
 // The semantics compileFilter implements in SQL, applied to the already evaluated arguments.
 const operations: Record<string, (...args: any[]) => unknown> = {
   '==': strictEquals,
@@ -87,6 +101,7 @@ const operations: Record<string, (...args: any[]) => unknown> = {
   substr,
   addMinutes,
   addWorkingMinutes,
+  date,
 };
 
 /**

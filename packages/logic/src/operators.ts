@@ -18,6 +18,7 @@ export const formulaOnlyOperators: ReadonlySet<string> = new Set([
   'substr',
   'addMinutes',
   'addWorkingMinutes',
+  'date',
 ]);
 
 /** Every operator the language knows. */

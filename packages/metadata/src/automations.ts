@@ -1,6 +1,8 @@
 import type { ErrorCode, Problem } from '@tangram/errors';
 import { cronProblem, isTimeZone } from './cron';
 import {
+  type AggregateValue,
+  type AggregateValueInput,
   type Automation,
   type AutomationAction,
   type AutomationActionInput,
@@ -13,6 +15,7 @@ import {
   type LocaleText,
   type ObjectDef,
   type RecipientKind,
+  aggregateValueOps,
   beforeSaveActionKinds,
   recordTriggerKinds,
 } from './types';
@@ -20,7 +23,8 @@ import {
 /** Resolves object and field names (or ids) to ids, reporting what is missing (normalize.ts's `Names`). */
 export interface NameResolver {
   object(name: string, path: string): ObjectDef | undefined;
-  field(o: ObjectDef, name: string, path: string): string;
+  /** `system`: the system columns (id, created_at, owner_id, …) are names too. */
+  field(o: ObjectDef, name: string, path: string, system?: boolean): string;
   objectById(id: string): ObjectDef | undefined;
 }
 
@@ -62,7 +66,13 @@ const recipientShapes: Record<RecipientKind, Shape> = {
   users: { required: ['users'] },
 };
 
-const targetShapes: Record<string, Shape> = { self: { required: [] }, parent: { required: ['field'] }, children: { required: ['object', 'field'] } };
+const targetShapes: Record<string, Shape> = {
+  self: { required: [] },
+  parent: { required: ['field'] },
+  children: { required: ['object', 'field'] },
+  query: { required: ['object', 'filter'] },
+};
+const aggregateShape: Shape = { required: ['object', 'op'], optional: ['field', 'filter', 'sort'] };
 const strategyShapes: Record<string, Shape> = { roundRobin: { required: ['department'] }, mapping: { required: ['field', 'map'], optional: ['fallback'] } };
 
 /** Problems of a `{ kind, … }` part against its kind's shape: what it lacks, what it does not take. */
@@ -78,10 +88,12 @@ export function shapeProblems(part: object, shape: Shape, what: string, path: st
 export type LocaleFn = (text: LocaleText | string | undefined, fallback: string) => LocaleText;
 
 export class AutomationNormalizer {
+  /** `queries`: whether values may be read from other records and targets found by a query (automations, which run as the system; not record actions, which run as a person). */
   constructor(
     private readonly names: NameResolver,
     private readonly problems: Problem[],
     private readonly locale: LocaleFn,
+    private readonly queries = true,
   ) {}
 
   private field(o: ObjectDef | undefined, name: string, path: string): string {
@@ -92,7 +104,9 @@ export class AutomationNormalizer {
     this.problems.push(...shapeProblems(input, triggerShapes[input.kind], `a ${input.kind} trigger`, path, 'AUTOMATION_TRIGGER_INVALID'));
     const out: AutomationTrigger = { kind: input.kind };
     if (recordTriggerKinds.includes(input.kind)) out.timing = input.timing ?? 'afterCommit';
-    if (input.fields) out.fields = input.fields.map((f, i) => this.field(o, f, `${path}/fields/${i}`));
+    // field.changed may watch the owner too (a reassignment), the one system column a write changes.
+    if (input.fields)
+      out.fields = input.fields.map((f, i) => (f === 'owner_id' && input.kind === 'field.changed' ? f : this.field(o, f, `${path}/fields/${i}`)));
     for (const k of ['from', 'to', 'offset', 'direction', 'days'] as const) if (input[k] !== undefined) Object.assign(out, { [k]: input[k] });
     if (input.field !== undefined) out.field = this.field(o, input.field, `${path}/field`);
     if (input.cron !== undefined) {
@@ -122,10 +136,53 @@ export class AutomationNormalizer {
       const field = this.field(o, a.field, `${p}/field`);
       if (seen.has(field)) this.problems.push({ code: 'NAME_DUPLICATE', path: `${p}/field`, message: `field "${a.field}" is set twice` });
       seen.add(field);
-      if ((a.value === undefined) === (a.formula === undefined))
-        this.problems.push({ code: 'AUTOMATION_ACTION_INVALID', path: p, message: 'a value to set has exactly one of "value" or "formula"' });
-      return { field, ...(a.value !== undefined ? { value: a.value } : {}), ...(a.formula !== undefined ? { formula: a.formula } : {}) };
+      const sources = [a.value, a.formula, a.aggregate].filter((x) => x !== undefined).length;
+      if (sources !== 1)
+        this.problems.push({
+          code: 'AUTOMATION_ACTION_INVALID',
+          path: p,
+          message: `a value to set has exactly one of "value", "formula"${this.queries ? ' or "aggregate"' : ''}`,
+        });
+      return {
+        field,
+        ...(a.value !== undefined ? { value: a.value } : {}),
+        ...(a.formula !== undefined ? { formula: a.formula } : {}),
+        ...(a.aggregate !== undefined ? { aggregate: this.aggregate(a.aggregate, `${p}/aggregate`) } : {}),
+      };
     });
+  }
+
+  /** A value read from other records: its object and fields resolved to ids (the filter keeps field names, as conditions do). */
+  private aggregate(g: AggregateValueInput, path: string): AggregateValue {
+    if (!this.queries) {
+      this.problems.push({ code: 'AUTOMATION_QUERY_INVALID', path, message: 'only automations (which run as the system) read values from other records' });
+      return g as AggregateValue;
+    }
+    if (typeof g !== 'object' || g === null || Array.isArray(g)) {
+      this.problems.push({ code: 'AUTOMATION_QUERY_INVALID', path, message: 'an aggregate is { object, op, field?, filter?, sort? }' });
+      return g as AggregateValue;
+    }
+    this.problems.push(...shapeProblems(g, aggregateShape, 'an aggregate', path, 'AUTOMATION_QUERY_INVALID', []));
+    const o = typeof g.object === 'string' ? this.names.object(g.object, `${path}/object`) : undefined;
+    const out: AggregateValue = { object: o?.id ?? g.object, op: g.op };
+    if (!aggregateValueOps.includes(g.op))
+      this.problems.push({ code: 'AUTOMATION_QUERY_INVALID', path: `${path}/op`, message: `op is one of ${aggregateValueOps.join(', ')}` });
+    if (g.field !== undefined) out.field = o ? this.names.field(o, g.field, `${path}/field`, true) : g.field;
+    else if (g.op !== 'count') this.problems.push({ code: 'AUTOMATION_QUERY_INVALID', path: `${path}/field`, message: `${g.op} needs a field` });
+    if (g.filter !== undefined) out.filter = g.filter;
+    if (g.sort !== undefined) {
+      if (g.op !== 'first') this.problems.push({ code: 'AUTOMATION_QUERY_INVALID', path: `${path}/sort`, message: 'only "first" takes a sort' });
+      if (!Array.isArray(g.sort))
+        this.problems.push({ code: 'AUTOMATION_QUERY_INVALID', path: `${path}/sort`, message: 'a sort is a list of { field, direction }' });
+      else
+        out.sort = g.sort.map((s, i) => {
+          const direction = s?.direction ?? 'asc';
+          if (direction !== 'asc' && direction !== 'desc')
+            this.problems.push({ code: 'AUTOMATION_QUERY_INVALID', path: `${path}/sort/${i}/direction`, message: 'asc or desc' });
+          return { field: o ? this.names.field(o, String(s?.field), `${path}/sort/${i}/field`, true) : String(s?.field), direction };
+        });
+    }
+    return out;
   }
 
   /** The object whose fields an action's `values` name: the watched one, a parent, the children's, or a created record's. */
@@ -137,16 +194,34 @@ export class AutomationNormalizer {
     }
     if ((a.kind !== 'updateRecord' && a.kind !== 'addScore') || !a.target) return o;
     const t = a.target;
-    if (a.kind === 'addScore' && t.kind === 'children') {
+    if (a.kind === 'addScore' && (t.kind === 'children' || t.kind === 'query')) {
       this.problems.push({ code: 'AUTOMATION_ACTION_INVALID', path: `${path}/target/kind`, message: 'a score is added to the record itself or to its parent' });
       return undefined;
     }
-    this.problems.push(...shapeProblems(t, targetShapes[t.kind] as Shape, `a ${t.kind} target`, `${path}/target`, 'AUTOMATION_ACTION_INVALID'));
+    const shape = targetShapes[t.kind];
+    if (!shape) {
+      this.problems.push({ code: 'AUTOMATION_ACTION_INVALID', path: `${path}/target/kind`, message: 'a target is self, parent, children or query' });
+      return undefined;
+    }
+    this.problems.push(...shapeProblems(t, shape, `a ${t.kind} target`, `${path}/target`, 'AUTOMATION_ACTION_INVALID'));
     if (t.kind === 'parent' && t.field !== undefined && o) {
       const id = this.field(o, t.field, `${path}/target/field`);
       out.target = { kind: 'parent', field: id };
       const target = o.fields.find((f) => f.id === id)?.options.target;
       return typeof target === 'string' ? this.names.objectById(target) : undefined;
+    }
+    if (t.kind === 'query') {
+      if (!this.queries) {
+        this.problems.push({
+          code: 'AUTOMATION_QUERY_INVALID',
+          path: `${path}/target/kind`,
+          message: 'only automations (which run as the system) update records found by a query',
+        });
+        return undefined;
+      }
+      const found = t.object !== undefined ? this.names.object(t.object, `${path}/target/object`) : undefined;
+      out.target = { kind: 'query', object: found?.id ?? t.object, filter: t.filter };
+      return found;
     }
     if (t.kind === 'children' && t.object !== undefined) {
       const child = this.names.object(t.object, `${path}/target/object`);

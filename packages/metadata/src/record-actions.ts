@@ -17,7 +17,7 @@ class RecordActionNormalizer {
     private readonly problems: Problem[],
     private readonly locale: LocaleFn,
   ) {
-    this.actions = new AutomationNormalizer(names, problems, locale);
+    this.actions = new AutomationNormalizer(names, problems, locale, false);
   }
 
   private invalid(path: string, message: string): void {

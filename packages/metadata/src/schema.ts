@@ -226,11 +226,28 @@ const trigger = {
   },
 } as const;
 
+// The operation and the sort's direction are checked by the normaliser (AUTOMATION_QUERY_INVALID, with the list of what they may be).
+const aggregate = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    object: name,
+    op: { type: 'string', maxLength: 20 },
+    field: name,
+    filter: {},
+    sort: {
+      type: 'array',
+      maxItems: 5,
+      items: { type: 'object', required: ['field'], additionalProperties: false, properties: { field: name, direction: { type: 'string', maxLength: 10 } } },
+    },
+  },
+} as const;
+
 const assignment = {
   type: 'object',
   required: ['field'],
   additionalProperties: false,
-  properties: { field: name, value: {}, formula: {} },
+  properties: { field: name, value: {}, formula: {}, aggregate },
 } as const;
 
 const uuid = { type: 'string', pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' } as const;
@@ -255,7 +272,7 @@ const action = {
       type: 'object',
       required: ['kind'],
       additionalProperties: false,
-      properties: { kind: { enum: ['self', 'parent', 'children'] }, field: name, object: name },
+      properties: { kind: { enum: ['self', 'parent', 'children', 'query'] }, field: name, object: name, filter: {} },
     },
     object: name,
     to: { type: 'array', items: recipient, minItems: 1, maxItems: 20 },

@@ -248,12 +248,41 @@ export interface AutomationTriggerInput {
   episodeField?: string;
 }
 
-/** A value an action writes to a field: a constant, or a formula (JSON Logic, as formula fields use) over the record. */
+export const aggregateValueOps = ['count', 'sum', 'avg', 'min', 'max', 'first'] as const;
+export type AggregateValueOp = (typeof aggregateValueOps)[number];
+/** The operations that need a number field; `first` and `count` take any field (`count` counts records without one). */
+export const numericAggregateOps: readonly AggregateValueOp[] = ['sum', 'avg', 'min', 'max'];
+
+/**
+ * A value read from other records, as the system reads them (no one's permissions; the tenant's
+ * live records only): `op` over `field` of the records of `object` that `filter` matches, or for
+ * `first` the `field` of the first of them by `sort`. Inside `filter`, `{"var": "$record.<field>"}`
+ * is the triggering record's value, `{"var": "$target.<field>"}` the value of the record being
+ * written, `$previous`, `$now` and `$user` as in conditions; they are bound as constants first.
+ * An empty set gives 0 for `count` and `sum`, null for the others.
+ */
+export interface AggregateValueInput {
+  /** Object name (or id) of the records read. */
+  object: string;
+  op: AggregateValueOp;
+  /** Field name (or id) of `object`; every op but `count` needs one. */
+  field?: string;
+  /** JSON Logic filter over `object`'s fields. */
+  filter?: unknown;
+  /** `first` only: the order (field names or ids); the record id breaks ties. */
+  sort?: { field: string; direction?: 'asc' | 'desc' }[];
+}
+
+/**
+ * A value an action writes to a field: a constant, a formula (JSON Logic, as formula fields use)
+ * over the record, or an aggregate read from other records.
+ */
 export interface FieldAssignmentInput {
   /** Field name (or id) of the object written. */
   field: string;
   value?: unknown;
   formula?: unknown;
+  aggregate?: AggregateValueInput;
 }
 
 /** Who is notified or mailed. */
@@ -267,13 +296,23 @@ export interface RecipientInput {
   users?: string[];
 }
 
-/** Which record `updateRecord` writes: the record itself, its parent through a lookup, or its children of an object through their lookup. */
+/** The most records a query target updates; more is a run error (AUTOMATION_TARGET_TOO_MANY), nothing updated. */
+export const queryTargetLimit = 500;
+
+/**
+ * Which records `updateRecord` writes: the record itself, its parent through a lookup, its
+ * children of an object through their lookup, or (`query`) every live record of `object` that
+ * `filter` matches (at most 500; JSON Logic over that object's fields, with `$record`, `$previous`,
+ * `$now`, `$user` bound as constants).
+ */
 export interface UpdateTargetInput {
-  kind: 'self' | 'parent' | 'children';
+  kind: 'self' | 'parent' | 'children' | 'query';
   /** parent: a lookup field of this object; children: the lookup field of `object` pointing here. */
   field?: string;
-  /** children: the child object. */
+  /** children: the child object; query: the object whose records are updated. */
   object?: string;
+  /** query: which of its records. */
+  filter?: unknown;
 }
 
 /** How `assignOwner` picks the owner: in turn among a department's members, or by a field's value. */
@@ -481,11 +520,21 @@ export interface AutomationTrigger {
   episodeField?: string;
 }
 
+/** An aggregate as published: `object` an object id, `field` and sort fields field ids. */
+export interface AggregateValue {
+  object: string;
+  op: AggregateValueOp;
+  field?: string;
+  filter?: unknown;
+  sort?: { field: string; direction: 'asc' | 'desc' }[];
+}
+
 export interface FieldAssignment {
   /** Field id (of the object the action writes). */
   field: string;
   value?: unknown;
   formula?: unknown;
+  aggregate?: AggregateValue;
 }
 
 export interface Recipient {

@@ -4,7 +4,7 @@ import { Button, Card, Form, Input, InputNumber, Select, Space } from 'antd';
 import type { MessageKey } from '../i18n/dictionary';
 import { useI18n } from '../i18n/i18n';
 import { actionKindsFor, freeActionId, isNumber, isRecordReference, newAction, zhText } from './automation-core';
-import { RecipientsEditor, ValuesEditor } from './automation-values';
+import { FormulaInput, RecipientsEditor, ValuesEditor } from './automation-values';
 import { draftFields } from './designer-core';
 
 interface ActionProps {
@@ -12,6 +12,8 @@ interface ActionProps {
   objects: ObjectInput[];
   object: ObjectInput;
   action: AutomationActionInput;
+  /** Values from other records and query targets (automations, which run as the system; not record actions). */
+  queries: boolean;
   onChange(next: AutomationActionInput): void;
 }
 
@@ -23,7 +25,7 @@ function writtenObject({ objects, object, action }: Pick<ActionProps, 'objects' 
   const byName = (n: string | undefined) => objects.find((o) => o.name === n || o.id === n);
   if (action.kind === 'createRecord') return byName(action.object);
   if (action.kind !== 'updateRecord' || !action.target || action.target.kind === 'self') return object;
-  if (action.target.kind === 'children') return byName(action.target.object);
+  if (action.target.kind === 'children' || action.target.kind === 'query') return byName(action.target.object);
   const lookup = object.fields.find((f) => f.name === action.target?.field);
   return byName(lookup?.options?.target as string | undefined);
 }
@@ -39,14 +41,21 @@ function TextItem({ label, value, onChange }: { label: string; value: unknown; o
 /** One action's editor: its kind's properties (target, values, recipients, texts, URL, strategy, score). */
 function ActionBody(p: ActionProps) {
   const { t, label } = useI18n();
-  const { action, onChange, object, objects, tenant } = p;
+  const { action, onChange, object, objects, tenant, queries } = p;
   const set = (patch: Partial<AutomationActionInput>) => onChange({ ...action, ...patch });
   const fields = draftFields(object);
   const written = writtenObject(p);
   const writtenFields: Field[] = written ? draftFields(written) : [];
   const fieldOptions = (list: Field[]) => list.map((f) => ({ value: f.name, label: label(f.label, f.name) }));
   const values = (
-    <ValuesEditor tenant={tenant} idPrefix={`action-${action.id}`} fields={writtenFields} values={action.values ?? []} onChange={(v) => set({ values: v })} />
+    <ValuesEditor
+      tenant={tenant}
+      idPrefix={`action-${action.id}`}
+      fields={writtenFields}
+      values={action.values ?? []}
+      aggregates={queries}
+      onChange={(v) => set({ values: v })}
+    />
   );
   switch (action.kind) {
     case 'setFields':
@@ -60,7 +69,10 @@ function ActionBody(p: ActionProps) {
               aria-label={t('auto.target')}
               value={target.kind}
               style={{ width: 160 }}
-              options={(['self', 'parent', 'children'] as const).map((k) => ({ value: k, label: t(`auto.target.${k}` as MessageKey) }))}
+              options={(queries ? (['self', 'parent', 'children', 'query'] as const) : (['self', 'parent', 'children'] as const)).map((k) => ({
+                value: k,
+                label: t(`auto.target.${k}` as MessageKey),
+              }))}
               onChange={(kind) =>
                 set({
                   target:
@@ -68,7 +80,9 @@ function ActionBody(p: ActionProps) {
                       ? { kind }
                       : kind === 'parent'
                         ? { kind, field: fields.find(isRecordReference)?.name ?? '' }
-                        : { kind, object: '', field: '' },
+                        : kind === 'query'
+                          ? { kind, object: '', filter: { '==': [{ var: 'id' }, { var: '$record.id' }] } }
+                          : { kind, object: '', field: '' },
                   values: [],
                 })
               }
@@ -81,6 +95,19 @@ function ActionBody(p: ActionProps) {
                 options={fieldOptions(fields.filter(isRecordReference))}
                 onChange={(field: string) => set({ target: { kind: 'parent', field }, values: [] })}
               />
+            )}
+            {target.kind === 'query' && (
+              <>
+                <Select
+                  aria-label={t('auto.queryObject')}
+                  value={target.object || undefined}
+                  style={{ width: 160 }}
+                  options={objects.map((o) => ({ value: o.name, label: label(o.label, o.name) }))}
+                  onChange={(o: string) => set({ target: { ...target, object: o }, values: [] })}
+                />
+                {/* Which of its records: JSON Logic over its fields, with $record (at most 500 are updated). */}
+                <FormulaInput ariaLabel={t('auto.queryFilter')} value={target.filter} onChange={(filter) => set({ target: { ...target, filter } })} />
+              </>
             )}
             {target.kind === 'children' && (
               <>
@@ -228,6 +255,7 @@ export function ActionsEditor({
   object,
   automation,
   kinds,
+  queries = true,
   onChange,
 }: {
   tenant: string;
@@ -236,6 +264,8 @@ export function ActionsEditor({
   automation: Pick<AutomationInput, 'actions' | 'trigger'>;
   /** The kinds offered (default: those the trigger's timing allows). */
   kinds?: AutomationActionKind[];
+  /** Offer values from other records and query targets (default true; record actions run as a person and take neither). */
+  queries?: boolean;
   onChange(next: AutomationActionInput[]): void;
 }) {
   const { t } = useI18n();
@@ -260,7 +290,14 @@ export function ActionsEditor({
           title={`${i + 1}. ${t(`auto.action.${a.kind}` as MessageKey)}`}
           extra={<Button aria-label={t('auto.removeAction')} size="small" icon={<DeleteOutlined />} onClick={() => onChange(actions.filter((x) => x !== a))} />}
         >
-          <ActionBody tenant={tenant} objects={objects} object={object} action={a} onChange={(next) => onChange(actions.map((x) => (x === a ? next : x)))} />
+          <ActionBody
+            tenant={tenant}
+            objects={objects}
+            object={object}
+            action={a}
+            queries={queries}
+            onChange={(next) => onChange(actions.map((x) => (x === a ? next : x)))}
+          />
         </Card>
       ))}
       <Select

@@ -10,8 +10,8 @@ import { isUserReference, isWritable, newRecipient } from './automation-core';
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-/** A formula typed as JSON Logic; kept as typed until it parses. */
-function FormulaInput({ value, onChange, ariaLabel }: { value: unknown; onChange(v: unknown): void; ariaLabel: string }) {
+/** A formula typed as JSON Logic (or any JSON: an aggregate, a filter); kept as typed until it parses. */
+export function FormulaInput({ value, onChange, ariaLabel }: { value: unknown; onChange(v: unknown): void; ariaLabel: string }) {
   const [text, setText] = useState(() => JSON.stringify(value ?? { var: '' }));
   const [seen, setSeen] = useState(value);
   const [bad, setBad] = useState(false);
@@ -47,6 +47,7 @@ export function ValuesEditor({
   idPrefix,
   fields,
   values,
+  aggregates = true,
   onChange,
 }: {
   tenant: string;
@@ -54,6 +55,8 @@ export function ValuesEditor({
   idPrefix: string;
   fields: Field[];
   values: FieldAssignmentInput[];
+  /** Offer values read from other records (automations only). */
+  aggregates?: boolean;
   onChange(next: FieldAssignmentInput[]): void;
 }) {
   const { t, label } = useI18n();
@@ -64,7 +67,7 @@ export function ValuesEditor({
     <Space direction="vertical" style={{ width: '100%' }} data-testid="values-editor">
       {values.map((v, i) => {
         const field = fields.find((f) => f.name === v.field);
-        const mode = v.formula !== undefined ? 'formula' : 'value';
+        const mode = v.aggregate !== undefined ? 'aggregate' : v.formula !== undefined ? 'formula' : 'value';
         return (
           <Space key={v.field} wrap align="start" data-testid="value-row">
             <Select
@@ -79,12 +82,22 @@ export function ValuesEditor({
             <Select
               aria-label={t('auto.valueMode')}
               value={mode}
-              style={{ width: 100 }}
+              style={{ width: 140 }}
               options={[
                 { value: 'value', label: t('auto.constant') },
                 { value: 'formula', label: t('auto.formula') },
+                ...(aggregates || mode === 'aggregate' ? [{ value: 'aggregate', label: t('auto.aggregate') }] : []),
               ]}
-              onChange={(m) => set(i, m === 'formula' ? { field: v.field, formula: { var: v.field } } : { field: v.field, value: null })}
+              onChange={(m) =>
+                set(
+                  i,
+                  m === 'formula'
+                    ? { field: v.field, formula: { var: v.field } }
+                    : m === 'aggregate'
+                      ? { field: v.field, aggregate: { object: '', op: 'count' } }
+                      : { field: v.field, value: null },
+                )
+              }
             />
             {mode === 'value' && field && (
               <fieldset style={{ width: 240, border: 0, margin: 0, padding: 0 }} aria-label={t('auto.value')}>
@@ -101,6 +114,14 @@ export function ValuesEditor({
               </fieldset>
             )}
             {mode === 'formula' && <FormulaInput ariaLabel={t('auto.formula')} value={v.formula} onChange={(formula) => set(i, { field: v.field, formula })} />}
+            {/* Read from other records: { object, op, field?, filter?, sort? } as JSON (docs/guides/automations.md). */}
+            {mode === 'aggregate' && (
+              <FormulaInput
+                ariaLabel={t('auto.aggregate')}
+                value={v.aggregate}
+                onChange={(aggregate) => set(i, { field: v.field, aggregate: aggregate as FieldAssignmentInput['aggregate'] })}
+              />
+            )}
             <Button aria-label={t('common.delete')} icon={<DeleteOutlined />} onClick={() => onChange(values.filter((_, j) => j !== i))} />
           </Space>
         );

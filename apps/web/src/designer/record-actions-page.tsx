@@ -281,6 +281,7 @@ export function RecordActionEditor() {
           object={object}
           automation={{ trigger: { kind: 'record.updated' }, actions: a.actions as AutomationActionInput[] }}
           kinds={[...recordActionStepKinds] as AutomationActionKind[]}
+          queries={false}
           onChange={(actions) => change({ ...a, actions: actions as RecordActionStepInput[] })}
         />
       </Card>

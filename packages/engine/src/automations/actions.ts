@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import type { FieldModel, Model, ObjectModel } from '../model/compile';
 import type { RecordData } from '../records/row';
 import type { Tx } from '../records/tx';
+import { type QueryReader, aggregateValue, fitNumber, queryTargetIds, readTargets } from '../query/rule-queries';
 
 // What each after-commit action does. Record actions get a write handle inside the transaction
 // that also claims the action's idempotency key; HTTP actions send once per attempt with the key
@@ -39,17 +40,49 @@ function objectById(model: Model, id: string): ObjectModel {
   return om;
 }
 
-/** The values an action writes on `target`: constants, or formulas over the triggering record. */
-export function values(list: FieldAssignment[] | undefined, target: ObjectModel, t: Trigger): Record<string, unknown> {
+/** Where an action's aggregates read, and the record it writes (`$target`; none for a record being created). */
+export interface ValueSource {
+  reader: QueryReader;
+  target?: Record<string, unknown>;
+}
+
+/** Whether any value of the list is read from other records. */
+export const readsRecords = (list: FieldAssignment[] | undefined): boolean => (list ?? []).some((v) => v.aggregate !== undefined);
+
+/** The variables an aggregate's filter reads: the rule's, the triggering record and the record written. */
+export const queryVariables = (t: Pick<Trigger, 'record' | 'vars'>, target: Record<string, unknown> | undefined): RuleVariables => ({
+  ...t.vars,
+  $record: t.record,
+  $target: target ?? {},
+});
+
+/** The values an action writes on `target`: constants, formulas over the triggering record, or aggregates read through `source`. */
+export async function values(list: FieldAssignment[] | undefined, target: ObjectModel, t: Trigger, source?: ValueSource): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   for (const v of list ?? []) {
     const f = fieldOf(target, v.field);
     if (!f) continue;
-    let value = v.formula !== undefined ? evaluate(v.formula, t.record, t.vars) : v.value;
+    let value: unknown;
+    if (v.aggregate !== undefined) {
+      if (!source) throw new AppError('AUTOMATION_QUERY_INVALID', { field: f.name }, 'a value read from other records needs a transaction to read in');
+      value = fitNumber(f, await aggregateValue(source.reader, v.aggregate, queryVariables(t, source.target)));
+    } else value = v.formula !== undefined ? evaluate(v.formula, t.record, t.vars) : v.value;
     if (f.kind === 'text' && (typeof value === 'number' || typeof value === 'boolean')) value = String(value);
     out[f.name] = value ?? null;
   }
   return out;
+}
+
+/** Updates records of `object` by id, each with its own values when they read `$target` (its record read first). */
+async function updateEach(action: AutomationAction, object: ObjectModel, ids: string[], t: Trigger, w: RecordWriter): Promise<void> {
+  const reader: QueryReader = { trx: w.tx.trx, schema: w.tx.schema, model: w.model };
+  if (!readsRecords(action.values)) {
+    const set = await values(action.values, object, t);
+    for (const id of ids) await w.update(object.name, id, set);
+    return;
+  }
+  const records = await readTargets(reader, object, ids);
+  for (const id of ids) await w.update(object.name, id, await values(action.values, object, t, { reader, target: records.get(id) }));
 }
 
 async function liveChildren(tx: Tx, child: ObjectModel, column: string, parentId: string): Promise<string[]> {
@@ -65,7 +98,7 @@ export async function runRecordAction(action: AutomationAction, t: Trigger, w: R
     case 'updateRecord': {
       const target = action.target ?? { kind: 'self' };
       if (target.kind === 'self') {
-        await w.update(om.name, t.recordId, values(action.values, om, t));
+        await updateEach(action, om, [t.recordId], t, w);
         return { updated: [{ object: om.name, id: t.recordId }] };
       }
       if (target.kind === 'parent') {
@@ -73,20 +106,26 @@ export async function runRecordAction(action: AutomationAction, t: Trigger, w: R
         const parentId = f ? t.record[f.name] : undefined;
         if (typeof parentId !== 'string') return { updated: [], note: 'the lookup is empty' };
         const parent = objectById(w.model, f?.field.options.target as string);
-        await w.update(parent.name, parentId, values(action.values, parent, t));
+        await updateEach(action, parent, [parentId], t, w);
         return { updated: [{ object: parent.name, id: parentId }] };
+      }
+      if (target.kind === 'query') {
+        const reader: QueryReader = { trx: w.tx.trx, schema: w.tx.schema, model: w.model };
+        const { om: found, ids } = await queryTargetIds(reader, target, queryVariables(t, undefined));
+        await updateEach(action, found, ids, t, w);
+        return { updated: ids.map((id) => ({ object: found.name, id })) };
       }
       const child = objectById(w.model, target.object as string);
       const via = fieldOf(child, target.field as string);
       if (!via) throw new AppError('FIELD_NOT_FOUND', { object: child.name, field: target.field });
       const ids = await liveChildren(w.tx, child, via.column, t.recordId);
-      const set = values(action.values, child, t);
-      for (const id of ids) await w.update(child.name, id, set);
+      await updateEach(action, child, ids, t, w);
       return { updated: ids.map((id) => ({ object: child.name, id })) };
     }
     case 'createRecord': {
       const target = objectById(w.model, action.object as string);
-      const created = await w.create(target.name, values(action.values, target, t));
+      const reader: QueryReader = { trx: w.tx.trx, schema: w.tx.schema, model: w.model };
+      const created = await w.create(target.name, await values(action.values, target, t, { reader }));
       return { created: { object: target.name, id: created.id } };
     }
     case 'addScore': {

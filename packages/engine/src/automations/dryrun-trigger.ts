@@ -37,7 +37,8 @@ export interface TriggerCheck {
 const dayMs = 86_400_000;
 const unitMs = { minutes: 60_000, hours: 3_600_000, days: dayMs } as const;
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
-const nameOf = (om: ObjectModel, id: string | undefined) => (id ? (om.byColumn.get(id) ?? om.fields.find((f) => f.column === id))?.name : undefined);
+const nameOf = (om: ObjectModel, id: string | undefined) =>
+  id ? ((om.byColumn.get(id) ?? om.fields.find((f) => f.column === id))?.name ?? (id === 'owner_id' ? id : undefined)) : undefined;
 
 function timeOf(v: unknown): number | undefined {
   if (v === null || v === undefined || v === '') return undefined;

@@ -162,7 +162,8 @@ function eventBody(p: PlanContext, action: AutomationAction): EventBody {
 const planners: Record<AutomationActionKind, Planner> = {
   setFields: async (p, action) => {
     const { om, record, recordId } = p.trigger;
-    return { status: 'would', updates: [{ object: om.name, id: recordId, changes: diff(record, { ...record, ...values(action.values, om, p.trigger) }) }] };
+    const set = await values(action.values, om, p.trigger, { reader: { trx: p.trx, schema: p.host.schema, model: p.model }, target: record });
+    return { status: 'would', updates: [{ object: om.name, id: recordId, changes: diff(record, { ...record, ...set }) }] };
   },
   refuse: async (_p, action) => ({ status: 'would', refuse: text(action.message) }),
   updateRecord: recordPlanner,

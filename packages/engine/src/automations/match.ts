@@ -67,7 +67,7 @@ export function fires(a: Automation, om: ObjectModel, f: EventFacts): boolean {
   if (t.kind !== 'field.changed' || (f.event !== 'record.created' && f.event !== 'record.updated')) return false;
   const before = previousRecord(f);
   return (t.fields ?? []).some((id) => {
-    const name = (om.byColumn.get(id) ?? om.fields.find((x) => x.column === id))?.name;
+    const name = (om.byColumn.get(id) ?? om.fields.find((x) => x.column === id))?.name ?? (id === 'owner_id' ? id : undefined);
     if (!name || !f.changed.includes(name)) return false;
     const [from, to] = [before[name] ?? null, f.record[name] ?? null];
     if (same(from, to)) return false;

@@ -101,7 +101,7 @@ export async function runSteps(c: StepContext, w: RecordWriter): Promise<StepsOu
     const trigger: Trigger = { automation: c.action as unknown as Automation, om: c.om, recordId: c.recordId, record: c.record, vars: vars() };
     if (step.kind === 'createRecord') {
       const target = objectById(w, step.object as string);
-      const set = values(step.values, target, trigger);
+      const set = await values(step.values, target, trigger);
       const existing = step.dedupe || step.match ? await findExisting(w, target, step, set) : undefined;
       const id = existing ?? (await w.create(target.name, set)).id;
       if (step.as) created[step.as] = id;

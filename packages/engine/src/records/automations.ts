@@ -2,6 +2,7 @@ import { AppError, type Problem } from '@tangram/errors';
 import { normalizeValue, valueProblem } from '@tangram/fields';
 import { type RuleVariables, evaluate, truthy } from '@tangram/logic';
 import type { Automation, AutomationAction, AutomationTrigger, LocaleText } from '@tangram/metadata';
+import { aggregateValue, fitNumber } from '../query/rule-queries';
 import type { FieldModel, Model, ObjectModel } from '../model/compile';
 import { computeFormulas } from '../model/formulas';
 import type { RecordBehaviour, WriteContext } from './behaviours';
@@ -11,7 +12,8 @@ import { storableProblem } from './storable';
 // `beforeSave` timing. They run inside the write, after formulas and before validation rules, so
 // what they set is checked like input and the formulas that read it are computed again. Each
 // matching rule runs once per write, in the order published, and sees what the ones before it
-// set; a value set by a rule does not fire the rules again, so rules cannot loop here.
+// set; a value set by a rule does not fire the rules again, so rules cannot loop here. A value
+// may be read from other records (an aggregate): the query runs in the write's transaction.
 
 /** What a write did that the automations took part in: in the event's payload, `automations`. */
 export interface AutomationTrace {
@@ -22,8 +24,8 @@ export interface AutomationTrace {
 
 interface Compiled {
   automation: Automation;
-  /** field.changed: the fields watched, by model. */
-  watched: FieldModel[];
+  /** field.changed: the names of the fields watched (`owner_id` for the owner). */
+  watched: string[];
 }
 
 const cache = new WeakMap<ObjectModel, Compiled[]>();
@@ -37,7 +39,9 @@ function beforeSave(model: Model, om: ObjectModel): Compiled[] {
       .filter((a) => a.object === om.id && a.enabled && a.trigger.timing === 'beforeSave')
       .map((automation) => ({
         automation,
-        watched: (automation.trigger.fields ?? []).flatMap((id) => om.byColumn.get(id) ?? om.fields.find((f) => f.column === id) ?? []),
+        watched: (automation.trigger.fields ?? []).flatMap(
+          (id) => (om.byColumn.get(id) ?? om.fields.find((f) => f.column === id))?.name ?? (id === 'owner_id' ? id : []),
+        ),
       }));
     cache.set(om, found);
   }
@@ -52,8 +56,8 @@ function fires(trigger: AutomationTrigger, c: Compiled, w: WriteContext): boolea
   if (trigger.kind !== 'field.changed' || (w.action !== 'create' && w.action !== 'update')) return false;
   // A creation is a change from nothing (null) to the value given.
   const before: Record<string, unknown> = w.action === 'create' ? {} : (w.current ?? {});
-  return c.watched.some((f) => {
-    const [from, to] = [before[f.name] ?? null, w.record[f.name] ?? null];
+  return c.watched.some((name) => {
+    const [from, to] = [before[name] ?? null, w.record[name] ?? null];
     if (same(from, to)) return false;
     return (trigger.from === undefined || same(trigger.from, from)) && (trigger.to === undefined || same(trigger.to, to));
   });
@@ -78,14 +82,23 @@ function asText(f: FieldModel, value: unknown): unknown {
   return f.kind === 'text' && (typeof value === 'number' || typeof value === 'boolean') ? String(value) : value;
 }
 
-/** The values a setFields action gives, checked and normalised exactly like a client's input. */
-function assignments(a: Automation, action: AutomationAction, w: WriteContext, vars: RuleVariables): Record<string, unknown> {
+/**
+ * The values a setFields action gives, checked and normalised exactly like a client's input. An
+ * aggregate reads other records in the write's transaction, as the system; `$record` and `$target`
+ * are both the record being written.
+ */
+async function assignments(a: Automation, action: AutomationAction, w: WriteContext, vars: RuleVariables): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   const problems: Problem[] = [];
   for (const v of action.values ?? []) {
     const f = w.om.byColumn.get(v.field) ?? w.om.fields.find((x) => x.column === v.field);
     if (!f) continue;
-    const value = v.formula !== undefined ? asText(f, evaluate(v.formula, w.record, vars)) : v.value;
+    const value =
+      v.aggregate !== undefined
+        ? asText(f, fitNumber(f, await aggregateValue(w.tx, v.aggregate, { ...vars, $record: w.record, $target: w.record })))
+        : v.formula !== undefined
+          ? asText(f, evaluate(v.formula, w.record, vars))
+          : v.value;
     const where = { field: f.name, automation: a.id, action: action.id };
     if (value === null || value === undefined) {
       if (f.field.required) problems.push({ code: 'RECORD_INVALID', ...where, message: `is required (automation "${a.name}" would empty it)` });
@@ -101,7 +114,7 @@ function assignments(a: Automation, action: AutomationAction, w: WriteContext, v
 }
 
 /** Runs the object's before-save automations on one write: sets values or refuses it. */
-export function runBeforeSave(w: WriteContext): void {
+export async function runBeforeSave(w: WriteContext): Promise<void> {
   if (w.tx.ctx.history) return;
   const rules = beforeSave(w.tx.model, w.om);
   if (!rules.length) return;
@@ -117,7 +130,7 @@ export function runBeforeSave(w: WriteContext): void {
     for (const action of a.actions) {
       if (action.kind === 'refuse') refuse(a, action);
       if (action.kind !== 'setFields') continue;
-      const values = assignments(a, action, w, vars);
+      const values = await assignments(a, action, w, vars);
       Object.assign(w.record, values);
       // An update writes the fields it was given: what an automation sets is written with them.
       if (w.action === 'update') Object.assign(w.values, values);

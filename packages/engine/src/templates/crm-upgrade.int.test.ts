@@ -42,7 +42,8 @@ describe.each(await backends())('upgrading CRM 1.1 → 1.2 on %s', (backend) => 
   afterAll(() => t.close());
 
   it('keeps a changed label and an added field, and gains the rules, the lead events and the MQL status', async () => {
-    expect(crm12.manifest.version).toBe('1.2.0');
+    // The bundled CRM is 1.2 or later: what 1.2 added is in it.
+    expect(crm12.manifest.version.localeCompare('1.2.0', 'en', { numeric: true })).toBeGreaterThanOrEqual(0);
     expect((await t.tenant.model()).app.automations).toEqual([]);
     // The tenant renames a field, adds one of its own, and switches off nothing.
     const app = structuredClone((await t.tenant.schema.current())!);
@@ -53,7 +54,7 @@ describe.each(await backends())('upgrading CRM 1.1 → 1.2 on %s', (backend) => 
     await t.tenant.schema.publish(app);
 
     const result = await t.tenant.templates.install('crm', (n) => registry.get(n));
-    expect(result.installed).toEqual([{ name: 'crm', version: '1.2.0', from: '1.1.0' }]);
+    expect(result.installed).toEqual([{ name: 'crm', version: crm12.manifest.version, from: '1.1.0' }]);
     expect(result.conflicts).toEqual([]);
 
     const model = await t.tenant.model();
