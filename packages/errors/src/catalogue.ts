@@ -36,6 +36,13 @@ export const catalogue = {
   AUTOMATION_ACTION_TIMING: { status: 400, message: 'The action cannot run at the automation’s timing (set values and refuse run only before save)' },
   AUTOMATION_FIELD_UNSUITABLE: { status: 400, message: 'The field cannot be used that way in an automation (its type, or it is computed)' },
   AUTOMATION_TARGET_INVALID: { status: 400, message: 'The related records an action writes are not reached through a lookup field' },
+  AUTOMATION_LOOKUP_FIELD_UNKNOWN: { status: 400, message: 'A lookup path (`account.level`) names a field the object it reaches does not have' },
+  AUTOMATION_LOOKUP_NOT_LOOKUP: {
+    status: 400,
+    message: 'A lookup path goes on through a field that is not a lookup (only its last name may be another kind of field)',
+  },
+  AUTOMATION_LOOKUP_TOO_DEEP: { status: 400, message: 'A lookup path follows more lookups than allowed (three)' },
+  AUTOMATION_LOOKUP_PREVIOUS: { status: 400, message: 'A lookup path cannot start at `$previous`: compare the lookup’s id (`$previous.account`) instead' },
   RECORD_ACTION_INVALID: { status: 400, message: 'The record action or one of its steps lacks a property it needs, or has one it does not take' },
   RECORD_ACTION_INPUT_FIELD_INVALID: { status: 400, message: 'An input field of the record action is not valid (its type, or a name used twice)' },
   RECORD_ACTION_REFERENCE_INVALID: {

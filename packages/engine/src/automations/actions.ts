@@ -26,6 +26,8 @@ export interface Trigger {
   recordId: string;
   record: Record<string, unknown>;
   vars: RuleVariables;
+  /** The record with the values of the lookup paths its formulas read (`account.level`); absent when they read none. */
+  scope?: Record<string, unknown>;
 }
 
 export const recordActionKinds = new Set(['updateRecord', 'createRecord', 'addScore', 'assignOwner']);
@@ -45,7 +47,7 @@ export function values(list: FieldAssignment[] | undefined, target: ObjectModel,
   for (const v of list ?? []) {
     const f = fieldOf(target, v.field);
     if (!f) continue;
-    let value = v.formula !== undefined ? evaluate(v.formula, t.record, t.vars) : v.value;
+    let value = v.formula !== undefined ? evaluate(v.formula, t.scope ?? t.record, t.vars) : v.value;
     if (f.kind === 'text' && (typeof value === 'number' || typeof value === 'boolean')) value = String(value);
     out[f.name] = value ?? null;
   }

@@ -4,6 +4,7 @@ import { type RuleVariables, evaluate, truthy } from '@tangram/logic';
 import type { Automation, AutomationAction, AutomationTrigger, LocaleText } from '@tangram/metadata';
 import type { FieldModel, Model, ObjectModel } from '../model/compile';
 import { computeFormulas } from '../model/formulas';
+import { lookupsOf, loadLookups } from '../model/lookups';
 import type { RecordBehaviour, WriteContext } from './behaviours';
 import { storableProblem } from './storable';
 
@@ -79,13 +80,19 @@ function asText(f: FieldModel, value: unknown): unknown {
 }
 
 /** The values a setFields action gives, checked and normalised exactly like a client's input. */
-function assignments(a: Automation, action: AutomationAction, w: WriteContext, vars: RuleVariables): Record<string, unknown> {
+function assignments(
+  a: Automation,
+  action: AutomationAction,
+  w: WriteContext,
+  vars: RuleVariables,
+  lookups?: Record<string, unknown>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const problems: Problem[] = [];
   for (const v of action.values ?? []) {
     const f = w.om.byColumn.get(v.field) ?? w.om.fields.find((x) => x.column === v.field);
     if (!f) continue;
-    const value = v.formula !== undefined ? asText(f, evaluate(v.formula, w.record, vars)) : v.value;
+    const value = v.formula !== undefined ? asText(f, evaluate(v.formula, lookups ? { ...w.record, ...lookups } : w.record, vars)) : v.value;
     const where = { field: f.name, automation: a.id, action: action.id };
     if (value === null || value === undefined) {
       if (f.field.required) problems.push({ code: 'RECORD_INVALID', ...where, message: `is required (automation "${a.name}" would empty it)` });
@@ -100,8 +107,12 @@ function assignments(a: Automation, action: AutomationAction, w: WriteContext, v
   return out;
 }
 
-/** Runs the object's before-save automations on one write: sets values or refuses it. */
-export function runBeforeSave(w: WriteContext): void {
+/**
+ * Runs the object's before-save automations on one write: sets values or refuses it. A rule that
+ * reads lookup paths loads them for the values as they are when it runs (after the rules before
+ * it): one query per lookup it follows.
+ */
+export async function runBeforeSave(w: WriteContext): Promise<void> {
   if (w.tx.ctx.history) return;
   const rules = beforeSave(w.tx.model, w.om);
   if (!rules.length) return;
@@ -112,12 +123,14 @@ export function runBeforeSave(w: WriteContext): void {
     const vars = variables(w);
     // A deletion takes no values: its rules read the record as it is.
     const record = w.action === 'delete' ? (w.current ?? {}) : w.record;
-    if (a.condition !== undefined && !truthy(evaluate(a.condition, record, vars))) continue;
+    const plan = lookupsOf(w.tx.model, a).all;
+    const lookups = plan ? (await loadLookups(w.tx.trx, w.tx.schema, plan, [record]))[0] : undefined;
+    if (a.condition !== undefined && !truthy(evaluate(a.condition, lookups ? { ...record, ...lookups } : record, vars))) continue;
     const set: string[] = [];
     for (const action of a.actions) {
       if (action.kind === 'refuse') refuse(a, action);
       if (action.kind !== 'setFields') continue;
-      const values = assignments(a, action, w, vars);
+      const values = assignments(a, action, w, vars, lookups);
       Object.assign(w.record, values);
       // An update writes the fields it was given: what an automation sets is written with them.
       if (w.action === 'update') Object.assign(w.values, values);
