@@ -6,9 +6,9 @@ import { bundledTemplates } from '../testing/crm-tenant';
 import { backends } from '../testing/databases';
 import { type TestTenant, setupTenant } from '../testing/engine';
 
-// CRM 1.2 adds the rules (templates/crm/automations), the lead_event object, the MQL lead status
+// CRM 1.2 added the rules (templates/crm/automations), the lead_event object, the MQL lead status
 // and the service_manager role. A tenant that installed 1.1 and customised it upgrades keeping
-// its changes and gaining the rules.
+// its changes and gaining the rules (1.3 reads the SLA policy's times through the ticket's lookup).
 
 const registry = bundledTemplates();
 const crm12 = registry.get('crm') as TemplatePackage;
@@ -32,7 +32,7 @@ function crm11(): TemplatePackage {
   return p;
 }
 
-describe.each(await backends())('upgrading CRM 1.1 → 1.2 on %s', (backend) => {
+describe.each(await backends())('upgrading CRM 1.1 → 1.3 on %s', (backend) => {
   let t: TestTenant;
   beforeAll(async () => {
     t = await setupTenant(backend);
@@ -42,7 +42,7 @@ describe.each(await backends())('upgrading CRM 1.1 → 1.2 on %s', (backend) => 
   afterAll(() => t.close());
 
   it('keeps a changed label and an added field, and gains the rules, the lead events and the MQL status', async () => {
-    expect(crm12.manifest.version).toBe('1.2.0');
+    expect(crm12.manifest.version).toBe('1.3.0');
     expect((await t.tenant.model()).app.automations).toEqual([]);
     // The tenant renames a field, adds one of its own, and switches off nothing.
     const app = structuredClone((await t.tenant.schema.current())!);
@@ -53,7 +53,7 @@ describe.each(await backends())('upgrading CRM 1.1 → 1.2 on %s', (backend) => 
     await t.tenant.schema.publish(app);
 
     const result = await t.tenant.templates.install('crm', (n) => registry.get(n));
-    expect(result.installed).toEqual([{ name: 'crm', version: '1.2.0', from: '1.1.0' }]);
+    expect(result.installed).toEqual([{ name: 'crm', version: '1.3.0', from: '1.1.0' }]);
     expect(result.conflicts).toEqual([]);
 
     const model = await t.tenant.model();
