@@ -1,3 +1,4 @@
+import { lookupPathsOf } from '@tangram/fields';
 import type { Automation } from '@tangram/metadata';
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
@@ -119,7 +120,7 @@ export class Sweeper {
     const records = rows.map((r) => rowToRecord(om, r));
     if (records.length && om.junctions.length) await attachJunctions(db, schema, om, records);
     // Lookup paths in the condition are read in memory (one query per lookup for the sweep): the due query is not narrowed by them.
-    const plan = lookupsOf(await te.model(), a).condition;
+    const plan = a.condition !== undefined && lookupPathsOf(a.condition).length ? lookupsOf(await te.model(), a).condition : undefined;
     const scopes = plan ? await withLookups(db, schema, plan, records) : records;
     // A condition that cannot be evaluated fires its episode as a skipped run (in the run log, not retried each sweep).
     const due: { record: Record<string, unknown>; episode: string; skip?: string }[] = [];
