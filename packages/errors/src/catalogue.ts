@@ -40,6 +40,13 @@ export const catalogue = {
     status: 400,
     message: 'A value read from other records (aggregate) or a query target is not valid: its operation, its field for that operation, or its sort',
   },
+  AUTOMATION_LOOKUP_FIELD_UNKNOWN: { status: 400, message: 'A lookup path (`account.level`) names a field the object it reaches does not have' },
+  AUTOMATION_LOOKUP_NOT_LOOKUP: {
+    status: 400,
+    message: 'A lookup path goes on through a field that is not a lookup (only its last name may be another kind of field)',
+  },
+  AUTOMATION_LOOKUP_TOO_DEEP: { status: 400, message: 'A lookup path follows more lookups than allowed (three)' },
+  AUTOMATION_LOOKUP_PREVIOUS: { status: 400, message: 'A lookup path cannot start at `$previous`: compare the lookup’s id (`$previous.account`) instead' },
   RECORD_ACTION_INVALID: { status: 400, message: 'The record action or one of its steps lacks a property it needs, or has one it does not take' },
   RECORD_ACTION_INPUT_FIELD_INVALID: { status: 400, message: 'An input field of the record action is not valid (its type, or a name used twice)' },
   RECORD_ACTION_REFERENCE_INVALID: {

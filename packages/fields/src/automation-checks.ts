@@ -1,6 +1,5 @@
 import { AppError, type Problem } from '@tangram/errors';
-import { checkRule } from '@tangram/logic';
-import type { ValueKind } from '@tangram/logic';
+import { type CheckOptions, type ValueKind, checkRule } from '@tangram/logic';
 import {
   type AggregateValue,
   type Automation,
@@ -11,6 +10,7 @@ import {
   recordTriggerKinds,
 } from '@tangram/metadata';
 import { logicSchema, systemFieldKinds } from './logic-schema';
+import { lookupSchema } from './lookup-paths';
 import { fieldTypes, kindOf } from './registry';
 import { normalizeValue, valueProblem } from './values';
 
@@ -35,14 +35,34 @@ export class AutomationChecks {
   readonly problems: Problem[] = [];
   private readonly variables: string[];
 
+  /** `lookups`: conditions and formulas may read lookup paths (`account.level`); automations only (record actions do not load them). */
   constructor(
     private readonly a: Automation,
     private readonly o: ObjectDef,
     private readonly byId: Map<string, ObjectDef>,
     private readonly path: string,
     variables?: string[],
+    private readonly lookups = false,
   ) {
     this.variables = variables ?? (recordTriggerKinds.includes(a.trigger.kind) ? recordRuleVariables : sweepRuleVariables);
+  }
+
+  /**
+   * Checks a rule of the automation (its condition or a formula) at `path`, with its lookup paths
+   * when they are allowed; the normalised rule and its kind, or undefined after reporting problems.
+   */
+  private rule(rule: unknown, path: string, context: CheckOptions['context']): { rule: unknown; kind: ValueKind | 'null' } | undefined {
+    const { schema, problems } = this.lookups ? lookupSchema(this.o, this.byId, rule, path) : { schema: logicSchema(this.o), problems: [] };
+    this.problems.push(...problems);
+    try {
+      const checked = checkRule(rule, schema, { context, variables: this.variables });
+      return problems.length ? undefined : checked;
+    } catch (e) {
+      // A lookup path reported above is also unknown to checkRule: reported once.
+      const reported = new Set(problems.map((p) => p.path));
+      this.problems.push(...rulePathProblems(e, path).filter((p) => !(p.code === 'RULE_FIELD_UNKNOWN' && reported.has(p.path as string))));
+      return undefined;
+    }
   }
 
   private unsuitable(path: string, message: string): void {
@@ -82,11 +102,8 @@ export class AutomationChecks {
   condition(): void {
     if (this.a.condition === undefined) return;
     const context = this.variables === recordRuleVariables ? 'validation' : 'filter';
-    try {
-      this.a.condition = checkRule(this.a.condition, logicSchema(this.o), { context, variables: this.variables }).rule;
-    } catch (e) {
-      this.problems.push(...rulePathProblems(e, `${this.path}/condition`));
-    }
+    const checked = this.rule(this.a.condition, `${this.path}/condition`, context);
+    if (checked) this.a.condition = checked.rule;
   }
 
   /** A filter over `o` (an aggregate's or a query target's), checked with the variables it may use; kept in its checked form. */
@@ -190,16 +207,14 @@ export class AutomationChecks {
           });
       }
       if (v.formula === undefined) return;
-      try {
-        const { rule, kind } = checkRule(v.formula, logicSchema(this.o), { context: 'formula', variables: this.variables });
-        v.formula = rule;
-        const expected = kindOf(f);
-        // A bare variable (`$created.account`, `$input.amount`) has no type before it runs: its value is checked as input then.
-        if (kind !== 'null' && expected && kind !== expected && !(expected === 'text' && kind !== 'json') && !isVariable(rule))
-          this.problems.push({ code: 'RULE_TYPE_MISMATCH', path: `${at}/formula`, message: `the formula gives ${kind}; "${f.name}" holds ${expected}` });
-      } catch (e) {
-        this.problems.push(...rulePathProblems(e, `${at}/formula`));
-      }
+      const checked = this.rule(v.formula, `${at}/formula`, 'formula');
+      if (!checked) return;
+      const { rule, kind } = checked;
+      v.formula = rule;
+      const expected = kindOf(f);
+      // A bare variable (`$created.account`, `$input.amount`) has no type before it runs: its value is checked as input then.
+      if (kind !== 'null' && expected && kind !== expected && !(expected === 'text' && kind !== 'json') && !isVariable(rule))
+        this.problems.push({ code: 'RULE_TYPE_MISMATCH', path: `${at}/formula`, message: `the formula gives ${kind}; "${f.name}" holds ${expected}` });
     });
   }
 
@@ -227,7 +242,7 @@ export function automationProblems(automations: Automation[], byId: Map<string, 
   return automations.flatMap((a, i) => {
     const o = byId.get(a.object);
     if (!o || o.archived) return [];
-    const checks = new AutomationChecks(a, o, byId, `/automations/${i}`);
+    const checks = new AutomationChecks(a, o, byId, `/automations/${i}`, undefined, true);
     checks.trigger();
     checks.condition();
     for (const [j, action] of a.actions.entries()) checks.action(action, j);

@@ -8,3 +8,4 @@ export { isCalendarDate } from './types/date';
 export { activeKeys, type SelectOption } from './types/select-options';
 export { renderFieldTypesMarkdown } from './render-docs';
 export { inputAsField } from './record-action-checks';
+export { lookupPathsOf, maxLookupHops, resolveLookupPath, systemUserFields, userLookupKinds } from './lookup-paths';

@@ -11,7 +11,7 @@ import { ActionsEditor } from './automation-actions';
 import { automationsOf, putAutomation, zhText } from './automation-core';
 import { DryRunPanel, RunLog } from './automation-panels';
 import { TriggerEditor } from './automation-trigger';
-import { draftFields } from './designer-core';
+import { draftFields, lookupPathFields } from './designer-core';
 import { LogicEditor } from './logic-editor';
 import { useDesigner } from './use-designer';
 
@@ -103,7 +103,7 @@ export function AutomationEditor() {
       <Card size="small" title={t('auto.ifTitle')}>
         <LogicEditor
           tenant={designer.tenant}
-          fields={fields}
+          fields={[...fields, ...lookupPathFields(object, designer.doc.objects)]}
           logic={a.condition}
           onChange={(condition) => {
             const { condition: _, ...rest } = a;

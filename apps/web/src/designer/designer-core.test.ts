@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { FormLayout } from '../layout/form-layout';
-import { commands, DesignHistory, duplicateRuleOf, fieldPlace, freeFieldName, placeField, shiftField, withDuplicateMatch } from './designer-core';
+import {
+  commands,
+  DesignHistory,
+  duplicateRuleOf,
+  fieldPlace,
+  freeFieldName,
+  lookupPathFields,
+  placeField,
+  shiftField,
+  withDuplicateMatch,
+} from './designer-core';
 
 const doc = () => ({ objects: [{ name: 'device', fields: [{ name: 'name', type: 'text' as const }] }] });
 
@@ -126,5 +136,29 @@ describe('duplicate rules (查重) in the designer', () => {
     expect(h.doc.objects[0]?.duplicateRules?.map((r) => r.id)).toEqual(['dup_phone', 'dup_name']);
     h.undo();
     expect(h.doc.objects[0]?.duplicateRules).toEqual(account.duplicateRules);
+  });
+});
+
+describe('lookup paths in the condition builder', () => {
+  it('offers the fields of each lookup’s object, one lookup deep, named by path and labelled through the lookup', () => {
+    const objects = [
+      {
+        name: 'company',
+        fields: [
+          { name: 'level', type: 'select' as const, label: { 'zh-CN': '级别' }, options: { options: [{ key: 'A' }] } },
+          { name: 'tags', type: 'manytomany' as const, options: { target: 'company' } },
+        ],
+      },
+      {
+        name: 'deal',
+        fields: [
+          { name: 'title', type: 'text' as const },
+          { name: 'company', type: 'lookup' as const, label: { 'zh-CN': '客户' }, options: { target: 'company' } },
+          { name: 'owner2', type: 'user' as const },
+        ],
+      },
+    ];
+    const fields = lookupPathFields(objects[1]!, objects);
+    expect(fields.map((f) => [f.name, f.label, f.type])).toEqual([['company.level', { 'zh-CN': '客户 › 级别' }, 'select']]);
   });
 });

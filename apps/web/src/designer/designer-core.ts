@@ -184,6 +184,25 @@ export function draftFields(object: ObjectInput): Field[] {
     })) as Field[];
 }
 
+/**
+ * The fields of the records a draft object's lookups point at, as an automation's condition reads
+ * them through a lookup path (`account.level`, labelled 客户 › 级别): one lookup deep.
+ */
+export function lookupPathFields(object: ObjectInput, objects: readonly ObjectInput[]): Field[] {
+  return draftFields(object).flatMap((via) => {
+    const ref = fieldTypes[via.type]?.reference;
+    const target = ref?.shape === 'single' && ref.toObject ? objects.find((o) => o.name === via.options.target || o.id === via.options.target) : undefined;
+    if (!target) return [];
+    return draftFields(target)
+      .filter((f) => fieldTypes[f.type]?.storage === 'column')
+      .map((f) => {
+        const locales = [...new Set([...Object.keys(via.label), ...Object.keys(f.label)])];
+        const label = Object.fromEntries(locales.map((l) => [l, `${via.label[l] ?? via.name} › ${f.label[l] ?? f.name}`]));
+        return { ...f, id: `${via.name}.${f.name}`, name: `${via.name}.${f.name}`, label: locales.length ? label : { 'zh-CN': `${via.name} › ${f.name}` } };
+      });
+  });
+}
+
 /** Field types a duplicate rule (查重) may compare, and how each may compare by default. */
 export const duplicateMatchesFor = (type: FieldInput['type']): readonly DuplicateMatch[] | undefined => fieldTypes[type]?.duplicateMatches;
 

@@ -27,6 +27,8 @@ export interface Trigger {
   recordId: string;
   record: Record<string, unknown>;
   vars: RuleVariables;
+  /** The record with the values of the lookup paths its formulas read (`account.level`); absent when they read none. */
+  scope?: Record<string, unknown>;
 }
 
 export const recordActionKinds = new Set(['updateRecord', 'createRecord', 'addScore', 'assignOwner']);
@@ -66,7 +68,7 @@ export async function values(list: FieldAssignment[] | undefined, target: Object
     if (v.aggregate !== undefined) {
       if (!source) throw new AppError('AUTOMATION_QUERY_INVALID', { field: f.name }, 'a value read from other records needs a transaction to read in');
       value = fitNumber(f, await aggregateValue(source.reader, v.aggregate, queryVariables(t, source.target)));
-    } else value = v.formula !== undefined ? evaluate(v.formula, t.record, t.vars) : v.value;
+    } else value = v.formula !== undefined ? evaluate(v.formula, t.scope ?? t.record, t.vars) : v.value;
     if (f.kind === 'text' && (typeof value === 'number' || typeof value === 'boolean')) value = String(value);
     out[f.name] = value ?? null;
   }

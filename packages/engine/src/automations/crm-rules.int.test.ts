@@ -195,6 +195,33 @@ describe.each(await backends())('CRM record rules on %s', (backend) => {
     }
   });
 
+  it('a ticket with an SLA policy takes its due times from the policy (hours × 60), a time the policy leaves empty from the defaults', async () => {
+    // As the sample data's VIP policy, and one that gives the urgent times only.
+    const vip = await create('sla_policy', {
+      name: `VIP${tag()}`,
+      ...{ urgent_response_minutes: 15, urgent_resolve_hours: 4, high_response_minutes: 30, high_resolve_hours: 8 },
+      ...{ medium_response_minutes: 60, medium_resolve_hours: 24, low_response_minutes: 240, low_resolve_hours: 72 },
+    });
+    const own = await create('sla_policy', { name: `只填紧急${tag()}`, urgent_response_minutes: 10, urgent_resolve_hours: 3 });
+    const table: [string, string, number, number][] = [
+      [vip.id, 'urgent', 15, 4],
+      [vip.id, 'high', 30, 8],
+      [vip.id, 'medium', 60, 24],
+      [vip.id, 'low', 240, 72],
+      [own.id, 'urgent', 10, 3],
+      [own.id, 'high', 60, 24],
+      [own.id, 'low', 480, 120],
+    ];
+    for (const [policy, priority, responseMinutes, resolveHours] of table) {
+      const now = c.clock.advance(7 * 60_000).getTime();
+      const t = await create('ticket', { subject: `工单${tag()}`, priority, sla_policy: policy });
+      expect(t, `${priority} of ${policy}`).toMatchObject({
+        response_due_at: new Date(now + responseMinutes * 60_000).toISOString(),
+        resolve_due_at: new Date(now + resolveHours * 3_600_000).toISOString(),
+      });
+    }
+  });
+
   it('a new ticket’s response and resolution due times come from its priority (the default SLA); due times given are kept', async () => {
     const table: Record<string, [number, number]> = { urgent: [30, 8], high: [60, 24], medium: [240, 48], low: [480, 120] };
     for (const [priority, [responseMinutes, resolveHours]] of Object.entries(table)) {
@@ -205,7 +232,8 @@ describe.each(await backends())('CRM record rules on %s', (backend) => {
         resolve_due_at: new Date(now + resolveHours * 3_600_000).toISOString(),
       });
     }
-    const given = await create('ticket', { subject: `工单${tag()}`, priority: 'high', response_due_at: '2031-06-01T00:00:00.000Z' });
+    const policy = await create('sla_policy', { name: `策略${tag()}`, high_response_minutes: 5 });
+    const given = await create('ticket', { subject: `工单${tag()}`, priority: 'high', sla_policy: policy.id, response_due_at: '2031-06-01T00:00:00.000Z' });
     expect(given.response_due_at).toBe('2031-06-01T00:00:00.000Z');
   });
 

@@ -121,6 +121,28 @@ describe.each(await backends())('CRM time rules on %s', (backend) => {
     expect(await notified(manager, 'ticket_response_overdue', high.id)).toHaveLength(1);
   });
 
+  it('an urgent ticket under a 15-minute policy is due and escalated 15 minutes after it is opened, one without a policy after the default 30', async () => {
+    const manager = await c.member('service-lead-2');
+    await c.tenant.access.setUserRoles(manager, ['service_manager']);
+    const policy = await create('sla_policy', { name: `十五分钟${tag()}`, urgent_response_minutes: 15, urgent_resolve_hours: 2 });
+    const opened = c.clock.now().getTime();
+    const quick = await create('ticket', { subject: `工单${tag()}`, priority: 'urgent', sla_policy: policy.id });
+    const plain = await create('ticket', { subject: `工单${tag()}`, priority: 'urgent' });
+    expect(quick).toMatchObject({ response_due_at: iso(new Date(opened + 15 * minute)), resolve_due_at: iso(new Date(opened + 2 * hour)) });
+    expect(plain.response_due_at).toBe(iso(new Date(opened + 30 * minute)));
+    await pass(12 * minute);
+    expect(await get('ticket', quick.id)).toMatchObject({ priority: 'urgent', sla_status: 'on_track' });
+    expect(await notified(manager, 'ticket_response_overdue', quick.id)).toHaveLength(0);
+    await pass(4 * minute);
+    expect(await get('ticket', quick.id)).toMatchObject({ sla_status: 'breached' });
+    expect(await notified(manager, 'ticket_response_overdue', quick.id)).toHaveLength(1);
+    expect(await get('ticket', plain.id)).not.toMatchObject({ sla_status: 'breached' });
+    expect(await notified(manager, 'ticket_response_overdue', plain.id)).toHaveLength(0);
+    await pass(16 * minute);
+    expect(await get('ticket', plain.id)).toMatchObject({ sla_status: 'breached' });
+    expect(await notified(manager, 'ticket_response_overdue', plain.id)).toHaveLength(1);
+  });
+
   it('a receivable plan unpaid or partly paid past its date becomes overdue and stays so until paid in full; a paid one does not', async () => {
     const a = await account();
     const contract = await create('contract', { name: `合同${tag()}`, account: a.id, amount: 90_000 });

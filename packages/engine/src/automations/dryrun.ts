@@ -7,6 +7,7 @@ import type { ActionContext } from '../access/context';
 import type { Db } from '../db/database';
 import { systemTables } from '../db/tables';
 import { type Model, type ObjectModel, systemColumnList } from '../model/compile';
+import { loadLookups, lookupsOf } from '../model/lookups';
 import { type RecordData, rowToRecord } from '../records/row';
 import type { RecordService } from '../records/service';
 import { type EventBody, type RecordWriter, type Trigger, fill, localText, robotBody, runRecordAction, values } from './actions';
@@ -252,9 +253,12 @@ export async function dryRunAutomation(host: DryRunHost, input: DryRunInput, ctx
   const record = await host.records.get(om.name, input.recordId, {}, ctx);
   const now = host.now;
   const vars = { $now: now.toISOString(), $user: { id: ctx.actor ?? null }, $previous: record };
+  // What its lookup paths read, as a run would read them (the system's view, not the caller's).
+  const plan = lookupsOf(model, automation).all;
+  const scope = plan ? { ...record, ...(await loadLookups(host.db, host.schema, plan, [record]))[0] } : undefined;
   let condition: DryRunResult['condition'];
   try {
-    condition = { holds: automation.condition === undefined || truthy(evaluate(automation.condition, record, vars)) };
+    condition = { holds: automation.condition === undefined || truthy(evaluate(automation.condition, scope ?? record, vars)) };
   } catch (e) {
     condition = { holds: false, error: describeError(e) };
   }
@@ -266,7 +270,7 @@ export async function dryRunAutomation(host: DryRunHost, input: DryRunInput, ctx
   let actions: DryRunAction[] = [];
   try {
     await host.db.transaction().execute(async (trx) => {
-      const t: Trigger = { automation, om, recordId: record.id, record, vars };
+      const t: Trigger = { automation, om, recordId: record.id, record, vars, ...(scope ? { scope } : {}) };
       actions = await planAll({ host, trx, model, automation, trigger: t, writeCtx });
       throw rollback;
     });

@@ -79,9 +79,9 @@ export function variables(f: EventFacts, now: Date, actor: string | null): RuleV
   return { $now: now.toISOString(), $user: { id: actor }, $previous: previousRecord(f) };
 }
 
-/** Whether the condition holds (no condition: always). */
-export function conditionHolds(a: Automation, f: EventFacts, vars: RuleVariables): boolean {
-  return a.condition === undefined || truthy(evaluate(a.condition, f.record, vars));
+/** Whether the condition holds (no condition: always); `scope`: the record with its lookup paths' values (lookups.ts), when it reads any. */
+export function conditionHolds(a: Automation, f: EventFacts, vars: RuleVariables, scope?: Record<string, unknown>): boolean {
+  return a.condition === undefined || truthy(evaluate(a.condition, scope ?? f.record, vars));
 }
 
 /** Whether an event caused by an automation's own write may trigger it: only if it opted in. */

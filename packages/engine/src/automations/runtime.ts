@@ -15,6 +15,7 @@ import type { Tx } from '../records/tx';
 import { type EventBody, type Trigger, httpActionKinds, localText, recordActionKinds, runHttpAction, runRecordAction } from './actions';
 import { type NotificationSender, sendNotification, tenantAdmins } from './notify';
 import { type EmailSender, runEmailAction } from './email';
+import { conditionLookupsOf, lookupsOf, withLookups } from '../model/lookups';
 import { seenBy } from './seen-by';
 import { type EventFacts, type RunEvent, afterCommitAutomations, conditionHolds, factsOf, fires, maxDepth, selfCaused, variables } from './match';
 import {
@@ -247,6 +248,7 @@ export class AutomationRuntime {
       const model = await te.model();
       const watched = afterCommitAutomations(model);
       const now = jobs.clock.now();
+      const scopes = await this.conditionScopes(te, model, events);
       await db.transaction().execute(async (trx) => {
         const runs: EnqueueInput<RunPayload>[] = [];
         for (const e of events) {
@@ -260,7 +262,7 @@ export class AutomationRuntime {
             const key: RunKey = { automation: a.id, eventId: e.id, objectId: e.objectId, recordId: e.recordId, depth };
             let holds: boolean;
             try {
-              holds = conditionHolds(a, facts, variables(facts, now, e.actor));
+              holds = conditionHolds(a, facts, variables(facts, now, e.actor), scopes.get(e.id));
             } catch (err) {
               await skippedRun(trx, schema, key, `the condition could not be evaluated: ${describeError(err)}`, now);
               continue;
@@ -294,6 +296,35 @@ export class AutomationRuntime {
     }
   }
 
+  /**
+   * The records of a batch's events with the lookup paths their automations' conditions read:
+   * one query per lookup per object in the batch, for the events some such automation fires on.
+   */
+  private async conditionScopes(te: AutomationTenant, model: Model, events: OutboxEvent[]): Promise<Map<number, Record<string, unknown>>> {
+    const scopes = new Map<number, Record<string, unknown>>();
+    const byObject = new Map<string, OutboxEvent[]>();
+    for (const e of events) {
+      const list = afterCommitAutomations(model).get(e.objectId);
+      const om = model.byId.get(e.objectId);
+      if (!list || !om || !conditionLookupsOf(model, om, list)) continue;
+      const facts = factsOf(e);
+      if (!list.some((a) => lookupsOf(model, a).condition && fires(a, om, facts) && !selfCaused(a, facts))) continue;
+      byObject.set(e.objectId, [...(byObject.get(e.objectId) ?? []), e]);
+    }
+    for (const [objectId, list] of byObject) {
+      const om = model.byId.get(objectId) as ObjectModel;
+      const plan = conditionLookupsOf(model, om, afterCommitAutomations(model).get(objectId) ?? []);
+      const records = await withLookups(
+        this.host.db,
+        te.tenant.schema,
+        plan,
+        list.map((e) => factsOf(e).record),
+      );
+      for (const [i, e] of list.entries()) scopes.set(e.id, records[i] as Record<string, unknown>);
+    }
+    return scopes;
+  }
+
   /** The runner: the automation's actions in order, each effect once under its key. */
   private async run(job: Job<RunPayload>, ctx: JobContext): Promise<{ status: string }> {
     const p = job.payload;
@@ -312,6 +343,8 @@ export class AutomationRuntime {
     const facts: EventFacts = { event: p.event, record: p.record, previous: p.previous, changed: p.changed };
     const now = jobs.clock.now();
     const trigger: Trigger = { automation: a, om, recordId: p.recordId, record: p.record, vars: variables(facts, now, p.actor) };
+    const plan = lookupsOf(model, a).values;
+    if (plan) [trigger.scope] = await withLookups(db, schema, plan, [p.record]);
     const actionCtx = await this.actionContext(te, a, p);
     const results: ActionResult[] = [];
     for (const action of a.actions) {

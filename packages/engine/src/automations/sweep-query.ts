@@ -1,3 +1,4 @@
+import { lookupPathsOf } from '@tangram/fields';
 import type { Automation, TimeUnit } from '@tangram/metadata';
 import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely';
 import { dueSlots, nextSlot } from '../jobs/cron';
@@ -96,12 +97,24 @@ function scheduleTick(a: Automation, w: SweepWindow, defaultZone: string): { slo
  * condition is evaluated again in memory on each due record, the authority (as for event runs).
  */
 function conditionFilter(om: ObjectModel, a: Automation, now: Date): Expression<SqlBool> | undefined {
-  if (a.condition === undefined) return undefined;
+  const condition = withoutLookups(a.condition);
+  if (condition === undefined) return undefined;
   try {
-    return filterPredicate(om, a.condition, { $now: now.toISOString() });
+    return filterPredicate(om, condition, { $now: now.toISOString() });
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The part of a condition SQL can narrow by: lookup paths (`account.level`) are read in memory,
+ * so of an `and` only the terms without them are kept; any other condition that reads one, none.
+ */
+function withoutLookups(condition: unknown): unknown {
+  if (condition === undefined || !lookupPathsOf(condition).length) return condition;
+  const and = (condition as { and?: unknown }).and;
+  const plain = Array.isArray(and) ? and.filter((c) => !lookupPathsOf(c).length) : [];
+  return plain.length ? { and: plain } : undefined;
 }
 
 /** One automation's due query over the window; undefined when nothing can be due (a schedule with no tick in it). */

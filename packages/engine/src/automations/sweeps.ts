@@ -1,3 +1,4 @@
+import { lookupPathsOf } from '@tangram/fields';
 import type { Automation } from '@tangram/metadata';
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
@@ -5,6 +6,7 @@ import type { EnqueueInput, Job, JobContext } from '../jobs/types';
 import type { ObjectModel } from '../model/compile';
 import { rowToRecord } from '../model/row';
 import { attachJunctions } from '../query/query';
+import { lookupsOf, withLookups } from '../model/lookups';
 import { type EventFacts, conditionHolds, variables } from './match';
 import { type RunKey, skippedRun } from './runs';
 import { type AutomationHost, type AutomationTenant, type RunPayload, describeError } from './runtime';
@@ -117,13 +119,16 @@ export class Sweeper {
     const rows = q ? (await q.query.execute(db)).rows : [];
     const records = rows.map((r) => rowToRecord(om, r));
     if (records.length && om.junctions.length) await attachJunctions(db, schema, om, records);
+    // Lookup paths in the condition are read in memory (one query per lookup for the sweep): the due query is not narrowed by them.
+    const plan = a.condition !== undefined && lookupPathsOf(a.condition).length ? lookupsOf(await te.model(), a).condition : undefined;
+    const scopes = plan ? await withLookups(db, schema, plan, records) : records;
     // A condition that cannot be evaluated fires its episode as a skipped run (in the run log, not retried each sweep).
     const due: { record: Record<string, unknown>; episode: string; skip?: string }[] = [];
     for (const [i, record] of records.entries()) {
       const episode = q?.episode(rows[i] as Record<string, unknown>) ?? '';
       const facts: EventFacts = { event: a.trigger.kind as EventFacts['event'], record, previous: {}, changed: [] };
       try {
-        if (conditionHolds(a, facts, variables(facts, w.to, null))) due.push({ record, episode });
+        if (conditionHolds(a, facts, variables(facts, w.to, null), scopes[i])) due.push({ record, episode });
       } catch (e) {
         due.push({ record, episode, skip: `the condition could not be evaluated: ${describeError(e)}` });
       }

@@ -5,6 +5,7 @@ import type { Automation, AutomationAction, AutomationTrigger, LocaleText } from
 import { aggregateValue, fitNumber } from '../query/rule-queries';
 import type { FieldModel, Model, ObjectModel } from '../model/compile';
 import { computeFormulas } from '../model/formulas';
+import { lookupsOf, loadLookups } from '../model/lookups';
 import type { RecordBehaviour, WriteContext } from './behaviours';
 import { storableProblem } from './storable';
 
@@ -85,9 +86,15 @@ function asText(f: FieldModel, value: unknown): unknown {
 /**
  * The values a setFields action gives, checked and normalised exactly like a client's input. An
  * aggregate reads other records in the write's transaction, as the system; `$record` and `$target`
- * are both the record being written.
+ * are both the record being written. A formula reads `lookups` (the rule's lookup paths) too.
  */
-async function assignments(a: Automation, action: AutomationAction, w: WriteContext, vars: RuleVariables): Promise<Record<string, unknown>> {
+async function assignments(
+  a: Automation,
+  action: AutomationAction,
+  w: WriteContext,
+  vars: RuleVariables,
+  lookups?: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   const problems: Problem[] = [];
   for (const v of action.values ?? []) {
@@ -97,7 +104,7 @@ async function assignments(a: Automation, action: AutomationAction, w: WriteCont
       v.aggregate !== undefined
         ? asText(f, fitNumber(f, await aggregateValue(w.tx, v.aggregate, { ...vars, $record: w.record, $target: w.record })))
         : v.formula !== undefined
-          ? asText(f, evaluate(v.formula, w.record, vars))
+          ? asText(f, evaluate(v.formula, lookups ? { ...w.record, ...lookups } : w.record, vars))
           : v.value;
     const where = { field: f.name, automation: a.id, action: action.id };
     if (value === null || value === undefined) {
@@ -113,7 +120,11 @@ async function assignments(a: Automation, action: AutomationAction, w: WriteCont
   return out;
 }
 
-/** Runs the object's before-save automations on one write: sets values or refuses it. */
+/**
+ * Runs the object's before-save automations on one write: sets values or refuses it. A rule that
+ * reads lookup paths loads them for the values as they are when it runs (after the rules before
+ * it): one query per lookup it follows.
+ */
 export async function runBeforeSave(w: WriteContext): Promise<void> {
   if (w.tx.ctx.history) return;
   const rules = beforeSave(w.tx.model, w.om);
@@ -125,12 +136,14 @@ export async function runBeforeSave(w: WriteContext): Promise<void> {
     const vars = variables(w);
     // A deletion takes no values: its rules read the record as it is.
     const record = w.action === 'delete' ? (w.current ?? {}) : w.record;
-    if (a.condition !== undefined && !truthy(evaluate(a.condition, record, vars))) continue;
+    const plan = lookupsOf(w.tx.model, a).all;
+    const lookups = plan ? (await loadLookups(w.tx.trx, w.tx.schema, plan, [record]))[0] : undefined;
+    if (a.condition !== undefined && !truthy(evaluate(a.condition, lookups ? { ...record, ...lookups } : record, vars))) continue;
     const set: string[] = [];
     for (const action of a.actions) {
       if (action.kind === 'refuse') refuse(a, action);
       if (action.kind !== 'setFields') continue;
-      const values = await assignments(a, action, w, vars);
+      const values = await assignments(a, action, w, vars, lookups);
       Object.assign(w.record, values);
       // An update writes the fields it was given: what an automation sets is written with them.
       if (w.action === 'update') Object.assign(w.values, values);

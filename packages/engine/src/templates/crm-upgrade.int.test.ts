@@ -6,9 +6,9 @@ import { bundledTemplates } from '../testing/crm-tenant';
 import { backends } from '../testing/databases';
 import { type TestTenant, setupTenant } from '../testing/engine';
 
-// CRM 1.2 adds the rules (templates/crm/automations), the lead_event object, the MQL lead status
+// CRM 1.2 added the rules (templates/crm/automations), the lead_event object, the MQL lead status
 // and the service_manager role. A tenant that installed 1.1 and customised it upgrades keeping
-// its changes and gaining the rules.
+// its changes and gaining the rules (1.3 reads the SLA policy's times through the ticket's lookup).
 
 const registry = bundledTemplates();
 const crm12 = registry.get('crm') as TemplatePackage;
@@ -32,7 +32,7 @@ function crm11(): TemplatePackage {
   return p;
 }
 
-describe.each(await backends())('upgrading CRM 1.1 → 1.2 on %s', (backend) => {
+describe.each(await backends())('upgrading CRM 1.1 → 1.3 on %s', (backend) => {
   let t: TestTenant;
   beforeAll(async () => {
     t = await setupTenant(backend);
@@ -72,5 +72,60 @@ describe.each(await backends())('upgrading CRM 1.1 → 1.2 on %s', (backend) => 
     expect(moved).toMatchObject({ probability: 20, partner_code: 'P-01' });
     const lead = await t.tenant.records.create('lead', { company: '升级线索', contact_name: '赵六', email: `z${randomBytes(3).toString('hex')}@x.test` });
     expect((await t.tenant.records.update('lead', lead.id as string, { status: 'mql' })).status).toBe('mql');
+  });
+});
+
+/** CRM 1.2, near enough: its ticket rule gave the default policy's times without reading the ticket's policy. */
+function crm12Shipped(): TemplatePackage {
+  const p = structuredClone(crm12);
+  p.manifest.version = '1.2.0';
+  const byPriority = (times: Record<string, number>) => ({
+    addMinutes: [{ var: '$now' }, { if: [...['urgent', 'high', 'medium'].flatMap((k) => [{ '==': [{ var: 'priority' }, k] }, times[k]]), times.low] }],
+  });
+  p.automations = (p.automations ?? []).map((a) =>
+    a.name !== 'ticket_sla_due'
+      ? a
+      : {
+          ...a,
+          actions: [
+            {
+              id: 'sla_due',
+              kind: 'setFields',
+              values: [
+                { field: 'response_due_at', formula: byPriority({ urgent: 30, high: 60, medium: 240, low: 480 }) },
+                { field: 'resolve_due_at', formula: byPriority({ urgent: 480, high: 1440, medium: 2880, low: 7200 }) },
+              ],
+            },
+          ],
+        },
+  );
+  return p;
+}
+
+describe.each(await backends())('upgrading CRM 1.2 → 1.3 on %s', (backend) => {
+  let t: TestTenant;
+  beforeAll(async () => {
+    t = await setupTenant(backend);
+    const v12 = crm12Shipped();
+    await t.tenant.templates.install('crm', (n) => (n === 'crm' ? v12 : registry.get(n)));
+  }, 120_000);
+  afterAll(() => t.close());
+
+  it('takes the ticket rule that reads the SLA policy: a ticket under a policy gets its times', async () => {
+    const policy = await t.tenant.records.create('sla_policy', {
+      name: `升级策略${randomBytes(3).toString('hex')}`,
+      high_response_minutes: 20,
+      high_resolve_hours: 5,
+    });
+    const before = await t.tenant.records.create('ticket', { subject: '升级前', priority: 'high', sla_policy: policy.id });
+    const created = Date.parse(before.created_at as string);
+    expect(Date.parse(before.response_due_at as string) - created).toBe(60 * 60_000);
+
+    const result = await t.tenant.templates.install('crm', (n) => registry.get(n));
+    expect(result.installed).toEqual([{ name: 'crm', version: '1.3.0', from: '1.2.0' }]);
+    expect(result.conflicts).toEqual([]);
+    const after = await t.tenant.records.create('ticket', { subject: '升级后', priority: 'high', sla_policy: policy.id });
+    const at = Date.parse(after.created_at as string);
+    expect([Date.parse(after.response_due_at as string) - at, Date.parse(after.resolve_due_at as string) - at]).toEqual([20 * 60_000, 5 * 3_600_000]);
   });
 });
