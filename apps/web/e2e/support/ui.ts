@@ -32,7 +32,7 @@ export async function pickOption(page: Page, scope: Locator | Page, label: strin
   // pick) may hold an option of the same name, moving as it closes.
   const list = await select.locator('[role="combobox"]').first().getAttribute('aria-controls');
   const dropdown = list
-    ? page.locator('.ant-select-dropdown').filter({ has: page.locator(`[id="${list}"]`) })
+    ? page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').filter({ has: page.locator(`[id="${list}"]`) })
     : page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
   await dropdown.locator('.ant-select-item-option').filter({ hasText: option }).first().click();
 }

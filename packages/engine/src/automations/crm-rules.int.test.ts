@@ -197,12 +197,14 @@ describe.each(await backends())('CRM record rules on %s', (backend) => {
 
   it('a ticket with an SLA policy takes its due times from the policy (hours × 60), a time the policy leaves empty from the defaults', async () => {
     // As the sample data's VIP policy, and one that gives the urgent times only.
+    // Limited to account levels, as the sample data's are: the policy chooser (ticket_sla_assign_policy) gives them to no ticket by itself.
     const vip = await create('sla_policy', {
       name: `VIP${tag()}`,
+      account_levels: ['A'],
       ...{ urgent_response_minutes: 15, urgent_resolve_hours: 4, high_response_minutes: 30, high_resolve_hours: 8 },
       ...{ medium_response_minutes: 60, medium_resolve_hours: 24, low_response_minutes: 240, low_resolve_hours: 72 },
     });
-    const own = await create('sla_policy', { name: `只填紧急${tag()}`, urgent_response_minutes: 10, urgent_resolve_hours: 3 });
+    const own = await create('sla_policy', { name: `只填紧急${tag()}`, account_levels: ['B'], urgent_response_minutes: 10, urgent_resolve_hours: 3 });
     const table: [string, string, number, number][] = [
       [vip.id, 'urgent', 15, 4],
       [vip.id, 'high', 30, 8],
@@ -222,6 +224,36 @@ describe.each(await backends())('CRM record rules on %s', (backend) => {
     }
   });
 
+  it('a ticket under a 5×10 policy counts only its service hours: opened Friday 17:00, resolved by Monday 15:00', async () => {
+    const desk = await create('sla_policy', {
+      name: `工作日${tag()}`,
+      account_levels: ['B'],
+      working_hours: '5x10',
+      work_start: '08:30',
+      work_end: '18:30',
+      work_days: ['mon', 'tue', 'wed', 'thu', 'fri'],
+      urgent_response_minutes: 30,
+      urgent_resolve_hours: 8,
+    });
+    const roundTheClock = await create('sla_policy', {
+      name: `全天${tag()}`,
+      account_levels: ['A'],
+      working_hours: '7x24',
+      urgent_response_minutes: 30,
+      urgent_resolve_hours: 8,
+    });
+    // Friday 4 July 2031, 17:00 in Beijing.
+    c.clock.set('2031-07-04T09:00:00Z');
+    const friday = await create('ticket', { subject: `工单${tag()}`, priority: 'urgent', sla_policy: desk.id });
+    expect(friday).toMatchObject({ response_due_at: '2031-07-04T09:30:00.000Z', resolve_due_at: '2031-07-07T07:00:00.000Z' });
+    const always = await create('ticket', { subject: `工单${tag()}`, priority: 'urgent', sla_policy: roundTheClock.id });
+    expect(always).toMatchObject({ response_due_at: '2031-07-04T09:30:00.000Z', resolve_due_at: '2031-07-04T17:00:00.000Z' });
+    // Saturday: the response clock starts on Monday at 08:30.
+    c.clock.set('2031-07-05T03:00:00Z');
+    const saturday = await create('ticket', { subject: `工单${tag()}`, priority: 'urgent', sla_policy: desk.id });
+    expect(saturday.response_due_at).toBe('2031-07-07T01:00:00.000Z');
+  });
+
   it('a new ticket’s response and resolution due times come from its priority (the default SLA); due times given are kept', async () => {
     const table: Record<string, [number, number]> = { urgent: [30, 8], high: [60, 24], medium: [240, 48], low: [480, 120] };
     for (const [priority, [responseMinutes, resolveHours]] of Object.entries(table)) {
@@ -232,7 +264,7 @@ describe.each(await backends())('CRM record rules on %s', (backend) => {
         resolve_due_at: new Date(now + resolveHours * 3_600_000).toISOString(),
       });
     }
-    const policy = await create('sla_policy', { name: `策略${tag()}`, high_response_minutes: 5 });
+    const policy = await create('sla_policy', { name: `策略${tag()}`, account_levels: ['C'], high_response_minutes: 5 });
     const given = await create('ticket', { subject: `工单${tag()}`, priority: 'high', sla_policy: policy.id, response_due_at: '2031-06-01T00:00:00.000Z' });
     expect(given.response_due_at).toBe('2031-06-01T00:00:00.000Z');
   });
