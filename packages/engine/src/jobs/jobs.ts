@@ -98,6 +98,8 @@ interface Loop {
   /** While the foreground is busy: the earliest time the next batch may start, and whether one runs now. */
   backgroundAt: number;
   backgroundRunning: boolean;
+  /** When the current busy spell began (0: not busy when last looked). */
+  busySince: number;
 }
 
 const emptySummary = (): PassSummary => ({ ran: 0, done: 0, retried: 0, dead: 0, lost: 0, scheduled: 0, reclaimed: 0 });
@@ -300,6 +302,7 @@ export class Jobs {
       backgroundShare: Math.min(1, Math.max(0.01, opts.backgroundShare ?? 0.15)),
       backgroundAt: 0,
       backgroundRunning: false,
+      busySince: 0,
     };
     this.loop = loop;
     loop.tasks.push(this.maintenanceLoop(loop));
@@ -356,7 +359,7 @@ export class Jobs {
       } catch (e) {
         loop.onError(e, { queue: reg.queue });
       } finally {
-        if (throttled) this.paused(loop, Date.now() - started);
+        if (throttled) this.paused(loop, Date.now() - started, claimed > 0);
       }
       if (!claimed) await this.sleep(loop, wakes);
     }
@@ -364,28 +367,38 @@ export class Jobs {
 
   /**
    * Waits for a gap in the foreground traffic (StartOptions.foreground) or for this loop's turn
-   * on the duty cycle; the wall clock's time, as scheduling is. True when the batch that follows
-   * runs while the foreground is busy (its turn is then held until `paused`).
+   * on the duty cycle: not in the first `yieldMs` of a busy spell, then one batch at a time, each
+   * after the pause the previous one earned; the wall clock's time, as scheduling is. True when the
+   * batch that follows runs while the foreground is busy (the turn is then held until `paused`).
    */
   private async gap(loop: Loop): Promise<boolean> {
     const busy = loop.foreground;
     if (!busy) return false;
-    // A busy spell after a quiet one: the first batch, too, waits `yieldMs` for a gap.
-    if (busy() && !loop.backgroundRunning && loop.backgroundAt < Date.now() - loop.yieldMs) loop.backgroundAt = Date.now() + loop.yieldMs;
-    while (!loop.stopping && busy() && (loop.backgroundRunning || Date.now() < loop.backgroundAt))
+    for (;;) {
+      if (loop.stopping) return false;
+      if (!busy()) {
+        loop.busySince = 0;
+        return false;
+      }
+      const now = Date.now();
+      if (!loop.busySince) loop.busySince = now;
+      if (!loop.backgroundRunning && now >= Math.max(loop.backgroundAt, loop.busySince + loop.yieldMs)) break;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, 5);
         timer.unref();
       });
-    if (loop.stopping || !busy()) return false;
+    }
     loop.backgroundRunning = true;
     return true;
   }
 
-  /** Ends a busy-time batch of `ms`: the next waits so that batches take at most the share of the time. */
-  private paused(loop: Loop, ms: number): void {
+  /**
+   * Ends a busy-time turn that took `ms`: a batch that ran makes the next wait so that batches
+   * take at most the share of the time; a claim that found nothing costs no pause.
+   */
+  private paused(loop: Loop, ms: number, ran: boolean): void {
     loop.backgroundRunning = false;
-    loop.backgroundAt = Date.now() + Math.max(loop.yieldMs, (ms * (1 - loop.backgroundShare)) / loop.backgroundShare);
+    if (ran) loop.backgroundAt = Date.now() + Math.max(loop.yieldMs, (ms * (1 - loop.backgroundShare)) / loop.backgroundShare);
   }
 
   /**
