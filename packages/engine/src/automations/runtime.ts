@@ -78,6 +78,10 @@ export interface AutomationHost {
   mail?: EmailSender;
 }
 
+/** Events a dispatcher reads at a time, and the batches one dispatch job takes before leaving the rest to another. */
+const dispatchBatch = 200;
+const batchesPerDispatchJob = 2;
+
 /** How long a process holds back further dispatch wake-ups of a tenant while one is pending (default). */
 const defaultWakeMs = 250;
 
@@ -226,9 +230,12 @@ export class AutomationRuntime {
     for (const slug of slugs) {
       const te = await this.host.tenant(slug);
       this.started(te.tenant.id);
-      const n = await this.dispatch(te, `${ctx.worker}#${job.id}`);
+      const n = await this.dispatch(te, `${ctx.worker}#${job.id}`, { maxBatches: batchesPerDispatchJob });
       total.events += n.events;
       total.runs += n.runs;
+      // More events than one job takes: the rest in a job of its own, so a worker that yields to
+      // requests between batches (Jobs.start's duty cycle) can, instead of one job draining a burst.
+      if (n.more) await this.enqueueDispatch(te.tenant);
     }
     return total;
   }
@@ -238,12 +245,13 @@ export class AutomationRuntime {
    * are enqueued in the transaction that acknowledges it. Events no automation watches are
    * acknowledged too, so enabling an automation later does not replay the past.
    */
-  async dispatch(te: AutomationTenant, worker: string): Promise<{ events: number; runs: number }> {
+  async dispatch(te: AutomationTenant, worker: string, opts: { maxBatches?: number } = {}): Promise<{ events: number; runs: number; more: boolean }> {
     const { db, jobs } = this.host;
     const schema = te.tenant.schema;
-    const total = { events: 0, runs: 0 };
-    for (;;) {
-      const events = await claimPending(db, schema, consumer, worker, { limit: 200 });
+    const total = { events: 0, runs: 0, more: false };
+    for (let batch = 0; ; batch++) {
+      if (opts.maxBatches !== undefined && batch >= opts.maxBatches) return { ...total, more: true };
+      const events = await claimPending(db, schema, consumer, worker, { limit: dispatchBatch });
       if (!events.length) return total;
       const model = await te.model();
       const watched = afterCommitAutomations(model);

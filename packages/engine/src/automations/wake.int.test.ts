@@ -111,6 +111,22 @@ describe.each(await backends())('dispatch wake-ups on %s', (backend) => {
     expect(await scores(t, ids)).toEqual(ids.map(() => 5));
   });
 
+  it('one dispatch job takes at most 400 events and leaves the rest to a job of its own (a burst is not drained by one job)', async () => {
+    const { t } = await writer(600_000);
+    const ids = (
+      await t.records.bulkCreate(
+        'deal',
+        Array.from({ length: 450 }, (_, i) => ({ title: `B${i}` })),
+      )
+    ).map((r) => r.id as string);
+    await drain(worker);
+    expect(await scores(t, ids)).toEqual(ids.map(() => 5));
+    const jobs = await worker.jobs.list({ queue: dispatchQueue, state: 'done', tenantId, limit: 500 });
+    const events = jobs.map((j) => (j.result as { events: number }).events).filter((n) => n > 0);
+    expect(Math.max(...events)).toBeLessThanOrEqual(400);
+    expect(events.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(450);
+  });
+
   it('a write made while the dispatch runs in another process is woken at the window’s end, not left for the catch-up', async () => {
     // A window long enough that the two writes fall in it on a loaded machine.
     const { t } = await writer(3000);
