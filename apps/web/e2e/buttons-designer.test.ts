@@ -122,6 +122,8 @@ describe.runIf(browserAvailable())('a business user designs a record button (bro
     const { page } = browser;
     await page.getByTestId('user-menu').click();
     await page.getByRole('menuitem', { name: '退出登录' }).click();
+    // The sign-out request has been answered once the app is on the sign-in page (a navigation before would cancel it).
+    await page.waitForURL(/\/login(\?|$)/);
     await signIn(page, srv.url, manager.email, manager.password);
     await page.goto(`${srv.url}/t/${srv.server.tenant}/o/customer/r/${customerId}`);
     await page.getByRole('heading', { name: '苏州精工机械' }).waitFor();
