@@ -73,7 +73,16 @@ describe.runIf(browserAvailable())('an automation’s condition reads a field th
     await pickOption(page, condition, '筛选字段', '客户 › 级别');
     await pickOption(page, condition, '运算符', '等于');
     await pickOption(page, condition, '筛选值', 'A 级');
-    await pickOption(page, editor, '添加动作', '更新记录');
+    // Picked again if the pick landed on a dropdown still closing (under load the action was not added).
+    await expect
+      .poll(
+        async () => {
+          if ((await editor.getByTestId('automation-action').count()) === 0) await pickOption(page, editor, '添加动作', '更新记录');
+          return editor.getByTestId('automation-action').count();
+        },
+        { timeout: 60_000 },
+      )
+      .toBe(1);
     const update = editor.getByTestId('automation-action').nth(0);
     await update.getByRole('button', { name: '添加字段' }).click();
     // The condition's field list (closed, still in the page) also holds 优先级: pick from the open dropdown.
