@@ -10,16 +10,14 @@ import {
   recordTriggerKinds,
 } from '@tangram/metadata';
 import { fieldTypes } from '@tangram/fields';
-import { type Command, type DesignDoc, putNamed } from './designer-core';
+import { type Command, type DesignDoc, namedList, putNamed } from './designer-core';
 
 // The automation designer's document work, framework-free: the draft's automations, new
 // triggers and actions of each kind with what they need filled in, and the command that puts an
 // automation into the draft (undo/redo with the rest of the designer).
 
 /** The draft's automations (none yet: an empty list). */
-export function automationsOf(doc: DesignDoc): AutomationInput[] {
-  return Array.isArray(doc.automations) ? (doc.automations as AutomationInput[]) : [];
-}
+export const automationsOf = (doc: DesignDoc): AutomationInput[] => namedList<AutomationInput>(doc, 'automations');
 
 /** Puts an automation into the draft: `before` (its current version, undefined: new) becomes `after` (undefined: removed). */
 export const putAutomation = (before: AutomationInput | undefined, after: AutomationInput | undefined): Command =>

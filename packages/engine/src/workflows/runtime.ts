@@ -143,8 +143,15 @@ export class WorkflowRuntime {
   /** Applies a command (approve, reject, 退回, 加签, 转交, 撤回, 催办, 抄送, comment…) in one transaction with the instance locked. */
   async act(te: WorkflowTenant, instanceId: string, command: Command): Promise<InstanceView> {
     // The record the conditions and approver rules read, as committed (read before the transaction: the record service has its own).
-    const seen = await this.load(this.host.db, te.tenant.schema, instanceId, false);
-    const record = await te.records.get(seen.object, seen.recordId);
+    const seen = /^[0-9a-f-]{36}$/i.test(instanceId)
+      ? await systemTables(this.host.db, te.tenant.schema)
+          .selectFrom('_wf_instance')
+          .select(['object_id', 'record_id'])
+          .where('id', '=', instanceId)
+          .executeTakeFirst()
+      : undefined;
+    if (!seen) throw new AppError('WORKFLOW_TASK_NOT_FOUND', { instance: String(instanceId).slice(0, 64) });
+    const record = await te.records.get(seen.object_id, seen.record_id);
     await this.host.db.transaction().execute(async (trx) => {
       const row = await this.load(trx, te.tenant.schema, instanceId, true);
       const g = compileProcess(row.definition);
