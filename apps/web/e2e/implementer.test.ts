@@ -157,6 +157,8 @@ describe.runIf(browserAvailable())('an implementer sets up the CRM from the app 
     await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').waitFor({ state: 'hidden' });
     await dialog.getByRole('button', { name: /确\s*定/ }).click();
     await page.getByRole('cell', { name: rep.email }).waitFor();
+    // The dialog closes once the roles are given too (the list shows the member after the first of the two requests).
+    await dialog.waitFor({ state: 'hidden' });
     await shot(page, 'market-05-member');
     const members = (await api('GET', `/org/members?q=${encodeURIComponent(rep.name)}`)).json().members;
     expect(members).toMatchObject([{ email: rep.email, tenantRole: 'member', roles: ['sales_rep'] }]);
