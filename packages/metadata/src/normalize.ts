@@ -401,5 +401,7 @@ export function normalizeApp(input: unknown, types: FieldTypeCatalogue): Resolve
     menu,
     automations,
     recordActions,
+    // workflows: read from their BPMN at publish (@tangram/bpmn), not here: normalize is synchronous
+    workflows: [],
   };
 }

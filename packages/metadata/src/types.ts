@@ -388,6 +388,7 @@ export interface AppInput {
   menu?: MenuItemInput[];
   automations?: AutomationInput[];
   recordActions?: RecordActionInput[];
+  workflows?: WorkflowInput[];
 }
 
 export interface Field {
@@ -597,6 +598,7 @@ export interface ResolvedApp {
   menu: MenuItem[];
   automations: Automation[];
   recordActions: RecordAction[];
+  workflows: Workflow[];
 }
 
 /**
@@ -686,4 +688,56 @@ export interface RecordAction {
   confirm?: LocaleText;
   input: RecordActionInputField[];
   actions: RecordActionStep[];
+}
+
+/**
+ * Workflows and approvals (issue 15): a BPMN diagram of the supported subset with Tangram's
+ * attributes (namespace `tg`, see @tangram/bpmn), run by the process interpreter on records of one
+ * object. See docs/adr/0013-process-interpreter.md.
+ */
+export const workflowStatuses = ['running', 'returned', 'approved', 'rejected', 'withdrawn'] as const;
+export type WorkflowStatus = (typeof workflowStatuses)[number];
+
+export interface WorkflowStartInput {
+  /** A 提交审批 button on the record's page (default true). */
+  button?: boolean;
+  /** Start when a record is created (optionally only when `when` holds). */
+  onCreate?: boolean;
+  /** JSON Logic over the record: start on create or update when it becomes true. */
+  when?: unknown;
+}
+
+export interface WorkflowInput {
+  id?: string;
+  name: string;
+  label?: LocaleText | string;
+  description?: LocaleText | string;
+  /** The object whose records the process approves (name or id). */
+  object: string;
+  /** The diagram: BPMN 2.0 XML of the supported subset with `tg:` attributes. */
+  bpmn: string;
+  /** A select field of the object the outcomes set; users cannot set it by hand to a value the process owns. */
+  statusField?: string;
+  /** The option of `statusField` each instance status sets (unset statuses leave the field alone). */
+  statusValues?: Partial<Record<WorkflowStatus, string>>;
+  start?: WorkflowStartInput;
+  /** Default true. An inactive workflow starts no new instance; running ones go on. */
+  enabled?: boolean;
+}
+
+export interface Workflow {
+  id: string;
+  name: string;
+  label: LocaleText;
+  description?: LocaleText;
+  /** Object id. */
+  object: string;
+  bpmn: string;
+  /** The process read from `bpmn` at publish (what the interpreter runs). */
+  process: import('./process').Process;
+  /** Field id. */
+  statusField?: string;
+  statusValues: Partial<Record<WorkflowStatus, string>>;
+  start: { button: boolean; onCreate: boolean; when?: unknown };
+  enabled: boolean;
 }
