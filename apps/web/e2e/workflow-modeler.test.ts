@@ -180,7 +180,7 @@ describe.runIf(browserAvailable())('the process modeler (browser)', () => {
     await pickOption(page, panel, '状态字段', '状态');
     await pickOption(page, panel, '审批中', '审批中');
     await pickOption(page, panel, '已通过', '已通过');
-    await expect.poll(() => page.getByTestId('workflow-lint').innerText()).toContain('没有发现问题');
+    await expect.poll(() => page.getByTestId('workflow-lint').textContent()).toContain('没有发现问题');
     await shot(page, 'workflow-01-drawn');
 
     await page.getByTestId('workflow-save').click();
@@ -229,10 +229,10 @@ describe.runIf(browserAvailable())('the process modeler (browser)', () => {
     await page.getByTestId('bpmn-file').setInputFiles({ name: 'camunda.bpmn', mimeType: 'application/xml', buffer: Buffer.from(foreign) });
     await shape(page, 'Send_1').waitFor();
     const refusal = page.getByTestId('workflow-refusal');
-    await expect.poll(() => refusal.innerText()).toContain('不支持的元素 bpmn:SendTask「发送报价」（Send_1）');
-    await expect.poll(() => page.getByTestId('workflow-lint').innerText()).toContain('bpmn:SendTask');
+    await expect.poll(() => refusal.textContent()).toContain('不支持的元素 bpmn:SendTask「发送报价」（Send_1）');
+    await expect.poll(() => page.getByTestId('workflow-lint').textContent()).toContain('bpmn:SendTask');
     await page.getByTestId('workflow-save').click();
-    await expect.poll(() => refusal.innerText()).toContain('未保存');
+    await expect.poll(() => refusal.textContent()).toContain('未保存');
     await shot(page, 'workflow-03-refused');
     // Nothing of the file reached the draft.
     expect((await api('GET', '/metadata/draft')).json().metadata.workflows).toEqual(before);
