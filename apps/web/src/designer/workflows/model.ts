@@ -59,7 +59,10 @@ function elementsById(definitions: ModdleElement): Map<string, ModdleElement> {
   const byId = new Map<string, ModdleElement>();
   const walk = (v: unknown, depth: number) => {
     if (depth > 40 || !v || typeof v !== 'object') return;
-    if (Array.isArray(v)) return v.forEach((x) => walk(x, depth + 1));
+    if (Array.isArray(v)) {
+      for (const x of v) walk(x, depth + 1);
+      return;
+    }
     const el = v as ModdleElement;
     if (typeof el.$type !== 'string') return;
     if (el.id && !byId.has(el.id)) byId.set(el.id, el);
