@@ -22,7 +22,7 @@ import { timerQueue } from './runtime';
 // the first attempt committed).
 
 const root = new URL('../../../..', import.meta.url).pathname;
-const child = join(root, 'packages/engine/src/workflows/testing/crash-child.ts');
+const child = join(root, 'packages/engine/src/testing/workflow-crash-child.ts');
 const T0 = Date.parse('2031-06-02T01:00:00Z');
 const minutes = (n: number) => new Date(T0 + n * 60_000).toISOString();
 

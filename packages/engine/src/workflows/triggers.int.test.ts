@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { AppError } from '@tangram/errors';
+import type { AppError } from '@tangram/errors';
 import type { Workflow } from '@tangram/metadata';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,7 +1,7 @@
-import { openDatabase } from '../../db/database';
-import { Engine } from '../../engine';
-import { ManualClock } from '../../jobs/clock';
-import { timerQueue } from '../runtime';
+import { openDatabase } from '../db/database';
+import { Engine } from '../engine';
+import { ManualClock } from '../jobs/clock';
+import { timerQueue } from '../workflows/runtime';
 
 // The process the crash test kills (crash.int.test.ts): it opens the engine on the test's
 // database, arms a hold — inside the command's transaction just before it commits, or just after
