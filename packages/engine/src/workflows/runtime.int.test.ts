@@ -436,12 +436,14 @@ describe.each(await backends())('approvals persisted on %s', (backend) => {
       const w = wf(line('chosen', [step('first', 'any', [u('manager')]), step('second', 'all', [{ kind: 'chosen' }])]));
       await installWorkflows(t, workflows);
       const v = await engine.workflows.start(t, { workflow: w, recordId: await newQuote(), submitter: people.rep });
+      expect(await engine.workflows.needsChoice(t, v.id, await taskOf(v.id, 'manager'), people.manager)).toEqual({ node: 'second' });
       const refused = await errorOf(approve(v.id, 'manager'));
       expect(refused.code).toBe('WORKFLOW_NEXT_REQUIRED');
       expect(refused.details.problems).toEqual([expect.objectContaining({ path: '/next', node: 'second' })]);
       expect(open(await engine.workflows.get(t, v.id))).toEqual(['first:manager']);
       expect(await codeOf(approve(v.id, 'manager', { next: ['00000000-0000-4000-8000-000000000000'] }))).toBe('VALIDATION_FAILED');
       expect(open(await approve(v.id, 'manager', { next: [people.legal, people.gm] }))).toEqual(['second:gm', 'second:legal']);
+      expect(await engine.workflows.needsChoice(t, v.id, await taskOf(v.id, 'gm'), people.gm)).toBeNull();
       // The submitter chooses a first step's approvers at submission.
       const first = wf(line('chosen_first', [step('only', 'any', [{ kind: 'chosen' }])]));
       await installWorkflows(t, workflows);

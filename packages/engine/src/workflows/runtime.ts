@@ -311,6 +311,37 @@ export class WorkflowRuntime {
     return this.get(te, instanceId);
   }
 
+  /**
+   * Whether approving `task` now would open a step whose approvers are `chosen` with no earlier
+   * choice (then approve needs `next`): that step, or null. Read only (nothing is written or
+   * locked); the answer may change if the record changes before the approval.
+   */
+  async needsChoice(te: WorkflowTenant, instanceId: string, task: string, by: string): Promise<{ node: string; name?: string } | null> {
+    if (typeof instanceId !== 'string' || !uuid.test(instanceId))
+      throw new AppError('WORKFLOW_INSTANCE_NOT_FOUND', { instance: String(instanceId).slice(0, 64) });
+    const model = await te.model();
+    const db = this.host.db;
+    const schema = te.tenant.schema;
+    const row = await this.load(db, schema, instanceId, false);
+    const om = model.byName.get(row.object) ?? model.byId.get(row.object);
+    if (!om) throw new AppError('OBJECT_NOT_FOUND', { object: row.object });
+    const rows = await sql<Record<string, unknown>>`select ${sql.join(om.selectColumns.map((c) => sql.ref(c)))} from ${sql.id(schema, om.table)}
+      where id = ${row.recordId}`.execute(db);
+    const record = rows.rows[0] ? (rowToRecord(om, rows.rows[0]) as Record<string, unknown>) : {};
+    const tx = { trx: db, schema, model } as unknown as Tx;
+    const scope: Scope = { te, w: { model, tx } as RecordWriter, om, now: this.host.jobs.clock.now() };
+    const g = compileProcess(row.definition);
+    try {
+      await this.decide(scope, g, record, row.instance.submitter, 'approve', undefined, (env) => step(g, row.instance, { kind: 'approve', task, by }, env));
+      return null;
+    } catch (e) {
+      if (!(e instanceof AppError) || e.code !== 'WORKFLOW_NEXT_REQUIRED') throw e;
+      const node = ((e.details.problems as { node?: string }[] | undefined)?.[0]?.node ?? '') as string;
+      const n = row.definition.nodes.find((x) => x.id === node);
+      return { node, ...(n?.name ? { name: n.name } : {}) };
+    }
+  }
+
   /** The fields an approver edits with a decision: only those their open step marks `edit` (WORKFLOW_RECORD_LOCKED otherwise), written as the process. */
   private async editValues(s: Scope, row: Loaded, command: ActInput, record: Record<string, unknown>): Promise<Record<string, unknown>> {
     const values = command.values;
