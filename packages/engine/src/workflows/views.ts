@@ -141,7 +141,11 @@ export async function readTitles(
   const column = titleName ? om.byName.get(titleName)?.column : undefined;
   const readable = oa ? (oa.scope('read').none ? sql<boolean>`false` : (oa.scope('read').predicate ?? sql<boolean>`true`)) : sql<boolean>`true`;
   const title = column ? sql`${sql.ref(`r.${column}`)}::text` : sql`null::text`;
-  const { rows } = await sql<{ id: string; readable: boolean; title: string | null }>`select r.id::text as id, (r.deleted_at is null and ${readable}) as readable, ${title} as title
+  const { rows } = await sql<{
+    id: string;
+    readable: boolean;
+    title: string | null;
+  }>`select r.id::text as id, (r.deleted_at is null and ${readable}) as readable, ${title} as title
     from ${sql.table(`${schema}.${om.table}`)} r where r.id = ${anyUuid([...new Set(ids)])}`.execute(db);
   for (const r of rows) out.set(r.id, { readable: r.readable === true, title: r.title });
   return out;
