@@ -317,6 +317,9 @@ describe.each(await backends())('approvals over HTTP on %s', (backend) => {
       expect(refused.statusCode).toBe(403);
       expect(paths(refused).sort()).toEqual(['/values/cost', '/values/title']);
       expect((await ok(a.get('alice', inst.id))).recordTitle).toBe('隐藏标题的报价');
+      const approved = await ok(a.act('bob', inst.id, { kind: 'approve', values: { amount: 2500 } }));
+      expect(approved.status).toBe('approved');
+      expect((await ok(a.call(w.admin, 'GET', `/objects/deal/records/${record}`))).amount).toBe(2500);
     });
 
     it('an approver whose roles read nothing of the object sees no title', async () => {
