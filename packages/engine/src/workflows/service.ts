@@ -397,6 +397,11 @@ export class WorkflowService {
 
   /** One action on an instance by the caller (approve, reject, 退回, 加签, 转交, 撤回, resubmit, 催办, 抄送, comment). */
   async act(id: string, body: ActionInput, ctx: ActionContext = {}): Promise<ApprovalInstance> {
+    return this.get(await this.apply(id, body, ctx), ctx);
+  }
+
+  /** Checks and applies an action; the instance's id. */
+  private async apply(id: string, body: ActionInput, ctx: ActionContext): Promise<string> {
     const me = this.me(ctx);
     const s = await this.visible(id, ctx);
     const command = await this.command(s, body, me, ctx);
@@ -410,7 +415,7 @@ export class WorkflowService {
       if (e instanceof AppError && e.code.startsWith('WORKFLOW_')) throw at(pathOf(e.code, body.kind), e);
       throw e;
     }
-    return this.get(s.id, ctx);
+    return s.id;
   }
 
   /** Approves or rejects several tasks, each checked as a single action would be; one failing does not stop the others. */
@@ -422,7 +427,7 @@ export class WorkflowService {
     for (const it of body.items) {
       const ref = { instance: String(it?.instance ?? ''), task: String(it?.task ?? '') };
       try {
-        await this.act(ref.instance, { kind: body.kind, task: ref.task, ...(body.comment ? { comment: body.comment } : {}) }, ctx);
+        await this.apply(ref.instance, { kind: body.kind, task: ref.task, ...(body.comment ? { comment: body.comment } : {}) }, ctx);
         out.push({ ...ref, ok: true });
       } catch (e) {
         if (!(e instanceof AppError)) throw e;
