@@ -183,7 +183,12 @@ async function approvals(base: string, token: string, ids: string[]): Promise<Re
       return { rps: Math.round(result['2xx'] / result.duration), p99: result.latency.p99, errors: result.errors + result.non2xx };
     };
     const plain = ids.slice(-count);
-    const updates = await run((i) => ({ method: 'PATCH', path: `${base}/${plain[i % plain.length]}`, body: '{"amount":2.5}' }));
+    const updates = await run((i) => ({
+      method: 'PATCH',
+      path: `${base}/${plain[i % plain.length]}`,
+      body: '{"amount":2.5}',
+      headers: { 'if-match': '"1"', 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    }));
     const approves = await run((i) => ({
       method: 'POST',
       path: `/api/v1/t/bench/approvals/${instances[i % instances.length]}/actions`,
