@@ -10,6 +10,7 @@ import { type RetentionPolicy, defaultRetention, pruneJobs, pruneTenant } from '
 import { RecordActionService } from './record-actions/service';
 import { workflowLockBehaviour } from './workflows/lock';
 import { WorkflowRuntime } from './workflows/runtime';
+import { WorkflowService } from './workflows/service';
 import { startTriggerBehaviour } from './workflows/triggers';
 import { RecordActionWebhooks } from './record-actions/webhooks';
 import { Jobs } from './jobs/jobs';
@@ -285,6 +286,7 @@ export class Engine {
       this.automations,
       this.mail,
       this.recordActionWebhooks,
+      this.workflows,
     );
     this.tenants.set(t.slug, te);
     return te;
@@ -313,6 +315,8 @@ export class TenantEngine {
   readonly notifications: NotificationService;
   /** Record actions (buttons): which a member may run on a record, and running one in one transaction. */
   readonly actions: RecordActionService;
+  /** Approvals as members see them: submit, read an instance, act on it, the inbox and its counts (rights checked on each). */
+  readonly workflows: WorkflowService;
   private cache: { model: Model; checkedAt: number } | undefined;
 
   constructor(
@@ -325,6 +329,7 @@ export class TenantEngine {
     runtime?: AutomationRuntime,
     mail?: Mailer,
     webhooks?: RecordActionWebhooks,
+    workflowRuntime?: WorkflowRuntime,
   ) {
     this.automations = {
       runs: (automation, o) => (runtime ? runtime.runs(this, automation, o) : Promise.resolve([])),
@@ -375,6 +380,15 @@ export class TenantEngine {
       notifications: this.notifications,
       now: () => (opts.clock ?? systemClock).now(),
       ...(webhooks ? { webhooks: { queue: webhooks, tenantId: tenant.id } } : {}),
+    });
+    this.workflows = new WorkflowService({
+      db: database.db,
+      schema: tenant.schema,
+      model: () => this.model(),
+      ...(workflowRuntime ? { runtime: workflowRuntime } : {}),
+      tenant: this,
+      cursorKey,
+      now: () => (opts.clock ?? systemClock).now(),
     });
   }
 

@@ -116,3 +116,14 @@ export {
 } from './workflows/runtime';
 export { type ActiveInstance, activeInstances, editableFields, managedValues, workflowsOf } from './workflows/lock';
 export { type ApproverRule, approverKinds } from './workflows/approvers';
+export {
+  WorkflowService,
+  type ActionInput as ApprovalActionInput,
+  type ActionKind as ApprovalActionKind,
+  actionKinds as approvalActionKinds,
+  type BulkInput as ApprovalBulkInput,
+  type SubmitInput as ApprovalSubmitInput,
+  type BulkResult as ApprovalBulkResult,
+} from './workflows/service';
+export type { ApprovalInstance, ApprovalCan, ApprovalUser, InstanceSummary as ApprovalSummary, InboxItem as ApprovalInboxItem } from './workflows/views';
+export { type InboxBox, inboxBoxes } from './workflows/inbox';
