@@ -1,0 +1,79 @@
+import 'bpmn-js/dist/assets/diagram-js.css';
+import 'bpmn-js/dist/assets/bpmn-js.css';
+import './approval-diagram.css';
+import { Alert } from 'antd';
+import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer';
+import { useEffect, useRef, useState } from 'react';
+import { useI18n } from '../../i18n/i18n';
+
+/** What the diagram marks: steps open now, steps passed, steps that failed (ids of BPMN elements). */
+export interface DiagramMarks {
+  current: string[];
+  done: string[];
+  failed: string[];
+}
+
+interface Canvas {
+  zoom(level: 'fit-viewport', center?: 'auto'): number;
+  addMarker(element: string, marker: string): void;
+}
+interface Registry {
+  get(id: string): unknown;
+}
+
+/**
+ * The diagram an instance runs, read-only with pan and zoom (bpmn-js NavigatedViewer, in this
+ * lazily loaded chunk), its steps marked: `tg-current` (open now), `tg-done`, `tg-failed`.
+ */
+export default function ApprovalDiagram({ xml, marks, height }: { xml: string; marks: DiagramMarks; height: number }) {
+  const { t } = useI18n();
+  const box = useRef<HTMLDivElement>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [ready, setReady] = useState(false);
+  // The marks by value (the panel makes a new object on each render): the effect runs again only when they change.
+  const key = JSON.stringify(marks);
+  useEffect(() => {
+    if (!box.current) return;
+    const wanted = JSON.parse(key) as DiagramMarks;
+    const viewer = new NavigatedViewer({ container: box.current });
+    let alive = true;
+    setReady(false);
+    setError(null);
+    viewer
+      .importXML(xml)
+      .then(() => {
+        if (!alive) return;
+        const canvas = viewer.get('canvas') as Canvas;
+        const registry = viewer.get('elementRegistry') as Registry;
+        const mark = (ids: string[], marker: string) => {
+          for (const id of new Set(ids)) if (registry.get(id)) canvas.addMarker(id, marker);
+        };
+        const current = new Set(wanted.current);
+        mark(wanted.failed, 'tg-failed');
+        mark(
+          wanted.done.filter((id) => !current.has(id)),
+          'tg-done',
+        );
+        mark(wanted.current, 'tg-current');
+        canvas.zoom('fit-viewport', 'auto');
+        setReady(true);
+      })
+      .catch((e: Error) => alive && setError(e.message));
+    return () => {
+      alive = false;
+      viewer.destroy();
+    };
+  }, [xml, key]);
+  return (
+    <div style={{ height }}>
+      {error && <Alert type="warning" showIcon message={t('approvals.diagramFailed', { message: error })} />}
+      <div
+        ref={box}
+        className="tg-approval-diagram"
+        data-testid="approval-diagram"
+        data-ready={ready ? 'true' : undefined}
+        style={{ display: error ? 'none' : undefined }}
+      />
+    </div>
+  );
+}
