@@ -5,13 +5,7 @@ import { Alert } from 'antd';
 import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer';
 import { useEffect, useRef, useState } from 'react';
 import { useI18n } from '../../i18n/i18n';
-
-/** What the diagram marks: steps open now, steps passed, steps that failed (ids of BPMN elements). */
-export interface DiagramMarks {
-  current: string[];
-  done: string[];
-  failed: string[];
-}
+import type { DiagramMarks } from './marks';
 
 interface Canvas {
   zoom(level: 'fit-viewport', center?: 'auto'): number;

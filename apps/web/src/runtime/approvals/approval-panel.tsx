@@ -6,33 +6,14 @@ import { type ActionKind, approvalQueries, type Instance, type InstanceSummary, 
 import { useI18n } from '../../i18n/i18n';
 import { ErrorBox } from '../loading';
 import { ActionDialog } from './action-dialog';
-import type { DiagramMarks } from './approval-diagram';
 import { EntryText, StatusTag } from './labels';
+import { diagramMarks } from './marks';
 
 // bpmn-js stays out of the runtime's initial JavaScript: its own chunk, loaded with the first diagram.
 const ApprovalDiagram = lazy(() => import('./approval-diagram'));
 
 /** The action buttons in the order people look for them; each shown only when `can` allows it. */
 const actionOrder: ActionKind[] = ['approve', 'reject', 'return', 'addSigner', 'transfer', 'resubmit', 'withdraw', 'remind', 'cc', 'comment'];
-
-/** Steps open now, steps passed (or approved by someone), steps failed or rejected: what the diagram marks. */
-export function diagramMarks(inst: Pick<Instance, 'current' | 'history' | 'tasks' | 'bpmn' | 'status'>): DiagramMarks {
-  const current = inst.current.map((c) => c.node);
-  const done: string[] = [];
-  const failed: string[] = [];
-  for (const h of inst.history) {
-    if (!h.node) continue;
-    if (h.what === 'passed') done.push(h.node);
-    if (h.what === 'failed') failed.push(h.node);
-  }
-  for (const task of inst.tasks) {
-    if (task.status === 'approved' && !current.includes(task.node)) done.push(task.node);
-    if (task.status === 'rejected' && inst.status === 'rejected') failed.push(task.node);
-  }
-  // The start event(s): every instance has left its start.
-  for (const m of inst.bpmn.matchAll(/<(?:bpmn2?:)?startEvent\b[^>]*\bid="([^"]+)"/g)) if (m[1]) done.push(m[1]);
-  return { current, done, failed };
-}
 
 /** Every action and comment, oldest first: who, what, which step, when, the comment. */
 function HistoryList({ tenant, inst }: { tenant: string; inst: Instance }) {

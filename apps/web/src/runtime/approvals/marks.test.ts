@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import type { Instance } from '../../api/approvals';
+import { diagramMarks } from './marks';
+
+const user = { id: 'u1', name: '王经理' };
+const task = (id: string, node: string, status: string) => ({ id, node, assignee: user, status, createdAt: '2026-01-01T00:00:00Z' });
+const base: Pick<Instance, 'current' | 'history' | 'tasks' | 'bpmn' | 'status'> = {
+  status: 'running',
+  bpmn: '<bpmn:definitions><bpmn:process id="p"><bpmn:startEvent name="提交" id="s1" /><bpmn:userTask id="a" /></bpmn:process></bpmn:definitions>',
+  current: [],
+  tasks: [],
+  history: [],
+};
+
+describe('diagramMarks', () => {
+  it('marks the open steps current, the start and the passed steps done', () => {
+    const m = diagramMarks({
+      ...base,
+      current: [{ node: 'b', name: '财务会签' }],
+      tasks: [task('t1', 'a', 'approved'), task('t2', 'b', 'approved'), task('t3', 'b', 'open')],
+      history: [{ at: '2026-01-01T00:00:00Z', by: null, what: 'passed', node: 'a' }],
+    });
+    expect(m.current).toEqual(['b']);
+    expect(m.done).toContain('s1');
+    expect(m.done).toContain('a');
+    // A 会签 step with one approval of two is still open, not done.
+    expect(m.done).not.toContain('b');
+    expect(m.failed).toEqual([]);
+  });
+
+  it('marks a rejected step failed once the instance is rejected, not while it runs', () => {
+    const rejected = { ...base, tasks: [task('t1', 'a', 'rejected')] };
+    expect(diagramMarks({ ...rejected, status: 'rejected' }).failed).toEqual(['a']);
+    expect(diagramMarks({ ...rejected, status: 'running' }).failed).toEqual([]);
+  });
+
+  it('finds the start event whatever its prefix', () => {
+    expect(diagramMarks({ ...base, bpmn: '<definitions><process><startEvent id="Start_1"/></process></definitions>' }).done).toEqual(['Start_1']);
+  });
+});
