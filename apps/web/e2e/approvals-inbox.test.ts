@@ -147,8 +147,10 @@ describe.runIf(browserAvailable())('approvals: submit, 待办, 会签, history a
 
   it('the sales manager sees 待办 1, approves from 待办 with a comment', async () => {
     const page = await open('manager');
-    const badge = page.getByTestId('nav-approvals').getByTestId('approvals-todo-count');
-    await expect.poll(async () => (await badge.count()) && (await badge.innerText())).toBe('1');
+    const nav = page.getByTestId('nav-approvals');
+    const badge = nav.getByTestId('approvals-todo-count');
+    await expect.poll(async () => nav.getAttribute('title')).toBe('1 条待办，0 条未读抄送');
+    await badge.waitFor();
     await page.getByTestId('nav-approvals').click();
     await page.waitForURL(/\/approvals/);
     const item = page.getByTestId('inbox-todo').getByTestId('inbox-item').filter({ hasText: '智能产线报价' });
