@@ -107,3 +107,13 @@ export type { CreatedRecord } from './record-actions/steps';
 export { compileProcess, type Process, type ProcessNode, type Flow, type UserTaskNode, type ApprovalMode } from './workflows/process';
 export { step, startInstance, type Command, type Effect, type Instance, type InstanceStatus, type Task as WorkflowTask } from './workflows/step';
 export { WorkflowRuntime, type InstanceView, type StartInput, timerQueue as workflowTimerQueue } from './workflows/runtime';
+export {
+  WorkflowService,
+  type ActionInput as ApprovalActionInput,
+  type ActionKind as ApprovalActionKind,
+  actionKinds as approvalActionKinds,
+  type BulkInput as ApprovalBulkInput,
+  type BulkResult as ApprovalBulkResult,
+} from './workflows/service';
+export type { ApprovalInstance, ApprovalCan, ApprovalUser, InstanceSummary as ApprovalSummary, InboxItem as ApprovalInboxItem } from './workflows/views';
+export { type InboxBox, inboxBoxes } from './workflows/inbox';

@@ -140,6 +140,9 @@ export const catalogue = {
   WORKFLOW_SIGNER_INVALID: { status: 400, message: 'The signer already has a task at this step' },
   WORKFLOW_NO_PATH: { status: 409, message: 'No outgoing flow of a gateway matches and it has no default flow' },
   WORKFLOW_NO_APPROVER: { status: 409, message: 'The approval step’s approvers resolve to nobody and the step is set to refuse then' },
+  WORKFLOW_INSTANCE_NOT_FOUND: { status: 404, message: 'No such approval, or you may not see it' },
+  WORKFLOW_NOT_FOUND: { status: 404, message: 'No such workflow on this object' },
+  WORKFLOW_DISABLED: { status: 409, message: 'The workflow is switched off: it starts no new approval' },
   // tenants and infrastructure
   TENANT_NOT_FOUND: { status: 404, message: 'No such tenant' },
   TENANT_EXISTS: { status: 409, message: 'The tenant already exists' },

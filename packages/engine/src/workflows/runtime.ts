@@ -118,6 +118,7 @@ export class WorkflowRuntime {
           .values({
             id,
             process: input.process.id,
+            workflow: input.process.id,
             definition: JSON.stringify(input.process),
             object_id: input.object,
             record_id: input.recordId,
