@@ -131,6 +131,16 @@ export const catalogue = {
   RECORD_ACTION_KEY_REUSED: { status: 409, message: 'The Idempotency-Key was used for another action or record' },
   // workflows and approvals (packages/engine/src/workflows)
   WORKFLOW_INVALID: { status: 400, message: 'The process definition is not valid' },
+  WORKFLOW_BPMN_INVALID: { status: 400, message: 'The diagram is not BPMN 2.0 XML (or an XML reference in it does not resolve)' },
+  WORKFLOW_STATUS_FIELD_INVALID: {
+    status: 400,
+    message: 'The workflow’s status field is not a select field of its object, or a status value is not one of its options',
+  },
+  WORKFLOW_FIELD_INVALID: {
+    status: 400,
+    message: 'A field the diagram names (step field access, a user-field approver) is not a suitable field of the workflow’s object',
+  },
+  WORKFLOW_BPMN_UNSUPPORTED: { status: 400, message: 'The diagram uses a BPMN element outside the supported subset' },
   WORKFLOW_NOT_RUNNING: { status: 409, message: 'The process instance has ended or waits for its submitter' },
   WORKFLOW_TASK_NOT_FOUND: { status: 404, message: 'No such task in this process instance' },
   WORKFLOW_TASK_CLOSED: { status: 409, message: 'The task is already completed, cancelled or not yet open' },

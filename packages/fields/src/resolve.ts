@@ -4,6 +4,7 @@ import { type Field, type FieldTypeCatalogue, type ObjectDef, type ResolvedApp, 
 import Ajv, { type ValidateFunction } from 'ajv';
 import { automationProblems, rulePathProblems } from './automation-checks';
 import { recordActionProblems } from './record-action-checks';
+import { workflowProblems } from './workflow-checks';
 import { logicSchema } from './logic-schema';
 import type { FieldType } from './field-type';
 import { fieldTypes, kindOf } from './registry';
@@ -205,7 +206,12 @@ export function resolveApp(input: unknown): ResolvedApp {
   for (const o of app.objects) for (const f of o.fields) if (fieldTypes[f.type].reference?.master) f.required = true;
   const byId = new Map(app.objects.map((o) => [o.id, o]));
   const problems = app.objects.flatMap((o, i) => (o.archived ? [] : objectProblems(o, `/objects/${i}`, byId)));
-  problems.push(...uiProblems(app, byId), ...automationProblems(app.automations, byId), ...recordActionProblems(app.recordActions, byId));
+  problems.push(
+    ...uiProblems(app, byId),
+    ...automationProblems(app.automations, byId),
+    ...recordActionProblems(app.recordActions, byId),
+    ...workflowProblems(app.workflows, byId),
+  );
   if (problems.length) throw AppError.problems('METADATA_INVALID', problems);
   return app;
 }

@@ -2,6 +2,7 @@ import { AppError, type Problem } from '@tangram/errors';
 import Ajv, { type ErrorObject } from 'ajv';
 import { normalizeAutomations } from './automations';
 import { normalizeRecordActions } from './record-actions';
+import { normalizeWorkflows } from './workflows';
 import { checkName } from './naming';
 import { appSchema } from './schema';
 import type {
@@ -390,6 +391,24 @@ export function normalizeApp(input: unknown, types: FieldTypeCatalogue): Resolve
       'record action name',
     ),
   );
+  (app.workflows ?? []).forEach((w, i) => {
+    problems.push(...nameProblems(w.name, `/workflows/${i}/name`), ...(w.id ? nameProblems(w.id, `/workflows/${i}/id`) : []));
+  });
+  const workflows = normalizeWorkflows(app.workflows ?? [], names, problems, toLocaleText);
+  problems.push(
+    ...duplicates(
+      workflows,
+      (x) => x.id,
+      (i) => `/workflows/${i}/id`,
+      'workflow id',
+    ),
+    ...duplicates(
+      workflows,
+      (x) => x.name,
+      (i) => `/workflows/${i}/name`,
+      'workflow name',
+    ),
+  );
   if (problems.length) throw AppError.problems('METADATA_INVALID', problems);
   return {
     name: app.name ?? 'app',
@@ -401,7 +420,7 @@ export function normalizeApp(input: unknown, types: FieldTypeCatalogue): Resolve
     menu,
     automations,
     recordActions,
-    // workflows: read from their BPMN at publish (@tangram/bpmn), not here: normalize is synchronous
-    workflows: [],
+    // each workflow's process is read from its BPMN at publish (@tangram/bpmn): normalize is synchronous
+    workflows,
   };
 }

@@ -10,6 +10,7 @@ import {
   recipientKinds,
   robotProviders,
   timeUnits,
+  workflowStatuses,
 } from './types';
 
 const localeText = {
@@ -377,6 +378,35 @@ const recordAction = {
   },
 } as const;
 
+// Workflows: a BPMN diagram (read into `process` at publish by @tangram/bpmn) on one object's records.
+const workflow = {
+  type: 'object',
+  required: ['name', 'object', 'bpmn'],
+  additionalProperties: false,
+  properties: {
+    id: name,
+    name,
+    label: localeText,
+    description: longLocaleText,
+    object: name,
+    bpmn: { type: 'string', minLength: 1, maxLength: 2_000_000 },
+    statusField: name,
+    statusValues: {
+      type: 'object',
+      additionalProperties: false,
+      properties: Object.fromEntries(workflowStatuses.map((s) => [s, { type: 'string', minLength: 1, maxLength: 100 }])),
+    },
+    start: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { button: { type: 'boolean' }, onCreate: { type: 'boolean' }, when: {} },
+    },
+    enabled: { type: 'boolean' },
+    // A published workflow's process (metadata read back, e.g. a rollback): ignored, read again from `bpmn`.
+    process: { type: 'object' },
+  },
+} as const;
+
 /** JSON Schema (draft 2020-12 subset, as ajv reads it) of an app package / a metadata document. */
 export const appSchema = {
   $id: 'https://tangram.dev/schemas/app.json',
@@ -393,6 +423,7 @@ export const appSchema = {
     menu: { type: 'array', items: { $ref: '#/$defs/menuItem' }, maxItems: 200 },
     automations: { type: 'array', items: automation, maxItems: 1000 },
     recordActions: { type: 'array', items: recordAction, maxItems: 1000 },
+    workflows: { type: 'array', items: workflow, maxItems: 500 },
   },
   $defs: { menuItem },
 } as const;

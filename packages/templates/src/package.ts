@@ -1,10 +1,11 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { AppError, type Problem } from '@tangram/errors';
 import {
   type AutomationInput,
   type FormInput,
   type RecordActionInput,
+  type WorkflowInput,
   type LocaleText,
   type MenuItemInput,
   type ObjectInput,
@@ -46,6 +47,12 @@ export interface TemplatePackage {
   automations?: AutomationInput[];
   /** Buttons on the package's objects (record-actions/); absent in packages stored before they existed. */
   recordActions?: RecordActionInput[];
+  /**
+   * Processes on the package's objects (workflows/): in memory `bpmn` is the diagram's XML; in the
+   * directory each workflow's JSON names its diagram file next to it (`"bpmn": "quote_discount.bpmn"`).
+   * Absent in packages stored before workflows existed.
+   */
+  workflows?: WorkflowInput[];
   roles: PackageRole[];
   /** Object name → records, in `manifest.data` order. */
   data: { object: string; records: SampleRecord[] }[];
@@ -105,8 +112,25 @@ const named =
     return v as T;
   };
 
+/** A workflow file: its `bpmn` names a .bpmn file in the same folder, read in its place. */
+const workflowFile =
+  (dir: string) =>
+  (v: unknown, file: string): WorkflowInput => {
+    const w = named('workflow')<WorkflowInput>(v, file);
+    const ref = (w as { bpmn?: unknown }).bpmn;
+    if (typeof ref !== 'string' || !ref.endsWith('.bpmn') || basename(ref) !== ref)
+      throw invalid([{ code: 'TEMPLATE_INVALID', path: `${file}#/bpmn`, message: 'must name the diagram file next to it (e.g. "quote_discount.bpmn")' }]);
+    let xml: string;
+    try {
+      xml = readFileSync(join(dir, 'workflows', ref), 'utf8');
+    } catch {
+      throw invalid([{ code: 'TEMPLATE_INVALID', path: join('workflows', ref), message: 'cannot be read' }]);
+    }
+    return { ...w, bpmn: xml };
+  };
+
 /**
- * Reads a package directory (manifest.json, objects/, forms/, views/, automations/, record-actions/, menu.json, roles/, data/).
+ * Reads a package directory (manifest.json, objects/, forms/, views/, automations/, record-actions/, workflows/ (JSON + .bpmn), menu.json, roles/, data/).
  * Every file must be JSON of the right general shape; the metadata itself is checked when the
  * package is installed (with its dependencies, as one app).
  */
@@ -130,6 +154,7 @@ export function loadPackage(dir: string): TemplatePackage {
     menu: menu as MenuItemInput[],
     automations: readDir(dir, 'automations', named('automation')) as AutomationInput[],
     recordActions: readDir(dir, 'record-actions', named('record action')) as RecordActionInput[],
+    workflows: readDir(dir, 'workflows', workflowFile(dir)),
     roles: readDir(dir, 'roles', named('role')) as PackageRole[],
     data,
   };
@@ -150,7 +175,7 @@ export function loadRegistry(root: string): Map<string, TemplatePackage> {
 const fileName = (name: string) => `${name.replace(/[^a-z0-9_]/g, '_')}.json`;
 const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
 
-/** Writes a package in the directory format (one file per object, form, view, automation, record action and role). */
+/** Writes a package in the directory format (one file per object, form, view, automation, record action and role; a workflow's JSON and its .bpmn). */
 export function writePackage(dir: string, pkg: TemplatePackage): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'manifest.json'), json(pkg.manifest));
@@ -164,6 +189,13 @@ export function writePackage(dir: string, pkg: TemplatePackage): void {
   write('views', pkg.views);
   write('automations', pkg.automations ?? []);
   write('record-actions', pkg.recordActions ?? []);
+  const workflows = pkg.workflows ?? [];
+  if (workflows.length) mkdirSync(join(dir, 'workflows'), { recursive: true });
+  for (const w of workflows) {
+    const diagram = fileName(w.name).replace(/\.json$/, '.bpmn');
+    writeFileSync(join(dir, 'workflows', diagram), w.bpmn.endsWith('\n') ? w.bpmn : `${w.bpmn}\n`);
+    writeFileSync(join(dir, 'workflows', fileName(w.name)), json({ ...w, bpmn: diagram }));
+  }
   write('roles', pkg.roles);
   if (pkg.menu.length) writeFileSync(join(dir, 'menu.json'), json(pkg.menu));
   if (pkg.data.length) {

@@ -1,5 +1,4 @@
 import { AppError } from '@tangram/errors';
-import { resolveApp } from '@tangram/fields';
 import type { ResolvedApp } from '@tangram/metadata';
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
@@ -8,6 +7,7 @@ import { translatePgError } from '../db/pg-errors';
 import { type Action, describeAction, isDestructive } from './actions';
 import { type ApplyContext, applyActions, failingRows } from './apply';
 import { carryArchived, planMigration } from './plan';
+import { resolveAppWithWorkflows } from './workflows';
 
 export interface Revision {
   id: number;
@@ -53,6 +53,8 @@ function withUiDefaults(m: Partial<ResolvedApp>): ResolvedApp {
     menu: m.menu ?? [],
     automations: m.automations ?? [],
     recordActions: m.recordActions ?? [],
+    // Revisions published before workflows existed have none.
+    workflows: m.workflows ?? [],
   } as ResolvedApp;
 }
 
@@ -83,7 +85,7 @@ function steps(actions: Action[]): PlannedStep[] {
 export async function planPublish(db: Db, schema: string, input: unknown, opts: Pick<PublishOptions, 'acceptRounding'> = {}): Promise<Plan> {
   const current = await currentRevision(db, schema);
   const from = current?.metadata;
-  const to = carryArchived(from, resolveApp(input));
+  const to = carryArchived(from, await resolveAppWithWorkflows(input));
   const actions = planMigration({ from, to });
   const ctx: ApplyContext = { db, schema, from, to, acceptRounding: opts.acceptRounding };
   const planned = steps(actions);
@@ -120,7 +122,7 @@ export interface PublishOptions {
  * (lock_timeout) instead of stalling writers.
  */
 export async function publish(db: Db, schema: string, input: unknown, opts: PublishOptions = {}): Promise<Revision & { steps: PlannedStep[] }> {
-  const resolved = resolveApp(input);
+  const resolved = await resolveAppWithWorkflows(input);
   try {
     const result = await db.transaction().execute(async (trx) => {
       await sql`select set_config('lock_timeout', ${`${opts.lockTimeoutMs ?? 5000}ms`}, true)`.execute(trx);

@@ -258,7 +258,7 @@ export class TemplateService {
   /**
    * An installed package as it is in this tenant now, in the package format: its objects (with
    * the fields the tenant added), the fields it adds to its dependencies' objects, its forms,
-   * views, automations, record actions, menu items and roles — plus forms, views, automations and record actions the tenant made
+   * views, automations, record actions, workflows, menu items and roles — plus forms, views, automations, record actions and workflows the tenant made
    * for its objects.
    * Exporting right after installing gives a package equivalent to the one installed.
    */
@@ -298,13 +298,17 @@ export class TemplateService {
     const recordActions = current.recordActions.filter(
       (a) => claimed(pkg.recordActions ?? []).has(a.id) || (ownObjects.has(a.object) && !otherRecordActions.has(a.id)),
     );
+    const otherWorkflows = claimed(others.flatMap((p) => p.workflows ?? []));
+    const workflows = current.workflows
+      .filter((w) => claimed(pkg.workflows ?? []).has(w.id) || (ownObjects.has(w.object) && !otherWorkflows.has(w.id)))
+      .map(({ process: _read, ...w }) => w);
     const menuIds = new Set(pkg.menu.map((m) => m.id));
     const menu = current.menu.filter((m) => menuIds.has(m.id));
     const roleNames = new Set(pkg.roles.map((r) => r.name));
     const roles = (await this.access.roles()).filter((r) => roleNames.has(r.name)) as unknown as PackageRole[];
     // Sample data is not exported (the tenant's records are not template content).
     const { data: _data, ...manifest } = pkg.manifest;
-    return { manifest, objects, forms, views, menu, automations, recordActions, roles, data: [] } as unknown as TemplatePackage;
+    return { manifest, objects, forms, views, menu, automations, recordActions, workflows, roles, data: [] } as unknown as TemplatePackage;
   }
 }
 
@@ -320,7 +324,16 @@ function resolveComposition(packages: TemplatePackage[]): ResolvedApp {
 
 /** The parts of an app document packages own (name, version and label stay the tenant's). */
 function strip(app: ResolvedApp) {
-  return { objects: app.objects, forms: app.forms, views: app.views, menu: app.menu, automations: app.automations, recordActions: app.recordActions };
+  return {
+    objects: app.objects,
+    forms: app.forms,
+    views: app.views,
+    menu: app.menu,
+    automations: app.automations,
+    recordActions: app.recordActions,
+    // Compared and merged without the process read from the diagram (publish reads it again).
+    workflows: app.workflows.map(({ process: _read, ...w }) => w),
+  };
 }
 
 /** The packages' roles, normalised as stored (so an untouched role compares equal to its package's). */
