@@ -20,7 +20,7 @@ function BoxList({ tenant, box, phone }: { tenant: string; box: InboxBox; phone:
   const list = useInfiniteQuery(approvalQueries.inbox(tenant, box));
   const bulk = useBulkApproval(tenant);
   const [selected, setSelected] = useState<Set<string>>(new Set());
-  const [failures, setFailures] = useState<{ item: InboxItem | undefined; result: Extract<BulkResult, { ok: false }> }[]>([]);
+  const [failures, setFailures] = useState<{ item: InboxItem | undefined; result: BulkResult }[]>([]);
   const items = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
   const selectable = box === 'todo';
   const choosable = items.filter((i) => i.task);
@@ -46,7 +46,7 @@ function BoxList({ tenant, box, phone }: { tenant: string; box: InboxBox; phone:
         setFailures([]);
         try {
           const { results } = await bulk.mutateAsync({ kind: 'approve', items: batch });
-          const failed = results.filter((r): r is Extract<BulkResult, { ok: false }> => !r.ok);
+          const failed = results.filter((r) => !r.ok);
           const ok = results.length - failed.length;
           if (ok) message.success(t('approvals.bulkDone', { n: ok }));
           setFailures(failed.map((result) => ({ result, item: items.find((i) => i.instance === result.instance && i.task === result.task) })));
@@ -96,7 +96,7 @@ function BoxList({ tenant, box, phone }: { tenant: string; box: InboxBox; phone:
             <ul style={{ margin: 0, paddingLeft: 18 }}>
               {failures.map((f) => (
                 <li key={`${f.result.instance}:${f.result.task}`} data-testid="bulk-failure">
-                  {f.item?.recordTitle ?? f.result.instance.slice(0, 8)}: {f.result.error.message}
+                  {f.item?.recordTitle ?? f.result.instance.slice(0, 8)}: {f.result.error?.message ?? f.result.error?.code}
                 </li>
               ))}
             </ul>
@@ -131,7 +131,7 @@ function BoxList({ tenant, box, phone }: { tenant: string; box: InboxBox; phone:
               </Typography.Text>
               <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
                 {t('approvals.submitter')}：{i.submitter.name} · {dayjs(i.at).format('YYYY-MM-DD HH:mm')}
-                {box === 'cc' && (i as { read?: boolean }).read === false && (
+                {box === 'cc' && i.unread && (
                   <Tag color="blue" style={{ marginInlineStart: 8 }}>
                     {t('approvals.unread')}
                   </Tag>

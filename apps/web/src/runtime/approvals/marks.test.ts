@@ -3,7 +3,17 @@ import type { Instance } from '../../api/approvals';
 import { diagramMarks } from './marks';
 
 const user = { id: 'u1', name: '王经理' };
-const task = (id: string, node: string, status: string) => ({ id, node, assignee: user, status, createdAt: '2026-01-01T00:00:00Z' });
+const task = (id: string, node: string, status: Instance['tasks'][number]['status']): Instance['tasks'][number] => ({
+  id,
+  node,
+  nodeName: node,
+  assignee: user,
+  status,
+  kind: 'approve',
+  order: 0,
+  createdAt: '2026-01-01T00:00:00Z',
+  decidedAt: null,
+});
 const base: Pick<Instance, 'current' | 'history' | 'tasks' | 'bpmn' | 'status'> = {
   status: 'running',
   bpmn: '<bpmn:definitions><bpmn:process id="p"><bpmn:startEvent name="提交" id="s1" /><bpmn:userTask id="a" /></bpmn:process></bpmn:definitions>',
