@@ -1,5 +1,6 @@
 import { backends } from '@tangram/engine/testing';
-import type { LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse, RouteOptions } from 'fastify';
+import { build } from './app';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AccessWorld, buildAccessWorld, type Person } from './testing/access-fixture';
 import { type ApprovalClient, approvalClient, install } from './testing/approvals-fixture';
@@ -317,6 +318,9 @@ describe.each(await backends())('approvals over HTTP on %s', (backend) => {
       expect(refused.statusCode).toBe(403);
       expect(paths(refused).sort()).toEqual(['/values/cost', '/values/title']);
       expect((await ok(a.get('alice', inst.id))).recordTitle).toBe('隐藏标题的报价');
+      const approved = await ok(a.act('bob', inst.id, { kind: 'approve', values: { amount: 2500 } }));
+      expect(approved.status).toBe('approved');
+      expect((await ok(a.call(w.admin, 'GET', `/objects/deal/records/${record}`))).amount).toBe(2500);
     });
 
     it('an approver whose roles read nothing of the object sees no title', async () => {
@@ -324,6 +328,55 @@ describe.each(await backends())('approvals over HTTP on %s', (backend) => {
       const seen = await a.get('dave', inst.id);
       expect(seen.json()).toMatchObject({ recordTitle: null, can: { approve: true } });
       expect(seen.body).not.toContain('不给外人看的标题');
+    });
+
+    it('every approval route: 401 without credentials, 404 to another tenant’s admin, nothing of a record to a member with no part in it', async () => {
+      const routes: { method: string; url: string }[] = [];
+      const app: FastifyInstance = await build({
+        engine: s.engine,
+        onRoute: (r: RouteOptions) => {
+          for (const method of [r.method].flat())
+            if (/\/(workflows|approvals)(\/|$)/.test(r.url) && method !== 'HEAD' && !routes.some((x) => x.method === method && x.url === r.url))
+              routes.push({ method, url: r.url });
+        },
+      });
+      await app.ready();
+      await app.close();
+      expect(routes).toHaveLength(8);
+      const other = `${s.tenant}x`;
+      await s.createTenant(other);
+      const foreign = await s.engine.identity.createUser({ email: `foreign@${s.domain}`, name: 'foreign', password: 'foreign admin password' });
+      await s.engine.identity.addMember((await s.engine.tenant(other)).tenant, foreign, 'admin');
+      const foreignAdmin = await s.login(`foreign@${s.domain}`, 'foreign admin password');
+      const record = await deal('绝密：华北大单');
+      const inst = await submitted('two_steps', 'alice', record);
+      const request = (r: { method: string; url: string }, tenant = s.tenant): InjectOptions => {
+        const url = r.url.replace(':tenant', tenant).replace(':object', 'deal').replace(':id/approvals', `${record}/approvals`).replace(':id', inst.id);
+        const payload = url.endsWith('/approvals')
+          ? { workflow: 'two_steps' }
+          : url.endsWith('/bulk')
+            ? { kind: 'approve', items: [{ instance: inst.id, task: inst.tasks[0].id }] }
+            : url.endsWith('/actions')
+              ? { kind: 'approve', task: inst.tasks[0].id }
+              : undefined;
+        return { method: r.method as 'GET', url: url.endsWith('/inbox') ? `${url}?box=todo` : url, ...(r.method === 'POST' ? { payload } : {}) };
+      };
+      const wrong: string[] = [];
+      for (const r of routes) {
+        const anon = await s.app.inject(request(r));
+        if (anon.statusCode !== 401) wrong.push(`nobody ${r.method} ${r.url} → ${anon.statusCode}`);
+        const outsider = await s.as(foreignAdmin, request(r));
+        if (outsider.statusCode !== 404 || err(outsider).code !== 'TENANT_NOT_FOUND') wrong.push(`foreign admin ${r.method} ${r.url} → ${outsider.statusCode}`);
+        const dave = await s.as(w.sessions.dave, request(r));
+        // The record's id only where the caller gave it (a 404 names what was asked for).
+        const echoed = String(request(r).url).includes(record);
+        if (dave.statusCode >= 500 || dave.body.includes('绝密') || (!echoed && dave.body.includes(record)))
+          wrong.push(`dave ${r.method} ${r.url} → ${dave.statusCode} ${dave.body.slice(0, 200)}`);
+        if (r.url.includes(':id') && dave.statusCode !== 404) wrong.push(`dave ${r.method} ${r.url} → ${dave.statusCode}, not 404`);
+      }
+      expect(wrong).toEqual([]);
+      const untouched = await ok(a.get('alice', inst.id));
+      expect(untouched.history.map((h: { what: string }) => h.what)).toEqual(['submitted']);
     });
 
     it('bulk approve checks each item as a single approval would', async () => {

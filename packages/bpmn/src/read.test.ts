@@ -108,6 +108,12 @@ describe('processFromBpmn', () => {
     expect(timeoutOnly.nodes.find((n) => n.id === 'x')).toMatchObject({ timeout: { minutes: 30, action: 'remind' } });
     expect(timeoutOnly.withdrawAfterApproval).toBe(false);
     // Attributes of other modelers' namespaces and extension elements are ignored.
+    // One pool showing the process is drawing only.
+    const pool = around('<bpmn:userTask id="x" />').replace(
+      '</bpmn:definitions>',
+      '<bpmn:collaboration id="c"><bpmn:participant id="pa" name="Sales" processRef="p" /><bpmn:textAnnotation id="t" /></bpmn:collaboration></bpmn:definitions>',
+    );
+    expect((await processFromBpmn(pool)).nodes).toHaveLength(3);
     const camunda = around(
       '<bpmn:userTask id="x" camunda:assignee="demo"><bpmn:extensionElements><camunda:properties /></bpmn:extensionElements></bpmn:userTask>',
     );
@@ -194,7 +200,24 @@ describe('processFromBpmn', () => {
       [around('<bpmn:userTask id="x" /><bpmn:dataStoreReference id="ds" />'), 'ds', 'bpmn:DataStoreReference'],
       [around('<bpmn:userTask id="x" /><bpmn:group id="g" />'), 'g', 'bpmn:Group'],
       [definitions('<bpmn:startEvent id="s" />', '', '<bpmn:message id="m" name="hello" />'), 'm', 'bpmn:Message'],
-      [definitions('<bpmn:startEvent id="s" />', '', '<bpmn:collaboration id="c" />'), 'c', 'bpmn:Collaboration'],
+      [
+        definitions(
+          '<bpmn:startEvent id="s" />',
+          '',
+          '<bpmn:collaboration id="c"><bpmn:participant id="pa" processRef="p" /><bpmn:participant id="pb" /></bpmn:collaboration>',
+        ),
+        'pa',
+        'bpmn:Participant (only one pool',
+      ],
+      [
+        definitions(
+          '<bpmn:startEvent id="s" /><bpmn:userTask id="x" />',
+          '',
+          '<bpmn:collaboration id="c"><bpmn:participant id="pa" processRef="p" /><bpmn:messageFlow id="mf" sourceRef="s" targetRef="x" /></bpmn:collaboration>',
+        ),
+        'mf',
+        'bpmn:MessageFlow',
+      ],
       [definitions('<bpmn:startEvent id="s" />', '', '<bpmn:process id="second" />'), 'second', 'bpmn:Process'],
       [
         around(

@@ -63,6 +63,7 @@ export const supportedElements = [
   'bpmn:IntermediateCatchEvent (timer, timeDuration)',
   'bpmn:SequenceFlow',
   'bpmn:SubProcess (embedded)',
+  'bpmn:Collaboration with one participant (pool) showing the process',
 ];
 
 const typeName = (e: ModdleElement) => e.$type;
@@ -83,8 +84,16 @@ export function checkDefinitions(definitions: ModdleElement): SubsetCheck {
       message: `${what} "${e.id ?? ''}" is not supported`,
     });
   const processes = (definitions.rootElements ?? []).filter((r: ModdleElement) => typeName(r) === 'bpmn:Process');
-  for (const r of definitions.rootElements ?? []) if (typeName(r) !== 'bpmn:Process' || r !== processes[0]) refuse(r);
   if (!processes.length) invalid.push({ code: 'WORKFLOW_INVALID', path: definitions.id ?? 'definitions', message: 'the diagram has no process' });
+  // A pool around the process is drawing only: one participant showing it, nothing else but annotations.
+  const collaboration = (c: ModdleElement, process: ModdleElement | undefined) => {
+    const participants: ModdleElement[] = c.participants ?? [];
+    for (const x of participants)
+      if (!process || x.processRef !== process || participants.length > 1) refuse(x, `${typeName(x)} (only one pool, showing the process)`);
+    for (const prop of ['messageFlows', 'conversations', 'conversationLinks', 'correlationKeys', 'choreographyRef'] as const)
+      for (const x of c[prop] ?? []) refuse(x);
+    for (const a of c.artifacts ?? []) if (!ignoredArtifacts.has(typeName(a))) refuse(a);
+  };
   const container = (c: ModdleElement) => {
     for (const prop of ['ioSpecification', 'properties', 'resources', 'loopCharacteristics'] as const) {
       const v = c[prop];
@@ -133,6 +142,12 @@ export function checkDefinitions(definitions: ModdleElement): SubsetCheck {
     if (String(c.body ?? '').trim() && json(c.body) === undefined)
       invalid.push({ code: 'WORKFLOW_INVALID', path: f.id, message: 'the condition is not JSON (JSON Logic)' });
   };
+  for (const r of definitions.rootElements ?? []) {
+    if (r === processes[0]) continue;
+    if (typeName(r) === 'bpmn:Process') refuse(r, 'a second bpmn:Process');
+    else if (typeName(r) === 'bpmn:Collaboration') collaboration(r, processes[0]);
+    else refuse(r);
+  }
   for (const p of processes) container(p);
   return { unsupported, invalid };
 }

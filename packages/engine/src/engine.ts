@@ -8,8 +8,10 @@ import { type ClaimOptions, type OutboxEvent, ackEvents, claimEvents } from './o
 import { type Clock, systemClock } from './jobs/clock';
 import { type RetentionPolicy, defaultRetention, pruneJobs, pruneTenant } from './maintenance/retention';
 import { RecordActionService } from './record-actions/service';
+import { workflowLockBehaviour } from './workflows/lock';
 import { WorkflowRuntime } from './workflows/runtime';
 import { WorkflowService } from './workflows/service';
+import { startTriggerBehaviour } from './workflows/triggers';
 import { RecordActionWebhooks } from './record-actions/webhooks';
 import { Jobs } from './jobs/jobs';
 import {
@@ -153,7 +155,15 @@ export class Engine {
     this.behaviours.register(this.automations.wakeBehaviour);
     this.behaviours.subscribe(automationConsumer, this.automations.wanted);
     this.recordActionWebhooks = new RecordActionWebhooks(this.jobs, opts.outbound);
-    this.workflows = new WorkflowRuntime({ db: database.db, jobs: this.jobs, tenant: (slug) => this.tenant(slug) });
+    this.workflows = new WorkflowRuntime({
+      db: database.db,
+      jobs: this.jobs,
+      tenant: (slug) => this.tenant(slug),
+      tenantOfSchema: (schema) => [...this.tenants.values()].find((t) => t.tenant.schema === schema),
+      webhooks: this.recordActionWebhooks,
+    });
+    this.behaviours.register(workflowLockBehaviour);
+    this.behaviours.register(startTriggerBehaviour(this.workflows));
   }
 
   /** The engine's clock (see EngineOptions.clock). */

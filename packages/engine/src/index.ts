@@ -113,6 +113,7 @@ export {
   type ActionKind as ApprovalActionKind,
   actionKinds as approvalActionKinds,
   type BulkInput as ApprovalBulkInput,
+  type SubmitInput as ApprovalSubmitInput,
   type BulkResult as ApprovalBulkResult,
 } from './workflows/service';
 export type { ApprovalInstance, ApprovalCan, ApprovalUser, InstanceSummary as ApprovalSummary, InboxItem as ApprovalInboxItem } from './workflows/views';

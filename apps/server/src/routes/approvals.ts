@@ -1,4 +1,4 @@
-import { type ApprovalActionInput, type ApprovalBulkInput, type InboxBox, approvalActionKinds, inboxBoxes } from '@tangram/engine';
+import { type ApprovalActionInput, type ApprovalBulkInput, type ApprovalSubmitInput, type InboxBox, approvalActionKinds, inboxBoxes } from '@tangram/engine';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { named, route } from '../openapi/declare';
 import { LocaleText, dateTime, idParams, nullable, recordParams, tenantParams, uuid } from '../openapi/schemas';
@@ -87,6 +87,7 @@ const ApprovalHistoryEntry = named('ApprovalHistoryEntry', {
     task: str,
     to: { type: 'string', description: 'The step returned to, the member handed to or added, or the members copied (comma-separated)' },
     comment: str,
+    files: { type: 'array', items: str, description: 'Files (ids) attached to the entry' },
   },
 });
 
@@ -129,6 +130,17 @@ const WorkflowStart = named('WorkflowStart', {
 
 const taskRef = { type: 'string', minLength: 1, maxLength: 64 } as const;
 const comment = { type: 'string', maxLength: 4000 } as const;
+const memberIds = { type: 'array', maxItems: 50, items: { type: 'string', maxLength: 64 } } as const;
+const next = {
+  ...memberIds,
+  description: 'The next step’s approvers, where the process lets the one acting choose them (发起人自选 / chosen by the approver)',
+} as const;
+const files = {
+  type: 'array',
+  maxItems: 20,
+  items: { type: 'string', maxLength: 64 },
+  description: 'Files uploaded by the caller, attached to the history entry',
+} as const;
 
 type Req<P = Record<string, string>, B = unknown, Q = unknown> = FastifyRequest<{ Params: P; Body: B; Querystring: Q }>;
 
@@ -160,12 +172,12 @@ export async function approvalRoutes(app: FastifyInstance): Promise<void> {
           type: 'object',
           required: ['workflow'],
           additionalProperties: false,
-          properties: { workflow: { type: 'string', minLength: 1, maxLength: 100 }, comment },
+          properties: { workflow: { type: 'string', minLength: 1, maxLength: 100 }, comment, next, files },
         },
         response: { 201: ApprovalInstance },
       }),
     },
-    async (req: Req<{ object: string; id: string }, { workflow: string; comment?: string }>, reply) => {
+    async (req: Req<{ object: string; id: string }, ApprovalSubmitInput>, reply) => {
       const t = await tenantOf(req);
       const out = await t.workflows.submit(req.params.object, req.params.id, req.body, actionContext(req));
       return reply.status(201).send(out);
@@ -328,6 +340,8 @@ export async function approvalRoutes(app: FastifyInstance): Promise<void> {
             position: { type: 'string', enum: ['before', 'after'] },
             users: { type: 'array', minItems: 1, maxItems: 50, items: { type: 'string', maxLength: 64 }, description: '抄送: the members copied' },
             values: { type: 'object', additionalProperties: true, description: 'Record fields the caller’s step lets them edit, written with the approval' },
+            next,
+            files,
           },
         },
         response: { 200: ApprovalInstance },

@@ -1,6 +1,6 @@
 import type { Process, ProcessNode, UserTaskNode } from '@tangram/engine';
 import type { LightMyRequestResponse } from 'fastify';
-import type { AccessWorld, Person } from './access-fixture';
+import { type AccessWorld, accessApp, type Person } from './access-fixture';
 import type { Session, TestServer } from './harness';
 
 // Approval processes for the API tests, written as a line of steps: each step an approval of
@@ -62,27 +62,17 @@ export function lineBpmn(spec: WorkflowSpec, ids: Record<Person, string>): strin
 </bpmn:definitions>`;
 }
 
-/** The tenant's workflows on `deal`, as published metadata would give them. */
+/** Publishes the access app with these workflows on `deal` (their diagrams as BPMN XML). */
 export async function install(s: TestServer, w: AccessWorld, specs: WorkflowSpec[]): Promise<void> {
-  const te = await s.engine.tenant(s.tenant);
-  const model = te.model.bind(te);
   const workflows = specs.map((spec) => ({
-    id: spec.name,
     name: spec.name,
     label: { 'zh-CN': `审批 ${spec.name}`, en: `Approval ${spec.name}` },
     object: 'deal',
     bpmn: lineBpmn(spec, w.ids),
-    process: lineProcess(spec, w.ids),
-    statusValues: {},
-    start: { button: true, onCreate: false },
-    enabled: spec.enabled ?? true,
+    ...(spec.enabled === false ? { enabled: false } : {}),
   }));
-  // Publishing `workflows` lands with the metadata part of issue 15; until then the published
-  // model is given them here.
-  te.model = async () => {
-    const m = await model();
-    return { ...m, app: { ...m.app, workflows } };
-  };
+  const res = await s.as(w.admin, { method: 'POST', url: `${w.base}/metadata/publish`, payload: { metadata: { ...accessApp, workflows } } });
+  if (res.statusCode >= 300) throw new Error(`publish workflows: ${res.statusCode} ${res.body}`);
 }
 
 export interface ApprovalClient {

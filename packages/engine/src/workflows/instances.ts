@@ -55,6 +55,7 @@ export async function readInstance(db: Db, schema: string, id: string): Promise<
       ...(h.task ? { task: h.task } : {}),
       ...(h.to ? { to: h.to } : {}),
       ...(h.comment ? { comment: h.comment } : {}),
+      ...(Array.isArray(h.files) && h.files.length ? { files: h.files as string[] } : {}),
     })),
   };
   return {

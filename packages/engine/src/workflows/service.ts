@@ -9,7 +9,7 @@ import type { Model, ObjectModel } from '../model/compile';
 import { type InboxBox, inboxCounts, inboxPage } from './inbox';
 import { isUuid, readInstance, type StoredInstance } from './instances';
 import { compileProcess } from './process';
-import type { StartInput, WorkflowRuntime, WorkflowTenant } from './runtime';
+import type { WorkflowRuntime, WorkflowTenant } from './runtime';
 import type { Command } from './step';
 import {
   type ApprovalInstance,
@@ -44,6 +44,19 @@ export interface ActionInput {
   position?: 'before' | 'after';
   users?: string[];
   values?: Record<string, unknown>;
+  /** approve: the next step's approvers when this approver chooses them. */
+  next?: string[];
+  /** Files (uploaded by the caller) attached to the action's history entry. */
+  files?: string[];
+}
+
+export interface SubmitInput {
+  workflow: string;
+  comment?: string;
+  /** The first step's approvers when the submitter chooses them (发起人自选). */
+  next?: string[];
+  /** Files (uploaded by the caller) attached to the submission. */
+  files?: string[];
 }
 
 export interface BulkInput {
@@ -84,6 +97,7 @@ function pathOf(code: ErrorCode, kind: ActionKind): string {
   if (code === 'WORKFLOW_NOT_ASSIGNEE') return ['approve', 'reject', 'return', 'addSigner', 'transfer', 'resubmit'].includes(kind) ? '/task' : '/kind';
   if (code === 'WORKFLOW_RETURN_INVALID') return '/to';
   if (code === 'WORKFLOW_SIGNER_INVALID') return kind === 'transfer' ? '/to' : '/signer';
+  if (code === 'WORKFLOW_NEXT_REQUIRED') return '/next';
   return '/kind';
 }
 
@@ -132,7 +146,7 @@ export class WorkflowService {
   }
 
   /** 提交审批: starts `workflow` on the record; the caller must be able to update it. */
-  async submit(object: string, id: string, body: { workflow: string; comment?: string }, ctx: ActionContext = {}): Promise<ApprovalInstance> {
+  async submit(object: string, id: string, body: SubmitInput, ctx: ActionContext = {}): Promise<ApprovalInstance> {
     const me = this.me(ctx);
     const { om } = await this.objectOf(object);
     if (!isUuid(id)) throw new AppError('RECORD_NOT_FOUND', { object: om.name, id: String(id).slice(0, 64) });
@@ -141,19 +155,16 @@ export class WorkflowService {
     const w = (await this.workflowList()).find((x) => x.name === body.workflow && (x.object === om.id || x.object === om.name));
     if (!w) throw at('/workflow', new AppError('WORKFLOW_NOT_FOUND', { workflow: String(body.workflow).slice(0, 100), object: om.name }));
     if (!w.enabled) throw at('/workflow', new AppError('WORKFLOW_DISABLED', { workflow: w.name }));
-    const input = {
-      process: { ...w.process, id: w.name },
-      object: om.name,
-      recordId: id,
-      submitter: me,
-      workflow: w.name,
-      bpmn: w.bpmn,
-      ...(w.statusField ? { statusField: w.statusField, statusValues: w.statusValues } : {}),
-      ...(body.comment ? { comment: body.comment } : {}),
-    } as StartInput;
     let view: { id: string };
     try {
-      view = await this.runtime().start(this.deps.tenant, input);
+      view = await this.runtime().start(this.deps.tenant, {
+        workflow: w,
+        recordId: id,
+        submitter: me,
+        ...(body.comment ? { comment: body.comment } : {}),
+        ...(body.next ? { next: body.next } : {}),
+        ...(body.files ? { files: body.files } : {}),
+      });
     } catch (e) {
       if (e instanceof AppError && e.code.startsWith('WORKFLOW_')) throw at('/workflow', e);
       throw e;
@@ -298,6 +309,7 @@ export class WorkflowService {
         ...(h.task ? { task: h.task } : {}),
         ...(h.to ? { to: h.to } : {}),
         ...(h.comment ? { comment: h.comment } : {}),
+        ...(h.files ? { files: h.files } : {}),
       })),
     };
   }
@@ -333,10 +345,11 @@ export class WorkflowService {
       return id;
     };
     if (body.values !== undefined && kind !== 'approve') throw invalid('/values', 'values are written only with approve');
+    if (body.next !== undefined && kind !== 'approve') throw invalid('/next', 'the next approvers are chosen only with approve');
     switch (kind) {
       case 'approve':
         await this.checkValues(s, body.values, me, task(), ctx);
-        return { kind, task: task(), by: me, ...comment };
+        return { kind, task: task(), by: me, ...comment, ...(body.next !== undefined ? { next: body.next } : {}) };
       case 'reject':
         return { kind, task: task(), by: me, ...comment };
       case 'return':
@@ -388,7 +401,11 @@ export class WorkflowService {
     const s = await this.visible(id, ctx);
     const command = await this.command(s, body, me, ctx);
     try {
-      await this.runtime().act(this.deps.tenant, s.id, command);
+      await this.runtime().act(this.deps.tenant, s.id, {
+        ...command,
+        ...(body.values !== undefined ? { values: body.values } : {}),
+        ...(body.files !== undefined ? { files: body.files } : {}),
+      });
     } catch (e) {
       if (e instanceof AppError && e.code.startsWith('WORKFLOW_')) throw at(pathOf(e.code, body.kind), e);
       throw e;

@@ -72,6 +72,8 @@ export interface ApprovalHistoryView {
   task?: string;
   to?: string;
   comment?: string;
+  /** Files (`_file` ids) attached to the entry. */
+  files?: string[];
 }
 
 export interface ApprovalInstance extends InstanceSummary {
