@@ -298,6 +298,10 @@ describe('processFromBpmn', () => {
     expect(split.problems.map((p) => p.path)).toEqual(['x']);
     const none = await refusal(definitions('<bpmn:userTask id="x" />'));
     expect(none.code).toBe('WORKFLOW_INVALID');
+    // A flattened sub-process's problems name the sub-process, not the join it became.
+    const emptySub = await refusal(around('<bpmn:subProcess id="x"><bpmn:startEvent id="inner" /></bpmn:subProcess>'));
+    expect(emptySub.problems.map((p) => [p.path, p.message])).toContainEqual(['inner', 'bpmn:StartEvent "inner" of sub-process "x" has no outgoing flow']);
+    expect(emptySub.problems.map((p) => p.message).join('\n')).not.toMatch(/gateway|exclusive|inclusive/);
     const noProcess = await refusal(definitions('').replace(/<bpmn:process[\s\S]*<\/bpmn:process>/, ''));
     expect(noProcess.code).toBe('WORKFLOW_INVALID');
   });

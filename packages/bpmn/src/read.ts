@@ -268,6 +268,7 @@ export function buildProcess(definitions: ModdleElement): Process {
   const flows: Flow[] = [];
   const ignore: Problem[] = [];
   const named = (e: ModdleElement) => (e.name ? { name: String(e.name) } : {});
+  const flattened = new Map<string, string>(); // node id → the BPMN element it stands for (sub-processes, their starts and ends)
   const redirectTo = new Map<string, string>(); // sub-process id → its inner start's id
   const exits: Flow[] = []; // a sub-process's end → its join
   const walk = (c: ModdleElement, sub?: ModdleElement) => {
@@ -277,11 +278,13 @@ export function buildProcess(definitions: ModdleElement): Process {
       if (t === 'bpmn:StartEvent') {
         if (sub) {
           nodes.push({ ...base, kind: 'exclusive' });
+          flattened.set(e.id, `bpmn:StartEvent "${e.id}" of sub-process "${sub.id}"`);
           redirectTo.set(sub.id as string, e.id);
         } else nodes.push({ ...base, kind: 'start' });
       } else if (t === 'bpmn:EndEvent') {
         if (sub) {
           nodes.push({ ...base, kind: 'exclusive' });
+          flattened.set(e.id, `bpmn:EndEvent "${e.id}" of sub-process "${sub.id}"`);
           exits.push({ id: `${e.id}__to__${sub.id}`, from: e.id, to: sub.id as string });
         } else nodes.push({ ...base, kind: 'end' });
       } else if (t === 'bpmn:UserTask') nodes.push({ ...base, kind: 'userTask', ...userTaskAttributes(e, ignore) });
@@ -296,6 +299,7 @@ export function buildProcess(definitions: ModdleElement): Process {
         nodes.push({ ...base, kind: 'timer', minutes: isoMinutes(String(def.timeDuration.body).trim()) as number });
       } else if (t === 'bpmn:SubProcess') {
         nodes.push({ ...base, kind: 'inclusive' });
+        flattened.set(e.id, `bpmn:SubProcess "${e.id}"`);
         walk(e, e);
       } else if (t === 'bpmn:SequenceFlow') {
         const flow: Flow = { id: e.id, from: e.sourceRef?.id, to: e.targetRef?.id };
@@ -312,8 +316,13 @@ export function buildProcess(definitions: ModdleElement): Process {
   for (const f of flows) f.to = entry(f.to);
   flows.push(...exits);
   const withdraw = p.get('tg:withdrawAfterApproval');
-  return { id: p.id as string, nodes, flows, ...(withdraw !== undefined && { withdrawAfterApproval: Boolean(withdraw) }) };
+  const process: Process = { id: p.id as string, nodes, flows, ...(withdraw !== undefined && { withdrawAfterApproval: Boolean(withdraw) }) };
+  if (flattened.size) flattenedOf.set(process, flattened);
+  return process;
 }
+
+/** What the nodes of a flattened sub-process stand for, so problems name the BPMN element, not the gateway it became. */
+const flattenedOf = new WeakMap<Process, Map<string, string>>();
 
 /**
  * Reads BPMN 2.0 XML of the supported subset into a compiled-checked Process.
@@ -343,7 +352,10 @@ export function processProblems(process: Process): Problem[] {
     return ((e.details.problems as Problem[] | undefined) ?? []).map((p) => {
       const m = /^\/(nodes|flows)\/(\d+)(\/.*)?$/.exec(p.path ?? '');
       const item = m ? (m[1] === 'nodes' ? process.nodes : process.flows)[Number(m[2])] : undefined;
-      return item ? { ...p, path: item.id } : p;
+      if (!item) return p;
+      const stands = flattenedOf.get(process)?.get(item.id);
+      const message = stands ? p.message.replace(new RegExp(`^(?:[a-z]+ )?"${item.id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"`), stands) : p.message;
+      return { ...p, path: item.id, message };
     });
   }
 }

@@ -106,4 +106,17 @@ describe('bpmn.io test diagrams and our own on the interpreter', () => {
     expect([...runToEnd(p, { amount: 10 }).visited].sort()).toEqual(['gm', 'manager']);
     expect([...runToEnd(p, { amount: 5000, vip: true }).visited].sort()).toEqual(['director', 'finance', 'legal', 'manager']);
   });
+
+  it("CRM's quote discount approval: up to 10% passes, over 10% the sales manager, over 20% the manager and finance together", async () => {
+    const templates = join(import.meta.dirname, '..', '..', '..', '..', 'templates', 'crm', 'workflows');
+    const quote = await processFromBpmn(readFileSync(join(templates, 'quote_discount.bpmn'), 'utf8'));
+    const visited = (rate: number) => [...runToEnd(quote, { discount_rate: rate }).visited].sort();
+    expect([visited(5), visited(10), visited(15), visited(20), visited(25)]).toEqual([[], [], ['manager'], ['manager'], ['manager_finance']]);
+    const contract = await processFromBpmn(readFileSync(join(templates, 'contract_approval.bpmn'), 'utf8'));
+    const steps = (amount: number) => [...runToEnd(contract, { amount }).visited].sort();
+    expect([steps(1_000_000), steps(1_000_001)]).toEqual([
+      ['legal_finance', 'manager'],
+      ['general_manager', 'legal_finance', 'manager'],
+    ]);
+  });
 });
