@@ -228,6 +228,7 @@ describe.runIf(browserAvailable())('approvals: submit, 待办, 会签, history a
     await history.getByTestId('approval-history-entry').filter({ hasText: '钱财务' }).first().waitFor();
     await page.locator('[data-testid="approval-diagram"] [data-element-id="manager"].tg-done').waitFor();
     await page.locator('[data-testid="approval-diagram"] [data-element-id="finance"].tg-done').waitFor();
+    await page.locator('[data-testid="approval-diagram"] [data-element-id="end"].tg-done').waitFor();
     expect(await page.locator('[data-testid="approval-diagram"] .tg-current').count()).toBe(0);
     expect(await page.getByTestId('record-locked').count()).toBe(0);
     await shot(page, 'approvals-05-history');

@@ -5,14 +5,22 @@ import { Alert } from 'antd';
 import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer';
 import { useEffect, useRef, useState } from 'react';
 import { useI18n } from '../../i18n/i18n';
-import type { DiagramMarks } from './marks';
+import { type DiagramMarks, passedThrough } from './marks';
 
 interface Canvas {
   zoom(level: 'fit-viewport', center?: 'auto'): number;
   addMarker(element: string, marker: string): void;
 }
+interface Shape {
+  id: string;
+  type: string;
+  waypoints?: unknown;
+  source?: { id: string };
+  target?: { id: string };
+}
 interface Registry {
   get(id: string): unknown;
+  getAll(): Shape[];
 }
 
 /**
@@ -43,9 +51,14 @@ export default function ApprovalDiagram({ xml, marks, height }: { xml: string; m
           for (const id of new Set(ids)) if (registry.get(id)) canvas.addMarker(id, marker);
         };
         const current = new Set(wanted.current);
+        const all = registry.getAll();
+        const graph = {
+          nodes: all.filter((e) => !e.waypoints && e.type.startsWith('bpmn:')).map((e) => ({ id: e.id, type: e.type })),
+          flows: all.flatMap((e) => (e.type === 'bpmn:SequenceFlow' && e.source && e.target ? [{ from: e.source.id, to: e.target.id }] : [])),
+        };
         mark(wanted.failed, 'tg-failed');
         mark(
-          wanted.done.filter((id) => !current.has(id)),
+          [...wanted.done, ...passedThrough(graph, wanted)].filter((id) => !current.has(id)),
           'tg-done',
         );
         mark(wanted.current, 'tg-current');

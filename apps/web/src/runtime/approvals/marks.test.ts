@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Instance } from '../../api/approvals';
-import { diagramMarks } from './marks';
+import { diagramMarks, passedThrough } from './marks';
 
 const user = { id: 'u1', name: '王经理' };
 const task = (id: string, node: string, status: Instance['tasks'][number]['status']): Instance['tasks'][number] => ({
@@ -46,5 +46,46 @@ describe('diagramMarks', () => {
 
   it('finds the start event whatever its prefix', () => {
     expect(diagramMarks({ ...base, bpmn: '<definitions><process><startEvent id="Start_1"/></process></definitions>' }).done).toEqual(['Start_1']);
+  });
+});
+
+describe('passedThrough', () => {
+  // start → rate (gateway) → manager | end_small; manager → join (gateway) → end
+  const graph = {
+    nodes: [
+      { id: 's', type: 'bpmn:StartEvent' },
+      { id: 'rate', type: 'bpmn:ExclusiveGateway' },
+      { id: 'manager', type: 'bpmn:UserTask' },
+      { id: 'join', type: 'bpmn:ExclusiveGateway' },
+      { id: 'end', type: 'bpmn:EndEvent' },
+      { id: 'end_small', type: 'bpmn:EndEvent' },
+    ],
+    flows: [
+      { from: 's', to: 'rate' },
+      { from: 'rate', to: 'manager' },
+      { from: 'rate', to: 'end_small' },
+      { from: 'manager', to: 'join' },
+      { from: 'join', to: 'end' },
+    ],
+  };
+
+  it('marks a gateway between the start and an open step, nothing after it', () => {
+    expect(passedThrough(graph, { current: ['manager'], done: ['s'], failed: [] })).toEqual(['rate']);
+  });
+
+  it('marks the gateways and the end reached once the instance is approved', () => {
+    const added = passedThrough(graph, { current: [], done: ['s', 'manager'], failed: [], ended: true });
+    expect(added).toEqual(expect.arrayContaining(['rate', 'join', 'end']));
+    expect(added).not.toContain('manager');
+    // The gateway's flow straight to the other end was not taken: the instance went on to 经理审批.
+    expect(added).not.toContain('end_small');
+  });
+
+  it('marks the end a gateway went straight to when no step followed it', () => {
+    expect(passedThrough(graph, { current: [], done: ['s'], failed: [], ended: true })).toEqual(expect.arrayContaining(['rate', 'end_small']));
+  });
+
+  it('leaves the end events unmarked while the instance runs', () => {
+    expect(passedThrough(graph, { current: [], done: ['s', 'manager'], failed: [] })).not.toContain('end');
   });
 });
