@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, browserAvailable, launchBrowser, reportFailures, shot } from './support/browser';
 import { type RunningServer, startServer } from './support/server';
-import { signIn } from './support/ui';
+import { fieldItem, signIn } from './support/ui';
 
 // Issue 15's web side in a real browser. With the CRM template installed and a quote approval
 // published (经理审批 or-sign → 财务会签 all-sign), a 销售代表 submits his quote from its page; the
@@ -31,7 +31,7 @@ function quoteApproval(ids: Record<Who, string>): string {
   <bpmn:process id="quote_e2e" isExecutable="true">
     <bpmn:startEvent id="start" name="提交" />
     <bpmn:userTask id="manager" name="经理审批" tg:mode="any" tg:approvers="${approvers([ids.manager])}" tg:fields="{&quot;description&quot;:&quot;edit&quot;}" />
-    <bpmn:userTask id="finance" name="财务会签" tg:mode="all" tg:approvers="${approvers([ids.finance1, ids.finance2])}" />
+    <bpmn:userTask id="finance" name="财务会签" tg:mode="all" tg:approvers="${approvers([ids.finance1, ids.finance2])}" tg:fields="{&quot;description&quot;:&quot;edit&quot;}" />
     <bpmn:endEvent id="end" name="完成" />
     <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="manager" />
     <bpmn:sequenceFlow id="f2" sourceRef="manager" targetRef="finance" />
@@ -203,17 +203,26 @@ describe.runIf(browserAvailable())('approvals: submit, 待办, 会签, history a
     expect((await approvalOf(quotes[0] as string)).status).toBe('running');
   });
 
-  it('the second finance approver approves: the quote is approved', async () => {
+  it('the second finance approver edits the one field the step lets him and approves: the quote is approved', async () => {
     const page = await open('finance2');
     await page.goto(`${srv.url}/t/${srv.server.tenant}/approvals`);
     await page.getByTestId('inbox-todo').getByTestId('inbox-item').filter({ hasText: '智能产线报价' }).getByTestId('inbox-open').click();
     const panel = page.getByTestId('approval-panel');
+    // Finance reads every quote: the approval view is the quote's page, locked but for 备注.
+    await page.getByRole('heading', { name: '智能产线报价' }).waitFor();
+    await page.getByTestId('record-locked').getByText('备注', { exact: false }).waitFor();
+    await page.getByRole('button', { name: /编\s*辑/ }).click();
+    await fieldItem(page, 'description').locator('textarea').fill('财务已核对付款条件');
+    expect(await fieldItem(page, 'title').locator('input').count()).toBe(0);
+    await page.getByTestId('approval-edit-hint').waitFor();
     await panel.getByTestId('approval-action-approve').click();
     await page.getByTestId('approval-action-confirm').click();
     await page.locator('[data-testid="approval-panel"][data-status="approved"]').waitFor();
     expect((await approvalOf(quotes[0] as string)).status).toBe('approved');
-    // The process set the quote's status.
-    expect((await api('GET', `/objects/quote/records/${quotes[0]}`)).json().status).toBe('approved');
+    // The process set the quote's status; 备注 was written with the approval.
+    const quote = (await api('GET', `/objects/quote/records/${quotes[0]}`)).json();
+    expect(quote.status).toBe('approved');
+    expect(quote.description).toBe('财务已核对付款条件');
   });
 
   it("the quote's page shows every step in the history and the diagram with the steps done", async () => {

@@ -319,9 +319,17 @@ function RecordEditor({
         footer={
           editing && (
             <FormButtons>
-              <Button type="primary" htmlType="submit" loading={busy}>
-                {t('common.save')}
-              </Button>
+              {/* In approval, an approver without the update right sends the fields their step lets them edit with 同意. */}
+              {(!approvals.locked || access.update) && (
+                <Button type="primary" htmlType="submit" loading={busy}>
+                  {t('common.save')}
+                </Button>
+              )}
+              {approvals.locked && approvals.open?.can.approve && (
+                <Typography.Text type="secondary" data-testid="approval-edit-hint">
+                  {t('approvals.editHint')}
+                </Typography.Text>
+              )}
               <Button
                 onClick={() => {
                   if (!record) return navigate(listUrl);
