@@ -9,6 +9,7 @@ import { type DiagramMarks, passedThrough } from './marks';
 
 interface Canvas {
   zoom(level: 'fit-viewport', center?: 'auto'): number;
+  resized(): void;
   addMarker(element: string, marker: string): void;
 }
 interface Shape {
@@ -39,6 +40,7 @@ export default function ApprovalDiagram({ xml, marks, height }: { xml: string; m
     const wanted = JSON.parse(key) as DiagramMarks;
     const viewer = new NavigatedViewer({ container: box.current });
     let alive = true;
+    let resize: ResizeObserver | undefined;
     setReady(false);
     setError(null);
     viewer
@@ -63,11 +65,20 @@ export default function ApprovalDiagram({ xml, marks, height }: { xml: string; m
         );
         mark(wanted.current, 'tg-current');
         canvas.zoom('fit-viewport', 'auto');
+        // The box takes its final size after the layout settles (a phone's stacked columns): fit again then.
+        if (box.current && typeof ResizeObserver !== 'undefined') {
+          resize = new ResizeObserver(() => {
+            canvas.resized();
+            canvas.zoom('fit-viewport', 'auto');
+          });
+          resize.observe(box.current);
+        }
         setReady(true);
       })
       .catch((e: Error) => alive && setError(e.message));
     return () => {
       alive = false;
+      resize?.disconnect();
       viewer.destroy();
     };
   }, [xml, key]);
