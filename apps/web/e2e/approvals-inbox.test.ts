@@ -266,6 +266,7 @@ describe.runIf(browserAvailable())('approvals: submit, 待办, 会签, history a
     await failures.waitFor();
     expect(await failures.getByTestId('bulk-failure').count()).toBe(1);
     await failures.getByText('备件报价', { exact: false }).waitFor();
+    await failures.getByText('该任务已处理', { exact: false }).waitFor();
     await shot(page, 'approvals-06-bulk');
     // The two others went on to 财务会签; nothing is left to do.
     await todo.getByText('这里没有审批').waitFor();

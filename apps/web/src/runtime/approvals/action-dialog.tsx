@@ -1,9 +1,10 @@
 import { Alert, App, Form, Input, Modal, Radio, Select } from 'antd';
 import { useState } from 'react';
 import { type ActionBody, type ActionKind, type Instance, useApprovalAction } from '../../api/approvals';
-import { describeError } from '../../api/http';
+import { ApiError, describeError } from '../../api/http';
 import { useSession } from '../../api/session';
 import { useI18n } from '../../i18n/i18n';
+import { approvalErrorText } from './labels';
 import { UserSelect } from './user-select';
 
 interface Values {
@@ -60,7 +61,7 @@ export function ActionDialog({
       message.success(t('approvals.actionDone', { action }));
       onClose();
     } catch (e) {
-      setError(describeError(e));
+      setError(e instanceof ApiError ? approvalErrorText(t, e.rawCode, describeError(e)) : describeError(e));
     }
   }
 

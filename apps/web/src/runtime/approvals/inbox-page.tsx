@@ -8,7 +8,7 @@ import { describeError } from '../../api/http';
 import { useI18n } from '../../i18n/i18n';
 import { ErrorBox } from '../loading';
 import { useTenant } from '../tenant-shell';
-import { StatusTag } from './labels';
+import { approvalErrorText, StatusTag } from './labels';
 
 const boxes: InboxBox[] = ['todo', 'done', 'mine', 'cc'];
 const itemKey = (i: InboxItem) => `${i.instance}:${i.task ?? ''}`;
@@ -96,7 +96,7 @@ function BoxList({ tenant, box, phone }: { tenant: string; box: InboxBox; phone:
             <ul style={{ margin: 0, paddingLeft: 18 }}>
               {failures.map((f) => (
                 <li key={`${f.result.instance}:${f.result.task}`} data-testid="bulk-failure">
-                  {f.item?.recordTitle ?? f.result.instance.slice(0, 8)}: {f.result.error?.message ?? f.result.error?.code}
+                  {f.item?.recordTitle ?? f.result.instance.slice(0, 8)}: {approvalErrorText(t, f.result.error?.code, f.result.error?.message ?? '')}
                 </li>
               ))}
             </ul>

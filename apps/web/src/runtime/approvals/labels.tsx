@@ -104,3 +104,17 @@ export function EntryText({ tenant, entry, steps }: { tenant: string; entry: WfH
     </>
   );
 }
+
+const knownErrors = new Set([
+  'WORKFLOW_TASK_CLOSED',
+  'WORKFLOW_NOT_RUNNING',
+  'WORKFLOW_NOT_ASSIGNEE',
+  'WORKFLOW_INSTANCE_NOT_FOUND',
+  'WORKFLOW_WITHDRAW_REFUSED',
+]);
+
+/** An approval error in the user's language when it is one of the common ones; the server's message otherwise. */
+export function approvalErrorText(t: T, code: string | undefined, message: string): string {
+  if (code === 'WORKFLOW_RECORD_LOCKED') return t('approvals.lockedField');
+  return code && knownErrors.has(code) ? t(`approvals.error.${code}` as MessageKey) : message;
+}
