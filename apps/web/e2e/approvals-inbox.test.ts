@@ -1,6 +1,7 @@
 import type { Session } from '@tangram/server/testing';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditNames } from './support/axe';
 import { type Browser, browserAvailable, launchBrowser, reportFailures, shot } from './support/browser';
 import { type RunningServer, startServer } from './support/server';
 import { fieldItem, signIn } from './support/ui';
@@ -159,6 +160,8 @@ describe.runIf(browserAvailable())('approvals: submit, 待办, 会签, history a
     await item.getByText('经理审批').waitFor();
     await item.getByText('李销售').waitFor();
     await shot(page, 'approvals-02-todo');
+    // Every check box, tab and link of the inbox has a name a screen reader can say.
+    expect(await auditNames(page)).toEqual([]);
     await item.getByTestId('inbox-open').click();
     const panel = page.getByTestId('approval-panel');
     await panel.getByTestId('approval-action-approve').click();
@@ -194,6 +197,8 @@ describe.runIf(browserAvailable())('approvals: submit, 待办, 会签, history a
     expect(box?.width).toBeGreaterThan(300);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await shot(page, 'approvals-04-phone-panel');
+    await page.locator('[data-testid="approval-diagram"][data-ready="true"]').waitFor();
+    expect(await auditNames(page)).toEqual([]);
     await approve.click();
     await page.getByTestId('approval-action-confirm').click();
     const panel = page.getByTestId('approval-panel');

@@ -45,7 +45,7 @@ export function ActionDialog({
   async function submit(v: Values) {
     setError(null);
     const body: ActionBody = { kind };
-    if (instance.can.myTask && ['approve', 'reject', 'return', 'addSigner', 'transfer'].includes(kind)) body.task = instance.can.myTask;
+    if (instance.can.myTask && ['approve', 'reject', 'return', 'addSigner', 'transfer', 'resubmit'].includes(kind)) body.task = instance.can.myTask;
     const comment = v.comment?.trim();
     if (comment) body.comment = comment;
     if (kind === 'return') body.to = v.to;
