@@ -1,7 +1,7 @@
 import type { Problem } from '@tangram/errors';
 import { checkRule } from '@tangram/logic';
-import type { ObjectDef, Workflow } from '@tangram/metadata';
-import { rulePathProblems } from './automation-checks';
+import type { Automation, AutomationAction, ObjectDef, Workflow } from '@tangram/metadata';
+import { AutomationChecks, rulePathProblems } from './automation-checks';
 import { logicSchema } from './logic-schema';
 import { activeKeys } from './types/select-options';
 
@@ -62,6 +62,14 @@ export function workflowProblems(workflows: Workflow[], byId: Map<string, Object
       }
     }
     for (const f of w.process.flows) if (f.condition !== undefined) f.condition = check(f.condition, `${path}/bpmn/${f.id}`);
+    // A service task's actions are checked as an after-save automation's on the object (they run on the record).
+    const host = { trigger: { kind: 'record.updated', timing: 'after' }, actions: [] } as unknown as Automation;
+    for (const n of w.process.nodes) {
+      if (n.kind !== 'serviceTask' || !n.actions?.length) continue;
+      const checks = new AutomationChecks(host, o, byId, `${path}/bpmn/${n.id}`, workflowConditionVariables);
+      for (const [j, a] of n.actions.entries()) checks.action(a as AutomationAction, j);
+      problems.push(...checks.problems);
+    }
     return problems;
   });
 }

@@ -403,7 +403,17 @@ const workflow = {
     },
     enabled: { type: 'boolean' },
     // A published workflow's process (metadata read back, e.g. a rollback): ignored, read again from `bpmn`.
-    process: { type: 'object' },
+    process: {
+      type: 'object',
+      required: ['id', 'nodes', 'flows'],
+      properties: {
+        id: { type: 'string' },
+        nodes: { type: 'array', items: {} },
+        flows: { type: 'array', items: {} },
+        withdrawAfterApproval: { type: 'boolean' },
+      },
+      additionalProperties: true,
+    },
   },
 } as const;
 

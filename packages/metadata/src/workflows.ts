@@ -1,7 +1,7 @@
 import type { Problem } from '@tangram/errors';
-import type { NameResolver, LocaleFn } from './automations';
+import { AutomationNormalizer, type LocaleFn, type NameResolver } from './automations';
 import type { Process } from './process';
-import { type Workflow, type WorkflowInput, type WorkflowStatus, workflowStatuses } from './types';
+import { type AutomationActionInput, type ObjectDef, type Workflow, type WorkflowInput, type WorkflowStatus, workflowStatuses } from './types';
 
 // Workflows: names, ids, labels and defaults. The process is read from `bpmn` at publish
 // (@tangram/bpmn is asynchronous, normalize is not): here it is the one the input carries when it
@@ -14,7 +14,24 @@ const unread = (name: string): Process => ({ id: name, nodes: [], flows: [] });
 const isProcess = (p: unknown): p is Process =>
   typeof p === 'object' && p !== null && Array.isArray((p as Process).nodes) && Array.isArray((p as Process).flows) && typeof (p as Process).id === 'string';
 
+/**
+ * A service task's actions (tg:actions) take the automation action shapes: checked and their
+ * field names resolved to ids like an automation's (problems at /workflows/<i>/bpmn/<task id>/actions/<j>).
+ */
+function serviceTaskActions(process: Process, o: ObjectDef | undefined, n: AutomationNormalizer, path: string): Process {
+  if (!process.nodes.some((x) => x.kind === 'serviceTask' && x.actions?.length)) return process;
+  return {
+    ...process,
+    nodes: process.nodes.map((x) =>
+      x.kind === 'serviceTask' && x.actions?.length
+        ? { ...x, actions: x.actions.map((a, j) => n.action(a as AutomationActionInput, o, `${path}/bpmn/${x.id}/actions/${j}`, 'WORKFLOW_INVALID')) }
+        : x,
+    ),
+  };
+}
+
 export function normalizeWorkflows(inputs: WorkflowInput[], names: NameResolver, problems: Problem[], locale: LocaleFn): Workflow[] {
+  const actions = new AutomationNormalizer(names, problems, locale, false);
   return inputs.map((w, i) => {
     const path = `/workflows/${i}`;
     const o = names.object(w.object, `${path}/object`);
@@ -25,7 +42,7 @@ export function normalizeWorkflows(inputs: WorkflowInput[], names: NameResolver,
       label: locale(w.label, w.name),
       object: o?.id ?? w.object,
       bpmn: w.bpmn,
-      process: isProcess(process) ? process : unread(w.name),
+      process: isProcess(process) ? serviceTaskActions(process, o, actions, path) : unread(w.name),
       statusValues: {},
       start: { button: w.start?.button ?? true, onCreate: w.start?.onCreate ?? false },
       enabled: w.enabled ?? true,

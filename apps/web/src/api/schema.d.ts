@@ -1658,7 +1658,14 @@ export interface components {
                 };
                 name: string;
                 object: string;
-                process?: Record<string, never>;
+                process?: {
+                    flows: unknown[];
+                    id: string;
+                    nodes: unknown[];
+                    withdrawAfterApproval?: boolean;
+                } & {
+                    [key: string]: unknown;
+                };
                 start?: {
                     button?: boolean;
                     onCreate?: boolean;

@@ -164,6 +164,21 @@ describe.each(await backends())('publishing workflows on %s', (backend) => {
     expect((await failure(t.tenant.schema.plan({ objects, workflows: [workflow({ bpmn: '<x' })] }))).code).toBe('METADATA_INVALID');
   });
 
+  it("checks a service task's actions as automation actions and stores them with field ids", async () => {
+    const service = (values: unknown) =>
+      `<bpmn:serviceTask id="mark" tg:actions="${attr([{ id: 'set', kind: 'updateRecord', target: { kind: 'self' }, values }])}" />`;
+    const withService = (values: unknown) =>
+      diagram({ extra: service(values) })
+        .replace('targetRef="end" />\n    <bpmn:userTask id="finance"', 'targetRef="mark" />\n    <bpmn:userTask id="finance"')
+        .replace('<bpmn:endEvent id="end" />', '<bpmn:sequenceFlow id="f_mark" sourceRef="mark" targetRef="end" /><bpmn:endEvent id="end" />');
+    const rev = await t.tenant.schema.publish({ objects, workflows: [workflow({ bpmn: withService([{ field: 'title', value: 'checked' }]) })] });
+    const title = rev.metadata.objects[0]?.fields.find((f) => f.name === 'title');
+    const mark = rev.metadata.workflows[0]?.process.nodes.find((n) => n.id === 'mark');
+    expect(mark).toMatchObject({ kind: 'serviceTask', actions: [{ id: 'set', kind: 'updateRecord', values: [{ field: title?.id, value: 'checked' }] }] });
+    const bad = await problemsOf(t.tenant.schema.publish({ objects, workflows: [workflow({ bpmn: withService([{ field: 'margin', value: 1 }]) })] }));
+    expect(bad).toEqual([{ code: 'FIELD_NOT_FOUND', path: '/workflows/0/bpmn/mark/actions/0/values/0/field' }]);
+  });
+
   it('loads a revision stored before workflows existed, and takes the section in the draft', async () => {
     const rev = await t.tenant.schema.publish({ objects });
     const stored = JSON.parse(JSON.stringify(rev.metadata));
