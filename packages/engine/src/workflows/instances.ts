@@ -1,6 +1,7 @@
 import type { Db } from '../db/database';
 import { systemTables } from '../db/tables';
 import type { Process } from './process';
+import type { InstanceView } from './runtime';
 import type { Instance, InstanceStatus, Task, Timer, Token } from './step';
 
 // An instance read back from its rows for the approval API: the interpreter's Instance plus
@@ -21,14 +22,14 @@ export interface StoredInstance {
 
 export const isUuid = (s: unknown): s is string => typeof s === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 
-/** The instance `id` as stored, or undefined when there is none. */
-export async function readInstance(db: Db, schema: string, id: string): Promise<StoredInstance | undefined> {
+/** The instance `id` as stored, or undefined when there is none (`history: false`: without its history, for checks that do not read it). */
+export async function readInstance(db: Db, schema: string, id: string, opts: { history?: boolean } = {}): Promise<StoredInstance | undefined> {
   if (!isUuid(id)) return undefined;
   const t = systemTables(db, schema);
   const row = await t.selectFrom('_wf_instance').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) return undefined;
   const tasks = await t.selectFrom('_wf_task').selectAll().where('instance_id', '=', id).orderBy('created_at').orderBy('id').execute();
-  const history = await t.selectFrom('_wf_history').selectAll().where('instance_id', '=', id).orderBy('n').execute();
+  const history = opts.history === false ? [] : await t.selectFrom('_wf_history').selectAll().where('instance_id', '=', id).orderBy('n').execute();
   const instance: Instance = {
     status: row.status as InstanceStatus,
     submitter: row.submitter,
@@ -71,5 +72,29 @@ export async function readInstance(db: Db, schema: string, id: string): Promise<
     taskTimes: new Map(
       tasks.map((x) => [x.id, { createdAt: new Date(x.created_at).toISOString(), decidedAt: x.decided_at ? new Date(x.decided_at).toISOString() : null }]),
     ),
+  };
+}
+
+/** The runtime's answer to a command as a stored instance (what the API shows of it; tokens are not part of it). */
+export function fromView(v: InstanceView): StoredInstance {
+  return {
+    id: v.id,
+    workflow: v.workflow,
+    object: v.object,
+    recordId: v.recordId,
+    definition: v.definition,
+    bpmn: v.bpmn,
+    createdAt: v.createdAt,
+    updatedAt: v.updatedAt,
+    instance: {
+      status: v.status,
+      submitter: v.submitter,
+      seq: 0,
+      tokens: [],
+      timers: v.timers,
+      tasks: v.tasks.map(({ createdAt: _c, decidedAt: _d, ...t }) => t),
+      history: v.history,
+    },
+    taskTimes: new Map(v.tasks.map((t) => [t.id, { createdAt: t.createdAt, decidedAt: t.decidedAt }])),
   };
 }

@@ -396,6 +396,37 @@ describe.each(await backends())('approvals persisted on %s', (backend) => {
     });
   });
 
+  describe('bad input', () => {
+    it('gets a clear code and path, never a database error, and changes nothing', async () => {
+      const w = wf(line('bad_input', [step('a', 'any', [u('manager')])]));
+      await installWorkflows(t, workflows);
+      const q = await newQuote();
+      expect(await codeOf(engine.workflows.start(t, { workflow: w, object: 'follow_up', recordId: q, submitter: people.rep }))).toBe('WORKFLOW_NOT_FOUND');
+      expect(await codeOf(engine.workflows.start(t, { workflow: w, recordId: 'nope', submitter: people.rep }))).toBe('RECORD_NOT_FOUND');
+      expect(await codeOf(engine.workflows.start(t, { workflow: w, recordId: q, submitter: 'nobody' }))).toBe('WORKFLOW_NO_SUBMITTER');
+      const v = await engine.workflows.start(t, { workflow: w, object: 'quote', recordId: q, submitter: people.rep });
+      const task = await taskOf(v.id, 'manager');
+      const pathOf = async (p: Promise<unknown>) => {
+        const e = await errorOf(p);
+        return `${e.code} ${(e.details.problems as { path: string }[] | undefined)?.[0]?.path}`;
+      };
+      expect(await pathOf(engine.workflows.act(t, v.id, { kind: 'cc', by: people.manager, users: ['not-a-user'] }))).toBe('VALIDATION_FAILED /users');
+      expect(await pathOf(engine.workflows.act(t, v.id, { kind: 'cc', by: people.manager, users: [people.gm, '00000000-0000-4000-8000-000000000000'] }))).toBe(
+        'VALIDATION_FAILED /users/1',
+      );
+      expect(await pathOf(engine.workflows.act(t, v.id, { kind: 'transfer', task, by: people.manager, to: 'x' }))).toBe('VALIDATION_FAILED /to');
+      expect(
+        await pathOf(
+          engine.workflows.act(t, v.id, { kind: 'addSigner', task, by: people.manager, signer: '00000000-0000-4000-8000-000000000000', position: 'after' }),
+        ),
+      ).toBe('VALIDATION_FAILED /signer');
+      expect(await pathOf(engine.workflows.act(t, v.id, { kind: 'comment', by: people.manager, text: 'x'.repeat(4001) }))).toBe('VALIDATION_FAILED /text');
+      expect(await pathOf(engine.workflows.act(t, v.id, { kind: 'approve', task, by: people.manager, files: ['nope'] }))).toBe('VALIDATION_FAILED /files');
+      expect(await pathOf(engine.workflows.act(t, v.id, { kind: 'approve', task, by: people.manager, values: [] as never }))).toBe('VALIDATION_FAILED /values');
+      expect((await engine.workflows.get(t, v.id)).history.map((h) => h.what)).toEqual(['submitted']);
+    });
+  });
+
   describe('approver kinds', () => {
     it('department head N levels up of the submitter, and a role', async () => {
       const w = wf(
@@ -436,12 +467,14 @@ describe.each(await backends())('approvals persisted on %s', (backend) => {
       const w = wf(line('chosen', [step('first', 'any', [u('manager')]), step('second', 'all', [{ kind: 'chosen' }])]));
       await installWorkflows(t, workflows);
       const v = await engine.workflows.start(t, { workflow: w, recordId: await newQuote(), submitter: people.rep });
+      expect(await engine.workflows.needsChoice(t, v.id, await taskOf(v.id, 'manager'), people.manager)).toEqual({ node: 'second' });
       const refused = await errorOf(approve(v.id, 'manager'));
       expect(refused.code).toBe('WORKFLOW_NEXT_REQUIRED');
       expect(refused.details.problems).toEqual([expect.objectContaining({ path: '/next', node: 'second' })]);
       expect(open(await engine.workflows.get(t, v.id))).toEqual(['first:manager']);
       expect(await codeOf(approve(v.id, 'manager', { next: ['00000000-0000-4000-8000-000000000000'] }))).toBe('VALIDATION_FAILED');
       expect(open(await approve(v.id, 'manager', { next: [people.legal, people.gm] }))).toEqual(['second:gm', 'second:legal']);
+      expect(await engine.workflows.needsChoice(t, v.id, await taskOf(v.id, 'gm'), people.gm)).toBeNull();
       // The submitter chooses a first step's approvers at submission.
       const first = wf(line('chosen_first', [step('only', 'any', [{ kind: 'chosen' }])]));
       await installWorkflows(t, workflows);

@@ -69,6 +69,8 @@ export interface WorkflowHost {
 export interface StartInput {
   /** A published workflow (model.app.workflows) or its name. */
   workflow: Workflow | string;
+  /** The record's object, by name: a workflow of another object is not found. */
+  object?: string;
   recordId: string;
   submitter: string;
   comment?: string;
@@ -211,6 +213,8 @@ export class WorkflowRuntime {
     if (!wf.enabled) throw new AppError('WORKFLOW_DISABLED', { workflow: wf.name });
     const om = model.byId.get(wf.object) ?? model.byName.get(wf.object);
     if (!om) throw new AppError('OBJECT_NOT_FOUND', { object: wf.object });
+    if (input.object !== undefined && input.object !== om.name)
+      throw new AppError('WORKFLOW_NOT_FOUND', { workflow: wf.name, object: String(input.object).slice(0, 100) });
     if (typeof input.recordId !== 'string' || !uuid.test(input.recordId))
       throw new AppError('RECORD_NOT_FOUND', { object: om.name, id: String(input.recordId).slice(0, 64) });
     const id = randomUUID();
@@ -251,7 +255,9 @@ export class WorkflowRuntime {
     await checkMembers(trx, schema, input.next, '/next');
     await checkFiles(trx, schema, input.files, input.submitter);
     const { instance, effects } = await this.decide(s, g, record, input.submitter, 'start', input.next, (env) => startInstance(g, input.submitter, env));
-    if (input.comment && instance.history[0]) instance.history[0].comment = String(input.comment).slice(0, 4000);
+    if (input.comment !== undefined && (typeof input.comment !== 'string' || input.comment.length > 4000))
+      throw AppError.problems('VALIDATION_FAILED', [{ code: 'VALIDATION_FAILED', path: '/comment', message: 'a text of at most 4000 characters' }]);
+    if (input.comment && instance.history[0]) instance.history[0].comment = input.comment;
     try {
       await systemTables(trx, schema)
         .insertInto('_wf_instance')
@@ -299,6 +305,10 @@ export class WorkflowRuntime {
       const scope = { ...s, om };
       let record = await lockRecord(trx, schema, om, row.recordId);
       if (command.kind === 'approve') await checkMembers(trx, schema, command.next, '/next');
+      if (command.kind === 'cc') await checkMembers(trx, schema, command.users, '/users', true);
+      if (command.kind === 'addSigner') await checkMembers(trx, schema, [command.signer], '/signer', true, true);
+      if (command.kind === 'transfer') await checkMembers(trx, schema, [command.to], '/to', true, true);
+      checkText(command);
       if (by) await checkFiles(trx, schema, command.files, by);
       if (command.values !== undefined) record = await this.editValues(scope, row, command, record);
       const g = compileProcess(row.definition);
@@ -309,6 +319,37 @@ export class WorkflowRuntime {
       await this.persist(scope, row, row.instance, instance, effects, by, command.files);
     });
     return this.get(te, instanceId);
+  }
+
+  /**
+   * Whether approving `task` now would open a step whose approvers are `chosen` with no earlier
+   * choice (then approve needs `next`): that step, or null. Read only (nothing is written or
+   * locked); the answer may change if the record changes before the approval.
+   */
+  async needsChoice(te: WorkflowTenant, instanceId: string, task: string, by: string): Promise<{ node: string; name?: string } | null> {
+    if (typeof instanceId !== 'string' || !uuid.test(instanceId))
+      throw new AppError('WORKFLOW_INSTANCE_NOT_FOUND', { instance: String(instanceId).slice(0, 64) });
+    const model = await te.model();
+    const db = this.host.db;
+    const schema = te.tenant.schema;
+    const row = await this.load(db, schema, instanceId, false);
+    const om = model.byName.get(row.object) ?? model.byId.get(row.object);
+    if (!om) throw new AppError('OBJECT_NOT_FOUND', { object: row.object });
+    const rows = await sql<Record<string, unknown>>`select ${sql.join(om.selectColumns.map((c) => sql.ref(c)))} from ${sql.id(schema, om.table)}
+      where id = ${row.recordId}`.execute(db);
+    const record = rows.rows[0] ? (rowToRecord(om, rows.rows[0]) as Record<string, unknown>) : {};
+    const tx = { trx: db, schema, model } as unknown as Tx;
+    const scope: Scope = { te, w: { model, tx } as RecordWriter, om, now: this.host.jobs.clock.now() };
+    const g = compileProcess(row.definition);
+    try {
+      await this.decide(scope, g, record, row.instance.submitter, 'approve', undefined, (env) => step(g, row.instance, { kind: 'approve', task, by }, env));
+      return null;
+    } catch (e) {
+      if (!(e instanceof AppError) || e.code !== 'WORKFLOW_NEXT_REQUIRED') throw e;
+      const node = ((e.details.problems as { node?: string }[] | undefined)?.[0]?.node ?? '') as string;
+      const n = row.definition.nodes.find((x) => x.id === node);
+      return { node, ...(n?.name ? { name: n.name } : {}) };
+    }
   }
 
   /** The fields an approver edits with a decision: only those their open step marks `edit` (WORKFLOW_RECORD_LOCKED otherwise), written as the process. */
@@ -703,14 +744,24 @@ async function lockRecord(trx: Db, schema: string, om: ObjectModel, id: string):
   return rowToRecord(om, row) as Record<string, unknown>;
 }
 
-/** `next` (or cc users…) must be active members of the tenant. */
-async function checkMembers(trx: Db, schema: string, ids: unknown, path: string): Promise<void> {
-  if (ids === undefined) return;
-  const bad = (message: string) => AppError.problems('VALIDATION_FAILED', [{ code: 'VALIDATION_FAILED', path, message }]);
-  if (!Array.isArray(ids) || ids.length > 50 || ids.some((x) => typeof x !== 'string' || !uuid.test(x))) throw bad('a list of at most 50 member ids');
+/** `next`, cc users, a signer, a transfer's recipient must be active members of the tenant. */
+async function checkMembers(trx: Db, schema: string, ids: unknown, path: string, required = false, one = false): Promise<void> {
+  if (ids === undefined && !required) return;
+  const bad = (message: string, at = path) => AppError.problems('VALIDATION_FAILED', [{ code: 'VALIDATION_FAILED', path: at, message }]);
+  if (!Array.isArray(ids) || ids.length > 50 || (required && !ids.length) || ids.some((x) => typeof x !== 'string' || !uuid.test(x)))
+    throw bad(one ? 'a member id' : 'a list of at most 50 member ids');
   const found = new Set(await resolveRecipients(trx, schema, [{ type: 'users', ids: ids as string[] }]));
   const missing = (ids as string[]).findIndex((x) => !found.has(x.toLowerCase()));
-  if (missing >= 0) throw AppError.problems('VALIDATION_FAILED', [{ code: 'VALIDATION_FAILED', path: `${path}/${missing}`, message: 'not an active member' }]);
+  if (missing >= 0) throw bad('not an active member', one ? path : `${path}/${missing}`);
+}
+
+/** Comments are at most 4000 characters. */
+function checkText(c: ActInput): void {
+  const text = c.kind === 'comment' ? c.text : 'comment' in c ? c.comment : undefined;
+  const path = c.kind === 'comment' ? '/text' : '/comment';
+  if (text === undefined && c.kind !== 'comment') return;
+  if (typeof text !== 'string' || text.length > 4000 || (c.kind === 'comment' && !text.trim()))
+    throw AppError.problems('VALIDATION_FAILED', [{ code: 'VALIDATION_FAILED', path, message: 'a text of at most 4000 characters' }]);
 }
 
 /** Files attached must exist and be uploaded by the person attaching them. */

@@ -7,9 +7,9 @@ import { anyUuid } from '../db/sql-helpers';
 import { systemTables } from '../db/tables';
 import type { Model, ObjectModel } from '../model/compile';
 import { type InboxBox, inboxCounts, inboxPage } from './inbox';
-import { isUuid, readInstance, type StoredInstance } from './instances';
+import { fromView, isUuid, readInstance, type StoredInstance } from './instances';
 import { compileProcess } from './process';
-import type { WorkflowRuntime, WorkflowTenant } from './runtime';
+import type { InstanceView, WorkflowRuntime, WorkflowTenant } from './runtime';
 import type { Command } from './step';
 import {
   type ApprovalInstance,
@@ -211,8 +211,8 @@ export class WorkflowService {
   }
 
   /** The instance if the caller may see it; otherwise it does not exist for them. */
-  private async visible(id: string, ctx: ActionContext): Promise<StoredInstance> {
-    const stored = await readInstance(this.deps.db, this.deps.schema, id);
+  private async visible(id: string, ctx: ActionContext, history = true): Promise<StoredInstance> {
+    const stored = await readInstance(this.deps.db, this.deps.schema, id, { history });
     if (!stored) throw notFound();
     if (!ctx.access) return stored;
     const me = ctx.actor;
@@ -395,13 +395,19 @@ export class WorkflowService {
     if (problems.length) throw AppError.problems('FIELD_FORBIDDEN', problems);
   }
 
-  /** One action on an instance by the caller (approve, reject, 退回, 加签, 转交, 撤回, resubmit, 催办, 抄送, comment). */
+  /** One action on an instance by the caller (approve, reject, 退回, 加签, 转交, 撤回, resubmit, 催办, 抄送, comment); the instance after it. */
   async act(id: string, body: ActionInput, ctx: ActionContext = {}): Promise<ApprovalInstance> {
+    return this.present(fromView(await this.apply(id, body, ctx)), ctx);
+  }
+
+  /** Checks and applies an action; the runtime's view of the instance after it. */
+  private async apply(id: string, body: ActionInput, ctx: ActionContext): Promise<InstanceView> {
     const me = this.me(ctx);
-    const s = await this.visible(id, ctx);
+    // 退回 offers only steps the history shows passed; other actions do not read the history.
+    const s = await this.visible(id, ctx, body?.kind === 'return');
     const command = await this.command(s, body, me, ctx);
     try {
-      await this.runtime().act(this.deps.tenant, s.id, {
+      return await this.runtime().act(this.deps.tenant, s.id, {
         ...command,
         ...(body.values !== undefined ? { values: body.values } : {}),
         ...(body.files !== undefined ? { files: body.files } : {}),
@@ -410,7 +416,6 @@ export class WorkflowService {
       if (e instanceof AppError && e.code.startsWith('WORKFLOW_')) throw at(pathOf(e.code, body.kind), e);
       throw e;
     }
-    return this.get(s.id, ctx);
   }
 
   /** Approves or rejects several tasks, each checked as a single action would be; one failing does not stop the others. */
@@ -422,7 +427,7 @@ export class WorkflowService {
     for (const it of body.items) {
       const ref = { instance: String(it?.instance ?? ''), task: String(it?.task ?? '') };
       try {
-        await this.act(ref.instance, { kind: body.kind, task: ref.task, ...(body.comment ? { comment: body.comment } : {}) }, ctx);
+        await this.apply(ref.instance, { kind: body.kind, task: ref.task, ...(body.comment ? { comment: body.comment } : {}) }, ctx);
         out.push({ ...ref, ok: true });
       } catch (e) {
         if (!(e instanceof AppError)) throw e;
