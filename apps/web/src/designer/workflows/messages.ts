@@ -107,14 +107,12 @@ const zhCN = {
   'panel.flowPlain': '这条连线没有条件：只有排他网关和包容网关的出线可以设置条件。',
   'panel.unsupported': '不支持的元素：{type}',
   // subset
-  'subset.unsupported': '不支持的元素 {type}「{name}」（{id}）',
-  'subset.eventDefinition': '{type}「{name}」（{id}）不支持 {definition}',
-  'subset.loop': '{type}「{name}」（{id}）不支持多实例/循环标记',
-  'subset.timer': '定时等待「{name}」（{id}）需要一个等待时长（如 PT30M）',
-  'subset.condition': '连线「{name}」（{id}）的条件不是 JSON Logic',
-  'subset.json': '{type}「{name}」（{id}）的 {attribute} 不是有效的 JSON',
-  'subset.noProcess': '文件里没有流程',
-  'subset.manyProcesses': '一个文件只能有一个流程（找到 {count} 个）',
+  'subset.unsupported': '不支持的元素 {type}{name}（{id}）',
+  'subset.name': '「{name}」',
+  'kind.unsupported': '不支持',
+  'kind.invalid': '无法读取',
+  'kind.graph': '未完成',
+  'panel.badActions': 'tg:actions 不是有效的 JSON 动作列表',
 } as const;
 
 export type WfKey = keyof typeof zhCN;
@@ -220,14 +218,12 @@ const en: Record<WfKey, string> = {
   'panel.default': 'Default flow (when no other condition holds)',
   'panel.flowPlain': 'No condition: only the flows out of exclusive and inclusive gateways have conditions.',
   'panel.unsupported': 'Unsupported element: {type}',
-  'subset.unsupported': 'Unsupported element {type} "{name}" ({id})',
-  'subset.eventDefinition': '{type} "{name}" ({id}) cannot have {definition}',
-  'subset.loop': '{type} "{name}" ({id}) cannot have a loop or multi-instance marker',
-  'subset.timer': 'Timer "{name}" ({id}) needs a duration (like PT30M)',
-  'subset.condition': 'The condition of flow "{name}" ({id}) is not JSON Logic',
-  'subset.json': '{type} "{name}" ({id}): {attribute} is not valid JSON',
-  'subset.noProcess': 'The file has no process',
-  'subset.manyProcesses': 'A file has one process (found {count})',
+  'subset.unsupported': 'Unsupported element {type}{name} ({id})',
+  'subset.name': ' "{name}"',
+  'kind.unsupported': 'Unsupported',
+  'kind.invalid': 'Unreadable',
+  'kind.graph': 'Incomplete',
+  'panel.badActions': 'tg:actions is not a JSON list of actions',
 };
 
 export type Lang = 'zh-CN' | 'en';

@@ -5,6 +5,7 @@ import {
   automationActionKinds,
   beforeSaveActionKinds,
   type ObjectInput,
+  recipientKinds,
   type WorkflowInput,
   type WorkflowStatus,
   workflowStatuses,
@@ -44,6 +45,8 @@ export interface ApproverRule {
 }
 export const approverKinds = ['users', 'role', 'departmentHead', 'managerChain', 'userField', 'owner', 'ownerManager', 'chosenByPrevious'] as const;
 export type ApproverKind = (typeof approverKinds)[number];
+/** The kinds offered: those the metadata's recipient kinds (what publish reads) list; the others appear once they are added there. */
+const offeredKinds = approverKinds.filter((k) => (recipientKinds as readonly string[]).includes(k));
 
 function newApprover(kind: ApproverKind, userField?: string): ApproverRule {
   if (kind === 'users') return { kind, users: [] };
@@ -91,7 +94,7 @@ function ApproversEditor({
             aria-label={t('panel.approver.kind')}
             value={r.kind}
             style={{ width: 170 }}
-            options={approverKinds.map((k) => ({ value: k, label: t(`panel.approver.${k}` as WfKey) }))}
+            options={offeredKinds.map((k) => ({ value: k, label: t(`panel.approver.${k}` as WfKey) }))}
             onChange={(kind) => set(i, newApprover(kind, userFields[0]?.name))}
           />
           {r.kind === 'role' && (
@@ -314,8 +317,7 @@ function ServiceTaskPanel({ s, element, tenant, objects, object }: { s: Services
   const { t } = useWf();
   const bo = element.businessObject as ModdleElement;
   const actions = readJson<AutomationActionInput[]>(bo, 'tg:actions', []);
-  if (!actions)
-    return <Alert type="error" showIcon message={t('subset.json', { type: bo.$type, name: bo.name ?? '', id: bo.id ?? '', attribute: 'tg:actions' })} />;
+  if (!actions) return <Alert type="error" showIcon message={t('panel.badActions')} />;
   return (
     <Form layout="vertical" size="small" data-testid="service-task-panel">
       <Form.Item label={t('panel.actions')}>

@@ -32,17 +32,27 @@ const shapes = {
 } as const;
 type ShapeName = keyof typeof shapes;
 
+/** A new timer waits an hour until the panel says otherwise (a timer without a duration is outside the subset). */
+function withDefaults(shape: Any, bpmnFactory: Any): Any {
+  const def = shape.businessObject?.eventDefinitions?.[0];
+  if (def?.$type === 'bpmn:TimerEventDefinition' && !def.timeDuration) {
+    def.timeDuration = bpmnFactory.create('bpmn:FormalExpression', { body: 'PT1H' });
+    def.timeDuration.$parent = def;
+  }
+  return shape;
+}
+
 function shapeAttrs(name: ShapeName): Record<string, string> {
   const s = shapes[name];
   return 'eventDefinitionType' in s ? { type: s.type, eventDefinitionType: s.eventDefinitionType } : { type: s.type };
 }
 
-function RestrictedPalette(this: Any, palette: Any, create: Any, elementFactory: Any, config: Config | undefined) {
+function RestrictedPalette(this: Any, palette: Any, create: Any, elementFactory: Any, bpmnFactory: Any, config: Config | undefined) {
   const lang = config?.lang ?? 'zh-CN';
   this.getPaletteEntries = () => (entries: Entries) => {
     const kept: Entries = Object.fromEntries(Object.entries(entries).filter(([id]) => tools.includes(id)));
     const action = (name: string, group: string, className: string, title: string, attrs: Record<string, unknown>) => {
-      const start = (event: Event) => create.start(event, elementFactory.createShape(attrs));
+      const start = (event: Event) => create.start(event, withDefaults(elementFactory.createShape(attrs), bpmnFactory));
       kept[name] = { group, className, title, action: { dragstart: start, click: start } };
     };
     action('create.start-event', 'event', 'bpmn-icon-start-event-none', wfText(lang, 'palette.start'), { type: 'bpmn:StartEvent' });
@@ -67,11 +77,11 @@ function RestrictedPalette(this: Any, palette: Any, create: Any, elementFactory:
   };
   palette.registerProvider(500, this);
 }
-RestrictedPalette.$inject = ['palette', 'create', 'elementFactory', 'config.tangram'];
+RestrictedPalette.$inject = ['palette', 'create', 'elementFactory', 'bpmnFactory', 'config.tangram'];
 
 const padKept = (id: string) => ['delete', 'connect', 'replace', 'append.text-annotation'].includes(id) || id.startsWith('lane-');
 
-function RestrictedContextPad(this: Any, contextPad: Any, create: Any, elementFactory: Any, autoPlace: Any, config: Config | undefined) {
+function RestrictedContextPad(this: Any, contextPad: Any, create: Any, elementFactory: Any, bpmnFactory: Any, autoPlace: Any, config: Config | undefined) {
   const lang = config?.lang ?? 'zh-CN';
   this.getContextPadEntries = (element: Any) => (entries: Entries) => {
     const kept: Entries = Object.fromEntries(Object.entries(entries).filter(([id]) => padKept(id)));
@@ -84,8 +94,8 @@ function RestrictedContextPad(this: Any, contextPad: Any, create: Any, elementFa
         className: shapes[name].icon,
         title: wfText(lang, shapes[name].title),
         action: {
-          click: (_event: Event, el: Any) => autoPlace.append(el ?? element, elementFactory.createShape(attrs)),
-          dragstart: (event: Event) => create.start(event, elementFactory.createShape(attrs), { source: element }),
+          click: (_event: Event, el: Any) => autoPlace.append(el ?? element, withDefaults(elementFactory.createShape(attrs), bpmnFactory)),
+          dragstart: (event: Event) => create.start(event, withDefaults(elementFactory.createShape(attrs), bpmnFactory), { source: element }),
         },
       };
     }
@@ -93,7 +103,7 @@ function RestrictedContextPad(this: Any, contextPad: Any, create: Any, elementFa
   };
   contextPad.registerProvider(500, this);
 }
-RestrictedContextPad.$inject = ['contextPad', 'create', 'elementFactory', 'autoPlace', 'config.tangram'];
+RestrictedContextPad.$inject = ['contextPad', 'create', 'elementFactory', 'bpmnFactory', 'autoPlace', 'config.tangram'];
 
 /** The replace menu's entries that stay inside the subset. */
 export const allowedReplacements = new Set([

@@ -3,6 +3,7 @@ import 'bpmn-js/dist/assets/bpmn-js.css';
 import 'bpmn-js/dist/assets/bpmn-font/css/bpmn.css';
 import './modeler.css';
 import { ArrowLeftOutlined, CloudUploadOutlined, DownloadOutlined, SaveOutlined, UploadOutlined } from '@ant-design/icons';
+import { tangramModdle } from '@tangram/bpmn';
 import type { WorkflowInput } from '@tangram/metadata';
 import { Alert, App, Button, Card, Empty, List, Space, Tag, Typography } from 'antd';
 import Modeler from 'bpmn-js/lib/Modeler';
@@ -13,7 +14,6 @@ import { usePublish } from '../../api/metadata';
 import { useI18n } from '../../i18n/i18n';
 import { useDesigner } from '../use-designer';
 import { putWorkflow, workflowsOf } from './core';
-import { tangramModdle } from './descriptor';
 import { useWf } from './messages';
 import { type ModdleElement, type SubsetProblem, subsetProblems } from './model';
 import { SidePanel, type WorkflowSettings } from './panel';
@@ -142,7 +142,7 @@ function Editor({ workflow }: { workflow: WorkflowInput }) {
       try {
         await m.importXML(xml);
         m.get('canvas').zoom('fit-viewport', 'auto');
-        const problems = check(m);
+        const problems = check(m).filter((p) => p.kind === 'unsupported');
         if (imported && problems.length) setRefusal({ title: t('importRefused'), problems });
         return true;
       } catch (e) {
@@ -204,7 +204,7 @@ function Editor({ workflow }: { workflow: WorkflowInput }) {
   /** Writes the workflow into the draft; false (and the refusal shown) when the diagram is outside the subset. */
   async function save(): Promise<boolean> {
     if (!modeler) return false;
-    const problems = check(modeler);
+    const problems = check(modeler).filter((p) => p.kind === 'unsupported');
     if (problems.length) {
       setRefusal({ title: t('refused'), problems });
       return false;
@@ -325,8 +325,11 @@ function Editor({ workflow }: { workflow: WorkflowInput }) {
             size="small"
             dataSource={lint}
             renderItem={(p) => (
-              <List.Item>
-                <Typography.Link onClick={() => pick(p.id)}>{p.message}</Typography.Link>
+              <List.Item data-kind={p.kind}>
+                <Space>
+                  <Tag color={p.kind === 'graph' ? 'orange' : 'red'}>{t(`kind.${p.kind}`)}</Tag>
+                  {p.id ? <Typography.Link onClick={() => pick(p.id)}>{p.message}</Typography.Link> : <Typography.Text>{p.message}</Typography.Text>}
+                </Space>
               </List.Item>
             )}
           />

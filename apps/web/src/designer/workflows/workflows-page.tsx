@@ -5,9 +5,8 @@ import { Link, useNavigate } from 'react-router';
 import { useMetadata } from '../../api/metadata';
 import { useI18n } from '../../i18n/i18n';
 import { useDesigner } from '../use-designer';
-import { freeWorkflowName, putWorkflow, workflowsOf } from './core';
+import { freeWorkflowName, newDiagram, putWorkflow, workflowsOf } from './core';
 import { useWf } from './messages';
-import { newDiagram } from './model';
 
 const namePattern = /^[a-z][a-z0-9_]{0,62}$/;
 
