@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditNames } from './support/axe';
 import { type Browser, browserAvailable, launchBrowser, reportFailures, shot } from './support/browser';
 import { type RunningServer, startServer } from './support/server';
-import { fieldItem, signIn } from './support/ui';
+import { fieldItem, pickOption, signIn } from './support/ui';
 
 // Issue 15's web side in a real browser. With the CRM template installed and a quote approval
 // published (经理审批 or-sign → 财务会签 all-sign), a 销售代表 submits his quote from its page; the
@@ -248,6 +248,13 @@ describe.runIf(browserAvailable())('approvals: submit, 待办, 会签, history a
     await shot(page, 'approvals-05-history');
     // The comment given with 提交审批 is part of the history too.
     await history.getByTestId('approval-history-entry').filter({ hasText: '提交了审批' }).getByText('请尽快审批').waitFor();
+    // 抄送 the approved quote to the manager, with a comment.
+    await panel.getByTestId('approval-action-cc').click();
+    const dialog = page.getByRole('dialog');
+    await pickOption(page, dialog, '抄送给', '王经理');
+    await dialog.getByLabel('意见').fill('已通过，供参考');
+    await page.getByTestId('approval-action-confirm').click();
+    await history.getByTestId('approval-history-entry').filter({ hasText: '抄送给' }).getByText('王经理').waitFor();
   });
 
   it('bulk approve in 待办: two approved at once, one decided meanwhile shown as a failure', async () => {
@@ -257,6 +264,12 @@ describe.runIf(browserAvailable())('approvals: submit, 待办, 会签, history a
     }
     const page = await open('manager');
     await page.goto(`${srv.url}/t/${srv.server.tenant}/approvals`);
+    // Three to do, and the unread copy of the approved quote.
+    await page.locator('[data-testid="nav-approvals"][title="3 条待办，1 条未读抄送"]').waitFor();
+    await page.getByTestId('inbox-tab-cc').click();
+    const copy = page.getByTestId('inbox-cc').getByTestId('inbox-item').filter({ hasText: '智能产线报价' });
+    await copy.getByText('未读').waitFor();
+    await page.getByTestId('inbox-tab-todo').click();
     const todo = page.getByTestId('inbox-todo');
     await todo.getByTestId('inbox-item').nth(2).waitFor();
     expect(await todo.getByTestId('inbox-item').count()).toBe(3);
@@ -279,5 +292,10 @@ describe.runIf(browserAvailable())('approvals: submit, 待办, 会签, history a
       const inst = (await api('GET', `/approvals/${(await approvalOf(q)).id}`)).json();
       expect(inst.current.map((c: { node: string }) => c.node)).toEqual(['finance']);
     }
+    // Reading the copy marks it read: the 抄送我 count goes.
+    await page.getByTestId('inbox-tab-cc').click();
+    await page.getByTestId('inbox-cc').getByTestId('inbox-item').filter({ hasText: '智能产线报价' }).getByTestId('inbox-open').click();
+    await page.getByTestId('approval-panel').waitFor();
+    await page.locator('[data-testid="nav-approvals"][title="0 条待办，0 条未读抄送"]').waitFor();
   });
 });

@@ -67,7 +67,9 @@ export default function ApprovalDiagram({ xml, marks, height }: { xml: string; m
         canvas.zoom('fit-viewport', 'auto');
         // The box takes its final size after the layout settles (a phone's stacked columns): fit again then.
         if (box.current && typeof ResizeObserver !== 'undefined') {
-          resize = new ResizeObserver(() => {
+          resize = new ResizeObserver(([entry]) => {
+            // A box without a size (hidden, or going away) has no fit.
+            if (!alive || !entry || entry.contentRect.width < 1 || entry.contentRect.height < 1) return;
             canvas.resized();
             canvas.zoom('fit-viewport', 'auto');
           });

@@ -1,9 +1,10 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Card, Col, Empty, Grid, Row, Select, Skeleton, Space, Tag, Timeline, Typography } from 'antd';
 import dayjs from 'dayjs';
-import { lazy, Suspense, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { type ActionKind, approvalQueries, type Instance, type InstanceSummary, isOpen } from '../../api/approvals';
 import { useI18n } from '../../i18n/i18n';
+import { keys } from '../../api/keys';
 import { ErrorBox } from '../loading';
 import { ActionDialog } from './action-dialog';
 import { EntryText, StatusTag } from './labels';
@@ -110,6 +111,12 @@ export function ApprovalPanel({
   const [acting, setActing] = useState<ActionKind | null>(null);
   const inst = q.data;
   const marks = useMemo(() => (inst ? diagramMarks(inst) : null), [inst]);
+  // Reading an approval one was copied on marks the copy read: the 抄送我 count is asked again.
+  const qc = useQueryClient();
+  const loaded = Boolean(inst);
+  useEffect(() => {
+    if (loaded) void qc.invalidateQueries({ queryKey: keys.approvalCounts(tenant) });
+  }, [loaded, qc, tenant]);
   if (q.error && !inst) return <ErrorBox error={q.error} />;
   if (!inst || !marks) return <Card loading data-testid="approval-panel-loading" />;
   const can = inst.can;

@@ -1,11 +1,9 @@
 import { ArrowLeftOutlined } from '@ant-design/icons';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { Button, Typography } from 'antd';
-import { useEffect } from 'react';
 import { Link, useParams } from 'react-router';
 import { useVisibleObject } from '../../api/access';
 import { approvalQueries } from '../../api/approvals';
-import { keys } from '../../api/keys';
 import { objectByName, useMetadata } from '../../api/metadata';
 import { useRecord } from '../../api/records';
 import { useI18n } from '../../i18n/i18n';
@@ -22,16 +20,10 @@ export default function ApprovalView() {
   const tenant = useTenant();
   const { id = '' } = useParams();
   const { t } = useI18n();
-  const qc = useQueryClient();
   const inst = useQuery(approvalQueries.instance(tenant, id));
   const md = useMetadata(tenant);
   const object = useVisibleObject(tenant, objectByName(md.data?.metadata, inst.data?.object));
   const record = useRecord(tenant, object ? (inst.data?.object ?? '') : '', object ? inst.data?.recordId : undefined);
-  // Opening a copy reads it: the 抄送我 count is asked again.
-  const loaded = Boolean(inst.data);
-  useEffect(() => {
-    if (loaded) void qc.invalidateQueries({ queryKey: keys.approvalCounts(tenant) });
-  }, [loaded, qc, tenant]);
   const back = (
     <Link to={`/t/${tenant}/approvals`}>
       <Button type="link" icon={<ArrowLeftOutlined />} style={{ paddingInline: 0, marginBottom: 4 }}>
