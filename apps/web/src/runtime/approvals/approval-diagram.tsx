@@ -64,7 +64,7 @@ export default function ApprovalDiagram({ xml, marks, height }: { xml: string; m
           'tg-done',
         );
         mark(wanted.current, 'tg-current');
-        canvas.zoom('fit-viewport', 'auto');
+        if (box.current && box.current.clientWidth > 0 && box.current.clientHeight > 0) canvas.zoom('fit-viewport', 'auto');
         // The box takes its final size after the layout settles (a phone's stacked columns): fit again then.
         if (box.current && typeof ResizeObserver !== 'undefined') {
           resize = new ResizeObserver(([entry]) => {
