@@ -14,7 +14,9 @@ export function useRecordApprovals(tenant: string, object: string, id: string | 
   const q = useQuery(approvalQueries.ofRecord(tenant, object, id ?? '', Boolean(id)));
   const items = q.data?.items ?? [];
   const open = items.find((i) => isOpen(i.status));
-  return { items, open, locked: Boolean(open), editable: open?.can.editable ?? [], loading: q.isLoading };
+  // Returned to its submitter, the record is theirs to change before 重新提交 (the server allows it).
+  const mineToChange = open?.status === 'returned' && open.can.resubmit;
+  return { items, open, locked: Boolean(open) && !mineToChange, editable: open?.can.editable ?? [], loading: q.isLoading };
 }
 
 /** The workflows a 提交审批 button starts for an object (enabled, `start.button` not off). */
