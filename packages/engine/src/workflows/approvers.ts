@@ -27,7 +27,7 @@ export type ApproverRule =
   /** Named by the approver before (approve's `next`), or by the submitter at submission. */
   | { kind: 'chosen' };
 
-export const approverKinds = ['users', 'role', 'owner', 'ownerManager', 'userField', 'departmentHead', 'managerChain', 'chosen'] as const;
+export { approverKinds } from '@tangram/metadata';
 
 /** The longest manager chain walked (a cycle of managers ends there too). */
 const maxLevels = 20;
