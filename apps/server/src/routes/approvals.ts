@@ -34,6 +34,7 @@ const ApprovalCan = named('ApprovalCan', {
     comment: bool,
     myTask: { type: 'string', description: 'The caller’s open task (approval, or resubmission)' },
     editable: { type: 'array', items: str, description: 'Record fields the caller’s step lets them edit (as `values` with approve)' },
+    chooseNext: { ...NodeRef, description: 'Approving opens this step, whose approvers the caller chooses: send them as `next` with approve' },
   },
 });
 

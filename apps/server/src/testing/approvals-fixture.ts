@@ -9,6 +9,8 @@ import type { Session, TestServer } from './harness';
 export interface StepSpec extends Omit<Partial<UserTaskNode>, 'approvers'> {
   id: string;
   approvers: Person[];
+  /** The approver before chooses this step's approvers (`{ "kind": "chosen" }`). */
+  chosen?: boolean;
 }
 
 export interface WorkflowSpec {
@@ -23,7 +25,12 @@ export function lineProcess(spec: WorkflowSpec, ids: Record<Person, string>): Pr
   const nodes: ProcessNode[] = [
     { id: 'start', kind: 'start' },
     ...spec.steps.map(
-      ({ approvers, ...s }): UserTaskNode => ({ kind: 'userTask', mode: 'any', ...s, approvers: [{ type: 'users', ids: approvers.map((p) => ids[p]) }] }),
+      ({ approvers, chosen: _c, ...s }): UserTaskNode => ({
+        kind: 'userTask',
+        mode: 'any',
+        ...s,
+        approvers: [{ type: 'users', ids: approvers.map((p) => ids[p]) }],
+      }),
     ),
     { id: 'end', kind: 'end' },
   ];
@@ -47,7 +54,7 @@ export function lineBpmn(spec: WorkflowSpec, ids: Record<Person, string>): strin
       u.name ? `name="${xml(u.name)}"` : '',
       `tg:mode="${u.mode}"`,
       u.ratio !== undefined ? `tg:ratio="${u.ratio}"` : '',
-      `tg:approvers="${xml(JSON.stringify([{ kind: 'users', users: step.approvers.map((x) => ids[x]) }]))}"`,
+      `tg:approvers="${xml(JSON.stringify(step.chosen ? [{ kind: 'chosen' }] : [{ kind: 'users', users: step.approvers.map((x) => ids[x]) }]))}"`,
       u.onReject ? `tg:onReject="${u.onReject}"` : '',
       u.fields ? `tg:fields="${xml(JSON.stringify(u.fields))}"` : '',
     ];

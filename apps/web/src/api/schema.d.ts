@@ -1686,6 +1686,11 @@ export interface components {
             addSigner: boolean;
             approve: boolean;
             cc: boolean;
+            /** @description Approving opens this step, whose approvers the caller chooses: send them as `next` with approve */
+            chooseNext?: {
+                name: string;
+                node: string;
+            };
             comment: boolean;
             /** @description Record fields the caller’s step lets them edit (as `values` with approve) */
             editable: string[];

@@ -165,6 +165,42 @@ describe.each(await backends())('approvals under random operations through the s
     return { who, body: { kind, ...task } };
   }
 
+  it('tells an approver who chooses the next step’s approvers so, and refuses an approval without them at /next', async () => {
+    workflows = [
+      {
+        id: 'chosen',
+        name: 'chosen',
+        label: { en: 'chosen' },
+        object: 'deal',
+        bpmn: '',
+        process: {
+          id: 'chosen',
+          nodes: [
+            { id: 'start', kind: 'start' },
+            { id: 'first', kind: 'userTask', mode: 'any', approvers: [{ type: 'users', ids: [ids.a] }] },
+            { id: 'second', kind: 'userTask', mode: 'any', name: '指定审批', approvers: [{ kind: 'chosen' }] },
+            { id: 'end', kind: 'end' },
+          ],
+          flows: line(['start', 'first', 'second', 'end']),
+        },
+        statusValues: {},
+        start: { button: true, onCreate: false },
+        enabled: true,
+      },
+    ];
+    const record = (await t.records.create('deal', { title: 'chosen', owner_id: ids.rep })).id as string;
+    const v = await service.submit('deal', record, { workflow: 'chosen' }, as('rep'));
+    expect((await service.get(v.id, as('a'))).can.chooseNext).toEqual({ node: 'second', name: '指定审批' });
+    const refused = await service.act(v.id, { kind: 'approve' }, as('a')).catch((e: AppError) => e);
+    expect([(refused as AppError).code, (refused as AppError).details.problems]).toEqual([
+      'WORKFLOW_NEXT_REQUIRED',
+      [expect.objectContaining({ path: '/next' })],
+    ]);
+    const next = await service.act(v.id, { kind: 'approve', next: [ids.b] }, as('a'));
+    expect(next.tasks.filter((x) => x.status === 'open').map((x) => [x.node, x.assignee.id])).toEqual([['second', ids.b]]);
+    expect((await service.get(v.id, as('b'))).can).not.toHaveProperty('chooseNext');
+  });
+
   it('keeps its invariants over the processes, approval modes and sequences drawn', async () => {
     let run = 0;
     const outcomes = { applied: 0, refused: 0, ended: 0 };

@@ -285,6 +285,10 @@ export class WorkflowService {
       current: currentNodes.map((node) => ({ node, name: nodeName(s.definition, node) })),
       can: om ? canFor(g, m, me, om, oa, this.deps.now()) : none,
     };
+    if (!summaryOnly && me && summary.can.approve && summary.can.myTask && this.deps.runtime) {
+      const choice = await this.deps.runtime.needsChoice(this.deps.tenant, s.id, summary.can.myTask, me);
+      if (choice) summary.can.chooseNext = { node: choice.node, name: choice.name ?? choice.node };
+    }
     if (summaryOnly) return { ...summary, bpmn: '', tasks: [], history: [] };
     const bpmn = s.bpmn ?? (await this.workflowList()).find((w) => w.name === s.workflow)?.bpmn ?? '';
     return {

@@ -33,6 +33,8 @@ export interface ApprovalCan {
   myTask?: string;
   /** The record fields the current step lets the caller edit (sent as `values` with approve). */
   editable: string[];
+  /** Approving opens a step whose approvers the caller chooses: send them as `next` with approve. */
+  chooseNext?: { node: string; name: string };
 }
 
 export interface InstanceSummary {
