@@ -19,6 +19,8 @@ describe.runIf(browserAvailable())('the process modeler (browser)', () => {
   let browser: Browser;
   reportFailures(() => browser?.page);
   let admin: Session;
+  /** The approval step and its flow to the end, drawn by the first test. */
+  const drawn = { task: '', toEnd: '' };
   const api = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
     srv.server.as(admin, { method, url: `/api/v1/t/${srv.server.tenant}${url}`, payload: payload as never });
 
@@ -153,7 +155,8 @@ describe.runIf(browserAvailable())('the process modeler (browser)', () => {
     const otherEnd = await dropFromPalette(page, 'create.end-event', at(300, 340));
     await connect(page, 'StartEvent_1', gateway);
     const toTask = await connect(page, gateway, task);
-    await connect(page, task, 'EndEvent_1');
+    drawn.task = task;
+    drawn.toEnd = await connect(page, task, 'EndEvent_1');
     const toEnd = await connect(page, gateway, otherEnd);
 
     // The approval step: name, approvers (role 销售经理), 会签.
@@ -251,5 +254,25 @@ describe.runIf(browserAvailable())('the process modeler (browser)', () => {
     await shot(page, 'workflow-03-refused');
     // Nothing of the file reached the draft.
     expect((await api('GET', '/metadata/draft')).json().metadata.workflows).toEqual(before);
+  });
+
+  it('shows publish problems at their element', async () => {
+    const { page } = browser;
+    await page.goto(`${srv.url}/t/${srv.server.tenant}/design/workflows/quote_big_discount`);
+    await shape(page, drawn.task).waitFor();
+    // The step's way to the end goes: the diagram is incomplete (saved as a draft, refused at publish).
+    await pickOnCanvas(page, drawn.toEnd, 'side-panel');
+    await page.locator('.djs-context-pad [data-action="delete"]').click();
+    await poll(() => page.getByTestId('workflow-lint').locator('[data-kind="graph"]').count()).toBeGreaterThan(0);
+    await page.getByTestId('workflow-save').click();
+    await page.getByTestId('workflow-saved').waitFor();
+    await page.getByTestId('workflow-publish').click();
+    const problems = page.getByTestId('workflow-publish-problems');
+    await problems.locator(`[data-element="${drawn.task}"]`).first().waitFor();
+    await poll(() => shape(page, drawn.task).getAttribute('class')).toContain('tg-problem');
+    await shot(page, 'workflow-04-publish-problem');
+    // A click on the problem selects its element.
+    await problems.locator(`[data-element="${drawn.task}"]`).first().click();
+    await page.getByTestId('user-task-panel').waitFor();
   });
 });

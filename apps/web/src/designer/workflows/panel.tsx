@@ -284,7 +284,7 @@ function UserTaskPanel({ s, element, tenant, object }: { s: Services; element: A
           data-testid="field-access"
           dataSource={draftFields(object)}
           columns={[
-            { title: t('object'), key: 'label', render: (_, f) => label(f.label, f.name) },
+            { title: t('panel.field'), key: 'label', render: (_, f) => label(f.label, f.name) },
             {
               title: '',
               key: 'access',

@@ -47,7 +47,7 @@ function download(name: string, xml: string) {
 }
 
 /** The element ids of the diagram a server problem names (in its path or its message). */
-function elementOf(path: string | undefined, message: string, ids: Set<string>): string {
+function elementIn(path: string | undefined, message: string, ids: Set<string>): string {
   for (const seg of (path ?? '').split('/').reverse()) if (ids.has(seg)) return seg;
   for (const id of ids) if (id && message.includes(id)) return id;
   return '';
@@ -233,10 +233,16 @@ function Editor({ workflow }: { workflow: WorkflowInput }) {
               .map((x: Any) => x.id as string)
           : [],
       );
+      // Problems of other workflows (/workflows/<j>/…) are listed, but not placed on this diagram.
+      const mine = workflowsOf(designer.doc).findIndex((w) => w.name === settings.name);
+      const elementOf = (path: string | undefined, message: string) => {
+        const other = /^\/workflows\/(\d+)(\/|$)/.exec(path ?? '');
+        return other && Number(other[1]) !== mine ? '' : elementIn(path, message, ids);
+      };
       const problems =
         e instanceof ApiError && e.problems.length
           ? e.problems.map((p) => ({
-              id: elementOf(p.path ?? (p as { field?: string }).field, p.message, ids),
+              id: elementOf(p.path ?? (p as { field?: string }).field, p.message),
               message: p.path ? `${p.path}: ${p.message}` : p.message,
             }))
           : [{ id: '', message: describeError(e) }];
