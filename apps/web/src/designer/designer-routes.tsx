@@ -1,5 +1,6 @@
 import {
   AimOutlined,
+  ApartmentOutlined,
   CheckCircleOutlined,
   ThunderboltOutlined,
   CloudUploadOutlined,
@@ -12,7 +13,7 @@ import {
   WarningOutlined,
 } from '@ant-design/icons';
 import { Alert, Button, Menu, Space, Tooltip, Typography } from 'antd';
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { DndProvider } from 'react-dnd';
 import { HTML5Backend } from 'react-dnd-html5-backend';
 import { Route, Routes, useLocation, useNavigate } from 'react-router';
@@ -30,6 +31,11 @@ import { PublishPage } from './publish-page';
 import { RevisionsPage } from './revisions-page';
 import { type Designer, DesignerContext, type Draft, useDesignerSession, useDraftQuery } from './use-designer';
 import { ViewDesigner, ViewsPage } from './view-designer';
+import { useWf } from './workflows/messages';
+import { WorkflowsPage } from './workflows/workflows-page';
+
+// The process modeler brings bpmn-js: its own chunk, loaded only on its route.
+const WorkflowEditor = lazy(() => import('./workflows/workflow-editor'));
 
 function SaveStatus({ designer }: { designer: Designer }) {
   const { t } = useI18n();
@@ -54,6 +60,7 @@ function SaveStatus({ designer }: { designer: Designer }) {
 
 function Session({ tenant, draft }: { tenant: string; draft: Draft }) {
   const { t } = useI18n();
+  const { t: wf } = useWf();
   const designer = useDesignerSession(tenant, draft);
   const navigate = useNavigate();
   const location = useLocation();
@@ -72,7 +79,8 @@ function Session({ tenant, draft }: { tenant: string; draft: Draft }) {
     return () => window.removeEventListener('keydown', onKey);
   }, [designer]);
   const section =
-    (['views', 'automations', 'buttons', 'menu', 'publish', 'revisions'] as const).find((s) => location.pathname.startsWith(`${base}/${s}`)) ?? 'objects';
+    (['views', 'automations', 'buttons', 'workflows', 'menu', 'publish', 'revisions'] as const).find((s) => location.pathname.startsWith(`${base}/${s}`)) ??
+    'objects';
   return (
     <DesignerContext.Provider value={designer}>
       <DndProvider backend={HTML5Backend}>
@@ -103,6 +111,7 @@ function Session({ tenant, draft }: { tenant: string; draft: Draft }) {
             { key: 'views', icon: <EyeOutlined />, label: t('designer.views') },
             { key: 'automations', icon: <ThunderboltOutlined />, label: t('auto.title') },
             { key: 'buttons', icon: <AimOutlined />, label: t('buttons.title') },
+            { key: 'workflows', icon: <ApartmentOutlined />, label: wf('title') },
             { key: 'menu', icon: <MenuOutlined />, label: t('designer.menu') },
             { key: 'publish', icon: <CloudUploadOutlined />, label: t('designer.publish') },
             { key: 'revisions', icon: <HistoryOutlined />, label: t('designer.revisions') },
@@ -119,6 +128,15 @@ function Session({ tenant, draft }: { tenant: string; draft: Draft }) {
           <Route path="automations/:name" element={<AutomationEditor />} />
           <Route path="buttons" element={<RecordActionsPage />} />
           <Route path="buttons/:name" element={<RecordActionEditor />} />
+          <Route path="workflows" element={<WorkflowsPage />} />
+          <Route
+            path="workflows/:name"
+            element={
+              <Suspense fallback={<Loading />}>
+                <WorkflowEditor />
+              </Suspense>
+            }
+          />
           <Route path="menu" element={<MenuDesigner />} />
           <Route path="publish" element={<PublishPage />} />
           <Route path="revisions" element={<RevisionsPage />} />
