@@ -135,6 +135,83 @@ async function automations(base: string, body: (i: number) => string, token: str
   return out;
 }
 
+/** A one-step approval on deals whose approver (the bench admin) edits `amount` with the decision. */
+const approvalBpmn = (approver: string) => `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:tg="https://tangram.dev/schema/bpmn/1" id="bench_defs" targetNamespace="https://tangram.dev/bench">
+  <bpmn:process id="bench_approve" isExecutable="true">
+    <bpmn:startEvent id="start"/>
+    <bpmn:userTask id="review" name="审批" tg:approvers="${JSON.stringify([{ kind: 'users', users: [approver] }]).replaceAll('"', '&quot;')}" tg:fields="{&quot;amount&quot;:&quot;edit&quot;}"/>
+    <bpmn:endEvent id="end"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="review"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="review" targetRef="end"/>
+  </bpmn:process>
+</bpmn:definitions>`;
+
+/**
+ * Approvals' cost (issue 15): approvals completed per second — an approve that writes the
+ * record's `amount` in the same transaction, the instance ending — against plain updates of the
+ * same field on other deals, same server, same number of requests.
+ */
+async function approvals(base: string, token: string, ids: string[]): Promise<Record<string, unknown>> {
+  const count = Number(process.env.BENCH_APPROVALS ?? 2000);
+  const engine = await Engine.open({ url: benchUrl });
+  const tenant = await engine.tenant('bench');
+  try {
+    const me = await sql<{ id: string }>`select id from platform."user" where email = 'bench@tangram.local'`.execute(engine.db);
+    const approver = me.rows[0]?.id as string;
+    await tenant.schema.publish({ ...dealApp, workflows: [{ name: 'bench_approve', object: 'deal', bpmn: approvalBpmn(approver) }] });
+    // The instances to approve, one per deal, submitted ahead (ten at a time).
+    const deals = ids.slice(-2 * count, -count);
+    const instances: string[] = [];
+    for (let i = 0; i < deals.length; i += 10)
+      instances.push(
+        ...(await Promise.all(
+          deals.slice(i, i + 10).map(async (id) => (await tenant.workflows.submit('deal', id, { workflow: 'bench_approve' }, { actor: approver })).id),
+        )),
+      );
+    // The server re-reads the revision within a second.
+    await new Promise((r) => setTimeout(r, 2000));
+    const run = async (make: (i: number) => autocannon.Request) => {
+      let i = 0;
+      const result = await autocannon({
+        url: 'http://127.0.0.1:3101',
+        connections,
+        amount: count,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, ...make(i++) }) } as autocannon.Request],
+      });
+      return { rps: Math.round(result['2xx'] / result.duration), p99: result.latency.p99, errors: result.errors + result.non2xx };
+    };
+    const plain = ids.slice(-count);
+    const updates = await run((i) => ({
+      method: 'PATCH',
+      path: `${base}/${plain[i % plain.length]}`,
+      body: '{"amount":2.5}',
+      headers: { 'if-match': '"1"', 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    }));
+    const approves = await run((i) => ({
+      method: 'POST',
+      path: `/api/v1/t/bench/approvals/${instances[i % instances.length]}/actions`,
+      body: '{"kind":"approve","values":{"amount":2.5}}',
+    }));
+    const ended = await sql<{ n: number }>`select count(*)::int as n from tenant_bench._wf_instance where status = 'approved'`.execute(engine.db);
+    const out = {
+      ratio: Number((approves.rps / updates.rps).toFixed(3)),
+      approve_rps: approves.rps,
+      update_rps: updates.rps,
+      approve_p99_ms: approves.p99,
+      update_p99_ms: updates.p99,
+      approved: Number(ended.rows[0]?.n ?? 0),
+      errors: approves.errors + updates.errors,
+    };
+    console.log('approve', JSON.stringify(out));
+    await tenant.schema.publish(dealApp);
+    return { approve: out };
+  } finally {
+    await engine.close();
+  }
+}
+
 async function main(): Promise<void> {
   const t0 = Date.now();
   console.log(`setting up ${rows} rows per side…`);
@@ -210,6 +287,7 @@ async function main(): Promise<void> {
       console.log(s.name, JSON.stringify(results[s.name]));
     }
     if (wanted('automation_write') || wanted('automation_latency')) Object.assign(results, await automations(base, body, token));
+    if (wanted('approve')) Object.assign(results, await approvals(base, token, tangramIds));
   } finally {
     tangram.kill();
     raw.kill();

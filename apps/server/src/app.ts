@@ -25,6 +25,7 @@ import { automationRoutes } from './routes/automations';
 import { devMailboxRoutes, mailRoutes } from './routes/mail';
 import { templateRoutes, tenantTemplateRoutes } from './routes/templates';
 import { recordActionRoutes } from './routes/record-actions';
+import { approvalRoutes } from './routes/approvals';
 import { recordRoutes } from './routes/records';
 import { memberRoutes, tenantRoutes } from './routes/tenants';
 
@@ -182,6 +183,7 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
       await scope.register(metadataRoutes);
       await scope.register(recordRoutes);
       await scope.register(recordActionRoutes);
+      await scope.register(approvalRoutes);
       await scope.register(fileRoutes);
       await scope.register(openapiRoutes);
       await scope.register(orgRoutes, { engine: opts.engine });

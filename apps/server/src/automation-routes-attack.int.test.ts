@@ -28,7 +28,7 @@ const secretsOf: Record<string, string[]> = {
   'tenant token': [],
 };
 
-const families = /\/(automations|mail|dev-mailbox|notifications)(\/|$)|\/actions(\/|$)/;
+const families = /\/(automations|mail|dev-mailbox|notifications)(\/|$)|\/records\/:id\/actions(\/|$)/;
 
 const markAction = {
   name: 'mark',

@@ -24,6 +24,9 @@ const DesignerRoutes = lazy(() => import('./designer/designer-routes'));
 const MarketPage = lazy(() => import('./admin/market-page'));
 const MembersPage = lazy(() => import('./admin/members-page'));
 const MailPage = lazy(() => import('./admin/mail-page'));
+// Approvals: the inbox and the approval view (the record page's approval panel is in the runtime).
+const InboxPage = lazy(() => import('./runtime/approvals/inbox-page'));
+const ApprovalView = lazy(() => import('./runtime/approvals/approval-view'));
 const lazyPage = (Page: React.ComponentType) => (
   <Suspense fallback={<Loading />}>
     <Page />
@@ -55,6 +58,8 @@ const router = createBrowserRouter([
           { path: 'o/:object/r/:id', element: <RecordPage /> },
           { path: 'search', element: <SearchPage /> },
           { path: 'trash', element: <TrashPage /> },
+          { path: 'approvals', element: lazyPage(InboxPage) },
+          { path: 'approvals/:id', element: lazyPage(ApprovalView) },
           { path: 'market', element: lazyPage(MarketPage) },
           { path: 'members', element: lazyPage(MembersPage) },
           { path: 'mail', element: lazyPage(MailPage) },

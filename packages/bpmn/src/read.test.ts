@@ -107,6 +107,11 @@ describe('processFromBpmn', () => {
     const timeoutOnly = await processFromBpmn(around('<bpmn:userTask id="x" tg:timeoutMinutes="30" />', 'tg:withdrawAfterApproval="false"'));
     expect(timeoutOnly.nodes.find((n) => n.id === 'x')).toMatchObject({ timeout: { minutes: 30, action: 'remind' } });
     expect(timeoutOnly.withdrawAfterApproval).toBe(false);
+    // Every approver kind the runtime resolves is read (the manager chain and a choice by the approver before included).
+    for (const rule of [{ kind: 'managerChain', levels: 2 }, { kind: 'chosen' }, { kind: 'departmentHead', level: 2 }, { kind: 'role', role: 'finance' }]) {
+      const one = await processFromBpmn(around(`<bpmn:userTask id="x" tg:approvers="${attr([rule])}" />`));
+      expect(one.nodes.find((n) => n.id === 'x')).toMatchObject({ approvers: [rule] });
+    }
     // Attributes of other modelers' namespaces and extension elements are ignored.
     // One pool showing the process is drawing only.
     const pool = around('<bpmn:userTask id="x" />').replace(

@@ -7,8 +7,8 @@ import {
   type ProcessNode,
   type StepFieldAccess,
   type UserTaskNode,
+  approverKinds,
   compileProcess,
-  recipientKinds,
 } from '@tangram/metadata';
 import { BpmnModdle, type ModdleElement } from 'bpmn-moddle';
 import descriptor from './descriptor.json' with { type: 'json' };
@@ -199,11 +199,11 @@ function userTaskAttributes(e: ModdleElement, invalid: Problem[]): Omit<UserTask
   }
   const approvers = jsonAttr(e, 'approvers', invalid, 'array');
   if (approvers) {
-    const kinds: readonly string[] = recipientKinds;
+    const kinds: readonly string[] = approverKinds;
     approvers.forEach((r: unknown, i: number) => {
       const kind = (r as { kind?: unknown } | null)?.kind;
       if (typeof r !== 'object' || r === null || typeof kind !== 'string' || !kinds.includes(kind))
-        bad(`tg:approvers[${i}] needs a kind: one of ${recipientKinds.join(', ')}`);
+        bad(`tg:approvers[${i}] needs a kind: one of ${approverKinds.join(', ')}`);
     });
     out.approvers = approvers;
   }

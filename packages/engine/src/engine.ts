@@ -8,7 +8,10 @@ import { type ClaimOptions, type OutboxEvent, ackEvents, claimEvents } from './o
 import { type Clock, systemClock } from './jobs/clock';
 import { type RetentionPolicy, defaultRetention, pruneJobs, pruneTenant } from './maintenance/retention';
 import { RecordActionService } from './record-actions/service';
+import { workflowLockBehaviour } from './workflows/lock';
 import { WorkflowRuntime } from './workflows/runtime';
+import { WorkflowService } from './workflows/service';
+import { startTriggerBehaviour } from './workflows/triggers';
 import { RecordActionWebhooks } from './record-actions/webhooks';
 import { Jobs } from './jobs/jobs';
 import {
@@ -152,7 +155,15 @@ export class Engine {
     this.behaviours.register(this.automations.wakeBehaviour);
     this.behaviours.subscribe(automationConsumer, this.automations.wanted);
     this.recordActionWebhooks = new RecordActionWebhooks(this.jobs, opts.outbound);
-    this.workflows = new WorkflowRuntime({ db: database.db, jobs: this.jobs, tenant: (slug) => this.tenant(slug) });
+    this.workflows = new WorkflowRuntime({
+      db: database.db,
+      jobs: this.jobs,
+      tenant: (slug) => this.tenant(slug),
+      tenantOfSchema: (schema) => [...this.tenants.values()].find((t) => t.tenant.schema === schema),
+      webhooks: this.recordActionWebhooks,
+    });
+    this.behaviours.register(workflowLockBehaviour);
+    this.behaviours.register(startTriggerBehaviour(this.workflows));
   }
 
   /** The engine's clock (see EngineOptions.clock). */
@@ -275,6 +286,7 @@ export class Engine {
       this.automations,
       this.mail,
       this.recordActionWebhooks,
+      this.workflows,
     );
     this.tenants.set(t.slug, te);
     return te;
@@ -303,6 +315,8 @@ export class TenantEngine {
   readonly notifications: NotificationService;
   /** Record actions (buttons): which a member may run on a record, and running one in one transaction. */
   readonly actions: RecordActionService;
+  /** Approvals as members see them: submit, read an instance, act on it, the inbox and its counts (rights checked on each). */
+  readonly workflows: WorkflowService;
   private cache: { model: Model; checkedAt: number } | undefined;
 
   constructor(
@@ -315,6 +329,7 @@ export class TenantEngine {
     runtime?: AutomationRuntime,
     mail?: Mailer,
     webhooks?: RecordActionWebhooks,
+    workflowRuntime?: WorkflowRuntime,
   ) {
     this.automations = {
       runs: (automation, o) => (runtime ? runtime.runs(this, automation, o) : Promise.resolve([])),
@@ -365,6 +380,15 @@ export class TenantEngine {
       notifications: this.notifications,
       now: () => (opts.clock ?? systemClock).now(),
       ...(webhooks ? { webhooks: { queue: webhooks, tenantId: tenant.id } } : {}),
+    });
+    this.workflows = new WorkflowService({
+      db: database.db,
+      schema: tenant.schema,
+      model: () => this.model(),
+      ...(workflowRuntime ? { runtime: workflowRuntime } : {}),
+      tenant: this,
+      cursorKey,
+      now: () => (opts.clock ?? systemClock).now(),
     });
   }
 

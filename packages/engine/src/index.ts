@@ -106,4 +106,24 @@ export { RecordActionService, type RecordActionResult, type RecordActionView } f
 export type { CreatedRecord } from './record-actions/steps';
 export { compileProcess, type Process, type ProcessNode, type Flow, type UserTaskNode, type ApprovalMode } from './workflows/process';
 export { step, startInstance, type Command, type Effect, type Instance, type InstanceStatus, type Task as WorkflowTask } from './workflows/step';
-export { WorkflowRuntime, type InstanceView, type StartInput, timerQueue as workflowTimerQueue } from './workflows/runtime';
+export {
+  WorkflowRuntime,
+  type ActInput,
+  type InstanceView,
+  type StartInput,
+  type TaskView as WorkflowTaskView,
+  timerQueue as workflowTimerQueue,
+} from './workflows/runtime';
+export { type ActiveInstance, activeInstances, editableFields, managedValues, workflowsOf } from './workflows/lock';
+export { type ApproverRule, approverKinds } from './workflows/approvers';
+export {
+  WorkflowService,
+  type ActionInput as ApprovalActionInput,
+  type ActionKind as ApprovalActionKind,
+  actionKinds as approvalActionKinds,
+  type BulkInput as ApprovalBulkInput,
+  type SubmitInput as ApprovalSubmitInput,
+  type BulkResult as ApprovalBulkResult,
+} from './workflows/service';
+export type { ApprovalInstance, ApprovalCan, ApprovalUser, InstanceSummary as ApprovalSummary, InboxItem as ApprovalInboxItem } from './workflows/views';
+export { type InboxBox, inboxBoxes } from './workflows/inbox';

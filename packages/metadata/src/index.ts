@@ -6,6 +6,8 @@ export { cronProblem, isTimeZone } from './cron';
 export {
   compileProcess,
   isGateway,
+  approverKinds,
+  type ApproverKind,
   type Process,
   type ProcessNode,
   type Flow,

@@ -3,6 +3,10 @@ import { AppError, type Problem } from '@tangram/errors';
 // A process as the interpreter reads it (step.ts): nodes and sequence flows of the supported
 // BPMN subset. The modeler's .bpmn files are read into this shape; the interpreter never sees XML.
 
+/** Who approves a step: the automation recipient kinds plus the submitter's manager chain and a choice by the approver before (engine/src/workflows/approvers.ts). */
+export const approverKinds = ['users', 'role', 'owner', 'ownerManager', 'userField', 'departmentHead', 'managerChain', 'chosen'] as const;
+export type ApproverKind = (typeof approverKinds)[number];
+
 /** 或签 any one · 会签 all · 依次 in order · ratio: at least `ratio` of the approvers. */
 export type ApprovalMode = 'any' | 'all' | 'sequential' | 'ratio';
 

@@ -39,6 +39,15 @@ export const keys = {
   unreadNotifications: (tenant: string) => ['notifications', tenant, 'unread'] as const,
   notificationList: (tenant: string) => ['notifications', tenant, 'list'] as const,
   notificationPreferences: (tenant: string) => ['notifications', tenant, 'preferences'] as const,
+  /** Everything about approvals in a tenant (any approval write invalidates it). */
+  approvals: (tenant: string) => ['approvals', tenant] as const,
+  approvalCounts: (tenant: string) => ['approvals', tenant, 'counts'] as const,
+  approvalInbox: (tenant: string, box: string) => ['approvals', tenant, 'inbox', box] as const,
+  approval: (tenant: string, id: string) => ['approvals', tenant, 'one', id] as const,
+  /** A record's instances: under approvals (an action changes them) and read again with them. */
+  recordApprovals: (tenant: string, object: string, id: string) => ['approvals', tenant, 'record', object, id] as const,
+  /** The enabled workflows the caller may start. */
+  workflows: (tenant: string) => ['approvals', tenant, 'workflows'] as const,
   /** The run log of one automation. */
   automationRuns: (tenant: string, id: string) => ['automation-runs', tenant, id] as const,
   /** A reference picker's search (not refreshed by writes, as a picker's choices need not be). */

@@ -178,6 +178,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/t/{tenant}/approvals/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An approval instance: its steps, tasks, history and what the caller may do (reading it marks a copy to the caller read) */
+        get: operations["getApproval"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/t/{tenant}/approvals/{id}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve, reject, 退回, 加签, 转交, 撤回, resubmit, 催办, 抄送 or comment */
+        post: operations["actOnApproval"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/t/{tenant}/approvals/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve or reject several tasks, each checked as a single action; the others go on when one is refused */
+        post: operations["bulkApprove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/t/{tenant}/approvals/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller’s open tasks (待办) and unread copies (抄送我) */
+        get: operations["approvalCounts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/t/{tenant}/approvals/inbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller’s 待办 (todo), 已办 (done), 我发起的 (mine) or 抄送我 (cc), newest first, in pages */
+        get: operations["approvalInbox"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/t/{tenant}/automations/{id}/runs": {
         parameters: {
             query?: never;
@@ -1033,6 +1118,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/t/{tenant}/records/{object}/{id}/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The approvals of a record, newest first (the caller reads the record) */
+        get: operations["listRecordApprovals"];
+        put?: never;
+        /** 提交审批: start a workflow on a record (the caller must be able to update it) */
+        post: operations["submitApproval"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/t/{tenant}/templates": {
         parameters: {
             query?: never;
@@ -1114,6 +1217,23 @@ export interface paths {
         post?: never;
         /** Revoke an API token */
         delete: operations["revokeToken"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/t/{tenant}/workflows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The enabled workflows on objects the caller can read */
+        get: operations["listWorkflows"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1561,6 +1681,142 @@ export interface components {
                 };
             }[];
         };
+        /** @description What the caller may do on the instance now */
+        ApprovalCan: {
+            addSigner: boolean;
+            approve: boolean;
+            cc: boolean;
+            /** @description Approving opens this step, whose approvers the caller chooses: send them as `next` with approve */
+            chooseNext?: {
+                name: string;
+                node: string;
+            };
+            comment: boolean;
+            /** @description Record fields the caller’s step lets them edit (as `values` with approve) */
+            editable: string[];
+            /** @description The caller’s open task (approval, or resubmission) */
+            myTask?: string;
+            reject: boolean;
+            remind: boolean;
+            resubmit: boolean;
+            return: boolean;
+            /** @description Steps 退回 may go back to */
+            returnTo: {
+                name: string;
+                node: string;
+            }[];
+            transfer: boolean;
+            withdraw: boolean;
+        };
+        ApprovalHistoryEntry: {
+            /** Format: date-time */
+            at: string;
+            by: components["schemas"]["ApprovalUser"] | null;
+            comment?: string;
+            /** @description Files (ids) attached to the entry */
+            files?: string[];
+            node?: string;
+            nodeName?: string;
+            task?: string;
+            /** @description The step returned to, the member handed to or added, or the members copied (comma-separated) */
+            to?: string;
+            /** @description submitted, approved, rejected, passed, failed, returned, transferred, added a signer before|after, copied, commented, reminded, withdrawn, resubmitted, timeout: … */
+            what: string;
+        };
+        ApprovalInboxItem: {
+            /**
+             * Format: date-time
+             * @description When the task opened (待办), was decided (已办), the instance was submitted (我发起的), or the copy came (抄送我)
+             */
+            at: string;
+            /** Format: uuid */
+            instance: string;
+            label: components["schemas"]["LocaleText"];
+            node?: string;
+            nodeName?: string;
+            object: string;
+            /** Format: uuid */
+            recordId: string;
+            recordTitle: string | null;
+            /** @description The task’s status (待办, 已办) or the instance’s (我发起的, 抄送我) */
+            status: string;
+            submitter: components["schemas"]["ApprovalUser"];
+            task?: string;
+            /** @description 抄送我: not read yet */
+            unread?: boolean;
+            workflow: string;
+        };
+        ApprovalInstance: {
+            /** @description The diagram (BPMN XML) of the version the instance runs */
+            bpmn: string;
+            can: components["schemas"]["ApprovalCan"];
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Nodes with an open task or a timer */
+            current: {
+                name: string;
+                node: string;
+            }[];
+            history: components["schemas"]["ApprovalHistoryEntry"][];
+            /** Format: uuid */
+            id: string;
+            label: components["schemas"]["LocaleText"];
+            object: string;
+            /** Format: uuid */
+            recordId: string;
+            /** @description Null where the caller may not read the title field */
+            recordTitle: string | null;
+            /** @enum {string} */
+            status: "running" | "returned" | "approved" | "rejected" | "withdrawn";
+            submitter: components["schemas"]["ApprovalUser"];
+            tasks: components["schemas"]["ApprovalTask"][];
+            /** Format: date-time */
+            updatedAt: string;
+            workflow: string;
+        };
+        ApprovalSummary: {
+            can: components["schemas"]["ApprovalCan"];
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Nodes with an open task or a timer */
+            current: {
+                name: string;
+                node: string;
+            }[];
+            /** Format: uuid */
+            id: string;
+            label: components["schemas"]["LocaleText"];
+            object: string;
+            /** Format: uuid */
+            recordId: string;
+            /** @description Null where the caller may not read the title field */
+            recordTitle: string | null;
+            /** @enum {string} */
+            status: "running" | "returned" | "approved" | "rejected" | "withdrawn";
+            submitter: components["schemas"]["ApprovalUser"];
+            /** Format: date-time */
+            updatedAt: string;
+            workflow: string;
+        };
+        ApprovalTask: {
+            assignee: components["schemas"]["ApprovalUser"];
+            /** Format: date-time */
+            createdAt: string;
+            decidedAt: string | null;
+            id: string;
+            /** @enum {string} */
+            kind: "approve" | "resubmit";
+            node: string;
+            nodeName: string;
+            order: number;
+            /** @enum {string} */
+            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled";
+        };
+        ApprovalUser: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
         Department: {
             headId: string | null;
             /** Format: uuid */
@@ -1594,7 +1850,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {unknown} */
-                code: "VALIDATION_FAILED" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "BODY_TOO_LARGE" | "REQUEST_TIMEOUT" | "HEADERS_TOO_LARGE" | "METADATA_INVALID" | "NAME_INVALID" | "NAME_RESERVED" | "NAME_DUPLICATE" | "OBJECT_NOT_FOUND" | "FIELD_NOT_FOUND" | "FIELD_TYPE_UNKNOWN" | "FIELD_OPTIONS_INVALID" | "FIELD_TYPE_CHANGE_UNSUPPORTED" | "FIELD_TYPE_CHANGE_LOSES_DATA" | "FIELD_ARCHIVED" | "REFERENCE_TARGET_UNKNOWN" | "UNIQUE_VIOLATED_BY_DATA" | "REQUIRED_VIOLATED_BY_DATA" | "REVISION_NOT_FOUND" | "REVISION_CONFLICT" | "SCHEMA_BUSY" | "AUTOMATION_TRIGGER_INVALID" | "AUTOMATION_CRON_INVALID" | "AUTOMATION_ACTION_INVALID" | "AUTOMATION_ACTION_TIMING" | "AUTOMATION_FIELD_UNSUITABLE" | "AUTOMATION_TARGET_INVALID" | "AUTOMATION_QUERY_INVALID" | "AUTOMATION_LOOKUP_FIELD_UNKNOWN" | "AUTOMATION_LOOKUP_NOT_LOOKUP" | "AUTOMATION_LOOKUP_TOO_DEEP" | "AUTOMATION_LOOKUP_PREVIOUS" | "RECORD_ACTION_INVALID" | "RECORD_ACTION_INPUT_FIELD_INVALID" | "RECORD_ACTION_REFERENCE_INVALID" | "RULE_INVALID" | "RULE_OPERATOR_UNKNOWN" | "RULE_FIELD_UNKNOWN" | "RULE_TYPE_MISMATCH" | "RULE_TOO_COMPLEX" | "RECORD_NOT_FOUND" | "RECORD_INVALID" | "RECORD_VERSION_CONFLICT" | "RECORD_VERSION_REQUIRED" | "RECORD_NOT_UNIQUE" | "RECORD_DUPLICATE" | "RECORD_REFERENCE_INVALID" | "RECORD_REFERENCED" | "RECORD_DELETED" | "RECORD_NOT_DELETED" | "RECORD_READ_ONLY_FIELD" | "POOL_NOT_ENABLED" | "RECORD_NOT_IN_POOL" | "RECORD_IN_POOL" | "POOL_CLAIM_LIMIT" | "VALIDATION_RULE_FAILED" | "AUTOMATION_REFUSED" | "AUTOMATION_TARGET_TOO_MANY" | "QUERY_INVALID" | "CURSOR_INVALID" | "VERSION_NOT_FOUND" | "UNAUTHENTICATED" | "FORBIDDEN" | "FIELD_FORBIDDEN" | "FIELD_READ_ONLY" | "ROLE_INVALID" | "ROLE_NOT_FOUND" | "CSRF_FAILED" | "ACCOUNT_LOCKED" | "RATE_LIMITED" | "TEMPLATE_INVALID" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_DEPENDENCY_MISSING" | "TEMPLATE_CONFLICT" | "TEMPLATE_NOT_INSTALLED" | "FILE_NOT_FOUND" | "FILE_TOO_LARGE" | "OUTBOUND_URL_INVALID" | "OUTBOUND_SCHEME_REFUSED" | "OUTBOUND_ADDRESS_REFUSED" | "OUTBOUND_UNREACHABLE" | "OUTBOUND_TIMEOUT" | "OUTBOUND_TOO_LARGE" | "OUTBOUND_TOO_MANY_REDIRECTS" | "OUTBOUND_HTTP_STATUS" | "MAIL_SETTINGS_INVALID" | "MAIL_NOT_CONFIGURED" | "MAIL_SEND_FAILED" | "AUTOMATION_NOT_FOUND" | "AUTOMATION_RUN_NOT_FOUND" | "AUTOMATION_RUN_NOT_RETRYABLE" | "AUTOMATION_DRY_RUN_INVALID" | "AUTOMATION_SECRET_NOT_FOUND" | "RECORD_ACTION_NOT_FOUND" | "RECORD_ACTION_FORBIDDEN" | "RECORD_ACTION_NOT_APPLICABLE" | "RECORD_ACTION_INPUT_INVALID" | "RECORD_ACTION_KEY_REUSED" | "WORKFLOW_INVALID" | "WORKFLOW_BPMN_INVALID" | "WORKFLOW_STATUS_FIELD_INVALID" | "WORKFLOW_FIELD_INVALID" | "WORKFLOW_BPMN_UNSUPPORTED" | "WORKFLOW_NOT_RUNNING" | "WORKFLOW_TASK_NOT_FOUND" | "WORKFLOW_TASK_CLOSED" | "WORKFLOW_NOT_ASSIGNEE" | "WORKFLOW_RETURN_INVALID" | "WORKFLOW_WITHDRAW_REFUSED" | "WORKFLOW_SIGNER_INVALID" | "WORKFLOW_NO_PATH" | "WORKFLOW_NO_APPROVER" | "TENANT_NOT_FOUND" | "TENANT_EXISTS" | "DATABASE_UNAVAILABLE" | "SERIALIZATION_FAILURE" | "LOCK_TIMEOUT" | "QUERY_TIMEOUT" | "VALUE_OUT_OF_RANGE" | "INTERNAL";
+                code: "VALIDATION_FAILED" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "BODY_TOO_LARGE" | "REQUEST_TIMEOUT" | "HEADERS_TOO_LARGE" | "METADATA_INVALID" | "NAME_INVALID" | "NAME_RESERVED" | "NAME_DUPLICATE" | "OBJECT_NOT_FOUND" | "FIELD_NOT_FOUND" | "FIELD_TYPE_UNKNOWN" | "FIELD_OPTIONS_INVALID" | "FIELD_TYPE_CHANGE_UNSUPPORTED" | "FIELD_TYPE_CHANGE_LOSES_DATA" | "FIELD_ARCHIVED" | "REFERENCE_TARGET_UNKNOWN" | "UNIQUE_VIOLATED_BY_DATA" | "REQUIRED_VIOLATED_BY_DATA" | "REVISION_NOT_FOUND" | "REVISION_CONFLICT" | "SCHEMA_BUSY" | "AUTOMATION_TRIGGER_INVALID" | "AUTOMATION_CRON_INVALID" | "AUTOMATION_ACTION_INVALID" | "AUTOMATION_ACTION_TIMING" | "AUTOMATION_FIELD_UNSUITABLE" | "AUTOMATION_TARGET_INVALID" | "AUTOMATION_QUERY_INVALID" | "AUTOMATION_LOOKUP_FIELD_UNKNOWN" | "AUTOMATION_LOOKUP_NOT_LOOKUP" | "AUTOMATION_LOOKUP_TOO_DEEP" | "AUTOMATION_LOOKUP_PREVIOUS" | "RECORD_ACTION_INVALID" | "RECORD_ACTION_INPUT_FIELD_INVALID" | "RECORD_ACTION_REFERENCE_INVALID" | "RULE_INVALID" | "RULE_OPERATOR_UNKNOWN" | "RULE_FIELD_UNKNOWN" | "RULE_TYPE_MISMATCH" | "RULE_TOO_COMPLEX" | "RECORD_NOT_FOUND" | "RECORD_INVALID" | "RECORD_VERSION_CONFLICT" | "RECORD_VERSION_REQUIRED" | "RECORD_NOT_UNIQUE" | "RECORD_DUPLICATE" | "RECORD_REFERENCE_INVALID" | "RECORD_REFERENCED" | "RECORD_DELETED" | "RECORD_NOT_DELETED" | "RECORD_READ_ONLY_FIELD" | "POOL_NOT_ENABLED" | "RECORD_NOT_IN_POOL" | "RECORD_IN_POOL" | "POOL_CLAIM_LIMIT" | "VALIDATION_RULE_FAILED" | "AUTOMATION_REFUSED" | "AUTOMATION_TARGET_TOO_MANY" | "QUERY_INVALID" | "CURSOR_INVALID" | "VERSION_NOT_FOUND" | "UNAUTHENTICATED" | "FORBIDDEN" | "FIELD_FORBIDDEN" | "FIELD_READ_ONLY" | "ROLE_INVALID" | "ROLE_NOT_FOUND" | "CSRF_FAILED" | "ACCOUNT_LOCKED" | "RATE_LIMITED" | "TEMPLATE_INVALID" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_DEPENDENCY_MISSING" | "TEMPLATE_CONFLICT" | "TEMPLATE_NOT_INSTALLED" | "FILE_NOT_FOUND" | "FILE_TOO_LARGE" | "OUTBOUND_URL_INVALID" | "OUTBOUND_SCHEME_REFUSED" | "OUTBOUND_ADDRESS_REFUSED" | "OUTBOUND_UNREACHABLE" | "OUTBOUND_TIMEOUT" | "OUTBOUND_TOO_LARGE" | "OUTBOUND_TOO_MANY_REDIRECTS" | "OUTBOUND_HTTP_STATUS" | "MAIL_SETTINGS_INVALID" | "MAIL_NOT_CONFIGURED" | "MAIL_SEND_FAILED" | "AUTOMATION_NOT_FOUND" | "AUTOMATION_RUN_NOT_FOUND" | "AUTOMATION_RUN_NOT_RETRYABLE" | "AUTOMATION_DRY_RUN_INVALID" | "AUTOMATION_SECRET_NOT_FOUND" | "RECORD_ACTION_NOT_FOUND" | "RECORD_ACTION_FORBIDDEN" | "RECORD_ACTION_NOT_APPLICABLE" | "RECORD_ACTION_INPUT_INVALID" | "RECORD_ACTION_KEY_REUSED" | "WORKFLOW_INVALID" | "WORKFLOW_BPMN_INVALID" | "WORKFLOW_STATUS_FIELD_INVALID" | "WORKFLOW_FIELD_INVALID" | "WORKFLOW_BPMN_UNSUPPORTED" | "WORKFLOW_NOT_RUNNING" | "WORKFLOW_TASK_NOT_FOUND" | "WORKFLOW_TASK_CLOSED" | "WORKFLOW_NOT_ASSIGNEE" | "WORKFLOW_RETURN_INVALID" | "WORKFLOW_WITHDRAW_REFUSED" | "WORKFLOW_SIGNER_INVALID" | "WORKFLOW_NO_PATH" | "WORKFLOW_NO_APPROVER" | "WORKFLOW_INSTANCE_NOT_FOUND" | "WORKFLOW_TIMER_NOT_FOUND" | "WORKFLOW_NOT_FOUND" | "WORKFLOW_DISABLED" | "WORKFLOW_RECORD_LOCKED" | "WORKFLOW_STATUS_MANAGED" | "WORKFLOW_NEXT_REQUIRED" | "WORKFLOW_NO_SUBMITTER" | "TENANT_NOT_FOUND" | "TENANT_EXISTS" | "DATABASE_UNAVAILABLE" | "SERIALIZATION_FAILURE" | "LOCK_TIMEOUT" | "QUERY_TIMEOUT" | "VALUE_OUT_OF_RANGE" | "INTERNAL";
                 details?: Record<string, never>;
                 message: string;
                 requestId: string;
@@ -1643,7 +1899,7 @@ export interface components {
         InstallLine: {
             error?: {
                 /** @enum {unknown} */
-                code: "VALIDATION_FAILED" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "BODY_TOO_LARGE" | "REQUEST_TIMEOUT" | "HEADERS_TOO_LARGE" | "METADATA_INVALID" | "NAME_INVALID" | "NAME_RESERVED" | "NAME_DUPLICATE" | "OBJECT_NOT_FOUND" | "FIELD_NOT_FOUND" | "FIELD_TYPE_UNKNOWN" | "FIELD_OPTIONS_INVALID" | "FIELD_TYPE_CHANGE_UNSUPPORTED" | "FIELD_TYPE_CHANGE_LOSES_DATA" | "FIELD_ARCHIVED" | "REFERENCE_TARGET_UNKNOWN" | "UNIQUE_VIOLATED_BY_DATA" | "REQUIRED_VIOLATED_BY_DATA" | "REVISION_NOT_FOUND" | "REVISION_CONFLICT" | "SCHEMA_BUSY" | "AUTOMATION_TRIGGER_INVALID" | "AUTOMATION_CRON_INVALID" | "AUTOMATION_ACTION_INVALID" | "AUTOMATION_ACTION_TIMING" | "AUTOMATION_FIELD_UNSUITABLE" | "AUTOMATION_TARGET_INVALID" | "AUTOMATION_QUERY_INVALID" | "AUTOMATION_LOOKUP_FIELD_UNKNOWN" | "AUTOMATION_LOOKUP_NOT_LOOKUP" | "AUTOMATION_LOOKUP_TOO_DEEP" | "AUTOMATION_LOOKUP_PREVIOUS" | "RECORD_ACTION_INVALID" | "RECORD_ACTION_INPUT_FIELD_INVALID" | "RECORD_ACTION_REFERENCE_INVALID" | "RULE_INVALID" | "RULE_OPERATOR_UNKNOWN" | "RULE_FIELD_UNKNOWN" | "RULE_TYPE_MISMATCH" | "RULE_TOO_COMPLEX" | "RECORD_NOT_FOUND" | "RECORD_INVALID" | "RECORD_VERSION_CONFLICT" | "RECORD_VERSION_REQUIRED" | "RECORD_NOT_UNIQUE" | "RECORD_DUPLICATE" | "RECORD_REFERENCE_INVALID" | "RECORD_REFERENCED" | "RECORD_DELETED" | "RECORD_NOT_DELETED" | "RECORD_READ_ONLY_FIELD" | "POOL_NOT_ENABLED" | "RECORD_NOT_IN_POOL" | "RECORD_IN_POOL" | "POOL_CLAIM_LIMIT" | "VALIDATION_RULE_FAILED" | "AUTOMATION_REFUSED" | "AUTOMATION_TARGET_TOO_MANY" | "QUERY_INVALID" | "CURSOR_INVALID" | "VERSION_NOT_FOUND" | "UNAUTHENTICATED" | "FORBIDDEN" | "FIELD_FORBIDDEN" | "FIELD_READ_ONLY" | "ROLE_INVALID" | "ROLE_NOT_FOUND" | "CSRF_FAILED" | "ACCOUNT_LOCKED" | "RATE_LIMITED" | "TEMPLATE_INVALID" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_DEPENDENCY_MISSING" | "TEMPLATE_CONFLICT" | "TEMPLATE_NOT_INSTALLED" | "FILE_NOT_FOUND" | "FILE_TOO_LARGE" | "OUTBOUND_URL_INVALID" | "OUTBOUND_SCHEME_REFUSED" | "OUTBOUND_ADDRESS_REFUSED" | "OUTBOUND_UNREACHABLE" | "OUTBOUND_TIMEOUT" | "OUTBOUND_TOO_LARGE" | "OUTBOUND_TOO_MANY_REDIRECTS" | "OUTBOUND_HTTP_STATUS" | "MAIL_SETTINGS_INVALID" | "MAIL_NOT_CONFIGURED" | "MAIL_SEND_FAILED" | "AUTOMATION_NOT_FOUND" | "AUTOMATION_RUN_NOT_FOUND" | "AUTOMATION_RUN_NOT_RETRYABLE" | "AUTOMATION_DRY_RUN_INVALID" | "AUTOMATION_SECRET_NOT_FOUND" | "RECORD_ACTION_NOT_FOUND" | "RECORD_ACTION_FORBIDDEN" | "RECORD_ACTION_NOT_APPLICABLE" | "RECORD_ACTION_INPUT_INVALID" | "RECORD_ACTION_KEY_REUSED" | "WORKFLOW_INVALID" | "WORKFLOW_BPMN_INVALID" | "WORKFLOW_STATUS_FIELD_INVALID" | "WORKFLOW_FIELD_INVALID" | "WORKFLOW_BPMN_UNSUPPORTED" | "WORKFLOW_NOT_RUNNING" | "WORKFLOW_TASK_NOT_FOUND" | "WORKFLOW_TASK_CLOSED" | "WORKFLOW_NOT_ASSIGNEE" | "WORKFLOW_RETURN_INVALID" | "WORKFLOW_WITHDRAW_REFUSED" | "WORKFLOW_SIGNER_INVALID" | "WORKFLOW_NO_PATH" | "WORKFLOW_NO_APPROVER" | "TENANT_NOT_FOUND" | "TENANT_EXISTS" | "DATABASE_UNAVAILABLE" | "SERIALIZATION_FAILURE" | "LOCK_TIMEOUT" | "QUERY_TIMEOUT" | "VALUE_OUT_OF_RANGE" | "INTERNAL";
+                code: "VALIDATION_FAILED" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "BODY_TOO_LARGE" | "REQUEST_TIMEOUT" | "HEADERS_TOO_LARGE" | "METADATA_INVALID" | "NAME_INVALID" | "NAME_RESERVED" | "NAME_DUPLICATE" | "OBJECT_NOT_FOUND" | "FIELD_NOT_FOUND" | "FIELD_TYPE_UNKNOWN" | "FIELD_OPTIONS_INVALID" | "FIELD_TYPE_CHANGE_UNSUPPORTED" | "FIELD_TYPE_CHANGE_LOSES_DATA" | "FIELD_ARCHIVED" | "REFERENCE_TARGET_UNKNOWN" | "UNIQUE_VIOLATED_BY_DATA" | "REQUIRED_VIOLATED_BY_DATA" | "REVISION_NOT_FOUND" | "REVISION_CONFLICT" | "SCHEMA_BUSY" | "AUTOMATION_TRIGGER_INVALID" | "AUTOMATION_CRON_INVALID" | "AUTOMATION_ACTION_INVALID" | "AUTOMATION_ACTION_TIMING" | "AUTOMATION_FIELD_UNSUITABLE" | "AUTOMATION_TARGET_INVALID" | "AUTOMATION_QUERY_INVALID" | "AUTOMATION_LOOKUP_FIELD_UNKNOWN" | "AUTOMATION_LOOKUP_NOT_LOOKUP" | "AUTOMATION_LOOKUP_TOO_DEEP" | "AUTOMATION_LOOKUP_PREVIOUS" | "RECORD_ACTION_INVALID" | "RECORD_ACTION_INPUT_FIELD_INVALID" | "RECORD_ACTION_REFERENCE_INVALID" | "RULE_INVALID" | "RULE_OPERATOR_UNKNOWN" | "RULE_FIELD_UNKNOWN" | "RULE_TYPE_MISMATCH" | "RULE_TOO_COMPLEX" | "RECORD_NOT_FOUND" | "RECORD_INVALID" | "RECORD_VERSION_CONFLICT" | "RECORD_VERSION_REQUIRED" | "RECORD_NOT_UNIQUE" | "RECORD_DUPLICATE" | "RECORD_REFERENCE_INVALID" | "RECORD_REFERENCED" | "RECORD_DELETED" | "RECORD_NOT_DELETED" | "RECORD_READ_ONLY_FIELD" | "POOL_NOT_ENABLED" | "RECORD_NOT_IN_POOL" | "RECORD_IN_POOL" | "POOL_CLAIM_LIMIT" | "VALIDATION_RULE_FAILED" | "AUTOMATION_REFUSED" | "AUTOMATION_TARGET_TOO_MANY" | "QUERY_INVALID" | "CURSOR_INVALID" | "VERSION_NOT_FOUND" | "UNAUTHENTICATED" | "FORBIDDEN" | "FIELD_FORBIDDEN" | "FIELD_READ_ONLY" | "ROLE_INVALID" | "ROLE_NOT_FOUND" | "CSRF_FAILED" | "ACCOUNT_LOCKED" | "RATE_LIMITED" | "TEMPLATE_INVALID" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_DEPENDENCY_MISSING" | "TEMPLATE_CONFLICT" | "TEMPLATE_NOT_INSTALLED" | "FILE_NOT_FOUND" | "FILE_TOO_LARGE" | "OUTBOUND_URL_INVALID" | "OUTBOUND_SCHEME_REFUSED" | "OUTBOUND_ADDRESS_REFUSED" | "OUTBOUND_UNREACHABLE" | "OUTBOUND_TIMEOUT" | "OUTBOUND_TOO_LARGE" | "OUTBOUND_TOO_MANY_REDIRECTS" | "OUTBOUND_HTTP_STATUS" | "MAIL_SETTINGS_INVALID" | "MAIL_NOT_CONFIGURED" | "MAIL_SEND_FAILED" | "AUTOMATION_NOT_FOUND" | "AUTOMATION_RUN_NOT_FOUND" | "AUTOMATION_RUN_NOT_RETRYABLE" | "AUTOMATION_DRY_RUN_INVALID" | "AUTOMATION_SECRET_NOT_FOUND" | "RECORD_ACTION_NOT_FOUND" | "RECORD_ACTION_FORBIDDEN" | "RECORD_ACTION_NOT_APPLICABLE" | "RECORD_ACTION_INPUT_INVALID" | "RECORD_ACTION_KEY_REUSED" | "WORKFLOW_INVALID" | "WORKFLOW_BPMN_INVALID" | "WORKFLOW_STATUS_FIELD_INVALID" | "WORKFLOW_FIELD_INVALID" | "WORKFLOW_BPMN_UNSUPPORTED" | "WORKFLOW_NOT_RUNNING" | "WORKFLOW_TASK_NOT_FOUND" | "WORKFLOW_TASK_CLOSED" | "WORKFLOW_NOT_ASSIGNEE" | "WORKFLOW_RETURN_INVALID" | "WORKFLOW_WITHDRAW_REFUSED" | "WORKFLOW_SIGNER_INVALID" | "WORKFLOW_NO_PATH" | "WORKFLOW_NO_APPROVER" | "WORKFLOW_INSTANCE_NOT_FOUND" | "WORKFLOW_TIMER_NOT_FOUND" | "WORKFLOW_NOT_FOUND" | "WORKFLOW_DISABLED" | "WORKFLOW_RECORD_LOCKED" | "WORKFLOW_STATUS_MANAGED" | "WORKFLOW_NEXT_REQUIRED" | "WORKFLOW_NO_SUBMITTER" | "TENANT_NOT_FOUND" | "TENANT_EXISTS" | "DATABASE_UNAVAILABLE" | "SERIALIZATION_FAILURE" | "LOCK_TIMEOUT" | "QUERY_TIMEOUT" | "VALUE_OUT_OF_RANGE" | "INTERNAL";
                 details?: Record<string, never>;
                 message: string;
                 requestId: string;
@@ -2071,6 +2327,14 @@ export interface components {
             id: string;
             name: string;
             platformAdmin: boolean;
+        };
+        WorkflowStart: {
+            label: components["schemas"]["LocaleText"];
+            name: string;
+            object: string;
+            start: {
+                button: boolean;
+            };
         };
     };
     responses: never;
@@ -2672,6 +2936,268 @@ export interface operations {
                 content: {
                     "application/json": {
                         roles: string[];
+                    };
+                };
+            };
+        };
+    };
+    getApproval: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalInstance"];
+                };
+            };
+        };
+    };
+    actOnApproval: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    comment?: string;
+                    /** @description Files uploaded by the caller, attached to the history entry */
+                    files?: string[];
+                    /** @enum {string} */
+                    kind: "approve" | "reject" | "return" | "addSigner" | "transfer" | "withdraw" | "resubmit" | "remind" | "cc" | "comment";
+                    /** @description The next step’s approvers, where the process lets the one acting choose them (发起人自选 / chosen by the approver) */
+                    next?: string[];
+                    /** @enum {string} */
+                    position?: "before" | "after";
+                    /** @description 加签: the member added */
+                    signer?: string;
+                    /** @description The caller’s task (default: their open one) */
+                    task?: string;
+                    /** @description 退回: the step (node id); 转交: the member (user id) */
+                    to?: string;
+                    /** @description 抄送: the members copied */
+                    users?: string[];
+                    /** @description Record fields the caller’s step lets them edit, written with the approval */
+                    values?: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalInstance"];
+                };
+            };
+        };
+    };
+    bulkApprove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    comment?: string;
+                    items: {
+                        instance: string;
+                        task: string;
+                    }[];
+                    /** @enum {string} */
+                    kind: "approve" | "reject";
+                };
+            };
+        };
+        responses: {
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        results: {
+                            error?: {
+                                code: string;
+                                message: string;
+                            };
+                            instance: string;
+                            ok: boolean;
+                            task: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    approvalCounts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        cc: number;
+                        todo: number;
+                    };
+                };
+            };
+        };
+    };
+    approvalInbox: {
+        parameters: {
+            query: {
+                box: "todo" | "done" | "mine" | "cc";
+                /** @description The nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ApprovalInboxItem"][];
+                        /** @description Present when there may be more */
+                        nextCursor?: string;
                     };
                 };
             };
@@ -5631,6 +6157,103 @@ export interface operations {
             };
         };
     };
+    listRecordApprovals: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                object: string;
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ApprovalSummary"][];
+                    };
+                };
+            };
+        };
+    };
+    submitApproval: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                object: string;
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    comment?: string;
+                    /** @description Files uploaded by the caller, attached to the history entry */
+                    files?: string[];
+                    /** @description The next step’s approvers, where the process lets the one acting choose them (发起人自选 / chosen by the approver) */
+                    next?: string[];
+                    workflow: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalInstance"];
+                };
+            };
+        };
+    };
     listInstalledTemplates: {
         parameters: {
             query?: never;
@@ -5910,6 +6533,48 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    listWorkflows: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["WorkflowStart"][];
+                    };
+                };
             };
         };
     };

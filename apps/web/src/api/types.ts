@@ -54,3 +54,15 @@ export type NotificationPage = Schemas['NotificationPage'];
 export type RecordQuery = Schemas['RecordQuery'];
 export type QueryResult = Schemas['RecordPage'];
 export type BulkBody = Body<'bulkRecords'>;
+
+// Workflows and approvals.
+export type ApprovalUser = Schemas['ApprovalUser'];
+export type ApprovalCan = Schemas['ApprovalCan'];
+export type ApprovalSummary = Schemas['ApprovalSummary'];
+export type ApprovalInstance = Schemas['ApprovalInstance'];
+export type ApprovalTask = Schemas['ApprovalTask'];
+export type ApprovalHistoryEntry = Schemas['ApprovalHistoryEntry'];
+export type ApprovalInboxItem = Schemas['ApprovalInboxItem'];
+export type WorkflowStart = Schemas['WorkflowStart'];
+export type ApprovalActionBody = Body<'actOnApproval'>;
+export type ApprovalBulkBody = Body<'bulkApprove'>;

@@ -30,7 +30,9 @@ export function showServerErrors(form: FormInstance, object: ObjectDef, e: unkno
   const rest: string[] = [];
   const fieldErrors = new Map<string, string[]>();
   const onForm = new Set(Object.keys(form.getFieldsValue()));
-  const problems = e.problems.length ? e.problems : [{ code: e.code, field: e.details.field as string | undefined, message: e.message }];
+  const problems = e.problems.length
+    ? e.problems
+    : [{ code: e.code, field: e.details.field as string | undefined, path: e.details.path as string | undefined, message: e.message }];
   for (const p of problems) {
     const key = p.field ?? p.path?.replace(/^\/(body\/)?/, '').split('/')[0];
     const f = object.fields.find((x) => x.name === key || x.id === key);

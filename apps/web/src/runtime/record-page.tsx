@@ -20,6 +20,8 @@ import { RecordActionButtons, RecordActionOutcome } from './record-actions';
 import { RelatedLists } from './related-lists';
 import type { RecordActionResult } from '../api/record-actions';
 import { useTenant } from './tenant-shell';
+import { RecordApprovals } from './approvals/approval-panel';
+import { SubmitApprovalButton, useRecordApprovals } from './approvals/record-approvals';
 import { useUnsavedGuard } from './unsaved-guard';
 import { useFormLayout } from './use-form-layout';
 
@@ -55,10 +57,21 @@ function payload(object: ObjectDef, values: Record<string, unknown>, before: Rec
   return out;
 }
 
-/** A record: its form (read, edit in place), related records and history; or a new record's form. */
-export function RecordPage() {
+/** The changed fields of the form that the open approval step lets this member edit (sent with 同意). */
+function editableChanges(object: ObjectDef, values: Record<string, unknown>, record: RecordData, editable: string[]): Record<string, unknown> {
+  const changed = payload(object, values, record);
+  return Object.fromEntries(Object.entries(changed).filter(([k]) => editable.includes(k)));
+}
+
+/**
+ * A record: its form (read, edit in place), its approvals, related records and history; or a new
+ * record's form. Outside its own route (the approval view) the record is given as props.
+ */
+export function RecordPage(props: { object?: string; id?: string; focusApproval?: string } = {}) {
   const tenant = useTenant();
-  const { id, object: name } = useParams();
+  const params = useParams();
+  const name = props.object ?? params.object;
+  const id = props.id ?? params.id;
   const md = useMetadata(tenant);
   const object = useVisibleObject(tenant, objectByName(md.data?.metadata, name));
   const record = useRecord(tenant, name ?? '', id);
@@ -82,6 +95,7 @@ export function RecordPage() {
       lines={details.lines}
       outcome={outcome && outcome.id === id ? outcome : null}
       onOutcome={setOutcome}
+      focusApproval={props.focusApproval}
     />
   );
 }
@@ -95,7 +109,9 @@ function RecordEditor({
   lines,
   outcome,
   onOutcome,
+  focusApproval,
 }: {
+  focusApproval?: string;
   outcome: { name: string; result: RecordActionResult } | null;
   onOutcome: (o: { id: string; name: string; result: RecordActionResult } | null) => void;
   tenant: string;
@@ -125,6 +141,18 @@ function RecordEditor({
   const [matches, setMatches] = useState<{ id: string; title: string | null }[]>([]);
   const guard = useUnsavedGuard(dirty);
   const access = useObjectAccess(tenant, object.name);
+  // While an approval runs the record is locked: only the fields its open step lets this member edit stay editable.
+  const approvals = useRecordApprovals(tenant, object.name, record?.id);
+  const fieldAccess = useMemo(() => {
+    if (!approvals.locked) return access.fields;
+    const out: Record<string, 'edit' | 'read' | 'hidden'> = {};
+    for (const f of object.fields) {
+      const mine = access.fields?.[f.name];
+      out[f.name] = mine === 'hidden' ? 'hidden' : approvals.editable.includes(f.name) ? 'edit' : 'read';
+    }
+    return out;
+  }, [approvals.locked, approvals.editable, access.fields, object.fields]);
+  const canEdit = approvals.locked ? approvals.editable.length > 0 : access.update;
   const initial = { ...valuesOf(object, record), $details: record ? lines : Object.fromEntries(relations.map((r) => [r.key, []])) };
   const listUrl = `/t/${tenant}/o/${object.name}`;
 
@@ -173,6 +201,15 @@ function RecordEditor({
         );
         const r = relations.find((x) => x.key === key);
         setErrors([t('detail.invalid', { name: r ? label(r.object.pluralLabel, r.object.name) : key, row: index + 1 })]);
+      } else if (e instanceof ApiError && e.rawCode === 'WORKFLOW_RECORD_LOCKED') {
+        // A field the open approval step does not let this member change: said at the field.
+        const problems = e.problems.length ? e.problems : [{ field: e.details.field as string | undefined, path: e.details.path as string | undefined }];
+        const names = problems.map((p) => p.field ?? p.path?.replace(/^\/(body\/)?/, '').split('/')[0]).filter((n): n is string => Boolean(n));
+        const onForm = names.filter((n) => n in form.getFieldsValue());
+        form.setFields(onForm.map((n) => ({ name: n, errors: [t('approvals.lockedField')] })));
+        setErrors([
+          onForm.length < names.length || !names.length ? `${t('approvals.lockedField')}${names.length ? `: ${names.join(', ')}` : ''}` : t('record.invalid'),
+        ]);
       } else {
         const rest = showServerErrors(form, object, e, lang);
         if (e instanceof ApiError && e.code === 'RECORD_DUPLICATE')
@@ -278,13 +315,21 @@ function RecordEditor({
         onValuesChange={() => setDirty(true)}
         onFinish={(v) => save(v)}
         details={{ relations, problems: lineProblems }}
-        fieldAccess={access.fields}
+        fieldAccess={fieldAccess}
         footer={
           editing && (
             <FormButtons>
-              <Button type="primary" htmlType="submit" loading={busy}>
-                {t('common.save')}
-              </Button>
+              {/* In approval, an approver without the update right sends the fields their step lets them edit with 同意. */}
+              {(!approvals.locked || access.update) && (
+                <Button type="primary" htmlType="submit" loading={busy}>
+                  {t('common.save')}
+                </Button>
+              )}
+              {approvals.locked && approvals.open?.can.approve && (
+                <Typography.Text type="secondary" data-testid="approval-edit-hint">
+                  {t('approvals.editHint')}
+                </Typography.Text>
+              )}
               <Button
                 onClick={() => {
                   if (!record) return navigate(listUrl);
@@ -327,18 +372,44 @@ function RecordEditor({
               <Button onClick={() => modal.confirm({ title: t('pool.releaseConfirm'), onOk: () => movePool('release') })}>{t('pool.release')}</Button>
             )}
             {access.update && (
-              <RecordActionButtons tenant={tenant} object={object} recordId={record.id} onDone={(name, result) => onOutcome({ id: record.id, name, result })} />
+              <SubmitApprovalButton tenant={tenant} object={object.name} recordId={record.id} items={approvals.items} size={phone ? 'large' : undefined} />
             )}
             {access.update && (
+              <RecordActionButtons tenant={tenant} object={object} recordId={record.id} onDone={(name, result) => onOutcome({ id: record.id, name, result })} />
+            )}
+            {canEdit && (
               <Button type="primary" icon={<EditOutlined />} onClick={() => setEditing(true)}>
                 {t('common.edit')}
               </Button>
             )}
-            {access.delete && <Button danger icon={<DeleteOutlined />} onClick={remove} aria-label={t('common.delete')} />}
+            {access.delete && !approvals.locked && <Button danger icon={<DeleteOutlined />} onClick={remove} aria-label={t('common.delete')} />}
           </Space>
         )}
       </Space>
       {outcome && <RecordActionOutcome tenant={tenant} name={outcome.name} result={outcome.result} onClose={() => onOutcome(null)} />}
+      {record && approvals.locked && (
+        <Alert
+          type="info"
+          showIcon
+          data-testid="record-locked"
+          style={{ marginBottom: 12 }}
+          message={t('approvals.locked', {
+            editable: approvals.editable.length
+              ? t('approvals.lockedEditable', {
+                  fields: approvals.editable.map((n) => label(object.fields.find((f) => f.name === n)?.label, n)).join('、'),
+                })
+              : '',
+          })}
+        />
+      )}
+      {record && approvals.items.length > 0 && (
+        <RecordApprovals
+          tenant={tenant}
+          items={approvals.items}
+          focus={focusApproval}
+          values={() => (editing && approvals.locked ? editableChanges(object, form.getFieldsValue(), record, approvals.editable) : undefined)}
+        />
+      )}
       {record ? (
         <Row gutter={16}>
           <Col xs={24} lg={16}>

@@ -1,5 +1,6 @@
 import {
   AppstoreTwoTone,
+  AuditOutlined,
   BuildOutlined,
   DeleteOutlined,
   LinkOutlined,
@@ -11,10 +12,14 @@ import {
   TeamOutlined,
 } from '@ant-design/icons';
 import type { MenuItem, ResolvedApp } from '@tangram/metadata';
-import { Button, Drawer, Grid, Input, Layout, Menu, type MenuProps, Typography } from 'antd';
-import { useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Badge, Button, Drawer, Grid, Input, Layout, Menu, type MenuProps, Typography } from 'antd';
+import { useEffect, useState } from 'react';
 import { Link, Navigate, Outlet, useLocation, useNavigate, useParams } from 'react-router';
 import { useMyAccess } from '../api/access';
+import { approvalQueries } from '../api/approvals';
+import { keys } from '../api/keys';
+import { notificationQueries } from '../api/notifications';
 import { useMetadata, visibleObjects } from '../api/metadata';
 import { useSession } from '../api/session';
 import { useI18n } from '../i18n/i18n';
@@ -91,6 +96,7 @@ function useMenuItems(tenant: string, app: ResolvedApp | undefined, canDesign: b
         : objects.map((o) => ({ key: `/t/${tenant}/o/${o.name}`, icon: <TableOutlined />, label: label(o.pluralLabel, o.name) })),
     },
     { type: 'divider' },
+    { key: `/t/${tenant}/approvals`, icon: <AuditOutlined />, label: <ApprovalsLabel tenant={tenant} /> },
     { key: `/t/${tenant}/search`, icon: <SearchOutlined />, label: t('nav.search') },
     { key: `/t/${tenant}/trash`, icon: <DeleteOutlined />, label: t('nav.trash') },
     ...(canDesign ? [{ key: `/t/${tenant}/design`, icon: <BuildOutlined />, label: t('user.designer') }] : []),
@@ -103,6 +109,30 @@ function useMenuItems(tenant: string, app: ResolvedApp | undefined, canDesign: b
       : []),
   ];
   return { items, targets };
+}
+
+/**
+ * 审批 in the navigation with its counts: 待办 (red) and unread 抄送我 (blue). Read again after
+ * approval actions (they invalidate the approvals' queries) and whenever a notification arrives
+ * (a new task or copy comes with one).
+ */
+function ApprovalsLabel({ tenant }: { tenant: string }) {
+  const { t } = useI18n();
+  const qc = useQueryClient();
+  const counts = useQuery(approvalQueries.counts(tenant)).data;
+  const unread = useQuery(notificationQueries.unread(tenant)).data?.count;
+  useEffect(() => {
+    if (unread !== undefined) void qc.invalidateQueries({ queryKey: keys.approvalCounts(tenant) });
+  }, [unread, qc, tenant]);
+  const todo = counts?.todo ?? 0;
+  const cc = counts?.cc ?? 0;
+  return (
+    <span data-testid="nav-approvals" title={t('approvals.badge', { todo, cc })}>
+      {t('nav.approvals')}
+      {todo > 0 && <Badge count={todo} size="small" style={{ marginInlineStart: 6 }} data-testid="approvals-todo-count" />}
+      {cc > 0 && <Badge count={cc} size="small" color="blue" style={{ marginInlineStart: 4 }} data-testid="approvals-cc-count" />}
+    </span>
+  );
 }
 
 /** The frame of a tenant's app: navigation built from its objects, search, the user menu. */
@@ -118,7 +148,7 @@ export function TenantShell() {
   const phone = screens.md === false;
   const [drawer, setDrawer] = useState(false);
   const { items, targets } = useMenuItems(tenant, md.data?.metadata, canDesign);
-  const path = location.pathname.match(/^\/t\/[^/]+\/(o\/[^/]+|search|trash|design|market|members)/)?.[0] ?? '';
+  const path = location.pathname.match(/^\/t\/[^/]+\/(o\/[^/]+|search|trash|approvals|design|market|members)/)?.[0] ?? '';
   const here = location.search.startsWith('?v=') ? `${path}${location.search}` : path;
   // The item showing this page: the first one going exactly here, else one opening this object's list.
   const selected = [...targets].find(([, to]) => to === here)?.[0] ?? [...targets].find(([, to]) => to.split('?')[0] === path)?.[0] ?? here;

@@ -27,6 +27,12 @@ export interface ActionContext {
    * audit entry and the event as `via: { action, depth: 0 }` (automations it triggers run at depth 1).
    */
   recordAction?: string;
+  /**
+   * Set when a process instance writes its own record (its status field, a service task's
+   * actions, the fields an approver edits with a decision): the record lock and the status
+   * field's rule let it through. Written to the audit entry and the event as `via: { workflow }`.
+   */
+  workflow?: { instance: string; record: string };
 }
 
 /** Which automation made a write, and at what depth (see ActionContext.automation). */

@@ -167,6 +167,13 @@ export interface TenantSystemTables {
   _wf_instance: {
     id: string;
     process: string;
+    /** The workflow's name (metadata `workflows[].name`). */
+    workflow: string;
+    /** The diagram (BPMN XML) of the version the instance runs; null for a process started without one. */
+    bpmn: string | null;
+    /** The version's status field (field id) and the option each instance status sets. */
+    status_field: string | null;
+    status_values: Json<Record<string, string>> | null;
     definition: Json<unknown>;
     object_id: string;
     record_id: string;
@@ -203,6 +210,16 @@ export interface TenantSystemTables {
     task: string | null;
     to: string | null;
     comment: string | null;
+    /** File ids (`_file`) attached to the entry. */
+    files: Json<string[]> | null;
+  };
+  /** 抄送: who was copied on an instance (once per user; a new copy marks it unread again). */
+  _wf_cc: {
+    instance_id: string;
+    user_id: string;
+    by: string | null;
+    created_at: Timestamp;
+    read_at: Timestamp | null;
   };
 }
 

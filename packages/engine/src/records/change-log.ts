@@ -31,9 +31,10 @@ export interface RecordChange {
 }
 
 /** What made a write besides its actor: an after-commit automation, or a record action (a button). */
-function viaOf(tx: Tx): { automation: string; depth: number } | { action: string; depth: number } | null {
+function viaOf(tx: Tx): { automation: string; depth: number } | { action: string; depth: number } | { workflow: string; depth: number } | null {
   if (tx.ctx.automation) return { automation: tx.ctx.automation.automation, depth: tx.ctx.automation.depth };
   if (tx.ctx.recordAction) return { action: tx.ctx.recordAction, depth: 0 };
+  if (tx.ctx.workflow) return { workflow: tx.ctx.workflow.instance, depth: 0 };
   return null;
 }
 

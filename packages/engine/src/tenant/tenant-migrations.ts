@@ -20,6 +20,7 @@ export function tenantMigrations(schema: string): Migrations {
     '0004_automation_sweeps': { up: (db) => automationSweeps(db, schema) },
     '0005_outbox_pending': { up: (db) => outboxPending(db, schema) },
     '0006_workflows': { up: (db) => workflows(db, schema) },
+    '0007_workflow_runtime': { up: (db) => workflowRuntime(db, schema) },
   };
 }
 
@@ -355,4 +356,40 @@ async function workflows(db: Kysely<unknown>, schema: string): Promise<void> {
     "to" text,
     comment text,
     constraint _wf_history_pk primary key (instance_id, n))`.execute(db);
+}
+
+/**
+ * What the workflow runtime and the inbox need (issue 15): each instance names its workflow and
+ * keeps the diagram and the status field mapping of the version it runs (running instances stay on
+ * their version); one active instance per (workflow, record) — the process id of a diagram is not
+ * unique across workflows; the active instances of a record (the record lock's one lookup); 已办
+ * by decision time; 抄送 rows (one per instance and user, unread until read: the 抄送我 box and its
+ * count); file ids attached to a history entry.
+ */
+async function workflowRuntime(db: Kysely<unknown>, schema: string): Promise<void> {
+  const t = (name: string) => sql.id(schema, name);
+  await sql`alter table ${t('_wf_instance')} add column if not exists workflow text`.execute(db);
+  await sql`update ${t('_wf_instance')} set workflow = process where workflow is null`.execute(db);
+  await sql`alter table ${t('_wf_instance')} alter column workflow set not null`.execute(db);
+  await sql`alter table ${t('_wf_instance')} add column if not exists bpmn text`.execute(db);
+  await sql`alter table ${t('_wf_instance')} add column if not exists status_field text`.execute(db);
+  await sql`alter table ${t('_wf_instance')} add column if not exists status_values jsonb`.execute(db);
+  await sql`drop index if exists ${t('_wf_instance_active')}`.execute(db);
+  await sql`create unique index if not exists _wf_instance_active on ${t('_wf_instance')} (workflow, record_id) where status in ('running', 'returned')`.execute(
+    db,
+  );
+  await sql`create index if not exists _wf_instance_record_active on ${t('_wf_instance')} (record_id) where status in ('running', 'returned')`.execute(db);
+  await sql`create index if not exists _wf_instance_workflow on ${t('_wf_instance')} (workflow, created_at desc)`.execute(db);
+  await sql`create index if not exists _wf_task_open on ${t('_wf_task')} (assignee, created_at desc) where status = 'open'`.execute(db);
+  await sql`create index if not exists _wf_task_decided on ${t('_wf_task')} (assignee, decided_at desc) where decided_at is not null`.execute(db);
+  await sql`alter table ${t('_wf_history')} add column if not exists files jsonb`.execute(db);
+  await sql`create table if not exists ${t('_wf_cc')} (
+    instance_id uuid not null references ${t('_wf_instance')} (id) on delete cascade,
+    user_id uuid not null,
+    by uuid,
+    created_at timestamptz(3) not null,
+    read_at timestamptz(3),
+    constraint _wf_cc_pk primary key (instance_id, user_id))`.execute(db);
+  await sql`create index if not exists _wf_cc_user on ${t('_wf_cc')} (user_id, created_at desc)`.execute(db);
+  await sql`create index if not exists _wf_cc_unread on ${t('_wf_cc')} (user_id) where read_at is null`.execute(db);
 }

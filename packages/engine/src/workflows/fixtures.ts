@@ -1,3 +1,4 @@
+import type { Workflow } from '@tangram/metadata';
 import type { Flow, Process, ProcessNode, UserTaskNode } from './process';
 import type { Instance, StepEnv } from './step';
 
@@ -54,3 +55,33 @@ export const taskOf = (m: Instance, node: string, assignee: string) => {
   if (!t) throw new Error(`no open task of ${assignee} at ${node}: ${openTasks(m).join(', ')}`);
   return t.id;
 };
+
+/**
+ * A published workflow as publish would resolve it (object and status field by id), for engine
+ * tests written before the metadata's `workflows` section could be published.
+ */
+export function workflowOf(
+  om: { id: string; byName: Map<string, { column: string }> },
+  p: Process,
+  more: Partial<Omit<Workflow, 'statusField'>> & { statusField?: string } = {},
+): Workflow {
+  const { statusField, ...rest } = more;
+  return {
+    id: `wf_${p.id}`,
+    name: p.id,
+    label: { en: p.id },
+    object: om.id,
+    bpmn: `<bpmn:definitions id="${p.id}"/>`,
+    process: p,
+    statusValues: {},
+    start: { button: true, onCreate: false },
+    enabled: true,
+    ...rest,
+    ...(statusField ? { statusField: om.byName.get(statusField)?.column ?? statusField } : {}),
+  };
+}
+
+/** Puts workflows into a tenant's current model, as a publish of them would (before its first write of the objects concerned). */
+export async function installWorkflows(te: { model(): Promise<{ app: { workflows: Workflow[] } }> }, workflows: Workflow[]): Promise<void> {
+  (await te.model()).app.workflows = workflows;
+}

@@ -1,17 +1,31 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '@tangram/errors';
 import { evaluate, truthy } from '@tangram/logic';
-import type { Transaction } from 'kysely';
+import type { Automation, AutomationAction, Workflow } from '@tangram/metadata';
+import { sql } from 'kysely';
+import type { ActionContext } from '../access/context';
+import { type RecordWriter, runRecordAction } from '../automations/actions';
+import { recipientsOf } from '../automations/notify';
 import type { Db } from '../db/database';
 import { systemTables } from '../db/tables';
 import type { Jobs } from '../jobs/jobs';
 import type { Job } from '../jobs/types';
-import { type RecipientRule, resolveRecipients, tenantAdmins } from '../notifications/recipients';
+import type { Model, ObjectModel } from '../model/compile';
+import { resolveRecipients, tenantAdmins } from '../notifications/recipients';
 import type { NotifyInput } from '../notifications/types';
-import { compileProcess, type Graph, type Process, type UserTaskNode } from './process';
+import type { RecordActionWebhooks } from '../record-actions/webhooks';
+import { runAfterCommit } from '../records/behaviours';
+import { createOne, updateOne } from '../records/pipeline';
+import type { RecordService } from '../records/service';
+import { rowToRecord } from '../records/row';
+import type { Tx } from '../records/tx';
+import { chosenFor, isChosen, resolveApprovers } from './approvers';
+import { fieldName } from './lock';
+import { compileProcess, type Graph, type Process, type ServiceTaskNode, type UserTaskNode } from './process';
 import {
   type Command,
   type Effect,
+  type HistoryEntry,
   type Instance,
   type InstanceStatus,
   isClosed,
@@ -23,60 +37,86 @@ import {
   type Token,
 } from './step';
 
-// Process instances as rows (docs/adr/0013-process-interpreter.md): each command is one
-// transaction with the instance row locked; the interpreter's result is written back (instance,
-// changed tasks, new history), its timers become jobs in the same transaction, and its
-// notifications are written in it too. Stale timer jobs (the step moved on) do nothing.
+// Process instances as rows (docs/adr/0013-process-interpreter.md and its addendum): each command
+// is one transaction with the instance row and then the record row locked; the interpreter's
+// result is written back (instance, changed tasks, new history, 抄送 rows), its timers become jobs
+// in the same transaction, its notifications are written in it, and its record effects — the
+// status field, a service task's actions, the fields an approver edits with a decision — go
+// through the record pipeline in it (one write path: audit, events, automations). Stale timer
+// jobs (the step moved on) do nothing. Approvers are resolved lazily: only the steps a command
+// opens.
 
 export const timerQueue = 'workflows.timer';
 
-/** What the runtime needs of one tenant. */
+/** What the runtime needs of one tenant (a TenantEngine). */
 export interface WorkflowTenant {
   tenant: { id: string; slug: string; schema: string };
-  records: { get(object: string, id: string): Promise<Record<string, unknown>> };
+  records: Pick<RecordService, 'within'>;
   notifications: { notify(db: Db, input: NotifyInput): Promise<unknown[]> };
+  model(): Promise<Model>;
 }
 
 export interface WorkflowHost {
   db: Db;
   jobs: Jobs;
   tenant(slug: string): Promise<WorkflowTenant>;
+  /** The tenant already open in this process whose schema this is (a record write's behaviour starts instances through it). */
+  tenantOfSchema?(schema: string): WorkflowTenant | undefined;
+  /** Service tasks' webhook actions: queued in the command's transaction, sent once it commits. */
+  webhooks?: RecordActionWebhooks;
 }
 
 export interface StartInput {
-  process: Process;
-  /** The record the instance is about: its object's name and id. */
-  object: string;
+  /** A published workflow (model.app.workflows) or its name. */
+  workflow: Workflow | string;
+  /** The record's object, by name: a workflow of another object is not found. */
+  object?: string;
   recordId: string;
   submitter: string;
+  comment?: string;
+  /** The first step's approvers when its rule is `chosen` (发起人自选). */
+  next?: string[];
+  /** Files (`_file` ids, uploaded by the submitter) attached to the submission. */
+  files?: string[];
+}
+
+/** A command with what the host adds: files attached, and field values the approver edits with it. */
+export type ActInput = Command & {
+  /** Files (`_file` ids, uploaded by the person acting) attached to the command's history entry. */
+  files?: string[];
+  /** Record fields the acting approver's open step marks `edit`, written in the command's transaction before it applies. */
+  values?: Record<string, unknown>;
+};
+
+export interface TaskView extends Task {
+  createdAt: string;
+  decidedAt: string | null;
 }
 
 /** An instance as its readers see it. */
 export interface InstanceView {
   id: string;
+  workflow: string;
   process: string;
   object: string;
   recordId: string;
   submitter: string;
   status: InstanceStatus;
-  tasks: Task[];
+  /** The diagram of the version it runs (null when started from a process without one). */
+  bpmn: string | null;
+  /** The process it runs (the version it started on). */
+  definition: Process;
+  createdAt: string;
+  updatedAt: string;
+  tasks: TaskView[];
   timers: Timer[];
-  history: Instance['history'];
+  history: HistoryEntry[];
 }
 
 interface TimerPayload {
   tenant: string;
   instance: string;
   timer: string;
-}
-
-/** The approvers of each approval step (recipient rules: users, a role, a user field, the owner's manager…), resolved against the record. */
-async function approversByStep(db: Db, schema: string, g: Graph, record: Record<string, unknown>): Promise<Map<string, string[]>> {
-  const out = new Map<string, string[]>();
-  for (const n of g.process.nodes)
-    if (n.kind === 'userTask')
-      out.set(n.id, await resolveRecipients(db, schema, (Array.isArray(n.approvers) ? n.approvers : []) as RecipientRule[], { record }));
-  return out;
 }
 
 const notifyTitle: Record<Extract<Effect, { kind: 'notify' }>['what'], string> = {
@@ -87,90 +127,328 @@ const notifyTitle: Record<Extract<Effect, { kind: 'notify' }>['what'], string> =
   outcome: '审批有了结果',
 };
 
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Thrown inside a step run when it needs a step's approvers (or the admins) not yet resolved: resolved, then the step runs again. */
+class Need {
+  constructor(readonly node?: UserTaskNode) {}
+}
+
+/** The instance row as loaded. */
+interface Loaded {
+  id: string;
+  workflow: string;
+  process: string;
+  definition: Process;
+  bpmn: string | null;
+  statusField: string | null;
+  statusValues: Record<string, string> | null;
+  object: string;
+  recordId: string;
+  createdAt: string;
+  updatedAt: string;
+  instance: Instance;
+  taskTimes: Map<string, { createdAt: string; decidedAt: string | null }>;
+}
+
+/** What one command writes with: the pipeline inside the command's transaction, as the process. */
+interface Scope {
+  te: WorkflowTenant;
+  w: RecordWriter;
+  om: ObjectModel;
+  now: Date;
+}
+
 export class WorkflowRuntime {
   /** Registers the timer queue's handler on the host's jobs. */
   constructor(private readonly host: WorkflowHost) {
     host.jobs.register<TimerPayload>(timerQueue, (job) => this.fireTimer(job), { batchSize: 20 });
   }
 
-  private async env(te: WorkflowTenant, g: Graph, record: Record<string, unknown>, trx: Db): Promise<StepEnv> {
-    const approvers = await approversByStep(trx, te.tenant.schema, g, record);
-    const now = this.host.jobs.clock.now();
-    return {
-      now,
-      approvers: (n: UserTaskNode) => approvers.get(n.id) ?? [],
-      admins: await tenantAdmins(trx, te.tenant.id),
-      holds: (condition) => truthy(evaluate(condition, record, { $now: now.toISOString() })),
-    };
+  /** The published workflow of that name (or the one given), enabled. */
+  private workflowOf(model: Model, ref: Workflow | string): Workflow {
+    if (typeof ref !== 'string') return ref;
+    const wf = (model.app.workflows ?? []).find((x) => x.name === ref);
+    if (!wf) throw new AppError('WORKFLOW_NOT_FOUND', { workflow: String(ref).slice(0, 100) });
+    return wf;
   }
 
-  /** Submits a record to a process: the instance's first steps open (or it ends at once). */
+  /**
+   * Runs `fn` in one transaction through the record pipeline as the process (ctx.workflow set
+   * once the instance is known), then the pipeline's after-commit hooks.
+   */
+  private async transact<T>(
+    te: WorkflowTenant,
+    model: Model,
+    actor: string | null,
+    fn: (s: Scope, setInstance: (id: string, record: string) => void) => Promise<T>,
+  ): Promise<T> {
+    const now = this.host.jobs.clock.now();
+    let hooks: (() => Promise<void>)[] = [];
+    const ctx: ActionContext = { actor };
+    const result = await this.host.db.transaction().execute(async (trx) => {
+      const done = await te.records.within(
+        trx,
+        ctx,
+        async (w) => {
+          const scope: Scope = { te, w, om: undefined as unknown as ObjectModel, now };
+          return fn(scope, (instance, record) => {
+            ctx.workflow = { instance, record };
+          });
+        },
+        { now, model },
+      );
+      hooks = done.afterCommit;
+      return done.result;
+    });
+    if (hooks.length) await runAfterCommit(hooks);
+    this.host.webhooks?.wake();
+    return result;
+  }
+
+  /** Submits a record to a workflow: the instance's first steps open (or it ends at once); its status field is set. */
   async start(te: WorkflowTenant, input: StartInput): Promise<InstanceView> {
-    const g = compileProcess(input.process);
-    const record = await te.records.get(input.object, input.recordId);
+    const model = await te.model();
+    const wf = this.workflowOf(model, input.workflow);
+    if (!wf.enabled) throw new AppError('WORKFLOW_DISABLED', { workflow: wf.name });
+    const om = model.byId.get(wf.object) ?? model.byName.get(wf.object);
+    if (!om) throw new AppError('OBJECT_NOT_FOUND', { object: wf.object });
+    if (input.object !== undefined && input.object !== om.name)
+      throw new AppError('WORKFLOW_NOT_FOUND', { workflow: wf.name, object: String(input.object).slice(0, 100) });
+    if (typeof input.recordId !== 'string' || !uuid.test(input.recordId))
+      throw new AppError('RECORD_NOT_FOUND', { object: om.name, id: String(input.recordId).slice(0, 64) });
     const id = randomUUID();
-    await this.host.db.transaction().execute(async (trx) => {
-      const { instance, effects } = startInstance(g, input.submitter, await this.env(te, g, record, trx));
-      const now = this.host.jobs.clock.now();
-      try {
-        await systemTables(trx, te.tenant.schema)
-          .insertInto('_wf_instance')
-          .values({
-            id,
-            process: input.process.id,
-            definition: JSON.stringify(input.process),
-            object_id: input.object,
-            record_id: input.recordId,
-            submitter: input.submitter,
-            status: instance.status,
-            seq: instance.seq,
-            tokens: JSON.stringify(instance.tokens),
-            timers: JSON.stringify(instance.timers),
-            created_at: now,
-            updated_at: now,
-          })
-          .execute();
-      } catch (e) {
-        if ((e as { code?: string }).code === '23505')
-          throw new AppError('WORKFLOW_NOT_RUNNING', { reason: 'the record is already in this process', record: input.recordId });
-        throw e;
-      }
-      await this.persist(te, trx, id, input.object, input.recordId, emptyInstance(input.submitter), instance, effects);
+    await this.transact(te, model, input.submitter, async (s, setInstance) => {
+      setInstance(id, input.recordId.toLowerCase());
+      await this.startIn({ ...s, om }, wf, id, input);
     });
     return this.get(te, id);
   }
 
-  /** Applies a command (approve, reject, 退回, 加签, 转交, 撤回, 催办, 抄送, comment…) in one transaction with the instance locked. */
-  async act(te: WorkflowTenant, instanceId: string, command: Command): Promise<InstanceView> {
-    // The record the conditions and approver rules read, as committed (read before the transaction: the record service has its own).
-    const seen = /^[0-9a-f-]{36}$/i.test(instanceId)
-      ? await systemTables(this.host.db, te.tenant.schema)
-          .selectFrom('_wf_instance')
-          .select(['object_id', 'record_id'])
-          .where('id', '=', instanceId)
-          .executeTakeFirst()
-      : undefined;
-    if (!seen) throw new AppError('WORKFLOW_TASK_NOT_FOUND', { instance: String(instanceId).slice(0, 64) });
-    const record = await te.records.get(seen.object_id, seen.record_id);
-    await this.host.db.transaction().execute(async (trx) => {
-      const row = await this.load(trx, te.tenant.schema, instanceId, true);
+  /**
+   * Starts an instance inside a record write's transaction (start.onCreate / start.when): the
+   * writes are made through the same pipeline transaction, as the process.
+   */
+  async startWithin(tx: Tx, wf: Workflow, om: ObjectModel, recordId: string, submitter: string): Promise<string | undefined> {
+    const te = this.host.tenantOfSchema?.(tx.schema);
+    if (!te) return undefined;
+    const id = randomUUID();
+    const sub: Tx = { ...tx, ctx: { actor: submitter, workflow: { instance: id, record: recordId } } };
+    const w: RecordWriter = {
+      model: tx.model,
+      tx: sub,
+      create: (object, input) => createOne(sub, { om: objectOf(tx.model, object), input }),
+      update: (object, rid, input) => updateOne(sub, { om: objectOf(tx.model, object), id: rid, input }),
+    };
+    await this.startIn({ te, w, om, now: tx.now }, wf, id, { workflow: wf, recordId, submitter });
+    return id;
+  }
+
+  private async startIn(s: Scope, wf: Workflow, id: string, input: StartInput): Promise<void> {
+    const { w, om, now } = s;
+    const trx = w.tx.trx;
+    const schema = w.tx.schema;
+    if (typeof input.submitter !== 'string' || !uuid.test(input.submitter)) throw new AppError('WORKFLOW_NO_SUBMITTER', {});
+    const g = compileProcess(wf.process);
+    const recordId = input.recordId.toLowerCase();
+    const record = await lockRecord(trx, schema, om, recordId);
+    await checkMembers(trx, schema, input.next, '/next');
+    await checkFiles(trx, schema, input.files, input.submitter);
+    const { instance, effects } = await this.decide(s, g, record, input.submitter, 'start', input.next, (env) => startInstance(g, input.submitter, env));
+    if (input.comment !== undefined && (typeof input.comment !== 'string' || input.comment.length > 4000))
+      throw AppError.problems('VALIDATION_FAILED', [{ code: 'VALIDATION_FAILED', path: '/comment', message: 'a text of at most 4000 characters' }]);
+    if (input.comment && instance.history[0]) instance.history[0].comment = input.comment;
+    try {
+      await systemTables(trx, schema)
+        .insertInto('_wf_instance')
+        .values({
+          id,
+          process: wf.process.id,
+          workflow: wf.name,
+          bpmn: wf.bpmn ?? null,
+          status_field: wf.statusField ?? null,
+          status_values: wf.statusValues ? JSON.stringify(wf.statusValues) : null,
+          definition: JSON.stringify(wf.process),
+          object_id: om.name,
+          record_id: recordId,
+          submitter: input.submitter,
+          status: instance.status,
+          seq: instance.seq,
+          tokens: JSON.stringify(instance.tokens),
+          timers: JSON.stringify(instance.timers),
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+    } catch (e) {
+      if ((e as { code?: string }).code === '23505')
+        throw new AppError('WORKFLOW_NOT_RUNNING', { reason: 'the record is already in this process', record: recordId });
+      throw e;
+    }
+    const row = { id, workflow: wf.name, statusField: wf.statusField ?? null, statusValues: wf.statusValues ?? null, definition: wf.process, recordId };
+    await this.persist(s, row, emptyInstance(input.submitter), instance, effects, input.submitter, input.files);
+  }
+
+  /** Applies a command (approve, reject, 退回, 加签, 转交, 撤回, 催办, 抄送, comment…) in one transaction with the instance and its record locked. */
+  async act(te: WorkflowTenant, instanceId: string, command: ActInput): Promise<InstanceView> {
+    if (typeof instanceId !== 'string' || !uuid.test(instanceId))
+      throw new AppError('WORKFLOW_INSTANCE_NOT_FOUND', { instance: String(instanceId).slice(0, 64) });
+    const model = await te.model();
+    const by = 'by' in command ? command.by : null;
+    await this.transact(te, model, by, async (s, setInstance) => {
+      const trx = s.w.tx.trx;
+      const schema = s.w.tx.schema;
+      const row = await this.load(trx, schema, instanceId, true);
+      const om = model.byName.get(row.object) ?? model.byId.get(row.object);
+      if (!om) throw new AppError('OBJECT_NOT_FOUND', { object: row.object });
+      setInstance(row.id, row.recordId);
+      const scope = { ...s, om };
+      let record = await lockRecord(trx, schema, om, row.recordId);
+      if (command.kind === 'approve') await checkMembers(trx, schema, command.next, '/next');
+      if (command.kind === 'cc') await checkMembers(trx, schema, command.users, '/users', true);
+      if (command.kind === 'addSigner') await checkMembers(trx, schema, [command.signer], '/signer', true, true);
+      if (command.kind === 'transfer') await checkMembers(trx, schema, [command.to], '/to', true, true);
+      checkText(command);
+      if (by) await checkFiles(trx, schema, command.files, by);
+      if (command.values !== undefined) record = await this.editValues(scope, row, command, record);
       const g = compileProcess(row.definition);
-      const { instance, effects } = step(g, row.instance, command, await this.env(te, g, record, trx));
-      await this.persist(te, trx, instanceId, row.object, row.recordId, row.instance, instance, effects);
+      const next = command.kind === 'approve' ? command.next : undefined;
+      const { instance, effects } = await this.decide(scope, g, record, row.instance.submitter, command.kind, next, (env) =>
+        step(g, row.instance, command, env),
+      );
+      await this.persist(scope, row, row.instance, instance, effects, by, command.files);
     });
     return this.get(te, instanceId);
   }
 
+  /**
+   * Whether approving `task` now would open a step whose approvers are `chosen` with no earlier
+   * choice (then approve needs `next`): that step, or null. Read only (nothing is written or
+   * locked); the answer may change if the record changes before the approval.
+   */
+  async needsChoice(te: WorkflowTenant, instanceId: string, task: string, by: string): Promise<{ node: string; name?: string } | null> {
+    if (typeof instanceId !== 'string' || !uuid.test(instanceId))
+      throw new AppError('WORKFLOW_INSTANCE_NOT_FOUND', { instance: String(instanceId).slice(0, 64) });
+    const model = await te.model();
+    const db = this.host.db;
+    const schema = te.tenant.schema;
+    const row = await this.load(db, schema, instanceId, false);
+    const om = model.byName.get(row.object) ?? model.byId.get(row.object);
+    if (!om) throw new AppError('OBJECT_NOT_FOUND', { object: row.object });
+    const rows = await sql<Record<string, unknown>>`select ${sql.join(om.selectColumns.map((c) => sql.ref(c)))} from ${sql.id(schema, om.table)}
+      where id = ${row.recordId}`.execute(db);
+    const record = rows.rows[0] ? (rowToRecord(om, rows.rows[0]) as Record<string, unknown>) : {};
+    const tx = { trx: db, schema, model } as unknown as Tx;
+    const scope: Scope = { te, w: { model, tx } as RecordWriter, om, now: this.host.jobs.clock.now() };
+    const g = compileProcess(row.definition);
+    try {
+      await this.decide(scope, g, record, row.instance.submitter, 'approve', undefined, (env) => step(g, row.instance, { kind: 'approve', task, by }, env));
+      return null;
+    } catch (e) {
+      if (!(e instanceof AppError) || e.code !== 'WORKFLOW_NEXT_REQUIRED') throw e;
+      const node = ((e.details.problems as { node?: string }[] | undefined)?.[0]?.node ?? '') as string;
+      const n = row.definition.nodes.find((x) => x.id === node);
+      return { node, ...(n?.name ? { name: n.name } : {}) };
+    }
+  }
+
+  /** The fields an approver edits with a decision: only those their open step marks `edit` (WORKFLOW_RECORD_LOCKED otherwise), written as the process. */
+  private async editValues(s: Scope, row: Loaded, command: ActInput, record: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const values = command.values;
+    if (!values || typeof values !== 'object' || Array.isArray(values))
+      throw AppError.problems('VALIDATION_FAILED', [{ code: 'VALIDATION_FAILED', path: '/values', message: 'an object of field values' }]);
+    if (!Object.keys(values).length) return record;
+    const by = 'by' in command ? command.by : undefined;
+    const taskId = 'task' in command ? command.task : undefined;
+    const task = row.instance.tasks.find((t) => t.id === taskId && t.assignee === by && t.status === 'open' && t.kind === 'approve');
+    const n = task && row.definition.nodes.find((x) => x.id === task.node);
+    const editable = new Set(
+      Object.entries((n?.kind === 'userTask' ? n.fields : undefined) ?? {})
+        .filter(([, a]) => a === 'edit')
+        .map(([f]) => fieldName(s.om, f) ?? f),
+    );
+    const refused = Object.keys(values).find((f) => !editable.has(f));
+    if (refused !== undefined)
+      throw AppError.problems('WORKFLOW_RECORD_LOCKED', [
+        { code: 'WORKFLOW_RECORD_LOCKED', field: refused, path: `/values/${refused}`, message: `this step does not let its approver edit "${refused}"` },
+      ]);
+    const updated = await s.w.update(s.om.name, row.recordId, values);
+    return { ...record, ...updated };
+  }
+
+  /**
+   * Runs the interpreter with approvers resolved lazily: when it asks for a step's approvers (or
+   * the admins) not yet known, they are resolved and it runs again from the same input (it is
+   * pure: the same path is taken up to there).
+   */
+  private async decide<R>(
+    s: Scope,
+    g: Graph,
+    record: Record<string, unknown>,
+    submitter: string,
+    kind: Command['kind'] | 'start',
+    next: string[] | undefined,
+    run: (env: StepEnv) => R,
+  ): Promise<R> {
+    const trx = s.w.tx.trx;
+    const schema = s.w.tx.schema;
+    const known = new Map<string, string[]>();
+    let admins: string[] | undefined;
+    const vars = { $now: s.now.toISOString() };
+    const byPerson = kind === 'approve' || kind === 'start';
+    for (let round = 0; ; round++) {
+      const env: StepEnv = {
+        now: s.now,
+        get admins(): readonly string[] {
+          if (!admins) throw new Need();
+          return admins;
+        },
+        approvers: (n, m) => {
+          const resolved = known.get(n.id);
+          if (!resolved) throw new Need(n);
+          if (!isChosen(n)) return resolved;
+          const chosen = chosenFor(n, m, next);
+          if (!chosen.length && !resolved.length && byPerson)
+            throw AppError.problems('WORKFLOW_NEXT_REQUIRED', [
+              { code: 'WORKFLOW_NEXT_REQUIRED', path: '/next', message: `choose the approvers of "${n.name ?? n.id}"`, node: n.id },
+            ]);
+          return [...resolved, ...chosen];
+        },
+        holds: (condition) => truthy(evaluate(condition, record, vars)),
+      };
+      try {
+        return run(env);
+      } catch (e) {
+        if (!(e instanceof Need) || round > g.process.nodes.length + 1) throw e;
+        if (e.node) known.set(e.node.id, await resolveApprovers(e.node, { db: trx, schema, om: s.om, record, submitter }));
+        else admins = await tenantAdmins(trx, s.te.tenant.id);
+      }
+    }
+  }
+
   async get(te: WorkflowTenant, instanceId: string): Promise<InstanceView> {
+    if (typeof instanceId !== 'string' || !uuid.test(instanceId))
+      throw new AppError('WORKFLOW_INSTANCE_NOT_FOUND', { instance: String(instanceId).slice(0, 64) });
     const row = await this.load(this.host.db, te.tenant.schema, instanceId, false);
     return {
       id: instanceId,
+      workflow: row.workflow,
       process: row.process,
       object: row.object,
       recordId: row.recordId,
       submitter: row.instance.submitter,
       status: row.instance.status,
-      ...pick(row.instance),
+      bpmn: row.bpmn,
+      definition: row.definition,
+      createdAt: row.createdAt,
+      updatedAt: row.updatedAt,
+      tasks: row.instance.tasks.map((t) => ({
+        ...t,
+        createdAt: row.taskTimes.get(t.id)?.createdAt ?? row.createdAt,
+        decidedAt: row.taskTimes.get(t.id)?.decidedAt ?? null,
+      })),
+      timers: row.instance.timers,
+      history: row.instance.history,
     };
   }
 
@@ -192,25 +470,21 @@ export class WorkflowRuntime {
         .execute();
       return rows.map((r) => ({ instance: r.id, status: r.status }));
     }
-    const statuses = box === 'todo' ? ['open'] : ['approved', 'rejected', 'returned', 'transferred'];
-    const rows = await t
-      .selectFrom('_wf_task')
-      .select(['instance_id', 'id', 'node', 'status'])
-      .where('assignee', '=', userId)
-      .where('status', 'in', statuses)
-      .where('auto', 'is', null)
-      .orderBy('created_at', 'desc')
-      .limit(limit)
-      .execute();
+    let q = t.selectFrom('_wf_task').select(['instance_id', 'id', 'node', 'status']).where('assignee', '=', userId).where('auto', 'is', null);
+    q =
+      box === 'todo'
+        ? q.where('status', '=', 'open').orderBy('created_at', 'desc')
+        : q.where('decided_at', 'is not', null).where('status', 'in', ['approved', 'rejected', 'returned', 'transferred']).orderBy('decided_at', 'desc');
+    const rows = await q.limit(limit).execute();
     return rows.map((r) => ({ instance: r.instance_id, task: r.id, node: r.node, status: r.status }));
   }
 
-  private async load(db: Db, schema: string, id: string, lock: boolean) {
+  private async load(db: Db, schema: string, id: string, lock: boolean): Promise<Loaded> {
     const t = systemTables(db, schema);
     let q = t.selectFrom('_wf_instance').selectAll().where('id', '=', id);
     if (lock) q = q.forUpdate();
-    const row = /^[0-9a-f-]{36}$/i.test(id) ? await q.executeTakeFirst() : undefined;
-    if (!row) throw new AppError('WORKFLOW_TASK_NOT_FOUND', { instance: String(id).slice(0, 64) });
+    const row = await q.executeTakeFirst();
+    if (!row) throw new AppError('WORKFLOW_INSTANCE_NOT_FOUND', { instance: String(id).slice(0, 64) });
     const tasks = await t.selectFrom('_wf_task').selectAll().where('instance_id', '=', id).orderBy('created_at').orderBy('id').execute();
     const history = await t.selectFrom('_wf_history').selectAll().where('instance_id', '=', id).orderBy('n').execute();
     const instance: Instance = {
@@ -239,25 +513,47 @@ export class WorkflowRuntime {
         ...(h.task ? { task: h.task } : {}),
         ...(h.to ? { to: h.to } : {}),
         ...(h.comment ? { comment: h.comment } : {}),
+        ...(h.files ? { files: h.files as string[] } : {}),
       })),
     };
-    return { process: row.process, definition: row.definition as Process, object: row.object_id, recordId: row.record_id, instance };
+    return {
+      id,
+      workflow: row.workflow,
+      process: row.process,
+      definition: row.definition as Process,
+      bpmn: row.bpmn,
+      statusField: row.status_field,
+      statusValues: row.status_values as Record<string, string> | null,
+      object: row.object_id,
+      recordId: row.record_id,
+      createdAt: new Date(row.created_at).toISOString(),
+      updatedAt: new Date(row.updated_at).toISOString(),
+      instance,
+      taskTimes: new Map(
+        tasks.map((x) => [x.id, { createdAt: new Date(x.created_at).toISOString(), decidedAt: x.decided_at ? new Date(x.decided_at).toISOString() : null }]),
+      ),
+    };
   }
 
-  /** Writes what the command changed, enqueues its new timers and writes its notifications — all in `trx`. */
+  /**
+   * Writes what the command changed (instance, tasks, history, 抄送 rows), enqueues its new
+   * timers, writes its notifications, runs its service tasks' actions and sets the record's
+   * status field — all in the command's transaction.
+   */
   private async persist(
-    te: WorkflowTenant,
-    trx: Transaction<unknown> | Db,
-    id: string,
-    object: string,
-    recordId: string,
+    s: Scope,
+    row: Pick<Loaded, 'id' | 'workflow' | 'statusField' | 'statusValues' | 'definition' | 'recordId'>,
     before: Instance,
     after: Instance,
     effects: Effect[],
+    by: string | null,
+    files: string[] | undefined,
   ): Promise<void> {
-    const schema = te.tenant.schema;
-    const t = systemTables(trx as Db, schema);
-    const now = this.host.jobs.clock.now();
+    const { te, w, om, now } = s;
+    const trx = w.tx.trx;
+    const schema = w.tx.schema;
+    const id = row.id;
+    const t = systemTables(trx, schema);
     await t
       .updateTable('_wf_instance')
       .set({ status: after.status, seq: after.seq, tokens: JSON.stringify(after.tokens), timers: JSON.stringify(after.timers), updated_at: now })
@@ -297,6 +593,11 @@ export class WorkflowRuntime {
           .execute();
     }
     const entries = after.history.slice(before.history.length);
+    // The files go with the first entry the person acting wrote.
+    if (files?.length) {
+      const first = entries.find((h) => h.by === by);
+      if (first) first.files = [...new Set(files.map((f) => f.toLowerCase()))];
+    }
     if (entries.length)
       await t
         .insertInto('_wf_history')
@@ -311,6 +612,7 @@ export class WorkflowRuntime {
             task: h.task ?? null,
             to: h.to ?? null,
             comment: h.comment ?? null,
+            files: h.files ? JSON.stringify(h.files) : null,
           })),
         )
         .execute();
@@ -318,7 +620,7 @@ export class WorkflowRuntime {
     const timers = after.timers.filter((x) => !timersBefore.has(x.id));
     if (timers.length)
       await this.host.jobs.enqueueMany(
-        trx as Db,
+        trx,
         timers.map((x) => ({
           queue: timerQueue,
           tenantId: te.tenant.id,
@@ -328,17 +630,63 @@ export class WorkflowRuntime {
         })),
       );
     for (const e of effects) {
+      if (e.kind === 'actions') await this.serviceTask(s, row, e.node, after);
       if (e.kind !== 'notify') continue;
-      const to = e.to.filter((u) => u);
+      const to = [...new Set(e.to.filter((u) => u))];
       if (!to.length) continue;
-      await te.notifications.notify(trx as Db, {
+      if (e.what === 'cc')
+        await sql`insert into ${sql.id(schema, '_wf_cc')} (instance_id, user_id, by, created_at, read_at)
+          select ${id}::uuid, u, ${by}::uuid, ${now}::timestamptz, null from unnest(${to}::uuid[]) as u
+          on conflict (instance_id, user_id) do update set created_at = excluded.created_at, by = excluded.by, read_at = null`.execute(trx);
+      await te.notifications.notify(trx, {
         to,
         kind: `workflow.${e.what}`,
         title: e.what === 'outcome' ? `${notifyTitle.outcome}：${statusText[after.status]}` : notifyTitle[e.what],
-        link: { object, recordId },
+        link: { object: om.name, recordId: row.recordId },
         source: { type: 'workflow', id },
         key: `wf:${id}:${after.seq}:${e.what}:${e.task ?? ''}:${to.join(',')}`.slice(0, 200),
       });
+    }
+    // The record's status field: the value of the last status the command reached.
+    const status = effects.filter((e): e is Extract<Effect, { kind: 'status' }> => e.kind === 'status').at(-1);
+    const field = fieldName(om, row.statusField ?? undefined);
+    const value = status && row.statusValues?.[status.status];
+    if (field && value !== undefined) await w.update(om.name, row.recordId, { [field]: value });
+  }
+
+  /** A service task's actions (the automation action library), on the instance's record, as the process, in the command's transaction. */
+  private async serviceTask(s: Scope, row: Pick<Loaded, 'id' | 'workflow' | 'recordId' | 'definition'>, nodeId: string, m: Instance): Promise<void> {
+    const { w, om, te } = s;
+    const node = row.definition.nodes.find((n): n is ServiceTaskNode => n.id === nodeId && n.kind === 'serviceTask');
+    const record = await lockRecord(w.tx.trx, w.tx.schema, om, row.recordId);
+    const automation = { id: `wf:${row.workflow}:${nodeId}`, name: row.workflow } as unknown as Automation;
+    const vars = { $now: s.now.toISOString(), $user: { id: m.submitter } };
+    for (const [i, raw] of (node?.actions ?? []).entries()) {
+      const action = normalizeAction(w.model, om, raw as AutomationAction, `${nodeId}-${i}`);
+      const trigger = { automation, om, recordId: row.recordId, record, vars };
+      if (action.kind === 'notify') {
+        const to = await recipientsOf(w.tx.trx, w.tx.schema, om, action.to ?? [], record);
+        if (to.length)
+          await te.notifications.notify(w.tx.trx, {
+            to,
+            kind: `workflow.${row.workflow}`.slice(0, 100),
+            title: localTitle(action.title) ?? row.workflow,
+            body: localTitle(action.body) ?? null,
+            link: { object: om.name, recordId: row.recordId },
+            source: { type: 'workflow', id: row.id },
+            key: `wf:${row.id}:${m.seq}:${nodeId}:${action.id}`.slice(0, 200),
+          });
+      } else if (action.kind === 'webhook') {
+        if (!this.host.webhooks) throw new AppError('OUTBOUND_UNREACHABLE', { node: nodeId }, 'webhooks need the engine’s jobs');
+        await this.host.webhooks.enqueue(w.tx.trx, te.tenant.id, {
+          tenant: te.tenant.id,
+          url: action.url as string,
+          ...(action.secretRef ? { secretRef: action.secretRef } : {}),
+          key: `wf:${row.id}:${m.seq}:${nodeId}:${action.id}`,
+          body: { action: row.workflow, step: nodeId, object: om.name, recordId: row.recordId, record, created: {}, input: {} },
+        });
+      } else if (['updateRecord', 'createRecord', 'addScore', 'assignOwner'].includes(action.kind)) await runRecordAction(action, trigger, w);
+      else throw new AppError('WORKFLOW_INVALID', { node: nodeId, reason: `a service task cannot run "${String(action.kind).slice(0, 40)}" actions` });
     }
   }
 
@@ -350,14 +698,89 @@ export class WorkflowRuntime {
       await this.act(te, p.instance, { kind: 'fireTimer', timer: p.timer });
       return { fired: true };
     } catch (e) {
-      if (e instanceof AppError && (e.code === 'WORKFLOW_TASK_NOT_FOUND' || e.code === 'WORKFLOW_NOT_RUNNING')) return { fired: false };
+      if (e instanceof AppError && ['WORKFLOW_TIMER_NOT_FOUND', 'WORKFLOW_INSTANCE_NOT_FOUND', 'WORKFLOW_NOT_RUNNING'].includes(e.code))
+        return { fired: false };
       throw e;
     }
   }
 }
 
+const localTitle = (m: unknown): string | undefined => {
+  if (typeof m === 'string') return m;
+  if (m && typeof m === 'object') {
+    const t = m as Record<string, string>;
+    return t['zh-CN'] ?? t.en ?? Object.values(t)[0];
+  }
+  return undefined;
+};
+
+/** A service task's action as the diagram holds it (fields and objects by name or id) in the library's form (ids). */
+function normalizeAction(model: Model, om: ObjectModel, a: AutomationAction, id: string): AutomationAction {
+  const target =
+    a.kind === 'createRecord'
+      ? (model.byName.get(a.object as string) ?? model.byId.get(a.object as string))
+      : a.target?.kind === 'self' || !a.target
+        ? om
+        : undefined;
+  const values = a.values?.map((v) => {
+    const f = target ? (target.byName.get(v.field) ?? target.byColumn.get(v.field)) : undefined;
+    return f ? { ...v, field: f.column } : v;
+  });
+  return { ...a, id: a.id ?? id, ...(values ? { values } : {}), ...(a.kind === 'createRecord' && target ? { object: target.id } : {}) };
+}
+
+function objectOf(model: Model, name: string): ObjectModel {
+  const om = model.byName.get(name);
+  if (!om) throw new AppError('OBJECT_NOT_FOUND', { object: String(name).slice(0, 100) });
+  return om;
+}
+
+/** The record as it is now, locked for the command's transaction (a live record: a deleted one is not in approval). */
+async function lockRecord(trx: Db, schema: string, om: ObjectModel, id: string): Promise<Record<string, unknown>> {
+  const rows = await sql<Record<string, unknown>>`select ${sql.join(om.selectColumns.map((c) => sql.ref(c)))} from ${sql.id(schema, om.table)}
+    where id = ${id} and deleted_at is null for update`.execute(trx);
+  const row = rows.rows[0];
+  if (!row) throw new AppError('RECORD_NOT_FOUND', { object: om.name, id });
+  return rowToRecord(om, row) as Record<string, unknown>;
+}
+
+/** `next`, cc users, a signer, a transfer's recipient must be active members of the tenant. */
+async function checkMembers(trx: Db, schema: string, ids: unknown, path: string, required = false, one = false): Promise<void> {
+  if (ids === undefined && !required) return;
+  const bad = (message: string, at = path) => AppError.problems('VALIDATION_FAILED', [{ code: 'VALIDATION_FAILED', path: at, message }]);
+  if (!Array.isArray(ids) || ids.length > 50 || (required && !ids.length) || ids.some((x) => typeof x !== 'string' || !uuid.test(x)))
+    throw bad(one ? 'a member id' : 'a list of at most 50 member ids');
+  const found = new Set(await resolveRecipients(trx, schema, [{ type: 'users', ids: ids as string[] }]));
+  const missing = (ids as string[]).findIndex((x) => !found.has(x.toLowerCase()));
+  if (missing >= 0) throw bad('not an active member', one ? path : `${path}/${missing}`);
+}
+
+/** Comments are at most 4000 characters. */
+function checkText(c: ActInput): void {
+  const text = c.kind === 'comment' ? c.text : 'comment' in c ? c.comment : undefined;
+  const path = c.kind === 'comment' ? '/text' : '/comment';
+  if (text === undefined && c.kind !== 'comment') return;
+  if (typeof text !== 'string' || text.length > 4000 || (c.kind === 'comment' && !text.trim()))
+    throw AppError.problems('VALIDATION_FAILED', [{ code: 'VALIDATION_FAILED', path, message: 'a text of at most 4000 characters' }]);
+}
+
+/** Files attached must exist and be uploaded by the person attaching them. */
+async function checkFiles(trx: Db, schema: string, files: unknown, by: string): Promise<void> {
+  if (files === undefined) return;
+  const bad = (path: string, message: string) => AppError.problems('VALIDATION_FAILED', [{ code: 'VALIDATION_FAILED', path, message }]);
+  if (!Array.isArray(files) || files.length > 20 || files.some((x) => typeof x !== 'string' || !uuid.test(x)))
+    throw bad('/files', 'a list of at most 20 file ids');
+  if (!files.length) return;
+  const rows = await systemTables(trx, schema)
+    .selectFrom('_file')
+    .select(['id', 'created_by'])
+    .where('id', 'in', files as string[])
+    .execute();
+  const mine = new Set(rows.filter((r) => r.created_by === by).map((r) => r.id));
+  const i = (files as string[]).findIndex((f) => !mine.has(f.toLowerCase()));
+  if (i >= 0) throw bad(`/files/${i}`, 'no such file of yours');
+}
+
 const statusText: Record<InstanceStatus, string> = { running: '审批中', returned: '已退回', approved: '已通过', rejected: '已拒绝', withdrawn: '已撤回' };
 
 const emptyInstance = (submitter: string): Instance => ({ status: 'running', submitter, seq: 0, tokens: [], tasks: [], timers: [], history: [] });
-
-const pick = (m: Instance) => ({ tasks: m.tasks, timers: m.timers, history: m.history });

@@ -58,6 +58,8 @@ export interface HistoryEntry {
   task?: string;
   to?: string;
   comment?: string;
+  /** Files (`_file` ids) attached to the entry (the host attaches them to the first entry its command writes by the person acting). */
+  files?: string[];
 }
 
 export interface Instance {
@@ -72,7 +74,11 @@ export interface Instance {
 }
 
 export type Command =
-  | { kind: 'approve'; task: string; by: string; comment?: string }
+  /**
+   * `next`: the approvers of the next step when its rule is `{ "kind": "chosen" }` (chosen by the
+   * previous approver); the host reads it when it resolves that step's approvers.
+   */
+  | { kind: 'approve'; task: string; by: string; comment?: string; next?: string[] }
   | { kind: 'reject'; task: string; by: string; comment?: string }
   /** 退回: back to an approval step the instance passed. */
   | { kind: 'return'; task: string; by: string; to: string; comment?: string }
@@ -467,7 +473,7 @@ class Run {
 
   fire(timerId: string): void {
     const timer = this.m.timers.find((t) => t.id === timerId);
-    if (!timer) throw new AppError('WORKFLOW_TASK_NOT_FOUND', { timer: timerId });
+    if (!timer) throw new AppError('WORKFLOW_TIMER_NOT_FOUND', { timer: timerId });
     this.m.timers = this.m.timers.filter((t) => t !== timer);
     const token = this.m.tokens.find((t) => t.id === timer.token) as Token;
     if (timer.kind === 'timer') {

@@ -1,0 +1,100 @@
+import type { Db } from '../db/database';
+import { systemTables } from '../db/tables';
+import type { Process } from './process';
+import type { InstanceView } from './runtime';
+import type { Instance, InstanceStatus, Task, Timer, Token } from './step';
+
+// An instance read back from its rows for the approval API: the interpreter's Instance plus
+// what the API shows besides (when each task opened and was decided, the diagram).
+
+export interface StoredInstance {
+  id: string;
+  workflow: string;
+  object: string;
+  recordId: string;
+  definition: Process;
+  bpmn: string | null;
+  createdAt: string;
+  updatedAt: string;
+  instance: Instance;
+  taskTimes: Map<string, { createdAt: string; decidedAt: string | null }>;
+}
+
+export const isUuid = (s: unknown): s is string => typeof s === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
+
+/** The instance `id` as stored, or undefined when there is none (`history: false`: without its history, for checks that do not read it). */
+export async function readInstance(db: Db, schema: string, id: string, opts: { history?: boolean } = {}): Promise<StoredInstance | undefined> {
+  if (!isUuid(id)) return undefined;
+  const t = systemTables(db, schema);
+  const row = await t.selectFrom('_wf_instance').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) return undefined;
+  const tasks = await t.selectFrom('_wf_task').selectAll().where('instance_id', '=', id).orderBy('created_at').orderBy('id').execute();
+  const history = opts.history === false ? [] : await t.selectFrom('_wf_history').selectAll().where('instance_id', '=', id).orderBy('n').execute();
+  const instance: Instance = {
+    status: row.status as InstanceStatus,
+    submitter: row.submitter,
+    seq: row.seq,
+    tokens: row.tokens as Token[],
+    timers: row.timers as Timer[],
+    tasks: tasks.map((x) => ({
+      id: x.id,
+      node: x.node,
+      ...(x.token ? { token: x.token } : {}),
+      assignee: x.assignee,
+      status: x.status as Task['status'],
+      kind: x.kind as Task['kind'],
+      order: x.ord,
+      ...(x.extra ? { extra: x.extra as Task['extra'] } : {}),
+      ...(x.reopens ? { reopens: x.reopens } : {}),
+      ...(x.auto ? { auto: x.auto as Task['auto'] } : {}),
+    })),
+    history: history.map((h) => ({
+      at: new Date(h.at).toISOString(),
+      by: h.by,
+      what: h.what,
+      ...(h.node ? { node: h.node } : {}),
+      ...(h.task ? { task: h.task } : {}),
+      ...(h.to ? { to: h.to } : {}),
+      ...(h.comment ? { comment: h.comment } : {}),
+      ...(Array.isArray(h.files) && h.files.length ? { files: h.files as string[] } : {}),
+    })),
+  };
+  return {
+    id,
+    workflow: row.workflow,
+    object: row.object_id,
+    recordId: row.record_id,
+    definition: row.definition as Process,
+    bpmn: row.bpmn,
+    createdAt: new Date(row.created_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
+    instance,
+    taskTimes: new Map(
+      tasks.map((x) => [x.id, { createdAt: new Date(x.created_at).toISOString(), decidedAt: x.decided_at ? new Date(x.decided_at).toISOString() : null }]),
+    ),
+  };
+}
+
+/** The runtime's answer to a command as a stored instance (what the API shows of it; tokens are not part of it). */
+export function fromView(v: InstanceView): StoredInstance {
+  return {
+    id: v.id,
+    workflow: v.workflow,
+    object: v.object,
+    recordId: v.recordId,
+    definition: v.definition,
+    bpmn: v.bpmn,
+    createdAt: v.createdAt,
+    updatedAt: v.updatedAt,
+    instance: {
+      status: v.status,
+      submitter: v.submitter,
+      seq: 0,
+      tokens: [],
+      timers: v.timers,
+      tasks: v.tasks.map(({ createdAt: _c, decidedAt: _d, ...t }) => t),
+      history: v.history,
+    },
+    taskTimes: new Map(v.tasks.map((t) => [t.id, { createdAt: t.createdAt, decidedAt: t.decidedAt }])),
+  };
+}
