@@ -104,11 +104,18 @@ describe.runIf(browserAvailable())('the process modeler (browser)', () => {
     return added[0] as string;
   }
 
-  /** Connects two shapes with the context pad's connect tool (dragged onto the target); returns the new flow's id. */
+  /** Connects two shapes with the context pad's connect tool (clicked, then the target clicked); returns the new flow's id. */
   async function connect(page: Page, from: string, to: string): Promise<string> {
     const before = new Set(await ids(page, '.djs-connection'));
     await shape(page, from).click();
-    await drag(page, page.locator('.djs-context-pad [data-action="connect"]'), await center(shape(page, to)));
+    // Click the pad's connect tool, move to the target and click it (no browser drag-and-drop involved).
+    const tool = await center(page.locator('.djs-context-pad.open [data-action="connect"]'));
+    await page.mouse.click(tool.x, tool.y);
+    const target = await center(shape(page, to));
+    await page.mouse.move(tool.x + 15, tool.y + 15, { steps: 3 });
+    await page.mouse.move(target.x, target.y, { steps: 12 });
+    await page.mouse.down();
+    await page.mouse.up();
     let added: string[] = [];
     await poll(async () => (added = (await ids(page, '.djs-connection')).filter((id) => !before.has(id))).length).toBe(1);
     await deselect(page);

@@ -5,7 +5,8 @@ import {
   automationActionKinds,
   beforeSaveActionKinds,
   type ObjectInput,
-  recipientKinds,
+  type ApproverKind,
+  approverKinds,
   type WorkflowInput,
   type WorkflowStatus,
   workflowStatuses,
@@ -43,10 +44,8 @@ export interface ApproverRule {
   /** managerChain: how many managers up, each approving in turn. */
   levels?: number;
 }
-export const approverKinds = ['users', 'role', 'departmentHead', 'managerChain', 'userField', 'owner', 'ownerManager', 'chosenByPrevious'] as const;
-export type ApproverKind = (typeof approverKinds)[number];
-/** The kinds offered: those the metadata's recipient kinds (what publish reads) list; the others appear once they are added there. */
-const offeredKinds = approverKinds.filter((k) => (recipientKinds as readonly string[]).includes(k));
+/** The kinds offered: those the reader and the runtime take (@tangram/metadata's approverKinds). */
+const offeredKinds = approverKinds;
 
 function newApprover(kind: ApproverKind, userField?: string): ApproverRule {
   if (kind === 'users') return { kind, users: [] };
