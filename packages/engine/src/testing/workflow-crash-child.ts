@@ -40,9 +40,12 @@ if (env.hold === 'beforeCommit')
     },
   });
 else {
-  // The runtime reads the instance back once its transaction has committed.
-  const get = engine.workflows.get.bind(engine.workflows);
-  engine.workflows.get = async (te, id) => (armed ? hold() : get(te, id));
+  // A command answers once its transaction has committed; the timer job calls the same act.
+  const act = engine.workflows.act.bind(engine.workflows);
+  engine.workflows.act = async (te, id, command) => {
+    const view = await act(te, id, command);
+    return armed ? hold() : view;
+  };
 }
 const t = await engine.tenant(env.slug);
 armed = true;

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../db/database';
 import { systemTables } from '../db/tables';
 import type { Process } from './process';
@@ -28,7 +29,14 @@ export async function readInstance(db: Db, schema: string, id: string, opts: { h
   const t = systemTables(db, schema);
   const row = await t.selectFrom('_wf_instance').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) return undefined;
-  const tasks = await t.selectFrom('_wf_task').selectAll().where('instance_id', '=', id).orderBy('created_at').orderBy('id').execute();
+  const tasks = await t
+    .selectFrom('_wf_task')
+    .selectAll()
+    .where('instance_id', '=', id)
+    // In the interpreter's order: ids are `t<seq>` (t9 before t10), whatever the clock said.
+    .orderBy(sql`length(id)`)
+    .orderBy('id')
+    .execute();
   const history = opts.history === false ? [] : await t.selectFrom('_wf_history').selectAll().where('instance_id', '=', id).orderBy('n').execute();
   const instance: Instance = {
     status: row.status as InstanceStatus,

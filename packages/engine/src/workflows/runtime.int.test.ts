@@ -116,6 +116,13 @@ describe.each(await backends())('approvals persisted on %s', (backend) => {
       database.db,
     );
     modelQuote = (await t.model()).byName.get('quote') as unknown as typeof modelQuote;
+    // Every command's answer is built from its transaction, not read again: check it against a fresh read, for every command this file sends.
+    const act = engine.workflows.act.bind(engine.workflows);
+    engine.workflows.act = async (...args: Parameters<typeof act>) => {
+      const view = await act(...args);
+      expect(view).toEqual(await engine.workflows.get(args[0], args[1]));
+      return view;
+    };
     process = {
       id: 'quote_discount',
       nodes: [

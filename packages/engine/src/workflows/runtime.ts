@@ -295,7 +295,8 @@ export class WorkflowRuntime {
       throw new AppError('WORKFLOW_INSTANCE_NOT_FOUND', { instance: String(instanceId).slice(0, 64) });
     const model = await te.model();
     const by = 'by' in command ? command.by : null;
-    await this.transact(te, model, by, async (s, setInstance) => {
+    // The answer is built from what the transaction holds (the row it locked and the command's result), not read again.
+    const after = await this.transact(te, model, by, async (s, setInstance) => {
       const trx = s.w.tx.trx;
       const schema = s.w.tx.schema;
       const row = await this.load(trx, schema, instanceId, true);
@@ -317,8 +318,9 @@ export class WorkflowRuntime {
         step(g, row.instance, command, env),
       );
       await this.persist(scope, row, row.instance, instance, effects, by, command.files);
+      return afterCommand(row, instance, scope.now);
     });
-    return this.get(te, instanceId);
+    return viewOf(after);
   }
 
   /**
@@ -429,27 +431,7 @@ export class WorkflowRuntime {
   async get(te: WorkflowTenant, instanceId: string): Promise<InstanceView> {
     if (typeof instanceId !== 'string' || !uuid.test(instanceId))
       throw new AppError('WORKFLOW_INSTANCE_NOT_FOUND', { instance: String(instanceId).slice(0, 64) });
-    const row = await this.load(this.host.db, te.tenant.schema, instanceId, false);
-    return {
-      id: instanceId,
-      workflow: row.workflow,
-      process: row.process,
-      object: row.object,
-      recordId: row.recordId,
-      submitter: row.instance.submitter,
-      status: row.instance.status,
-      bpmn: row.bpmn,
-      definition: row.definition,
-      createdAt: row.createdAt,
-      updatedAt: row.updatedAt,
-      tasks: row.instance.tasks.map((t) => ({
-        ...t,
-        createdAt: row.taskTimes.get(t.id)?.createdAt ?? row.createdAt,
-        decidedAt: row.taskTimes.get(t.id)?.decidedAt ?? null,
-      })),
-      timers: row.instance.timers,
-      history: row.instance.history,
-    };
+    return viewOf(await this.load(this.host.db, te.tenant.schema, instanceId, false));
   }
 
   /** 待办 (open tasks), 已办 (tasks decided) of a member, or 我发起的 (instances submitted), newest first. */
@@ -485,7 +467,14 @@ export class WorkflowRuntime {
     if (lock) q = q.forUpdate();
     const row = await q.executeTakeFirst();
     if (!row) throw new AppError('WORKFLOW_INSTANCE_NOT_FOUND', { instance: String(id).slice(0, 64) });
-    const tasks = await t.selectFrom('_wf_task').selectAll().where('instance_id', '=', id).orderBy('created_at').orderBy('id').execute();
+    const tasks = await t
+      .selectFrom('_wf_task')
+      .selectAll()
+      .where('instance_id', '=', id)
+      // In the interpreter's order: ids are `t<seq>` (t9 before t10), whatever the clock said.
+      .orderBy(sql`length(id)`)
+      .orderBy('id')
+      .execute();
     const history = await t.selectFrom('_wf_history').selectAll().where('instance_id', '=', id).orderBy('n').execute();
     const instance: Instance = {
       status: row.status as InstanceStatus,
@@ -784,3 +773,41 @@ async function checkFiles(trx: Db, schema: string, files: unknown, by: string): 
 const statusText: Record<InstanceStatus, string> = { running: '审批中', returned: '已退回', approved: '已通过', rejected: '已拒绝', withdrawn: '已撤回' };
 
 const emptyInstance = (submitter: string): Instance => ({ status: 'running', submitter, seq: 0, tokens: [], tasks: [], timers: [], history: [] });
+
+/** An instance as its readers see it. */
+function viewOf(row: Loaded): InstanceView {
+  return {
+    id: row.id,
+    workflow: row.workflow,
+    process: row.process,
+    object: row.object,
+    recordId: row.recordId,
+    submitter: row.instance.submitter,
+    status: row.instance.status,
+    bpmn: row.bpmn,
+    definition: row.definition,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    tasks: row.instance.tasks.map((t) => ({
+      ...t,
+      createdAt: row.taskTimes.get(t.id)?.createdAt ?? row.createdAt,
+      decidedAt: row.taskTimes.get(t.id)?.decidedAt ?? null,
+    })),
+    timers: row.instance.timers,
+    history: row.instance.history,
+  };
+}
+
+/** The row as `persist` leaves it after a command at `now`: the new instance, its tasks' times (new ones created now; a changed status decided now, or reopened). */
+function afterCommand(row: Loaded, after: Instance, now: Date): Loaded {
+  const at = now.toISOString();
+  const before = new Map(row.instance.tasks.map((t) => [t.id, t]));
+  const taskTimes = new Map(row.taskTimes);
+  for (const t of after.tasks) {
+    const old = before.get(t.id);
+    if (!old) taskTimes.set(t.id, { createdAt: at, decidedAt: isClosed(t) ? at : null });
+    else if (old.status !== t.status || old.auto !== t.auto)
+      taskTimes.set(t.id, { createdAt: taskTimes.get(t.id)?.createdAt ?? row.createdAt, decidedAt: isClosed(t) ? at : null });
+  }
+  return { ...row, instance: after, updatedAt: at, taskTimes };
+}
