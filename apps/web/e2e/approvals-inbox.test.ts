@@ -252,6 +252,8 @@ describe.runIf(browserAvailable())('approvals: submit, 待办, 会签, history a
     await panel.getByTestId('approval-action-cc').click();
     const dialog = page.getByRole('dialog');
     await pickOption(page, dialog, '抄送给', '王经理');
+    // The pick is taken once the select shows it (under load a click can land on a closing dropdown).
+    await dialog.locator('.ant-select-selection-item').filter({ hasText: '王经理' }).waitFor();
     await dialog.getByLabel('意见').fill('已通过，供参考');
     await page.getByTestId('approval-action-confirm').click();
     await history.getByTestId('approval-history-entry').filter({ hasText: '抄送给' }).getByText('王经理').waitFor();
