@@ -1,7 +1,7 @@
 import type { Session } from '@tangram/server/testing';
-import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, browserAvailable, hangGuardMs, launchBrowser, reportFailures, shot } from './support/browser';
+import { type Browser, browserAvailable, launchBrowser, reportFailures, shot } from './support/browser';
+import { connect, deselect, diagramToScreen, dropFromPalette, pickOnCanvas, poll, shape } from './support/modeler';
 import { type RunningServer, startServer } from './support/server';
 import { pickOption, signIn } from './support/ui';
 
@@ -11,9 +11,6 @@ import { pickOption, signIn } from './support/ui';
 // condition from the filter builder on the gateway's flow to the step, saves and publishes; the
 // published metadata holds the diagram with those tg: attributes. A .bpmn file from another
 // modeler with an element outside the subset is refused with a message naming it.
-/** expect.poll with the hang guard as its limit (its own default, 1 s, is a budget a loaded machine misses). */
-const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: hangGuardMs, interval: 100 });
-
 describe.runIf(browserAvailable())('the process modeler (browser)', () => {
   let srv: RunningServer;
   let browser: Browser;
@@ -36,91 +33,6 @@ describe.runIf(browserAvailable())('the process modeler (browser)', () => {
     await browser?.close();
     await srv?.close();
   });
-
-  const shape = (page: Page, id: string) => page.locator(`.djs-element[data-element-id="${id}"]`);
-  const center = async (l: Locator) => {
-    const b = await l.boundingBox();
-    if (!b) throw new Error('no box');
-    return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
-  };
-
-  /** Screen point of a diagram point, from the two events the new diagram has (start at x 170, end at x 670, both at y 200). */
-  async function diagramToScreen(page: Page) {
-    const [s, e] = [await center(shape(page, 'StartEvent_1')), await center(shape(page, 'EndEvent_1'))];
-    const scale = (e.x - s.x) / 500;
-    return (x: number, y: number) => ({ x: s.x + (x - 170) * scale, y: s.y + (y - 200) * scale });
-  }
-
-  /** Drags with the mouse (down, moves, up) from an element to a screen point. */
-  async function drag(page: Page, from: Locator, to: { x: number; y: number }) {
-    const a = await center(from);
-    await page.mouse.move(a.x, a.y);
-    await page.mouse.down();
-    await page.mouse.move(a.x + 12, a.y + 12, { steps: 3 });
-    await page.mouse.move(to.x, to.y, { steps: 12 });
-    await page.mouse.up();
-  }
-
-  const ids = (page: Page, selector: string) => page.locator(selector).evaluateAll((els) => els.map((e) => e.getAttribute('data-element-id') ?? ''));
-
-  /** Leaves a label being typed (a new task or flow opens one) and selects nothing, so no context pad covers a shape. */
-  async function deselect(page: Page) {
-    await page.keyboard.press('Escape');
-    await page.getByTestId('bpmn-canvas').scrollIntoViewIfNeeded();
-    const box = await page.getByTestId('bpmn-canvas').boundingBox();
-    if (!box) throw new Error('no canvas');
-    // The click right after a drag may be swallowed by bpmn-js (its click trap): click until nothing is selected.
-    await poll(async () => {
-      await page.mouse.click(box.x + box.width - 40, box.y + box.height - 80);
-      return page.getByTestId('process-panel').isVisible();
-    }).toBe(true);
-  }
-
-  /** Clicks a diagram element (a flow: the middle of its straight line) until the side panel shows it. */
-  async function pickOnCanvas(page: Page, id: string, panel: string) {
-    await poll(async () => {
-      // The side panel's controls may have scrolled the page: the canvas first, then its element's place on screen.
-      await page.getByTestId('bpmn-canvas').scrollIntoViewIfNeeded();
-      const at = await center(shape(page, id));
-      await page.mouse.click(at.x, at.y);
-      return (await page.getByTestId('side-panel').getByText(id).count()) > 0 && (await page.getByTestId(panel).isVisible());
-    }).toBe(true);
-  }
-
-  /** Drops a palette entry at a diagram point; returns the new shape's id. */
-  async function dropFromPalette(page: Page, action: string, at: { x: number; y: number }): Promise<string> {
-    const before = new Set(await ids(page, '.djs-shape'));
-    const entry = page.locator(`.djs-palette [data-action="${action}"]`);
-    let added: string[] = [];
-    // bpmn-js adds the shape on the mouse-up; a drag the browser did not start as one (it selected text
-    // instead, seen under load) added nothing and is dragged again.
-    await poll(async () => {
-      await page.evaluate(() => window.getSelection()?.removeAllRanges());
-      await drag(page, entry, at);
-      added = (await ids(page, '.djs-shape')).filter((id) => !before.has(id) && !id.endsWith('_label'));
-      return added.length;
-    }).toBe(1);
-    await deselect(page);
-    return added[0] as string;
-  }
-
-  /** Connects two shapes with the context pad's connect tool (clicked, then the target clicked); returns the new flow's id. */
-  async function connect(page: Page, from: string, to: string): Promise<string> {
-    const before = new Set(await ids(page, '.djs-connection'));
-    await shape(page, from).click();
-    // Click the pad's connect tool, move to the target and click it (no browser drag-and-drop involved).
-    const tool = await center(page.locator('.djs-context-pad.open [data-action="connect"]'));
-    await page.mouse.click(tool.x, tool.y);
-    const target = await center(shape(page, to));
-    await page.mouse.move(tool.x + 15, tool.y + 15, { steps: 3 });
-    await page.mouse.move(target.x, target.y, { steps: 12 });
-    await page.mouse.down();
-    await page.mouse.up();
-    let added: string[] = [];
-    await poll(async () => (added = (await ids(page, '.djs-connection')).filter((id) => !before.has(id))).length).toBe(1);
-    await deselect(page);
-    return added[0] as string;
-  }
 
   it('draws, configures, saves and publishes a quote approval', async () => {
     const { page } = browser;
