@@ -70,6 +70,8 @@ export interface UpdateRequest extends WriteOptions {
   om: ObjectModel;
   id: string;
   input: unknown;
+  /** The record's row as the caller locked it in this transaction (all of `om.selectColumns`), unchanged since: not read again. */
+  locked?: Record<string, unknown>;
 }
 
 /** A record to delete, restore or purge by id. */
@@ -170,7 +172,7 @@ function withJunctionValues(om: ObjectModel, rec: RecordData, values: Record<str
 export async function updateOne(tx: Tx, req: UpdateRequest): Promise<RecordData> {
   const { om, id } = req;
   const { values, details } = validateInput(om, req.input, 'update');
-  const before = await lockRow(tx, om, id);
+  const before = req.locked ?? (await lockRow(tx, om, id));
   // Scope first: nothing about a record the caller may not touch (deleted, its version) leaks.
   await authorizeWrite(tx.trx, tx.schema, tx.ctx, 'update', om, id, values);
   if (before.deleted_at) throw new AppError('RECORD_DELETED', { object: om.name, id });

@@ -11,6 +11,10 @@ import type { Instance, InstanceStatus, Task, Timer, Token } from './step';
 export interface StoredInstance {
   id: string;
   workflow: string;
+  /** The BPMN process id. */
+  process: string;
+  statusField: string | null;
+  statusValues: Record<string, string> | null;
   object: string;
   recordId: string;
   definition: Process;
@@ -23,11 +27,16 @@ export interface StoredInstance {
 
 export const isUuid = (s: unknown): s is string => typeof s === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 
-/** The instance `id` as stored, or undefined when there is none (`history: false`: without its history, for checks that do not read it). */
-export async function readInstance(db: Db, schema: string, id: string, opts: { history?: boolean } = {}): Promise<StoredInstance | undefined> {
+/**
+ * The instance `id` as stored, or undefined when there is none (`history: false`: without its
+ * history, for checks that do not read it; `lock`: its row locked for the caller's transaction).
+ */
+export async function readInstance(db: Db, schema: string, id: string, opts: { history?: boolean; lock?: boolean } = {}): Promise<StoredInstance | undefined> {
   if (!isUuid(id)) return undefined;
   const t = systemTables(db, schema);
-  const row = await t.selectFrom('_wf_instance').selectAll().where('id', '=', id).executeTakeFirst();
+  let q = t.selectFrom('_wf_instance').selectAll().where('id', '=', id);
+  if (opts.lock) q = q.forUpdate();
+  const row = await q.executeTakeFirst();
   if (!row) return undefined;
   const tasks = await t
     .selectFrom('_wf_task')
@@ -70,6 +79,9 @@ export async function readInstance(db: Db, schema: string, id: string, opts: { h
   return {
     id,
     workflow: row.workflow,
+    process: row.process,
+    statusField: row.status_field,
+    statusValues: row.status_values as Record<string, string> | null,
     object: row.object_id,
     recordId: row.record_id,
     definition: row.definition as Process,
@@ -88,6 +100,9 @@ export function fromView(v: InstanceView): StoredInstance {
   return {
     id: v.id,
     workflow: v.workflow,
+    process: v.process,
+    statusField: v.statusField,
+    statusValues: v.statusValues,
     object: v.object,
     recordId: v.recordId,
     definition: v.definition,

@@ -20,6 +20,7 @@ import type { RecordService } from '../records/service';
 import { rowToRecord } from '../records/row';
 import type { Tx } from '../records/tx';
 import { chosenFor, isChosen, resolveApprovers } from './approvers';
+import { readInstance, type StoredInstance } from './instances';
 import { fieldName } from './lock';
 import { compileProcess, type Graph, type Process, type ServiceTaskNode, type UserTaskNode } from './process';
 import {
@@ -34,7 +35,6 @@ import {
   step,
   type Task,
   type Timer,
-  type Token,
 } from './step';
 
 // Process instances as rows (docs/adr/0013-process-interpreter.md and its addendum): each command
@@ -81,6 +81,12 @@ export interface StartInput {
 }
 
 /** A command with what the host adds: files attached, and field values the approver edits with it. */
+/**
+ * A command built inside its transaction from the instance as locked there (the caller's checks
+ * read what the command will act on, in one transaction, with `db` the transaction).
+ */
+export type PrepareCommand = (locked: StoredInstance, db: Db) => Promise<ActInput>;
+
 export type ActInput = Command & {
   /** Files (`_file` ids, uploaded by the person acting) attached to the command's history entry. */
   files?: string[];
@@ -102,6 +108,9 @@ export interface InstanceView {
   recordId: string;
   submitter: string;
   status: InstanceStatus;
+  /** The record's field the process sets, and its values by instance status. */
+  statusField: string | null;
+  statusValues: Record<string, string> | null;
   /** The diagram of the version it runs (null when started from a process without one). */
   bpmn: string | null;
   /** The process it runs (the version it started on). */
@@ -135,21 +144,8 @@ class Need {
 }
 
 /** The instance row as loaded. */
-interface Loaded {
-  id: string;
-  workflow: string;
-  process: string;
-  definition: Process;
-  bpmn: string | null;
-  statusField: string | null;
-  statusValues: Record<string, string> | null;
-  object: string;
-  recordId: string;
-  createdAt: string;
-  updatedAt: string;
-  instance: Instance;
-  taskTimes: Map<string, { createdAt: string; decidedAt: string | null }>;
-}
+/** An instance as stored (its row locked by a command). */
+type Loaded = StoredInstance;
 
 /** What one command writes with: the pipeline inside the command's transaction, as the process. */
 interface Scope {
@@ -251,7 +247,7 @@ export class WorkflowRuntime {
     if (typeof input.submitter !== 'string' || !uuid.test(input.submitter)) throw new AppError('WORKFLOW_NO_SUBMITTER', {});
     const g = compileProcess(wf.process);
     const recordId = input.recordId.toLowerCase();
-    const record = await lockRecord(trx, schema, om, recordId);
+    const { record } = await lockRecord(trx, schema, om, recordId);
     await checkMembers(trx, schema, input.next, '/next');
     await checkFiles(trx, schema, input.files, input.submitter);
     const { instance, effects } = await this.decide(s, g, record, input.submitter, 'start', input.next, (env) => startInstance(g, input.submitter, env));
@@ -290,28 +286,31 @@ export class WorkflowRuntime {
   }
 
   /** Applies a command (approve, reject, 退回, 加签, 转交, 撤回, 催办, 抄送, comment…) in one transaction with the instance and its record locked. */
-  async act(te: WorkflowTenant, instanceId: string, command: ActInput): Promise<InstanceView> {
+  async act(te: WorkflowTenant, instanceId: string, input: ActInput | PrepareCommand, actor?: string | null): Promise<InstanceView> {
     if (typeof instanceId !== 'string' || !uuid.test(instanceId))
       throw new AppError('WORKFLOW_INSTANCE_NOT_FOUND', { instance: String(instanceId).slice(0, 64) });
     const model = await te.model();
-    const by = 'by' in command ? command.by : null;
+    const by = actor !== undefined ? actor : typeof input === 'function' ? null : 'by' in input ? input.by : null;
     // The answer is built from what the transaction holds (the row it locked and the command's result), not read again.
     const after = await this.transact(te, model, by, async (s, setInstance) => {
       const trx = s.w.tx.trx;
       const schema = s.w.tx.schema;
       const row = await this.load(trx, schema, instanceId, true);
+      const command = typeof input === 'function' ? await input(row, trx) : input;
+      if (('by' in command ? command.by : null) !== by) throw new Error('a command acts as the actor its transaction runs as');
       const om = model.byName.get(row.object) ?? model.byId.get(row.object);
       if (!om) throw new AppError('OBJECT_NOT_FOUND', { object: row.object });
       setInstance(row.id, row.recordId);
       const scope = { ...s, om };
-      let record = await lockRecord(trx, schema, om, row.recordId);
+      const locked = await lockRecord(trx, schema, om, row.recordId);
+      let record = locked.record;
       if (command.kind === 'approve') await checkMembers(trx, schema, command.next, '/next');
       if (command.kind === 'cc') await checkMembers(trx, schema, command.users, '/users', true);
       if (command.kind === 'addSigner') await checkMembers(trx, schema, [command.signer], '/signer', true, true);
       if (command.kind === 'transfer') await checkMembers(trx, schema, [command.to], '/to', true, true);
       checkText(command);
       if (by) await checkFiles(trx, schema, command.files, by);
-      if (command.values !== undefined) record = await this.editValues(scope, row, command, record);
+      if (command.values !== undefined) record = await this.editValues(scope, row, command, locked);
       const g = compileProcess(row.definition);
       const next = command.kind === 'approve' ? command.next : undefined;
       const { instance, effects } = await this.decide(scope, g, record, row.instance.submitter, command.kind, next, (env) =>
@@ -355,8 +354,9 @@ export class WorkflowRuntime {
   }
 
   /** The fields an approver edits with a decision: only those their open step marks `edit` (WORKFLOW_RECORD_LOCKED otherwise), written as the process. */
-  private async editValues(s: Scope, row: Loaded, command: ActInput, record: Record<string, unknown>): Promise<Record<string, unknown>> {
+  private async editValues(s: Scope, row: Loaded, command: ActInput, locked: LockedRecord): Promise<Record<string, unknown>> {
     const values = command.values;
+    const record = locked.record;
     if (!values || typeof values !== 'object' || Array.isArray(values))
       throw AppError.problems('VALIDATION_FAILED', [{ code: 'VALIDATION_FAILED', path: '/values', message: 'an object of field values' }]);
     if (!Object.keys(values).length) return record;
@@ -374,7 +374,8 @@ export class WorkflowRuntime {
       throw AppError.problems('WORKFLOW_RECORD_LOCKED', [
         { code: 'WORKFLOW_RECORD_LOCKED', field: refused, path: `/values/${refused}`, message: `this step does not let its approver edit "${refused}"` },
       ]);
-    const updated = await s.w.update(s.om.name, row.recordId, values);
+    // Written through the pipeline with the row this command locked (nothing wrote it since): not read again.
+    const updated = await updateOne(s.w.tx, { om: s.om, id: row.recordId, input: values, locked: locked.row });
     return { ...record, ...updated };
   }
 
@@ -462,66 +463,9 @@ export class WorkflowRuntime {
   }
 
   private async load(db: Db, schema: string, id: string, lock: boolean): Promise<Loaded> {
-    const t = systemTables(db, schema);
-    let q = t.selectFrom('_wf_instance').selectAll().where('id', '=', id);
-    if (lock) q = q.forUpdate();
-    const row = await q.executeTakeFirst();
+    const row = await readInstance(db, schema, id, { lock });
     if (!row) throw new AppError('WORKFLOW_INSTANCE_NOT_FOUND', { instance: String(id).slice(0, 64) });
-    const tasks = await t
-      .selectFrom('_wf_task')
-      .selectAll()
-      .where('instance_id', '=', id)
-      // In the interpreter's order: ids are `t<seq>` (t9 before t10), whatever the clock said.
-      .orderBy(sql`length(id)`)
-      .orderBy('id')
-      .execute();
-    const history = await t.selectFrom('_wf_history').selectAll().where('instance_id', '=', id).orderBy('n').execute();
-    const instance: Instance = {
-      status: row.status as InstanceStatus,
-      submitter: row.submitter,
-      seq: row.seq,
-      tokens: row.tokens as Token[],
-      timers: row.timers as Timer[],
-      tasks: tasks.map((x) => ({
-        id: x.id,
-        node: x.node,
-        ...(x.token ? { token: x.token } : {}),
-        assignee: x.assignee,
-        status: x.status as Task['status'],
-        kind: x.kind as Task['kind'],
-        order: x.ord,
-        ...(x.extra ? { extra: x.extra as Task['extra'] } : {}),
-        ...(x.reopens ? { reopens: x.reopens } : {}),
-        ...(x.auto ? { auto: x.auto as Task['auto'] } : {}),
-      })),
-      history: history.map((h) => ({
-        at: new Date(h.at).toISOString(),
-        by: h.by,
-        what: h.what,
-        ...(h.node ? { node: h.node } : {}),
-        ...(h.task ? { task: h.task } : {}),
-        ...(h.to ? { to: h.to } : {}),
-        ...(h.comment ? { comment: h.comment } : {}),
-        ...(h.files ? { files: h.files as string[] } : {}),
-      })),
-    };
-    return {
-      id,
-      workflow: row.workflow,
-      process: row.process,
-      definition: row.definition as Process,
-      bpmn: row.bpmn,
-      statusField: row.status_field,
-      statusValues: row.status_values as Record<string, string> | null,
-      object: row.object_id,
-      recordId: row.record_id,
-      createdAt: new Date(row.created_at).toISOString(),
-      updatedAt: new Date(row.updated_at).toISOString(),
-      instance,
-      taskTimes: new Map(
-        tasks.map((x) => [x.id, { createdAt: new Date(x.created_at).toISOString(), decidedAt: x.decided_at ? new Date(x.decided_at).toISOString() : null }]),
-      ),
-    };
+    return row;
   }
 
   /**
@@ -647,7 +591,7 @@ export class WorkflowRuntime {
   private async serviceTask(s: Scope, row: Pick<Loaded, 'id' | 'workflow' | 'recordId' | 'definition'>, nodeId: string, m: Instance): Promise<void> {
     const { w, om, te } = s;
     const node = row.definition.nodes.find((n): n is ServiceTaskNode => n.id === nodeId && n.kind === 'serviceTask');
-    const record = await lockRecord(w.tx.trx, w.tx.schema, om, row.recordId);
+    const { record } = await lockRecord(w.tx.trx, w.tx.schema, om, row.recordId);
     const automation = { id: `wf:${row.workflow}:${nodeId}`, name: row.workflow } as unknown as Automation;
     const vars = { $now: s.now.toISOString(), $user: { id: m.submitter } };
     for (const [i, raw] of (node?.actions ?? []).entries()) {
@@ -725,12 +669,18 @@ function objectOf(model: Model, name: string): ObjectModel {
 }
 
 /** The record as it is now, locked for the command's transaction (a live record: a deleted one is not in approval). */
-async function lockRecord(trx: Db, schema: string, om: ObjectModel, id: string): Promise<Record<string, unknown>> {
+/** The instance's record locked for the command: its row as read (for the pipeline) and as a record. */
+interface LockedRecord {
+  row: Record<string, unknown>;
+  record: Record<string, unknown>;
+}
+
+async function lockRecord(trx: Db, schema: string, om: ObjectModel, id: string): Promise<LockedRecord> {
   const rows = await sql<Record<string, unknown>>`select ${sql.join(om.selectColumns.map((c) => sql.ref(c)))} from ${sql.id(schema, om.table)}
     where id = ${id} and deleted_at is null for update`.execute(trx);
   const row = rows.rows[0];
   if (!row) throw new AppError('RECORD_NOT_FOUND', { object: om.name, id });
-  return rowToRecord(om, row) as Record<string, unknown>;
+  return { row, record: rowToRecord(om, row) as Record<string, unknown> };
 }
 
 /** `next`, cc users, a signer, a transfer's recipient must be active members of the tenant. */
@@ -783,6 +733,8 @@ function viewOf(row: Loaded): InstanceView {
     object: row.object,
     recordId: row.recordId,
     submitter: row.instance.submitter,
+    statusField: row.statusField,
+    statusValues: row.statusValues,
     status: row.instance.status,
     bpmn: row.bpmn,
     definition: row.definition,

@@ -214,22 +214,31 @@ export class WorkflowService {
   private async visible(id: string, ctx: ActionContext, history = true): Promise<StoredInstance> {
     const stored = await readInstance(this.deps.db, this.deps.schema, id, { history });
     if (!stored) throw notFound();
-    if (!ctx.access) return stored;
+    await this.mustSee(stored, ctx, this.deps.db, await this.deps.model());
+    return stored;
+  }
+
+  /**
+   * Throws the instance's not-found unless the caller may see it (read through `db`; inside a
+   * transaction on PGlite nothing else may be read, the model included).
+   */
+  private async mustSee(stored: StoredInstance, ctx: ActionContext, db: Db, model: Model): Promise<void> {
+    if (!ctx.access) return;
     const me = ctx.actor;
-    if (me && (stored.instance.submitter === me || stored.instance.tasks.some((t) => t.assignee === me))) return stored;
+    if (me && (stored.instance.submitter === me || stored.instance.tasks.some((t) => t.assignee === me))) return;
     if (me) {
-      const cc = await systemTables(this.deps.db, this.deps.schema)
+      const cc = await systemTables(db, this.deps.schema)
         .selectFrom('_wf_cc')
         .select('user_id')
         .where('instance_id', '=', stored.id)
         .where('user_id', '=', me)
         .executeTakeFirst();
-      if (cc) return stored;
+      if (cc) return;
     }
-    const om = (await this.deps.model()).byName.get(stored.object) ?? (await this.deps.model()).byId.get(stored.object);
+    const om = model.byName.get(stored.object) ?? model.byId.get(stored.object);
     if (om) {
-      const found = await readTitles(this.deps.db, this.deps.schema, om, ctx.access.object(om), [stored.recordId]);
-      if (found.get(stored.recordId)?.readable) return stored;
+      const found = await readTitles(db, this.deps.schema, om, ctx.access.object(om), [stored.recordId]);
+      if (found.get(stored.recordId)?.readable) return;
     }
     throw notFound();
   }
@@ -319,10 +328,10 @@ export class WorkflowService {
   }
 
   /** Active members among `ids` (the others are not in this tenant, or left). */
-  private async members(ids: string[]): Promise<Set<string>> {
+  private async members(ids: string[], db: Db): Promise<Set<string>> {
     const valid = ids.filter(isUuid);
     if (!valid.length) return new Set();
-    const rows = await systemTables(this.deps.db, this.deps.schema)
+    const rows = await systemTables(db, this.deps.schema)
       .selectFrom('_user')
       .select('id')
       .where('id', '=', anyUuid(valid))
@@ -332,7 +341,7 @@ export class WorkflowService {
   }
 
   /** The interpreter's command for an action of the caller, its input checked (each problem at its path). */
-  private async command(s: StoredInstance, body: ActionInput, me: string, ctx: ActionContext): Promise<Command> {
+  private async command(s: StoredInstance, body: ActionInput, me: string, ctx: ActionContext, db: Db, model: Model): Promise<Command> {
     const kind = body.kind;
     if (!actionKinds.includes(kind)) throw invalid('/kind', `one of ${actionKinds.join(', ')}`);
     const comment = typeof body.comment === 'string' && body.comment ? { comment: body.comment } : {};
@@ -344,7 +353,7 @@ export class WorkflowService {
       return id;
     };
     const member = async (path: string, id: unknown) => {
-      if (typeof id !== 'string' || !(await this.members([id])).has(id))
+      if (typeof id !== 'string' || !(await this.members([id], db)).has(id))
         throw at(path, new AppError('WORKFLOW_SIGNER_INVALID', { reason: 'not a member of this tenant' }));
       return id;
     };
@@ -352,7 +361,7 @@ export class WorkflowService {
     if (body.next !== undefined && kind !== 'approve') throw invalid('/next', 'the next approvers are chosen only with approve');
     switch (kind) {
       case 'approve':
-        await this.checkValues(s, body.values, me, task(), ctx);
+        this.checkValues(s, body.values, me, task(), ctx, model);
         return { kind, task: task(), by: me, ...comment, ...(body.next !== undefined ? { next: body.next } : {}) };
       case 'reject':
         return { kind, task: task(), by: me, ...comment };
@@ -373,7 +382,10 @@ export class WorkflowService {
       case 'cc': {
         const users = Array.isArray(body.users) ? body.users : [];
         if (!users.length) throw invalid('/users', 'at least one member');
-        const found = await this.members(users.filter((u): u is string => typeof u === 'string'));
+        const found = await this.members(
+          users.filter((u): u is string => typeof u === 'string'),
+          db,
+        );
         const problems = users.flatMap((u, i) =>
           found.has(u) ? [] : [{ code: 'VALIDATION_FAILED' as const, path: `/users/${i}`, message: 'not a member of this tenant' }],
         );
@@ -387,10 +399,11 @@ export class WorkflowService {
   }
 
   /** `values` sent with approve: only fields the caller's open step lets them edit. */
-  private async checkValues(s: StoredInstance, values: unknown, me: string, taskId: string, ctx: ActionContext): Promise<void> {
+  private checkValues(s: StoredInstance, values: unknown, me: string, taskId: string, ctx: ActionContext, model: Model): void {
     if (values === undefined) return;
     if (typeof values !== 'object' || values === null || Array.isArray(values)) throw invalid('/values', 'an object of field values');
-    const { om } = await this.objectOf(s.object);
+    const om = model.byName.get(s.object) ?? model.byId.get(s.object);
+    if (!om) throw new AppError('OBJECT_NOT_FOUND', { object: s.object });
     const can = canFor(compileProcess(s.definition), s.instance, me, om, ctx.access?.object(om), this.deps.now());
     if (can.myTask !== taskId) return;
     const problems = Object.keys(values).flatMap((f) =>
@@ -404,19 +417,42 @@ export class WorkflowService {
     return this.present(fromView(await this.apply(id, body, ctx)), ctx);
   }
 
-  /** Checks and applies an action; the runtime's view of the instance after it. */
+  /**
+   * Checks and applies an action in one transaction: the instance is locked, the caller's right
+   * to see it and the action's input are checked against it as locked, then the command runs.
+   * The runtime's view of the instance after it.
+   */
   private async apply(id: string, body: ActionInput, ctx: ActionContext): Promise<InstanceView> {
     const me = this.me(ctx);
-    // 退回 offers only steps the history shows passed; other actions do not read the history.
-    const s = await this.visible(id, ctx, body?.kind === 'return');
-    const command = await this.command(s, body, me, ctx);
+    if (!isUuid(id)) throw notFound();
+    // Read before the transaction: on PGlite nothing but the transaction may be read inside it.
+    const model = await this.deps.model();
+    /** An error of the checks, passed through the runtime as it is. */
+    class Checked {
+      constructor(readonly error: unknown) {}
+    }
     try {
-      return await this.runtime().act(this.deps.tenant, s.id, {
-        ...command,
-        ...(body.values !== undefined ? { values: body.values } : {}),
-        ...(body.files !== undefined ? { files: body.files } : {}),
-      });
+      return await this.runtime().act(
+        this.deps.tenant,
+        id,
+        async (s, db) => {
+          try {
+            await this.mustSee(s, ctx, db, model);
+            const command = await this.command(s, body, me, ctx, db, model);
+            return {
+              ...command,
+              ...(body.values !== undefined ? { values: body.values } : {}),
+              ...(body.files !== undefined ? { files: body.files } : {}),
+            };
+          } catch (e) {
+            throw new Checked(e);
+          }
+        },
+        me,
+      );
     } catch (e) {
+      if (e instanceof Checked) throw e.error;
+      if (e instanceof AppError && e.code === 'WORKFLOW_INSTANCE_NOT_FOUND') throw notFound();
       if (e instanceof AppError && e.code.startsWith('WORKFLOW_')) throw at(pathOf(e.code, body.kind), e);
       throw e;
     }
