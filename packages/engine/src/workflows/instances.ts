@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { Db } from '../db/database';
-import { systemTables } from '../db/tables';
+import type { TenantSystemTables } from '../db/tables';
 import type { Process } from './process';
 import type { InstanceView } from './runtime';
 import type { Instance, InstanceStatus, Task, Timer, Token } from './step';
@@ -33,20 +33,29 @@ export const isUuid = (s: unknown): s is string => typeof s === 'string' && /^[0
  */
 export async function readInstance(db: Db, schema: string, id: string, opts: { history?: boolean; lock?: boolean } = {}): Promise<StoredInstance | undefined> {
   if (!isUuid(id)) return undefined;
-  const t = systemTables(db, schema);
-  let q = t.selectFrom('_wf_instance').selectAll().where('id', '=', id);
-  if (opts.lock) q = q.forUpdate();
-  const row = await q.executeTakeFirst();
+  const table = (name: string) => sql.id(schema, name);
+  // Locked first, then read by a statement of its own: a statement's subqueries read the snapshot
+  // it started with, so one that waited for the lock would see the tasks as they were before the
+  // command that held it (one approval taken twice).
+  if (opts.lock) {
+    const locked = await sql`select 1 from ${table('_wf_instance')} where id = ${id} for update`.execute(db);
+    if (!locked.rows.length) return undefined;
+  }
+  // One statement: the instance row with its tasks (in the interpreter's order: ids are `t<seq>`,
+  // t9 before t10, whatever the clock said) and its history as JSON arrays.
+  const { rows } = await sql<
+    Selectable<TenantSystemTables['_wf_instance']> & {
+      _tasks: Selectable<TenantSystemTables['_wf_task']>[] | null;
+      _history: Selectable<TenantSystemTables['_wf_history']>[] | null;
+    }
+  >`select i.*,
+      (select json_agg(t order by length(t.id), t.id) from ${table('_wf_task')} t where t.instance_id = i.id) as _tasks,
+      ${opts.history === false ? sql`null` : sql`(select json_agg(h order by h.n) from ${table('_wf_history')} h where h.instance_id = i.id)`} as _history
+    from ${table('_wf_instance')} i where i.id = ${id}`.execute(db);
+  const row = rows[0];
   if (!row) return undefined;
-  const tasks = await t
-    .selectFrom('_wf_task')
-    .selectAll()
-    .where('instance_id', '=', id)
-    // In the interpreter's order: ids are `t<seq>` (t9 before t10), whatever the clock said.
-    .orderBy(sql`length(id)`)
-    .orderBy('id')
-    .execute();
-  const history = opts.history === false ? [] : await t.selectFrom('_wf_history').selectAll().where('instance_id', '=', id).orderBy('n').execute();
+  const tasks = row._tasks ?? [];
+  const history = row._history ?? [];
   const instance: Instance = {
     status: row.status as InstanceStatus,
     submitter: row.submitter,

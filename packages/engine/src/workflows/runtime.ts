@@ -486,69 +486,44 @@ export class WorkflowRuntime {
     const trx = w.tx.trx;
     const schema = w.tx.schema;
     const id = row.id;
-    const t = systemTables(trx, schema);
-    await t
-      .updateTable('_wf_instance')
-      .set({ status: after.status, seq: after.seq, tokens: JSON.stringify(after.tokens), timers: JSON.stringify(after.timers), updated_at: now })
-      .where('id', '=', id)
-      .execute();
+    const table = (name: string) => sql.id(schema, name);
     const was = new Map(before.tasks.map((x) => [x.id, x]));
     const added = after.tasks.filter((x) => !was.has(x.id));
-    if (added.length)
-      await t
-        .insertInto('_wf_task')
-        .values(
-          added.map((x) => ({
-            instance_id: id,
-            id: x.id,
-            node: x.node,
-            token: x.token ?? null,
-            assignee: x.assignee,
-            status: x.status,
-            kind: x.kind,
-            ord: x.order,
-            extra: x.extra ?? null,
-            reopens: x.reopens ?? null,
-            auto: x.auto ?? null,
-            created_at: now,
-            decided_at: isClosed(x) ? now : null,
-          })),
-        )
-        .execute();
-    for (const x of after.tasks) {
+    const changed = after.tasks.filter((x) => {
       const old = was.get(x.id);
-      if (old && (old.status !== x.status || old.auto !== x.auto))
-        await t
-          .updateTable('_wf_task')
-          .set({ status: x.status, auto: x.auto ?? null, decided_at: isClosed(x) ? now : null })
-          .where('instance_id', '=', id)
-          .where('id', '=', x.id)
-          .execute();
-    }
+      return old && (old.status !== x.status || old.auto !== x.auto);
+    });
     const entries = after.history.slice(before.history.length);
     // The files go with the first entry the person acting wrote.
     if (files?.length) {
       const first = entries.find((h) => h.by === by);
       if (first) first.files = [...new Set(files.map((f) => f.toLowerCase()))];
     }
+    // The instance, its new and changed tasks and its new history entries in one statement (each
+    // part a data-modifying CTE; the new tasks and the changed ones are different rows).
+    const parts = [
+      sql`i as (update ${table('_wf_instance')} set status = ${after.status}, seq = ${after.seq}, tokens = ${JSON.stringify(after.tokens)}::jsonb,
+        timers = ${JSON.stringify(after.timers)}::jsonb, updated_at = ${now} where id = ${id})`,
+    ];
+    const column = <T>(list: T[], f: (x: T) => unknown) => list.map((x) => f(x) ?? null);
+    if (added.length)
+      parts.push(sql`nt as (insert into ${table('_wf_task')} (instance_id, id, node, token, assignee, status, kind, ord, extra, reopens, auto, created_at, decided_at)
+        select ${id}::uuid, v.* from unnest(${column(added, (x) => x.id)}::text[], ${column(added, (x) => x.node)}::text[], ${column(added, (x) => x.token)}::text[],
+          ${column(added, (x) => x.assignee)}::uuid[], ${column(added, (x) => x.status)}::text[], ${column(added, (x) => x.kind)}::text[],
+          ${column(added, (x) => x.order)}::int[], ${column(added, (x) => x.extra)}::text[], ${column(added, (x) => x.reopens)}::text[],
+          ${column(added, (x) => x.auto)}::text[], ${column(added, () => now)}::timestamptz[], ${column(added, (x) => (isClosed(x) ? now : null))}::timestamptz[]) as v)`);
+    if (changed.length)
+      parts.push(sql`ut as (update ${table('_wf_task')} t set status = v.status, auto = v.auto, decided_at = v.decided_at
+        from unnest(${column(changed, (x) => x.id)}::text[], ${column(changed, (x) => x.status)}::text[], ${column(changed, (x) => x.auto)}::text[],
+          ${column(changed, (x) => (isClosed(x) ? now : null))}::timestamptz[]) as v(id, status, auto, decided_at)
+        where t.instance_id = ${id} and t.id = v.id)`);
     if (entries.length)
-      await t
-        .insertInto('_wf_history')
-        .values(
-          entries.map((h, i) => ({
-            instance_id: id,
-            n: before.history.length + i,
-            at: h.at,
-            by: h.by,
-            what: h.what,
-            node: h.node ?? null,
-            task: h.task ?? null,
-            to: h.to ?? null,
-            comment: h.comment ?? null,
-            files: h.files ? JSON.stringify(h.files) : null,
-          })),
-        )
-        .execute();
+      parts.push(sql`h as (insert into ${table('_wf_history')} (instance_id, n, "at", "by", what, node, task, "to", comment, files)
+        select ${id}::uuid, v.* from unnest(${entries.map((_, i) => before.history.length + i)}::int[], ${column(entries, (h) => h.at)}::timestamptz[],
+          ${column(entries, (h) => h.by)}::uuid[], ${column(entries, (h) => h.what)}::text[], ${column(entries, (h) => h.node)}::text[],
+          ${column(entries, (h) => h.task)}::text[], ${column(entries, (h) => h.to)}::text[], ${column(entries, (h) => h.comment)}::text[],
+          ${column(entries, (h) => (h.files ? JSON.stringify(h.files) : null))}::jsonb[]) as v)`);
+    await sql`with ${sql.join(parts)} select 1`.execute(trx);
     const timersBefore = new Set(before.timers.map((x) => x.id));
     const timers = after.timers.filter((x) => !timersBefore.has(x.id));
     if (timers.length)

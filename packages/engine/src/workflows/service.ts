@@ -21,7 +21,7 @@ import {
   nodeName,
   readTitles,
   titleFieldOf,
-  userNames,
+  titlesAndNames,
 } from './views';
 
 // The approval API of one tenant (docs/adr/0013-process-interpreter.md; HTTP routes in
@@ -251,18 +251,16 @@ export class WorkflowService {
     const me = ctx.actor ?? null;
     const g = compileProcess(s.definition);
     const oa = om ? ctx.access?.object(om) : undefined;
-    let recordTitle: string | null = null;
     const titleName = om ? titleFieldOf(om) : undefined;
-    if (om && titleName) {
-      const hidden = hiddenByStep(s.definition, me ? m.tasks.filter((t) => t.assignee === me).map((t) => t.node) : []);
-      if (fieldShown(oa, titleName, hidden))
-        recordTitle = (await readTitles(this.deps.db, this.deps.schema, om, oa, [s.recordId])).get(s.recordId)?.title ?? null;
-    }
-    const user = await userNames(
+    const hidden = hiddenByStep(s.definition, me ? m.tasks.filter((t) => t.assignee === me).map((t) => t.node) : []);
+    // The record's title (where the caller may read it) and the names shown, in one statement.
+    const { title, user } = await titlesAndNames(
       this.deps.db,
       this.deps.schema,
+      om && titleName && fieldShown(oa, titleName, hidden) ? { om, oa, id: s.recordId } : undefined,
       summaryOnly ? [m.submitter] : [m.submitter, ...m.tasks.map((t) => t.assignee), ...m.history.map((h) => h.by)],
     );
+    const recordTitle = title?.title ?? null;
     const currentNodes = [
       ...new Set([...m.tasks.filter((t) => t.status === 'open' && t.kind === 'approve').map((t) => t.node), ...m.timers.map((x) => x.node)]),
     ];

@@ -4,6 +4,7 @@ import type { ObjectAccess } from '../access/access';
 import type { Db } from '../db/database';
 import { anyUuid } from '../db/sql-helpers';
 import { systemTables } from '../db/tables';
+import { isUuid } from './instances';
 import type { ObjectModel } from '../model/compile';
 import type { Graph, Process, UserTaskNode } from './process';
 import { type Instance, type InstanceStatus, step } from './step';
@@ -102,10 +103,45 @@ export interface InboxItem {
 
 /** The names of members (a member who left keeps their name; an unknown id shows as itself). */
 export async function userNames(db: Db, schema: string, ids: Iterable<string | null | undefined>): Promise<(id: string) => ApprovalUser> {
-  const wanted = [...new Set([...ids].filter((x): x is string => typeof x === 'string'))];
-  const rows = wanted.length ? await systemTables(db, schema).selectFrom('_user').select(['id', 'name']).where('id', '=', anyUuid(wanted)).execute() : [];
+  return (await titlesAndNames(db, schema, undefined, ids)).user;
+}
+
+const namesOf = (rows: { id: string; name: string | null }[]) => {
   const names = new Map(rows.map((r) => [r.id, r.name]));
-  return (id) => ({ id, name: names.get(id) ?? id });
+  return (id: string): ApprovalUser => ({ id, name: names.get(id) ?? id });
+};
+
+/** The title and readability of one record (as readTitles) and the names of members (as userNames), in one statement. */
+export async function titlesAndNames(
+  db: Db,
+  schema: string,
+  record: { om: ObjectModel; oa: ObjectAccess | undefined; id: string } | undefined,
+  ids: Iterable<string | null | undefined>,
+): Promise<{ title: { readable: boolean; title: string | null } | undefined; user: (id: string) => ApprovalUser }> {
+  const wanted = [...new Set([...ids].filter((x): x is string => typeof x === 'string'))].filter(isUuid);
+  if (!record) {
+    const rows = wanted.length ? await systemTables(db, schema).selectFrom('_user').select(['id', 'name']).where('id', '=', anyUuid(wanted)).execute() : [];
+    return { title: undefined, user: namesOf(rows) };
+  }
+  const { rows } = await sql<{ id: string; readable: boolean | null; title: string | null; name: string | null; is_user: boolean }>`
+    ${titleQuery(schema, record.om, record.oa, [record.id])}
+    union all
+    select u.id::text, null::boolean, null::text, u.name::text, true from ${sql.id(schema, '_user')} u where u.id = ${anyUuid(wanted)}`.execute(db);
+  const found = rows.find((r) => !r.is_user);
+  return {
+    title: found ? { readable: found.readable === true, title: found.title } : undefined,
+    user: namesOf(rows.filter((r) => r.is_user)),
+  };
+}
+
+/** Whether the caller reads each record in their scope, and its title as stored. */
+function titleQuery(schema: string, om: ObjectModel, oa: ObjectAccess | undefined, ids: string[]) {
+  const titleName = titleFieldOf(om);
+  const column = titleName ? om.byName.get(titleName)?.column : undefined;
+  const readable = oa ? (oa.scope('read').none ? sql<boolean>`false` : (oa.scope('read').predicate ?? sql<boolean>`true`)) : sql<boolean>`true`;
+  const title = column ? sql`${sql.ref(`r.${column}`)}::text` : sql`null::text`;
+  return sql`select r.id::text as id, (r.deleted_at is null and ${readable}) as readable, ${title} as title, null::text as name, false as is_user
+    from ${sql.table(`${schema}.${om.table}`)} r where r.id = ${anyUuid([...new Set(ids)])}`;
 }
 
 export const nodeName = (p: Process, id: string): string => p.nodes.find((n) => n.id === id)?.name ?? id;
@@ -141,16 +177,7 @@ export async function readTitles(
 ): Promise<Map<string, { readable: boolean; title: string | null }>> {
   const out = new Map<string, { readable: boolean; title: string | null }>();
   if (!ids.length) return out;
-  const titleName = titleFieldOf(om);
-  const column = titleName ? om.byName.get(titleName)?.column : undefined;
-  const readable = oa ? (oa.scope('read').none ? sql<boolean>`false` : (oa.scope('read').predicate ?? sql<boolean>`true`)) : sql<boolean>`true`;
-  const title = column ? sql`${sql.ref(`r.${column}`)}::text` : sql`null::text`;
-  const { rows } = await sql<{
-    id: string;
-    readable: boolean;
-    title: string | null;
-  }>`select r.id::text as id, (r.deleted_at is null and ${readable}) as readable, ${title} as title
-    from ${sql.table(`${schema}.${om.table}`)} r where r.id = ${anyUuid([...new Set(ids)])}`.execute(db);
+  const { rows } = await sql<{ id: string; readable: boolean; title: string | null }>`${titleQuery(schema, om, oa, ids)}`.execute(db);
   for (const r of rows) out.set(r.id, { readable: r.readable === true, title: r.title });
   return out;
 }
