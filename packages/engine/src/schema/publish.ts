@@ -7,7 +7,7 @@ import { translatePgError } from '../db/pg-errors';
 import { type Action, describeAction, isDestructive } from './actions';
 import { type ApplyContext, applyActions, failingRows } from './apply';
 import { carryArchived, planMigration } from './plan';
-import { resolveAppWithWorkflows } from './workflows';
+import { checkApproverRoles, resolveAppWithWorkflows } from './workflows';
 
 export interface Revision {
   id: number;
@@ -142,6 +142,7 @@ export async function publish(db: Db, schema: string, input: unknown, opts: Publ
         .returning(['id', 'created_at', 'created_by', 'message', 'metadata', 'actions'])
         .executeTakeFirstOrThrow();
       await opts.alsoInTransaction?.(trx, to, id);
+      await checkApproverRoles(trx, schema, to);
       return { ...toRevision(row), steps: steps(actions) };
     });
     bumpSchemaEpoch();

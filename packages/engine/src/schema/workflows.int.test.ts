@@ -64,8 +64,24 @@ describe.each(await backends())('publishing workflows on %s', (backend) => {
   beforeAll(async () => {
     t = await setupTenant(backend);
     await t.tenant.schema.publish({ objects });
+    // The diagram's finance step names this role.
+    await t.tenant.access.putRole('finance', { label: '财务', objects: { quote: { read: 'all' } } });
   });
   afterAll(() => t.close());
+
+  it('refuses an approver role the tenant does not have, at its step; the tenant keeps the revision it had', async () => {
+    const before = (await t.tenant.schema.revisions()).map((r) => r.id);
+    const bpmn = diagram({
+      task: `tg:approvers="${attr([
+        { kind: 'role', role: 'regional_director' },
+        { kind: 'role', role: 'finance' },
+      ])}"`,
+    });
+    expect(await problemsOf(t.tenant.schema.publish({ objects, workflows: [workflow({ bpmn })] }))).toEqual([
+      { code: 'ROLE_NOT_FOUND', path: '/workflows/0/bpmn/manager' },
+    ]);
+    expect((await t.tenant.schema.revisions()).map((r) => r.id)).toEqual(before);
+  });
 
   it('reads the diagram into the process, with defaults, names resolved and conditions checked', async () => {
     const rev = await t.tenant.schema.publish({ objects, workflows: [workflow()] });

@@ -2,6 +2,7 @@ import { processFromBpmn } from '@tangram/bpmn';
 import { AppError, type Problem } from '@tangram/errors';
 import { resolveApp } from '@tangram/fields';
 import type { Process, ResolvedApp } from '@tangram/metadata';
+import type { Db } from '../db/database';
 
 /**
  * resolveApp with each workflow's diagram read: `bpmn` → `process` (@tangram/bpmn, asynchronous,
@@ -39,4 +40,31 @@ export async function resolveAppWithWorkflows(input: unknown): Promise<ResolvedA
   }
   if (problems.length) throw AppError.problems('METADATA_INVALID', problems);
   return resolved as ResolvedApp;
+}
+
+/**
+ * Every approver of kind `role` names a role of the tenant: checked in the publish transaction,
+ * after a template's roles are written (ROLE_NOT_FOUND at `/workflows/<i>/bpmn/<step id>`).
+ */
+export async function checkApproverRoles(db: Db, schema: string, app: ResolvedApp): Promise<void> {
+  const wanted: { path: string; role: string; step: string }[] = [];
+  (app.workflows ?? []).forEach((w, i) => {
+    for (const n of w.process?.nodes ?? []) {
+      if (n.kind !== 'userTask' || !Array.isArray(n.approvers)) continue;
+      for (const a of n.approvers as { kind?: unknown; type?: unknown; role?: unknown }[])
+        if ((a?.kind === 'role' || a?.type === 'role') && typeof a.role === 'string')
+          wanted.push({ path: `/workflows/${i}/bpmn/${n.id}`, role: a.role, step: n.name ?? n.id });
+    }
+  });
+  if (!wanted.length) return;
+  const names = [...new Set(wanted.map((x) => x.role))];
+  const known = new Set((await db.withSchema(schema).selectFrom('_role').select('name').where('name', 'in', names).execute()).map((r) => r.name as string));
+  const problems: Problem[] = wanted
+    .filter((x) => !known.has(x.role))
+    .map((x) => ({
+      code: 'ROLE_NOT_FOUND',
+      path: x.path,
+      message: `the approvers of "${x.step}" name the role "${x.role.slice(0, 100)}", which this tenant does not have`,
+    }));
+  if (problems.length) throw AppError.problems('METADATA_INVALID', problems);
 }
