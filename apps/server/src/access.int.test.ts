@@ -76,6 +76,16 @@ describe.each(await backends())('roles over HTTP on %s', (backend) => {
     await w.assign('carol', ['designer']);
     expect((await draft()).statusCode).toBe(200);
     expect((await s.as(w.sessions.carol, { url: `${w.base}/access/me` })).json().designer).toBe(true);
+    // The designer picks roles (approvers, who may use a button) by name and label; their rights stay the admins'.
+    const names = await s.as(w.sessions.carol, { url: `${w.base}/access/role-names` });
+    expect(names.statusCode, names.body).toBe(200);
+    const all = (await s.as(w.admin, { url: `${w.base}/access/roles` })).json().roles as { name: string; label: unknown }[];
+    expect(names.json().roles).toEqual(all.map((r) => ({ name: r.name, label: r.label })));
+    expect(names.json().roles.map((r: { name: string }) => r.name)).toContain('designer');
+    expect(names.body).not.toContain('"objects"');
+    expect(err(await s.as(w.sessions.carol, { url: `${w.base}/access/roles` })).code).toBe('FORBIDDEN');
+    // A member who is no designer reads neither.
+    expect(err(await s.as(w.sessions.bob, { url: `${w.base}/access/role-names` })).code).toBe('FORBIDDEN');
   });
 
   it('gives a member holding several roles their union: scopes OR-ed, the most open field access', async () => {

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { route } from '../openapi/declare';
 import { MyAccess, Role, idParams, tenantParams } from '../openapi/schemas';
-import { requireTenantAdmin } from '../plugins/auth';
+import { requireDesigner, requireTenantAdmin } from '../plugins/auth';
 import { actionContext, tenantOf } from '../plugins/tenant';
 
 type Name = { name: string };
@@ -32,6 +32,37 @@ export async function accessRoutes(app: FastifyInstance): Promise<void> {
     async (req) => {
       requireTenantAdmin(req);
       return { roles: await (await tenantOf(req)).access.roles() };
+    },
+  );
+
+  app.get(
+    `${base}/role-names`,
+    {
+      schema: route({
+        operationId: 'listRoleNames',
+        summary: 'The app roles by name and label, without their rights (designers: to pick a role as approvers or as who may use a button)',
+        tags,
+        params: tenantParams,
+        responses: ok('Role names', {
+          type: 'object',
+          required: ['roles'],
+          properties: {
+            roles: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['name', 'label'],
+                additionalProperties: false,
+                properties: { name: { type: 'string' }, label: { type: 'object', additionalProperties: { type: 'string' } } },
+              },
+            },
+          },
+        }),
+      }),
+    },
+    async (req) => {
+      requireDesigner(req);
+      return { roles: (await (await tenantOf(req)).access.roles()).map((r) => ({ name: r.name, label: r.label })) };
     },
   );
 

@@ -21,6 +21,12 @@ export const accessQueries = {
       queryKey: keys.roles(tenant),
       queryFn: ({ signal }) => unwrap(client.GET('/api/v1/t/{tenant}/access/roles', { params: { path: { tenant } }, signal })),
     }),
+  /** Names and labels only: what a designer who is no admin may read, to pick roles. */
+  roleNames: (tenant: string) =>
+    queryOptions({
+      queryKey: [...keys.roles(tenant), 'names'],
+      queryFn: ({ signal }) => unwrap(client.GET('/api/v1/t/{tenant}/access/role-names', { params: { path: { tenant } }, signal })),
+    }),
 };
 
 /** Gives a member their app roles (the whole list); the members list is refetched. */

@@ -178,7 +178,7 @@ export function RecordActionEditor() {
   const navigate = useNavigate();
   const { message } = App.useApp();
   const publish = usePublish(designer.tenant);
-  const roles = useQuery(accessQueries.roles(designer.tenant));
+  const roles = useQuery(accessQueries.roleNames(designer.tenant));
   const [publishError, setPublishError] = useState<string | null>(null);
   const a = recordActionsOf(designer.doc).find((x) => x.name === name);
   if (!a) return <Empty description={t('buttons.notFound')} />;

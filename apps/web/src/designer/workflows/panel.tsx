@@ -81,7 +81,7 @@ function ApproversEditor({
 }) {
   const { t } = useWf();
   const { label } = useI18n();
-  const roles = useQuery(accessQueries.roles(tenant));
+  const roles = useQuery(accessQueries.roleNames(tenant));
   const userFields = draftFields(object).filter(isUserReference);
   const set = (i: number, next: ApproverRule) => onChange(rules.map((r, j) => (j === i ? next : r)));
   return (
