@@ -539,6 +539,33 @@ describe.each(await backends())('approvals persisted on %s', (backend) => {
       expect((await t.notifications.list(people.rep)).notifications.map((n) => n.title)).toContain('报价已批准');
     });
 
+    it('a gateway after a service task reads the record as its actions left it; one before it keeps its answer', async () => {
+      // start → before (discount > 20: done) → raise (sets discount 30) → after (discount > 20: big) → end
+      const big = { '>': [{ var: 'discount' }, 20] };
+      const p: Process = {
+        id: 'service_then_gateway',
+        nodes: [
+          { id: 'start', kind: 'start' },
+          { id: 'before', kind: 'exclusive' },
+          { id: 'done', kind: 'end' },
+          { id: 'raise', kind: 'serviceTask', actions: [{ kind: 'updateRecord', target: { kind: 'self' }, values: [{ field: 'discount', value: 30 }] }] },
+          { id: 'after', kind: 'exclusive' },
+          step('big', 'any', [u('manager')]),
+          { id: 'end', kind: 'end' },
+        ],
+        flows: flows(['start -> before -[big]-> done', 'before -*-> raise -> after -[big]-> big -> end', 'after -*-> end'], { big }),
+      };
+      const w = wf(p);
+      await installWorkflows(t, workflows);
+      const q = await newQuote({ discount: 10 });
+      const v = await engine.workflows.start(t, { workflow: w, recordId: q, submitter: people.rep });
+      expect(Number((await t.records.get('quote', q)).discount)).toBe(30);
+      // At 10 the first gateway went on to the service task; at 30 the second one opens the step.
+      expect(open(v)).toEqual(['big:manager']);
+      expect(v.status).toBe('running');
+      expect((await approve(v.id, 'manager')).status).toBe('approved');
+    });
+
     it('a failing action rolls the whole command back: the task stays open', async () => {
       const w = wf(
         line('service_fail', [

@@ -143,6 +143,14 @@ class Need {
   constructor(readonly node?: UserTaskNode) {}
 }
 
+/** The interpreter reached a service task whose actions have not run in this command: run them, then the command again. */
+class RunActions {
+  constructor(
+    readonly node: string,
+    readonly index: number,
+  ) {}
+}
+
 /** The instance row as loaded. */
 /** An instance as stored (its row locked by a command). */
 type Loaded = StoredInstance;
@@ -250,7 +258,17 @@ export class WorkflowRuntime {
     const { record } = await lockRecord(trx, schema, om, recordId);
     await checkMembers(trx, schema, input.next, '/next');
     await checkFiles(trx, schema, input.files, input.submitter);
-    const { instance, effects } = await this.decide(s, g, record, input.submitter, 'start', input.next, (env) => startInstance(g, input.submitter, env));
+    const row = { id, workflow: wf.name, statusField: wf.statusField ?? null, statusValues: wf.statusValues ?? null, definition: wf.process, recordId };
+    const { instance, effects } = await this.decide(
+      s,
+      g,
+      record,
+      input.submitter,
+      'start',
+      input.next,
+      (env) => startInstance(g, input.submitter, env),
+      (node, index) => this.serviceTask(s, row, node, input.submitter, 0, index),
+    );
     if (input.comment !== undefined && (typeof input.comment !== 'string' || input.comment.length > 4000))
       throw AppError.problems('VALIDATION_FAILED', [{ code: 'VALIDATION_FAILED', path: '/comment', message: 'a text of at most 4000 characters' }]);
     if (input.comment && instance.history[0]) instance.history[0].comment = input.comment;
@@ -281,7 +299,6 @@ export class WorkflowRuntime {
         throw new AppError('WORKFLOW_NOT_RUNNING', { reason: 'the record is already in this process', record: recordId });
       throw e;
     }
-    const row = { id, workflow: wf.name, statusField: wf.statusField ?? null, statusValues: wf.statusValues ?? null, definition: wf.process, recordId };
     await this.persist(s, row, emptyInstance(input.submitter), instance, effects, input.submitter, input.files);
   }
 
@@ -313,8 +330,15 @@ export class WorkflowRuntime {
       if (command.values !== undefined) record = await this.editValues(scope, row, command, locked);
       const g = compileProcess(row.definition);
       const next = command.kind === 'approve' ? command.next : undefined;
-      const { instance, effects } = await this.decide(scope, g, record, row.instance.submitter, command.kind, next, (env) =>
-        step(g, row.instance, command, env),
+      const { instance, effects } = await this.decide(
+        scope,
+        g,
+        record,
+        row.instance.submitter,
+        command.kind,
+        next,
+        (env) => step(g, row.instance, command, env),
+        (node, index) => this.serviceTask(scope, row, node, row.instance.submitter, row.instance.seq, index),
       );
       await this.persist(scope, row, row.instance, instance, effects, by, command.files);
       return afterCommand(row, instance, scope.now);
@@ -392,6 +416,7 @@ export class WorkflowRuntime {
     kind: Command['kind'] | 'start',
     next: string[] | undefined,
     run: (env: StepEnv) => R,
+    service?: (node: string, index: number) => Promise<Record<string, unknown>>,
   ): Promise<R> {
     const trx = s.w.tx.trx;
     const schema = s.w.tx.schema;
@@ -399,7 +424,14 @@ export class WorkflowRuntime {
     let admins: string[] | undefined;
     const vars = { $now: s.now.toISOString() };
     const byPerson = kind === 'approve' || kind === 'start';
-    for (let round = 0; ; round++) {
+    // The record as the service tasks run so far left it; the conditions answered so far, in the
+    // order asked: a run again from the same input takes the same way up to where it stopped, and
+    // only the conditions after it read the record as it is now.
+    let current = record;
+    const answers: boolean[] = [];
+    let ran = 0;
+    for (let needs = 0; ; ) {
+      let asked = 0;
       const env: StepEnv = {
         now: s.now,
         get admins(): readonly string[] {
@@ -417,13 +449,31 @@ export class WorkflowRuntime {
             ]);
           return [...resolved, ...chosen];
         },
-        holds: (condition) => truthy(evaluate(condition, record, vars)),
+        holds: (condition) => {
+          const i = asked++;
+          if (i < answers.length) return answers[i] as boolean;
+          const answer = truthy(evaluate(condition, current, vars));
+          answers.push(answer);
+          return answer;
+        },
+        ...(service
+          ? {
+              serviceTask: (node: string, index: number) => {
+                if (index >= ran) throw new RunActions(node, index);
+              },
+            }
+          : {}),
       };
       try {
         return run(env);
       } catch (e) {
-        if (!(e instanceof Need) || round > g.process.nodes.length + 1) throw e;
-        if (e.node) known.set(e.node.id, await resolveApprovers(e.node, { db: trx, schema, om: s.om, record, submitter }));
+        if (e instanceof RunActions && service) {
+          current = await service(e.node, e.index);
+          ran++;
+          continue;
+        }
+        if (!(e instanceof Need) || ++needs > g.process.nodes.length + 2) throw e;
+        if (e.node) known.set(e.node.id, await resolveApprovers(e.node, { db: trx, schema, om: s.om, record: current, submitter }));
         else admins = await tenantAdmins(trx, s.te.tenant.id);
       }
     }
@@ -538,7 +588,6 @@ export class WorkflowRuntime {
         })),
       );
     for (const e of effects) {
-      if (e.kind === 'actions') await this.serviceTask(s, row, e.node, after);
       if (e.kind !== 'notify') continue;
       const to = [...new Set(e.to.filter((u) => u))];
       if (!to.length) continue;
@@ -563,12 +612,26 @@ export class WorkflowRuntime {
   }
 
   /** A service task's actions (the automation action library), on the instance's record, as the process, in the command's transaction. */
-  private async serviceTask(s: Scope, row: Pick<Loaded, 'id' | 'workflow' | 'recordId' | 'definition'>, nodeId: string, m: Instance): Promise<void> {
+  /**
+   * A service task's actions (the automation action library), on the instance's record, as the
+   * process, in the command's transaction, when the interpreter reaches it (the `index`-th the
+   * command reached, on an instance at `seq`); the record as they left it.
+   */
+  private async serviceTask(
+    s: Scope,
+    row: Pick<Loaded, 'id' | 'workflow' | 'recordId' | 'definition'>,
+    nodeId: string,
+    submitter: string,
+    seq: number,
+    index: number,
+  ): Promise<Record<string, unknown>> {
     const { w, om, te } = s;
+    // Keys: once per instance version, service task reached and action.
+    const key = (action: string) => `wf:${row.id}:${seq}:${nodeId}:${index}:${action}`;
     const node = row.definition.nodes.find((n): n is ServiceTaskNode => n.id === nodeId && n.kind === 'serviceTask');
     const { record } = await lockRecord(w.tx.trx, w.tx.schema, om, row.recordId);
     const automation = { id: `wf:${row.workflow}:${nodeId}`, name: row.workflow } as unknown as Automation;
-    const vars = { $now: s.now.toISOString(), $user: { id: m.submitter } };
+    const vars = { $now: s.now.toISOString(), $user: { id: submitter } };
     for (const [i, raw] of (node?.actions ?? []).entries()) {
       const action = normalizeAction(w.model, om, raw as AutomationAction, `${nodeId}-${i}`);
       const trigger = { automation, om, recordId: row.recordId, record, vars };
@@ -582,7 +645,7 @@ export class WorkflowRuntime {
             body: localTitle(action.body) ?? null,
             link: { object: om.name, recordId: row.recordId },
             source: { type: 'workflow', id: row.id },
-            key: `wf:${row.id}:${m.seq}:${nodeId}:${action.id}`.slice(0, 200),
+            key: key(action.id).slice(0, 200),
           });
       } else if (action.kind === 'webhook') {
         if (!this.host.webhooks) throw new AppError('OUTBOUND_UNREACHABLE', { node: nodeId }, 'webhooks need the engine’s jobs');
@@ -590,12 +653,13 @@ export class WorkflowRuntime {
           tenant: te.tenant.id,
           url: action.url as string,
           ...(action.secretRef ? { secretRef: action.secretRef } : {}),
-          key: `wf:${row.id}:${m.seq}:${nodeId}:${action.id}`,
+          key: key(action.id),
           body: { action: row.workflow, step: nodeId, object: om.name, recordId: row.recordId, record, created: {}, input: {} },
         });
       } else if (['updateRecord', 'createRecord', 'addScore', 'assignOwner'].includes(action.kind)) await runRecordAction(action, trigger, w);
       else throw new AppError('WORKFLOW_INVALID', { node: nodeId, reason: `a service task cannot run "${String(action.kind).slice(0, 40)}" actions` });
     }
+    return (await lockRecord(w.tx.trx, w.tx.schema, om, row.recordId)).record;
   }
 
   /** A timer's job: the timer fires, unless the instance moved on (then the job has nothing to do). */

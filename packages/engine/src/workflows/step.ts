@@ -113,6 +113,12 @@ export interface StepEnv {
   admins: readonly string[];
   /** Whether a flow's JSON Logic condition holds for the record. */
   holds(condition: unknown): boolean;
+  /**
+   * A token reached a service task, the `index`-th this command reached: the host may run its
+   * actions now (by throwing to run them and running the command again from the same input), so
+   * that the flows after it read the record as the actions left it.
+   */
+  serviceTask?(node: string, index: number): void;
 }
 
 /** The most nodes a command may pass through: more is a loop without a wait state (e.g. a loop whose steps all approve themselves). */
@@ -121,6 +127,7 @@ const maxArrivals = 500;
 class Run {
   readonly effects: Effect[] = [];
   private arrivals = 0;
+  private serviceTasks = 0;
   constructor(
     readonly g: Graph,
     readonly m: Instance,
@@ -182,7 +189,10 @@ class Run {
       });
       return;
     }
-    if (n.kind === 'serviceTask') this.effects.push({ kind: 'actions', node: n.id });
+    if (n.kind === 'serviceTask') {
+      this.env.serviceTask?.(n.id, this.serviceTasks++);
+      this.effects.push({ kind: 'actions', node: n.id });
+    }
     if (n.kind === 'start' || n.kind === 'serviceTask') {
       this.move(token, outs[0] as Flow);
       return;
