@@ -395,6 +395,46 @@ describe.each(await backends())('e-mail on %s', (backend) => {
     expect(await mailbox(t)).toHaveLength(2);
   });
 
+  it('e-mail channel: an approval task reaching a member is mailed to them, naming the record, the workflow and the step', async () => {
+    const te = await engine.createTenant(`mailwf${Date.now().toString(36)}${randomBytes(3).toString('hex')}`);
+    try {
+      const [rep, boss] = [await member(te, 'wfrep'), await member(te, 'wfboss')];
+      const approvers = JSON.stringify([{ kind: 'users', users: [boss.id] }]).replaceAll('"', '&quot;');
+      await te.schema.publish({
+        objects: [{ name: 'deal', titleField: 'title', fields: [{ name: 'title', type: 'text', required: true }] }],
+        workflows: [
+          {
+            name: 'deal_approval',
+            label: { 'zh-CN': '商机审批', en: 'Deal approval' },
+            object: 'deal',
+            bpmn: `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:tg="https://tangram.dev/schema/bpmn/1" id="d" targetNamespace="x">
+  <bpmn:process id="p" isExecutable="true">
+    <bpmn:startEvent id="s" />
+    <bpmn:userTask id="boss" name="总监审批" tg:approvers="${approvers}" />
+    <bpmn:endEvent id="e" />
+    <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="boss" />
+    <bpmn:sequenceFlow id="f2" sourceRef="boss" targetRef="e" />
+  </bpmn:process>
+</bpmn:definitions>`,
+          },
+        ],
+      } as never);
+      const deal = (await te.records.create('deal', { title: '华北区框架协议', owner_id: rep.id })).id as string;
+      await te.workflows.submit('deal', deal, { workflow: 'deal_approval' }, { actor: rep.id });
+      await engine.jobs.runDue();
+      await engine.jobs.runDue();
+      expect((await mailbox(te)).map((m) => [m.to, m.subject, m.body])).toEqual([
+        [boss.email, '有新的审批待处理', '「华北区框架协议」 · 商机审批（总监审批）'],
+      ]);
+    } finally {
+      if (backend === 'postgres') {
+        await sql`drop schema if exists ${sql.id(te.tenant.schema)} cascade`.execute(database.db);
+        await database.db.withSchema('platform').deleteFrom('tenant').where('id', '=', te.tenant.id).execute();
+      }
+    }
+  });
+
   it('e-mail channel: no job when the tenant has nowhere to send mail', async () => {
     const u = await member(t, 'nowhere');
     const before = (await strict.jobs.list({ queue: 'mail.notification', tenantId: t.tenant.id })).length;

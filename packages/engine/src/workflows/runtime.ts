@@ -22,6 +22,7 @@ import type { Tx } from '../records/tx';
 import { chosenFor, isChosen, resolveApprovers } from './approvers';
 import { readInstance, type StoredInstance } from './instances';
 import { fieldName } from './lock';
+import { titleFieldOf } from './views';
 import { compileProcess, type Graph, type Process, type ServiceTaskNode, type UserTaskNode } from './process';
 import {
   type Command,
@@ -139,6 +140,18 @@ const notifyTitle: Record<Extract<Effect, { kind: 'notify' }>['what'], string> =
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Thrown inside a step run when it needs a step's approvers (or the admins) not yet resolved: resolved, then the step runs again. */
+/** What an instance's notifications name: the record's title and the workflow's label. */
+interface About {
+  record: string | null;
+  workflow: string;
+}
+
+const aboutOf = (om: ObjectModel, record: Record<string, unknown>, wf: Pick<Workflow, 'name' | 'label'> | undefined, name: string): About => {
+  const titleName = titleFieldOf(om);
+  const title = titleName ? record[titleName] : undefined;
+  return { record: title === undefined || title === null || title === '' ? null : String(title).slice(0, 200), workflow: localTitle(wf?.label) ?? name };
+};
+
 class Need {
   constructor(readonly node?: UserTaskNode) {}
 }
@@ -299,7 +312,7 @@ export class WorkflowRuntime {
         throw new AppError('WORKFLOW_NOT_RUNNING', { reason: 'the record is already in this process', record: recordId });
       throw e;
     }
-    await this.persist(s, row, emptyInstance(input.submitter), instance, effects, input.submitter, input.files);
+    await this.persist(s, row, emptyInstance(input.submitter), instance, effects, input.submitter, input.files, aboutOf(om, record, wf, wf.name));
   }
 
   /** Applies a command (approve, reject, 退回, 加签, 转交, 撤回, 催办, 抄送, comment…) in one transaction with the instance and its record locked. */
@@ -340,7 +353,8 @@ export class WorkflowRuntime {
         (env) => step(g, row.instance, command, env),
         (node, index) => this.serviceTask(scope, row, node, row.instance.submitter, row.instance.seq, index),
       );
-      await this.persist(scope, row, row.instance, instance, effects, by, command.files);
+      const wf = (model.app.workflows ?? []).find((x) => x.name === row.workflow);
+      await this.persist(scope, row, row.instance, instance, effects, by, command.files, aboutOf(om, record, wf, row.workflow));
       return afterCommand(row, instance, scope.now);
     });
     return viewOf(after);
@@ -531,6 +545,7 @@ export class WorkflowRuntime {
     effects: Effect[],
     by: string | null,
     files: string[] | undefined,
+    about: About,
   ): Promise<void> {
     const { te, w, om, now } = s;
     const trx = w.tx.trx;
@@ -595,10 +610,14 @@ export class WorkflowRuntime {
         await sql`insert into ${sql.id(schema, '_wf_cc')} (instance_id, user_id, by, created_at, read_at)
           select ${id}::uuid, u, ${by}::uuid, ${now}::timestamptz, null from unnest(${to}::uuid[]) as u
           on conflict (instance_id, user_id) do update set created_at = excluded.created_at, by = excluded.by, read_at = null`.execute(trx);
+      // What it is about, for a notification read away from the app (e-mail): the record, the workflow, the step.
+      const step = e.node ? (row.definition.nodes.find((n) => n.id === e.node)?.name ?? e.node) : undefined;
+      const body = [about.record ? `「${about.record}」` : undefined, `${about.workflow}${step ? `（${step}）` : ''}`].filter(Boolean).join(' · ');
       await te.notifications.notify(trx, {
         to,
         kind: `workflow.${e.what}`,
         title: e.what === 'outcome' ? `${notifyTitle.outcome}：${statusText[after.status]}` : notifyTitle[e.what],
+        body,
         link: { object: om.name, recordId: row.recordId },
         source: { type: 'workflow', id },
         key: `wf:${id}:${after.seq}:${e.what}:${e.task ?? ''}:${to.join(',')}`.slice(0, 200),
