@@ -137,6 +137,28 @@ describe.runIf(browserAvailable())('the process modeler (browser)', () => {
     expect(live.process.flows.find((f: { id: string }) => f.id === toEnd).default).toBe(true);
   });
 
+  it('a designer who is no admin (CRM 管理员) picks approver roles by name', async () => {
+    const { page } = browser;
+    const email = `designer@${srv.server.domain}`;
+    const added = await api('POST', '/members', { email, name: '孙设计', password: 'designer password 1', role: 'member' });
+    expect(added.statusCode, added.body).toBe(201);
+    expect((await api('PUT', `/access/users/${added.json().user.id}/roles`, { roles: ['crm_admin'] })).statusCode).toBe(200);
+    await page.context().clearCookies();
+    await signIn(page, srv.url, email, 'designer password 1');
+    await page.goto(`${srv.url}/t/${srv.server.tenant}/design/workflows/quote_big_discount`);
+    await shape(page, drawn.task).waitFor();
+    await pickOnCanvas(page, drawn.task, 'user-task-panel');
+    const panel = page.getByTestId('side-panel');
+    await panel.getByRole('button', { name: '添加审批人' }).click();
+    // The new row's role picker offers the tenant's roles (it read none for a member who may not read the access roles).
+    await pickOption(page, panel.getByTestId('approver-row').last(), '角色', '法务');
+    await panel.getByTestId('approver-row').last().locator('.ant-select-selection-item').filter({ hasText: '法务' }).waitFor();
+    await page.getByTestId('workflow-save').click();
+    await page.getByTestId('workflow-saved').waitFor();
+    await page.context().clearCookies();
+    await signIn(page, srv.url, srv.server.admin.email, srv.server.admin.password);
+  });
+
   it('refuses a diagram from another modeler with an element outside the subset, naming it', async () => {
     const { page } = browser;
     // The template's approval (a .bpmn written outside this modeler) opens and passes the check.
