@@ -37,6 +37,14 @@ describe.each(await backends())('workflows in the metadata over HTTP on %s', (ba
     s = await setupServer(backend);
     admin = await s.login(s.admin.email, s.admin.password);
     base = `/api/v1/t/${s.tenant}`;
+    // The roles the CRM's quote approval names (its approvers must be roles of the tenant).
+    for (const [name, label] of [
+      ['sales_manager', '销售经理'],
+      ['finance', '财务'],
+    ]) {
+      const role = await s.as(admin, { method: 'PUT', url: `${base}/access/roles/${name}`, payload: { label, objects: {} } });
+      expect(role.statusCode, role.body).toBe(200);
+    }
   });
   afterAll(() => s.close());
 

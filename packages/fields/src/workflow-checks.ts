@@ -1,6 +1,6 @@
 import type { Problem } from '@tangram/errors';
 import { checkRule } from '@tangram/logic';
-import type { Automation, AutomationAction, ObjectDef, Workflow } from '@tangram/metadata';
+import { type Automation, type AutomationAction, type AutomationActionKind, type ObjectDef, serviceTaskActionKinds, type Workflow } from '@tangram/metadata';
 import { AutomationChecks, rulePathProblems } from './automation-checks';
 import { logicSchema } from './logic-schema';
 import { activeKeys } from './types/select-options';
@@ -67,7 +67,16 @@ export function workflowProblems(workflows: Workflow[], byId: Map<string, Object
     for (const n of w.process.nodes) {
       if (n.kind !== 'serviceTask' || !n.actions?.length) continue;
       const checks = new AutomationChecks(host, o, byId, `${path}/bpmn/${n.id}`, workflowConditionVariables);
-      for (const [j, a] of n.actions.entries()) checks.action(a as AutomationAction, j);
+      for (const [j, a] of n.actions.entries()) {
+        checks.action(a as AutomationAction, j);
+        const kind = (a as { kind?: unknown } | null)?.kind;
+        if (typeof kind === 'string' && !serviceTaskActionKinds.includes(kind as AutomationActionKind))
+          problems.push({
+            code: 'WORKFLOW_INVALID',
+            path: `${path}/bpmn/${n.id}/actions/${j}/kind`,
+            message: `a service task runs ${serviceTaskActionKinds.join(', ')} actions, not "${kind.slice(0, 40)}"`,
+          });
+      }
       problems.push(...checks.problems);
     }
     return problems;

@@ -211,6 +211,16 @@ export const automationActionKinds = [
 export type AutomationActionKind = (typeof automationActionKinds)[number];
 /** Actions that change the record being written, so they only run inside the write. */
 export const beforeSaveActionKinds: readonly AutomationActionKind[] = ['setFields', 'refuse'];
+/** The actions a workflow's service task runs (in the command's transaction, or as a job after it: webhook, robot). */
+export const serviceTaskActionKinds: readonly AutomationActionKind[] = [
+  'updateRecord',
+  'createRecord',
+  'addScore',
+  'assignOwner',
+  'notify',
+  'webhook',
+  'robot',
+];
 export const timeUnits = ['minutes', 'hours', 'days'] as const;
 export type TimeUnit = (typeof timeUnits)[number];
 export const recipientKinds = ['owner', 'ownerManager', 'departmentHead', 'role', 'userField', 'users'] as const;

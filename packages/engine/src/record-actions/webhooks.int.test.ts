@@ -116,6 +116,50 @@ describe.each(await backends())('record action webhooks on %s', (backend) => {
     expect(hook.calls).toHaveLength(2);
   });
 
+  it("an approval's service task posts to a group robot once the command committed (a notice of the task it opens)", async () => {
+    const boss = await engine.identity.createUser({
+      email: `boss-${randomBytes(3).toString('hex')}@act.test.local`,
+      name: '王总',
+      password: 'long enough pw 1',
+    });
+    await engine.identity.addMember(t.tenant, boss, 'member');
+    const port = (hook.server.address() as AddressInfo).port;
+    const q = (v: unknown) => JSON.stringify(v).replaceAll('"', '&quot;');
+    await t.schema.publish({
+      ...app(port),
+      workflows: [
+        {
+          name: 'ticket_approval',
+          object: 'ticket',
+          bpmn: `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:tg="https://tangram.dev/schema/bpmn/1" id="d" targetNamespace="x">
+  <bpmn:process id="p" isExecutable="true">
+    <bpmn:startEvent id="s" />
+    <bpmn:serviceTask id="tell" name="群通知" tg:actions="${q([{ id: 'say', kind: 'robot', provider: 'wecom', url: `http://127.0.0.1:${port}/robot`, message: '工单「{title}」待王总审批' }])}" />
+    <bpmn:userTask id="boss" name="王总审批" tg:approvers="${q([{ kind: 'users', users: [boss.id] }])}" />
+    <bpmn:endEvent id="e" />
+    <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="tell" />
+    <bpmn:sequenceFlow id="f2" sourceRef="tell" targetRef="boss" />
+    <bpmn:sequenceFlow id="f3" sourceRef="boss" targetRef="e" />
+  </bpmn:process>
+</bpmn:definitions>`,
+        },
+      ],
+    } as never);
+    const ticket = await t.records.create('ticket', { title: '服务器扩容', status: 'open' });
+    const before = hook.calls.length;
+    await t.workflows.submit('ticket', ticket.id as string, { workflow: 'ticket_approval' }, { actor: boss.id });
+    await engine.jobs.runDue();
+    clock.advance(11_000);
+    await engine.jobs.runDue();
+    // The receiver refuses each key's first call: sent twice with one key, the robot's text body.
+    const calls = hook.calls.slice(before);
+    expect(calls).toHaveLength(2);
+    expect(new Set(calls.map((c) => c.key)).size).toBe(1);
+    expect(JSON.parse(calls[1]?.body ?? '{}')).toEqual({ msgtype: 'text', text: { content: '工单「服务器扩容」待王总审批' } });
+    await t.schema.publish(app(port));
+  });
+
   it('queues nothing when a later step fails', async () => {
     const ticket = await t.records.create('ticket', { title: '网络中断', status: 'open' });
     const before = hook.calls.length;

@@ -18,6 +18,8 @@ export interface WebhookPayload {
   url: string;
   secretRef?: string;
   key: string;
+  /** A group robot's message instead of the webhook body (a workflow's service task): `{field}` filled from `body.record`. */
+  robot?: { provider: string; message: unknown };
   body: {
     action: string;
     step: string;
@@ -50,7 +52,13 @@ export class RecordActionWebhooks {
   private async send(job: Job<WebhookPayload>, signal: AbortSignal): Promise<unknown> {
     const p = job.payload;
     const { secrets = {}, ...policy } = this.outbound ?? {};
-    const step = { id: p.body.step, kind: 'webhook', url: p.url, ...(p.secretRef ? { secretRef: p.secretRef } : {}) } as AutomationAction;
+    const step = {
+      id: p.body.step,
+      kind: p.robot ? 'robot' : 'webhook',
+      url: p.url,
+      ...(p.robot ? { provider: p.robot.provider, message: p.robot.message } : {}),
+      ...(p.secretRef ? { secretRef: p.secretRef } : {}),
+    } as AutomationAction;
     return runHttpAction(step, p.body as unknown as EventBody, `${p.tenant}:${p.key}`, { policy, secrets, now: this.jobs.clock.now(), signal });
   }
 }

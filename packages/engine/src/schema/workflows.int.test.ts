@@ -193,6 +193,15 @@ describe.each(await backends())('publishing workflows on %s', (backend) => {
     expect(mark).toMatchObject({ kind: 'serviceTask', actions: [{ id: 'set', kind: 'updateRecord', values: [{ field: title?.id, value: 'checked' }] }] });
     const bad = await problemsOf(t.tenant.schema.publish({ objects, workflows: [workflow({ bpmn: withService([{ field: 'margin', value: 1 }]) })] }));
     expect(bad).toEqual([{ code: 'FIELD_NOT_FOUND', path: '/workflows/0/bpmn/mark/actions/0/values/0/field' }]);
+    // An automation action a service task does not run is refused at publish, not when a token reaches it.
+    const mail = diagram({
+      extra: `<bpmn:serviceTask id="mark" tg:actions="${attr([{ id: 'mail', kind: 'email', to: [{ kind: 'owner' }], subject: { 'zh-CN': '已审批' }, body: { 'zh-CN': '报价已审批' } }])}" />`,
+    })
+      .replace('targetRef="end" />\n    <bpmn:userTask id="finance"', 'targetRef="mark" />\n    <bpmn:userTask id="finance"')
+      .replace('<bpmn:endEvent id="end" />', '<bpmn:sequenceFlow id="f_mark" sourceRef="mark" targetRef="end" /><bpmn:endEvent id="end" />');
+    expect(await problemsOf(t.tenant.schema.publish({ objects, workflows: [workflow({ bpmn: mail })] }))).toEqual([
+      { code: 'WORKFLOW_INVALID', path: '/workflows/0/bpmn/mark/actions/0/kind' },
+    ]);
   });
 
   it('loads a revision stored before workflows existed, and takes the section in the draft', async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '@tangram/errors';
 import { evaluate, truthy } from '@tangram/logic';
-import type { Automation, AutomationAction, Workflow } from '@tangram/metadata';
+import { type Automation, type AutomationAction, serviceTaskActionKinds, type Workflow } from '@tangram/metadata';
 import { sql } from 'kysely';
 import type { ActionContext } from '../access/context';
 import { type RecordWriter, runRecordAction } from '../automations/actions';
@@ -666,16 +666,18 @@ export class WorkflowRuntime {
             source: { type: 'workflow', id: row.id },
             key: key(action.id).slice(0, 200),
           });
-      } else if (action.kind === 'webhook') {
+      } else if (action.kind === 'webhook' || action.kind === 'robot') {
+        // Sent after the command commits, by a job (a group robot: its message, `{field}` filled from the record).
         if (!this.host.webhooks) throw new AppError('OUTBOUND_UNREACHABLE', { node: nodeId }, 'webhooks need the engine’s jobs');
         await this.host.webhooks.enqueue(w.tx.trx, te.tenant.id, {
           tenant: te.tenant.id,
           url: action.url as string,
           ...(action.secretRef ? { secretRef: action.secretRef } : {}),
+          ...(action.kind === 'robot' ? { robot: { provider: String(action.provider), message: action.message } } : {}),
           key: key(action.id),
           body: { action: row.workflow, step: nodeId, object: om.name, recordId: row.recordId, record, created: {}, input: {} },
         });
-      } else if (['updateRecord', 'createRecord', 'addScore', 'assignOwner'].includes(action.kind)) await runRecordAction(action, trigger, w);
+      } else if (serviceTaskActionKinds.includes(action.kind)) await runRecordAction(action, trigger, w);
       else throw new AppError('WORKFLOW_INVALID', { node: nodeId, reason: `a service task cannot run "${String(action.kind).slice(0, 40)}" actions` });
     }
     return (await lockRecord(w.tx.trx, w.tx.schema, om, row.recordId)).record;

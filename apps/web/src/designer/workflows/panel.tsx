@@ -1,9 +1,7 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import {
   type AutomationActionInput,
-  type AutomationActionKind,
-  automationActionKinds,
-  beforeSaveActionKinds,
+  serviceTaskActionKinds,
   type ObjectInput,
   type ApproverKind,
   approverKinds,
@@ -310,7 +308,7 @@ function UserTaskPanel({ s, element, tenant, object }: { s: Services; element: A
   );
 }
 
-const serviceKinds = automationActionKinds.filter((k) => !beforeSaveActionKinds.includes(k)) as AutomationActionKind[];
+const serviceKinds = [...serviceTaskActionKinds];
 
 function ServiceTaskPanel({ s, element, tenant, objects, object }: { s: Services; element: Any; tenant: string; objects: ObjectInput[]; object: ObjectInput }) {
   const { t } = useWf();
