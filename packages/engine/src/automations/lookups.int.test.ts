@@ -1,43 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import type { AutomationInput } from '@tangram/metadata';
-import { type KyselyPlugin, type OperationNode, type RootOperationNode, sql } from 'kysely';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/database';
 import { Engine, type TenantEngine } from '../engine';
 import { ManualClock } from '../jobs/clock';
 import { backends, openTestDatabase } from '../testing/databases';
 import { failure } from '../testing/engine';
+import { StatementCounter as Counter } from '../testing/statements';
 
 // Lookup paths (`{"var": "account.level"}`) in automation conditions and formulas, end to end:
 // before save, after commit, in sweeps and in the dry run; what is loaded, and how often.
 
 const choice = (...keys: string[]) => ({ options: keys.map((key) => ({ key })) });
 const tag = () => randomBytes(3).toString('hex');
-
-/** Counts the statements run through the handle, and the selects by table. */
-class Counter implements KyselyPlugin {
-  total = 0;
-  selects = new Map<string, number>();
-  transformQuery(args: { node: RootOperationNode }): RootOperationNode {
-    this.total++;
-    const node = args.node as OperationNode & { kind: string; from?: { froms: { kind: string; table?: { identifier?: { name?: string } } }[] } };
-    if (node.kind === 'SelectQueryNode')
-      for (const f of node.from?.froms ?? []) {
-        const name = f.table?.identifier?.name;
-        if (name) this.selects.set(name, (this.selects.get(name) ?? 0) + 1);
-      }
-    return args.node;
-  }
-  async transformResult<T>(args: { result: T }): Promise<T> {
-    return args.result;
-  }
-  /** Statements and selects of `table` made while `fn` runs. */
-  async during(table: string, fn: () => Promise<unknown>): Promise<{ total: number; selects: number }> {
-    const [total, selects] = [this.total, this.selects.get(table) ?? 0];
-    await fn();
-    return { total: this.total - total, selects: (this.selects.get(table) ?? 0) - selects };
-  }
-}
 
 const item = (name: string) => ({
   name,

@@ -6,7 +6,7 @@ import type { ActionContext } from '../access/context';
 import type { UserAccess } from '../access/access';
 import type { Db } from '../db/database';
 import type { Jobs } from '../jobs/jobs';
-import type { EnqueueInput, Job, JobContext } from '../jobs/types';
+import { type EnqueueInput, type Job, type JobContext, JobLeaseLost } from '../jobs/types';
 import type { Model, ObjectModel } from '../model/compile';
 import { type OutboxEvent, ackPending, claimPending } from '../outbox/outbox';
 import { type RecordBehaviour, runAfterCommit } from '../records/behaviours';
@@ -27,6 +27,8 @@ import {
   finishRun,
   getRun,
   listRuns,
+  recordEffect,
+  saveRun,
   setEffectResult,
   skippedRun,
   startRun,
@@ -115,6 +117,9 @@ export interface RunPayload {
 }
 
 /** The idempotency key of one action's effect in a run: per event, or per episode for a time-triggered run. */
+/** Actions made in the database, in a transaction (not sent out over the network). */
+const inDatabase = (kind: string) => recordActionKinds.has(kind) || kind === 'notify';
+
 export function effectKeyOf(p: Pick<RunPayload, 'eventId' | 'episode' | 'automation'>, actionId: string): string {
   // Action ids are unique within an automation only: the event's key names the automation too.
   return p.episode ? `sweep:${p.episode.id}:${actionId}` : `${p.eventId}:${p.automation}:${actionId}`;
@@ -333,7 +338,12 @@ export class AutomationRuntime {
     return scopes;
   }
 
-  /** The runner: the automation's actions in order, each effect once under its key. */
+  /**
+   * The runner: the automation's actions in order, each effect once under its key. A last action
+   * in the database (a record action, a notification) is made in the transaction that completes
+   * the job — the job's lock then guards it, and the run is recorded there too; a run with a
+   * webhook, robot or e-mail is recorded as running first (those take a while).
+   */
   private async run(job: Job<RunPayload>, ctx: JobContext): Promise<{ status: string }> {
     const p = job.payload;
     const { db, jobs } = this.host;
@@ -341,21 +351,28 @@ export class AutomationRuntime {
     const schema = te.tenant.schema;
     const model = await te.model();
     const key: RunKey = { automation: p.automation, eventId: p.eventId, objectId: p.objectId, recordId: p.recordId, depth: p.depth, episodeId: p.episode?.id };
-    const runId = await startRun(db, schema, key, job.id, jobs.clock.now());
+    const startedAt = jobs.clock.now();
     const a = model.app.automations.find((x) => x.id === p.automation);
     const om = model.byId.get(p.objectId);
     if (!a?.enabled || !om) {
-      await ctx.complete((trx) => finishRun(trx, schema, runId, 'skipped', [], 'the automation was disabled or removed before it ran', jobs.clock.now()));
+      await ctx.complete((trx) =>
+        saveRun(trx, schema, key, job.id, 'skipped', [], 'the automation was disabled or removed before it ran', startedAt, jobs.clock.now()),
+      );
       return { status: 'skipped' };
     }
+    const runId = a.actions.every((x) => inDatabase(x.kind)) ? undefined : await startRun(db, schema, key, job.id, startedAt);
+    const results: ActionResult[] = [];
+    const ended = (trx: Db, status: 'succeeded' | 'failed', error: string | null) =>
+      runId === undefined
+        ? saveRun(trx, schema, key, job.id, status, results, error, startedAt, jobs.clock.now())
+        : finishRun(trx, schema, runId, status, results, error, jobs.clock.now());
     const facts: EventFacts = { event: p.event, record: p.record, previous: p.previous, changed: p.changed };
     const now = jobs.clock.now();
     const trigger: Trigger = { automation: a, om, recordId: p.recordId, record: p.record, vars: variables(facts, now, p.actor) };
     const plan = lookupsOf(model, a).values;
     if (plan) [trigger.scope] = await withLookups(db, schema, plan, [p.record]);
     const actionCtx = await this.actionContext(te, a, p);
-    const results: ActionResult[] = [];
-    for (const action of a.actions) {
+    for (const [i, action] of a.actions.entries()) {
       const effectKey = effectKeyOf(p, action.id);
       // A first attempt finds no effect of an earlier one (run jobs are keyed: no other job has this run's keys).
       const prior = job.attempts > 1 ? await effectResult(db, schema, effectKey) : undefined;
@@ -363,7 +380,7 @@ export class AutomationRuntime {
         results.push({ id: action.id, kind: action.kind, status: 'done', already: true, result: prior.result });
         continue;
       }
-      if (!recordActionKinds.has(action.kind) && !httpActionKinds.has(action.kind) && action.kind !== 'notify' && action.kind !== 'email') {
+      if (!inDatabase(action.kind) && !httpActionKinds.has(action.kind) && action.kind !== 'email') {
         results.push({
           id: action.id,
           kind: action.kind,
@@ -373,6 +390,21 @@ export class AutomationRuntime {
         continue;
       }
       try {
+        if (i === a.actions.length - 1 && inDatabase(action.kind)) {
+          // The last action, its effect key, the run and the job's completion: one transaction.
+          let hooks: (() => Promise<void>)[] = [];
+          await ctx.complete(async (trx) => {
+            const made = recordActionKinds.has(action.kind)
+              ? await te.records.within(trx, actionCtx, (w) => runRecordAction(action, trigger, w), { now, model })
+              : { result: await this.notification(trx, te, action, a, om, p, effectKey), afterCommit: [] };
+            await recordEffect(trx, schema, effectKey, made.result, now);
+            results.push({ id: action.id, kind: action.kind, status: 'done', result: made.result });
+            await ended(trx, 'succeeded', null);
+            hooks = made.afterCommit;
+          });
+          await runAfterCommit(hooks);
+          return { status: 'succeeded' };
+        }
         const result = recordActionKinds.has(action.kind)
           ? await this.recordAction(te, action, trigger, actionCtx, effectKey, now)
           : action.kind === 'notify'
@@ -391,13 +423,15 @@ export class AutomationRuntime {
               : await this.httpAction(te, action, a, p, effectKey, now, ctx.signal);
         results.push({ id: action.id, kind: action.kind, status: 'done', ...(result.already ? { already: true } : {}), result: result.value });
       } catch (e) {
+        // Another worker has the job now: its attempt records the run.
+        if (e instanceof JobLeaseLost) throw e;
         const error = describeError(e);
         results.push({ id: action.id, kind: action.kind, status: 'failed', error });
-        await finishRun(db, schema, runId, 'failed', results, error, jobs.clock.now());
+        await ended(db, 'failed', error);
         throw e;
       }
     }
-    await ctx.complete((trx) => finishRun(trx, schema, runId, 'succeeded', results, null, jobs.clock.now()));
+    await ctx.complete((trx) => ended(trx, 'succeeded', null));
     return { status: 'succeeded' };
   }
 
@@ -444,17 +478,22 @@ export class AutomationRuntime {
     const schema = te.tenant.schema;
     return this.host.db.transaction().execute(async (trx) => {
       if (!(await claimEffect(trx, schema, effectKey, now))) return { value: (await effectResult(trx, schema, effectKey))?.result, already: true };
-      const value = await sendNotification(trx, schema, te.notifications, {
-        automation: a,
-        action,
-        om,
-        recordId: p.recordId,
-        record: p.record,
-        key: effectKey,
-      });
+      const value = await this.notification(trx, te, action, a, om, p, effectKey);
       await setEffectResult(trx, schema, effectKey, value);
       return { value };
     });
+  }
+
+  private notification(
+    trx: Db,
+    te: AutomationTenant,
+    action: AutomationAction,
+    a: Automation,
+    om: ObjectModel,
+    p: RunPayload,
+    effectKey: string,
+  ): Promise<unknown> {
+    return sendNotification(trx, te.tenant.schema, te.notifications, { automation: a, action, om, recordId: p.recordId, record: p.record, key: effectKey });
   }
 
   /** A webhook or robot: sent (again, on a retry, with the same Idempotency-Key), then its key recorded. */

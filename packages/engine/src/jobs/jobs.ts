@@ -493,7 +493,8 @@ export class Jobs {
     try {
       const out = await reg.handler(job, ctx);
       if (completed) summary.done++;
-      else if (await this.db.transaction().execute((trx) => markDone(trx, job, this.worker, this.clock.now(), out))) summary.done++;
+      else if (await markDone(this.db, job, this.worker, this.clock.now(), out))
+        summary.done++; // one statement: no transaction needed
       else summary.lost++;
     } catch (e) {
       if (completed) {

@@ -159,17 +159,19 @@ export async function extendLeases(db: Db, ids: number[], worker: string, now: D
  * reclaim can slip in), and closes its run. false: the job is not this worker's any more.
  */
 export async function markDone(trx: Db, job: Job, worker: string, now: Date, result: unknown): Promise<boolean> {
-  const done = await platformTables(trx)
-    .updateTable('job')
-    .set({ state: 'done', result: resultJson(result), finished_at: iso(now), locked_by: null, locked_until: null, last_error: null })
-    .where('id', '=', job.id)
-    .where('locked_by', '=', worker)
-    .where('state', '=', 'active')
-    .returning('id')
-    .execute();
-  if (!done.length) return false;
-  await closeRun(trx, job, now, 'done', null);
-  return true;
+  // One statement: the job and its run (the hot path of every job).
+  const res = await sql<{ id: number }>`
+    with done as (
+      update platform.job
+      set state = 'done', result = ${resultJson(result)}::jsonb, finished_at = ${iso(now)}::timestamptz, locked_by = null, locked_until = null, last_error = null
+      where id = ${job.id} and locked_by = ${worker} and state = 'active'
+      returning id
+    ), closed as (
+      update platform.job_run set finished_at = ${iso(now)}::timestamptz, outcome = 'done', error = null
+      where job_id in (select id from done) and attempt = ${job.attempts}
+    )
+    select id from done`.execute(trx);
+  return res.rows.length === 1;
 }
 
 /**
