@@ -66,6 +66,14 @@ interface Common {
   name: string;
   /** Lower runs first (default 100); the same priority runs in the order registered. */
   priority?: number;
+  /**
+   * For `inTransaction` and `beforeCommit` behaviours: true when, for records of `om` under
+   * `model`, this behaviour runs no statement. Only then may a create or update of such a record
+   * be one statement without a transaction (service.ts `writeOne`); a behaviour that does not say
+   * keeps every write in a transaction. Behaviours of the earlier phases need not say: a query
+   * they make sends the write back to a transaction before anything is written.
+   */
+  idleFor?(model: Model, om: ObjectModel): boolean;
 }
 
 export interface RecordBehaviour extends Common {
@@ -163,6 +171,11 @@ export class Behaviours {
       this.cache.set(key, found);
     }
     return found;
+  }
+
+  /** Whether every behaviour that runs after the row is written says it is idle for `om` (see `idleFor`). */
+  idleAfterWrite(model: Model, om: ObjectModel, action: WriteAction): boolean {
+    return [...this.registered('inTransaction', action), ...this.registered('beforeCommit')].every((b) => b.idleFor?.(model, om) === true);
   }
 
   /** Runs a phase for one write, in order; `afterCommit` hooks are queued on the transaction instead. */

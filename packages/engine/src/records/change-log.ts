@@ -4,7 +4,7 @@ import { runShaped } from '../db/shaped-query';
 import type { AuditAction, Changes } from '../audit/audit';
 import type { ObjectModel } from '../model/compile';
 import type { EventName } from '../outbox/outbox';
-import type { Tx } from './tx';
+import { NeedsTransaction, SingleStatementMissed, type Tx } from './tx';
 
 // The one change-log writer. Every change to a record (create, update, delete, restore, purge,
 // transfer, claim, release, recycle, and everything built of them: revert, import, bulk) is
@@ -45,6 +45,12 @@ function viaOf(tx: Tx): { automation: string; depth: number } | { action: string
  */
 async function write(c: RecordChange): Promise<Record<string, unknown>> {
   const { tx, om, kind, id } = c;
+  // A single-statement write (tx.ts): only if nothing asked for the transaction on the way here;
+  // an update only if the row is still at the version read (the statement then writes nothing).
+  const single = tx.single;
+  if (single?.tripped) throw new NeedsTransaction();
+  const db = single?.db ?? tx.trx;
+  const guard = single && kind === 'update';
   const cols = kind === 'delete' ? [] : Object.keys(c.set ?? {});
   const via = viaOf(tx);
   const payload = via ? { ...c.payload, via } : c.payload;
@@ -62,38 +68,49 @@ async function write(c: RecordChange): Promise<Record<string, unknown>> {
   ];
   const consumers = tx.behaviours.subscribers(tx.model, om.id);
   if (consumers.length) log.push(consumers);
-  const values = [...cols.map((k) => c.set?.[k]), ...(kind === 'insert' ? [] : [id]), ...log];
+  // The guarded update's last value: the version it read (the one before this change).
+  const values = [...cols.map((k) => c.set?.[k]), ...(kind === 'insert' ? [] : [id]), ...log, ...(guard ? [c.version - 1] : [])];
   const rows = await runShaped<Record<string, unknown>>(
-    tx.trx,
+    db,
     om,
-    `${kind}:${tx.schema}:${cols.join(',')}${consumers.length ? ':pending' : ''}`,
+    `${kind}:${tx.schema}:${cols.join(',')}${consumers.length ? ':pending' : ''}${guard ? ':guarded' : ''}`,
     (v) => {
       const set = Object.fromEntries(cols.map((k, i) => [k, v(i)]));
-      const base = tx.trx.withSchema(tx.schema);
+      const base = db.withSchema(tx.schema);
+      const at = kind === 'insert' ? cols.length : cols.length + 1;
+      const p = (k: number) => v(at + k);
       const change =
         kind === 'insert'
           ? base.insertInto(om.table).values(set).returning(om.selectColumns)
           : kind === 'update'
-            ? base.updateTable(om.table).set(set).where('id', '=', v(cols.length)).returning(om.selectColumns)
+            ? base
+                .updateTable(om.table)
+                .set(set)
+                .where('id', '=', v(cols.length))
+                .$if(!!guard, (q) => q.where('version', '=', p(consumers.length ? 11 : 10)).where('deleted_at', 'is', null))
+                .returning(om.selectColumns)
             : base.deleteFrom(om.table).where('id', '=', v(0)).returning(om.selectColumns);
-      const at = kind === 'insert' ? cols.length : cols.length + 1;
-      const p = (k: number) => v(at + k);
+      // The audit row and the event are written for the row the first part wrote (none: none).
       return sql`with r as (${change}),
         a as (insert into ${sql.id(tx.schema, '_audit')} (object_id, record_id, version, action, changes, actor, request_id, via)
-          values (${p(0)}, ${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(9)})),
+          select ${p(0)}, ${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(9)} from r),
         o as (insert into ${sql.id(tx.schema, '_outbox')} (event, object_id, record_id, payload, actor, request_id)
-          values (${p(7)}, ${p(0)}, ${p(1)}, ${p(8)}, ${p(5)}, ${p(6)}) returning id)${
+          select ${p(7)}, ${p(0)}, ${p(1)}, ${p(8)}, ${p(5)}, ${p(6)} from r returning id)${
             consumers.length
               ? sql`,
         q as (insert into ${sql.id(tx.schema, '_outbox_pending')} (consumer, event_id) select c, o.id from o, unnest(${p(10)}::text[]) as c)`
               : sql``
           }
-        select * from r`.compile(tx.trx);
+        select * from r`.compile(db);
     },
     values,
   );
   const written = rows[0];
-  if (!written) throw new AppError('RECORD_NOT_FOUND', { object: om.name, id });
+  if (single && written) single.written = true;
+  if (!written) {
+    if (guard) throw new SingleStatementMissed();
+    throw new AppError('RECORD_NOT_FOUND', { object: om.name, id });
+  }
   return written;
 }
 

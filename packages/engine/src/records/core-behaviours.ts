@@ -117,6 +117,7 @@ export const coreBehaviours: readonly Behaviour[] = [
     name: 'rollups.touchParents',
     phase: 'inTransaction',
     actions: ['create', 'update', 'delete', 'restore'],
+    idleFor: (_model, om) => om.rollupsFed.length === 0,
     run: (w) => {
       if (w.action === 'create' || w.action === 'restore') touchParents(w.tx, w.om, w.row);
       else if (w.action === 'update') touchParents(w.tx, w.om, w.before, w.row);
@@ -126,6 +127,8 @@ export const coreBehaviours: readonly Behaviour[] = [
   {
     name: 'rollups.recompute',
     phase: 'beforeCommit',
+    // Recomputes only the parents touched above, which a write of such a record touches none of.
+    idleFor: (_model, om) => om.rollupsFed.length === 0,
     run: ({ tx }) => recomputeRollups(tx),
   },
   ...automationBehaviours,

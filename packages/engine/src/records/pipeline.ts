@@ -30,11 +30,16 @@ async function run<T>(om: ObjectModel, deleting: boolean, fn: () => Promise<T>):
 }
 
 export async function lockRow(tx: Tx, om: ObjectModel, id: string): Promise<Record<string, unknown>> {
+  // A single-statement write reads without a lock: its write is guarded by the version read.
+  const db = tx.single?.db ?? tx.trx;
   const [row] = await runShaped<Record<string, unknown>>(
-    tx.trx,
+    db,
     om,
-    'lock',
-    (v) => tx.trx.withSchema(tx.schema).selectFrom(om.table).select(om.selectColumns).where('id', '=', v(0)).forUpdate().compile(),
+    tx.single ? 'read' : 'lock',
+    (v) => {
+      const q = db.withSchema(tx.schema).selectFrom(om.table).select(om.selectColumns).where('id', '=', v(0));
+      return (tx.single ? q : q.forUpdate()).compile();
+    },
     [id],
   );
   if (!row) throw new AppError('RECORD_NOT_FOUND', { object: om.name, id });

@@ -16,7 +16,10 @@ import { claimOne, recyclePool, releaseOne } from './pool';
 import { Behaviours, runAfterCommit } from './behaviours';
 import { coreBehaviours } from './core-behaviours';
 import { type RecordData, rowToRecord } from './row';
-import type { Tx } from './tx';
+import { NeedsTransaction, type SingleStatement, SingleStatementMissed, type Tx, tripwire } from './tx';
+
+/** Objects (per model) whose creates or updates needed a transaction: not tried as one statement again. */
+const needsTransaction = new WeakMap<ObjectModel, Set<'create' | 'update'>>();
 
 export interface RecordServiceOptions {
   db: Db;
@@ -117,6 +120,62 @@ export class RecordService {
   }
 
   /**
+   * One create or update, as one statement when it can be (after a read, for an update): no
+   * transaction, the write guarded by the version read. It can be when nothing but the record's
+   * read and its change-log write would run — no behaviour after the write that says otherwise
+   * (`idleFor`), no detail lines or many-to-many lists given, no derived rollup columns on an
+   * updated row — and nothing on the way asks for the transaction (a query of a behaviour, a
+   * reference check, an auto-number): then, or if the record changed since it was read, the
+   * write is made in a transaction as any other. The answer, the audit row and the event are
+   * those the transaction would have given. An object whose writes needed the transaction is not
+   * tried again under the same model.
+   */
+  private async writeOne<T>(ctx: ActionContext, om: ObjectModel, action: 'create' | 'update', input: unknown, fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const model = await this.opts.model();
+    if (model.byId.get(om.id) === om && this.singleStatement(model, om, action, input)) {
+      const single: SingleStatement = { db: this.opts.db, tripped: false, written: false };
+      const tx: Tx = {
+        trx: tripwire(single),
+        schema: this.opts.schema,
+        model,
+        ctx,
+        now: this.now(),
+        timeZone: this.opts.timeZone ?? 'Asia/Shanghai',
+        touched: new Map(),
+        created: new Map(),
+        behaviours: this.behaviours,
+        writes: [],
+        afterCommit: [],
+        single,
+      };
+      let result: T;
+      try {
+        result = await fn(tx);
+        await this.behaviours.commit({ tx, writes: tx.writes });
+      } catch (e) {
+        if (e instanceof NeedsTransaction || (single.tripped && !single.written)) {
+          let learned = needsTransaction.get(om);
+          if (!learned) needsTransaction.set(om, (learned = new Set()));
+          learned.add(action);
+        } else if (!(e instanceof SingleStatementMissed)) throw translatePgError(e);
+        return this.write(ctx, fn);
+      }
+      if (tx.afterCommit.length) await runAfterCommit(tx.afterCommit);
+      return result;
+    }
+    return this.write(ctx, fn);
+  }
+
+  private singleStatement(model: Model, om: ObjectModel, action: 'create' | 'update', input: unknown): boolean {
+    if (needsTransaction.get(om)?.has(action) || !input || typeof input !== 'object' || Array.isArray(input)) return false;
+    if (om.details.some((d) => ((d.field.field.options.detailName as string | undefined) ?? d.object.name) in input)) return false;
+    if (action === 'create' ? om.junctions.length > 0 : om.junctions.some((j) => j.name in input)) return false;
+    // Rollup columns change without a new version: an update's event would carry the value read.
+    if (action === 'update' && om.rollups.length > 0) return false;
+    return this.behaviours.idleAfterWrite(model, om, action);
+  }
+
+  /**
    * Writes through the pipeline inside a transaction the caller holds (a job's `ctx.complete`):
    * the same behaviours, audit and events as any write, committed with the caller's other effects.
    * Nothing is retried here; the `afterCommit` hooks are handed back for the caller to run once
@@ -165,7 +224,7 @@ export class RecordService {
 
   async create(object: string, input: unknown, ctx: ActionContext = {}): Promise<RecordData> {
     const { om } = await this.object(object);
-    return this.shown(ctx, om, await this.write(ctx, (tx) => createOne(tx, { om, input })));
+    return this.shown(ctx, om, await this.writeOne(ctx, om, 'create', input, (tx) => createOne(tx, { om, input })));
   }
 
   /** Creates many records in one transaction: all or none. A failure names the index of the record. */
@@ -234,7 +293,7 @@ export class RecordService {
   async update(object: string, id: string, input: unknown, opts: { version?: number } = {}, ctx: ActionContext = {}): Promise<RecordData> {
     const { om } = await this.object(object);
     const rid = checkId(object, id);
-    return this.shown(ctx, om, await this.write(ctx, (tx) => updateOne(tx, { om, id: rid, input, version: opts.version })));
+    return this.shown(ctx, om, await this.writeOne(ctx, om, 'update', input, (tx) => updateOne(tx, { om, id: rid, input, version: opts.version })));
   }
 
   /** Updates several records by id (each with the version it read, if given), all or none. */

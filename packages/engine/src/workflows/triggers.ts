@@ -20,6 +20,7 @@ export function startTriggerBehaviour(runtime: WorkflowRuntime): RecordBehaviour
     phase: 'inTransaction',
     priority: 500,
     actions: ['create', 'update'],
+    idleFor: (model, om) => !workflowsOf(model, om).workflows.some((wf) => wf.start),
     async run(w) {
       const { workflows } = workflowsOf(w.tx.model, w.om);
       if (!workflows.length || w.tx.ctx.workflow || w.tx.ctx.history || !w.id || !w.row) return;
