@@ -366,12 +366,7 @@ export class TenantEngine {
       maxSize: opts.maxFileSize ?? defaultMaxFileSize,
       model: () => this.model(),
     });
-    this.notifications = new NotificationService(
-      database.db,
-      tenant.schema,
-      notificationHub,
-      mail && ((db, ids) => mail.notificationsCreated(db, tenant, ids)),
-    );
+    this.notifications = new NotificationService(database.db, tenant.schema, notificationHub, mail?.notificationChannel(tenant));
     this.actions = new RecordActionService({
       db: database.db,
       schema: tenant.schema,

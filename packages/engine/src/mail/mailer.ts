@@ -7,7 +7,7 @@ import { anyUuid } from '../db/sql-helpers';
 import { platformTables } from '../db/tables';
 import type { Jobs } from '../jobs/jobs';
 import type { Job } from '../jobs/types';
-import { emailDefault } from '../notifications/service';
+import { type NotificationChannel, emailDefault } from '../notifications/service';
 import { platformSecret } from '../tenant/tenants';
 import { type DevMail, type DevMailFilter, clearDevMail, keepDevMail, listDevMail } from './mailbox';
 import { type MailSettingsView, checkMailSettings, deleteSettings, isMailAddress, readSettings, smtpSettings, writeSettings } from './settings';
@@ -181,21 +181,29 @@ export class Mailer {
   }
 
   /**
-   * The e-mail channel of notifications, called in the transaction that created them: when the
-   * tenant has somewhere to send mail and some recipients want these notifications by e-mail,
-   * enqueues one job (in the same transaction) that mails them. Nothing is sent inline.
+   * The e-mail channel of notifications (NotificationService): it takes a new notification when
+   * the tenant has somewhere to send mail and its recipient is active, has an address and wants
+   * the kind by e-mail — decided in the statement that inserts it — and enqueues one job (in the
+   * same transaction) that mails them. Nothing is sent inline.
    */
-  async notificationsCreated(db: Db, tenant: MailTenant, ids: readonly string[]): Promise<void> {
-    if (!ids.length || (await this.transport(tenant.id, db)) === 'none') return;
-    const wanted = await emailTargets(db, tenant.schema, ids);
-    if (!wanted.length) return;
-    await this.host.jobs.enqueue<NotificationMailPayload>(db, {
-      queue: notificationMailQueue,
-      tenantId: tenant.id,
-      payload: { tenant, ids: wanted.map((w) => w.id) },
-      maxAttempts: 5,
-      backoffMs: 30_000,
-    });
+  notificationChannel(tenant: MailTenant): NotificationChannel {
+    return {
+      takes: (schema) => {
+        const t = (name: string) => sql.id(schema, name);
+        const somewhere = this.host.devMailbox ? sql`true` : sql`exists (select 1 from platform.mail_settings ms where ms.tenant_id = ${tenant.id})`;
+        return sql<boolean>`(${somewhere} and u.active and u.email is not null
+          and coalesce((select p.email from ${t('_notification_preference')} p where p.user_id = ins.user_id and p.kind = ins.kind), ${emailDefault}))`;
+      },
+      created: async (db, ids) => {
+        await this.host.jobs.enqueue<NotificationMailPayload>(db, {
+          queue: notificationMailQueue,
+          tenantId: tenant.id,
+          payload: { tenant, ids },
+          maxAttempts: 5,
+          backoffMs: 30_000,
+        });
+      },
+    };
   }
 
   /** Mails each notification of the job once (its key: `notification:<id>`), to members who still want it. */

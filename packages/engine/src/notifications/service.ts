@@ -1,5 +1,5 @@
 import { AppError } from '@tangram/errors';
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../db/database';
 import { anyUuid } from '../db/sql-helpers';
@@ -14,10 +14,16 @@ import type { ListOptions, Notification, NotificationEvent, NotificationPage, No
 export const emailDefault = true;
 
 /**
- * Told, inside the transaction that created them, of the notifications `notify` created (the
- * e-mail channel enqueues its job there: it exists exactly when they do).
+ * A channel besides the in-app one (e-mail). `takes`: which new notifications it takes, as a
+ * condition on the inserted row `ins` (and the recipient `u`), evaluated in the statement that
+ * inserts them, so that asking costs no statement of its own. `created`: told of them inside the
+ * transaction that created them (the e-mail channel enqueues its job there: it exists exactly
+ * when they do).
  */
-export type NotificationsCreated = (db: Db, ids: string[]) => Promise<void>;
+export interface NotificationChannel {
+  takes(schema: string): RawBuilder<boolean>;
+  created(db: Db, ids: string[]): Promise<void>;
+}
 
 /**
  * A tenant's in-app notification centre: notify members (inside the caller's transaction, once
@@ -33,7 +39,7 @@ export class NotificationService {
     private readonly db: Db,
     private readonly schema: string,
     private readonly hub: NotificationHub,
-    private readonly onCreated?: NotificationsCreated,
+    private readonly channel?: NotificationChannel,
   ) {}
 
   private t(name: string) {
@@ -51,7 +57,7 @@ export class NotificationService {
     if (!n.to.length) return [];
     const ids = n.to.map(() => uuidv7());
     const link = n.link ? JSON.stringify(n.link) : null;
-    const { rows } = await sql<NotificationRow & { _sent: string }>`
+    const { rows } = await sql<NotificationRow & { _sent: string; _channel: boolean }>`
       with ins as (
         insert into ${this.t('_notification')} (id, user_id, kind, title, body, link, source_type, source_id, key)
         select v.id, v.user_id, ${n.kind}, ${n.title}, ${n.body}, ${link}::jsonb, ${n.source.type}, ${n.source.id}, ${n.key}
@@ -59,13 +65,11 @@ export class NotificationService {
         join ${this.t('_user')} u on u.id = v.user_id and u.active
         on conflict (user_id, key) where key is not null do nothing
         returning *)
-      select ins.*, pg_notify(${notificationChannel}, json_build_object('s', ${this.schema}::text, 'u', ins.user_id, 'id', ins.id)::text)::text as _sent
-      from ins order by ins.id`.execute(db);
-    if (rows.length && this.onCreated)
-      await this.onCreated(
-        db,
-        rows.map((r) => r.id),
-      );
+      select ins.*, pg_notify(${notificationChannel}, json_build_object('s', ${this.schema}::text, 'u', ins.user_id, 'id', ins.id)::text)::text as _sent,
+        ${this.channel ? this.channel.takes(this.schema) : sql`false`} as _channel
+      from ins join ${this.t('_user')} u on u.id = ins.user_id order by ins.id`.execute(db);
+    const taken = rows.filter((r) => r._channel).map((r) => r.id);
+    if (taken.length && this.channel) await this.channel.created(db, taken);
     return rows.map(toNotification);
   }
 

@@ -34,24 +34,27 @@ export const isUuid = (s: unknown): s is string => typeof s === 'string' && /^[0
 export async function readInstance(db: Db, schema: string, id: string, opts: { history?: boolean; lock?: boolean } = {}): Promise<StoredInstance | undefined> {
   if (!isUuid(id)) return undefined;
   const table = (name: string) => sql.id(schema, name);
-  // Locked first, then read by a statement of its own: a statement's subqueries read the snapshot
-  // it started with, so one that waited for the lock would see the tasks as they were before the
-  // command that held it (one approval taken twice).
-  if (opts.lock) {
-    const locked = await sql`select 1 from ${table('_wf_instance')} where id = ${id} for update`.execute(db);
-    if (!locked.rows.length) return undefined;
-  }
-  // One statement: the instance row with its tasks (in the interpreter's order: ids are `t<seq>`,
-  // t9 before t10, whatever the clock said) and its history as JSON arrays.
-  const { rows } = await sql<
-    Selectable<TenantSystemTables['_wf_instance']> & {
-      _tasks: Selectable<TenantSystemTables['_wf_task']>[] | null;
-      _history: Selectable<TenantSystemTables['_wf_history']>[] | null;
-    }
-  >`select i.*,
+  // One statement: the instance row (locked, with `lock`) with its tasks (in the interpreter's
+  // order: ids are `t<seq>`, t9 before t10, whatever the clock said) and its history as JSON.
+  // A statement's subqueries read the snapshot it started with: one that waited for the lock
+  // would see the tasks as they were before the command that held it (one approval taken twice).
+  // Every command that changes tasks or history updates the instance row too (runtime `persist`),
+  // so `_fresh` — the locked row is the version the snapshot sees — says the subqueries are
+  // current; when it is not (the lock was waited for), the read is made again, under the lock.
+  const read = (lock: boolean) =>
+    sql<
+      Selectable<TenantSystemTables['_wf_instance']> & {
+        _tasks: Selectable<TenantSystemTables['_wf_task']>[] | null;
+        _history: Selectable<TenantSystemTables['_wf_history']>[] | null;
+        _fresh: boolean;
+      }
+    >`select i.*,
       (select json_agg(t order by length(t.id), t.id) from ${table('_wf_task')} t where t.instance_id = i.id) as _tasks,
-      ${opts.history === false ? sql`null` : sql`(select json_agg(h order by h.n) from ${table('_wf_history')} h where h.instance_id = i.id)`} as _history
-    from ${table('_wf_instance')} i where i.id = ${id}`.execute(db);
+      ${opts.history === false ? sql`null` : sql`(select json_agg(h order by h.n) from ${table('_wf_history')} h where h.instance_id = i.id)`} as _history,
+      ${lock ? sql`i.xmin::text = (select s.xmin::text from ${table('_wf_instance')} s where s.id = i.id)` : sql`true`} as _fresh
+    from ${table('_wf_instance')} i where i.id = ${id}${lock ? sql` for update of i` : sql``}`.execute(db);
+  let { rows } = await read(!!opts.lock);
+  if (rows[0] && !rows[0]._fresh) ({ rows } = await read(false));
   const row = rows[0];
   if (!row) return undefined;
   const tasks = row._tasks ?? [];

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AppError } from '@tangram/errors';
 import { evaluate, truthy } from '@tangram/logic';
 import { type Automation, type AutomationAction, serviceTaskActionKinds, type Workflow } from '@tangram/metadata';
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { ActionContext } from '../access/context';
 import { type RecordWriter, runRecordAction } from '../automations/actions';
 import { recipientsOf } from '../automations/notify';
@@ -93,6 +93,11 @@ export type ActInput = Command & {
   files?: string[];
   /** Record fields the acting approver's open step marks `edit`, written in the command's transaction before it applies. */
   values?: Record<string, unknown>;
+  /**
+   * A query for the caller's answer (titles and names), given the instance after the command: run
+   * as the last part of the statement that persists it, its rows come back with the view.
+   */
+  answer?: (after: Instance) => RawBuilder<unknown> | undefined;
 };
 
 export interface TaskView extends Task {
@@ -102,6 +107,8 @@ export interface TaskView extends Task {
 
 /** An instance as its readers see it. */
 export interface InstanceView {
+  /** The rows of the command's `answer` query, when it ran with the command. */
+  answer?: unknown[];
   id: string;
   workflow: string;
   process: string;
@@ -354,10 +361,10 @@ export class WorkflowRuntime {
         (node, index) => this.serviceTask(scope, row, node, row.instance.submitter, row.instance.seq, index),
       );
       const wf = (model.app.workflows ?? []).find((x) => x.name === row.workflow);
-      await this.persist(scope, row, row.instance, instance, effects, by, command.files, aboutOf(om, record, wf, row.workflow));
-      return afterCommand(row, instance, scope.now);
+      const answer = await this.persist(scope, row, row.instance, instance, effects, by, command.files, aboutOf(om, record, wf, row.workflow), command.answer);
+      return { ...afterCommand(row, instance, scope.now), answer };
     });
-    return viewOf(after);
+    return { ...viewOf(after), ...(after.answer ? { answer: after.answer } : {}) };
   }
 
   /**
@@ -546,7 +553,8 @@ export class WorkflowRuntime {
     by: string | null,
     files: string[] | undefined,
     about: About,
-  ): Promise<void> {
+    answer?: ActInput['answer'],
+  ): Promise<unknown[] | undefined> {
     const { te, w, om, now } = s;
     const trx = w.tx.trx;
     const schema = w.tx.schema;
@@ -588,7 +596,15 @@ export class WorkflowRuntime {
           ${column(entries, (h) => h.by)}::uuid[], ${column(entries, (h) => h.what)}::text[], ${column(entries, (h) => h.node)}::text[],
           ${column(entries, (h) => h.task)}::text[], ${column(entries, (h) => h.to)}::text[], ${column(entries, (h) => h.comment)}::text[],
           ${column(entries, (h) => (h.files ? JSON.stringify(h.files) : null))}::jsonb[]) as v)`);
-    await sql`with ${sql.join(parts)} select 1`.execute(trx);
+    // The record's status field: the value of the last status the command reached (written below).
+    const status = effects.filter((e): e is Extract<Effect, { kind: 'status' }> => e.kind === 'status').at(-1);
+    const field = fieldName(om, row.statusField ?? undefined);
+    const value = status && row.statusValues?.[status.status];
+    const writesStatus = !!field && value !== undefined;
+    // The caller's answer, read by the same statement (it reads none of the tables written here);
+    // not when the status is written after it (who may read the record can depend on it).
+    const query = writesStatus ? undefined : answer?.(after);
+    const { rows } = await sql`with ${sql.join(parts)} ${query ?? sql`select 1`}`.execute(trx);
     const timersBefore = new Set(before.timers.map((x) => x.id));
     const timers = after.timers.filter((x) => !timersBefore.has(x.id));
     if (timers.length)
@@ -623,11 +639,8 @@ export class WorkflowRuntime {
         key: `wf:${id}:${after.seq}:${e.what}:${e.task ?? ''}:${to.join(',')}`.slice(0, 200),
       });
     }
-    // The record's status field: the value of the last status the command reached.
-    const status = effects.filter((e): e is Extract<Effect, { kind: 'status' }> => e.kind === 'status').at(-1);
-    const field = fieldName(om, row.statusField ?? undefined);
-    const value = status && row.statusValues?.[status.status];
-    if (field && value !== undefined) await w.update(om.name, row.recordId, { [field]: value });
+    if (writesStatus) await w.update(om.name, row.recordId, { [field]: value });
+    return query ? rows : undefined;
   }
 
   /** A service task's actions (the automation action library), on the instance's record, as the process, in the command's transaction. */

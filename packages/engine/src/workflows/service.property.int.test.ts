@@ -249,8 +249,12 @@ describe.each(await backends())('approvals under random operations through the s
             } else {
               const before = v;
               try {
-                await service.act(v.id, op.body, as(op.who));
+                const answer = await service.act(v.id, op.body, as(op.who));
                 outcomes.applied++;
+                // The answer (titles and names read with the command's own statement) is what a
+                // fresh read gives the one who acted.
+                const fresh = await service.get(v.id, as(op.who)).catch(() => undefined);
+                if (fresh) expect(answer).toEqual(fresh);
               } catch (e) {
                 if (!(e instanceof AppError) || e.status >= 500) throw e;
                 outcomes.refused++;

@@ -10,7 +10,7 @@ import { type InboxBox, inboxCounts, inboxPage } from './inbox';
 import { fromView, isUuid, readInstance, type StoredInstance } from './instances';
 import { compileProcess } from './process';
 import type { InstanceView, WorkflowRuntime, WorkflowTenant } from './runtime';
-import type { Command } from './step';
+import type { Command, Instance } from './step';
 import {
   type ApprovalInstance,
   type InboxItem,
@@ -21,7 +21,9 @@ import {
   nodeName,
   readTitles,
   titleFieldOf,
-  titlesAndNames,
+  titlesAndNamesOf,
+  titlesAndNamesQuery,
+  type TitleOrNameRow,
 } from './views';
 
 // The approval API of one tenant (docs/adr/0013-process-interpreter.md; HTTP routes in
@@ -243,22 +245,34 @@ export class WorkflowService {
     throw notFound();
   }
 
-  /** The API's view of an instance for the caller. */
-  private async present(s: StoredInstance, ctx: ActionContext, summaryOnly = false): Promise<ApprovalInstance> {
+  /**
+   * What the answer shows of the record and of people: the record's title where the caller may
+   * read it (and no step of theirs hides it), and the names of those the instance names.
+   */
+  private answerQuery(model: Model, s: Pick<StoredInstance, 'object' | 'recordId' | 'definition'>, m: Instance, ctx: ActionContext, summaryOnly: boolean) {
+    const om = model.byName.get(s.object) ?? model.byId.get(s.object);
+    const me = ctx.actor ?? null;
+    const oa = om ? ctx.access?.object(om) : undefined;
+    const titleName = om ? titleFieldOf(om) : undefined;
+    const hidden = hiddenByStep(s.definition, me ? m.tasks.filter((t) => t.assignee === me).map((t) => t.node) : []);
+    return titlesAndNamesQuery(
+      this.deps.schema,
+      om && titleName && fieldShown(oa, titleName, hidden) ? { om, oa, id: s.recordId } : undefined,
+      summaryOnly ? [m.submitter] : [m.submitter, ...m.tasks.map((t) => t.assignee), ...m.history.map((h) => h.by)],
+    );
+  }
+
+  /** The API's view of an instance for the caller (`answer`: the rows of its answerQuery, read already). */
+  private async present(s: StoredInstance, ctx: ActionContext, summaryOnly = false, answer?: readonly unknown[]): Promise<ApprovalInstance> {
     const model = await this.deps.model();
     const om = model.byName.get(s.object) ?? model.byId.get(s.object);
     const m = s.instance;
     const me = ctx.actor ?? null;
     const g = compileProcess(s.definition);
     const oa = om ? ctx.access?.object(om) : undefined;
-    const titleName = om ? titleFieldOf(om) : undefined;
-    const hidden = hiddenByStep(s.definition, me ? m.tasks.filter((t) => t.assignee === me).map((t) => t.node) : []);
     // The record's title (where the caller may read it) and the names shown, in one statement.
-    const { title, user } = await titlesAndNames(
-      this.deps.db,
-      this.deps.schema,
-      om && titleName && fieldShown(oa, titleName, hidden) ? { om, oa, id: s.recordId } : undefined,
-      summaryOnly ? [m.submitter] : [m.submitter, ...m.tasks.map((t) => t.assignee), ...m.history.map((h) => h.by)],
+    const { title, user } = titlesAndNamesOf(
+      (answer as TitleOrNameRow[] | undefined) ?? (await this.answerQuery(model, s, m, ctx, summaryOnly).execute(this.deps.db)).rows,
     );
     const recordTitle = title?.title ?? null;
     const currentNodes = [
@@ -412,7 +426,8 @@ export class WorkflowService {
 
   /** One action on an instance by the caller (approve, reject, 退回, 加签, 转交, 撤回, resubmit, 催办, 抄送, comment); the instance after it. */
   async act(id: string, body: ActionInput, ctx: ActionContext = {}): Promise<ApprovalInstance> {
-    return this.present(fromView(await this.apply(id, body, ctx)), ctx);
+    const view = await this.apply(id, body, ctx);
+    return this.present(fromView(view), ctx, false, view.answer);
   }
 
   /**
@@ -441,6 +456,7 @@ export class WorkflowService {
               ...command,
               ...(body.values !== undefined ? { values: body.values } : {}),
               ...(body.files !== undefined ? { files: body.files } : {}),
+              answer: (after: Instance) => this.answerQuery(model, s, after, ctx, false),
             };
           } catch (e) {
             throw new Checked(e);

@@ -1,5 +1,5 @@
 import type { LocaleText } from '@tangram/metadata';
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { ObjectAccess } from '../access/access';
 import type { Db } from '../db/database';
 import { anyUuid } from '../db/sql-helpers';
@@ -115,18 +115,28 @@ const namesOf = (rows: { id: string; name: string | null }[]) => {
 export async function titlesAndNames(
   db: Db,
   schema: string,
-  record: { om: ObjectModel; oa: ObjectAccess | undefined; id: string } | undefined,
+  record: TitledRecord | undefined,
   ids: Iterable<string | null | undefined>,
-): Promise<{ title: { readable: boolean; title: string | null } | undefined; user: (id: string) => ApprovalUser }> {
+): Promise<TitlesAndNames> {
+  const { rows } = await titlesAndNamesQuery(schema, record, ids).execute(db);
+  return titlesAndNamesOf(rows);
+}
+
+export type TitledRecord = { om: ObjectModel; oa: ObjectAccess | undefined; id: string };
+export type TitlesAndNames = { title: { readable: boolean; title: string | null } | undefined; user: (id: string) => ApprovalUser };
+export type TitleOrNameRow = { id: string; readable: boolean | null; title: string | null; name: string | null; is_user: boolean };
+
+/**
+ * The statement of `titlesAndNames`, to run on its own or as the last part of another (a command's
+ * persist statement: the answer's titles and names are then read with what it writes).
+ */
+export function titlesAndNamesQuery(schema: string, record: TitledRecord | undefined, ids: Iterable<string | null | undefined>): RawBuilder<TitleOrNameRow> {
   const wanted = [...new Set([...ids].filter((x): x is string => typeof x === 'string'))].filter(isUuid);
-  if (!record) {
-    const rows = wanted.length ? await systemTables(db, schema).selectFrom('_user').select(['id', 'name']).where('id', '=', anyUuid(wanted)).execute() : [];
-    return { title: undefined, user: namesOf(rows) };
-  }
-  const { rows } = await sql<{ id: string; readable: boolean | null; title: string | null; name: string | null; is_user: boolean }>`
-    ${titleQuery(schema, record.om, record.oa, [record.id])}
-    union all
-    select u.id::text, null::boolean, null::text, u.name::text, true from ${sql.id(schema, '_user')} u where u.id = ${anyUuid(wanted)}`.execute(db);
+  const names = sql`select u.id::text as id, null::boolean as readable, null::text as title, u.name::text as name, true as is_user from ${sql.id(schema, '_user')} u where u.id = ${anyUuid(wanted)}`;
+  return record ? sql<TitleOrNameRow>`${titleQuery(schema, record.om, record.oa, [record.id])} union all ${names}` : sql<TitleOrNameRow>`${names}`;
+}
+
+export function titlesAndNamesOf(rows: readonly TitleOrNameRow[]): TitlesAndNames {
   const found = rows.find((r) => !r.is_user);
   return {
     title: found ? { readable: found.readable === true, title: found.title } : undefined,
