@@ -102,6 +102,9 @@ interface Loop {
   busySince: number;
 }
 
+/** Jobs of one queue running at once while the foreground is busy (StartOptions.foreground). */
+const busyLanes = 2;
+
 const emptySummary = (): PassSummary => ({ ran: 0, done: 0, retried: 0, dead: 0, lost: 0, scheduled: 0, reclaimed: 0 });
 
 /**
@@ -355,7 +358,9 @@ export class Jobs {
       const throttled = await this.gap(loop);
       const started = Date.now();
       try {
-        claimed = await this.runBatch(reg, emptySummary(), loop);
+        // While the foreground is busy, a batch runs at most two jobs at a time: the duty cycle
+        // bounds the share of the time jobs take, this how hard they press on requests meanwhile.
+        claimed = await this.runBatch(reg, emptySummary(), loop, throttled ? Math.min(reg.concurrency, busyLanes) : reg.concurrency);
       } catch (e) {
         loop.onError(e, { queue: reg.queue });
       } finally {
@@ -423,7 +428,7 @@ export class Jobs {
    * Claims one batch of `reg`'s due jobs and runs it, `concurrency` at a time, extending the
    * leases of the batch while it runs. The number claimed (0: nothing was due).
    */
-  private async runBatch(reg: Registration, summary: PassSummary, loop?: Loop): Promise<number> {
+  private async runBatch(reg: Registration, summary: PassSummary, loop?: Loop, lanes = reg.concurrency): Promise<number> {
     const jobs = await claimJobs(this.db, reg.queue, this.worker, this.clock.now(), reg.batchSize, reg.leaseMs);
     if (!jobs.length) return 0;
     const held = new Map(jobs.map((j) => [j.id, new AbortController()]));
@@ -440,7 +445,7 @@ export class Jobs {
     heartbeat.unref();
     const unstarted: Job[] = [];
     try {
-      await eachLimited(jobs, reg.concurrency, async (job) => {
+      await eachLimited(jobs, lanes, async (job) => {
         const signal = (held.get(job.id) as AbortController).signal;
         if (loop?.stopping) unstarted.push(job);
         else if (signal.aborted) summary.lost++;
