@@ -399,7 +399,7 @@ export class AutomationRuntime {
           await ctx.complete(async (trx) => {
             const made = recordActionKinds.has(action.kind)
               ? await te.records.within(trx, actionCtx, (w) => runRecordAction(action, trigger, w), { now, model })
-              : { result: await this.notification(trx, te, action, a, om, p, effectKey), afterCommit: [] };
+              : { result: await notificationOf(trx, te, action, a, om, p, effectKey), afterCommit: [] };
             await recordEffect(trx, schema, effectKey, made.result, now);
             results.push({ id: action.id, kind: action.kind, status: 'done', result: made.result });
             await ended(trx, 'succeeded', null);
@@ -481,22 +481,10 @@ export class AutomationRuntime {
     const schema = te.tenant.schema;
     return this.host.db.transaction().execute(async (trx) => {
       if (!(await claimEffect(trx, schema, effectKey, now))) return { value: (await effectResult(trx, schema, effectKey))?.result, already: true };
-      const value = await this.notification(trx, te, action, a, om, p, effectKey);
+      const value = await notificationOf(trx, te, action, a, om, p, effectKey);
       await setEffectResult(trx, schema, effectKey, value);
       return { value };
     });
-  }
-
-  private notification(
-    trx: Db,
-    te: AutomationTenant,
-    action: AutomationAction,
-    a: Automation,
-    om: ObjectModel,
-    p: RunPayload,
-    effectKey: string,
-  ): Promise<unknown> {
-    return sendNotification(trx, te.tenant.schema, te.notifications, { automation: a, action, om, recordId: p.recordId, record: p.record, key: effectKey });
   }
 
   /** A webhook or robot: sent (again, on a retry, with the same Idempotency-Key), then its key recorded. */
@@ -569,6 +557,11 @@ export class AutomationRuntime {
       throw new AppError('AUTOMATION_RUN_NOT_RETRYABLE', { run: runId, status: run.status, job: (await this.host.jobs.get(job.id))?.state ?? null });
     return run;
   }
+}
+
+/** An automation's in-app notification, written in `trx` under the effect's key. */
+function notificationOf(trx: Db, te: AutomationTenant, action: AutomationAction, a: Automation, om: ObjectModel, p: RunPayload, key: string): Promise<unknown> {
+  return sendNotification(trx, te.tenant.schema, te.notifications, { automation: a, action, om, recordId: p.recordId, record: p.record, key });
 }
 
 function runPayload(tenant: string, a: Automation, e: OutboxEvent, f: EventFacts, depth: number): RunPayload {

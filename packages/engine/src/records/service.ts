@@ -62,6 +62,24 @@ export class RecordService {
     this.behaviours = opts.behaviours ?? new Behaviours(coreBehaviours);
   }
 
+  /** What one write carries through the pipeline (tx.ts). */
+  private newTx(trx: Db, model: Model, ctx: ActionContext, now: Date, single?: SingleStatement): Tx {
+    return {
+      trx,
+      schema: this.opts.schema,
+      model,
+      ctx,
+      now,
+      timeZone: this.opts.timeZone ?? 'Asia/Shanghai',
+      touched: new Map(),
+      created: new Map(),
+      behaviours: this.behaviours,
+      writes: [],
+      afterCommit: [],
+      ...(single ? { single } : {}),
+    };
+  }
+
   private async object(name: string): Promise<{ model: Model; om: ObjectModel }> {
     const model = await this.opts.model();
     const om = model.byName.get(name);
@@ -91,19 +109,7 @@ export class RecordService {
       try {
         let hooks: (() => Promise<void>)[] = [];
         const result = await this.opts.db.transaction().execute(async (trx) => {
-          const tx: Tx = {
-            trx,
-            schema: this.opts.schema,
-            model,
-            ctx,
-            now: opts.now ?? this.now(),
-            timeZone: this.opts.timeZone ?? 'Asia/Shanghai',
-            touched: new Map(),
-            created: new Map(),
-            behaviours: this.behaviours,
-            writes: [],
-            afterCommit: [],
-          };
+          const tx = this.newTx(trx, model, ctx, opts.now ?? this.now());
           hooks = tx.afterCommit;
           const result = await fn(tx);
           await this.behaviours.commit({ tx, writes: tx.writes });
@@ -134,20 +140,7 @@ export class RecordService {
     const model = await this.opts.model();
     if (model.byId.get(om.id) === om && this.singleStatement(model, om, action, input)) {
       const single: SingleStatement = { db: this.opts.db, tripped: false, written: false };
-      const tx: Tx = {
-        trx: tripwire(single),
-        schema: this.opts.schema,
-        model,
-        ctx,
-        now: this.now(),
-        timeZone: this.opts.timeZone ?? 'Asia/Shanghai',
-        touched: new Map(),
-        created: new Map(),
-        behaviours: this.behaviours,
-        writes: [],
-        afterCommit: [],
-        single,
-      };
+      const tx = this.newTx(tripwire(single), model, ctx, this.now(), single);
       let result: T;
       try {
         result = await fn(tx);
@@ -194,19 +187,7 @@ export class RecordService {
   ): Promise<{ result: T; afterCommit: (() => Promise<void>)[] }> {
     // Read before the transaction when possible: on PGlite the engine's db waits for the connection `trx` holds.
     const model = opts.model ?? (await this.opts.model());
-    const tx: Tx = {
-      trx,
-      schema: this.opts.schema,
-      model,
-      ctx,
-      now: opts.now ?? this.now(),
-      timeZone: this.opts.timeZone ?? 'Asia/Shanghai',
-      touched: new Map(),
-      created: new Map(),
-      behaviours: this.behaviours,
-      writes: [],
-      afterCommit: [],
-    };
+    const tx = this.newTx(trx, model, ctx, opts.now ?? this.now());
     const om = (object: string) => {
       const found = model.byName.get(object);
       if (!found) throw new AppError('OBJECT_NOT_FOUND', { object: String(object).slice(0, 100) });
