@@ -21,13 +21,28 @@ export async function center(l: Locator): Promise<{ x: number; y: number }> {
 
 /** Screen point of a diagram point, from the two events a new diagram has (start at x 170, end at x 670, both at y 200). */
 export async function diagramToScreen(page: Page): Promise<(x: number, y: number) => { x: number; y: number }> {
+  // Screen points hold at the page's top: every gesture scrolls there first (unscrolled).
+  await unscrolled(page);
   const [s, e] = [await center(shape(page, 'StartEvent_1')), await center(shape(page, 'EndEvent_1'))];
   const scale = (e.x - s.x) / 500;
   return (x, y) => ({ x: s.x + (x - 170) * scale, y: s.y + (y - 200) * scale });
 }
 
-/** Drags with the mouse (down, moves, up) from an element to a screen point. */
+/**
+ * Scrolls the page to its top. A point computed before a scroll (something came into view, a panel
+ * grew) lands elsewhere after it: a drop then moved a shape onto another, and no later click
+ * could connect them (seen under load).
+ */
+export async function unscrolled(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    window.scrollTo(0, 0);
+    for (const el of document.querySelectorAll('*')) if (el.scrollTop) el.scrollTop = 0;
+  });
+}
+
+/** Drags with the mouse (down, moves, up) from an element to a screen point (at the page's top). */
 export async function drag(page: Page, from: Locator, to: { x: number; y: number }): Promise<void> {
+  await unscrolled(page);
   const a = await center(from);
   await page.mouse.move(a.x, a.y);
   await page.mouse.down();
@@ -83,17 +98,26 @@ export async function dropFromPalette(page: Page, action: string, at: { x: numbe
 /** Connects two shapes with the context pad's connect tool (clicked, then the target clicked); returns the new flow's id. */
 export async function connect(page: Page, from: string, to: string): Promise<string> {
   const before = new Set(await elementIds(page, '.djs-connection'));
-  await shape(page, from).click();
-  // Click the pad's connect tool, move to the target and click it (no browser drag-and-drop involved).
-  const tool = await center(page.locator('.djs-context-pad.open [data-action="connect"]'));
-  await page.mouse.click(tool.x, tool.y);
-  const target = await center(shape(page, to));
-  await page.mouse.move(tool.x + 15, tool.y + 15, { steps: 3 });
-  await page.mouse.move(target.x, target.y, { steps: 12 });
-  await page.mouse.down();
-  await page.mouse.up();
-  let added: string[] = [];
-  await poll(async () => (added = (await elementIds(page, '.djs-connection')).filter((id) => !before.has(id))).length).toBe(1);
+  const added = async () => (await elementIds(page, '.djs-connection')).filter((id) => !before.has(id));
+  // A gesture made before the tool has taken over the mouse (seen on a busy machine, and with
+  // Chromium 156) selects the target instead and adds nothing: it is made again, until a flow is
+  // added (clicks only, so a gesture that missed moves nothing).
+  await poll(async () => {
+    if ((await added()).length) return 1;
+    await deselect(page);
+    await unscrolled(page);
+    await shape(page, from).click();
+    const tool = await center(page.locator('.djs-context-pad.open [data-action="connect"]'));
+    await page.mouse.click(tool.x, tool.y);
+    const target = await center(shape(page, to));
+    await page.mouse.move(tool.x + 15, tool.y + 15, { steps: 3 });
+    await page.mouse.move(target.x, target.y, { steps: 12 });
+    await page.mouse.down();
+    await page.mouse.up();
+    for (let i = 0; i < 20 && !(await added()).length; i++) await new Promise((r) => setTimeout(r, 100));
+    return (await added()).length;
+  }).toBe(1);
+  const [flow] = await added();
   await deselect(page);
-  return added[0] as string;
+  return flow as string;
 }
