@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '@tangram/server/testing';
-import { type Browser, browserAvailable, launchBrowser, reportFailures, shot } from './support/browser';
+import { type Browser, browserAvailable, hangGuardMs, launchBrowser, reportFailures, shot } from './support/browser';
 import { type RunningServer, startServer } from './support/server';
 import { pickOption, signIn } from './support/ui';
 
@@ -148,9 +148,23 @@ describe.runIf(browserAvailable())('a tenant admin invites, the invitee accepts 
     await page.getByRole('menuitem', { name: '加入企业' }).click();
     const dialog = page.getByRole('dialog', { name: '加入企业' });
     await dialog.getByLabel('邀请码').fill(codes.known);
-    await dialog.getByRole('button', { name: /确\s*定/ }).click();
-    await page.getByText(`已加入 ${tenantName}`).waitFor();
-    await dialog.waitFor({ state: 'hidden' });
+    // A click on 确定 that the page missed (once, on a loaded CI machine: the dialog stayed open with
+    // its code and no answer) is made again while the dialog is still open and not waiting for an
+    // answer (a loading button takes no click; a second accept of a used code would say so).
+    const confirm = dialog.getByRole('button', { name: /确\s*定/ });
+    await expect
+      .poll(
+        async () => {
+          if (!(await dialog.isVisible())) return true;
+          if (!(await confirm.evaluate((b) => b.classList.contains('ant-btn-loading')))) await confirm.click();
+          await dialog.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+          return !(await dialog.isVisible());
+        },
+        { timeout: hangGuardMs, interval: 100 },
+      )
+      .toBe(true);
+    // It closed on success: a refused code keeps the dialog open with its reason.
+    expect(await page.getByText('邀请码无效或已过期').count()).toBe(0);
     await page.getByTestId('user-menu').click();
     await page.getByRole('menuitem', { name: '选择应用' }).click();
     await page.waitForURL(`${srv.url}/`);
