@@ -2,7 +2,7 @@ import type { Session } from '@tangram/server/testing';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditNames } from './support/axe';
-import { type Browser, browserAvailable, launchBrowser, reportFailures, shot } from './support/browser';
+import { type Browser, browserAvailable, hangGuardMs, launchBrowser, reportFailures, shot } from './support/browser';
 import { type RunningServer, startServer } from './support/server';
 import { fieldItem, pickOption, signIn } from './support/ui';
 
@@ -251,9 +251,21 @@ describe.runIf(browserAvailable())('approvals: submit, 待办, 会签, history a
     // 抄送 the approved quote to the manager, with a comment.
     await panel.getByTestId('approval-action-cc').click();
     const dialog = page.getByRole('dialog');
-    await pickOption(page, dialog, '抄送给', '王经理');
-    // The pick is taken once the select shows it (under load a click can land on a closing dropdown).
-    await dialog.locator('.ant-select-selection-item').filter({ hasText: '王经理' }).waitFor();
+    // The pick is taken once the select shows it: under load a click can land on a closing
+    // dropdown (a fresh-clone CI run waited 180 s for it), and the pick is then made again.
+    const picked = dialog.locator('.ant-select-selection-item').filter({ hasText: '王经理' });
+    await expect
+      .poll(
+        async () => {
+          if (!(await picked.count())) {
+            await pickOption(page, dialog, '抄送给', '王经理');
+            await picked.waitFor({ timeout: 5_000 }).catch(() => undefined);
+          }
+          return picked.count();
+        },
+        { timeout: hangGuardMs, interval: 100 },
+      )
+      .toBe(1);
     await dialog.getByLabel('意见').fill('已通过，供参考');
     await page.getByTestId('approval-action-confirm').click();
     await history.getByTestId('approval-history-entry').filter({ hasText: '抄送给' }).getByText('王经理').waitFor();
