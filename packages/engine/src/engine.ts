@@ -28,6 +28,7 @@ import { AccessService } from './access/service';
 import { TemplateService } from './templates/service';
 import { FileService, defaultMaxFileSize } from './files/service';
 import { RecordService } from './records/service';
+import { ReportService } from './reports/service';
 import { type Behaviour, Behaviours, type WriteContext } from './records/behaviours';
 import { coreBehaviours } from './records/core-behaviours';
 import { type Plan, type PublishOptions, currentRevision, diffRevisions, getRevision, listRevisions, planPublish, publish, rollback } from './schema/publish';
@@ -317,6 +318,8 @@ export class TenantEngine {
   readonly actions: RecordActionService;
   /** Approvals as members see them: submit, read an instance, act on it, the inbox and its counts (rights checked on each). */
   readonly workflows: WorkflowService;
+  /** Reports: one SQL statement per report under the reader's access, and the records behind a cell. */
+  readonly reports: ReportService;
   private cache: { model: Model; checkedAt: number } | undefined;
 
   constructor(
@@ -353,6 +356,7 @@ export class TenantEngine {
       cursorKey,
       clock: opts.clock,
     });
+    this.reports = new ReportService({ db: database.db, schema: tenant.schema, model: () => this.model(), records: this.records, timeZone: opts.timeZone });
     this.schema = new SchemaService(database, tenant.schema, (m) => this.setModel(m));
     this.outbox = new OutboxService(database, tenant.schema);
     // An organisation change (departments, members' places) changes data scopes.

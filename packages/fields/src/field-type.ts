@@ -93,6 +93,8 @@ export interface FieldType {
   kanbanLanes?: boolean;
   /** Filter operators, when they are not those of its kind (a select compares, it does not search). */
   filterOperators?: readonly FilterOperator[];
+  /** The order its values group in (reports, funnels) when it is not their natural order: a select's options' order. */
+  valueOrder?(field: Field): string[];
   /** Its options list the values it accepts (`options.options`): the designer edits them as a list. */
   optionList?: boolean;
   /** Options of a field just dropped in the designer, valid where possible; `other` is an object it may point at. */

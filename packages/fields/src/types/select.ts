@@ -19,5 +19,6 @@ export const select: FieldType = {
   designerOptions: twoOptions,
   indexable: true,
   sortable: true,
+  valueOrder: activeKeys,
   defaultWidget: 'select',
 };

@@ -1,0 +1,535 @@
+import fc from 'fast-check';
+import { v7 as uuidv7 } from 'uuid';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { UserAccess } from '../access/access';
+import type { RecordData } from '../records/row';
+import { backends } from '../testing/databases';
+import { type TestTenant, failure, setupTenant } from '../testing/engine';
+import type { Dimension, ReportSpec } from './spec';
+
+// Reports against an oracle: every report a member runs must equal what the test computes itself
+// from the records that member can list (records.query, page by page) and the accounts they can
+// read — over random dimensions (fields, lookup paths, users, departments at a level, periods with
+// a fiscal year) × measures (with their own filters) × members with different scopes and hidden
+// fields. A figure that counts a record the member cannot list, or reads a field they cannot
+// read, fails it; so does a wrong period, a wrong roll-up or a lost group.
+
+const stages = ['lead', 'qualify', 'proposal', 'won', 'lost'];
+const regions = ['east', 'north', 'south'];
+const app = {
+  objects: [
+    {
+      name: 'account',
+      titleField: 'name',
+      fields: [
+        { name: 'name', type: 'text' },
+        { name: 'region', type: 'select', options: { options: regions.map((key) => ({ key, label: { 'zh-CN': `华${key}` } })) } },
+        { name: 'rating', type: 'integer' },
+      ],
+    },
+    {
+      name: 'deal',
+      fields: [
+        { name: 'title', type: 'text' },
+        { name: 'account', type: 'lookup', options: { target: 'account' } },
+        // options deliberately not in alphabetical order: a funnel keeps the stages' order
+        { name: 'stage', type: 'select', options: { options: stages.map((key) => ({ key })) } },
+        { name: 'amount', type: 'decimal', options: { scale: 2 } },
+        { name: 'cost', type: 'decimal', options: { scale: 2 } },
+        { name: 'closed_on', type: 'date' },
+        { name: 'closed_at', type: 'datetime' },
+      ],
+    },
+  ],
+};
+
+/** A small deterministic generator: the same data on both databases. */
+function prng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+type Row = Record<string, unknown>;
+
+describe.each(await backends())('reports on %s', (backend) => {
+  let t: TestTenant;
+  const dept: Record<string, string> = {};
+  const deptPath: Record<string, string[]> = {};
+  const users = { boss: uuidv7(), mgr: uuidv7(), rep1: uuidv7(), rep2: uuidv7(), rep3: uuidv7(), blind: uuidv7() };
+  const primary: Record<string, string | undefined> = {};
+  let accounts: RecordData[] = [];
+  const access = new Map<string, UserAccess>();
+
+  beforeAll(async () => {
+    t = await setupTenant(backend);
+    await t.tenant.schema.publish(app);
+    await t.engine.db
+      .withSchema(t.tenant.tenant.schema)
+      .insertInto('_user')
+      .values(Object.entries(users).map(([name, id]) => ({ id, name })))
+      .execute();
+    const org = t.tenant.org;
+    const hq = await org.createDepartment({ name: '总部' });
+    const sales = await org.createDepartment({ name: '销售部', parentId: hq.id });
+    const east = await org.createDepartment({ name: '华东组', parentId: sales.id });
+    const north = await org.createDepartment({ name: '华北组', parentId: sales.id });
+    Object.assign(dept, { hq: hq.id, sales: sales.id, east: east.id, north: north.id });
+    for (const d of [hq, sales, east, north]) deptPath[d.id] = d.path;
+    const place: Record<string, string> = { boss: hq.id, mgr: sales.id, rep1: east.id, rep2: east.id, rep3: north.id };
+    for (const [u, d] of Object.entries(place)) {
+      await org.updateMember(users[u as keyof typeof users], { departmentIds: [d] });
+      primary[users[u as keyof typeof users]] = d;
+    }
+    await t.tenant.access.putRole('boss', { objects: { deal: { read: 'all' }, account: { read: 'all' } } });
+    await t.tenant.access.putRole('manager', { objects: { deal: { read: 'department_and_below' }, account: { read: 'all' } } });
+    await t.tenant.access.putRole('rep', {
+      objects: { deal: { read: 'own', fields: { cost: 'hidden' } }, account: { read: 'own', fields: { rating: 'hidden' } } },
+    });
+    await t.tenant.access.putRole('blind', { objects: { deal: { read: 'all', fields: { amount: 'hidden', closed_on: 'hidden' } } } });
+    const roles: Record<string, string> = { boss: 'boss', mgr: 'manager', rep1: 'rep', rep2: 'rep', rep3: 'rep', blind: 'blind' };
+    for (const [u, r] of Object.entries(roles)) await t.tenant.access.setUserRoles(users[u as keyof typeof users], [r]);
+
+    const rnd = prng(20261207);
+    const owners = [users.rep1, users.rep2, users.rep3, users.mgr, null];
+    const pick = <T>(xs: T[]) => xs[Math.floor(rnd() * xs.length)] as T;
+    accounts = await t.tenant.records.bulkCreate(
+      'account',
+      Array.from({ length: 12 }, (_, i) => ({
+        name: `客户${i}`,
+        region: i % 7 === 6 ? null : pick(regions),
+        rating: Math.floor(rnd() * 5),
+        owner_id: pick(owners),
+      })),
+    );
+    const day = (i: number) => new Date(Date.UTC(2024, 0, 1) + Math.floor(rnd() * 900) * 86_400_000 + i * 0).toISOString().slice(0, 10);
+    await t.tenant.records.bulkCreate(
+      'deal',
+      Array.from({ length: 160 }, (_, i) => ({
+        title: `商机${i}`,
+        account: i % 11 === 10 ? null : (pick(accounts).id as string),
+        stage: i % 13 === 12 ? null : pick(stages),
+        amount: i % 17 === 16 ? null : Math.round(rnd() * 1_000_000) / 100,
+        cost: Math.round(rnd() * 100_000) / 100,
+        closed_on: i % 9 === 8 ? null : day(i),
+        // around midnight in Shanghai: a UTC day differs from the local one
+        closed_at: new Date(Date.UTC(2024, 0, 1) + Math.floor(rnd() * 900) * 86_400_000 + (15 + Math.floor(rnd() * 3)) * 3_600_000).toISOString(),
+        owner_id: pick(owners),
+      })),
+    );
+    for (const u of Object.values(users)) access.set(u, await t.tenant.access.forUser(u));
+  });
+  afterAll(() => t.close());
+
+  /** Every record of an object a member can list. */
+  async function listed(object: string, as: UserAccess): Promise<RecordData[]> {
+    const out: RecordData[] = [];
+    let after: string | undefined;
+    do {
+      const page = await t.tenant.records.query(object, { limit: 1000, ...(after ? { after } : {}) }, { access: as });
+      out.push(...page.records);
+      after = page.nextCursor ?? undefined;
+    } while (after);
+    return out;
+  }
+
+  const bucketOf = (date: string | null, bucket: string | undefined, fiscal: number): string | null => {
+    if (!date || !bucket) return date;
+    const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+    if (bucket === 'day') return date;
+    if (bucket === 'week') {
+      const at = new Date(Date.UTC(y, m - 1, d));
+      at.setUTCDate(at.getUTCDate() - ((at.getUTCDay() + 6) % 7));
+      return at.toISOString().slice(0, 10);
+    }
+    if (bucket === 'month') return `${y}-${String(m).padStart(2, '0')}-01`;
+    // fiscal quarters and years start in month `fiscal`
+    const months = y * 12 + (m - 1) - (fiscal - 1);
+    const startMonths = bucket === 'quarter' ? months - (((months % 3) + 3) % 3) : months - (((months % 12) + 12) % 12);
+    const s = startMonths + (fiscal - 1);
+    return `${Math.floor(s / 12)}-${String((s % 12) + 1).padStart(2, '0')}-01`;
+  };
+  const shanghaiDay = (iso: string | null) => (iso ? new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 10) : null);
+
+  /** The value of a dimension for a deal, computed the way a person would. */
+  function dimValue(d: Dimension, deal: RecordData, visibleAccounts: Map<string, RecordData>, fiscal: number): unknown {
+    const { field, bucket, level } = d;
+    const departmentAt = (id: string | null | undefined) => {
+      if (!id) return null;
+      if (level === undefined) return id;
+      return deptPath[id]?.[level - 1] ?? id;
+    };
+    switch (field) {
+      case 'stage':
+      case 'amount':
+        return deal[field] ?? null;
+      case 'account':
+        return deal.account ?? null;
+      case 'account.region':
+        return (visibleAccounts.get(deal.account as string)?.region as string | undefined) ?? null;
+      case 'owner_id':
+        return deal.owner_id ?? null;
+      case 'owner_id.department':
+        return departmentAt(primary[deal.owner_id as string]);
+      case 'account.owner_id.department': {
+        const a = visibleAccounts.get(deal.account as string);
+        return a ? departmentAt(primary[a.owner_id as string]) : null;
+      }
+      case 'closed_on':
+        return bucketOf((deal.closed_on as string | null) ?? null, bucket, fiscal);
+      case 'closed_at':
+        return bucketOf(shanghaiDay((deal.closed_at as string | null) ?? null), bucket ?? 'day', fiscal);
+    }
+    throw new Error(`no oracle for ${field}`);
+  }
+
+  const dimensions: fc.Arbitrary<Dimension> = fc.oneof(
+    fc.constantFrom<Dimension>({ field: 'stage' }, { field: 'account' }, { field: 'account.region' }, { field: 'owner_id' }, { field: 'owner_id.department' }),
+    fc.constantFrom(1, 2, 3).map((level): Dimension => ({ field: 'owner_id.department', level, as: `dept${level}` })),
+    fc.constantFrom(1, 2).map((level): Dimension => ({ field: 'account.owner_id.department', level, as: `adept${level}` })),
+    fc
+      .constantFrom('day', 'week', 'month', 'quarter', 'year')
+      .map((bucket): Dimension => ({ field: 'closed_on', bucket: bucket as Dimension['bucket'], as: `on_${bucket}` })),
+    fc.constantFrom('month', 'quarter', 'year').map((bucket): Dimension => ({ field: 'closed_at', bucket: bucket as Dimension['bucket'], as: `at_${bucket}` })),
+  );
+  const wonOnly = { '==': [{ var: 'stage' }, 'won'] };
+  const measures = [
+    { name: 'n', fn: 'count' },
+    { name: 'accounts', fn: 'distinct', field: 'account' },
+    { name: 'total', fn: 'sum', field: 'amount' },
+    { name: 'mean', fn: 'avg', field: 'amount' },
+    { name: 'low', fn: 'min', field: 'amount' },
+    { name: 'high', fn: 'max', field: 'amount' },
+    { name: 'won', fn: 'count', filter: wonOnly },
+    { name: 'won_total', fn: 'sum', field: 'amount', filter: wonOnly },
+  ] as const;
+  const filters = [
+    undefined,
+    { '>': [{ var: 'amount' }, 3000] },
+    { in: [{ var: 'stage' }, ['won', 'lost']] },
+    { '==': [{ var: 'owner_id' }, { var: '$user.id' }] },
+  ];
+
+  function oracle(spec: ReportSpec, member: string, deals: RecordData[], visibleAccounts: Map<string, RecordData>): Map<string, Row> {
+    const dims = [...(spec.rows ?? []), ...(spec.columns ?? [])];
+    const fiscal = spec.fiscalYearStart ?? 1;
+    const matches = (filter: unknown, d: RecordData) => {
+      if (!filter) return true;
+      const f = filter as Record<string, [unknown, unknown]>;
+      if ('>' in f) return d.amount !== null && d.amount !== undefined && (d.amount as number) > 3000;
+      if ('in' in f) return ['won', 'lost'].includes(d.stage as string);
+      if ('==' in f) return JSON.stringify(f['==']).includes('$user') ? d.owner_id === member : d.stage === 'won';
+      throw new Error('no oracle for filter');
+    };
+    const groups = new Map<string, RecordData[]>();
+    for (const d of deals) {
+      if (!matches(spec.filter, d)) continue;
+      const key = JSON.stringify(dims.map((x) => dimValue(x, d, visibleAccounts, fiscal)));
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = []));
+      g.push(d);
+    }
+    // a report without dimensions is one row of totals, over no records too
+    if (!dims.length && !groups.size) groups.set('[]', []);
+    const out = new Map<string, Row>();
+    for (const [key, list] of groups) {
+      const row: Row = {};
+      for (const m of spec.values as (typeof measures)[number][]) {
+        const ms = 'filter' in m ? list.filter((d) => matches(m.filter, d)) : list;
+        const nums = ms.map((d) => d.amount).filter((x): x is number => typeof x === 'number');
+        row[m.name] =
+          m.fn === 'count'
+            ? ms.length
+            : m.fn === 'distinct'
+              ? new Set(ms.map((d) => d.account).filter((x) => x)).size
+              : m.fn === 'sum'
+                ? nums.reduce((a, b) => a + b, 0)
+                : !nums.length
+                  ? null
+                  : m.fn === 'avg'
+                    ? nums.reduce((a, b) => a + b, 0) / nums.length
+                    : m.fn === 'min'
+                      ? Math.min(...nums)
+                      : Math.max(...nums);
+      }
+      out.set(key, row);
+    }
+    return out;
+  }
+
+  it('every figure equals a computation over the records each member can list (members × dimensions × periods × measures × filters)', async () => {
+    const members = [users.boss, users.mgr, users.rep1, users.rep3];
+    const seen = { rows: 0, nonEmpty: 0 };
+    const listedBy = new Map<string, { deals: RecordData[]; accounts: Map<string, RecordData> }>();
+    for (const m of members) {
+      const as = access.get(m) as UserAccess;
+      listedBy.set(m, { deals: await listed('deal', as), accounts: new Map((await listed('account', as)).map((a) => [a.id, a])) });
+    }
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...members),
+        fc.uniqueArray(dimensions, { minLength: 0, maxLength: 3, selector: (d) => d.as ?? d.field }),
+        fc.subarray([...measures], { minLength: 1 }),
+        fc.constantFrom(...filters),
+        fc.constantFrom(1, 4),
+        fc.boolean(),
+        async (member, dims, values, filter, fiscalYearStart, pivot) => {
+          const spec: ReportSpec = {
+            object: 'deal',
+            rows: pivot ? dims.slice(0, 1) : dims,
+            columns: pivot ? dims.slice(1) : [],
+            values: values as ReportSpec['values'],
+            fiscalYearStart,
+            ...(filter ? { filter } : {}),
+          };
+          const result = await t.tenant.reports.query(spec, { access: access.get(member) });
+          const { deals, accounts: visible } = listedBy.get(member) as { deals: RecordData[]; accounts: Map<string, RecordData> };
+          const expected = oracle(spec, member, deals, visible);
+          const keys = [...(spec.rows ?? []), ...(spec.columns ?? [])].map((d) => d.as ?? d.field);
+          expect(result.truncated).toBe(false);
+          const got = new Map(result.rows.map((r) => [JSON.stringify(keys.map((k) => r[k] ?? null)), r]));
+          expect([...got.keys()].sort(), JSON.stringify(spec)).toEqual([...expected.keys()].sort());
+          for (const [k, row] of expected)
+            for (const m of values) {
+              const want = row[m.name] as number | null;
+              const have = got.get(k)?.[m.name] as number | null;
+              if (want === null) expect(have, `${JSON.stringify(spec)} ${k} ${m.name}`).toBeNull();
+              else expect(have, `${JSON.stringify(spec)} ${k} ${m.name}`).toBeCloseTo(want, 6);
+            }
+          seen.rows += result.rows.length;
+          if (result.rows.length) seen.nonEmpty++;
+        },
+      ),
+      { numRuns: backend === 'pglite' ? 120 : 200 },
+    );
+    expect(seen.nonEmpty).toBeGreaterThan(50);
+  });
+
+  it('groups, filters or measures a field the reader cannot read: refused with FIELD_FORBIDDEN and the place it is named', async () => {
+    const rep = { access: access.get(users.rep1) };
+    const blind = { access: access.get(users.blind) };
+    const cases: [ReportSpec, { access?: UserAccess }, string][] = [
+      [{ object: 'deal', rows: [{ field: 'cost' }], values: [{ name: 'n', fn: 'count' }] }, rep, '/rows/0/field'],
+      [{ object: 'deal', columns: [{ field: 'account.rating' }], values: [{ name: 'n', fn: 'count' }] }, rep, '/columns/0/field'],
+      [{ object: 'deal', values: [{ name: 'c', fn: 'sum', field: 'cost' }] }, rep, '/values/0/field'],
+      [{ object: 'deal', values: [{ name: 'c', fn: 'max', field: 'cost' }] }, rep, '/values/0/field'],
+      [{ object: 'deal', filter: { '>': [{ var: 'cost' }, 1] }, values: [{ name: 'n', fn: 'count' }] }, rep, '/filter'],
+      [{ object: 'deal', values: [{ name: 'n', fn: 'count', filter: { '>': [{ var: 'cost' }, 1] } }] }, rep, '/values/0/filter'],
+      [{ object: 'deal', rows: [{ field: 'closed_on', bucket: 'month' }], values: [{ name: 'n', fn: 'count' }] }, blind, '/rows/0/field'],
+      [{ object: 'deal', values: [{ name: 'a', fn: 'avg', field: 'amount' }] }, blind, '/values/0/field'],
+      // the blind member may read deals but no account at all
+      [{ object: 'deal', rows: [{ field: 'account.region' }], values: [{ name: 'n', fn: 'count' }] }, blind, '/rows/0/field'],
+    ];
+    for (const [spec, ctx, path] of cases) {
+      const e = await failure(t.tenant.reports.query(spec, ctx));
+      expect(e.code, JSON.stringify(spec)).toBe('FIELD_FORBIDDEN');
+      expect((e.details.problems as { path: string }[]).map((p) => p.path)).toContain(path);
+      // nothing of the hidden field's values in the refusal
+      expect(JSON.stringify(e)).not.toMatch(/\d{3,}\.\d/);
+    }
+    // the same reports run for someone who may read those fields
+    for (const [spec] of cases.slice(0, 6)) await expect(t.tenant.reports.query(spec, { access: access.get(users.boss) })).resolves.toHaveProperty('rows');
+  });
+
+  it("a scoped member's totals equal the sums over the records he can list, and a lookup he cannot follow groups as empty", async () => {
+    for (const u of [users.rep1, users.rep2, users.rep3, users.mgr]) {
+      const as = access.get(u) as UserAccess;
+      const deals = await listed('deal', as);
+      const r = await t.tenant.reports.query(
+        {
+          object: 'deal',
+          values: [
+            { name: 'n', fn: 'count' },
+            { name: 'total', fn: 'sum', field: 'amount' },
+          ],
+        },
+        { access: as },
+      );
+      expect(r.rows).toHaveLength(1);
+      expect(r.rows[0]?.n).toBe(deals.length);
+      expect(r.rows[0]?.total).toBeCloseTo(
+        deals.reduce((a, d) => a + ((d.amount as number | null) ?? 0), 0),
+        6,
+      );
+    }
+    // rep1 reads his own accounts only: a deal of his on someone else's account has no region for him
+    const as = access.get(users.rep1) as UserAccess;
+    const mine = new Set((await listed('account', as)).map((a) => a.id));
+    const deals = await listed('deal', as);
+    const r = await t.tenant.reports.query({ object: 'deal', rows: [{ field: 'account' }], values: [{ name: 'n', fn: 'count' }] }, { access: as });
+    for (const row of r.rows) {
+      if (row.account && !mine.has(row.account as string)) expect(row.account$label).toBeNull();
+      if (row.account && mine.has(row.account as string)) expect(row.account$label).toMatch(/^客户\d+$/);
+    }
+    expect(r.rows.reduce((a, x) => a + (x.n as number), 0)).toBe(deals.length);
+  });
+
+  it('orders a select dimension by its options, keeps the top N with the rest as "others", and computes subtotals', async () => {
+    const boss = { access: access.get(users.boss) };
+    const funnel = await t.tenant.reports.query(
+      {
+        object: 'deal',
+        rows: [{ field: 'stage' }],
+        values: [
+          { name: 'n', fn: 'count' },
+          { name: 'conversion', fn: 'stepRatio', of: 'n' },
+          { name: 'share', fn: 'share', of: 'n' },
+          { name: 'running', fn: 'cumulative', of: 'n' },
+        ],
+      },
+      boss,
+    );
+    expect(funnel.rows.map((r) => r.stage)).toEqual([...stages, null]);
+    const n = funnel.rows.map((r) => r.n as number);
+    const total = n.reduce((a, b) => a + b, 0);
+    funnel.rows.forEach((r, i) => {
+      expect(r.conversion).toEqual(i === 0 ? null : (n[i] as number) / (n[i - 1] as number));
+      expect(r.share).toBeCloseTo((n[i] as number) / total, 12);
+      expect(r.running).toBe(n.slice(0, i + 1).reduce((a, b) => a + b, 0));
+    });
+
+    const all = await t.tenant.reports.query(
+      {
+        object: 'deal',
+        rows: [{ field: 'account' }],
+        values: [
+          { name: 'total', fn: 'sum', field: 'amount' },
+          { name: 'mean', fn: 'avg', field: 'amount' },
+        ],
+      },
+      boss,
+    );
+    const top = await t.tenant.reports.query(
+      {
+        object: 'deal',
+        rows: [{ field: 'account' }],
+        values: [
+          { name: 'total', fn: 'sum', field: 'amount' },
+          { name: 'mean', fn: 'avg', field: 'amount' },
+        ],
+        top: { n: 3, by: 'total' },
+      },
+      boss,
+    );
+    const ranked = [...all.rows].sort((a, b) => (b.total as number) - (a.total as number));
+    const kept = top.rows.filter((r) => !r.$others);
+    expect(kept.map((r) => r.account).sort()).toEqual(
+      ranked
+        .slice(0, 3)
+        .map((r) => r.account)
+        .sort(),
+    );
+    const rest = top.rows.find((r) => r.$others);
+    const restTotal = ranked.slice(3).reduce((a, r) => a + (r.total as number), 0);
+    expect(rest?.total).toBeCloseTo(restTotal, 6);
+    // the rest's average is over its records, not an average of averages
+    const deals = await listed('deal', access.get(users.boss) as UserAccess);
+    const keptIds = new Set(kept.map((r) => r.account));
+    const restAmounts = deals.filter((d) => !keptIds.has(d.account ?? null) && typeof d.amount === 'number').map((d) => d.amount as number);
+    expect(rest?.mean).toBeCloseTo(restAmounts.reduce((a, b) => a + b, 0) / restAmounts.length, 6);
+
+    const sub = await t.tenant.reports.query(
+      { object: 'deal', rows: [{ field: 'account.region' }, { field: 'stage' }], values: [{ name: 'n', fn: 'count' }], subtotals: true },
+      boss,
+    );
+    const detail = sub.rows.filter((r) => !r.$subtotal);
+    const grand = sub.rows.find((r) => r.$subtotal === 3);
+    expect(grand?.n).toBe(deals.length);
+    for (const region of [...regions, null]) {
+      const s = sub.rows.find((r) => r.$subtotal === 1 && r['account.region'] === region);
+      expect(s?.n).toBe(detail.filter((r) => r['account.region'] === region).reduce((a, r) => a + (r.n as number), 0));
+    }
+    // subtotal rows come after their details, the grand total last
+    expect(sub.rows.at(-1)).toBe(grand);
+  });
+
+  it('compares periods: month over month and year over year along a date bucket', async () => {
+    const boss = { access: access.get(users.boss) };
+    const r = await t.tenant.reports.query(
+      {
+        object: 'deal',
+        rows: [{ field: 'closed_on', bucket: 'quarter', as: 'q' }],
+        values: [
+          { name: 'total', fn: 'sum', field: 'amount' },
+          { name: 'qoq', fn: 'change', of: 'total' },
+          { name: 'yoy', fn: 'change', of: 'total', compare: 'year' },
+        ],
+        filter: { '!=': [{ var: 'closed_on' }, null] },
+      },
+      boss,
+    );
+    const byQ = new Map(r.rows.map((x) => [x.q as string, x.total as number]));
+    r.rows.forEach((x, i) => {
+      const prev = i ? (r.rows[i - 1]?.total as number) : undefined;
+      expect(x.qoq).toEqual(prev ? ((x.total as number) - prev) / Math.abs(prev) : null);
+      const lastYear = byQ.get(`${Number((x.q as string).slice(0, 4)) - 1}${(x.q as string).slice(4)}`);
+      if (lastYear) expect(x.yoy).toBeCloseTo(((x.total as number) - lastYear) / Math.abs(lastYear), 12);
+      else expect(x.yoy).toBeNull();
+    });
+    expect(r.rows.some((x) => x.yoy !== null)).toBe(true);
+  });
+
+  it('drills from a cell to exactly the records it counted, within the reader scope', async () => {
+    for (const u of [users.boss, users.rep1]) {
+      const as = access.get(u) as UserAccess;
+      const spec: ReportSpec = {
+        object: 'deal',
+        rows: [{ field: 'account.region' }, { field: 'closed_on', bucket: 'quarter', as: 'q' }],
+        values: [
+          { name: 'n', fn: 'count' },
+          { name: 'won', fn: 'count', filter: wonOnly },
+        ],
+      };
+      const r = await t.tenant.reports.query(spec, { access: as });
+      expect(r.rows.length).toBeGreaterThan(0);
+      for (const row of r.rows.slice(0, 12)) {
+        const cell = { 'account.region': row['account.region'] ?? null, q: row.q ?? null };
+        const list = await t.tenant.reports.drill(spec, { cell, limit: 1000 }, { access: as });
+        expect(list.records).toHaveLength(row.n as number);
+        const won = await t.tenant.reports.drill(spec, { cell, measure: 'won', limit: 1000 }, { access: as });
+        expect(won.records).toHaveLength(row.won as number);
+        expect(won.records.every((d) => d.stage === 'won')).toBe(true);
+      }
+    }
+  });
+
+  it('refuses a bad report with every problem at its place (QUERY_INVALID), never a database error', async () => {
+    const bad: [unknown, string][] = [
+      [{ object: 'deal', values: [] }, '/values'],
+      [{ object: 'deal', rows: [{ field: 'nope' }], values: [{ name: 'n', fn: 'count' }] }, '/rows/0/field'],
+      [{ object: 'deal', rows: [{ field: 'title.x' }], values: [{ name: 'n', fn: 'count' }] }, '/rows/0/field'],
+      [{ object: 'deal', rows: [{ field: 'stage', bucket: 'month' }], values: [{ name: 'n', fn: 'count' }] }, '/rows/0/bucket'],
+      [{ object: 'deal', rows: [{ field: 'closed_on', bucket: 'decade' }], values: [{ name: 'n', fn: 'count' }] }, '/rows/0/bucket'],
+      [{ object: 'deal', rows: [{ field: 'stage', level: 2 }], values: [{ name: 'n', fn: 'count' }] }, '/rows/0/level'],
+      [{ object: 'deal', values: [{ name: 's', fn: 'sum', field: 'title' }] }, '/values/0/field'],
+      [{ object: 'deal', values: [{ name: 's', fn: 'median', field: 'amount' }] }, '/values/0/fn'],
+      [{ object: 'deal', values: [{ name: 'r', fn: 'ratio', of: ['x', 'y'] }] }, '/values/0/of'],
+      [
+        {
+          object: 'deal',
+          values: [
+            { name: 'n', fn: 'count' },
+            { name: 'g', fn: 'change', of: 'n' },
+          ],
+        },
+        '/values/1',
+      ],
+      [{ object: 'deal', values: [{ name: 'n', fn: 'count' }], top: { n: 3, by: 'n' } }, '/top'],
+      [{ object: 'deal', values: [{ name: 'n', fn: 'count' }], limit: 0 }, '/limit'],
+      [{ object: 'deal', values: [{ name: 'n', fn: 'count' }], fiscalYearStart: 13 }, '/fiscalYearStart'],
+      [{ object: 'deal', values: [{ name: 'n', fn: 'count', filter: { frob: [1] } }] }, '/values/0/filter'],
+      [{ object: 'deal', rows: [{ field: 'stage' }, { field: 'stage' }], values: [{ name: 'n', fn: 'count' }] }, '/rows/1/as'],
+    ];
+    for (const [spec, path] of bad) {
+      const e = await failure(t.tenant.reports.query(spec as ReportSpec, { access: access.get(users.boss) }));
+      expect(e.code, JSON.stringify(spec)).toBe('QUERY_INVALID');
+      expect(
+        (e.details.problems as { path: string }[]).map((p) => p.path),
+        JSON.stringify(spec),
+      ).toContain(path);
+    }
+    expect((await failure(t.tenant.reports.query({ object: 'nope', values: [{ name: 'n', fn: 'count' }] }))).code).toBe('OBJECT_NOT_FOUND');
+  });
+});

@@ -1,0 +1,115 @@
+import { AppError } from '@tangram/errors';
+import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely';
+import type { Db } from '../db/database';
+import { translatePgError } from '../db/pg-errors';
+import { filterPredicate } from '../query/query';
+import { type CompileContext, type CompiledDimension, type CompiledReport, compileReport } from './compile';
+import { applyComputed } from './computed';
+import type { ReportResult, ReportSpec } from './spec';
+
+const position = (i: number) => sql.raw(String(i));
+
+/** The statement of a compiled report: one SELECT (the top-N values, when asked, are a CTE of it). */
+export function reportStatement(c: CompiledReport, spec: ReportSpec): RawBuilder<Record<string, unknown>> {
+  const where = sql.join(c.where, sql` and `);
+  const dims = [...c.rows, ...c.columns];
+  const top = spec.top && c.rows[0] ? { ...spec.top, dim: c.rows[0] } : undefined;
+  const topMeasure = top ? c.aggregates.find((a) => a.name === top.by) : undefined;
+  let from = c.from;
+  let extraWhere = sql``;
+  const dimExpr = (d: CompiledDimension) => (top && d === top.dim ? sql`case when t.v is not null then ${d.expr} end` : d.expr);
+  if (top && topMeasure) {
+    // The top values, then every record of the rest grouped as one row: a measure that does not add
+    // up (avg, distinct) is computed over the rest's records, not summed from their groups.
+    from = sql`${c.from} left join top_values as t on t.v = ${top.dim.expr}`;
+    if (top.others === false) extraWhere = sql` and t.v is not null`;
+  }
+  const select: RawBuilder<unknown>[] = [];
+  dims.forEach((d) => {
+    select.push(sql`${dimExpr(d)} as ${sql.id(d.key)}`);
+  });
+  const labelled = dims.filter((d) => d.label);
+  for (const d of labelled)
+    select.push(sql`min(${top && d === top.dim ? sql`case when t.v is not null then ${d.label} end` : d.label}) as ${sql.id(`${d.key}$label`)}`);
+  for (const a of c.aggregates) select.push(sql`${a.expr} as ${sql.id(a.name)}`);
+  if (top && topMeasure) select.push(sql`bool_or(t.v is null) as "$others"`);
+  const rowPos = c.rows.map((_, i) => position(i + 1));
+  const colPos = c.columns.map((_, i) => position(c.rows.length + i + 1));
+  if (spec.subtotals && c.rows.length) select.push(sql`grouping(${sql.join(c.rows.map((d) => dimExpr(d)))}) as "$subtotal"`);
+  let groupBy = sql``;
+  if (dims.length) {
+    groupBy =
+      spec.subtotals && c.rows.length
+        ? sql` group by ${colPos.length ? sql`${sql.join(colPos)}, ` : sql``}rollup(${sql.join(rowPos)})`
+        : sql` group by ${sql.join([...rowPos, ...colPos])}`;
+  }
+  const order: RawBuilder<unknown>[] = [];
+  for (const s of spec.sort ?? []) {
+    const dir = s.direction === 'desc' ? sql`desc` : sql`asc`;
+    const di = dims.findIndex((d) => d.key === s.by);
+    if (di >= 0) order.push(sql`${position(di + 1)} ${dir} nulls last`);
+    else if (c.aggregates.some((a) => a.name === s.by)) order.push(sql`${sql.id(s.by)} ${dir} nulls last`);
+  }
+  dims.forEach((d, i) => {
+    const e = dimExpr(d);
+    if (spec.subtotals && i < c.rows.length) order.push(sql`grouping(${e})`);
+    if (top && d === top.dim) order.push(sql`(${e}) is null`);
+    if (d.order) order.push(sql`array_position(array[${sql.join(d.order.map((k) => sql.lit(k)))}]::text[], (${e})::text) nulls last`);
+    order.push(sql`${position(i + 1)} nulls last`);
+  });
+  const body = sql`select ${sql.join(select)} from ${from} where ${where}${extraWhere}${groupBy}${order.length ? sql` order by ${sql.join(order)}` : sql``} limit ${sql.lit(c.limit + 1)}`;
+  if (!top || !topMeasure) return body as RawBuilder<Record<string, unknown>>;
+  return sql<
+    Record<string, unknown>
+  >`with top_values as (select ${top.dim.expr} as v from ${c.from} where ${where} group by 1 order by ${topMeasure.expr} desc nulls last, 1 limit ${sql.lit(top.n)}) ${body}`;
+}
+
+/** Runs a report for a reader: one statement, then the computed measures over its rows. */
+export async function runReport(db: Db, ctx: CompileContext, spec: ReportSpec): Promise<ReportResult> {
+  const compiled = compileReport(ctx, spec);
+  const statement = reportStatement(compiled, spec);
+  const rows = await statement.execute(db).then(
+    (r) => r.rows,
+    (e) => {
+      throw translatePgError(e);
+    },
+  );
+  const truncated = rows.length > compiled.limit;
+  if (truncated) rows.length = compiled.limit;
+  if (!spec.top) for (const r of rows) delete r.$others;
+  applyComputed(compiled, rows);
+  return { columns: compiled.columnsOut, rows, truncated };
+}
+
+/**
+ * The records behind one cell of a report: a predicate on alias `r` that keeps the base records
+ * whose dimensions have the cell's values (and match the measure's own filter, when one is named).
+ * A list query applies it with the reader's scope, so the list has exactly the records counted.
+ */
+export function drillPredicate(ctx: CompileContext, spec: ReportSpec, cell: Record<string, unknown>, measure?: string): Expression<SqlBool> {
+  const compiled = compileReport(ctx, spec);
+  if (typeof cell !== 'object' || cell === null || Array.isArray(cell))
+    throw AppError.problems('QUERY_INVALID', [{ code: 'QUERY_INVALID', path: '/cell', message: 'must be an object of dimension values' }]);
+  if (cell.$others)
+    throw AppError.problems('QUERY_INVALID', [{ code: 'QUERY_INVALID', path: '/cell/$others', message: 'the "others" row has no single list behind it' }]);
+  const dims = [...compiled.rows, ...compiled.columns];
+  for (const key of Object.keys(cell))
+    if (!dims.some((d) => d.key === key))
+      throw AppError.problems('QUERY_INVALID', [{ code: 'QUERY_INVALID', path: `/cell/${key}`, message: 'not a dimension of this report' }]);
+  const parts: Expression<SqlBool>[] = compiled.where.slice();
+  for (const d of dims) {
+    if (!Object.hasOwn(cell, d.key)) continue; // a subtotal: every value of this dimension
+    const v = cell[d.key];
+    if (v !== null && typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean')
+      throw AppError.problems('QUERY_INVALID', [{ code: 'QUERY_INVALID', path: `/cell/${d.key}`, message: 'must be a value of the dimension' }]);
+    parts.push(v === null ? sql<SqlBool>`(${d.expr}) is null` : sql<SqlBool>`(${d.expr})::text = ${String(v)}`);
+  }
+  if (measure !== undefined) {
+    const m = compiled.aggregates.find((a) => a.name === measure);
+    if (!m) throw AppError.problems('QUERY_INVALID', [{ code: 'QUERY_INVALID', path: '/measure', message: 'a measure the database computes' }]);
+    // checked against the reader's rights when the report compiled
+    if (m.spec.filter !== undefined && m.spec.filter !== null) parts.push(filterPredicate(ctx.base, m.spec.filter, ctx.variables));
+  }
+  // The cell's records, found through the same joins the report grouped by.
+  return sql<SqlBool>`r.id in (select r.id from ${compiled.from} where ${sql.join(parts, sql` and `)})`;
+}

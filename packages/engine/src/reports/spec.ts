@@ -1,0 +1,95 @@
+/**
+ * What a report asks: a dataset (a base object and its filter), the dimensions it groups by (rows
+ * and, for a pivot, columns) and the measures it computes. A report in the metadata and an ad-hoc
+ * query from the builder's preview have this same shape. See docs/guides/reports.md.
+ */
+
+export const dateBuckets = ['day', 'week', 'month', 'quarter', 'year'] as const;
+export type DateBucket = (typeof dateBuckets)[number];
+
+/**
+ * A field to group by. `field` is a path: a field of the base object (`stage`), a field of the record
+ * a lookup points at (`account.region`, at most three hops), a user field (`owner_id`) or the
+ * primary department of a user (`owner_id.department`).
+ */
+export interface Dimension {
+  field: string;
+  /** A date or datetime field grouped by period; the value is the period's first day (`2026-04-01`). */
+  bucket?: DateBucket;
+  /** A department grouped at this depth of the tree (1 = the top): the records of everything below roll up into it. */
+  level?: number;
+  /** The key of this dimension in each result row; the path by default. */
+  as?: string;
+}
+
+export const aggregateFns = ['count', 'distinct', 'sum', 'avg', 'min', 'max'] as const;
+export type AggregateFn = (typeof aggregateFns)[number];
+export const computedFns = ['ratio', 'cumulative', 'change', 'stepRatio', 'share'] as const;
+export type ComputedFn = (typeof computedFns)[number];
+
+/** A measure computed by the database: an aggregate of a base field, with its own filter. */
+export interface AggregateMeasure {
+  name: string;
+  fn: AggregateFn;
+  /** Needed except for count (count of records). */
+  field?: string;
+  /** JSON Logic over the base object's fields: only records that match are measured. */
+  filter?: unknown;
+}
+
+/**
+ * A measure computed from others over the (small) result:
+ * - `ratio`: `of[0] / of[1]` (win rate, collection rate, target completion);
+ * - `cumulative`: running total of `of` along the last row dimension;
+ * - `change`: growth of `of` against the previous period (`compare: 'previous'`, MoM / QoQ) or the same
+ *   period a year before (`'year'`, YoY), along the last row dimension, which must be a date bucket;
+ * - `stepRatio`: `of` over `of` of the row before (stage conversion in a funnel);
+ * - `share`: `of` over its total across the rows.
+ */
+export interface ComputedMeasure {
+  name: string;
+  fn: ComputedFn;
+  of: string | [string, string];
+  compare?: 'previous' | 'year';
+}
+
+export type Measure = AggregateMeasure | ComputedMeasure;
+
+export interface ReportSpec {
+  /** The base object (name or id). */
+  object: string;
+  /** JSON Logic over the base object's fields, like a list's filter (`$user`, `$now` allowed). */
+  filter?: unknown;
+  rows?: Dimension[];
+  /** Pivot columns: each row of the result carries the values of both. */
+  columns?: Dimension[];
+  values: Measure[];
+  /** Orders by a dimension key or a measure name; by default by the dimensions (select fields in their options' order). */
+  sort?: { by: string; direction?: 'asc' | 'desc' }[];
+  /** Keep the first row dimension's top `n` values by measure `by`; the rest become one row `$others: true`. */
+  top?: { n: number; by: string; others?: boolean };
+  /** Subtotals per row dimension level and a grand total (rows with `$subtotal` > 0). */
+  subtotals?: boolean;
+  /** The month (1–12) a fiscal year starts: quarters and years count from it (a period's value is its first day). */
+  fiscalYearStart?: number;
+  /** Most result rows (1–10,000, default 1,000): `truncated` says when there were more. */
+  limit?: number;
+}
+
+export interface ReportColumn {
+  key: string;
+  role: 'row' | 'column' | 'value';
+  /** What the values are: a field kind, `user`, `department`, `record` (a lookup), or `number`. */
+  kind: string;
+  /** The field path (dimensions, aggregate measures). */
+  field?: string;
+  bucket?: DateBucket;
+  /** A lookup, user or department dimension: each row also carries `<key>$label`. */
+  labelled?: boolean;
+}
+
+export interface ReportResult {
+  columns: ReportColumn[];
+  rows: Record<string, unknown>[];
+  truncated: boolean;
+}
