@@ -409,7 +409,20 @@ export class TenantEngine {
     }
     const app: ResolvedApp = id
       ? (await getRevision(this.database.db, this.tenant.schema, id)).metadata
-      : { name: 'app', version: '0.0.0', label: {}, objects: [], forms: [], views: [], menu: [], automations: [], recordActions: [], workflows: [] };
+      : {
+          name: 'app',
+          version: '0.0.0',
+          label: {},
+          objects: [],
+          forms: [],
+          views: [],
+          menu: [],
+          automations: [],
+          recordActions: [],
+          workflows: [],
+          reports: [],
+          dashboards: [],
+        };
     this.cache = { model: compileModel(app, id), checkedAt: now };
     return this.cache.model;
   }

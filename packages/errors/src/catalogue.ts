@@ -153,6 +153,8 @@ export const catalogue = {
   WORKFLOW_INSTANCE_NOT_FOUND: { status: 404, message: 'No such process instance' },
   WORKFLOW_TIMER_NOT_FOUND: { status: 404, message: 'No such timer in this process instance (it fired or its step moved on)' },
   WORKFLOW_NOT_FOUND: { status: 404, message: 'No such workflow on this object' },
+  REPORT_NOT_FOUND: { status: 404, message: 'No such report, or you may not read its records' },
+  DASHBOARD_NOT_FOUND: { status: 404, message: 'No such dashboard for you' },
   WORKFLOW_DISABLED: { status: 409, message: 'The workflow is not enabled: it starts no new instance' },
   WORKFLOW_RECORD_LOCKED: { status: 409, message: 'The record is in approval: only the fields the current step lets its approver edit may change' },
   WORKFLOW_STATUS_MANAGED: { status: 400, message: 'The status field is set by the approval process: this value cannot be set by hand' },

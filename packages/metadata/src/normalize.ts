@@ -7,6 +7,10 @@ import { checkName } from './naming';
 import { appSchema } from './schema';
 import type {
   AppInput,
+  Dashboard,
+  DashboardInput,
+  Report,
+  ReportInput,
   Field,
   FieldInput,
   FieldTypeName,
@@ -409,6 +413,36 @@ export function normalizeApp(input: unknown, types: FieldTypeCatalogue): Resolve
       'workflow name',
     ),
   );
+  const reports = (app.reports ?? []).map((r, i) => normalizeReport(r, `/reports/${i}`, names, problems));
+  problems.push(
+    ...duplicates(
+      reports,
+      (x) => x.id,
+      (i) => `/reports/${i}/id`,
+      'report id',
+    ),
+    ...duplicates(
+      reports,
+      (x) => x.name,
+      (i) => `/reports/${i}/name`,
+      'report name',
+    ),
+  );
+  const dashboards = (app.dashboards ?? []).map((d, i) => normalizeDashboard(d, `/dashboards/${i}`, reports, problems));
+  problems.push(
+    ...duplicates(
+      dashboards,
+      (x) => x.id,
+      (i) => `/dashboards/${i}/id`,
+      'dashboard id',
+    ),
+    ...duplicates(
+      dashboards,
+      (x) => x.name,
+      (i) => `/dashboards/${i}/name`,
+      'dashboard name',
+    ),
+  );
   if (problems.length) throw AppError.problems('METADATA_INVALID', problems);
   return {
     name: app.name ?? 'app',
@@ -422,5 +456,61 @@ export function normalizeApp(input: unknown, types: FieldTypeCatalogue): Resolve
     recordActions,
     // each workflow's process is read from its BPMN at publish (@tangram/bpmn): normalize is synchronous
     workflows,
+    reports,
+    dashboards,
   };
+}
+
+/**
+ * A report: its object resolved to an id, labels to locale text. Its field paths and filters keep
+ * field names (as filters do); the engine checks them against the model at publish.
+ */
+function normalizeReport(input: ReportInput, path: string, names: Names, problems: Problem[]): Report {
+  problems.push(...nameProblems(input.name, `${path}/name`), ...(input.id ? nameProblems(input.id, `${path}/id`) : []));
+  const o = names.object(input.object, `${path}/object`);
+  const labelled = <T extends { label?: LocaleText | string }>(x: T, fallback: string) => {
+    const { label, ...rest } = x;
+    return label === undefined ? rest : { ...rest, label: toLocaleText(label, fallback) };
+  };
+  const { id, label, description, rows, columns, values, chart, ...rest } = input;
+  const report: Report = {
+    ...rest,
+    id: id ?? input.name,
+    label: toLocaleText(label, input.name),
+    object: o?.id ?? input.object,
+    rows: (rows ?? []).map((d) => labelled(d, d.field)),
+    columns: (columns ?? []).map((d) => labelled(d, d.field)),
+    values: values.map((m) => labelled(m, m.name)),
+    chart: chart ?? { type: 'table' },
+  };
+  if (description !== undefined) report.description = toLocaleText(description, '');
+  for (const [i, m] of values.entries()) if (m.name) problems.push(...nameProblems(m.name, `${path}/values/${i}/name`));
+  return report;
+}
+
+function normalizeDashboard(input: DashboardInput, path: string, reports: Report[], problems: Problem[]): Dashboard {
+  problems.push(...nameProblems(input.name, `${path}/name`), ...(input.id ? nameProblems(input.id, `${path}/id`) : []));
+  const seen = new Set<string>();
+  const widgets = input.widgets.map((w, i) => {
+    const p = `${path}/widgets/${i}`;
+    problems.push(...nameProblems(w.id, `${p}/id`));
+    if (seen.has(w.id)) problems.push({ code: 'NAME_DUPLICATE', path: `${p}/id`, message: `widget id "${w.id}" is used twice` });
+    seen.add(w.id);
+    const r = reports.find((x) => x.name === w.report) ?? reports.find((x) => x.id === w.report);
+    if (!r) problems.push({ code: 'METADATA_INVALID', path: `${p}/report`, message: `no report "${String(w.report).slice(0, 100)}" in this app` });
+    if (w.x + w.w > 12) problems.push({ code: 'METADATA_INVALID', path: `${p}/w`, message: 'a widget ends within the 12 columns (x + w ≤ 12)' });
+    const { title, ...rest } = w;
+    return { ...rest, report: r?.id ?? w.report, ...(title !== undefined ? { title: toLocaleText(title, '') } : {}) };
+  });
+  const dashboard: Dashboard = {
+    id: input.id ?? input.name,
+    name: input.name,
+    label: toLocaleText(input.label, input.name),
+    roles: input.roles ?? [],
+    home: input.home ?? false,
+    filters: input.filters ?? [],
+    widgets,
+  };
+  if (input.description !== undefined) dashboard.description = toLocaleText(input.description, '');
+  return dashboard;
 }

@@ -417,6 +417,116 @@ const workflow = {
   },
 } as const;
 
+const reportDimension = {
+  type: 'object',
+  required: ['field'],
+  additionalProperties: false,
+  properties: {
+    field: { type: 'string', minLength: 1, maxLength: 300 },
+    bucket: { enum: ['day', 'week', 'month', 'quarter', 'year'] },
+    level: { type: 'integer', minimum: 1, maximum: 20 },
+    as: name,
+    label: localeText,
+  },
+} as const;
+
+const reportMeasure = {
+  type: 'object',
+  required: ['name', 'fn'],
+  additionalProperties: false,
+  properties: {
+    name,
+    fn: { enum: ['count', 'distinct', 'sum', 'avg', 'min', 'max', 'ratio', 'cumulative', 'change', 'stepRatio', 'share'] },
+    field: { type: 'string', minLength: 1, maxLength: 300 },
+    filter: {},
+    of: { anyOf: [name, { type: 'array', items: name, minItems: 2, maxItems: 2 }] },
+    compare: { enum: ['previous', 'year'] },
+    label: localeText,
+    format: { enum: ['number', 'currency', 'percent'] },
+  },
+} as const;
+
+const report = {
+  type: 'object',
+  required: ['name', 'object', 'values'],
+  additionalProperties: false,
+  properties: {
+    id: name,
+    name,
+    label: localeText,
+    description: longLocaleText,
+    object: name,
+    filter: {},
+    rows: { type: 'array', items: reportDimension, maxItems: 6 },
+    columns: { type: 'array', items: reportDimension, maxItems: 6 },
+    values: { type: 'array', items: reportMeasure, minItems: 1, maxItems: 30 },
+    sort: {
+      type: 'array',
+      maxItems: 10,
+      items: {
+        type: 'object',
+        required: ['by'],
+        additionalProperties: false,
+        properties: { by: { type: 'string', maxLength: 300 }, direction: { enum: ['asc', 'desc'] } },
+      },
+    },
+    top: {
+      type: 'object',
+      required: ['n', 'by'],
+      additionalProperties: false,
+      properties: { n: { type: 'integer', minimum: 1, maximum: 1000 }, by: name, others: { type: 'boolean' } },
+    },
+    subtotals: { type: 'boolean' },
+    fiscalYearStart: { type: 'integer', minimum: 1, maximum: 12 },
+    limit: { type: 'integer', minimum: 1, maximum: 10000 },
+    chart: {
+      type: 'object',
+      required: ['type'],
+      additionalProperties: false,
+      properties: {
+        type: { enum: ['kpi', 'bar', 'column', 'line', 'area', 'pie', 'donut', 'funnel', 'gauge', 'map', 'table', 'pivot'] },
+        stacked: { type: 'boolean' },
+        target: { anyOf: [{ type: 'number' }, name] },
+        compare: name,
+      },
+    },
+    dateField: name,
+  },
+} as const;
+
+const dashboard = {
+  type: 'object',
+  required: ['name', 'widgets'],
+  additionalProperties: false,
+  properties: {
+    id: name,
+    name,
+    label: localeText,
+    description: longLocaleText,
+    roles: { type: 'array', items: name, maxItems: 100 },
+    home: { type: 'boolean' },
+    filters: { type: 'array', items: { enum: ['period', 'owner', 'department'] }, uniqueItems: true },
+    widgets: {
+      type: 'array',
+      maxItems: 40,
+      items: {
+        type: 'object',
+        required: ['id', 'report', 'x', 'y', 'w', 'h'],
+        additionalProperties: false,
+        properties: {
+          id: name,
+          report: name,
+          title: localeText,
+          x: { type: 'integer', minimum: 0, maximum: 11 },
+          y: { type: 'integer', minimum: 0, maximum: 1000 },
+          w: { type: 'integer', minimum: 1, maximum: 12 },
+          h: { type: 'integer', minimum: 1, maximum: 40 },
+        },
+      },
+    },
+  },
+} as const;
+
 /** JSON Schema (draft 2020-12 subset, as ajv reads it) of an app package / a metadata document. */
 export const appSchema = {
   $id: 'https://tangram.dev/schemas/app.json',
@@ -434,6 +544,8 @@ export const appSchema = {
     automations: { type: 'array', items: automation, maxItems: 1000 },
     recordActions: { type: 'array', items: recordAction, maxItems: 1000 },
     workflows: { type: 'array', items: workflow, maxItems: 500 },
+    reports: { type: 'array', items: report, maxItems: 2000 },
+    dashboards: { type: 'array', items: dashboard, maxItems: 500 },
   },
   $defs: { menuItem },
 } as const;

@@ -399,6 +399,8 @@ export interface AppInput {
   automations?: AutomationInput[];
   recordActions?: RecordActionInput[];
   workflows?: WorkflowInput[];
+  reports?: ReportInput[];
+  dashboards?: DashboardInput[];
 }
 
 export interface Field {
@@ -609,6 +611,8 @@ export interface ResolvedApp {
   automations: Automation[];
   recordActions: RecordAction[];
   workflows: Workflow[];
+  reports: Report[];
+  dashboards: Dashboard[];
 }
 
 /**
@@ -750,4 +754,127 @@ export interface Workflow {
   statusValues: Partial<Record<WorkflowStatus, string>>;
   start: { button: boolean; onCreate: boolean; when?: unknown };
   enabled: boolean;
+}
+
+/**
+ * Reports and dashboards (docs/guides/reports.md). A report is a dataset (a base object and its
+ * filter), the dimensions it groups by and its measures, drawn as a chart. Field paths and filters
+ * name fields (`account.region`), as filters do everywhere; publish checks them against the model.
+ */
+export const chartTypes = ['kpi', 'bar', 'column', 'line', 'area', 'pie', 'donut', 'funnel', 'gauge', 'map', 'table', 'pivot'] as const;
+export type ChartType = (typeof chartTypes)[number];
+
+export interface ReportDimensionInput {
+  field: string;
+  bucket?: 'day' | 'week' | 'month' | 'quarter' | 'year';
+  level?: number;
+  as?: string;
+  label?: LocaleText | string;
+}
+
+export interface ReportMeasureInput {
+  name: string;
+  fn: 'count' | 'distinct' | 'sum' | 'avg' | 'min' | 'max' | 'ratio' | 'cumulative' | 'change' | 'stepRatio' | 'share';
+  field?: string;
+  filter?: unknown;
+  of?: string | [string, string];
+  compare?: 'previous' | 'year';
+  label?: LocaleText | string;
+  /** How values show: a plain number, money, a percentage. */
+  format?: 'number' | 'currency' | 'percent';
+}
+
+export interface ReportChart {
+  type: ChartType;
+  /** Bars or areas stacked by the column dimension. */
+  stacked?: boolean;
+  /** A gauge's target: a number, or the name of a measure. */
+  target?: number | string;
+  /** A KPI card's comparison: the name of a measure shown next to the value (e.g. last period). */
+  compare?: string;
+}
+
+export interface ReportInput {
+  id?: string;
+  name: string;
+  label?: LocaleText | string;
+  description?: LocaleText | string;
+  /** The base object (name or id). */
+  object: string;
+  filter?: unknown;
+  rows?: ReportDimensionInput[];
+  columns?: ReportDimensionInput[];
+  values: ReportMeasureInput[];
+  sort?: { by: string; direction?: 'asc' | 'desc' }[];
+  top?: { n: number; by: string; others?: boolean };
+  subtotals?: boolean;
+  fiscalYearStart?: number;
+  limit?: number;
+  chart?: ReportChart;
+  /** The date field a dashboard's period filter narrows (default: created_at). */
+  dateField?: string;
+}
+
+export interface ReportDimension extends Omit<ReportDimensionInput, 'label'> {
+  label?: LocaleText;
+}
+
+export interface ReportMeasure extends Omit<ReportMeasureInput, 'label'> {
+  label?: LocaleText;
+}
+
+export interface Report extends Omit<ReportInput, 'id' | 'label' | 'description' | 'rows' | 'columns' | 'values' | 'chart'> {
+  id: string;
+  label: LocaleText;
+  description?: LocaleText;
+  /** Object id. */
+  object: string;
+  rows: ReportDimension[];
+  columns: ReportDimension[];
+  values: ReportMeasure[];
+  chart: ReportChart;
+}
+
+export interface DashboardWidgetInput {
+  id: string;
+  /** A report of the app (name or id). */
+  report: string;
+  title?: LocaleText | string;
+  /** Grid place: 12 columns; x 0–11, w 1–12, rows of fixed height. */
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+export const dashboardFilters = ['period', 'owner', 'department'] as const;
+export type DashboardFilter = (typeof dashboardFilters)[number];
+
+export interface DashboardInput {
+  id?: string;
+  name: string;
+  label?: LocaleText | string;
+  description?: LocaleText | string;
+  /** Roles that see it in their menu (none: everyone who may read its reports' objects). */
+  roles?: string[];
+  /** Shown on the app's home page (the first of these the member sees). */
+  home?: boolean;
+  /** Filters on top of the dashboard that narrow every widget. */
+  filters?: DashboardFilter[];
+  widgets: DashboardWidgetInput[];
+}
+
+export interface DashboardWidget extends Omit<DashboardWidgetInput, 'title'> {
+  title?: LocaleText;
+}
+
+export interface Dashboard extends Omit<DashboardInput, 'id' | 'label' | 'description' | 'widgets' | 'roles' | 'home' | 'filters'> {
+  id: string;
+  label: LocaleText;
+  description?: LocaleText;
+  roles: string[];
+  home: boolean;
+  filters: DashboardFilter[];
+  /** Widgets name reports by id. */
+  widgets: DashboardWidget[];
 }

@@ -40,7 +40,7 @@ export function installOrder(name: string, available: (name: string) => Template
  */
 export function composeApp(packages: TemplatePackage[], base: Pick<AppInput, 'name' | 'version' | 'label'> = {}): AppInput {
   const objects: ObjectInput[] = [];
-  const app: AppInput = { ...base, objects, forms: [], views: [], menu: [], automations: [], recordActions: [], workflows: [] };
+  const app: AppInput = { ...base, objects, forms: [], views: [], menu: [], automations: [], recordActions: [], workflows: [], reports: [], dashboards: [] };
   for (const pkg of packages) {
     for (const o of pkg.objects) {
       const { extends: ext, ...object } = structuredClone(o);
@@ -70,6 +70,8 @@ export function composeApp(packages: TemplatePackage[], base: Pick<AppInput, 'na
     app.automations?.push(...structuredClone(pkg.automations ?? []));
     app.recordActions?.push(...structuredClone(pkg.recordActions ?? []));
     app.workflows?.push(...structuredClone(pkg.workflows ?? []));
+    app.reports?.push(...structuredClone(pkg.reports ?? []));
+    app.dashboards?.push(...structuredClone(pkg.dashboards ?? []));
   }
   return app;
 }

@@ -3,6 +3,8 @@ import { basename, join } from 'node:path';
 import { AppError, type Problem } from '@tangram/errors';
 import {
   type AutomationInput,
+  type DashboardInput,
+  type ReportInput,
   type FormInput,
   type RecordActionInput,
   type WorkflowInput,
@@ -53,6 +55,9 @@ export interface TemplatePackage {
    * Absent in packages stored before workflows existed.
    */
   workflows?: WorkflowInput[];
+  /** Reports and dashboards (reports/, dashboards/); absent in packages stored before they existed. */
+  reports?: ReportInput[];
+  dashboards?: DashboardInput[];
   roles: PackageRole[];
   /** Object name → records, in `manifest.data` order. */
   data: { object: string; records: SampleRecord[] }[];
@@ -155,6 +160,8 @@ export function loadPackage(dir: string): TemplatePackage {
     automations: readDir(dir, 'automations', named('automation')) as AutomationInput[],
     recordActions: readDir(dir, 'record-actions', named('record action')) as RecordActionInput[],
     workflows: readDir(dir, 'workflows', workflowFile(dir)),
+    reports: readDir(dir, 'reports', named('report')) as ReportInput[],
+    dashboards: readDir(dir, 'dashboards', named('dashboard')) as DashboardInput[],
     roles: readDir(dir, 'roles', named('role')) as PackageRole[],
     data,
   };
@@ -196,6 +203,8 @@ export function writePackage(dir: string, pkg: TemplatePackage): void {
     writeFileSync(join(dir, 'workflows', diagram), w.bpmn.endsWith('\n') ? w.bpmn : `${w.bpmn}\n`);
     writeFileSync(join(dir, 'workflows', fileName(w.name)), json({ ...w, bpmn: diagram }));
   }
+  write('reports', pkg.reports ?? []);
+  write('dashboards', pkg.dashboards ?? []);
   write('roles', pkg.roles);
   if (pkg.menu.length) writeFileSync(join(dir, 'menu.json'), json(pkg.menu));
   if (pkg.data.length) {

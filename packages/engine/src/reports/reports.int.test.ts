@@ -532,4 +532,102 @@ describe.each(await backends())('reports on %s', (backend) => {
     }
     expect((await failure(t.tenant.reports.query({ object: 'nope', values: [{ name: 'n', fn: 'count' }] }))).code).toBe('OBJECT_NOT_FOUND');
   });
+
+  it('publishes reports and dashboards: checked against the model, run with dashboard filters, shown per role', async () => {
+    const reports = [
+      {
+        name: 'funnel',
+        label: { 'zh-CN': '销售漏斗' },
+        object: 'deal',
+        rows: [{ field: 'stage' }],
+        values: [
+          { name: 'n', fn: 'count' },
+          { name: 'amount', fn: 'sum', field: 'amount', format: 'currency' },
+        ],
+        chart: { type: 'funnel' },
+        dateField: 'closed_on',
+      },
+      {
+        name: 'by_region',
+        object: 'deal',
+        rows: [{ field: 'account.region' }],
+        columns: [{ field: 'closed_on', bucket: 'quarter', as: 'q' }],
+        values: [{ name: 'n', fn: 'count' }],
+        chart: { type: 'bar', stacked: true },
+      },
+      { name: 'costs', object: 'deal', values: [{ name: 'c', fn: 'sum', field: 'cost' }], chart: { type: 'kpi' } },
+    ];
+    const dashboards = [
+      {
+        name: 'director',
+        label: '销售总监',
+        roles: ['boss', 'manager'],
+        home: true,
+        filters: ['period', 'owner', 'department'],
+        widgets: [
+          { id: 'w1', report: 'funnel', x: 0, y: 0, w: 6, h: 4 },
+          { id: 'w2', report: 'costs', x: 6, y: 0, w: 6, h: 2 },
+        ],
+      },
+      {
+        name: 'mine',
+        label: '我的业绩',
+        roles: ['rep'],
+        widgets: [
+          { id: 'w1', report: 'funnel', x: 0, y: 0, w: 12, h: 4 },
+          { id: 'w2', report: 'costs', x: 0, y: 4, w: 4, h: 2 },
+        ],
+      },
+    ];
+    // a report naming a field that does not exist, or summing text, is refused at publish with its place
+    const bad = await failure(
+      t.tenant.schema.publish({
+        ...app,
+        reports: [...reports, { name: 'broken', object: 'deal', rows: [{ field: 'account.nope' }], values: [{ name: 's', fn: 'sum', field: 'title' }] }],
+      }),
+    );
+    expect(bad.code).toBe('METADATA_INVALID');
+    expect((bad.details.problems as { path: string }[]).map((p) => p.path).sort()).toEqual(['/reports/3/rows/0/field', '/reports/3/values/0/field']);
+    const badBoard = await failure(
+      t.tenant.schema.publish({ ...app, reports, dashboards: [{ name: 'x', widgets: [{ id: 'a', report: 'missing', x: 10, y: 0, w: 4, h: 1 }] }] }),
+    );
+    expect((badBoard.details.problems as { path: string }[]).map((p) => p.path).sort()).toEqual([
+      '/dashboards/0/widgets/0/report',
+      '/dashboards/0/widgets/0/w',
+    ]);
+    expect(await t.tenant.schema.current()).not.toHaveProperty('reports.0');
+
+    await t.tenant.schema.publish({ ...app, reports, dashboards });
+    const boss = { access: access.get(users.boss) };
+    const rep = { access: access.get(users.rep1) };
+    expect((await t.tenant.reports.dashboards(boss)).map((d) => d.name)).toEqual(['director']);
+    expect((await t.tenant.reports.dashboards(rep)).map((d) => d.name)).toEqual(['mine']);
+    expect((await t.tenant.reports.dashboards({ access: access.get(users.blind) })).map((d) => d.name)).toEqual([]);
+    expect((await failure(t.tenant.reports.dashboard('director', rep))).code).toBe('DASHBOARD_NOT_FOUND');
+    const mine = await t.tenant.reports.dashboard('mine', rep);
+    expect(mine.reports.map((r) => r.name).sort()).toEqual(['costs', 'funnel']);
+    // the rep may not read cost: the widget is there, and running it is refused
+    expect((await failure(t.tenant.reports.run('costs', {}, rep))).code).toBe('FIELD_FORBIDDEN');
+
+    // dashboard filters: a period over the report's date field, an owner, a department and below
+    const deals = await listed('deal', access.get(users.boss) as UserAccess);
+    const count = (pred: (d: RecordData) => boolean) => deals.filter(pred).length;
+    const total = async (filters: object) => ((await t.tenant.reports.run('funnel', filters, boss)).rows as { n: number }[]).reduce((a, r) => a + r.n, 0);
+    expect(await total({})).toBe(deals.length);
+    expect(await total({ period: { from: '2025-01-01', to: '2025-07-01' } })).toBe(
+      count((d) => !!d.closed_on && (d.closed_on as string) >= '2025-01-01' && (d.closed_on as string) < '2025-07-01'),
+    );
+    expect(await total({ owner: users.rep3 })).toBe(count((d) => d.owner_id === users.rep3));
+    const salesTeam = new Set([users.mgr, users.rep1, users.rep2, users.rep3]);
+    expect(await total({ department: dept.sales })).toBe(count((d) => salesTeam.has(d.owner_id as string)));
+    expect(await total({ department: dept.east })).toBe(count((d) => d.owner_id === users.rep1 || d.owner_id === users.rep2));
+    const e = await failure(t.tenant.reports.run('funnel', { period: { from: '2025-13-01' } }, boss));
+    expect(e).toMatchObject({ code: 'QUERY_INVALID', details: { problems: [{ path: '/filters/period/from' }] } });
+    expect((await failure(t.tenant.reports.run('nope', {}, boss))).code).toBe('REPORT_NOT_FOUND');
+    // drilling a published report's cell with the same filters lists what it counted
+    const east = await t.tenant.reports.run('funnel', { department: dept.east }, boss);
+    const won = east.rows.find((r) => r.stage === 'won');
+    const list = await t.tenant.reports.drillReport('funnel', { department: dept.east }, { cell: { stage: 'won' }, limit: 1000 }, boss);
+    expect(list.records).toHaveLength((won?.n as number | undefined) ?? 0);
+  });
 });

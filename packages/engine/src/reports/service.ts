@@ -1,4 +1,7 @@
 import { AppError } from '@tangram/errors';
+import type { Dashboard, Report } from '@tangram/metadata';
+import { sql } from 'kysely';
+import { specOf } from './published';
 import type { Db } from '../db/database';
 import type { Model, ObjectModel } from '../model/compile';
 import type { QueryOptions, QueryResult } from '../query/query';
@@ -24,6 +27,17 @@ export interface DrillOptions extends Pick<QueryOptions, 'sort' | 'limit' | 'aft
   measure?: string;
 }
 
+/** Dashboard filters: a period over each report's date field, an owner, a department and everything below it. */
+export interface DashboardFilterValues {
+  /** Days 'YYYY-MM-DD', `to` exclusive. */
+  period?: { from?: string; to?: string };
+  owner?: string;
+  department?: string;
+}
+
+/** A published report as a member sees it (its definition, labels and chart). */
+export type ReportView = Report & { objectName: string };
+
 /**
  * Reports for a tenant: a report (ad-hoc from the builder, or published) runs as one SQL statement
  * under the reader's access, and a cell of it drills down to its records.
@@ -47,6 +61,92 @@ export class ReportService {
     };
   }
 
+  /** The published reports the caller may run (those over objects they may read). */
+  async list(ctx: ActionContext = {}): Promise<ReportView[]> {
+    const model = await this.opts.model();
+    return model.app.reports.flatMap((r) => {
+      const om = model.byId.get(r.object);
+      if (!om || (ctx.access && !ctx.access.object(om).grants('read'))) return [];
+      return [{ ...r, objectName: om.name }];
+    });
+  }
+
+  /** One published report (by name or id), if the caller may read its object. */
+  async report(name: string, ctx: ActionContext = {}): Promise<ReportView> {
+    const found = (await this.list(ctx)).find((r) => r.name === name || r.id === name);
+    if (!found) throw new AppError('REPORT_NOT_FOUND', { report: String(name).slice(0, 100) });
+    return found;
+  }
+
+  /** Runs a published report as the caller, narrowed by a dashboard's filters. */
+  async run(name: string, filters: DashboardFilterValues = {}, ctx: ActionContext = {}): Promise<ReportResult> {
+    const r = await this.report(name, ctx);
+    const spec = specOf(r);
+    const extra = await this.filterRules(r, filters);
+    if (extra.length) spec.filter = { and: [...(spec.filter !== undefined ? [spec.filter] : []), ...extra] };
+    return this.query(spec, ctx);
+  }
+
+  /** The records behind a cell of a published report (dashboard filters applied as when it ran). */
+  async drillReport(name: string, filters: DashboardFilterValues, drill: DrillOptions, ctx: ActionContext = {}): Promise<QueryResult> {
+    const r = await this.report(name, ctx);
+    const spec = specOf(r);
+    const extra = await this.filterRules(r, filters);
+    if (extra.length) spec.filter = { and: [...(spec.filter !== undefined ? [spec.filter] : []), ...extra] };
+    return this.drill(spec, drill, ctx);
+  }
+
+  private async filterRules(r: Report, f: DashboardFilterValues): Promise<unknown[]> {
+    if (typeof f !== 'object' || f === null) throw invalidFilter('', 'must be an object');
+    const rules: unknown[] = [];
+    const day = /^\d{4}-\d\d-\d\d$/;
+    const dateField = r.dateField ?? 'created_at';
+    if (f.period !== undefined) {
+      if (typeof f.period !== 'object' || f.period === null) throw invalidFilter('/period', 'must be { from, to }');
+      for (const key of ['from', 'to'] as const) {
+        const v = f.period[key];
+        if (v === undefined) continue;
+        if (typeof v !== 'string' || !day.test(v) || Number.isNaN(Date.parse(v))) throw invalidFilter(`/period/${key}`, 'must be a day, YYYY-MM-DD');
+        rules.push({ [key === 'from' ? '>=' : '<']: [{ var: dateField }, v] });
+      }
+    }
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+    if (f.owner !== undefined) {
+      if (typeof f.owner !== 'string' || !uuid.test(f.owner)) throw invalidFilter('/owner', 'must be a user id');
+      rules.push({ '==': [{ var: 'owner_id' }, f.owner] });
+    }
+    if (f.department !== undefined) {
+      if (typeof f.department !== 'string' || !uuid.test(f.department)) throw invalidFilter('/department', 'must be a department id');
+      const rows = await sql<{ user_id: string }>`select distinct ud.user_id from ${sql.id(this.opts.schema, '_user_department')} ud
+        join ${sql.id(this.opts.schema, '_department')} d on d.id = ud.department_id
+        join ${sql.id(this.opts.schema, '_department')} top on top.id = ${f.department}::uuid and d.path like top.path || '%'`.execute(this.opts.db);
+      rules.push({ in: [{ var: 'owner_id' }, rows.rows.map((x) => x.user_id)] });
+    }
+    return rules;
+  }
+
+  /** The dashboards the caller sees: those for one of their roles or for everyone, with a widget they may run. */
+  async dashboards(ctx: ActionContext = {}): Promise<Dashboard[]> {
+    const model = await this.opts.model();
+    const runnable = new Set((await this.list(ctx)).map((r) => r.id));
+    const roles = new Set(ctx.access?.viewer.roles.map((r) => r.name) ?? []);
+    return model.app.dashboards.filter(
+      (d) => (!ctx.access || !d.roles.length || d.roles.some((r) => roles.has(r))) && d.widgets.some((w) => runnable.has(w.report)),
+    );
+  }
+
+  /** One dashboard with the reports of the widgets the caller may run (the others are left out). */
+  async dashboard(name: string, ctx: ActionContext = {}): Promise<{ dashboard: Dashboard; reports: ReportView[] }> {
+    const d = (await this.dashboards(ctx)).find((x) => x.name === name || x.id === name);
+    if (!d) throw new AppError('DASHBOARD_NOT_FOUND', { dashboard: String(name).slice(0, 100) });
+    const reports = await this.list(ctx);
+    const byId = new Map(reports.map((r) => [r.id, r]));
+    return {
+      dashboard: { ...d, widgets: d.widgets.filter((w) => byId.has(w.report)) },
+      reports: [...new Set(d.widgets.map((w) => w.report))].flatMap((id) => (byId.has(id) ? [byId.get(id) as ReportView] : [])),
+    };
+  }
+
   /** Runs a report as the caller: their read scope, and refused if it names a field they may not read. */
   async query(spec: ReportSpec, ctx: ActionContext = {}): Promise<ReportResult> {
     return runReport(this.opts.db, await this.context(spec, ctx), spec);
@@ -59,6 +159,10 @@ export class ReportService {
     const { cell: _cell, measure: _measure, ...list } = drill;
     return this.opts.records.query(c.base.name, { ...list, scope }, ctx);
   }
+}
+
+function invalidFilter(path: string, message: string): AppError {
+  return AppError.problems('QUERY_INVALID', [{ code: 'QUERY_INVALID', path: `/filters${path}`, message }]);
 }
 
 /** An object of the model by name or id. */

@@ -8,6 +8,7 @@ import { type Action, describeAction, isDestructive } from './actions';
 import { type ApplyContext, applyActions, failingRows } from './apply';
 import { carryArchived, planMigration } from './plan';
 import { checkApproverRoles, resolveAppWithWorkflows } from './workflows';
+import { checkReports } from '../reports/published';
 
 export interface Revision {
   id: number;
@@ -55,6 +56,9 @@ function withUiDefaults(m: Partial<ResolvedApp>): ResolvedApp {
     recordActions: m.recordActions ?? [],
     // Revisions published before workflows existed have none.
     workflows: m.workflows ?? [],
+    // Revisions published before reports existed have none.
+    reports: m.reports ?? [],
+    dashboards: m.dashboards ?? [],
   } as ResolvedApp;
 }
 
@@ -86,6 +90,7 @@ export async function planPublish(db: Db, schema: string, input: unknown, opts: 
   const current = await currentRevision(db, schema);
   const from = current?.metadata;
   const to = carryArchived(from, await resolveAppWithWorkflows(input));
+  checkReports(to);
   const actions = planMigration({ from, to });
   const ctx: ApplyContext = { db, schema, from, to, acceptRounding: opts.acceptRounding };
   const planned = steps(actions);
@@ -123,6 +128,7 @@ export interface PublishOptions {
  */
 export async function publish(db: Db, schema: string, input: unknown, opts: PublishOptions = {}): Promise<Revision & { steps: PlannedStep[] }> {
   const resolved = await resolveAppWithWorkflows(input);
+  checkReports(resolved);
   try {
     const result = await db.transaction().execute(async (trx) => {
       await sql`select set_config('lock_timeout', ${`${opts.lockTimeoutMs ?? 5000}ms`}, true)`.execute(trx);

@@ -302,13 +302,21 @@ export class TemplateService {
     const workflows = current.workflows
       .filter((w) => claimed(pkg.workflows ?? []).has(w.id) || (ownObjects.has(w.object) && !otherWorkflows.has(w.id)))
       .map(({ process: _read, ...w }) => w);
+    const otherReports = claimed(others.flatMap((p) => p.reports ?? []));
+    const reports = current.reports.filter((r) => claimed(pkg.reports ?? []).has(r.id) || (ownObjects.has(r.object) && !otherReports.has(r.id)));
+    const otherDashboards = claimed(others.flatMap((p) => p.dashboards ?? []));
+    const ownReports = new Set(reports.map((r) => r.id));
+    const dashboards = current.dashboards.filter(
+      (d) =>
+        claimed(pkg.dashboards ?? []).has(d.id) || (!otherDashboards.has(d.id) && d.widgets.length > 0 && d.widgets.every((w) => ownReports.has(w.report))),
+    );
     const menuIds = new Set(pkg.menu.map((m) => m.id));
     const menu = current.menu.filter((m) => menuIds.has(m.id));
     const roleNames = new Set(pkg.roles.map((r) => r.name));
     const roles = (await this.access.roles()).filter((r) => roleNames.has(r.name)) as unknown as PackageRole[];
     // Sample data is not exported (the tenant's records are not template content).
     const { data: _data, ...manifest } = pkg.manifest;
-    return { manifest, objects, forms, views, menu, automations, recordActions, workflows, roles, data: [] } as unknown as TemplatePackage;
+    return { manifest, objects, forms, views, menu, automations, recordActions, workflows, reports, dashboards, roles, data: [] } as unknown as TemplatePackage;
   }
 }
 
@@ -333,6 +341,8 @@ function strip(app: ResolvedApp) {
     recordActions: app.recordActions,
     // Compared and merged without the process read from the diagram (publish reads it again).
     workflows: app.workflows.map(({ process: _read, ...w }) => w),
+    reports: app.reports,
+    dashboards: app.dashboards,
   };
 }
 
