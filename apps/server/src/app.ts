@@ -26,6 +26,7 @@ import { devMailboxRoutes, mailRoutes } from './routes/mail';
 import { templateRoutes, tenantTemplateRoutes } from './routes/templates';
 import { recordActionRoutes } from './routes/record-actions';
 import { approvalRoutes } from './routes/approvals';
+import { reportRoutes } from './routes/reports';
 import { recordRoutes } from './routes/records';
 import { memberRoutes, tenantRoutes } from './routes/tenants';
 
@@ -184,6 +185,7 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
       await scope.register(recordRoutes);
       await scope.register(recordActionRoutes);
       await scope.register(approvalRoutes);
+      await scope.register(reportRoutes);
       await scope.register(fileRoutes);
       await scope.register(openapiRoutes);
       await scope.register(orgRoutes, { engine: opts.engine });

@@ -127,6 +127,6 @@ export {
 } from './workflows/service';
 export type { ApprovalInstance, ApprovalCan, ApprovalUser, InstanceSummary as ApprovalSummary, InboxItem as ApprovalInboxItem } from './workflows/views';
 export { type InboxBox, inboxBoxes } from './workflows/inbox';
-export { ReportService, type DrillOptions } from './reports/service';
+export { ReportService, type DrillOptions, type DashboardFilterValues, type ReportView } from './reports/service';
 export type { ReportSpec, ReportResult, ReportColumn, Dimension as ReportDimension, Measure as ReportMeasure, DateBucket } from './reports/spec';
 export { dateBuckets, aggregateFns as reportAggregateFns, computedFns as reportComputedFns } from './reports/spec';

@@ -425,6 +425,7 @@ const reportDimension = {
     field: { type: 'string', minLength: 1, maxLength: 300 },
     bucket: { enum: ['day', 'week', 'month', 'quarter', 'year'] },
     level: { type: 'integer', minimum: 1, maximum: 20 },
+    ageBands: { type: 'array', items: { type: 'integer', minimum: 1, maximum: 100000 }, minItems: 1, maxItems: 12 },
     as: name,
     label: localeText,
   },

@@ -768,6 +768,8 @@ export interface ReportDimensionInput {
   field: string;
   bucket?: 'day' | 'week' | 'month' | 'quarter' | 'year';
   level?: number;
+  /** Days ago a date is, in bands (receivable aging): `[30, 60, 90]` → not_due, 1-30, 31-60, 61-90, >90. */
+  ageBands?: number[];
   as?: string;
   label?: LocaleText | string;
 }

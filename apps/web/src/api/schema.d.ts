@@ -331,6 +331,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/t/{tenant}/dashboards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The dashboards the caller sees (for one of their roles or for everyone); `home` ones open on the app’s home page */
+        get: operations["listDashboards"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/t/{tenant}/dashboards/{dashboard}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A dashboard with the reports of the widgets the caller may run */
+        get: operations["getDashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/t/{tenant}/docs": {
         parameters: {
             query?: never;
@@ -1153,6 +1187,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/t/{tenant}/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The published reports the caller may run (over objects they may read) */
+        get: operations["listReports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/t/{tenant}/reports/{report}/drill": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The records behind one cell of a published report, with the dashboard’s filters it ran with */
+        post: operations["drillPublishedReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/t/{tenant}/reports/{report}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run a published report as the caller, narrowed by a dashboard’s filters */
+        post: operations["runReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/t/{tenant}/reports/drill": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The records behind one cell of a report (a bar, a slice, a pivot cell), within the caller’s read scope */
+        post: operations["drillReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/t/{tenant}/reports/query": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run a report as the caller (the builder’s live preview): one SQL statement under their read scope */
+        post: operations["queryReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/t/{tenant}/templates": {
         parameters: {
             query?: never;
@@ -1446,6 +1565,30 @@ export interface components {
                     to?: unknown;
                 };
             }[];
+            dashboards?: {
+                description?: string | {
+                    [key: string]: string;
+                };
+                filters?: ("period" | "owner" | "department")[];
+                home?: boolean;
+                id?: string;
+                label?: string | {
+                    [key: string]: string;
+                };
+                name: string;
+                roles?: string[];
+                widgets: {
+                    h: number;
+                    id: string;
+                    report: string;
+                    title?: string | {
+                        [key: string]: string;
+                    };
+                    w: number;
+                    x: number;
+                    y: number;
+                }[];
+            }[];
             forms?: {
                 id?: string;
                 label?: string | {
@@ -1641,6 +1784,76 @@ export interface components {
                 object: string;
                 roles?: string[];
             }[];
+            reports?: {
+                chart?: {
+                    compare?: string;
+                    stacked?: boolean;
+                    target?: number | string;
+                    /** @enum {unknown} */
+                    type: "kpi" | "bar" | "column" | "line" | "area" | "pie" | "donut" | "funnel" | "gauge" | "map" | "table" | "pivot";
+                };
+                columns?: {
+                    ageBands?: number[];
+                    as?: string;
+                    /** @enum {unknown} */
+                    bucket?: "day" | "week" | "month" | "quarter" | "year";
+                    field: string;
+                    label?: string | {
+                        [key: string]: string;
+                    };
+                    level?: number;
+                }[];
+                dateField?: string;
+                description?: string | {
+                    [key: string]: string;
+                };
+                filter?: unknown;
+                fiscalYearStart?: number;
+                id?: string;
+                label?: string | {
+                    [key: string]: string;
+                };
+                limit?: number;
+                name: string;
+                object: string;
+                rows?: {
+                    ageBands?: number[];
+                    as?: string;
+                    /** @enum {unknown} */
+                    bucket?: "day" | "week" | "month" | "quarter" | "year";
+                    field: string;
+                    label?: string | {
+                        [key: string]: string;
+                    };
+                    level?: number;
+                }[];
+                sort?: {
+                    by: string;
+                    /** @enum {unknown} */
+                    direction?: "asc" | "desc";
+                }[];
+                subtotals?: boolean;
+                top?: {
+                    by: string;
+                    n: number;
+                    others?: boolean;
+                };
+                values: {
+                    /** @enum {unknown} */
+                    compare?: "previous" | "year";
+                    field?: string;
+                    filter?: unknown;
+                    /** @enum {unknown} */
+                    fn: "count" | "distinct" | "sum" | "avg" | "min" | "max" | "ratio" | "cumulative" | "change" | "stepRatio" | "share";
+                    /** @enum {unknown} */
+                    format?: "number" | "currency" | "percent";
+                    label?: string | {
+                        [key: string]: string;
+                    };
+                    name: string;
+                    of?: string | string[];
+                }[];
+            }[];
             version?: string;
             views?: {
                 columns?: string[];
@@ -1834,6 +2047,44 @@ export interface components {
             id: string;
             name: string;
         };
+        Dashboard: {
+            description?: string | {
+                [key: string]: string;
+            };
+            filters?: ("period" | "owner" | "department")[];
+            home?: boolean;
+            id?: string;
+            label?: string | {
+                [key: string]: string;
+            };
+            name: string;
+            roles?: string[];
+            widgets: {
+                h: number;
+                id: string;
+                report: string;
+                title?: string | {
+                    [key: string]: string;
+                };
+                w: number;
+                x: number;
+                y: number;
+            }[];
+        } & {
+            [key: string]: unknown;
+        };
+        DashboardFilters: {
+            /** @description A department id: its members and those of every department below it */
+            department?: string;
+            /** @description A user id */
+            owner?: string;
+            period?: {
+                /** @description YYYY-MM-DD, inclusive */
+                from?: string;
+                /** @description YYYY-MM-DD, exclusive */
+                to?: string;
+            };
+        };
         Department: {
             headId: string | null;
             /** Format: uuid */
@@ -1867,7 +2118,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {unknown} */
-                code: "VALIDATION_FAILED" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "BODY_TOO_LARGE" | "REQUEST_TIMEOUT" | "HEADERS_TOO_LARGE" | "METADATA_INVALID" | "NAME_INVALID" | "NAME_RESERVED" | "NAME_DUPLICATE" | "OBJECT_NOT_FOUND" | "FIELD_NOT_FOUND" | "FIELD_TYPE_UNKNOWN" | "FIELD_OPTIONS_INVALID" | "FIELD_TYPE_CHANGE_UNSUPPORTED" | "FIELD_TYPE_CHANGE_LOSES_DATA" | "FIELD_ARCHIVED" | "REFERENCE_TARGET_UNKNOWN" | "UNIQUE_VIOLATED_BY_DATA" | "REQUIRED_VIOLATED_BY_DATA" | "REVISION_NOT_FOUND" | "REVISION_CONFLICT" | "SCHEMA_BUSY" | "AUTOMATION_TRIGGER_INVALID" | "AUTOMATION_CRON_INVALID" | "AUTOMATION_ACTION_INVALID" | "AUTOMATION_ACTION_TIMING" | "AUTOMATION_FIELD_UNSUITABLE" | "AUTOMATION_TARGET_INVALID" | "AUTOMATION_QUERY_INVALID" | "AUTOMATION_LOOKUP_FIELD_UNKNOWN" | "AUTOMATION_LOOKUP_NOT_LOOKUP" | "AUTOMATION_LOOKUP_TOO_DEEP" | "AUTOMATION_LOOKUP_PREVIOUS" | "RECORD_ACTION_INVALID" | "RECORD_ACTION_INPUT_FIELD_INVALID" | "RECORD_ACTION_REFERENCE_INVALID" | "RULE_INVALID" | "RULE_OPERATOR_UNKNOWN" | "RULE_FIELD_UNKNOWN" | "RULE_TYPE_MISMATCH" | "RULE_TOO_COMPLEX" | "RECORD_NOT_FOUND" | "RECORD_INVALID" | "RECORD_VERSION_CONFLICT" | "RECORD_VERSION_REQUIRED" | "RECORD_NOT_UNIQUE" | "RECORD_DUPLICATE" | "RECORD_REFERENCE_INVALID" | "RECORD_REFERENCED" | "RECORD_DELETED" | "RECORD_NOT_DELETED" | "RECORD_READ_ONLY_FIELD" | "POOL_NOT_ENABLED" | "RECORD_NOT_IN_POOL" | "RECORD_IN_POOL" | "POOL_CLAIM_LIMIT" | "VALIDATION_RULE_FAILED" | "AUTOMATION_REFUSED" | "AUTOMATION_TARGET_TOO_MANY" | "QUERY_INVALID" | "CURSOR_INVALID" | "VERSION_NOT_FOUND" | "UNAUTHENTICATED" | "FORBIDDEN" | "FIELD_FORBIDDEN" | "FIELD_READ_ONLY" | "ROLE_INVALID" | "ROLE_NOT_FOUND" | "CSRF_FAILED" | "ACCOUNT_LOCKED" | "RATE_LIMITED" | "TEMPLATE_INVALID" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_DEPENDENCY_MISSING" | "TEMPLATE_CONFLICT" | "TEMPLATE_NOT_INSTALLED" | "FILE_NOT_FOUND" | "FILE_TOO_LARGE" | "OUTBOUND_URL_INVALID" | "OUTBOUND_SCHEME_REFUSED" | "OUTBOUND_ADDRESS_REFUSED" | "OUTBOUND_UNREACHABLE" | "OUTBOUND_TIMEOUT" | "OUTBOUND_TOO_LARGE" | "OUTBOUND_TOO_MANY_REDIRECTS" | "OUTBOUND_HTTP_STATUS" | "MAIL_SETTINGS_INVALID" | "MAIL_NOT_CONFIGURED" | "MAIL_SEND_FAILED" | "AUTOMATION_NOT_FOUND" | "AUTOMATION_RUN_NOT_FOUND" | "AUTOMATION_RUN_NOT_RETRYABLE" | "AUTOMATION_DRY_RUN_INVALID" | "AUTOMATION_SECRET_NOT_FOUND" | "RECORD_ACTION_NOT_FOUND" | "RECORD_ACTION_FORBIDDEN" | "RECORD_ACTION_NOT_APPLICABLE" | "RECORD_ACTION_INPUT_INVALID" | "RECORD_ACTION_KEY_REUSED" | "WORKFLOW_INVALID" | "WORKFLOW_BPMN_INVALID" | "WORKFLOW_STATUS_FIELD_INVALID" | "WORKFLOW_FIELD_INVALID" | "WORKFLOW_BPMN_UNSUPPORTED" | "WORKFLOW_NOT_RUNNING" | "WORKFLOW_TASK_NOT_FOUND" | "WORKFLOW_TASK_CLOSED" | "WORKFLOW_NOT_ASSIGNEE" | "WORKFLOW_RETURN_INVALID" | "WORKFLOW_WITHDRAW_REFUSED" | "WORKFLOW_SIGNER_INVALID" | "WORKFLOW_NO_PATH" | "WORKFLOW_NO_APPROVER" | "WORKFLOW_INSTANCE_NOT_FOUND" | "WORKFLOW_TIMER_NOT_FOUND" | "WORKFLOW_NOT_FOUND" | "WORKFLOW_DISABLED" | "WORKFLOW_RECORD_LOCKED" | "WORKFLOW_STATUS_MANAGED" | "WORKFLOW_NEXT_REQUIRED" | "WORKFLOW_NO_SUBMITTER" | "TENANT_NOT_FOUND" | "TENANT_EXISTS" | "DATABASE_UNAVAILABLE" | "SERIALIZATION_FAILURE" | "LOCK_TIMEOUT" | "QUERY_TIMEOUT" | "VALUE_OUT_OF_RANGE" | "INTERNAL";
+                code: "VALIDATION_FAILED" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "BODY_TOO_LARGE" | "REQUEST_TIMEOUT" | "HEADERS_TOO_LARGE" | "METADATA_INVALID" | "NAME_INVALID" | "NAME_RESERVED" | "NAME_DUPLICATE" | "OBJECT_NOT_FOUND" | "FIELD_NOT_FOUND" | "FIELD_TYPE_UNKNOWN" | "FIELD_OPTIONS_INVALID" | "FIELD_TYPE_CHANGE_UNSUPPORTED" | "FIELD_TYPE_CHANGE_LOSES_DATA" | "FIELD_ARCHIVED" | "REFERENCE_TARGET_UNKNOWN" | "UNIQUE_VIOLATED_BY_DATA" | "REQUIRED_VIOLATED_BY_DATA" | "REVISION_NOT_FOUND" | "REVISION_CONFLICT" | "SCHEMA_BUSY" | "AUTOMATION_TRIGGER_INVALID" | "AUTOMATION_CRON_INVALID" | "AUTOMATION_ACTION_INVALID" | "AUTOMATION_ACTION_TIMING" | "AUTOMATION_FIELD_UNSUITABLE" | "AUTOMATION_TARGET_INVALID" | "AUTOMATION_QUERY_INVALID" | "AUTOMATION_LOOKUP_FIELD_UNKNOWN" | "AUTOMATION_LOOKUP_NOT_LOOKUP" | "AUTOMATION_LOOKUP_TOO_DEEP" | "AUTOMATION_LOOKUP_PREVIOUS" | "RECORD_ACTION_INVALID" | "RECORD_ACTION_INPUT_FIELD_INVALID" | "RECORD_ACTION_REFERENCE_INVALID" | "RULE_INVALID" | "RULE_OPERATOR_UNKNOWN" | "RULE_FIELD_UNKNOWN" | "RULE_TYPE_MISMATCH" | "RULE_TOO_COMPLEX" | "RECORD_NOT_FOUND" | "RECORD_INVALID" | "RECORD_VERSION_CONFLICT" | "RECORD_VERSION_REQUIRED" | "RECORD_NOT_UNIQUE" | "RECORD_DUPLICATE" | "RECORD_REFERENCE_INVALID" | "RECORD_REFERENCED" | "RECORD_DELETED" | "RECORD_NOT_DELETED" | "RECORD_READ_ONLY_FIELD" | "POOL_NOT_ENABLED" | "RECORD_NOT_IN_POOL" | "RECORD_IN_POOL" | "POOL_CLAIM_LIMIT" | "VALIDATION_RULE_FAILED" | "AUTOMATION_REFUSED" | "AUTOMATION_TARGET_TOO_MANY" | "QUERY_INVALID" | "CURSOR_INVALID" | "VERSION_NOT_FOUND" | "UNAUTHENTICATED" | "FORBIDDEN" | "FIELD_FORBIDDEN" | "FIELD_READ_ONLY" | "ROLE_INVALID" | "ROLE_NOT_FOUND" | "CSRF_FAILED" | "ACCOUNT_LOCKED" | "RATE_LIMITED" | "TEMPLATE_INVALID" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_DEPENDENCY_MISSING" | "TEMPLATE_CONFLICT" | "TEMPLATE_NOT_INSTALLED" | "FILE_NOT_FOUND" | "FILE_TOO_LARGE" | "OUTBOUND_URL_INVALID" | "OUTBOUND_SCHEME_REFUSED" | "OUTBOUND_ADDRESS_REFUSED" | "OUTBOUND_UNREACHABLE" | "OUTBOUND_TIMEOUT" | "OUTBOUND_TOO_LARGE" | "OUTBOUND_TOO_MANY_REDIRECTS" | "OUTBOUND_HTTP_STATUS" | "MAIL_SETTINGS_INVALID" | "MAIL_NOT_CONFIGURED" | "MAIL_SEND_FAILED" | "AUTOMATION_NOT_FOUND" | "AUTOMATION_RUN_NOT_FOUND" | "AUTOMATION_RUN_NOT_RETRYABLE" | "AUTOMATION_DRY_RUN_INVALID" | "AUTOMATION_SECRET_NOT_FOUND" | "RECORD_ACTION_NOT_FOUND" | "RECORD_ACTION_FORBIDDEN" | "RECORD_ACTION_NOT_APPLICABLE" | "RECORD_ACTION_INPUT_INVALID" | "RECORD_ACTION_KEY_REUSED" | "WORKFLOW_INVALID" | "WORKFLOW_BPMN_INVALID" | "WORKFLOW_STATUS_FIELD_INVALID" | "WORKFLOW_FIELD_INVALID" | "WORKFLOW_BPMN_UNSUPPORTED" | "WORKFLOW_NOT_RUNNING" | "WORKFLOW_TASK_NOT_FOUND" | "WORKFLOW_TASK_CLOSED" | "WORKFLOW_NOT_ASSIGNEE" | "WORKFLOW_RETURN_INVALID" | "WORKFLOW_WITHDRAW_REFUSED" | "WORKFLOW_SIGNER_INVALID" | "WORKFLOW_NO_PATH" | "WORKFLOW_NO_APPROVER" | "WORKFLOW_INSTANCE_NOT_FOUND" | "WORKFLOW_TIMER_NOT_FOUND" | "WORKFLOW_NOT_FOUND" | "REPORT_NOT_FOUND" | "DASHBOARD_NOT_FOUND" | "WORKFLOW_DISABLED" | "WORKFLOW_RECORD_LOCKED" | "WORKFLOW_STATUS_MANAGED" | "WORKFLOW_NEXT_REQUIRED" | "WORKFLOW_NO_SUBMITTER" | "TENANT_NOT_FOUND" | "TENANT_EXISTS" | "DATABASE_UNAVAILABLE" | "SERIALIZATION_FAILURE" | "LOCK_TIMEOUT" | "QUERY_TIMEOUT" | "VALUE_OUT_OF_RANGE" | "INTERNAL";
                 details?: Record<string, never>;
                 message: string;
                 requestId: string;
@@ -1916,7 +2167,7 @@ export interface components {
         InstallLine: {
             error?: {
                 /** @enum {unknown} */
-                code: "VALIDATION_FAILED" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "BODY_TOO_LARGE" | "REQUEST_TIMEOUT" | "HEADERS_TOO_LARGE" | "METADATA_INVALID" | "NAME_INVALID" | "NAME_RESERVED" | "NAME_DUPLICATE" | "OBJECT_NOT_FOUND" | "FIELD_NOT_FOUND" | "FIELD_TYPE_UNKNOWN" | "FIELD_OPTIONS_INVALID" | "FIELD_TYPE_CHANGE_UNSUPPORTED" | "FIELD_TYPE_CHANGE_LOSES_DATA" | "FIELD_ARCHIVED" | "REFERENCE_TARGET_UNKNOWN" | "UNIQUE_VIOLATED_BY_DATA" | "REQUIRED_VIOLATED_BY_DATA" | "REVISION_NOT_FOUND" | "REVISION_CONFLICT" | "SCHEMA_BUSY" | "AUTOMATION_TRIGGER_INVALID" | "AUTOMATION_CRON_INVALID" | "AUTOMATION_ACTION_INVALID" | "AUTOMATION_ACTION_TIMING" | "AUTOMATION_FIELD_UNSUITABLE" | "AUTOMATION_TARGET_INVALID" | "AUTOMATION_QUERY_INVALID" | "AUTOMATION_LOOKUP_FIELD_UNKNOWN" | "AUTOMATION_LOOKUP_NOT_LOOKUP" | "AUTOMATION_LOOKUP_TOO_DEEP" | "AUTOMATION_LOOKUP_PREVIOUS" | "RECORD_ACTION_INVALID" | "RECORD_ACTION_INPUT_FIELD_INVALID" | "RECORD_ACTION_REFERENCE_INVALID" | "RULE_INVALID" | "RULE_OPERATOR_UNKNOWN" | "RULE_FIELD_UNKNOWN" | "RULE_TYPE_MISMATCH" | "RULE_TOO_COMPLEX" | "RECORD_NOT_FOUND" | "RECORD_INVALID" | "RECORD_VERSION_CONFLICT" | "RECORD_VERSION_REQUIRED" | "RECORD_NOT_UNIQUE" | "RECORD_DUPLICATE" | "RECORD_REFERENCE_INVALID" | "RECORD_REFERENCED" | "RECORD_DELETED" | "RECORD_NOT_DELETED" | "RECORD_READ_ONLY_FIELD" | "POOL_NOT_ENABLED" | "RECORD_NOT_IN_POOL" | "RECORD_IN_POOL" | "POOL_CLAIM_LIMIT" | "VALIDATION_RULE_FAILED" | "AUTOMATION_REFUSED" | "AUTOMATION_TARGET_TOO_MANY" | "QUERY_INVALID" | "CURSOR_INVALID" | "VERSION_NOT_FOUND" | "UNAUTHENTICATED" | "FORBIDDEN" | "FIELD_FORBIDDEN" | "FIELD_READ_ONLY" | "ROLE_INVALID" | "ROLE_NOT_FOUND" | "CSRF_FAILED" | "ACCOUNT_LOCKED" | "RATE_LIMITED" | "TEMPLATE_INVALID" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_DEPENDENCY_MISSING" | "TEMPLATE_CONFLICT" | "TEMPLATE_NOT_INSTALLED" | "FILE_NOT_FOUND" | "FILE_TOO_LARGE" | "OUTBOUND_URL_INVALID" | "OUTBOUND_SCHEME_REFUSED" | "OUTBOUND_ADDRESS_REFUSED" | "OUTBOUND_UNREACHABLE" | "OUTBOUND_TIMEOUT" | "OUTBOUND_TOO_LARGE" | "OUTBOUND_TOO_MANY_REDIRECTS" | "OUTBOUND_HTTP_STATUS" | "MAIL_SETTINGS_INVALID" | "MAIL_NOT_CONFIGURED" | "MAIL_SEND_FAILED" | "AUTOMATION_NOT_FOUND" | "AUTOMATION_RUN_NOT_FOUND" | "AUTOMATION_RUN_NOT_RETRYABLE" | "AUTOMATION_DRY_RUN_INVALID" | "AUTOMATION_SECRET_NOT_FOUND" | "RECORD_ACTION_NOT_FOUND" | "RECORD_ACTION_FORBIDDEN" | "RECORD_ACTION_NOT_APPLICABLE" | "RECORD_ACTION_INPUT_INVALID" | "RECORD_ACTION_KEY_REUSED" | "WORKFLOW_INVALID" | "WORKFLOW_BPMN_INVALID" | "WORKFLOW_STATUS_FIELD_INVALID" | "WORKFLOW_FIELD_INVALID" | "WORKFLOW_BPMN_UNSUPPORTED" | "WORKFLOW_NOT_RUNNING" | "WORKFLOW_TASK_NOT_FOUND" | "WORKFLOW_TASK_CLOSED" | "WORKFLOW_NOT_ASSIGNEE" | "WORKFLOW_RETURN_INVALID" | "WORKFLOW_WITHDRAW_REFUSED" | "WORKFLOW_SIGNER_INVALID" | "WORKFLOW_NO_PATH" | "WORKFLOW_NO_APPROVER" | "WORKFLOW_INSTANCE_NOT_FOUND" | "WORKFLOW_TIMER_NOT_FOUND" | "WORKFLOW_NOT_FOUND" | "WORKFLOW_DISABLED" | "WORKFLOW_RECORD_LOCKED" | "WORKFLOW_STATUS_MANAGED" | "WORKFLOW_NEXT_REQUIRED" | "WORKFLOW_NO_SUBMITTER" | "TENANT_NOT_FOUND" | "TENANT_EXISTS" | "DATABASE_UNAVAILABLE" | "SERIALIZATION_FAILURE" | "LOCK_TIMEOUT" | "QUERY_TIMEOUT" | "VALUE_OUT_OF_RANGE" | "INTERNAL";
+                code: "VALIDATION_FAILED" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "BODY_TOO_LARGE" | "REQUEST_TIMEOUT" | "HEADERS_TOO_LARGE" | "METADATA_INVALID" | "NAME_INVALID" | "NAME_RESERVED" | "NAME_DUPLICATE" | "OBJECT_NOT_FOUND" | "FIELD_NOT_FOUND" | "FIELD_TYPE_UNKNOWN" | "FIELD_OPTIONS_INVALID" | "FIELD_TYPE_CHANGE_UNSUPPORTED" | "FIELD_TYPE_CHANGE_LOSES_DATA" | "FIELD_ARCHIVED" | "REFERENCE_TARGET_UNKNOWN" | "UNIQUE_VIOLATED_BY_DATA" | "REQUIRED_VIOLATED_BY_DATA" | "REVISION_NOT_FOUND" | "REVISION_CONFLICT" | "SCHEMA_BUSY" | "AUTOMATION_TRIGGER_INVALID" | "AUTOMATION_CRON_INVALID" | "AUTOMATION_ACTION_INVALID" | "AUTOMATION_ACTION_TIMING" | "AUTOMATION_FIELD_UNSUITABLE" | "AUTOMATION_TARGET_INVALID" | "AUTOMATION_QUERY_INVALID" | "AUTOMATION_LOOKUP_FIELD_UNKNOWN" | "AUTOMATION_LOOKUP_NOT_LOOKUP" | "AUTOMATION_LOOKUP_TOO_DEEP" | "AUTOMATION_LOOKUP_PREVIOUS" | "RECORD_ACTION_INVALID" | "RECORD_ACTION_INPUT_FIELD_INVALID" | "RECORD_ACTION_REFERENCE_INVALID" | "RULE_INVALID" | "RULE_OPERATOR_UNKNOWN" | "RULE_FIELD_UNKNOWN" | "RULE_TYPE_MISMATCH" | "RULE_TOO_COMPLEX" | "RECORD_NOT_FOUND" | "RECORD_INVALID" | "RECORD_VERSION_CONFLICT" | "RECORD_VERSION_REQUIRED" | "RECORD_NOT_UNIQUE" | "RECORD_DUPLICATE" | "RECORD_REFERENCE_INVALID" | "RECORD_REFERENCED" | "RECORD_DELETED" | "RECORD_NOT_DELETED" | "RECORD_READ_ONLY_FIELD" | "POOL_NOT_ENABLED" | "RECORD_NOT_IN_POOL" | "RECORD_IN_POOL" | "POOL_CLAIM_LIMIT" | "VALIDATION_RULE_FAILED" | "AUTOMATION_REFUSED" | "AUTOMATION_TARGET_TOO_MANY" | "QUERY_INVALID" | "CURSOR_INVALID" | "VERSION_NOT_FOUND" | "UNAUTHENTICATED" | "FORBIDDEN" | "FIELD_FORBIDDEN" | "FIELD_READ_ONLY" | "ROLE_INVALID" | "ROLE_NOT_FOUND" | "CSRF_FAILED" | "ACCOUNT_LOCKED" | "RATE_LIMITED" | "TEMPLATE_INVALID" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_DEPENDENCY_MISSING" | "TEMPLATE_CONFLICT" | "TEMPLATE_NOT_INSTALLED" | "FILE_NOT_FOUND" | "FILE_TOO_LARGE" | "OUTBOUND_URL_INVALID" | "OUTBOUND_SCHEME_REFUSED" | "OUTBOUND_ADDRESS_REFUSED" | "OUTBOUND_UNREACHABLE" | "OUTBOUND_TIMEOUT" | "OUTBOUND_TOO_LARGE" | "OUTBOUND_TOO_MANY_REDIRECTS" | "OUTBOUND_HTTP_STATUS" | "MAIL_SETTINGS_INVALID" | "MAIL_NOT_CONFIGURED" | "MAIL_SEND_FAILED" | "AUTOMATION_NOT_FOUND" | "AUTOMATION_RUN_NOT_FOUND" | "AUTOMATION_RUN_NOT_RETRYABLE" | "AUTOMATION_DRY_RUN_INVALID" | "AUTOMATION_SECRET_NOT_FOUND" | "RECORD_ACTION_NOT_FOUND" | "RECORD_ACTION_FORBIDDEN" | "RECORD_ACTION_NOT_APPLICABLE" | "RECORD_ACTION_INPUT_INVALID" | "RECORD_ACTION_KEY_REUSED" | "WORKFLOW_INVALID" | "WORKFLOW_BPMN_INVALID" | "WORKFLOW_STATUS_FIELD_INVALID" | "WORKFLOW_FIELD_INVALID" | "WORKFLOW_BPMN_UNSUPPORTED" | "WORKFLOW_NOT_RUNNING" | "WORKFLOW_TASK_NOT_FOUND" | "WORKFLOW_TASK_CLOSED" | "WORKFLOW_NOT_ASSIGNEE" | "WORKFLOW_RETURN_INVALID" | "WORKFLOW_WITHDRAW_REFUSED" | "WORKFLOW_SIGNER_INVALID" | "WORKFLOW_NO_PATH" | "WORKFLOW_NO_APPROVER" | "WORKFLOW_INSTANCE_NOT_FOUND" | "WORKFLOW_TIMER_NOT_FOUND" | "WORKFLOW_NOT_FOUND" | "REPORT_NOT_FOUND" | "DASHBOARD_NOT_FOUND" | "WORKFLOW_DISABLED" | "WORKFLOW_RECORD_LOCKED" | "WORKFLOW_STATUS_MANAGED" | "WORKFLOW_NEXT_REQUIRED" | "WORKFLOW_NO_SUBMITTER" | "TENANT_NOT_FOUND" | "TENANT_EXISTS" | "DATABASE_UNAVAILABLE" | "SERIALIZATION_FAILURE" | "LOCK_TIMEOUT" | "QUERY_TIMEOUT" | "VALUE_OUT_OF_RANGE" | "INTERNAL";
                 details?: Record<string, never>;
                 message: string;
                 requestId: string;
@@ -2245,6 +2496,153 @@ export interface components {
             owner_id?: string;
         } & {
             [key: string]: unknown;
+        };
+        Report: {
+            chart?: {
+                compare?: string;
+                stacked?: boolean;
+                target?: number | string;
+                /** @enum {unknown} */
+                type: "kpi" | "bar" | "column" | "line" | "area" | "pie" | "donut" | "funnel" | "gauge" | "map" | "table" | "pivot";
+            };
+            columns?: {
+                ageBands?: number[];
+                as?: string;
+                /** @enum {unknown} */
+                bucket?: "day" | "week" | "month" | "quarter" | "year";
+                field: string;
+                label?: string | {
+                    [key: string]: string;
+                };
+                level?: number;
+            }[];
+            dateField?: string;
+            description?: string | {
+                [key: string]: string;
+            };
+            filter?: unknown;
+            fiscalYearStart?: number;
+            id?: string;
+            label?: string | {
+                [key: string]: string;
+            };
+            limit?: number;
+            name: string;
+            object: string;
+            objectName?: string;
+            rows?: {
+                ageBands?: number[];
+                as?: string;
+                /** @enum {unknown} */
+                bucket?: "day" | "week" | "month" | "quarter" | "year";
+                field: string;
+                label?: string | {
+                    [key: string]: string;
+                };
+                level?: number;
+            }[];
+            sort?: {
+                by: string;
+                /** @enum {unknown} */
+                direction?: "asc" | "desc";
+            }[];
+            subtotals?: boolean;
+            top?: {
+                by: string;
+                n: number;
+                others?: boolean;
+            };
+            values: {
+                /** @enum {unknown} */
+                compare?: "previous" | "year";
+                field?: string;
+                filter?: unknown;
+                /** @enum {unknown} */
+                fn: "count" | "distinct" | "sum" | "avg" | "min" | "max" | "ratio" | "cumulative" | "change" | "stepRatio" | "share";
+                /** @enum {unknown} */
+                format?: "number" | "currency" | "percent";
+                label?: string | {
+                    [key: string]: string;
+                };
+                name: string;
+                of?: string | string[];
+            }[];
+        } & {
+            [key: string]: unknown;
+        };
+        /** A report: a base object and its filter, dimensions (rows, columns) and measures */
+        ReportQuery: {
+            columns?: {
+                ageBands?: number[];
+                as?: string;
+                /** @enum {unknown} */
+                bucket?: "day" | "week" | "month" | "quarter" | "year";
+                field: string;
+                label?: string | {
+                    [key: string]: string;
+                };
+                level?: number;
+            }[];
+            /** @description JSON Logic over the base object’s fields */
+            filter?: unknown;
+            fiscalYearStart?: number;
+            limit?: number;
+            object: string;
+            rows?: {
+                ageBands?: number[];
+                as?: string;
+                /** @enum {unknown} */
+                bucket?: "day" | "week" | "month" | "quarter" | "year";
+                field: string;
+                label?: string | {
+                    [key: string]: string;
+                };
+                level?: number;
+            }[];
+            sort?: {
+                by: string;
+                /** @enum {unknown} */
+                direction?: "asc" | "desc";
+            }[];
+            subtotals?: boolean;
+            top?: {
+                by: string;
+                n: number;
+                others?: boolean;
+            };
+            values: {
+                /** @enum {unknown} */
+                compare?: "previous" | "year";
+                field?: string;
+                filter?: unknown;
+                /** @enum {unknown} */
+                fn: "count" | "distinct" | "sum" | "avg" | "min" | "max" | "ratio" | "cumulative" | "change" | "stepRatio" | "share";
+                /** @enum {unknown} */
+                format?: "number" | "currency" | "percent";
+                label?: string | {
+                    [key: string]: string;
+                };
+                name: string;
+                of?: string | string[];
+            }[];
+        };
+        ReportResult: {
+            columns: {
+                bucket?: string;
+                field?: string;
+                key: string;
+                /** @description A field kind, `user`, `department`, `record` (a lookup) or `number` */
+                kind: string;
+                /** @description Rows carry `<key>$label` (a record’s title, a user’s or department’s name) */
+                labelled?: boolean;
+                /** @enum {unknown} */
+                role: "row" | "column" | "value";
+            }[];
+            rows: {
+                [key: string]: unknown;
+            }[];
+            /** @description More groups than `limit` */
+            truncated: boolean;
         };
         /** A revision with its metadata */
         Revision: {
@@ -3518,6 +3916,92 @@ export interface operations {
                             reason: "onWrite" | "valueMatches" | "valueDiffers" | "inactive" | "active" | "due" | "notDue" | "noDate" | "onSchedule";
                         };
                         wouldRun: boolean;
+                    };
+                };
+            };
+        };
+    };
+    listDashboards: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Dashboards */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Dashboard"][];
+                    };
+                };
+            };
+        };
+    };
+    getDashboard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dashboard: string;
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The dashboard */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        dashboard: components["schemas"]["Dashboard"];
+                        reports: components["schemas"]["Report"][];
                     };
                 };
             };
@@ -6314,6 +6798,262 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ApprovalInstance"];
+                };
+            };
+        };
+    };
+    listReports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Reports */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Report"][];
+                    };
+                };
+            };
+        };
+    };
+    drillPublishedReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report: string;
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    after?: string;
+                    /** @description Dimension values by key; a dimension left out is a subtotal over all its values */
+                    cell: {
+                        [key: string]: unknown;
+                    };
+                    count?: boolean;
+                    fields?: string[];
+                    filters?: components["schemas"]["DashboardFilters"];
+                    limit?: number;
+                    /** @description A measure with its own filter: only the records it measured */
+                    measure?: string;
+                    sort?: {
+                        /** @enum {unknown} */
+                        direction?: "asc" | "desc";
+                        field: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A page of records */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordPage"];
+                };
+            };
+        };
+    };
+    runReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report: string;
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    filters?: components["schemas"]["DashboardFilters"];
+                };
+            };
+        };
+        responses: {
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Grouped rows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportResult"];
+                };
+            };
+        };
+    };
+    drillReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    after?: string;
+                    /** @description Dimension values by key; a dimension left out is a subtotal over all its values */
+                    cell: {
+                        [key: string]: unknown;
+                    };
+                    count?: boolean;
+                    fields?: string[];
+                    limit?: number;
+                    /** @description A measure with its own filter: only the records it measured */
+                    measure?: string;
+                    report: components["schemas"]["ReportQuery"];
+                    sort?: {
+                        /** @enum {unknown} */
+                        direction?: "asc" | "desc";
+                        field: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A page of records */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordPage"];
+                };
+            };
+        };
+    };
+    queryReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportQuery"];
+            };
+        };
+        responses: {
+            /** @description Error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Grouped rows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportResult"];
                 };
             };
         };

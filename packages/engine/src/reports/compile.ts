@@ -283,6 +283,19 @@ class Compiler {
     return sql`to_char(${trunc}, 'YYYY-MM-DD')`;
   }
 
+  /** Age bands: days from the date to today in the tenant's time zone, as band labels (see Dimension.ageBands). */
+  age(expr: RawBuilder<unknown>, kind: string, bands: number[]): { expr: RawBuilder<unknown>; order: string[] } {
+    const tz = sql.lit(this.ctx.timeZone);
+    const day = kind === 'datetime' ? sql`(${expr} at time zone ${tz})::date` : sql`${expr}`;
+    const days = sql`((now() at time zone ${tz})::date - ${day})`;
+    const labels = ['not_due', ...bands.map((b, i) => `${i ? (bands[i - 1] as number) + 1 : 1}-${b}`), `>${bands.at(-1)}`];
+    const whens = bands.map((b, i) => sql`when ${days} <= ${sql.lit(b)} then ${sql.lit(labels[i + 1])}`);
+    return {
+      expr: sql`(case when ${day} is null then null when ${days} <= 0 then 'not_due' ${sql.join(whens, sql` `)} else ${sql.lit(labels.at(-1))} end)`,
+      order: labels,
+    };
+  }
+
   from(): RawBuilder<unknown> {
     const joins = [...this.joins.values()].map((j) => j.sql);
     return sql`${this.t(this.ctx.base.table)} as r${joins.length ? sql` ${sql.join(joins, sql` `)}` : sql``}`;
@@ -365,6 +378,30 @@ export function compileReport(ctx: CompileContext, spec: ReportSpec): CompiledRe
       if (d.level !== undefined && typeof d.level !== 'number') p.push({ code: 'QUERY_INVALID', path: `${pointer}/level`, message: 'must be 1..20' });
       const r = c.resolve(d.field, `${pointer}/field`, typeof d.level === 'number' ? d.level : undefined);
       if (!r) return [];
+      if (d.ageBands !== undefined) {
+        const bands = d.ageBands;
+        if (
+          !Array.isArray(bands) ||
+          !bands.length ||
+          bands.length > 12 ||
+          !bands.every((b, j) => Number.isInteger(b) && b > 0 && b <= 100_000 && (j === 0 || b > (bands[j - 1] as number)))
+        ) {
+          p.push({ code: 'QUERY_INVALID', path: `${pointer}/ageBands`, message: 'ascending whole numbers of days, at most 12' });
+          return [];
+        }
+        if (d.bucket !== undefined) p.push({ code: 'QUERY_INVALID', path: `${pointer}/bucket`, message: 'either a period or age bands' });
+        if (r.kind !== 'date' && r.kind !== 'datetime') {
+          p.push({
+            code: 'QUERY_INVALID',
+            path: `${pointer}/ageBands`,
+            field: String(d.field).slice(0, 100),
+            message: 'age bands need a date or datetime field',
+          });
+          return [];
+        }
+        const { expr, order } = c.age(r.expr, r.kind, bands);
+        return [{ key, spec: d, expr, kind: 'text', order }];
+      }
       if (d.bucket !== undefined) {
         if (!(dateBuckets as readonly string[]).includes(d.bucket)) {
           p.push({ code: 'QUERY_INVALID', path: `${pointer}/bucket`, message: `one of ${dateBuckets.join(', ')}` });

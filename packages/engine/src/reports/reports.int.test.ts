@@ -471,6 +471,44 @@ describe.each(await backends())('reports on %s', (backend) => {
     expect(r.rows.some((x) => x.yoy !== null)).toBe(true);
   });
 
+  it('groups dates by how many days ago they were (aging bands), today in the tenant time zone', async () => {
+    const boss = { access: access.get(users.boss) };
+    const spec: ReportSpec = {
+      object: 'deal',
+      rows: [{ field: 'closed_on', ageBands: [30, 60, 90, 180, 365], as: 'age' }],
+      values: [
+        { name: 'n', fn: 'count' },
+        { name: 'total', fn: 'sum', field: 'amount' },
+      ],
+    };
+    const today = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    let r: Awaited<ReturnType<typeof t.tenant.reports.query>>;
+    let day: string;
+    do {
+      day = today();
+      r = await t.tenant.reports.query(spec, boss);
+    } while (day !== today()); // ran across midnight in Shanghai: once more
+    const deals = await listed('deal', access.get(users.boss) as UserAccess);
+    const band = (d: string | null) => {
+      if (!d) return null;
+      const ago = Math.round((Date.parse(day) - Date.parse(d)) / 86_400_000);
+      if (ago <= 0) return 'not_due';
+      const edges = [30, 60, 90, 180, 365];
+      const i = edges.findIndex((e) => ago <= e);
+      return i < 0 ? '>365' : `${i ? (edges[i - 1] as number) + 1 : 1}-${edges[i]}`;
+    };
+    const expected = new Map<string | null, number>();
+    for (const d of deals) expected.set(band(d.closed_on as string | null), (expected.get(band(d.closed_on as string | null)) ?? 0) + 1);
+    expect(new Map(r.rows.map((x) => [x.age as string | null, x.n as number]))).toEqual(expected);
+    // bands come in their own order, not alphabetically
+    const order = ['not_due', '1-30', '31-60', '61-90', '91-180', '181-365', '>365', null];
+    const got = r.rows.map((x) => x.age as string | null);
+    expect(got).toEqual(order.filter((b) => got.includes(b)));
+    const cell = r.rows.find((x) => x.age === '>365');
+    const list = await t.tenant.reports.drill(spec, { cell: { age: '>365' }, limit: 1000 }, boss);
+    expect(list.records).toHaveLength((cell?.n as number | undefined) ?? 0);
+  });
+
   it('drills from a cell to exactly the records it counted, within the reader scope', async () => {
     for (const u of [users.boss, users.rep1]) {
       const as = access.get(u) as UserAccess;
@@ -503,6 +541,8 @@ describe.each(await backends())('reports on %s', (backend) => {
       [{ object: 'deal', rows: [{ field: 'stage', bucket: 'month' }], values: [{ name: 'n', fn: 'count' }] }, '/rows/0/bucket'],
       [{ object: 'deal', rows: [{ field: 'closed_on', bucket: 'decade' }], values: [{ name: 'n', fn: 'count' }] }, '/rows/0/bucket'],
       [{ object: 'deal', rows: [{ field: 'stage', level: 2 }], values: [{ name: 'n', fn: 'count' }] }, '/rows/0/level'],
+      [{ object: 'deal', rows: [{ field: 'closed_on', ageBands: [60, 30] }], values: [{ name: 'n', fn: 'count' }] }, '/rows/0/ageBands'],
+      [{ object: 'deal', rows: [{ field: 'stage', ageBands: [30] }], values: [{ name: 'n', fn: 'count' }] }, '/rows/0/ageBands'],
       [{ object: 'deal', values: [{ name: 's', fn: 'sum', field: 'title' }] }, '/values/0/field'],
       [{ object: 'deal', values: [{ name: 's', fn: 'median', field: 'amount' }] }, '/values/0/fn'],
       [{ object: 'deal', values: [{ name: 'r', fn: 'ratio', of: ['x', 'y'] }] }, '/values/0/of'],

@@ -18,6 +18,12 @@ export interface Dimension {
   bucket?: DateBucket;
   /** A department grouped at this depth of the tree (1 = the top): the records of everything below roll up into it. */
   level?: number;
+  /**
+   * A date or datetime grouped by how many days ago it was (today in the tenant's time zone):
+   * `[30, 60, 90]` gives the bands `not_due` (today or later), `1-30`, `31-60`, `61-90` and `>90`.
+   * Receivable aging (账龄) groups each plan's date so.
+   */
+  ageBands?: number[];
   /** The key of this dimension in each result row; the path by default. */
   as?: string;
 }
