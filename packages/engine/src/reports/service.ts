@@ -5,8 +5,7 @@ import { specOf } from './published';
 import type { Db } from '../db/database';
 import type { Model, ObjectModel } from '../model/compile';
 import type { QueryOptions, QueryResult } from '../query/query';
-import type { ActionContext } from '../records/context';
-import type { RecordService } from '../records/service';
+import type { ActionContext } from '../access/context';
 import type { CompileContext } from './compile';
 import { drillPredicate, runReport } from './run';
 import type { ReportResult, ReportSpec } from './spec';
@@ -15,7 +14,8 @@ export interface ReportServiceOptions {
   db: Db;
   schema: string;
   model: () => Promise<Model>;
-  records: RecordService;
+  /** Lists records (the record service): a drill-down is a list query with the cell's predicate. */
+  records: { query(object: string, opts: QueryOptions, ctx: ActionContext): Promise<QueryResult> };
   timeZone?: string;
 }
 
