@@ -27,6 +27,8 @@ const MailPage = lazy(() => import('./admin/mail-page'));
 // Approvals: the inbox and the approval view (the record page's approval panel is in the runtime).
 const InboxPage = lazy(() => import('./runtime/approvals/inbox-page'));
 const ApprovalView = lazy(() => import('./runtime/approvals/approval-view'));
+// Dashboards: their charts (ECharts) load only with them.
+const DashboardPage = lazy(() => import('./runtime/reports/dashboard-page'));
 const lazyPage = (Page: React.ComponentType) => (
   <Suspense fallback={<Loading />}>
     <Page />
@@ -56,6 +58,7 @@ const router = createBrowserRouter([
           { path: 'o/:object', element: <ListPage /> },
           { path: 'o/:object/new', element: <RecordPage /> },
           { path: 'o/:object/r/:id', element: <RecordPage /> },
+          { path: 'dashboards/:dashboard', element: lazyPage(DashboardPage) },
           { path: 'search', element: <SearchPage /> },
           { path: 'trash', element: <TrashPage /> },
           { path: 'approvals', element: lazyPage(InboxPage) },

@@ -50,6 +50,14 @@ export const keys = {
   workflows: (tenant: string) => ['approvals', tenant, 'workflows'] as const,
   /** The run log of one automation. */
   automationRuns: (tenant: string, id: string) => ['automation-runs', tenant, id] as const,
+  /** Everything about reports and dashboards in a tenant (what they show follows the records). */
+  reports: (tenant: string) => ['reports', tenant] as const,
+  dashboards: (tenant: string) => ['reports', tenant, 'dashboards'] as const,
+  dashboard: (tenant: string, name: string) => ['reports', tenant, 'dashboard', name] as const,
+  /** A published report run with a dashboard's filters. */
+  reportRun: (tenant: string, report: string, filters: unknown) => ['reports', tenant, 'run', report, filters] as const,
+  /** The records behind one cell of a report. */
+  reportDrill: (tenant: string, report: string, body: unknown) => ['reports', tenant, 'drill', report, body] as const,
   /** A reference picker's search (not refreshed by writes, as a picker's choices need not be). */
   picker: (tenant: string, object: string | undefined, search: string) => ['picker', tenant, object, search] as const,
 };

@@ -60,6 +60,8 @@ function refreshAfterPublish(qc: ReturnType<typeof useQueryClient>, tenant: stri
     qc.invalidateQueries({ queryKey: keys.revisions(tenant) }),
     qc.invalidateQueries({ queryKey: keys.metadata(tenant) }),
     qc.invalidateQueries({ queryKey: keys.draft(tenant) }),
+    // Reports and dashboards are metadata too.
+    qc.invalidateQueries({ queryKey: keys.reports(tenant) }),
   ]);
 }
 

@@ -2,6 +2,7 @@ import {
   AppstoreTwoTone,
   AuditOutlined,
   BuildOutlined,
+  DashboardOutlined,
   DeleteOutlined,
   LinkOutlined,
   MenuOutlined,
@@ -14,12 +15,13 @@ import {
 import type { MenuItem, ResolvedApp } from '@tangram/metadata';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Badge, Button, Drawer, Grid, Input, Layout, Menu, type MenuProps, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { Link, Navigate, Outlet, useLocation, useNavigate, useParams } from 'react-router';
 import { useMyAccess } from '../api/access';
 import { approvalQueries } from '../api/approvals';
 import { keys } from '../api/keys';
 import { notificationQueries } from '../api/notifications';
+import { reportQueries } from '../api/reports';
 import { useMetadata, visibleObjects } from '../api/metadata';
 import { useSession } from '../api/session';
 import { useI18n } from '../i18n/i18n';
@@ -84,6 +86,7 @@ function useMenuItems(tenant: string, app: ResolvedApp | undefined, canDesign: b
   const me = useMyAccess(tenant);
   const readable = (name: string) => me.data?.objects[name]?.read !== false;
   const objects = visibleObjects(app).filter((o) => readable(o.name));
+  const dashboards = useQuery(reportQueries.dashboards(tenant)).data ?? [];
   const targets = new Map<string, string>();
   const items: Items = [
     {
@@ -95,6 +98,16 @@ function useMenuItems(tenant: string, app: ResolvedApp | undefined, canDesign: b
         ? fromMetadata(tenant, app, app.menu, label, targets, readable)
         : objects.map((o) => ({ key: `/t/${tenant}/o/${o.name}`, icon: <TableOutlined />, label: label(o.pluralLabel, o.name) })),
     },
+    ...(dashboards.length
+      ? [
+          {
+            key: 'dashboards',
+            type: 'group' as const,
+            label: t('nav.dashboards'),
+            children: dashboards.map((d) => ({ key: `/t/${tenant}/dashboards/${d.name}`, icon: <DashboardOutlined />, label: label(d.label, d.name) })),
+          },
+        ]
+      : []),
     { type: 'divider' },
     { key: `/t/${tenant}/approvals`, icon: <AuditOutlined />, label: <ApprovalsLabel tenant={tenant} /> },
     { key: `/t/${tenant}/search`, icon: <SearchOutlined />, label: t('nav.search') },
@@ -148,7 +161,7 @@ export function TenantShell() {
   const phone = screens.md === false;
   const [drawer, setDrawer] = useState(false);
   const { items, targets } = useMenuItems(tenant, md.data?.metadata, canDesign);
-  const path = location.pathname.match(/^\/t\/[^/]+\/(o\/[^/]+|search|trash|approvals|design|market|members)/)?.[0] ?? '';
+  const path = location.pathname.match(/^\/t\/[^/]+\/(o\/[^/]+|dashboards\/[^/]+|search|trash|approvals|design|market|members)/)?.[0] ?? '';
   const here = location.search.startsWith('?v=') ? `${path}${location.search}` : path;
   // The item showing this page: the first one going exactly here, else one opening this object's list.
   const selected = [...targets].find(([, to]) => to === here)?.[0] ?? [...targets].find(([, to]) => to.split('?')[0] === path)?.[0] ?? here;
@@ -213,12 +226,27 @@ export function TenantShell() {
   );
 }
 
-/** The tenant's start page: its first object's list (or the designer when there is none yet). */
+// The home dashboard, with its charts, loads only when there is one.
+const HomeDashboard = lazy(() => import('./reports/dashboard-page'));
+
+/**
+ * The tenant's start page: the first home dashboard the member sees, else the first object's list
+ * (or the designer when there is none yet).
+ */
 export function TenantHome() {
   const tenant = useTenant();
   const md = useMetadata(tenant);
   const canDesign = useCanDesign(tenant);
   const me = useMyAccess(tenant);
+  const dashboards = useQuery(reportQueries.dashboards(tenant));
+  if (dashboards.isPending && !dashboards.error) return <Loading />;
+  const home = dashboards.data?.find((d) => d.home);
+  if (home)
+    return (
+      <Suspense fallback={<Loading />}>
+        <HomeDashboard name={home.name} />
+      </Suspense>
+    );
   const first = visibleObjects(md.data?.metadata).find((o) => me.data?.objects[o.name]?.read !== false);
   if (first) return <Navigate to={`/t/${tenant}/o/${first.name}`} replace />;
   return canDesign ? <Navigate to={`/t/${tenant}/design`} replace /> : null;

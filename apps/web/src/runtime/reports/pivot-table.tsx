@@ -1,0 +1,65 @@
+import { Button, Table, type TableProps } from 'antd';
+import type { ReportColumn } from '../../api/reports';
+import { type Axis, drillCell, type Pivot } from './pivot';
+import { formatMeasure } from './report-labels';
+
+export interface PivotTableProps {
+  pivot: Pivot;
+  dimensionLabel(column: ReportColumn): string;
+  measureLabel(name: string): string;
+  measureFormat(name: string): string | undefined;
+  onDrill(cell: Record<string, unknown>): void;
+  /** The accessible name of the table (the widget's title). */
+  caption: string;
+  rowDims: ReportColumn[];
+}
+
+/** A `data-cell` name for tests and tools: row labels | column labels | measure. */
+const cellName = (row: Axis, col: Axis | undefined, measure: string) => `${row.labels.join(' / ')}|${col?.labels.join(' / ') ?? ''}|${measure}`;
+
+/**
+ * Rows × columns with the measures' values, each value a button opening the records behind it
+ * (the "others" row shows its values but opens nothing). Under every chart too, as its data.
+ */
+export function PivotTable({ pivot, dimensionLabel, measureLabel, measureFormat, onDrill, caption, rowDims }: PivotTableProps) {
+  const valueColumn = (col: Axis | undefined, measure: string, title: string) => ({
+    key: `${col?.key ?? ''}:${measure}`,
+    title,
+    align: 'right' as const,
+    render: (_: unknown, row: Axis) => {
+      const v = pivot.value(row, col, measure);
+      const text = formatMeasure(v, measureFormat(measure));
+      const cell = drillCell(row, col);
+      return cell && v !== undefined ? (
+        <Button type="link" size="small" style={{ padding: 0, height: 'auto' }} data-cell={cellName(row, col, measure)} onClick={() => onDrill(cell)}>
+          {text}
+        </Button>
+      ) : (
+        <span data-cell={cellName(row, col, measure)}>{text}</span>
+      );
+    },
+  });
+  const measures = pivot.measures.map((m) => m.key);
+  const columns: TableProps<Axis>['columns'] = [
+    ...rowDims.map((d, i) => ({ key: `dim:${d.key}`, title: dimensionLabel(d), render: (_: unknown, row: Axis) => row.labels[i] })),
+    ...(pivot.cols.length
+      ? pivot.cols.map((c) =>
+          measures.length === 1
+            ? valueColumn(c, measures[0] as string, c.labels.join(' / '))
+            : { key: c.key, title: c.labels.join(' / '), children: measures.map((m) => valueColumn(c, m, measureLabel(m))) },
+        )
+      : measures.map((m) => valueColumn(undefined, m, measureLabel(m)))),
+  ];
+  return (
+    <Table<Axis>
+      size="small"
+      bordered
+      aria-label={caption}
+      rowKey="key"
+      columns={columns}
+      dataSource={pivot.rows}
+      pagination={false}
+      scroll={{ x: 'max-content' }}
+    />
+  );
+}
