@@ -89,25 +89,75 @@ const app = {
       ],
       chart: { type: 'column' },
     },
-    { name: 'win_rate', object: 'opportunity', values: [{ name: 'won', fn: 'count', filter: { '==': [{ var: 'stage' }, 'won'] } }, { name: 'all', fn: 'count' }, { name: 'rate', fn: 'ratio', of: ['won', 'all'] }], chart: { type: 'kpi' } },
-    { name: 'by_owner', object: 'opportunity', rows: [{ field: 'owner_id' }], values: [{ name: 'amount', fn: 'sum', field: 'amount' }], sort: [{ by: 'amount', direction: 'desc' }], chart: { type: 'bar' } },
-    { name: 'monthly', object: 'opportunity', rows: [{ field: 'close_date', bucket: 'month', as: 'month' }], values: [{ name: 'amount', fn: 'sum', field: 'amount' }, { name: 'mom', fn: 'change', of: 'amount' }], chart: { type: 'line' } },
-    { name: 'top_accounts', object: 'opportunity', rows: [{ field: 'account' }], values: [{ name: 'amount', fn: 'sum', field: 'amount' }], top: { n: 10, by: 'amount' }, chart: { type: 'bar' } },
-    { name: 'receivables', object: 'receivable_plan', values: [{ name: 'unreceived', fn: 'sum', field: 'unreceived' }, { name: 'n', fn: 'count' }], chart: { type: 'kpi' } },
+    {
+      name: 'win_rate',
+      object: 'opportunity',
+      values: [
+        { name: 'won', fn: 'count', filter: { '==': [{ var: 'stage' }, 'won'] } },
+        { name: 'all', fn: 'count' },
+        { name: 'rate', fn: 'ratio', of: ['won', 'all'] },
+      ],
+      chart: { type: 'kpi' },
+    },
+    {
+      name: 'by_owner',
+      object: 'opportunity',
+      rows: [{ field: 'owner_id' }],
+      values: [{ name: 'amount', fn: 'sum', field: 'amount' }],
+      sort: [{ by: 'amount', direction: 'desc' }],
+      chart: { type: 'bar' },
+    },
+    {
+      name: 'monthly',
+      object: 'opportunity',
+      rows: [{ field: 'close_date', bucket: 'month', as: 'month' }],
+      values: [
+        { name: 'amount', fn: 'sum', field: 'amount' },
+        { name: 'mom', fn: 'change', of: 'amount' },
+      ],
+      chart: { type: 'line' },
+    },
+    {
+      name: 'top_accounts',
+      object: 'opportunity',
+      rows: [{ field: 'account' }],
+      values: [{ name: 'amount', fn: 'sum', field: 'amount' }],
+      top: { n: 10, by: 'amount' },
+      chart: { type: 'bar' },
+    },
+    {
+      name: 'receivables',
+      object: 'receivable_plan',
+      values: [
+        { name: 'unreceived', fn: 'sum', field: 'unreceived' },
+        { name: 'n', fn: 'count' },
+      ],
+      chart: { type: 'kpi' },
+    },
   ],
 };
 
 const tsx = 'node_modules/tsx/dist/cli.mjs';
 function start(file: string, port: number, env: Record<string, string>): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [tsx, file], { env: { ...process.env, ...env, PORT: String(port), BENCH_DATABASE_URL: benchUrl }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [tsx, file], {
+      env: { ...process.env, ...env, PORT: String(port), BENCH_DATABASE_URL: benchUrl },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     child.stderr?.on('data', (d: Buffer) => (d.toString().includes('ready') ? resolve(child) : process.stderr.write(d)));
     child.on('exit', (code) => reject(new Error(`${file} exited with ${code}`)));
   });
 }
 
 async function rate(url: string, path: string, headers: Record<string, string>): Promise<{ rps: number; p99: number; errors: number }> {
-  const r = await autocannon({ url: `${url}${path}`, method: 'POST', body: '{}', connections, duration, headers: { 'content-type': 'application/json', ...headers } });
+  const r = await autocannon({
+    url: `${url}${path}`,
+    method: 'POST',
+    body: '{}',
+    connections,
+    duration,
+    headers: { 'content-type': 'application/json', ...headers },
+  });
   return { rps: Number((r['2xx'] / r.duration).toFixed(2)), p99: r.latency.p99, errors: r.errors + r.non2xx };
 }
 
@@ -134,7 +184,12 @@ async function ensureData(): Promise<{ token: string }> {
     const col = (object: string, field: string) => sql.id(model.byName.get(object)?.byName.get(field)?.column as string);
     const t = (object: string) => sql.id(schema, model.byName.get(object)?.table as string);
     const owners = Array.from({ length: 50 }, () => crypto.randomUUID());
-    for (const [i, id] of owners.entries()) await engine.db.withSchema(schema).insertInto('_user').values({ id, name: `销售 ${i}` }).execute();
+    for (const [i, id] of owners.entries())
+      await engine.db
+        .withSchema(schema)
+        .insertInto('_user')
+        .values({ id, name: `销售 ${i}` })
+        .execute();
     const loaded = performance.now();
     await sql`insert into ${t('account')} (id, created_at, updated_at, version, ${col('account', 'name')}, ${col('account', 'region')})
       select ('00000000-0000-7000-8000-' || lpad(to_hex(g), 12, '0'))::uuid, now(), now(), 1, '客户 ' || g, (${regions}::text[])[1 + g % ${regions.length}]
@@ -151,7 +206,11 @@ async function ensureData(): Promise<{ token: string }> {
       from generate_series(1, ${rows}::int) g`.execute(engine.db);
     for (const o of ['account', 'opportunity', 'receivable_plan']) await sql`vacuum analyze ${t(o)}`.execute(engine.db);
     console.error(`loaded 20,000 accounts, ${rows} opportunities and ${rows} receivable plans in ${Math.round(performance.now() - loaded)} ms`);
-    const tables = { opportunity: model.byName.get('opportunity')?.table, account: model.byName.get('account')?.table, plan: model.byName.get('receivable_plan')?.table };
+    const tables = {
+      opportunity: model.byName.get('opportunity')?.table,
+      account: model.byName.get('account')?.table,
+      plan: model.byName.get('receivable_plan')?.table,
+    };
     const cols = {
       stage: model.byName.get('opportunity')?.byName.get('stage')?.column,
       amount: model.byName.get('opportunity')?.byName.get('amount')?.column,
@@ -180,8 +239,12 @@ try {
   const tangramPath = (r: string) => `/api/v1/t/${slug}/reports/${r}/run`;
   // Both answers are the same figures: checked before anything is timed.
   for (const r of ['funnel', 'region_quarter', 'aging']) {
-    const a = await (await fetch(`${T}${tangramPath(r)}`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{}' })).json();
-    const b = await (await fetch(`${R}/${r}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json();
+    const a = (await (
+      await fetch(`${T}${tangramPath(r)}`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{}' })
+    ).json()) as { rows: Record<string, unknown>[] };
+    const b = (await (await fetch(`${R}/${r}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as {
+      rows: Record<string, unknown>[];
+    };
     const norm = (rows: Record<string, unknown>[]) =>
       JSON.stringify(
         rows
@@ -189,7 +252,8 @@ try {
           .map((x) => JSON.stringify(x))
           .sort(),
       );
-    if (norm(a.rows) !== norm(b.rows)) throw new Error(`${r}: Tangram and the hand-written SQL disagree:\n${JSON.stringify(a.rows).slice(0, 500)}\n${JSON.stringify(b.rows).slice(0, 500)}`);
+    if (norm(a.rows) !== norm(b.rows))
+      throw new Error(`${r}: Tangram and the hand-written SQL disagree:\n${JSON.stringify(a.rows).slice(0, 500)}\n${JSON.stringify(b.rows).slice(0, 500)}`);
   }
   for (const r of ['funnel', 'region_quarter', 'aging']) {
     // Interleaved rounds: what else the machine does falls on both sides.

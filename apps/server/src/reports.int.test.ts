@@ -224,7 +224,10 @@ describe.each(await backends())('CRM dashboards over HTTP on %s', (backend) => {
         for (const r of rows) r[m.name] = div(r[a as string], total);
       }
       if (m.fn === 'stepRatio')
-        for (const list of series.values()) list.forEach((r, i) => (r[m.name] = i ? div(r[a as string], list[i - 1]?.[a as string]) : null));
+        for (const list of series.values())
+          list.forEach((r, i) => {
+            r[m.name] = i ? div(r[a as string], list[i - 1]?.[a as string]) : null;
+          });
       if (m.fn === 'change')
         for (const list of series.values())
           list.forEach((r, i) => {
@@ -307,9 +310,13 @@ describe.each(await backends())('CRM dashboards over HTTP on %s', (backend) => {
     const inSales = [...primaryDepartment.entries()].filter(([, d]) => d && (departmentPath.get(d) ?? []).includes(sales as string)).map(([u]) => u);
     for (const report of reports) {
       const dateField = report.dateField ?? 'created_at';
+      // a datetime's day begins at midnight in Shanghai (UTC+8)
+      const om = w.model.byId.get(report.object) as ObjectModel;
+      const instant = dateField === 'created_at' || om.byName.get(dateField)?.field.type === 'datetime';
+      const bound = (d: string) => (instant ? new Date(Date.parse(`${d}T00:00:00Z`) - tz).toISOString() : d);
       await check('admin', w.adminId, report, { period: { from: '2025-01-01', to: '2026-07-01' } }, [
-        { '>=': [{ var: dateField }, '2025-01-01'] },
-        { '<': [{ var: dateField }, '2026-07-01'] },
+        { '>=': [{ var: dateField }, bound('2025-01-01')] },
+        { '<': [{ var: dateField }, bound('2026-07-01')] },
       ]);
       await check('manager', w.ids.manager, report, { owner: w.ids.rep_east }, [{ '==': [{ var: 'owner_id' }, w.ids.rep_east] }]);
       await check('admin', w.adminId, report, { department: sales }, [{ in: [{ var: 'owner_id' }, inSales] }]);

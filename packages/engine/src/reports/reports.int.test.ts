@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserAccess } from '../access/access';
@@ -507,6 +508,43 @@ describe.each(await backends())('reports on %s', (backend) => {
     const cell = r.rows.find((x) => x.age === '>365');
     const list = await t.tenant.reports.drill(spec, { cell: { age: '>365' }, limit: 1000 }, boss);
     expect(list.records).toHaveLength((cell?.n as number | undefined) ?? 0);
+  });
+
+  it('serves a report again from its cache only while nothing changed: any commit since, in this process or not, computes it again', async () => {
+    const boss = { access: access.get(users.boss) };
+    const rep = { access: access.get(users.rep1) };
+    const spec: ReportSpec = {
+      object: 'deal',
+      rows: [{ field: 'stage' }],
+      values: [
+        { name: 'n', fn: 'count' },
+        { name: 'total', fn: 'sum', field: 'amount' },
+      ],
+    };
+    const cache = t.tenant.reports.cache;
+    const first = await t.tenant.reports.query(spec, boss);
+    const hits = cache.hits;
+    expect(await t.tenant.reports.query(spec, boss)).toEqual(first);
+    expect(cache.hits).toBe(hits + 1);
+    // another reader runs another statement (his scope): never the boss's entry
+    const mine = await t.tenant.reports.query(spec, rep);
+    expect(cache.hits).toBe(hits + 1);
+    const listedByRep = await listed('deal', access.get(users.rep1) as UserAccess);
+    expect(mine.rows.reduce((a, r) => a + (r.n as number), 0)).toBe(listedByRep.length);
+    // a write through the engine
+    const created = await t.tenant.records.create('deal', { title: 'cache', stage: 'won', amount: 1, owner_id: users.rep1 });
+    const after = await t.tenant.reports.query(spec, boss);
+    expect(cache.hits).toBe(hits + 1);
+    expect(after.rows.find((r) => r.stage === 'won')?.n).toBe(((first.rows.find((r) => r.stage === 'won')?.n as number) ?? 0) + 1);
+    // a write the engine never saw (another process, a SQL console): the snapshot moved, so no stale answer
+    const om = (await t.tenant.model()).byName.get('deal');
+    const amount = om?.byName.get('amount')?.column as string;
+    await sql`update ${sql.id(t.tenant.tenant.schema, om?.table as string)} set ${sql.id(amount)} = 1000001 where id = ${created.id as string}`.execute(
+      t.engine.db,
+    );
+    const outside = await t.tenant.reports.query(spec, boss);
+    expect(outside.rows.find((r) => r.stage === 'won')?.total).toBeCloseTo((after.rows.find((r) => r.stage === 'won')?.total as number) + 1_000_000, 6);
+    await t.tenant.records.delete('deal', created.id as string);
   });
 
   it('drills from a cell to exactly the records it counted, within the reader scope', async () => {

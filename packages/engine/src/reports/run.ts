@@ -64,10 +64,49 @@ export function reportStatement(c: CompiledReport, spec: ReportSpec): RawBuilder
   >`with top_values as (select ${top.dim.expr} as v from ${c.from} where ${where} group by 1 order by ${topMeasure.expr} desc nulls last, 1 limit ${sql.lit(top.n)}) ${body}`;
 }
 
+/**
+ * Report results by what decides them: the statement (its SQL holds the reader's scope, its
+ * parameters the reader's values, so two readers share an entry only when they would run the very
+ * same statement), the report's computed part, and the database's snapshot when it ran
+ * (`pg_current_snapshot()`: the same snapshot means the same committed data, whichever process or
+ * tenant wrote last — any commit since gives a new one, so an entry is never served after a change).
+ * Field refusals are checked before the cache is read. Least recently used entries go first.
+ */
+export class ReportCache {
+  private readonly entries = new Map<string, ReportResult>();
+  hits = 0;
+  constructor(private readonly max = 500) {}
+
+  get(key: string): ReportResult | undefined {
+    const found = this.entries.get(key);
+    if (found) {
+      this.entries.delete(key);
+      this.entries.set(key, found);
+      this.hits++;
+    }
+    return found;
+  }
+
+  set(key: string, value: ReportResult): void {
+    this.entries.set(key, value);
+    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value as string);
+  }
+}
+
 /** Runs a report for a reader: one statement, then the computed measures over its rows. */
-export async function runReport(db: Db, ctx: CompileContext, spec: ReportSpec): Promise<ReportResult> {
+export async function runReport(db: Db, ctx: CompileContext, spec: ReportSpec, cache?: ReportCache): Promise<ReportResult> {
   const compiled = compileReport(ctx, spec);
   const statement = reportStatement(compiled, spec);
+  let key: string | undefined;
+  if (cache) {
+    const { sql: text, parameters } = statement.compile(db);
+    const stamp = await sql<{ s: string }>`select pg_current_snapshot()::text as s`.execute(db);
+    // Age bands count days from today: an answer is good for the hour it was computed in.
+    const hour = text.includes('now()') ? Math.floor(Date.now() / 3_600_000) : '';
+    key = JSON.stringify([stamp.rows[0]?.s, hour, text, parameters, compiled.computed, !!spec.top]);
+    const hit = cache.get(key);
+    if (hit) return hit;
+  }
   const rows = await statement.execute(db).then(
     (r) => r.rows,
     (e) => {
@@ -78,7 +117,9 @@ export async function runReport(db: Db, ctx: CompileContext, spec: ReportSpec): 
   if (truncated) rows.length = compiled.limit;
   if (!spec.top) for (const r of rows) delete r.$others;
   applyComputed(compiled, rows);
-  return { columns: compiled.columnsOut, rows, truncated };
+  const result = { columns: compiled.columnsOut, rows, truncated };
+  if (cache && key) cache.set(key, result);
+  return result;
 }
 
 /**

@@ -7,7 +7,7 @@ import type { Model, ObjectModel } from '../model/compile';
 import type { QueryOptions, QueryResult } from '../query/query';
 import type { ActionContext } from '../access/context';
 import type { CompileContext } from './compile';
-import { drillPredicate, runReport } from './run';
+import { ReportCache, drillPredicate, runReport } from './run';
 import type { ReportResult, ReportSpec } from './spec';
 
 export interface ReportServiceOptions {
@@ -43,6 +43,8 @@ export type ReportView = Report & { objectName: string };
  * under the reader's access, and a cell of it drills down to its records.
  */
 export class ReportService {
+  /** Results by statement and database snapshot (see ReportCache): a dashboard opened again without a change since is not computed again. */
+  readonly cache = new ReportCache();
   constructor(private readonly opts: ReportServiceOptions) {}
 
   private async context(spec: ReportSpec, ctx: ActionContext): Promise<CompileContext> {
@@ -107,7 +109,11 @@ export class ReportService {
         const v = f.period[key];
         if (v === undefined) continue;
         if (typeof v !== 'string' || !day.test(v) || Number.isNaN(Date.parse(v))) throw invalidFilter(`/period/${key}`, 'must be a day, YYYY-MM-DD');
-        rules.push({ [key === 'from' ? '>=' : '<']: [{ var: dateField }, v] });
+        // A datetime field's day starts at midnight in the tenant's time zone, not in UTC.
+        const model = await this.opts.model();
+        const field = model.byId.get(r.object)?.byName.get(dateField);
+        const instant = dateField === 'created_at' || dateField === 'updated_at' || field?.type.temporal === 'instant';
+        rules.push({ [key === 'from' ? '>=' : '<']: [{ var: dateField }, instant ? zonedMidnight(v, this.opts.timeZone ?? 'Asia/Shanghai') : v] });
       }
     }
     const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -149,7 +155,7 @@ export class ReportService {
 
   /** Runs a report as the caller: their read scope, and refused if it names a field they may not read. */
   async query(spec: ReportSpec, ctx: ActionContext = {}): Promise<ReportResult> {
-    return runReport(this.opts.db, await this.context(spec, ctx), spec);
+    return runReport(this.opts.db, await this.context(spec, ctx), spec, this.cache);
   }
 
   /** The records behind one cell (bar, slice, pivot cell), within the caller's read scope. */
@@ -159,6 +165,24 @@ export class ReportService {
     const { cell: _cell, measure: _measure, ...list } = drill;
     return this.opts.records.query(c.base.name, { ...list, scope }, ctx);
   }
+}
+
+/** The instant a day begins in a time zone, as ISO-8601 UTC: '2026-01-01' in Asia/Shanghai → '2025-12-31T16:00:00.000Z'. */
+export function zonedMidnight(day: string, timeZone: string): string {
+  const utc = Date.parse(`${day}T00:00:00Z`);
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(utc));
+  const part = (t: string) => Number(parts.find((p) => p.type === t)?.value);
+  const offset = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second')) - utc;
+  return new Date(utc - offset).toISOString();
 }
 
 function invalidFilter(path: string, message: string): AppError {
