@@ -5,7 +5,8 @@
  * weighted sum), region × quarter (a lookup to the account's region, the close date by quarter)
  * and receivable aging (1,000,000 receivable plans in age bands). Goal: ratio (Tangram's rate over
  * the hand-written server's) ≥ 0.9 each. Then an 8-widget dashboard, its widgets requested at once
- * as the web app does: `dashboard_p95_ms` over 20 loads (goal ≤ 1 s).
+ * as the web app does: `dashboard_p95_ms` over 20 loads with nothing changed in between (served by
+ * the report cache), `dashboard_cold_p95_ms` over 10 loads each after a commit (computed); goal ≤ 1 s.
  * Writes `scenarios.report_funnel`, `report_region_quarter`, `report_aging` and `dashboard_p95_ms`
  * into bench/results/latest.json.
  * Run: pnpm exec tsx bench/reports.ts   (PostgreSQL at DATABASE_URL or 127.0.0.1:5432)
@@ -255,6 +256,17 @@ try {
     if (norm(a.rows) !== norm(b.rows))
       throw new Error(`${r}: Tangram and the hand-written SQL disagree:\n${JSON.stringify(a.rows).slice(0, 500)}\n${JSON.stringify(b.rows).slice(0, 500)}`);
   }
+  // The hand-written server computes every request; so must Tangram: a commit every 20 ms moves
+  // the database snapshot, so the report cache never answers during these runs.
+  const ticker = new pg.Client({ connectionString: benchUrl });
+  await ticker.connect();
+  let ticking = true;
+  const ticks = (async () => {
+    while (ticking) {
+      await ticker.query(`update "${schema}"."_user" set name = name where id = (select id from "${schema}"."_user" limit 1)`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
   for (const r of ['funnel', 'region_quarter', 'aging']) {
     // Interleaved rounds: what else the machine does falls on both sides.
     const t: { rps: number; p99: number; errors: number }[] = [];
@@ -275,23 +287,40 @@ try {
     };
     console.error(r, JSON.stringify(results[`report_${r}`]));
   }
-  // An 8-widget dashboard: its widgets requested at once, as the web app loads them.
+  ticking = false;
+  await ticks;
+  await ticker.end();
+  // An 8-widget dashboard: its widgets requested at once, as the web app loads them. Cold: a write
+  // commits before each load (the snapshot moves, so every widget is computed); warm: opened again
+  // with nothing changed (served from the report cache, as a quiet system serves it).
   const widgets = app.reports.map((r) => r.name);
-  const loads: number[] = [];
-  for (let i = 0; i < 20; i++) {
+  const engine = await Engine.open({ url: benchUrl });
+  const loadDashboard = async () => {
     const start = performance.now();
     const answers = await Promise.all(
       widgets.map((r) => fetch(`${T}${tangramPath(r)}`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{}' })),
     );
     if (answers.some((a) => a.status !== 200)) throw new Error(`a widget failed: ${answers.map((a) => a.status)}`);
     await Promise.all(answers.map((a) => a.json()));
-    loads.push(performance.now() - start);
+    return performance.now() - start;
+  };
+  const cold: number[] = [];
+  const warm: number[] = [];
+  try {
+    for (let i = 0; i < 10; i++) {
+      await sql`update ${sql.id(schema, '_user')} set name = name where id = (select id from ${sql.id(schema, '_user')} limit 1)`.execute(engine.db);
+      cold.push(await loadDashboard());
+    }
+    for (let i = 0; i < 20; i++) warm.push(await loadDashboard());
+  } finally {
+    await engine.close();
   }
-  loads.sort((a, b) => a - b);
-  const p95 = loads[Math.ceil(loads.length * 0.95) - 1] as number;
+  const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.ceil(xs.length * 0.95) - 1] as number;
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
   Object.assign(results, {
-    dashboard_p95_ms: Math.round(p95),
-    dashboard_median_ms: Math.round(loads[Math.floor(loads.length / 2)] as number),
+    dashboard_p95_ms: Math.round(p95(warm)),
+    dashboard_cold_p95_ms: Math.round(p95(cold)),
+    dashboard_cold_median_ms: Math.round(median(cold)),
     dashboard_widgets: widgets.length,
     report_rows: rows,
     report_load: Math.round((loadavg()[0] ?? 0) * 10) / 10,
@@ -299,10 +328,10 @@ try {
   console.log(JSON.stringify(results, null, 2));
   const file = new URL('./results/latest.json', import.meta.url);
   const latest = JSON.parse(await readFile(file, 'utf8')) as { scenarios: Record<string, unknown> } & Record<string, unknown>;
-  const { dashboard_p95_ms, dashboard_median_ms, dashboard_widgets, report_rows, report_load, ...scenarios } = results;
+  const { dashboard_p95_ms, dashboard_cold_p95_ms, dashboard_cold_median_ms, dashboard_widgets, report_rows, report_load, ...scenarios } = results;
   await writeFile(
     file,
-    `${JSON.stringify({ ...latest, dashboard_p95_ms, dashboard_median_ms, dashboard_widgets, report_rows, report_load, scenarios: { ...latest.scenarios, ...scenarios } }, null, 2)}\n`,
+    `${JSON.stringify({ ...latest, dashboard_p95_ms, dashboard_cold_p95_ms, dashboard_cold_median_ms, dashboard_widgets, report_rows, report_load, scenarios: { ...latest.scenarios, ...scenarios } }, null, 2)}\n`,
   );
 } finally {
   tangram.kill('SIGINT');
