@@ -116,3 +116,9 @@ export function compileModel(app: ResolvedApp, revision: number): Model {
   }
   return { revision, app, byName: new Map(live.map((o) => [o.name, o])), byId };
 }
+
+/** An object of the model by name or by id (stored references hold ids; people and routes use names). */
+export function objectIn(model: Model, ref: unknown): ObjectModel | undefined {
+  if (typeof ref !== 'string') return undefined;
+  return model.byName.get(ref) ?? model.byId.get(ref);
+}

@@ -3,7 +3,7 @@ import type { Dashboard, Report } from '@tangram/metadata';
 import { sql } from 'kysely';
 import { specOf } from './published';
 import type { Db } from '../db/database';
-import type { Model, ObjectModel } from '../model/compile';
+import { type Model, objectIn } from '../model/compile';
 import type { QueryOptions, QueryResult } from '../query/query';
 import type { ActionContext } from '../access/context';
 import type { CompileContext } from './compile';
@@ -187,10 +187,4 @@ export function zonedMidnight(day: string, timeZone: string): string {
 
 function invalidFilter(path: string, message: string): AppError {
   return AppError.problems('QUERY_INVALID', [{ code: 'QUERY_INVALID', path: `/filters${path}`, message }]);
-}
-
-/** An object of the model by name or id. */
-export function objectIn(model: Model, ref: unknown): ObjectModel | undefined {
-  if (typeof ref !== 'string') return undefined;
-  return model.byName.get(ref) ?? model.byId.get(ref);
 }

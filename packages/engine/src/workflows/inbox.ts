@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { UserAccess } from '../access/access';
 import type { Db } from '../db/database';
 import { systemTables } from '../db/tables';
-import type { Model } from '../model/compile';
+import { type Model, objectIn } from '../model/compile';
 import { type SortKey, decodeCursor, encodeCursor } from '../query/cursor';
 import type { Process } from './process';
 import { fieldShown, hiddenByStep, type InboxItem, nodeName, readTitles, titleFieldOf, userNames } from './views';
@@ -151,7 +151,7 @@ async function present(deps: InboxDeps, access: UserAccess | undefined, page: Ro
   const byObject = new Map<string, Row[]>();
   for (const r of page) byObject.set(r.object, [...(byObject.get(r.object) ?? []), r]);
   for (const [object, list] of byObject) {
-    const om = model.byName.get(object) ?? model.byId.get(object);
+    const om = objectIn(model, object);
     if (!om) continue;
     const oa = access?.object(om);
     const found = await readTitles(
@@ -169,7 +169,7 @@ async function present(deps: InboxDeps, access: UserAccess | undefined, page: Ro
   }
   const out: (InboxItem & { unread?: boolean })[] = [];
   for (const r of page) {
-    const om = model.byName.get(r.object) ?? model.byId.get(r.object);
+    const om = objectIn(model, r.object);
     out.push({
       instance: r.instance,
       ...(r.task ? { task: r.task } : {}),

@@ -10,7 +10,7 @@ import type { Db } from '../db/database';
 import { systemTables } from '../db/tables';
 import type { Jobs } from '../jobs/jobs';
 import type { Job } from '../jobs/types';
-import type { Model, ObjectModel } from '../model/compile';
+import { type Model, type ObjectModel, objectIn } from '../model/compile';
 import { resolveRecipients, tenantAdmins } from '../notifications/recipients';
 import type { NotifyInput } from '../notifications/types';
 import type { RecordActionWebhooks } from '../record-actions/webhooks';
@@ -335,7 +335,7 @@ export class WorkflowRuntime {
       const row = await this.load(trx, schema, instanceId, true);
       const command = typeof input === 'function' ? await input(row, trx) : input;
       if (('by' in command ? command.by : null) !== by) throw new Error('a command acts as the actor its transaction runs as');
-      const om = model.byName.get(row.object) ?? model.byId.get(row.object);
+      const om = objectIn(model, row.object);
       if (!om) throw new AppError('OBJECT_NOT_FOUND', { object: row.object });
       setInstance(row.id, row.recordId);
       const scope = { ...s, om };
@@ -379,7 +379,7 @@ export class WorkflowRuntime {
     const db = this.host.db;
     const schema = te.tenant.schema;
     const row = await this.load(db, schema, instanceId, false);
-    const om = model.byName.get(row.object) ?? model.byId.get(row.object);
+    const om = objectIn(model, row.object);
     if (!om) throw new AppError('OBJECT_NOT_FOUND', { object: row.object });
     const rows = await sql<Record<string, unknown>>`select ${sql.join(om.selectColumns.map((c) => sql.ref(c)))} from ${sql.id(schema, om.table)}
       where id = ${row.recordId}`.execute(db);

@@ -5,7 +5,7 @@ import { assertInScope } from '../access/enforce';
 import type { Db } from '../db/database';
 import { anyUuid } from '../db/sql-helpers';
 import { systemTables } from '../db/tables';
-import type { Model, ObjectModel } from '../model/compile';
+import { type Model, type ObjectModel, objectIn } from '../model/compile';
 import { type InboxBox, inboxCounts, inboxPage } from './inbox';
 import { fromView, isUuid, readInstance, type StoredInstance } from './instances';
 import { compileProcess } from './process';
@@ -119,7 +119,7 @@ export class WorkflowService {
 
   private async objectOf(object: string): Promise<{ model: Model; om: ObjectModel }> {
     const model = await this.deps.model();
-    const om = model.byName.get(object) ?? model.byId.get(object);
+    const om = objectIn(model, object);
     if (!om) throw new AppError('OBJECT_NOT_FOUND', { object: String(object).slice(0, 100) });
     return { model, om };
   }
@@ -237,7 +237,7 @@ export class WorkflowService {
         .executeTakeFirst();
       if (cc) return;
     }
-    const om = model.byName.get(stored.object) ?? model.byId.get(stored.object);
+    const om = objectIn(model, stored.object);
     if (om) {
       const found = await readTitles(db, this.deps.schema, om, ctx.access.object(om), [stored.recordId]);
       if (found.get(stored.recordId)?.readable) return;
@@ -250,7 +250,7 @@ export class WorkflowService {
    * read it (and no step of theirs hides it), and the names of those the instance names.
    */
   private answerQuery(model: Model, s: Pick<StoredInstance, 'object' | 'recordId' | 'definition'>, m: Instance, ctx: ActionContext, summaryOnly: boolean) {
-    const om = model.byName.get(s.object) ?? model.byId.get(s.object);
+    const om = objectIn(model, s.object);
     const me = ctx.actor ?? null;
     const oa = om ? ctx.access?.object(om) : undefined;
     const titleName = om ? titleFieldOf(om) : undefined;
@@ -265,7 +265,7 @@ export class WorkflowService {
   /** The API's view of an instance for the caller (`answer`: the rows of its answerQuery, read already). */
   private async present(s: StoredInstance, ctx: ActionContext, summaryOnly = false, answer?: readonly unknown[]): Promise<ApprovalInstance> {
     const model = await this.deps.model();
-    const om = model.byName.get(s.object) ?? model.byId.get(s.object);
+    const om = objectIn(model, s.object);
     const m = s.instance;
     const me = ctx.actor ?? null;
     const g = compileProcess(s.definition);
@@ -414,7 +414,7 @@ export class WorkflowService {
   private checkValues(s: StoredInstance, values: unknown, me: string, taskId: string, ctx: ActionContext, model: Model): void {
     if (values === undefined) return;
     if (typeof values !== 'object' || values === null || Array.isArray(values)) throw invalid('/values', 'an object of field values');
-    const om = model.byName.get(s.object) ?? model.byId.get(s.object);
+    const om = objectIn(model, s.object);
     if (!om) throw new AppError('OBJECT_NOT_FOUND', { object: s.object });
     const can = canFor(compileProcess(s.definition), s.instance, me, om, ctx.access?.object(om), this.deps.now());
     if (can.myTask !== taskId) return;
