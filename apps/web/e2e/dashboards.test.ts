@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '@tangram/server/testing';
 import { type Browser, browserAvailable, launchBrowser, reportFailures, shot } from './support/browser';
 import { type RunningServer, startServer } from './support/server';
-import { signIn } from './support/ui';
+import { pickOption, signIn } from './support/ui';
 
 // Reports and dashboards (issue 16): the home dashboard draws "sales by region by quarter" as
 // stacked bars with its numbers under it, a click on a cell or a funnel step lists exactly the
@@ -37,7 +37,7 @@ const quarterOf = (d: Deal) => `${d.closed_on.slice(0, 4)} Q${Math.floor((Number
 const number = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
 
 /** What the pivot under the chart must show for these deals: `region|quarter|measure` → text. */
-function expectedCells(of: Deal[]): Record<string, string> {
+function expectedCells(of: Deal[], countName = 'deals'): Record<string, string> {
   const sums = new Map<string, { amount: number; deals: number }>();
   for (const d of of) {
     const key = `${regionOf(d)}|${quarterOf(d)}`;
@@ -47,14 +47,14 @@ function expectedCells(of: Deal[]): Record<string, string> {
   return Object.fromEntries(
     [...sums].flatMap(([key, s]) => [
       [`${key}|amount`, number.format(s.amount)],
-      [`${key}|deals`, number.format(s.deals)],
+      [`${key}|${countName}`, number.format(s.deals)],
     ]),
   );
 }
 
-/** The non-empty numbers of the sales widget's data table, by `data-cell`. */
-async function shownCells(page: Page): Promise<Record<string, string>> {
-  const cells = page.locator('[data-widget="sales_by_region_quarter"] [data-cell]');
+/** The non-empty numbers of a widget's data table, by `data-cell`. */
+async function shownCells(page: Page, widget = 'sales_by_region_quarter'): Promise<Record<string, string>> {
+  const cells = page.locator(`[data-widget="${widget}"] [data-cell]`);
   const all = await cells.evaluateAll((els) => els.map((e) => [e.getAttribute('data-cell') ?? '', (e.textContent ?? '').trim()]));
   return Object.fromEntries(all.filter(([, text]) => text !== ''));
 }
@@ -223,5 +223,61 @@ describe.runIf(browserAvailable())('dashboards (browser)', () => {
     const own = deals.filter((d) => d.owner === 'li');
     await expect.poll(() => shownCells(page)).toEqual(expectedCells(own));
     await shot(page, 'dashboards-04-rep');
+  });
+
+  it('lets a business user build the report by dragging fields, put it on a dashboard and drill into it', async () => {
+    const { page } = browser;
+    await page.getByTestId('user-menu').click();
+    await page.getByRole('menuitem', { name: '退出登录' }).click();
+    await page.getByLabel('邮箱').waitFor();
+    await signIn(page, srv.url, srv.server.admin.email, srv.server.admin.password);
+    await page.getByRole('menuitem', { name: '设计器' }).click();
+    await page.getByRole('menuitem', { name: '报表' }).click();
+    await page.getByRole('button', { name: '新建报表' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('名称').fill('自建区域季度销售');
+    await pickOption(page, dialog, '基础对象', '商机');
+    await dialog.getByRole('button', { name: /确\s*定/ }).click();
+    const drop = async (field: string, zone: string, shown: string) => {
+      await page.getByTestId(`report-field-${field}`).dragTo(page.getByTestId(`zone-${zone}`));
+      await page.getByTestId(shown).waitFor();
+    };
+    await drop('account.region', 'rows', 'rows-account.region');
+    await drop('closed_on', 'columns', 'columns-closed_on');
+    await drop('amount', 'values', 'values-amount');
+    await drop('name', 'values', 'values-count');
+    await pickOption(page, page, '图表', '条形图');
+    await page.getByRole('checkbox', { name: '堆叠' }).check();
+    await page.locator('[data-testid="report-preview"] [data-testid="chart"][data-ready="true"] svg path:not([fill="none"])').first().waitFor();
+    await shot(page, 'dashboards-05-builder');
+    await page.getByRole('button', { name: '保存并发布' }).click();
+    await page
+      .getByText(/已发布版本/)
+      .first()
+      .waitFor();
+
+    await page.getByRole('menuitem', { name: '报表' }).click();
+    await page.getByRole('button', { name: '新建仪表盘' }).click();
+    await page.getByRole('dialog').getByLabel('名称').fill('自建看板');
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: /确\s*定/ })
+      .click();
+    await pickOption(page, page, '添加报表', '自建区域季度销售');
+    await page.getByRole('combobox', { name: '报表 widget_1' }).waitFor();
+    await page.getByRole('button', { name: '保存并发布' }).click();
+    await page.getByRole('menuitem', { name: '自建看板' }).click();
+    await page.getByRole('heading', { name: '自建看板' }).waitFor();
+
+    const widget = page.locator('[data-widget="report_1"]');
+    await widget.locator('[data-testid="chart"][data-ready="true"] svg path:not([fill="none"])').first().waitFor();
+    await widget.getByText('查看数据').click();
+    await expect.poll(() => shownCells(page, 'report_1')).toEqual(expectedCells(deals, 'count'));
+    const cell = `${regions.west}|2026 Q2|amount`;
+    const behind = deals.filter((d) => `${regionOf(d)}|${quarterOf(d)}|amount` === cell).map((d) => d.name);
+    await widget.locator(`[data-cell="${cell}"]`).click();
+    await page.getByTestId('drill-total').getByText(`共 ${behind.length} 条`).waitFor();
+    await expect.poll(() => drilled(page)).toEqual([...behind].sort());
+    await shot(page, 'dashboards-06-built-dashboard');
   });
 });

@@ -56,6 +56,8 @@ export const keys = {
   dashboard: (tenant: string, name: string) => ['reports', tenant, 'dashboard', name] as const,
   /** A published report run with a dashboard's filters. */
   reportRun: (tenant: string, report: string, filters: unknown) => ['reports', tenant, 'run', report, filters] as const,
+  /** The builder's preview of a report being designed. */
+  reportPreview: (tenant: string, spec: unknown) => ['reports', tenant, 'preview', spec] as const,
   /** The records behind one cell of a report. */
   reportDrill: (tenant: string, report: string, body: unknown) => ['reports', tenant, 'drill', report, body] as const,
   /** A reference picker's search (not refreshed by writes, as a picker's choices need not be). */

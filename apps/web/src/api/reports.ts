@@ -49,4 +49,17 @@ export const reportQueries = {
       queryFn: ({ signal }) =>
         unwrap(client.POST('/api/v1/t/{tenant}/reports/{report}/drill', { params: { path: { tenant, report } }, body: { ...body, count: true }, signal })),
     }),
+  /** A report being designed, run as it is (the previous result stays while a change runs). */
+  preview: (tenant: string, spec: unknown, enabled: boolean) =>
+    queryOptions({
+      queryKey: keys.reportPreview(tenant, spec),
+      queryFn: ({ signal }) => previewReport(tenant, spec, signal),
+      placeholderData: keepPreviousData,
+      enabled,
+      retry: false,
+    }),
 };
+
+/** Runs a report that is not published yet (the builder's live preview). */
+export const previewReport = (tenant: string, spec: unknown, signal?: AbortSignal): Promise<ReportResult> =>
+  unwrap(client.POST('/api/v1/t/{tenant}/reports/query', { ...tenantPath(tenant), body: spec as never, signal }));

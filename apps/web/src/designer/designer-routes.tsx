@@ -1,6 +1,7 @@
 import {
   AimOutlined,
   ApartmentOutlined,
+  BarChartOutlined,
   CheckCircleOutlined,
   ThunderboltOutlined,
   CloudUploadOutlined,
@@ -23,6 +24,8 @@ import { useCanDesign, useTenant } from '../runtime/tenant-shell';
 import { AutomationEditor } from './automation-editor';
 import { AutomationsPage } from './automations-page';
 import { RecordActionEditor, RecordActionsPage } from './record-actions-page';
+import { ReportBuilder } from './report-builder';
+import { DashboardEditor, ReportsPage } from './reports-page';
 import { DesignerHome } from './designer-home';
 import { FormDesigner } from './form-designer';
 import { MenuDesigner } from './menu-designer';
@@ -79,8 +82,9 @@ function Session({ tenant, draft }: { tenant: string; draft: Draft }) {
     return () => window.removeEventListener('keydown', onKey);
   }, [designer]);
   const section =
-    (['views', 'automations', 'buttons', 'workflows', 'menu', 'publish', 'revisions'] as const).find((s) => location.pathname.startsWith(`${base}/${s}`)) ??
-    'objects';
+    (['views', 'automations', 'buttons', 'workflows', 'reports', 'menu', 'publish', 'revisions'] as const).find((s) =>
+      location.pathname.startsWith(`${base}/${s}`),
+    ) ?? 'objects';
   return (
     <DesignerContext.Provider value={designer}>
       <DndProvider backend={HTML5Backend}>
@@ -112,6 +116,7 @@ function Session({ tenant, draft }: { tenant: string; draft: Draft }) {
             { key: 'automations', icon: <ThunderboltOutlined />, label: t('auto.title') },
             { key: 'buttons', icon: <AimOutlined />, label: t('buttons.title') },
             { key: 'workflows', icon: <ApartmentOutlined />, label: wf('title') },
+            { key: 'reports', icon: <BarChartOutlined />, label: t('designer.reports') },
             { key: 'menu', icon: <MenuOutlined />, label: t('designer.menu') },
             { key: 'publish', icon: <CloudUploadOutlined />, label: t('designer.publish') },
             { key: 'revisions', icon: <HistoryOutlined />, label: t('designer.revisions') },
@@ -137,6 +142,9 @@ function Session({ tenant, draft }: { tenant: string; draft: Draft }) {
               </Suspense>
             }
           />
+          <Route path="reports" element={<ReportsPage />} />
+          <Route path="reports/dashboards/:name" element={<DashboardEditor />} />
+          <Route path="reports/:name" element={<ReportBuilder />} />
           <Route path="menu" element={<MenuDesigner />} />
           <Route path="publish" element={<PublishPage />} />
           <Route path="revisions" element={<RevisionsPage />} />

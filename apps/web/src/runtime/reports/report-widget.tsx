@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { Alert, Card } from 'antd';
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import type { DashboardFilterValues, ReportResult, ReportView } from '../../api/reports';
 import { reportQueries } from '../../api/reports';
 import { useI18n } from '../../i18n/i18n';
@@ -15,27 +15,63 @@ import { useCellLabel, useDimensionLabel, useMeasureLabel } from './report-label
 const flattened = (r: ReportResult): ReportResult => ({ ...r, columns: r.columns.map((c) => (c.role === 'column' ? { ...c, role: 'row' } : c)) });
 
 /**
+ * A report's result drawn by its chart type, with its numbers in a table under a chart; `onDrill`
+ * gets the clicked cell's dimension values and the labels naming it.
+ */
+export function ReportChart(props: {
+  tenant: string;
+  report: ReportView;
+  result: ReportResult;
+  title: string;
+  onDrill(cell: Record<string, unknown>, text: string): void;
+}) {
+  const { tenant, report, result, title, onDrill } = props;
+  const { t } = useI18n();
+  const cellLabel = useCellLabel(tenant, report);
+  const dimensionLabel = useDimensionLabel(tenant, report);
+  const measureLabel = useMeasureLabel(report);
+  const kind = chartViews[report.chart?.type ?? 'table'] ?? chartViews.table;
+  const data = kind.flat ? flattened(result) : result;
+  const pivot = pivotOf(data, cellLabel);
+  // The drawer names the cell by the labels of the headings it lies under.
+  const cellText = (cell: Record<string, unknown>) =>
+    [...pivot.rows, ...pivot.cols]
+      .filter((a) => Object.keys(a.cell).length && Object.entries(a.cell).every(([k, v]) => cell[k] === v))
+      .map((a) => a.labels.join(' / '))
+      .join(' · ');
+  const view = {
+    report,
+    title,
+    pivot,
+    rowDims: data.columns.filter((c) => c.role === 'row'),
+    dimensionLabel,
+    measureLabel,
+    onDrill: (cell: Record<string, unknown>) => onDrill(cell, cellText(cell)),
+  };
+  return (
+    <>
+      {result.truncated && <Alert type="warning" showIcon message={t('report.truncated')} style={{ marginBottom: 8 }} />}
+      <div style={{ flex: 1, minHeight: kind.data ? 180 : undefined }}>
+        <kind.View {...view} />
+      </div>
+      {kind.data && (
+        <details style={{ marginTop: 8 }}>
+          <summary style={{ cursor: 'pointer', color: '#1668dc' }}>{t('report.data')}</summary>
+          <PivotTable {...view} caption={title} measureFormat={measureFormat(report)} />
+        </details>
+      )}
+    </>
+  );
+}
+
+/**
  * One dashboard widget: runs its report with the dashboard's filters and draws it by the report's
  * chart type; a click on a bar, slice, step or cell opens the records behind it.
  */
 export function ReportWidget({ tenant, report, title, filters }: { tenant: string; report: ReportView; title: string; filters: DashboardFilterValues }) {
   const { t } = useI18n();
   const run = useQuery(reportQueries.run(tenant, report.name, filters));
-  const cellLabel = useCellLabel(tenant, report);
-  const dimensionLabel = useDimensionLabel(tenant, report);
-  const measureLabel = useMeasureLabel(report);
-  const [drill, setDrill] = useState<Record<string, unknown> | null>(null);
-  const kind = chartViews[report.chart?.type ?? 'table'] ?? chartViews.table;
-  const data = run.data;
-  const pivot = useMemo(() => (data ? pivotOf(kind.flat ? flattened(data) : data, cellLabel) : undefined), [data, kind.flat, cellLabel]);
-  const rowDims = (data ? (kind.flat ? flattened(data) : data).columns : []).filter((c) => c.role === 'row');
-  const props = { report, title, rowDims, dimensionLabel, measureLabel, onDrill: setDrill };
-  // The drawer names the cell by the labels of the headings it lies under.
-  const cellText = (cell: Record<string, unknown>) =>
-    [...(pivot?.rows ?? []), ...(pivot?.cols ?? [])]
-      .filter((a) => Object.keys(a.cell).length && Object.entries(a.cell).every(([k, v]) => cell[k] === v))
-      .map((a) => a.labels.join(' / '))
-      .join(' · ');
+  const [drill, setDrill] = useState<{ cell: Record<string, unknown>; text: string } | null>(null);
   return (
     <Card
       size="small"
@@ -46,29 +82,18 @@ export function ReportWidget({ tenant, report, title, filters }: { tenant: strin
     >
       {run.error ? (
         <ErrorBox error={run.error} />
-      ) : !pivot ? (
+      ) : !run.data ? (
         <Loading />
       ) : (
-        <>
-          {data?.truncated && <Alert type="warning" showIcon message={t('report.truncated')} style={{ marginBottom: 8 }} />}
-          <div style={{ flex: 1, minHeight: kind.data ? 180 : undefined }}>
-            <kind.View {...props} pivot={pivot} />
-          </div>
-          {kind.data && (
-            <details style={{ marginTop: 8 }}>
-              <summary style={{ cursor: 'pointer', color: '#1668dc' }}>{t('report.data')}</summary>
-              <PivotTable {...props} pivot={pivot} caption={title} measureFormat={measureFormat(report)} />
-            </details>
-          )}
-        </>
+        <ReportChart tenant={tenant} report={report} result={run.data} title={title} onDrill={(cell, text) => setDrill({ cell, text })} />
       )}
       {drill && (
         <DrillDrawer
           tenant={tenant}
           report={report}
           filters={filters}
-          cell={drill}
-          title={t('report.drillTitle', { title, cell: cellText(drill) })}
+          cell={drill.cell}
+          title={t('report.drillTitle', { title, cell: drill.text })}
           onClose={() => setDrill(null)}
         />
       )}
