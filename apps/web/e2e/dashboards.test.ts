@@ -211,6 +211,13 @@ describe.runIf(browserAvailable())('dashboards (browser)', () => {
     await page.getByTestId('drill-records').waitFor({ state: 'detached' });
   });
 
+  it('narrows the widgets to one owner with the dashboard’s owner filter', async () => {
+    const { page } = browser;
+    await pickOption(page, page, '负责人', '韩梅');
+    await expect.poll(() => shownCells(page)).toEqual(expectedCells(deals.filter((d) => d.owner === 'han')));
+    await shot(page, 'dashboards-04-owner-filter');
+  });
+
   it('shows a rep who reads only his own deals only his numbers', async () => {
     const { page } = browser;
     await page.getByTestId('user-menu').click();
@@ -222,7 +229,7 @@ describe.runIf(browserAvailable())('dashboards (browser)', () => {
     await salesWidget(page).getByText('查看数据').click();
     const own = deals.filter((d) => d.owner === 'li');
     await expect.poll(() => shownCells(page)).toEqual(expectedCells(own));
-    await shot(page, 'dashboards-04-rep');
+    await shot(page, 'dashboards-05-rep');
   });
 
   it('lets a business user build the report by dragging fields, put it on a dashboard and drill into it', async () => {
@@ -249,7 +256,7 @@ describe.runIf(browserAvailable())('dashboards (browser)', () => {
     await pickOption(page, page, '图表', '条形图');
     await page.getByRole('checkbox', { name: '堆叠' }).check();
     await page.locator('[data-testid="report-preview"] [data-testid="chart"][data-ready="true"] svg path:not([fill="none"])').first().waitFor();
-    await shot(page, 'dashboards-05-builder');
+    await shot(page, 'dashboards-06-builder');
     await page.getByRole('button', { name: '保存并发布' }).click();
     await page
       .getByText(/已发布版本/)
@@ -278,6 +285,6 @@ describe.runIf(browserAvailable())('dashboards (browser)', () => {
     await widget.locator(`[data-cell="${cell}"]`).click();
     await page.getByTestId('drill-total').getByText(`共 ${behind.length} 条`).waitFor();
     await expect.poll(() => drilled(page)).toEqual([...behind].sort());
-    await shot(page, 'dashboards-06-built-dashboard');
+    await shot(page, 'dashboards-07-built-dashboard');
   });
 });
