@@ -257,6 +257,15 @@ describe.runIf(browserAvailable())('dashboards (browser)', () => {
     await page.getByRole('checkbox', { name: '堆叠' }).check();
     await page.locator('[data-testid="report-preview"] [data-testid="chart"][data-ready="true"] svg path:not([fill="none"])').first().waitFor();
     await shot(page, 'dashboards-06-builder');
+    // The preview drills too, by the report's definition (it is not published yet).
+    const previewed = `${regions.east}|2026 Q2|amount`;
+    await page.getByTestId('report-preview').getByText('查看数据').click();
+    await page.getByTestId('report-preview').locator(`[data-cell="${previewed}"]`).click();
+    const inPreview = deals.filter((d) => `${regionOf(d)}|${quarterOf(d)}|amount` === previewed).map((d) => d.name);
+    await page.getByTestId('drill-total').getByText(`共 ${inPreview.length} 条`).waitFor();
+    await expect.poll(() => drilled(page)).toEqual([...inPreview].sort());
+    await page.locator('.ant-drawer-close').click();
+    await page.getByTestId('drill-records').waitFor({ state: 'detached' });
     await page.getByRole('button', { name: '保存并发布' }).click();
     await page
       .getByText(/已发布版本/)

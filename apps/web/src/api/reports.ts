@@ -49,6 +49,13 @@ export const reportQueries = {
       queryFn: ({ signal }) =>
         unwrap(client.POST('/api/v1/t/{tenant}/reports/{report}/drill', { params: { path: { tenant, report } }, body: { ...body, count: true }, signal })),
     }),
+  /** The records behind one cell of a report being designed (the builder's preview). */
+  drillDraft: (tenant: string, report: unknown, body: { cell: Record<string, unknown>; limit: number }) =>
+    queryOptions({
+      queryKey: keys.reportDrill(tenant, '', { report, ...body }),
+      queryFn: ({ signal }) =>
+        unwrap(client.POST('/api/v1/t/{tenant}/reports/drill', { ...tenantPath(tenant), body: { report: report as never, ...body, count: true }, signal })),
+    }),
   /** A report being designed, run as it is (the previous result stays while a change runs). */
   preview: (tenant: string, spec: unknown, enabled: boolean) =>
     queryOptions({

@@ -2,12 +2,13 @@ import { CloseOutlined } from '@ant-design/icons';
 import { chartTypes, type ObjectInput, type ReportInput } from '@tangram/metadata';
 import { useQuery } from '@tanstack/react-query';
 import { Alert, Card, Checkbox, Col, Empty, Input, Row, Select, Space, Tag, Typography } from 'antd';
-import type { ReactNode } from 'react';
+import { type ReactNode, useState } from 'react';
 import { useDrag, useDrop } from 'react-dnd';
 import { useParams } from 'react-router';
 import { describeError } from '../api/http';
 import { reportQueries, type ReportView } from '../api/reports';
 import { useI18n } from '../i18n/i18n';
+import { DrillDrawer } from '../runtime/reports/drill-drawer';
 import { ReportChart } from '../runtime/reports/report-widget';
 import { draftFields, namedList, putNamed } from './designer-core';
 import { LogicEditor } from './logic-editor';
@@ -121,6 +122,7 @@ function Preview({ tenant, report, object }: { tenant: string; report: ReportInp
   const { t, label } = useI18n();
   const spec = { object: report.object, filter: report.filter, rows: report.rows ?? [], columns: report.columns ?? [], values: report.values };
   const run = useQuery(reportQueries.preview(tenant, spec, report.values.length > 0));
+  const [drill, setDrill] = useState<{ cell: Record<string, unknown>; text: string } | null>(null);
   const view = { ...report, label: report.label ?? report.name, objectName: object.name, chart: report.chart ?? { type: 'table' } } as unknown as ReportView;
   return (
     <Card
@@ -134,8 +136,25 @@ function Preview({ tenant, report, object }: { tenant: string; report: ReportInp
       ) : run.error ? (
         <Alert type="error" showIcon message={describeError(run.error)} />
       ) : run.data ? (
-        <ReportChart tenant={tenant} report={view} result={run.data} title={label(report.label, report.name)} onDrill={() => undefined} />
+        <ReportChart
+          tenant={tenant}
+          report={view}
+          result={run.data}
+          title={label(report.label, report.name)}
+          onDrill={(cell, text) => setDrill({ cell, text })}
+        />
       ) : null}
+      {drill && (
+        <DrillDrawer
+          tenant={tenant}
+          report={view}
+          filters={{}}
+          cell={drill.cell}
+          draft={spec}
+          title={t('report.drillTitle', { title: label(report.label, report.name), cell: drill.text })}
+          onClose={() => setDrill(null)}
+        />
+      )}
     </Card>
   );
 }

@@ -19,12 +19,16 @@ export function DrillDrawer(props: {
   filters: DashboardFilterValues;
   cell: Record<string, unknown>;
   title: string;
+  /** A report not published yet (the builder's preview): its records are asked for by its definition. */
+  draft?: unknown;
   onClose(): void;
 }) {
-  const { tenant, report, filters, cell, title, onClose } = props;
+  const { tenant, report, filters, cell, title, draft, onClose } = props;
   const { t, label } = useI18n();
   const object = objectByName(useMetadata(tenant).data?.metadata, report.objectName);
-  const page = useQuery(reportQueries.drill(tenant, report.name, { filters, cell, limit: drillLimit }));
+  const published = useQuery({ ...reportQueries.drill(tenant, report.name, { filters, cell, limit: drillLimit }), enabled: draft === undefined });
+  const drafted = useQuery({ ...reportQueries.drillDraft(tenant, draft, { cell, limit: drillLimit }), enabled: draft !== undefined });
+  const page = draft === undefined ? published : drafted;
   const fields = object ? activeFields(object).filter((f) => widgetOf(f).listColumn !== false) : [];
   const titleField = fields.find((f) => f.id === object?.titleField) ?? fields[0];
   const shown = [...(titleField ? [titleField] : []), ...fields.filter((f) => f !== titleField).slice(0, 5)];
