@@ -34,6 +34,7 @@ const deals: Deal[] = [
 
 const regionOf = (d: Deal) => regions[accounts[d.account]];
 const quarterOf = (d: Deal) => `${d.closed_on.slice(0, 4)} Q${Math.floor((Number(d.closed_on.slice(5, 7)) - 1) / 3) + 1}`;
+const inFirstQuarter = (d: Deal) => d.closed_on >= '2026-01-01' && d.closed_on <= '2026-03-31';
 const number = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
 
 /** What the pivot under the chart must show for these deals: `region|quarter|measure` → text. */
@@ -211,10 +212,21 @@ describe.runIf(browserAvailable())('dashboards (browser)', () => {
     await page.getByTestId('drill-records').waitFor({ state: 'detached' });
   });
 
-  it('narrows the widgets to one owner with the dashboard’s owner filter', async () => {
+  it('narrows the widgets to a period, its last day included', async () => {
+    const { page } = browser;
+    await page.getByPlaceholder('开始日期').click();
+    await page.getByPlaceholder('开始日期').fill('2026-01-01');
+    await page.keyboard.press('Enter');
+    await page.getByPlaceholder('结束日期').fill('2026-03-31');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => shownCells(page)).toEqual(expectedCells(deals.filter(inFirstQuarter)));
+    await shot(page, 'dashboards-04-period');
+  });
+
+  it('narrows the widgets to one owner with the dashboard’s owner filter, on top of the period', async () => {
     const { page } = browser;
     await pickOption(page, page, '负责人', '韩梅');
-    await expect.poll(() => shownCells(page)).toEqual(expectedCells(deals.filter((d) => d.owner === 'han')));
+    await expect.poll(() => shownCells(page)).toEqual(expectedCells(deals.filter((d) => d.owner === 'han' && inFirstQuarter(d))));
     await shot(page, 'dashboards-04-owner-filter');
   });
 
