@@ -89,8 +89,18 @@ const drillBody = {
   count: { type: 'boolean' },
 } as const;
 
-const Report = named('Report', { ...reportShape, additionalProperties: true, properties: { ...reportShape.properties, objectName: str } });
-const Dashboard = named('Dashboard', { ...dashboardShape, additionalProperties: true });
+// Published: normalised (ids, labels, rows, columns and the chart always set).
+const Report = named('Report', {
+  ...reportShape,
+  required: [...reportShape.required, 'id', 'label', 'rows', 'columns', 'chart', 'objectName'],
+  additionalProperties: true,
+  properties: { ...reportShape.properties, objectName: str },
+});
+const Dashboard = named('Dashboard', {
+  ...dashboardShape,
+  required: [...dashboardShape.required, 'id', 'label', 'roles', 'home', 'filters'],
+  additionalProperties: true,
+});
 
 type Req<P = Record<string, never>, B = unknown> = FastifyRequest<{ Params: { tenant: string } & P; Body: B }>;
 type DrillBody = Omit<DrillOptions, 'cell'> & { cell: Record<string, unknown> };

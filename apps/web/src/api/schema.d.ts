@@ -2051,14 +2051,14 @@ export interface components {
             description?: string | {
                 [key: string]: string;
             };
-            filters?: ("period" | "owner" | "department")[];
-            home?: boolean;
-            id?: string;
-            label?: string | {
+            filters: ("period" | "owner" | "department")[];
+            home: boolean;
+            id: string;
+            label: string | {
                 [key: string]: string;
             };
             name: string;
-            roles?: string[];
+            roles: string[];
             widgets: {
                 h: number;
                 id: string;
@@ -2498,14 +2498,14 @@ export interface components {
             [key: string]: unknown;
         };
         Report: {
-            chart?: {
+            chart: {
                 compare?: string;
                 stacked?: boolean;
                 target?: number | string;
                 /** @enum {unknown} */
                 type: "kpi" | "bar" | "column" | "line" | "area" | "pie" | "donut" | "funnel" | "gauge" | "map" | "table" | "pivot";
             };
-            columns?: {
+            columns: {
                 ageBands?: number[];
                 as?: string;
                 /** @enum {unknown} */
@@ -2522,15 +2522,15 @@ export interface components {
             };
             filter?: unknown;
             fiscalYearStart?: number;
-            id?: string;
-            label?: string | {
+            id: string;
+            label: string | {
                 [key: string]: string;
             };
             limit?: number;
             name: string;
             object: string;
-            objectName?: string;
-            rows?: {
+            objectName: string;
+            rows: {
                 ageBands?: number[];
                 as?: string;
                 /** @enum {unknown} */

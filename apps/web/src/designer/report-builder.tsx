@@ -110,7 +110,7 @@ function Measures({ report, fields, set }: { report: ReportInput; fields: Builde
         variant="borderless"
         aria-label={`aggregate ${m.name}`}
         value={m.fn}
-        onChange={(fn) => set(patchAt(report, 'values', i, fn === 'count' ? { fn, field: undefined } : { fn, field: m.field }))}
+        onChange={(fn) => set(patchAt<ReportInput['values'][number]>(report, 'values', i, { fn, field: fn === 'count' ? undefined : m.field }))}
         options={aggregates.filter((a) => a === 'count' || m.field).map((a) => ({ value: a, label: t(`builder.agg.${a}`) }))}
         style={{ width: 96 }}
       />

@@ -675,6 +675,15 @@ describe.each(await backends())('reports on %s', (backend) => {
     ]);
     expect(await t.tenant.schema.current()).not.toHaveProperty('reports.0');
 
+    // reports and dashboards change no table, yet the plan says what publishing them changes
+    const plan = await t.tenant.schema.plan({ ...app, reports, dashboards });
+    expect(plan.steps.map((s) => s.description['zh-CN'])).toEqual([
+      '新增报表「销售漏斗」',
+      '新增报表「by_region」',
+      '新增报表「costs」',
+      '新增仪表盘「销售总监」',
+      '新增仪表盘「我的业绩」',
+    ]);
     await t.tenant.schema.publish({ ...app, reports, dashboards });
     const boss = { access: access.get(users.boss) };
     const rep = { access: access.get(users.rep1) };

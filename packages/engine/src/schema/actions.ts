@@ -18,7 +18,7 @@ export type Action =
   | { kind: 'field.backfill'; object: string; field: string; label: string }
   | { kind: 'metadata.change'; object: string; field?: string; label: string; change: string; from?: unknown; to?: unknown }
   /** A form, view or the menu added, changed or removed: metadata only, no DDL. */
-  | { kind: 'ui.change'; part: 'form' | 'view' | 'menu'; id: string; label: string; change: 'add' | 'update' | 'remove' };
+  | { kind: 'ui.change'; part: 'form' | 'view' | 'menu' | 'report' | 'dashboard'; id: string; label: string; change: 'add' | 'update' | 'remove' };
 
 export type ActionKind = Action['kind'];
 
@@ -60,7 +60,8 @@ const zh: { [K in ActionKind]: (a: Extract<Action, { kind: K }>) => string } = {
   'index.drop': (a) => `删除对象 ${a.object} 的索引 ${a.index}`,
   'field.backfill': (a) => `为现有记录计算字段「${a.label}」`,
   'metadata.change': (a) => `「${a.label}」(${a.object}${a.field ? `.${a.field}` : ''}) 修改${changeWords[a.change]?.[0] ?? ` ${a.change}`}`,
-  'ui.change': (a) => `${{ add: '新增', update: '修改', remove: '删除' }[a.change]}${{ form: '表单', view: '视图', menu: '菜单项' }[a.part]}「${a.label}」`,
+  'ui.change': (a) =>
+    `${{ add: '新增', update: '修改', remove: '删除' }[a.change]}${{ form: '表单', view: '视图', menu: '菜单项', report: '报表', dashboard: '仪表盘' }[a.part]}「${a.label}」`,
 };
 
 const en: { [K in ActionKind]: (a: Extract<Action, { kind: K }>) => string } = {
@@ -79,7 +80,7 @@ const en: { [K in ActionKind]: (a: Extract<Action, { kind: K }>) => string } = {
   'field.backfill': (a) => `Compute "${a.label}" for existing records`,
   'metadata.change': (a) => `Change ${changeWords[a.change]?.[1] ?? a.change} of "${a.label}" (${a.object}${a.field ? `.${a.field}` : ''})`,
   'ui.change': (a) =>
-    `${{ add: 'Add', update: 'Change', remove: 'Remove' }[a.change]} ${{ form: 'form', view: 'view', menu: 'menu item' }[a.part]} "${a.label}"`,
+    `${{ add: 'Add', update: 'Change', remove: 'Remove' }[a.change]} ${{ form: 'form', view: 'view', menu: 'menu item', report: 'report', dashboard: 'dashboard' }[a.part]} "${a.label}"`,
 };
 
 /** The action in words a business user understands. */

@@ -188,6 +188,8 @@ export function planMigration({ from, to }: { from: ResolvedApp | undefined; to:
   const menuWas = flatMenu(from?.menu ?? []).map((m) => ({ ...m, place: placesWas.get(m.id) }));
   const menuNow = flatMenu(to.menu ?? []).map((m) => ({ ...m, place: placesNow.get(m.id) }));
   actions.push(...uiActions('menu', menuWas, menuNow, (x) => ({ ...x, children: undefined })));
+  // Reports and dashboards change no table: the plan still says what publishing them changes.
+  actions.push(...uiActions('report', from?.reports ?? [], to.reports ?? []), ...uiActions('dashboard', from?.dashboards ?? [], to.dashboards ?? []));
   return actions
     .map((a, i) => ({ a, i }))
     .sort((x, y) => phase[x.a.kind] - phase[y.a.kind] || x.i - y.i)

@@ -20,6 +20,9 @@ function crm12(): TemplatePackage {
   const p = structuredClone(current);
   p.manifest.version = '1.2.0';
   p.automations = (p.automations ?? []).filter((a) => !added(a.name));
+  // reports and dashboards came with 1.5
+  p.reports = [];
+  p.dashboards = [];
   const target = p.objects.find((o) => o.name === 'sales_target');
   if (target) target.fields = target.fields.filter((f) => f.name !== 'period_start' && f.name !== 'period_end');
   for (const form of p.forms.filter((f) => f.object === 'sales_target')) {
