@@ -289,9 +289,10 @@ class Compiler {
     const day = kind === 'datetime' ? sql`(${expr} at time zone ${tz})::date` : sql`${expr}`;
     const days = sql`((now() at time zone ${tz})::date - ${day})`;
     const labels = ['not_due', ...bands.map((b, i) => `${i ? (bands[i - 1] as number) + 1 : 1}-${b}`), `>${bands.at(-1)}`];
-    const whens = bands.map((b, i) => sql`when ${days} <= ${sql.lit(b)} then ${sql.lit(labels[i + 1])}`);
+    // The days are counted once per row: width_bucket gives how many band starts (1, b1+1, …) they reach.
+    const starts = [1, ...bands.map((b) => b + 1)];
     return {
-      expr: sql`(case when ${day} is null then null when ${days} <= 0 then 'not_due' ${sql.join(whens, sql` `)} else ${sql.lit(labels.at(-1))} end)`,
+      expr: sql`(array[${sql.join(labels.map((l) => sql.lit(l)))}]::text[])[width_bucket(${days}, array[${sql.join(starts.map((b) => sql.lit(b)))}]::int[]) + 1]`,
       order: labels,
     };
   }
