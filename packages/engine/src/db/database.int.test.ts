@@ -55,3 +55,46 @@ describe.each(await backends())('database on %s', (backend) => {
     expect(rows).toEqual([{ id: 1 }]);
   });
 });
+
+describe.each((await backends()).filter((b) => b === 'postgres'))('pooled connections the server ends, on %s', (backend) => {
+  it('an idle connection the server terminates is dropped by the pool, not an unhandled error, and the next query runs', async () => {
+    const { default: pg } = await import('pg');
+    const { postgresUrl } = await import('../testing/databases');
+    const database = await openTestDatabase(backend, 4);
+    try {
+      // four connections at once, then idle in the pool
+      const pids = await Promise.all(
+        Array.from(
+          { length: 4 },
+          async () => (await sql<{ pid: number }>`select pg_backend_pid() as pid, pg_sleep(0.05)`.execute(database.db)).rows[0]?.pid as number,
+        ),
+      );
+      const admin = new pg.Client({ connectionString: postgresUrl });
+      await admin.connect();
+      try {
+        await admin.query('select pg_terminate_backend(pid) from unnest($1::int[]) pid', [[...new Set(pids)]]);
+        // until the server has ended them all
+        for (let i = 0; i < 200; i++) {
+          const left = await admin.query('select count(*)::int as n from pg_stat_activity where pid = any($1::int[])', [[...new Set(pids)]]);
+          if (left.rows[0].n === 0) break;
+          await new Promise((r) => setTimeout(r, 25));
+        }
+      } finally {
+        await admin.end();
+      }
+      // the pool opens new connections; a query through a connection it had before may fail once at most
+      let ok = 0;
+      for (let i = 0; i < 8 && ok < 3; i++) {
+        try {
+          const r = await sql<{ one: number }>`select 1 as one`.execute(database.db);
+          if (r.rows[0]?.one === 1) ok++;
+        } catch {
+          // a connection ended between the pool's check and the query: the next one is new
+        }
+      }
+      expect(ok).toBe(3);
+    } finally {
+      await database.close();
+    }
+  });
+});

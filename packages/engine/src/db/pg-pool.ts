@@ -51,6 +51,10 @@ const closesTransaction = /^\s*(commit|end|abort|rollback(?!\s+to\b))\b/i;
  */
 export function createPgPool(connectionString: string, max = 10): PostgresPool & { raw: pg.Pool } {
   const pool = new pg.Pool({ connectionString, max, types, options: '-c TimeZone=UTC' });
+  // An idle connection the server ends (a restart, pg_terminate_backend, idle_session_timeout,
+  // DROP DATABASE … WITH (FORCE)) is an 'error' on the pool: the pool drops that connection and
+  // opens another when needed. Without a listener Node would treat it as unhandled and end the process.
+  pool.on('error', () => {});
   interface State {
     names: Set<string>;
     /** Statements prepared again on this connection: their current name. */
