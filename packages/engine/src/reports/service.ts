@@ -82,20 +82,21 @@ export class ReportService {
 
   /** Runs a published report as the caller, narrowed by a dashboard's filters. */
   async run(name: string, filters: DashboardFilterValues = {}, ctx: ActionContext = {}): Promise<ReportResult> {
-    const r = await this.report(name, ctx);
-    const spec = specOf(r);
-    const extra = await this.filterRules(r, filters);
-    if (extra.length) spec.filter = { and: [...(spec.filter !== undefined ? [spec.filter] : []), ...extra] };
-    return this.query(spec, ctx);
+    return this.query(await this.filtered(name, filters, ctx), ctx);
   }
 
   /** The records behind a cell of a published report (dashboard filters applied as when it ran). */
   async drillReport(name: string, filters: DashboardFilterValues, drill: DrillOptions, ctx: ActionContext = {}): Promise<QueryResult> {
+    return this.drill(await this.filtered(name, filters, ctx), drill, ctx);
+  }
+
+  /** A published report's spec with a dashboard's filters added to its own. */
+  private async filtered(name: string, filters: DashboardFilterValues, ctx: ActionContext): Promise<ReportSpec> {
     const r = await this.report(name, ctx);
     const spec = specOf(r);
     const extra = await this.filterRules(r, filters);
     if (extra.length) spec.filter = { and: [...(spec.filter !== undefined ? [spec.filter] : []), ...extra] };
-    return this.drill(spec, drill, ctx);
+    return spec;
   }
 
   private async filterRules(r: Report, f: DashboardFilterValues): Promise<unknown[]> {
@@ -103,16 +104,15 @@ export class ReportService {
     const rules: unknown[] = [];
     const day = /^\d{4}-\d\d-\d\d$/;
     const dateField = r.dateField ?? 'created_at';
+    // A datetime field's day starts at midnight in the tenant's time zone, not in UTC.
+    const field = (await this.opts.model()).byId.get(r.object)?.byName.get(dateField);
+    const instant = dateField === 'created_at' || dateField === 'updated_at' || field?.type.temporal === 'instant';
     if (f.period !== undefined) {
       if (typeof f.period !== 'object' || f.period === null) throw invalidFilter('/period', 'must be { from, to }');
       for (const key of ['from', 'to'] as const) {
         const v = f.period[key];
         if (v === undefined) continue;
         if (typeof v !== 'string' || !day.test(v) || Number.isNaN(Date.parse(v))) throw invalidFilter(`/period/${key}`, 'must be a day, YYYY-MM-DD');
-        // A datetime field's day starts at midnight in the tenant's time zone, not in UTC.
-        const model = await this.opts.model();
-        const field = model.byId.get(r.object)?.byName.get(dateField);
-        const instant = dateField === 'created_at' || dateField === 'updated_at' || field?.type.temporal === 'instant';
         rules.push({ [key === 'from' ? '>=' : '<']: [{ var: dateField }, instant ? zonedMidnight(v, this.opts.timeZone ?? 'Asia/Shanghai') : v] });
       }
     }
