@@ -442,6 +442,8 @@ const reportMeasure = {
     filter: {},
     of: { anyOf: [name, { type: 'array', items: name, minItems: 2, maxItems: 2 }] },
     compare: { enum: ['previous', 'year'] },
+    from: { type: 'string', minLength: 1, maxLength: 100 },
+    age: { type: 'boolean' },
     label: localeText,
     format: { enum: ['number', 'currency', 'percent'] },
   },
@@ -477,7 +479,7 @@ const report = {
       additionalProperties: false,
       properties: { n: { type: 'integer', minimum: 1, maximum: 1000 }, by: name, others: { type: 'boolean' } },
     },
-    subtotals: { type: 'boolean' },
+    subtotals: { anyOf: [{ type: 'boolean' }, { enum: ['rows', 'columns', 'both'] }] },
     fiscalYearStart: { type: 'integer', minimum: 1, maximum: 12 },
     limit: { type: 'integer', minimum: 1, maximum: 10000 },
     chart: {

@@ -781,6 +781,10 @@ export interface ReportMeasureInput {
   filter?: unknown;
   of?: string | [string, string];
   compare?: 'previous' | 'year';
+  /** Days from this date field to `field` (a sales cycle) instead of the field's value. */
+  from?: string;
+  /** How many days ago `field` was (recency) instead of its value. */
+  age?: boolean;
   label?: LocaleText | string;
   /** How values show: a plain number, money, a percentage. */
   format?: 'number' | 'currency' | 'percent';
@@ -809,7 +813,8 @@ export interface ReportInput {
   values: ReportMeasureInput[];
   sort?: { by: string; direction?: 'asc' | 'desc' }[];
   top?: { n: number; by: string; others?: boolean };
-  subtotals?: boolean;
+  /** `true`/`rows`: row subtotals and a grand total; `columns`: totals across the columns; `both`. */
+  subtotals?: boolean | 'rows' | 'columns' | 'both';
   fiscalYearStart?: number;
   limit?: number;
   chart?: ReportChart;

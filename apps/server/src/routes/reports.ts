@@ -29,7 +29,7 @@ const ReportQuery = named('ReportQuery', {
     values: reportShape.properties.values,
     sort: reportShape.properties.sort,
     top: reportShape.properties.top,
-    subtotals: { type: 'boolean' },
+    subtotals: reportShape.properties.subtotals,
     fiscalYearStart: { type: 'integer' },
     limit: { type: 'integer' },
   },
@@ -58,10 +58,15 @@ const ReportResult = named('ReportResult', {
       type: 'array',
       items: {
         ...anyObject,
-        description: 'Dimension values and measures by key; `$subtotal` (a rollup level) and `$others` (the rest after top N) when asked',
+        description:
+          'Dimension values and measures by key; `$subtotal` (a row rollup level), `$colSubtotal` (a column rollup level) and `$others` (the rest after top N) when asked',
       },
     },
     truncated: { type: 'boolean', description: 'More groups than `limit`' },
+    crossFiltered: {
+      type: 'boolean',
+      description: 'Run with a cross filter: true when it applied (a report over the clicked report’s object), false when it could not',
+    },
   },
 });
 
@@ -76,6 +81,16 @@ const DashboardFilters = named('DashboardFilters', {
     },
     owner: { type: 'string', description: 'A user id' },
     department: { type: 'string', description: 'A department id: its members and those of every department below it' },
+    cross: {
+      type: 'object',
+      required: ['report', 'cell'],
+      additionalProperties: false,
+      description: 'A cell clicked in another widget: reports over the same object keep the records it counts (its dimension values only, not its filter)',
+      properties: {
+        report: { type: 'string', description: 'The published report (name or id) the cell belongs to' },
+        cell: { ...anyObject, description: 'Its dimension values by key, as a drill’s cell' },
+      },
+    },
   },
 });
 

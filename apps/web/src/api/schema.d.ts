@@ -1832,13 +1832,14 @@ export interface components {
                     /** @enum {unknown} */
                     direction?: "asc" | "desc";
                 }[];
-                subtotals?: boolean;
+                subtotals?: boolean | ("rows" | "columns" | "both");
                 top?: {
                     by: string;
                     n: number;
                     others?: boolean;
                 };
                 values: {
+                    age?: boolean;
                     /** @enum {unknown} */
                     compare?: "previous" | "year";
                     field?: string;
@@ -1847,6 +1848,7 @@ export interface components {
                     fn: "count" | "distinct" | "sum" | "avg" | "min" | "max" | "ratio" | "cumulative" | "change" | "stepRatio" | "share";
                     /** @enum {unknown} */
                     format?: "number" | "currency" | "percent";
+                    from?: string;
                     label?: string | {
                         [key: string]: string;
                     };
@@ -2074,6 +2076,15 @@ export interface components {
             [key: string]: unknown;
         };
         DashboardFilters: {
+            /** @description A cell clicked in another widget: reports over the same object keep the records it counts (its dimension values only, not its filter) */
+            cross?: {
+                /** @description Its dimension values by key, as a drill’s cell */
+                cell: {
+                    [key: string]: unknown;
+                };
+                /** @description The published report (name or id) the cell belongs to */
+                report: string;
+            };
             /** @description A department id: its members and those of every department below it */
             department?: string;
             /** @description A user id */
@@ -2546,13 +2557,14 @@ export interface components {
                 /** @enum {unknown} */
                 direction?: "asc" | "desc";
             }[];
-            subtotals?: boolean;
+            subtotals?: boolean | ("rows" | "columns" | "both");
             top?: {
                 by: string;
                 n: number;
                 others?: boolean;
             };
             values: {
+                age?: boolean;
                 /** @enum {unknown} */
                 compare?: "previous" | "year";
                 field?: string;
@@ -2561,6 +2573,7 @@ export interface components {
                 fn: "count" | "distinct" | "sum" | "avg" | "min" | "max" | "ratio" | "cumulative" | "change" | "stepRatio" | "share";
                 /** @enum {unknown} */
                 format?: "number" | "currency" | "percent";
+                from?: string;
                 label?: string | {
                     [key: string]: string;
                 };
@@ -2604,13 +2617,14 @@ export interface components {
                 /** @enum {unknown} */
                 direction?: "asc" | "desc";
             }[];
-            subtotals?: boolean;
+            subtotals?: boolean | ("rows" | "columns" | "both");
             top?: {
                 by: string;
                 n: number;
                 others?: boolean;
             };
             values: {
+                age?: boolean;
                 /** @enum {unknown} */
                 compare?: "previous" | "year";
                 field?: string;
@@ -2619,6 +2633,7 @@ export interface components {
                 fn: "count" | "distinct" | "sum" | "avg" | "min" | "max" | "ratio" | "cumulative" | "change" | "stepRatio" | "share";
                 /** @enum {unknown} */
                 format?: "number" | "currency" | "percent";
+                from?: string;
                 label?: string | {
                     [key: string]: string;
                 };
@@ -2638,6 +2653,8 @@ export interface components {
                 /** @enum {unknown} */
                 role: "row" | "column" | "value";
             }[];
+            /** @description Run with a cross filter: true when it applied (a report over the clicked report’s object), false when it could not */
+            crossFiltered?: boolean;
             rows: {
                 [key: string]: unknown;
             }[];

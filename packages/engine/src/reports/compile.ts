@@ -14,6 +14,7 @@ import {
   aggregateFns,
   computedFns,
   dateBuckets,
+  subtotalModes,
 } from './spec';
 
 // A report compiles to one SQL statement: the base object as `r`, a left join per lookup hop (the
@@ -44,6 +45,8 @@ export interface CompileContext {
   viewer?: UserAccess;
   variables?: RuleVariables;
   timeZone: string;
+  /** More conditions on the base records (alias `r`): a dashboard's cross filter. */
+  where?: Expression<SqlBool>[];
 }
 
 /** A dimension resolved to SQL over `r` and the joins it needs. */
@@ -84,6 +87,10 @@ class Compiler {
 
   constructor(private readonly ctx: CompileContext) {
     this.baseAccess = ctx.viewer?.object(ctx.base);
+  }
+
+  get timeZone(): string {
+    return this.ctx.timeZone;
   }
 
   private t(table: string): RawBuilder<unknown> {
@@ -304,7 +311,7 @@ class Compiler {
 }
 
 function measureField(c: Compiler, base: ObjectModel, m: AggregateMeasure, pointer: string): RawBuilder<unknown> | undefined {
-  if (m.fn === 'count' && m.field === undefined) return sql`count(*)`;
+  if (m.fn === 'count' && m.field === undefined && m.from === undefined && !m.age) return sql`count(*)`;
   const name = m.field;
   if (typeof name !== 'string' || !name) {
     c.problems.push({ code: 'QUERY_INVALID', path: `${pointer}/field`, message: `${m.fn} needs a field` });
@@ -325,8 +332,14 @@ function measureField(c: Compiler, base: ObjectModel, m: AggregateMeasure, point
     c.problems.push({ code: 'FIELD_FORBIDDEN', path: `${pointer}/field`, field: name.slice(0, 100), message: `you may not read "${name}"` });
     return undefined;
   }
-  const kind = system ?? f?.kind ?? '';
-  const col = sql.ref(`r.${f ? f.column : name}`);
+  let kind = system ?? f?.kind ?? '';
+  let col: RawBuilder<unknown> | ReturnType<typeof sql.ref> = sql.ref(`r.${f ? f.column : name}`);
+  if (m.from !== undefined || (m.age !== undefined && m.age !== false)) {
+    const days = measureDays(c, base, m, pointer, kind, col);
+    if (!days) return undefined;
+    col = days;
+    kind = 'number';
+  }
   if ((m.fn === 'sum' || m.fn === 'avg') && kind !== 'number') {
     c.problems.push({ code: 'QUERY_INVALID', path: `${pointer}/field`, field: name.slice(0, 100), message: `${m.fn} needs a number field` });
     return undefined;
@@ -347,6 +360,37 @@ function measureField(c: Compiler, base: ObjectModel, m: AggregateMeasure, point
     min: sql`min(${col})`,
     max: sql`max(${col})`,
   }[m.fn];
+}
+
+/** A day-counting measure (`from`, `age`): whole days between two dates in the tenant's time zone. */
+function measureDays(
+  c: Compiler,
+  base: ObjectModel,
+  m: AggregateMeasure,
+  pointer: string,
+  kind: string,
+  col: RawBuilder<unknown> | ReturnType<typeof sql.ref>,
+): RawBuilder<unknown> | undefined {
+  const tz = sql.lit(c.timeZone);
+  const day = (expr: unknown, k: string) => (k === 'datetime' ? sql`(${expr} at time zone ${tz})::date` : sql`${expr}`);
+  const problem = (at: string, message: string) => {
+    c.problems.push({ code: 'QUERY_INVALID', path: `${pointer}/${at}`, message });
+    return undefined;
+  };
+  if (m.fn !== 'sum' && m.fn !== 'avg' && m.fn !== 'min' && m.fn !== 'max') return problem('fn', 'days are measured with sum, avg, min or max');
+  if (kind !== 'date' && kind !== 'datetime') return problem('field', 'days are counted between dates: a date or datetime field');
+  if (m.age !== undefined && m.age !== true) return problem('age', 'must be true or false');
+  if (m.from !== undefined && m.age) return problem('age', 'either days from another date (from) or days ago (age)');
+  if (m.from === undefined) return sql`((now() at time zone ${tz})::date - ${day(col, kind)})`;
+  if (typeof m.from !== 'string') return problem('from', 'must be the name of a date or datetime field');
+  const f = base.byName.get(m.from);
+  const fromKind = systemKinds[m.from] ?? (f?.type.storage === 'column' ? f.kind : undefined);
+  if (fromKind !== 'date' && fromKind !== 'datetime') return problem('from', `"${m.from.slice(0, 100)}" is not a date or datetime field of "${base.name}"`);
+  if (f && c.baseAccess && !c.baseAccess.readable(f.name)) {
+    c.problems.push({ code: 'FIELD_FORBIDDEN', path: `${pointer}/from`, field: m.from.slice(0, 100), message: `you may not read "${m.from}"` });
+    return undefined;
+  }
+  return sql`(${day(col, kind)} - ${day(sql.ref(`r.${f ? f.column : m.from}`), fromKind)})`;
 }
 
 /** Checks a report against the model and the reader's rights and builds its SQL parts. */
@@ -479,6 +523,8 @@ export function compileReport(ctx: CompileContext, spec: ReportSpec): CompiledRe
     }
   });
 
+  if (spec.subtotals !== undefined && typeof spec.subtotals !== 'boolean' && !(subtotalModes as readonly unknown[]).includes(spec.subtotals))
+    p.push({ code: 'QUERY_INVALID', path: '/subtotals', message: `true, false or one of ${subtotalModes.join(', ')}` });
   const limit = spec.limit ?? 1000;
   if (!Number.isInteger(limit) || limit < 1 || limit > maxRows) p.push({ code: 'QUERY_INVALID', path: '/limit', message: `must be 1..${maxRows}` });
   if (spec.top !== undefined) {
@@ -510,6 +556,7 @@ export function compileReport(ctx: CompileContext, spec: ReportSpec): CompiledRe
   if (p.length) throw AppError.problems('QUERY_INVALID', p);
   const scope = oa?.scope('read').predicate;
   if (scope) where.push(scope);
+  if (ctx.where) where.push(...ctx.where);
 
   const columnsOut: ReportColumn[] = [
     ...rows.map((d) => dimColumn(d, 'row')),

@@ -21,7 +21,7 @@ export function applyComputed(c: CompiledReport, rows: Record<string, unknown>[]
   if (!c.computed.length) return;
   const along = c.rows.at(-1);
   const others = [...c.rows.slice(0, -1), ...c.columns].map((d) => d.key);
-  const detail = rows.filter((r) => !r.$subtotal);
+  const detail = rows.filter((r) => !r.$subtotal && !r.$colSubtotal);
   const seriesOf = new Map<string, Record<string, unknown>[]>();
   for (const r of detail) {
     const k = JSON.stringify(others.map((key) => r[key] ?? null));
@@ -56,8 +56,9 @@ export function applyComputed(c: CompiledReport, rows: Record<string, unknown>[]
       case 'share': {
         const columnKeys = c.columns.map((d) => d.key);
         const totals = new Map<string, number>();
-        const colKey = (r: Record<string, unknown>) => JSON.stringify(columnKeys.map((k) => r[k] ?? null));
-        for (const r of detail) totals.set(colKey(r), (totals.get(colKey(r)) ?? 0) + (num(r[a]) ?? 0));
+        // Per column, over the rows' detail: a column total's share is of the grand total.
+        const colKey = (r: Record<string, unknown>) => JSON.stringify([r.$colSubtotal ?? 0, ...columnKeys.map((k) => r[k] ?? null)]);
+        for (const r of rows) if (!r.$subtotal) totals.set(colKey(r), (totals.get(colKey(r)) ?? 0) + (num(r[a]) ?? 0));
         for (const r of rows) r[m.name] = r.$subtotal ? null : divide(r[a], totals.get(colKey(r)));
         break;
       }

@@ -717,4 +717,157 @@ describe.each(await backends())('reports on %s', (backend) => {
     const list = await t.tenant.reports.drillReport('funnel', { department: dept.east }, { cell: { stage: 'won' }, limit: 1000 }, boss);
     expect(list.records).toHaveLength((won?.n as number | undefined) ?? 0);
   });
+
+  it('totals a pivot both ways: row subtotals, column totals and the grand total equal sums over the listed records', async () => {
+    for (const member of [users.boss, users.rep1]) {
+      const as = { access: access.get(member) };
+      const deals = await listed('deal', access.get(member) as UserAccess);
+      const visible = new Map((await listed('account', access.get(member) as UserAccess)).map((a) => [a.id as string, a]));
+      const regionOf = (d: RecordData) => (visible.get(d.account as string)?.region as string | undefined) ?? null;
+      const spec: ReportSpec = {
+        object: 'deal',
+        rows: [{ field: 'account.region', as: 'region' }],
+        columns: [{ field: 'stage' }],
+        values: [
+          { name: 'n', fn: 'count' },
+          { name: 'total', fn: 'sum', field: 'amount' },
+          { name: 'share', fn: 'share', of: 'n' },
+        ],
+        subtotals: 'both',
+      };
+      const r = await t.tenant.reports.query(spec, as);
+      const sum = (pred: (d: RecordData) => boolean) => deals.filter(pred).reduce((a, d) => a + ((d.amount as number | null) ?? 0), 0);
+      for (const row of r.rows) {
+        const byRegion = !row.$subtotal;
+        const byStage = !row.$colSubtotal;
+        const pred = (d: RecordData) => (!byRegion || regionOf(d) === row.region) && (!byStage || (d.stage ?? null) === row.stage);
+        expect(row.n).toBe(deals.filter(pred).length);
+        expect(row.total).toBeCloseTo(sum(pred), 6);
+        if (!byRegion) expect(row.region).toBeNull();
+        if (!byStage) expect(row.stage).toBeNull();
+      }
+      // every region with every stage, each region's total across stages, each stage's total, and one grand total
+      const regionsSeen = new Set(deals.map(regionOf));
+      const stagesSeen = new Set(deals.map((d) => d.stage ?? null));
+      expect(r.rows.filter((x) => x.$colSubtotal && !x.$subtotal)).toHaveLength(regionsSeen.size);
+      expect(r.rows.filter((x) => x.$subtotal && !x.$colSubtotal)).toHaveLength(stagesSeen.size);
+      expect(r.rows.filter((x) => x.$subtotal && x.$colSubtotal)).toHaveLength(1);
+      // a region's total across the columns is its share of all the records
+      for (const row of r.rows.filter((x) => x.$colSubtotal && !x.$subtotal)) expect(row.share).toBeCloseTo((row.n as number) / deals.length, 12);
+      // only the columns' totals: no row subtotals
+      const cols = await t.tenant.reports.query({ ...spec, subtotals: 'columns' }, as);
+      expect(cols.rows.some((x) => x.$subtotal)).toBe(false);
+      expect(cols.rows.filter((x) => x.$colSubtotal)).toHaveLength(regionsSeen.size);
+      const rowsOnly = await t.tenant.reports.query({ ...spec, subtotals: 'rows' }, as);
+      expect(rowsOnly.rows.some((x) => x.$colSubtotal)).toBe(false);
+    }
+    const bad = await failure(t.tenant.reports.query({ object: 'deal', values: [{ name: 'n', fn: 'count' }], subtotals: 'diagonal' as never }, {}));
+    expect(bad).toMatchObject({ code: 'QUERY_INVALID', details: { problems: [{ path: '/subtotals' }] } });
+  });
+
+  it('measures days: between two dates (a sales cycle) and since a date (recency), in the tenant time zone', async () => {
+    const today = shanghaiDay(new Date().toISOString()) as string;
+    const days = (a: string, b: string) => Math.round((Date.parse(a) - Date.parse(b)) / 86_400_000);
+    for (const member of [users.boss, users.rep1]) {
+      const deals = await listed('deal', access.get(member) as UserAccess);
+      const r = await t.tenant.reports.query(
+        {
+          object: 'deal',
+          rows: [{ field: 'stage' }],
+          values: [
+            { name: 'cycle', fn: 'avg', field: 'closed_on', from: 'closed_at' },
+            { name: 'longest', fn: 'max', field: 'closed_on', from: 'closed_at' },
+            { name: 'recency', fn: 'min', field: 'closed_on', age: true },
+            { name: 'won_cycle', fn: 'avg', field: 'closed_on', from: 'closed_at', filter: wonOnly },
+          ],
+        },
+        { access: access.get(member) },
+      );
+      for (const row of r.rows) {
+        const group = deals.filter((d) => (d.stage ?? null) === row.stage && d.closed_on);
+        const cycles = group.map((d) => days(d.closed_on as string, shanghaiDay(d.closed_at as string) as string));
+        const ages = group.map((d) => days(today, d.closed_on as string));
+        const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+        if (cycles.length) expect(row.cycle).toBeCloseTo(mean(cycles) as number, 9);
+        else expect(row.cycle).toBeNull();
+        expect(row.longest).toEqual(cycles.length ? Math.max(...cycles) : null);
+        expect(row.recency).toEqual(ages.length ? Math.min(...ages) : null);
+        expect(row.won_cycle ?? null).toEqual(row.stage === 'won' ? row.cycle : null);
+      }
+    }
+    const refused = async (values: unknown[], as = {}) => failure(t.tenant.reports.query({ object: 'deal', values } as ReportSpec, as));
+    expect(await refused([{ name: 'x', fn: 'count', field: 'closed_on', from: 'closed_at' }])).toMatchObject({
+      details: { problems: [{ path: '/values/0/fn' }] },
+    });
+    expect(await refused([{ name: 'x', fn: 'avg', field: 'closed_on', from: 'title' }])).toMatchObject({
+      details: { problems: [{ path: '/values/0/from' }] },
+    });
+    expect(await refused([{ name: 'x', fn: 'avg', field: 'amount', age: true }])).toMatchObject({ details: { problems: [{ path: '/values/0/field' }] } });
+    expect(await refused([{ name: 'x', fn: 'avg', field: 'closed_on', from: 'closed_at', age: true }])).toMatchObject({
+      details: { problems: [{ path: '/values/0/age' }] },
+    });
+    expect(await refused([{ name: 'x', fn: 'count', age: true }])).toMatchObject({ details: { problems: [{ path: '/values/0/field' }] } });
+    // a date the reader may not read is not measured through another one either
+    const hidden = await refused([{ name: 'x', fn: 'avg', field: 'closed_at', from: 'closed_on' }], { access: access.get(users.blind) });
+    expect(hidden).toMatchObject({ code: 'FIELD_FORBIDDEN', details: { problems: [{ path: '/values/0/from', field: 'closed_on' }] } });
+  });
+
+  it('cross-filters a dashboard: a clicked cell narrows the reports over its object to the records it counts, not the others', async () => {
+    await t.tenant.schema.publish({
+      ...app,
+      reports: [
+        {
+          name: 'by_region',
+          object: 'deal',
+          // its own filter is not the cross filter: only the cell's dimension values are
+          filter: { in: [{ var: 'stage' }, ['won', 'lost']] },
+          rows: [{ field: 'account.region', as: 'region' }],
+          columns: [{ field: 'closed_on', bucket: 'year', as: 'year' }],
+          values: [{ name: 'n', fn: 'count' }],
+        },
+        { name: 'funnel', object: 'deal', rows: [{ field: 'stage' }], values: [{ name: 'n', fn: 'count' }] },
+        { name: 'by_cost', object: 'deal', rows: [{ field: 'cost' }], values: [{ name: 'n', fn: 'count' }] },
+        { name: 'accounts', object: 'account', rows: [{ field: 'region' }], values: [{ name: 'n', fn: 'count' }] },
+      ],
+    });
+    for (const member of [users.boss, users.rep1, users.mgr]) {
+      const as = { access: access.get(member) };
+      const deals = await listed('deal', access.get(member) as UserAccess);
+      const visible = new Map((await listed('account', access.get(member) as UserAccess)).map((a) => [a.id as string, a]));
+      const regionOf = (d: RecordData) => (visible.get(d.account as string)?.region as string | undefined) ?? null;
+      const funnel = async (cell: Record<string, unknown>) => t.tenant.reports.run('funnel', { cross: { report: 'by_region', cell } }, as);
+      for (const region of [...regions, null]) {
+        for (const year of [undefined, '2025-01-01']) {
+          const cell = { region, ...(year ? { year } : {}) };
+          const r = await funnel(cell);
+          expect(r.crossFiltered).toBe(true);
+          const kept = deals.filter((d) => regionOf(d) === region && (!year || ((d.closed_on as string | null) ?? '').startsWith('2025')));
+          const byStage = new Map(r.rows.map((x) => [x.stage ?? null, x.n]));
+          expect(Object.fromEntries(byStage)).toEqual(
+            Object.fromEntries([...new Set(kept.map((d) => d.stage ?? null))].map((s) => [s, kept.filter((d) => (d.stage ?? null) === s).length])),
+          );
+          // the records behind a cross-filtered cell are the ones it counted
+          const won = byStage.get('won') ?? 0;
+          const list = await t.tenant.reports.drillReport('funnel', { cross: { report: 'by_region', cell } }, { cell: { stage: 'won' }, limit: 1000 }, as);
+          expect(list.records).toHaveLength(won as number);
+        }
+      }
+      // a report over another object is not narrowed, and says so
+      const plain = await t.tenant.reports.run('accounts', {}, as);
+      const crossed = await t.tenant.reports.run('accounts', { cross: { report: 'by_region', cell: { region: 'east' } } }, as);
+      expect(crossed.crossFiltered).toBe(false);
+      expect(crossed.rows).toEqual(plain.rows);
+      expect(plain.crossFiltered).toBeUndefined();
+    }
+    const boss = { access: access.get(users.boss) };
+    const rep = { access: access.get(users.rep1) };
+    // filtering through a field the reader may not read is refused as grouping by it is
+    expect((await failure(t.tenant.reports.run('funnel', { cross: { report: 'by_cost', cell: { cost: 10 } } }, rep))).code).toBe('FIELD_FORBIDDEN');
+    const at = async (filters: object) => (await failure(t.tenant.reports.run('funnel', filters, boss))).details.problems;
+    expect(await at({ cross: { report: 'by_region', cell: { nope: 1 } } })).toMatchObject([{ path: '/filters/cross/cell/nope' }]);
+    expect(await at({ cross: { report: 'by_region', cell: {} } })).toMatchObject([{ path: '/filters/cross/cell' }]);
+    expect(await at({ cross: { report: 'by_region', cell: { region: { a: 1 } } } })).toMatchObject([{ path: '/filters/cross/cell/region' }]);
+    expect(await at({ cross: 'east' })).toMatchObject([{ path: '/filters/cross' }]);
+    expect((await failure(t.tenant.reports.run('funnel', { cross: { report: 'nope', cell: { region: 'east' } } }, boss))).code).toBe('REPORT_NOT_FOUND');
+  });
 });

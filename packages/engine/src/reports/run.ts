@@ -35,13 +35,15 @@ export function reportStatement(c: CompiledReport, spec: ReportSpec): RawBuilder
   if (top && topMeasure) select.push(sql`bool_or(t.v is null) as "$others"`);
   const rowPos = c.rows.map((_, i) => position(i + 1));
   const colPos = c.columns.map((_, i) => position(c.rows.length + i + 1));
-  if (spec.subtotals && c.rows.length) select.push(sql`grouping(${sql.join(c.rows.map((d) => dimExpr(d)))}) as "$subtotal"`);
+  const { rows: rowTotals, columns: colTotals } = subtotalsOf(spec, c);
+  if (rowTotals) select.push(sql`grouping(${sql.join(c.rows.map((d) => dimExpr(d)))}) as "$subtotal"`);
+  if (colTotals) select.push(sql`grouping(${sql.join(c.columns.map((d) => dimExpr(d)))}) as "$colSubtotal"`);
   let groupBy = sql``;
   if (dims.length) {
-    groupBy =
-      spec.subtotals && c.rows.length
-        ? sql` group by ${colPos.length ? sql`${sql.join(colPos)}, ` : sql``}rollup(${sql.join(rowPos)})`
-        : sql` group by ${sql.join([...rowPos, ...colPos])}`;
+    // Grouping elements multiply: rollup(rows), rollup(columns) gives every level of one with every level of the other.
+    const rowPart = rowTotals ? sql`rollup(${sql.join(rowPos)})` : rowPos.length ? sql.join(rowPos) : undefined;
+    const colPart = colTotals ? sql`rollup(${sql.join(colPos)})` : colPos.length ? sql.join(colPos) : undefined;
+    groupBy = sql` group by ${sql.join([rowPart, colPart].filter((x) => x !== undefined))}`;
   }
   const order: RawBuilder<unknown>[] = [];
   for (const s of spec.sort ?? []) {
@@ -52,7 +54,7 @@ export function reportStatement(c: CompiledReport, spec: ReportSpec): RawBuilder
   }
   dims.forEach((d, i) => {
     const e = dimExpr(d);
-    if (spec.subtotals && i < c.rows.length) order.push(sql`grouping(${e})`);
+    if (i < c.rows.length ? rowTotals : colTotals) order.push(sql`grouping(${e})`);
     if (top && d === top.dim) order.push(sql`(${e}) is null`);
     if (d.order) order.push(sql`array_position(array[${sql.join(d.order.map((k) => sql.lit(k)))}]::text[], (${e})::text) nulls last`);
     order.push(sql`${position(i + 1)} nulls last`);
@@ -62,6 +64,15 @@ export function reportStatement(c: CompiledReport, spec: ReportSpec): RawBuilder
   return sql<
     Record<string, unknown>
   >`with top_values as (select ${top.dim.expr} as v from ${c.from} where ${where} group by 1 order by ${topMeasure.expr} desc nulls last, 1 limit ${sql.lit(top.n)}) ${body}`;
+}
+
+/** Which dimensions a report totals: `true` is the rows'; a side without dimensions has no totals. */
+export function subtotalsOf(spec: ReportSpec, c: Pick<CompiledReport, 'rows' | 'columns'>): { rows: boolean; columns: boolean } {
+  const mode = spec.subtotals === true ? 'rows' : spec.subtotals;
+  return {
+    rows: (mode === 'rows' || mode === 'both') && c.rows.length > 0,
+    columns: (mode === 'columns' || mode === 'both') && c.columns.length > 0,
+  };
 }
 
 /**
@@ -127,22 +138,27 @@ export async function runReport(db: Db, ctx: CompileContext, spec: ReportSpec, c
  * whose dimensions have the cell's values (and match the measure's own filter, when one is named).
  * A list query applies it with the reader's scope, so the list has exactly the records counted.
  */
-export function drillPredicate(ctx: CompileContext, spec: ReportSpec, cell: Record<string, unknown>, measure?: string): Expression<SqlBool> {
+export function drillPredicate(
+  ctx: CompileContext,
+  spec: ReportSpec,
+  cell: Record<string, unknown>,
+  measure?: string,
+  /** `dimensions`: only the cell's dimension values, not the report's filter and scope (a cross filter on another report). */
+  only?: 'dimensions',
+  pointer = '/cell',
+): Expression<SqlBool> {
   const compiled = compileReport(ctx, spec);
-  if (typeof cell !== 'object' || cell === null || Array.isArray(cell))
-    throw AppError.problems('QUERY_INVALID', [{ code: 'QUERY_INVALID', path: '/cell', message: 'must be an object of dimension values' }]);
-  if (cell.$others)
-    throw AppError.problems('QUERY_INVALID', [{ code: 'QUERY_INVALID', path: '/cell/$others', message: 'the "others" row has no single list behind it' }]);
+  const invalid = (path: string, message: string) => AppError.problems('QUERY_INVALID', [{ code: 'QUERY_INVALID', path, message }]);
+  if (typeof cell !== 'object' || cell === null || Array.isArray(cell)) throw invalid(pointer, 'must be an object of dimension values');
+  if (cell.$others) throw invalid(`${pointer}/$others`, 'the "others" row has no single list behind it');
   const dims = [...compiled.rows, ...compiled.columns];
-  for (const key of Object.keys(cell))
-    if (!dims.some((d) => d.key === key))
-      throw AppError.problems('QUERY_INVALID', [{ code: 'QUERY_INVALID', path: `/cell/${key}`, message: 'not a dimension of this report' }]);
-  const parts: Expression<SqlBool>[] = compiled.where.slice();
+  for (const key of Object.keys(cell)) if (!dims.some((d) => d.key === key)) throw invalid(`${pointer}/${key}`, 'not a dimension of this report');
+  const parts: Expression<SqlBool>[] = only === 'dimensions' ? [] : compiled.where.slice();
   for (const d of dims) {
     if (!Object.hasOwn(cell, d.key)) continue; // a subtotal: every value of this dimension
     const v = cell[d.key];
     if (v !== null && typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean')
-      throw AppError.problems('QUERY_INVALID', [{ code: 'QUERY_INVALID', path: `/cell/${d.key}`, message: 'must be a value of the dimension' }]);
+      throw invalid(`${pointer}/${d.key}`, 'must be a value of the dimension');
     parts.push(v === null ? sql<SqlBool>`(${d.expr}) is null` : sql<SqlBool>`(${d.expr})::text = ${String(v)}`);
   }
   if (measure !== undefined) {
@@ -151,6 +167,7 @@ export function drillPredicate(ctx: CompileContext, spec: ReportSpec, cell: Reco
     // checked against the reader's rights when the report compiled
     if (m.spec.filter !== undefined && m.spec.filter !== null) parts.push(filterPredicate(ctx.base, m.spec.filter, ctx.variables));
   }
+  if (!parts.length) throw invalid(pointer, 'name at least one dimension value');
   // The cell's records, found through the same joins the report grouped by.
   return sql<SqlBool>`r.id in (select r.id from ${compiled.from} where ${sql.join(parts, sql` and `)})`;
 }

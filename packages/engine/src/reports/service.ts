@@ -1,6 +1,6 @@
 import { AppError } from '@tangram/errors';
 import type { Dashboard, Report } from '@tangram/metadata';
-import { sql } from 'kysely';
+import { type Expression, type SqlBool, sql } from 'kysely';
 import { specOf } from './published';
 import type { Db } from '../db/database';
 import { type Model, objectIn } from '../model/compile';
@@ -33,6 +33,19 @@ export interface DashboardFilterValues {
   period?: { from?: string; to?: string };
   owner?: string;
   department?: string;
+  /**
+   * A cross filter: a cell clicked in another widget (a published report and its dimension values
+   * by key). Applies to reports over the same object — their records that the cell counts — and is
+   * reported as not applied (`crossFiltered: false`) to the others.
+   */
+  cross?: { report: string; cell: Record<string, unknown> };
+}
+
+/** A published report narrowed by a dashboard's filters: rules on its spec, and the cross filter as SQL. */
+interface Filtered {
+  spec: ReportSpec;
+  where?: Expression<SqlBool>[];
+  crossFiltered?: boolean;
 }
 
 /** A published report as a member sees it (its definition, labels and chart). */
@@ -47,7 +60,7 @@ export class ReportService {
   readonly cache = new ReportCache();
   constructor(private readonly opts: ReportServiceOptions) {}
 
-  private async context(spec: ReportSpec, ctx: ActionContext): Promise<CompileContext> {
+  private async context(spec: ReportSpec, ctx: ActionContext, where?: Expression<SqlBool>[]): Promise<CompileContext> {
     if (typeof spec !== 'object' || spec === null || Array.isArray(spec))
       throw AppError.problems('QUERY_INVALID', [{ code: 'QUERY_INVALID', path: '', message: 'must be a report: { object, rows, columns, values }' }]);
     const model = await this.opts.model();
@@ -59,6 +72,7 @@ export class ReportService {
       model,
       base,
       timeZone: this.opts.timeZone ?? 'Asia/Shanghai',
+      ...(where?.length ? { where } : {}),
       ...(viewer ? { viewer, variables: viewer.variables() } : { variables: {} }),
     };
   }
@@ -82,21 +96,33 @@ export class ReportService {
 
   /** Runs a published report as the caller, narrowed by a dashboard's filters. */
   async run(name: string, filters: DashboardFilterValues = {}, ctx: ActionContext = {}): Promise<ReportResult> {
-    return this.query(await this.filtered(name, filters, ctx), ctx);
+    const f = await this.filtered(name, filters, ctx);
+    const result = await runReport(this.opts.db, await this.context(f.spec, ctx, f.where), f.spec, this.cache);
+    return f.crossFiltered === undefined ? result : { ...result, crossFiltered: f.crossFiltered };
   }
 
   /** The records behind a cell of a published report (dashboard filters applied as when it ran). */
   async drillReport(name: string, filters: DashboardFilterValues, drill: DrillOptions, ctx: ActionContext = {}): Promise<QueryResult> {
-    return this.drill(await this.filtered(name, filters, ctx), drill, ctx);
+    const f = await this.filtered(name, filters, ctx);
+    return this.drillIn(await this.context(f.spec, ctx, f.where), f.spec, drill, ctx);
   }
 
-  /** A published report's spec with a dashboard's filters added to its own. */
-  private async filtered(name: string, filters: DashboardFilterValues, ctx: ActionContext): Promise<ReportSpec> {
+  /** A published report's spec with a dashboard's filters added to its own, and its cross filter. */
+  private async filtered(name: string, filters: DashboardFilterValues, ctx: ActionContext): Promise<Filtered> {
     const r = await this.report(name, ctx);
     const spec = specOf(r);
     const extra = await this.filterRules(r, filters);
     if (extra.length) spec.filter = { and: [...(spec.filter !== undefined ? [spec.filter] : []), ...extra] };
-    return spec;
+    if (filters?.cross === undefined) return { spec };
+    const cross = filters.cross;
+    if (typeof cross !== 'object' || cross === null || typeof cross.report !== 'string')
+      throw invalidFilter('/cross', 'must be { report, cell }: a published report and the dimension values of its clicked cell');
+    const source = await this.report(cross.report, ctx);
+    if (source.object !== r.object) return { spec, crossFiltered: false };
+    // The clicked cell's records by its dimensions only: the source's own filter is not this report's.
+    const sourceSpec = specOf(source);
+    const where = drillPredicate(await this.context(sourceSpec, ctx), sourceSpec, cross.cell, undefined, 'dimensions', '/filters/cross/cell');
+    return { spec, where: [where], crossFiltered: true };
   }
 
   private async filterRules(r: Report, f: DashboardFilterValues): Promise<unknown[]> {
@@ -160,7 +186,10 @@ export class ReportService {
 
   /** The records behind one cell (bar, slice, pivot cell), within the caller's read scope. */
   async drill(spec: ReportSpec, drill: DrillOptions, ctx: ActionContext = {}): Promise<QueryResult> {
-    const c = await this.context(spec, ctx);
+    return this.drillIn(await this.context(spec, ctx), spec, drill, ctx);
+  }
+
+  private async drillIn(c: CompileContext, spec: ReportSpec, drill: DrillOptions, ctx: ActionContext): Promise<QueryResult> {
     const scope = drillPredicate(c, spec, drill?.cell, drill?.measure);
     const { cell: _cell, measure: _measure, ...list } = drill;
     return this.opts.records.query(c.base.name, { ...list, scope }, ctx);

@@ -28,6 +28,9 @@ export interface Dimension {
   as?: string;
 }
 
+export const subtotalModes = ['rows', 'columns', 'both'] as const;
+export type SubtotalMode = (typeof subtotalModes)[number];
+
 export const aggregateFns = ['count', 'distinct', 'sum', 'avg', 'min', 'max'] as const;
 export type AggregateFn = (typeof aggregateFns)[number];
 export const computedFns = ['ratio', 'cumulative', 'change', 'stepRatio', 'share'] as const;
@@ -41,6 +44,14 @@ export interface AggregateMeasure {
   field?: string;
   /** JSON Logic over the base object's fields: only records that match are measured. */
   filter?: unknown;
+  /**
+   * Measures days instead of the field's value: from the date field `from` to `field` (a sales
+   * cycle: `{ fn: 'avg', field: 'close_date', from: 'created_at' }`). Dates and datetimes count
+   * whole days in the tenant's time zone. Not with count or distinct.
+   */
+  from?: string;
+  /** Measures how many days ago `field` was (today in the tenant's time zone): recency, `{ fn: 'min', field: 'sign_date', age: true }`. */
+  age?: boolean;
 }
 
 /**
@@ -74,8 +85,12 @@ export interface ReportSpec {
   sort?: { by: string; direction?: 'asc' | 'desc' }[];
   /** Keep the first row dimension's top `n` values by measure `by`; the rest become one row `$others: true`. */
   top?: { n: number; by: string; others?: boolean };
-  /** Subtotals per row dimension level and a grand total (rows with `$subtotal` > 0). */
-  subtotals?: boolean;
+  /**
+   * Subtotals: `rows` (or `true`) adds one per row dimension level and a grand total (rows with
+   * `$subtotal` > 0, the rolled-up dimensions null); `columns` adds the totals across the column
+   * dimensions (rows with `$colSubtotal` > 0); `both` adds both and the grand total of a pivot.
+   */
+  subtotals?: boolean | SubtotalMode;
   /** The month (1–12) a fiscal year starts: quarters and years count from it (a period's value is its first day). */
   fiscalYearStart?: number;
   /** Most result rows (1–10,000, default 1,000): `truncated` says when there were more. */
@@ -98,4 +113,6 @@ export interface ReportResult {
   columns: ReportColumn[];
   rows: Record<string, unknown>[];
   truncated: boolean;
+  /** Run with a dashboard's cross filter: whether it applied (a report over the clicked report's object) or could not. */
+  crossFiltered?: boolean;
 }
