@@ -2,7 +2,7 @@ import { CloseOutlined } from '@ant-design/icons';
 import { chartTypes, type ObjectInput, type ReportInput } from '@tangram/metadata';
 import { useQuery } from '@tanstack/react-query';
 import { Alert, Card, Checkbox, Col, Empty, Input, Row, Select, Space, Tag, Typography } from 'antd';
-import { type ReactNode, useState } from 'react';
+import { type ReactNode, useRef, useState } from 'react';
 import { useDrag, useDrop } from 'react-dnd';
 import { useParams } from 'react-router';
 import { describeError } from '../api/http';
@@ -10,6 +10,7 @@ import { reportQueries, type ReportView } from '../api/reports';
 import { useI18n } from '../i18n/i18n';
 import { DrillDrawer } from '../runtime/reports/drill-drawer';
 import { ReportChart } from '../runtime/reports/report-widget';
+import { WidgetMenu } from '../runtime/reports/widget-menu';
 import { draftFields, namedList, putNamed } from './designer-core';
 import { LogicEditor } from './logic-editor';
 import { PublishButton } from './publish-button';
@@ -124,10 +125,16 @@ function Preview({ tenant, report, object }: { tenant: string; report: ReportInp
   const run = useQuery(reportQueries.preview(tenant, spec, report.values.length > 0));
   const [drill, setDrill] = useState<{ cell: Record<string, unknown>; text: string } | null>(null);
   const view = { ...report, label: report.label ?? report.name, objectName: object.name, chart: report.chart ?? { type: 'table' } } as unknown as ReportView;
+  const host = useRef<HTMLDivElement>(null);
   return (
     <Card
+      ref={host}
       size="small"
       title={t('builder.preview')}
+      extra={
+        run.data &&
+        report.values.length > 0 && <WidgetMenu tenant={tenant} report={view} result={run.data} title={label(report.label, report.name)} host={host} />
+      }
       data-testid="report-preview"
       styles={{ body: { minHeight: 320, display: 'flex', flexDirection: 'column' } }}
     >

@@ -1,18 +1,15 @@
 import { useQuery } from '@tanstack/react-query';
 import { Alert, Card } from 'antd';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { DashboardFilterValues, ReportResult, ReportView } from '../../api/reports';
 import { reportQueries } from '../../api/reports';
 import { useI18n } from '../../i18n/i18n';
 import { ErrorBox, Loading } from '../loading';
-import { chartViews, measureFormat } from './chart-views';
+import { measureFormat } from './chart-views';
 import { DrillDrawer } from './drill-drawer';
-import { pivotOf } from './pivot';
 import { PivotTable } from './pivot-table';
-import { useCellLabel, useDimensionLabel, useMeasureLabel } from './report-labels';
-
-/** A table chart lists every group on a row: its column dimensions are read as row dimensions. */
-const flattened = (r: ReportResult): ReportResult => ({ ...r, columns: r.columns.map((c) => (c.role === 'column' ? { ...c, role: 'row' } : c)) });
+import { useReportPivot } from './use-report-pivot';
+import { WidgetMenu } from './widget-menu';
 
 /**
  * A report's result drawn by its chart type, with its numbers in a table under a chart; `onDrill`
@@ -27,12 +24,7 @@ export function ReportChart(props: {
 }) {
   const { tenant, report, result, title, onDrill } = props;
   const { t } = useI18n();
-  const cellLabel = useCellLabel(tenant, report);
-  const dimensionLabel = useDimensionLabel(tenant, report);
-  const measureLabel = useMeasureLabel(report);
-  const kind = chartViews[report.chart?.type ?? 'table'] ?? chartViews.table;
-  const data = kind.flat ? flattened(result) : result;
-  const pivot = pivotOf(data, cellLabel);
+  const { kind, pivot, rowDims, dimensionLabel, measureLabel } = useReportPivot(tenant, report, result);
   // The drawer names the cell by the labels of the headings it lies under.
   const cellText = (cell: Record<string, unknown>) =>
     [...pivot.rows, ...pivot.cols]
@@ -43,7 +35,7 @@ export function ReportChart(props: {
     report,
     title,
     pivot,
-    rowDims: data.columns.filter((c) => c.role === 'row'),
+    rowDims,
     dimensionLabel,
     measureLabel,
     onDrill: (cell: Record<string, unknown>) => onDrill(cell, cellText(cell)),
@@ -72,10 +64,13 @@ export function ReportWidget({ tenant, report, title, filters }: { tenant: strin
   const { t } = useI18n();
   const run = useQuery(reportQueries.run(tenant, report.name, filters));
   const [drill, setDrill] = useState<{ cell: Record<string, unknown>; text: string } | null>(null);
+  const host = useRef<HTMLDivElement>(null);
   return (
     <Card
+      ref={host}
       size="small"
       title={title}
+      extra={run.data && <WidgetMenu tenant={tenant} report={report} result={run.data} title={title} host={host} />}
       data-widget={report.name}
       style={{ height: '100%', display: 'flex', flexDirection: 'column' }}
       styles={{ body: { flex: 1, minHeight: 0, overflow: 'auto', display: 'flex', flexDirection: 'column' } }}
