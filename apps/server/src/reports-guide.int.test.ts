@@ -15,13 +15,13 @@ describe('docs/guides/reports.md', () => {
   });
   afterAll(() => server.close());
 
-  it('lists the dashboards per role, runs the funnel as the admin and a rep, drills into a cell and is refused a hidden field', async () => {
-    expect(blocks).toHaveLength(5);
+  it('lists the dashboards per role, runs the funnel as the admin and a rep, drills into a cell, is refused a hidden field and cross-filters', async () => {
+    expect(blocks).toHaveLength(6);
     const stdout = await runBlocks([...signIn, ...blocks], { BASE: server.base, TANGRAM_ADMIN_PASSWORD: password });
     const lines = stdout.trim().split(/\r?\n/);
-    expect(lines.slice(-10)).toEqual([
+    expect(lines.slice(-12)).toEqual([
       // the quick start's health check prints no newline: the first dashboard line follows it
-      expect.stringMatching(/"status":"ok".*sales_director true 8$/),
+      expect.stringMatching(/"status":"ok".*sales_director true 10$/),
       'my_numbers',
       'initial,needs,proposal,quote,negotiation,won,lost',
       'true',
@@ -31,6 +31,8 @@ describe('docs/guides/reports.md', () => {
       'true',
       '403',
       'FIELD_FORBIDDEN /values/0/field',
+      'true true',
+      'false',
     ]);
   });
 });

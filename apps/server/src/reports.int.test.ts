@@ -183,11 +183,19 @@ describe.each(await backends())('CRM dashboards over HTTP on %s', (backend) => {
       if (report.top) row.$others = g.values.at(-1);
       for (const m of report.values) {
         const rs = g.records.filter((r) => matches(m.filter, r, userId));
-        const nums = rs.map((r) => r[m.field as string]).filter((x): x is number => typeof x === 'number');
+        // a day-counting measure: whole days between Shanghai days (from: since another date; age: until today)
+        const isInstant = (f: string) => f === 'created_at' || f === 'updated_at' || om.byName.get(f)?.field.type === 'datetime';
+        const dayOf = (r: Row, f: string) => day((r[f] as string | null) ?? null, isInstant(f));
+        const days = (a: string | null, b: string | null) => (a && b ? Math.round((Date.parse(a) - Date.parse(b)) / 86_400_000) : null);
+        const measured = (r: Row): unknown =>
+          m.from ? days(dayOf(r, m.field as string), dayOf(r, m.from)) : m.age ? days(today, dayOf(r, m.field as string)) : r[m.field as string];
+        const nums = rs.map(measured).filter((x): x is number => typeof x === 'number');
         if (m.fn === 'count') row[m.name] = m.field ? rs.filter((r) => r[m.field as string] !== null && r[m.field as string] !== undefined).length : rs.length;
         else if (m.fn === 'sum') row[m.name] = nums.reduce((a, b) => a + b, 0);
         else if (m.fn === 'avg') row[m.name] = nums.length ? nums.reduce((a, b) => a + b, 0) / nums.length : null;
         else if (m.fn === 'distinct') row[m.name] = new Set(rs.map((r) => r[m.field as string]).filter((x) => x !== null)).size;
+        else if (m.fn === 'min') row[m.name] = nums.length ? Math.min(...nums) : null;
+        else if (m.fn === 'max') row[m.name] = nums.length ? Math.max(...nums) : null;
       }
       out.set(k, row);
     }
@@ -219,6 +227,24 @@ describe.each(await backends())('CRM dashboards over HTTP on %s', (backend) => {
     for (const m of report.values) {
       const [a, b] = Array.isArray(m.of) ? m.of : [m.of as string];
       if (m.fn === 'ratio') for (const r of rows) r[m.name] = div(r[a as string], r[b as string]);
+      if (m.fn === 'rfm') {
+        // the eight RFM groups: each of recency (fewer days is better), frequency and monetary against its mean
+        const [rk, fk, mk] = m.of as [string, string, string];
+        const mean = (k: string) => rows.reduce((t, r) => t + (r[k] as number), 0) / rows.length;
+        const names: Record<string, string> = {
+          TTT: 'important_value',
+          TFT: 'important_develop',
+          FTT: 'important_keep',
+          FFT: 'important_retain',
+          TTF: 'general_value',
+          TFF: 'general_develop',
+          FTF: 'general_keep',
+          FFF: 'general_retain',
+        };
+        const [mr, mf, mm] = [mean(rk), mean(fk), mean(mk)];
+        const tf = (b: boolean) => (b ? 'T' : 'F');
+        for (const r of rows) r[m.name] = names[`${tf((r[rk] as number) < mr)}${tf((r[fk] as number) > mf)}${tf((r[mk] as number) > mm)}`];
+      }
       if (m.fn === 'share') {
         const total = rows.reduce((t, r) => t + ((r[a as string] as number) ?? 0), 0);
         for (const r of rows) r[m.name] = div(r[a as string], total);
@@ -255,6 +281,7 @@ describe.each(await backends())('CRM dashboards over HTTP on %s', (backend) => {
         const have = byKey.get(keyOf(want))?.[m.name];
         const label = `${as} ${report.name} ${keyOf(want)} ${m.name}`;
         if (want[m.name] === null || want[m.name] === undefined) expect(have, label).toBeNull();
+        else if (typeof want[m.name] === 'string') expect(have, label).toBe(want[m.name]);
         else expect(have, label).toBeCloseTo(want[m.name] as number, 6);
       }
     return got.rows.length;
@@ -271,6 +298,7 @@ describe.each(await backends())('CRM dashboards over HTTP on %s', (backend) => {
     const reports = new Map((w.model.app.reports ?? []).map((r) => [r.id, r]));
     let figures = 0;
     const seen = new Set<string>();
+    const adminRows = new Map<string, number>();
     for (const [as, userId] of members) {
       const boards = (await get(as, '/dashboards')).items as { name: string; widgets: { report: string }[] }[];
       if (as === 'admin') expect(boards.map((b) => b.name).sort()).toEqual(['my_numbers', 'operations', 'sales_director']);
@@ -289,13 +317,18 @@ describe.each(await backends())('CRM dashboards over HTTP on %s', (backend) => {
           expect(res.json().error.code, `${as} ${r.id}`).toBe('FIELD_FORBIDDEN');
           continue;
         }
-        figures += await check(as, userId, report, {}, []);
+        const n = await check(as, userId, report, {}, []);
+        figures += n;
+        if (as === 'admin') adminRows.set(report.name, n);
         seen.add(r.id);
       }
     }
     // every CRM report was checked by someone, and the figures were not all empty
     expect([...seen].sort()).toEqual([...reports.keys()].sort());
     expect(figures).toBeGreaterThan(40);
+    // the sales cycle and the RFM groups have figures to check (won deals with a close time, signed contracts)
+    expect(adminRows.get('sales_cycle')).toBeGreaterThan(0);
+    expect(adminRows.get('account_rfm')).toBeGreaterThan(1);
   }, 600_000);
 
   it('dashboard filters narrow every widget: a period over its date field, an owner, a department and below', async () => {

@@ -129,4 +129,4 @@ export type { ApprovalInstance, ApprovalCan, ApprovalUser, InstanceSummary as Ap
 export { type InboxBox, inboxBoxes } from './workflows/inbox';
 export { ReportService, type DrillOptions, type DashboardFilterValues, type ReportView } from './reports/service';
 export type { ReportSpec, ReportResult, ReportColumn, Dimension as ReportDimension, Measure as ReportMeasure, DateBucket } from './reports/spec';
-export { dateBuckets, aggregateFns as reportAggregateFns, computedFns as reportComputedFns } from './reports/spec';
+export { dateBuckets, aggregateFns as reportAggregateFns, computedFns as reportComputedFns, rfmSegments, subtotalModes } from './reports/spec';

@@ -437,10 +437,10 @@ const reportMeasure = {
   additionalProperties: false,
   properties: {
     name,
-    fn: { enum: ['count', 'distinct', 'sum', 'avg', 'min', 'max', 'ratio', 'cumulative', 'change', 'stepRatio', 'share'] },
+    fn: { enum: ['count', 'distinct', 'sum', 'avg', 'min', 'max', 'ratio', 'cumulative', 'change', 'stepRatio', 'share', 'rfm'] },
     field: { type: 'string', minLength: 1, maxLength: 300 },
     filter: {},
-    of: { anyOf: [name, { type: 'array', items: name, minItems: 2, maxItems: 2 }] },
+    of: { anyOf: [name, { type: 'array', items: name, minItems: 2, maxItems: 3 }] },
     compare: { enum: ['previous', 'year'] },
     from: { type: 'string', minLength: 1, maxLength: 100 },
     age: { type: 'boolean' },

@@ -776,10 +776,10 @@ export interface ReportDimensionInput {
 
 export interface ReportMeasureInput {
   name: string;
-  fn: 'count' | 'distinct' | 'sum' | 'avg' | 'min' | 'max' | 'ratio' | 'cumulative' | 'change' | 'stepRatio' | 'share';
+  fn: 'count' | 'distinct' | 'sum' | 'avg' | 'min' | 'max' | 'ratio' | 'cumulative' | 'change' | 'stepRatio' | 'share' | 'rfm';
   field?: string;
   filter?: unknown;
-  of?: string | [string, string];
+  of?: string | [string, string] | [string, string, string];
   compare?: 'previous' | 'year';
   /** Days from this date field to `field` (a sales cycle) instead of the field's value. */
   from?: string;

@@ -508,12 +508,17 @@ export function compileReport(ctx: CompileContext, spec: ReportSpec): CompiledRe
   computed.forEach((m) => {
     const i = values.indexOf(m);
     const of = Array.isArray(m.of) ? m.of : [m.of];
-    const arity = m.fn === 'ratio' ? 2 : 1;
+    const arity = m.fn === 'ratio' ? 2 : m.fn === 'rfm' ? 3 : 1;
     if (of.length !== arity || !of.every((n) => typeof n === 'string' && names.has(n) && n !== m.name))
       p.push({
         code: 'QUERY_INVALID',
         path: `/values/${i}/of`,
-        message: arity === 2 ? 'two other measures: [numerator, denominator]' : 'the name of another measure',
+        message:
+          arity === 3
+            ? 'three other measures: [recency in days, frequency, monetary]'
+            : arity === 2
+              ? 'two other measures: [numerator, denominator]'
+              : 'the name of another measure',
       });
     if (m.fn === 'change') {
       if (m.compare !== undefined && m.compare !== 'previous' && m.compare !== 'year')
@@ -564,7 +569,7 @@ export function compileReport(ctx: CompileContext, spec: ReportSpec): CompiledRe
     ...values.map((m) => ({
       key: m.name,
       role: 'value' as const,
-      kind: 'number',
+      kind: m.fn === 'rfm' ? 'rfm' : 'number',
       ...('field' in m && typeof m.field === 'string' ? { field: m.field } : {}),
     })),
   ];

@@ -1,4 +1,5 @@
 import type { CompiledReport } from './compile';
+import { type RfmSegment, rfmSegments } from './spec';
 
 // Computed measures: a pass over the report's rows (at most 10,000), after the database grouped
 // them. A "series" is the rows that share every dimension but the last row dimension (a pivot's
@@ -87,6 +88,22 @@ export function applyComputed(c: CompiledReport, rows: Record<string, unknown>[]
           });
         }
         break;
+      case 'rfm': {
+        const [recency, frequency, monetary] = of as [string, string, string];
+        const mean = (k: string) => {
+          const xs = detail.map((r) => num(r[k])).filter((x): x is number => x !== null);
+          return xs.length ? xs.reduce((x, y) => x + y, 0) / xs.length : null;
+        };
+        const [mr, mf, mm] = [mean(recency), mean(frequency), mean(monetary)];
+        const segments = Object.entries(rfmSegments) as [RfmSegment, (typeof rfmSegments)[RfmSegment]][];
+        for (const r of detail) {
+          const [x, y, z] = [num(r[recency]), num(r[frequency]), num(r[monetary])];
+          if (x === null || y === null || z === null || mr === null || mf === null || mm === null) continue;
+          const key = { r: x < mr, f: y > mf, m: z > mm };
+          r[m.name] = segments.find(([, s]) => s.r === key.r && s.f === key.f && s.m === key.m)?.[0] ?? null;
+        }
+        break;
+      }
     }
   }
   for (const r of rows) for (const m of c.computed) if (!(m.name in r)) r[m.name] = null;

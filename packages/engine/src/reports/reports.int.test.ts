@@ -6,7 +6,7 @@ import type { UserAccess } from '../access/access';
 import type { RecordData } from '../records/row';
 import { backends } from '../testing/databases';
 import { type TestTenant, failure, setupTenant } from '../testing/engine';
-import type { Dimension, ReportSpec } from './spec';
+import { type Dimension, type ReportSpec, rfmSegments } from './spec';
 
 // Reports against an oracle: every report a member runs must equal what the test computes itself
 // from the records that member can list (records.query, page by page) and the accounts they can
@@ -869,5 +869,57 @@ describe.each(await backends())('reports on %s', (backend) => {
     expect(await at({ cross: { report: 'by_region', cell: { region: { a: 1 } } } })).toMatchObject([{ path: '/filters/cross/cell/region' }]);
     expect(await at({ cross: 'east' })).toMatchObject([{ path: '/filters/cross' }]);
     expect((await failure(t.tenant.reports.run('funnel', { cross: { report: 'nope', cell: { region: 'east' } } }, boss))).code).toBe('REPORT_NOT_FOUND');
+  });
+
+  it('segments accounts by RFM: recency, frequency and monetary value each against its mean over the accounts', async () => {
+    const today = shanghaiDay(new Date().toISOString()) as string;
+    for (const member of [users.boss, users.rep2]) {
+      const deals = (await listed('deal', access.get(member) as UserAccess)).filter((d) => d.stage === 'won' && d.closed_on && d.account);
+      const r = await t.tenant.reports.query(
+        {
+          object: 'deal',
+          filter: { and: [wonOnly, { '!=': [{ var: 'closed_on' }, null] }, { '!=': [{ var: 'account' }, null] }] },
+          rows: [{ field: 'account' }],
+          values: [
+            { name: 'recency', fn: 'min', field: 'closed_on', age: true },
+            { name: 'frequency', fn: 'count' },
+            { name: 'monetary', fn: 'sum', field: 'amount' },
+            { name: 'segment', fn: 'rfm', of: ['recency', 'frequency', 'monetary'] },
+          ],
+        },
+        { access: access.get(member) },
+      );
+      expect(r.columns.find((c) => c.key === 'segment')?.kind).toBe('rfm');
+      const byAccount = new Map<string, RecordData[]>();
+      for (const d of deals) byAccount.set(d.account as string, [...(byAccount.get(d.account as string) ?? []), d]);
+      const figures = [...byAccount].map(([account, ds]) => ({
+        account,
+        recency: Math.min(...ds.map((d) => Math.round((Date.parse(today) - Date.parse(d.closed_on as string)) / 86_400_000))),
+        frequency: ds.length,
+        monetary: ds.reduce((a, d) => a + ((d.amount as number | null) ?? 0), 0),
+      }));
+      const mean = (k: 'recency' | 'frequency' | 'monetary') => figures.reduce((a, x) => a + x[k], 0) / figures.length;
+      expect(r.rows).toHaveLength(figures.length);
+      for (const x of figures) {
+        const key = { r: x.recency < mean('recency'), f: x.frequency > mean('frequency'), m: x.monetary > mean('monetary') };
+        const want = Object.entries(rfmSegments).find(([, s]) => s.r === key.r && s.f === key.f && s.m === key.m)?.[0];
+        const row = r.rows.find((y) => y.account === x.account);
+        expect(row, x.account).toMatchObject({ recency: x.recency, frequency: x.frequency, segment: want });
+        expect(row?.monetary).toBeCloseTo(x.monetary, 6);
+      }
+    }
+    const bad = await failure(
+      t.tenant.reports.query(
+        {
+          object: 'deal',
+          values: [
+            { name: 'n', fn: 'count' },
+            { name: 's', fn: 'rfm', of: ['n', 'n'] },
+          ],
+        } as ReportSpec,
+        {},
+      ),
+    );
+    expect(bad).toMatchObject({ code: 'QUERY_INVALID', details: { problems: [{ path: '/values/1/of' }] } });
   });
 });

@@ -33,7 +33,7 @@ export type SubtotalMode = (typeof subtotalModes)[number];
 
 export const aggregateFns = ['count', 'distinct', 'sum', 'avg', 'min', 'max'] as const;
 export type AggregateFn = (typeof aggregateFns)[number];
-export const computedFns = ['ratio', 'cumulative', 'change', 'stepRatio', 'share'] as const;
+export const computedFns = ['ratio', 'cumulative', 'change', 'stepRatio', 'share', 'rfm'] as const;
 export type ComputedFn = (typeof computedFns)[number];
 
 /** A measure computed by the database: an aggregate of a base field, with its own filter. */
@@ -61,16 +61,35 @@ export interface AggregateMeasure {
  * - `change`: growth of `of` against the previous period (`compare: 'previous'`, MoM / QoQ) or the same
  *   period a year before (`'year'`, YoY), along the last row dimension, which must be a date bucket;
  * - `stepRatio`: `of` over `of` of the row before (stage conversion in a funnel);
- * - `share`: `of` over its total across the rows.
+ * - `share`: `of` over its total across the rows;
+ * - `rfm`: the RFM segment of each row (an account) from `of: [recency, frequency, monetary]` —
+ *   recency in days (lower is better), each compared with its mean over the rows: one of
+ *   `rfmSegments` (重要价值客户 … 一般挽留客户).
  */
 export interface ComputedMeasure {
   name: string;
   fn: ComputedFn;
-  of: string | [string, string];
+  of: string | [string, string] | [string, string, string];
   compare?: 'previous' | 'year';
 }
 
 export type Measure = AggregateMeasure | ComputedMeasure;
+
+/**
+ * RFM segments by whether a row's recency, frequency and monetary value are better than the mean
+ * (R: more recent, F: more often, M: more): the eight groups of the classic RFM model.
+ */
+export const rfmSegments = {
+  important_value: { r: true, f: true, m: true, label: { 'zh-CN': '重要价值客户', en: 'Champions' } },
+  important_develop: { r: true, f: false, m: true, label: { 'zh-CN': '重要发展客户', en: 'Promising big spenders' } },
+  important_keep: { r: false, f: true, m: true, label: { 'zh-CN': '重要保持客户', en: 'Loyal, slipping' } },
+  important_retain: { r: false, f: false, m: true, label: { 'zh-CN': '重要挽留客户', en: 'Big spenders at risk' } },
+  general_value: { r: true, f: true, m: false, label: { 'zh-CN': '一般价值客户', en: 'Frequent small buyers' } },
+  general_develop: { r: true, f: false, m: false, label: { 'zh-CN': '一般发展客户', en: 'New customers' } },
+  general_keep: { r: false, f: true, m: false, label: { 'zh-CN': '一般保持客户', en: 'Frequent, slipping' } },
+  general_retain: { r: false, f: false, m: false, label: { 'zh-CN': '一般挽留客户', en: 'Lost' } },
+} as const;
+export type RfmSegment = keyof typeof rfmSegments;
 
 export interface ReportSpec {
   /** The base object (name or id). */
