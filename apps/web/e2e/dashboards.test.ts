@@ -20,8 +20,9 @@ import {
 import { pickOption, signIn } from './support/ui';
 
 // Reports and dashboards (issue 16): the home dashboard draws "sales by region by quarter" as
-// stacked bars with its numbers under it, a click on a cell or a funnel step lists exactly the
-// records behind it, and a rep who reads only his own deals sees only his numbers.
+// stacked bars with its numbers under it, a click on a cell or a funnel step selects it and its
+// 查看记录 lists exactly the records behind it, and a rep who reads only his own deals sees only
+// his numbers.
 
 describe.runIf(browserAvailable())('dashboards (browser)', () => {
   let srv: RunningServer;
@@ -44,6 +45,17 @@ describe.runIf(browserAvailable())('dashboards (browser)', () => {
 
   const salesWidget = (page: Page) => page.locator('[data-widget="sales_by_region_quarter"]');
   const funnelWidget = (page: Page) => page.locator('[data-widget="deals_by_stage"]');
+  /** A click on a cell selects it as the dashboard's cross filter; its chip lists the records behind it. */
+  const recordsOfSelection = async (page: Page, chip: string) => {
+    await page.getByTestId('cross-filter').getByText(chip, { exact: true }).waitFor();
+    await page.getByTestId('cross-filter').getByRole('button', { name: '查看记录' }).click();
+  };
+  const closeRecordsAndSelection = async (page: Page) => {
+    await page.locator('.ant-drawer-close').click();
+    await page.getByTestId('drill-records').waitFor({ state: 'detached' });
+    await page.getByLabel('清除联动筛选').click();
+    await page.getByTestId('cross-filter').waitFor({ state: 'detached' });
+  };
 
   it('opens the home dashboard with the chart drawn and its numbers under it', async () => {
     const { page } = browser;
@@ -61,22 +73,22 @@ describe.runIf(browserAvailable())('dashboards (browser)', () => {
     const cell = `${regions.east}|2026 Q1|amount`;
     const behind = deals.filter((d) => `${regionOf(d)}|${quarterOf(d)}|amount` === cell).map((d) => d.name);
     await salesWidget(page).locator(`[data-cell="${cell}"]`).click();
+    await recordsOfSelection(page, `区域 = ${regions.east} · 成交日期 = 2026 Q1`);
     await page.getByTestId('drill-total').getByText(`共 ${behind.length} 条`).waitFor();
     await expect.poll(() => drilled(page)).toEqual([...behind].sort());
     await shot(page, 'dashboards-02-drill-cell');
-    await page.locator('.ant-drawer-close').click();
-    await page.getByTestId('drill-records').waitFor({ state: 'detached' });
+    await closeRecordsAndSelection(page);
   });
 
   it('lists the records of a funnel step clicked in the chart', async () => {
     const { page } = browser;
     const behind = deals.filter((d) => d.stage === 'won').map((d) => d.name);
     await funnelWidget(page).locator('svg text', { hasText: stages.won }).first().click();
+    await recordsOfSelection(page, `阶段 = ${stages.won}`);
     await page.getByTestId('drill-total').getByText(`共 ${behind.length} 条`).waitFor();
     await expect.poll(() => drilled(page)).toEqual([...behind].sort());
     await shot(page, 'dashboards-03-drill-funnel');
-    await page.locator('.ant-drawer-close').click();
-    await page.getByTestId('drill-records').waitFor({ state: 'detached' });
+    await closeRecordsAndSelection(page);
   });
 
   it('narrows the widgets to a period, its last day included', async () => {
@@ -178,6 +190,7 @@ describe.runIf(browserAvailable())('dashboards (browser)', () => {
     const cell = `${regions.west}|2026 Q2|amount`;
     const behind = deals.filter((d) => `${regionOf(d)}|${quarterOf(d)}|amount` === cell).map((d) => d.name);
     await widget.locator(`[data-cell="${cell}"]`).click();
+    await recordsOfSelection(page, `区域 = ${regions.west} · 成交日期 = 2026 Q2`);
     await page.getByTestId('drill-total').getByText(`共 ${behind.length} 条`).waitFor();
     await expect.poll(() => drilled(page)).toEqual([...behind].sort());
     await shot(page, 'dashboards-07-built-dashboard');

@@ -148,7 +148,7 @@ function Preview({ tenant, report, object }: { tenant: string; report: ReportInp
           report={view}
           result={run.data}
           title={label(report.label, report.name)}
-          onDrill={(cell, text) => setDrill({ cell, text })}
+          onCell={(cell, text) => setDrill({ cell, text: text.map((p) => p.value).join(' · ') })}
         />
       ) : null}
       {drill && (

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ReportResult } from '../../api/reports';
-import { chartPlans } from './chart-options';
+import { chartPlans, withSelection } from './chart-options';
 import { pivotOf } from './pivot';
 
 const result: ReportResult = {
@@ -40,5 +40,25 @@ describe('chart plans', () => {
     const [series] = (plan.option as { series: { data: { value: number }[] }[] }).series;
     expect(series?.data.map((d) => d.value)).toEqual([15, 7, 2]);
     expect(plan.cellOf({ dataIndex: 0 })).toEqual({ region: 'east' });
+  });
+
+  it('draws every item but the selected cell faint, and leaves the plan as it is with nothing selected', () => {
+    const plan = chartPlans.bar(input);
+    const series = (withSelection(plan, { region: 'west', quarter: '2026-04-01' }).option as { series: { data: unknown[] }[] }).series;
+    const faint = { opacity: 0.3 };
+    expect(series.map((s) => s.data)).toEqual([
+      [
+        { value: 10, itemStyle: faint },
+        { value: 0, itemStyle: faint },
+        { value: 2, itemStyle: faint },
+      ],
+      [{ value: 5, itemStyle: faint }, 7, { value: 0, itemStyle: faint }],
+    ]);
+    expect(withSelection(plan, null)).toBe(plan);
+  });
+
+  it('keeps a whole slice bright when its row is selected', () => {
+    const series = (withSelection(chartPlans.pie(input), { region: 'east' }).option as { series: { data: { name: string; itemStyle?: object }[] }[] }).series;
+    expect(series[0]?.data.map((d) => d.itemStyle ?? 'bright')).toEqual(['bright', { opacity: 0.3 }, { opacity: 0.3 }]);
   });
 });

@@ -1,6 +1,6 @@
 import type { EChartsCoreOption } from 'echarts/core';
 import type { ReportView } from '../../api/reports';
-import { drillCell, type Pivot } from './pivot';
+import { drillCell, type Pivot, sameCell } from './pivot';
 
 /** What a chart is drawn from: the pivoted result, measure labels, and the report's chart settings. */
 export interface ChartInput {
@@ -105,3 +105,24 @@ export const chartPlans = {
 } satisfies Record<string, (i: ChartInput) => ChartPlan>;
 
 export type EChartType = keyof typeof chartPlans;
+
+/** How faint the items that are not the selected cell are drawn. */
+const unselectedOpacity = 0.3;
+
+/**
+ * The plan with every data item but those of the selected cell drawn faint (a dashboard's cross
+ * filter shows which cell of its source widget it is); the plan as it is when nothing is selected.
+ */
+export function withSelection(plan: ChartPlan, selected: Record<string, unknown> | null | undefined): ChartPlan {
+  if (!selected) return plan;
+  const option = plan.option as { series?: { data?: unknown[] }[] };
+  const series = option.series?.map((s, seriesIndex) => ({
+    ...s,
+    data: s.data?.map((d, dataIndex) => {
+      if (sameCell(plan.cellOf({ dataIndex, seriesIndex }), selected)) return d;
+      const item: { itemStyle?: object } = typeof d === 'object' && d !== null ? d : { value: d };
+      return { ...item, itemStyle: { ...item.itemStyle, opacity: unselectedOpacity } };
+    }),
+  }));
+  return { ...plan, option: { ...plan.option, series } };
+}

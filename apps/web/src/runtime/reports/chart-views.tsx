@@ -1,7 +1,7 @@
 import type { ChartType } from '@tangram/metadata';
 import type { ComponentType } from 'react';
 import type { ReportColumn, ReportView } from '../../api/reports';
-import { chartPlans, type EChartType } from './chart-options';
+import { chartPlans, type EChartType, withSelection } from './chart-options';
 import { EChart } from './echart';
 import { KpiCard } from './kpi-card';
 import type { Pivot } from './pivot';
@@ -15,16 +15,19 @@ export interface ChartViewProps {
   title: string;
   dimensionLabel(column: ReportColumn): string;
   measureLabel(name: string): string;
-  onDrill(cell: Record<string, unknown>): void;
+  /** A click on a bar, slice, step or cell: its dimension values. */
+  onCell(cell: Record<string, unknown>): void;
+  /** The cell selected as a dashboard's cross filter: drawn highlighted. */
+  selected?: Record<string, unknown> | null;
 }
 
 const measureFormat = (report: ReportView) => (name: string) => report.values.find((v) => v.name === name)?.format;
 
 /** A chart ECharts draws, by the report's chart type. */
-function EChartView({ report, pivot, measureLabel, onDrill, title }: ChartViewProps) {
+function EChartView({ report, pivot, measureLabel, onCell, title, selected }: ChartViewProps) {
   const type = (report.chart?.type ?? 'column') as EChartType;
-  const plan = (chartPlans[type] ?? chartPlans.column)({ pivot, chart: report.chart ?? { type }, measureLabel });
-  return <EChart plan={plan} onDrill={onDrill} label={title} />;
+  const plan = withSelection((chartPlans[type] ?? chartPlans.column)({ pivot, chart: report.chart ?? { type }, measureLabel }), selected);
+  return <EChart plan={plan} onCell={onCell} label={title} />;
 }
 
 function TableView(props: ChartViewProps) {

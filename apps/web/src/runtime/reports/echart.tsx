@@ -7,11 +7,11 @@ import type { ChartPlan } from './chart-options';
  * One ECharts chart, drawn as SVG (crisp, and each mark is an element). ECharts itself is loaded
  * on first use (echarts-setup, its own chunk), so it never weighs on pages without charts.
  */
-export function EChart({ plan, onDrill, label }: { plan: ChartPlan; onDrill(cell: Record<string, unknown>): void; label: string }) {
+export function EChart({ plan, onCell, label }: { plan: ChartPlan; onCell(cell: Record<string, unknown>): void; label: string }) {
   const host = useRef<HTMLDivElement>(null);
   const chart = useRef<ECharts | null>(null);
-  const drill = useRef({ plan, onDrill });
-  drill.current = { plan, onDrill };
+  const click = useRef({ plan, onCell });
+  click.current = { plan, onCell };
   const [state, setState] = useState<'loading' | 'ready' | Error>('loading');
 
   useEffect(() => {
@@ -22,8 +22,8 @@ export function EChart({ plan, onDrill, label }: { plan: ChartPlan; onDrill(cell
         if (disposed || !host.current) return;
         const c = init(host.current, undefined, { renderer: 'svg' });
         c.on('click', (p) => {
-          const cell = drill.current.plan.cellOf({ dataIndex: p.dataIndex, seriesIndex: p.seriesIndex });
-          if (cell) drill.current.onDrill(cell);
+          const cell = click.current.plan.cellOf({ dataIndex: p.dataIndex, seriesIndex: p.seriesIndex });
+          if (cell) click.current.onCell(cell);
         });
         observer = new ResizeObserver(() => c.resize());
         observer.observe(host.current);

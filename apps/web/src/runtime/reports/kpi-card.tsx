@@ -3,7 +3,7 @@ import type { ChartViewProps } from './chart-views';
 import { formatMeasure } from './report-labels';
 
 /** A KPI card: the first measure of the first group, with the `compare` measure beside it when set. */
-export function KpiCard({ pivot, report, measureLabel, onDrill }: ChartViewProps) {
+export function KpiCard({ pivot, report, measureLabel, onCell }: ChartViewProps) {
   const row = pivot.rows[0];
   const measure = pivot.measures[0]?.key ?? '';
   const format = (name: string) => report.values.find((v) => v.name === name)?.format;
@@ -13,7 +13,7 @@ export function KpiCard({ pivot, report, measureLabel, onDrill }: ChartViewProps
   const cell = row && !row.others ? row.cell : null;
   return (
     <div style={{ display: 'flex', gap: 32, alignItems: 'center', height: '100%' }}>
-      <Button type="text" style={{ height: 'auto', padding: 4, textAlign: 'start' }} disabled={!cell} onClick={() => cell && onDrill(cell)}>
+      <Button type="text" style={{ height: 'auto', padding: 4, textAlign: 'start' }} disabled={!cell} onClick={() => cell && onCell(cell)}>
         <Statistic title={measureLabel(measure)} value={formatMeasure(value ?? 0, format(measure))} data-testid="kpi-value" />
       </Button>
       {compare && <Statistic title={measureLabel(compare)} value={formatMeasure(other ?? 0, format(compare))} valueStyle={{ fontSize: 18, color: '#888' }} />}

@@ -1,6 +1,6 @@
 import { Button, Table, type TableProps } from 'antd';
 import type { ReportColumn } from '../../api/reports';
-import { type Axis, drillCell, type Pivot } from './pivot';
+import { type Axis, drillCell, type Pivot, sameCell } from './pivot';
 import { formatMeasure } from './report-labels';
 
 export interface PivotTableProps {
@@ -8,7 +8,9 @@ export interface PivotTableProps {
   dimensionLabel(column: ReportColumn): string;
   measureLabel(name: string): string;
   measureFormat(name: string): string | undefined;
-  onDrill(cell: Record<string, unknown>): void;
+  onCell(cell: Record<string, unknown>): void;
+  /** The cell selected as a dashboard's cross filter: its values are highlighted. */
+  selected?: Record<string, unknown> | null;
   /** The accessible name of the table (the widget's title). */
   caption: string;
   rowDims: ReportColumn[];
@@ -18,10 +20,11 @@ export interface PivotTableProps {
 const cellName = (row: Axis, col: Axis | undefined, measure: string) => `${row.labels.join(' / ')}|${col?.labels.join(' / ') ?? ''}|${measure}`;
 
 /**
- * Rows × columns with the measures' values, each value a button opening the records behind it
- * (the "others" row shows its values but opens nothing). Under every chart too, as its data.
+ * Rows × columns with the measures' values, each value a button handing its cell to `onCell` (a
+ * dashboard's cross filter, the builder's drill-down); the "others" row shows its values but is
+ * no cell. Under every chart too, as its data.
  */
-export function PivotTable({ pivot, dimensionLabel, measureLabel, measureFormat, onDrill, caption, rowDims }: PivotTableProps) {
+export function PivotTable({ pivot, dimensionLabel, measureLabel, measureFormat, onCell, caption, rowDims, selected }: PivotTableProps) {
   const valueColumn = (col: Axis | undefined, measure: string, title: string) => ({
     key: `${col?.key ?? ''}:${measure}`,
     title,
@@ -30,8 +33,16 @@ export function PivotTable({ pivot, dimensionLabel, measureLabel, measureFormat,
       const v = pivot.value(row, col, measure);
       const text = formatMeasure(v, measureFormat(measure));
       const cell = drillCell(row, col);
+      const on = sameCell(cell, selected);
       return cell && v !== undefined ? (
-        <Button type="link" size="small" style={{ padding: 0, height: 'auto' }} data-cell={cellName(row, col, measure)} onClick={() => onDrill(cell)}>
+        <Button
+          type={on ? 'primary' : 'link'}
+          size="small"
+          style={{ padding: on ? '0 4px' : 0, height: 'auto' }}
+          aria-pressed={selected ? on : undefined}
+          data-cell={cellName(row, col, measure)}
+          onClick={() => onCell(cell)}
+        >
           {text}
         </Button>
       ) : (

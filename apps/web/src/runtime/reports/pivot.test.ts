@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ReportResult } from '../../api/reports';
-import { drillCell, pivotOf } from './pivot';
+import { cellParts, drillCell, pivotOf, sameCell } from './pivot';
 import { bucketLabel } from './report-labels';
 
 const result: ReportResult = {
@@ -39,6 +39,22 @@ describe('pivotOf', () => {
     const p = pivotOf(result, label);
     expect(drillCell(p.rows[0], p.cols[1])).toEqual({ region: 'east', closed_on: '2026-04-01' });
     expect(drillCell(p.rows[2], p.cols[1])).toBeNull();
+  });
+});
+
+describe('cells', () => {
+  it('are the same when they name the same dimension values', () => {
+    expect(sameCell({ region: 'east', closed_on: null }, { closed_on: null, region: 'east' })).toBe(true);
+    expect(sameCell({ region: 'east' }, { region: 'east', closed_on: null })).toBe(false);
+    expect(sameCell({ region: 'east' }, null)).toBe(false);
+  });
+
+  it('read as the labels of the headings they lie under', () => {
+    const p = pivotOf(result, label);
+    expect(cellParts(p, { region: 'west', closed_on: '2026-04-01' })).toEqual([
+      { key: 'region', label: 'west' },
+      { key: 'closed_on', label: '2026 Q2' },
+    ]);
   });
 });
 

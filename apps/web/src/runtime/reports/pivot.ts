@@ -62,3 +62,28 @@ export function drillCell(row: Axis | undefined, col: Axis | undefined): Record<
   if (!row || row.others || col?.others) return null;
   return { ...row.cell, ...col?.cell };
 }
+
+/** Whether two cells name the same dimension values. */
+export function sameCell(a: Record<string, unknown> | null | undefined, b: Record<string, unknown> | null | undefined): boolean {
+  if (!a || !b) return false;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => k in b && a[k] === b[k]);
+}
+
+/** One dimension value of a cell as it reads: its dimension's key and the value's label. */
+export interface CellPart {
+  key: string;
+  label: string;
+}
+
+/**
+ * A cell's dimension values as the pivot's headings label them, in the cell's key order.
+ * @example cellParts(pivot, { region: 'east' }) // [{ key: 'region', label: '华东' }]
+ */
+export function cellParts(pivot: Pivot, cell: Record<string, unknown>): CellPart[] {
+  const axes = [...pivot.rows, ...pivot.cols];
+  return Object.keys(cell).map((key) => {
+    const axis = axes.find((a) => key in a.cell && a.cell[key] === cell[key]);
+    return { key, label: axis?.labels[Object.keys(axis.cell).indexOf(key)] ?? String(cell[key] ?? '') };
+  });
+}
