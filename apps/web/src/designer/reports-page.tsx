@@ -1,16 +1,18 @@
 import { BarChartOutlined, DashboardOutlined, DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { type DashboardInput, type DashboardWidgetInput, dashboardFilters, type ReportInput } from '@tangram/metadata';
-import { Alert, Button, Card, Checkbox, Col, Empty, Form, Input, InputNumber, List, Modal, Row, Select, Space, Switch, Table } from 'antd';
+import { Alert, Button, Card, Checkbox, Col, Empty, Form, Input, InputNumber, List, Modal, Row, Select, Space, Switch, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useI18n } from '../i18n/i18n';
+import { DashboardGrid } from './dashboard-grid';
+import { nextPlace, type Place, placeWidget } from './dashboard-layout';
 import { namedList, putNamed } from './designer-core';
 import { PublishButton } from './publish-button';
 import { putReport, reportsOf } from './report-builder';
 import { useDesigner } from './use-designer';
 
-// Reports and dashboards of the draft: the lists, a new report (label and base object), and a
-// simple dashboard editor (its reports placed on the 12-column grid by x, y, w, h).
+// Reports and dashboards of the draft: the lists, a new report (label and base object), and the
+// dashboard editor (its reports placed on the 12-column grid by dragging and resizing, or by x, y, w, h).
 
 const dashboardsOf = (doc: { [key: string]: unknown }) => namedList<DashboardInput>(doc as never, 'dashboards');
 const putDashboard = (before: DashboardInput | undefined, after: DashboardInput | undefined) => putNamed('dashboards', 'dashboard.put', before, after);
@@ -115,11 +117,6 @@ export function ReportsPage() {
   );
 }
 
-/** The next free place for a widget: under the others, half the width. */
-function nextPlace(widgets: DashboardWidgetInput[]): Pick<DashboardWidgetInput, 'x' | 'y' | 'w' | 'h'> {
-  return { x: 0, y: widgets.reduce((y, w) => Math.max(y, w.y + w.h), 0), w: 6, h: 5 };
-}
-
 /** A dashboard of the draft (`design/reports/dashboards/:name`): label, home, filters, its widgets placed on the grid. */
 export function DashboardEditor() {
   const { t, label } = useI18n();
@@ -130,13 +127,18 @@ export function DashboardEditor() {
   const set = (next: DashboardInput) => designer.execute(putDashboard(dashboard, next));
   const setWidget = (i: number, patch: Partial<DashboardWidgetInput>) =>
     set({ ...dashboard, widgets: dashboard.widgets.map((w, j) => (j === i ? { ...w, ...patch } : w)) });
+  const place = (id: string, at: Partial<Place>) => set({ ...dashboard, widgets: placeWidget(dashboard.widgets, id, at) });
   const reports = reportsOf(designer.doc);
+  const reportTitle = (name: string) => {
+    const r = reports.find((x) => x.name === name || x.id === name);
+    return r ? label(r.label, r.name) : name;
+  };
   const grid = (key: 'x' | 'y' | 'w' | 'h', min: number, max: number) => ({
     key,
     title: key,
     width: 90,
     render: (_: unknown, w: DashboardWidgetInput, i: number) => (
-      <InputNumber aria-label={`${key} ${w.id}`} size="small" min={min} max={max} value={w[key]} onChange={(v) => v !== null && setWidget(i, { [key]: v })} />
+      <InputNumber aria-label={`${key} ${w.id}`} size="small" min={min} max={max} value={w[key]} onChange={(v) => v !== null && place(w.id, { [key]: v })} />
     ),
   });
   return (
@@ -158,6 +160,8 @@ export function DashboardEditor() {
             options={dashboardFilters.map((f) => ({ value: f, label: t(`dashboard.${f}`) }))}
           />
         </Space>
+        <Typography.Text type="secondary">{t('builder.gridHint')}</Typography.Text>
+        <DashboardGrid widgets={dashboard.widgets} titleOf={(w) => label(w.title, reportTitle(w.report))} onPlace={place} />
         <Table<DashboardWidgetInput>
           size="small"
           rowKey="id"
