@@ -21,7 +21,7 @@ describe('docs/guides/reports.md', () => {
     const lines = stdout.trim().split(/\r?\n/);
     expect(lines.slice(-12)).toEqual([
       // the quick start's health check prints no newline: the first dashboard line follows it
-      expect.stringMatching(/"status":"ok".*sales_director true 10$/),
+      expect.stringMatching(/"status":"ok".*sales_director true 11$/),
       'my_numbers',
       'initial,needs,proposal,quote,negotiation,won,lost',
       'true',

@@ -34,6 +34,30 @@ describe.each(await backends())('CRM dashboards over HTTP on %s', (backend) => {
       { ...input, account: await w.recordOf('account', 'rep_south'), status: 'active', owner_id: w.ids.rep_east },
       { actor: w.adminId },
     );
+    // yearly won-amount targets per person (个人目标达成): for a rep and the manager, and for finance, who wins nothing
+    for (const [member, value] of [
+      ['rep_east', 500_000],
+      ['manager', 900_000],
+      ['finance', 100_000],
+    ] as [CrmMember, number][]) {
+      const base = (await w.inputFor('sales_target', 'admin')) as Record<string, unknown>;
+      await w.tenant.records.create(
+        'sales_target',
+        {
+          ...base,
+          target_type: 'user',
+          metric: 'won_amount',
+          period_type: 'year',
+          period: 'FY',
+          member: w.ids[member],
+          department: null,
+          target_value: value,
+          period_start: '2026-01-01T00:00:00.000Z',
+          period_end: '2027-01-01T00:00:00.000Z',
+        },
+        { actor: w.adminId },
+      );
+    }
   }, 300_000);
   afterAll(() => s?.close());
 
@@ -135,6 +159,26 @@ describe.each(await backends())('CRM dashboards over HTTP on %s', (backend) => {
   const matches = (filter: unknown, rec: Row, userId: string) =>
     filter === undefined || truthy(evaluate(filter as never, rec, { $user: { id: userId } } as never));
 
+  /** One aggregate over records, as a person would compute it. */
+  function measure(om: ObjectModel, m: Report['values'][number], records: Row[], userId: string): unknown {
+    const rs = records.filter((r) => matches(m.filter, r, userId));
+    const today = new Date(Date.now() + tz).toISOString().slice(0, 10);
+    // a day-counting measure: whole days between Shanghai days (from: since another date; age: until today)
+    const isInstant = (f: string) => f === 'created_at' || f === 'updated_at' || om.byName.get(f)?.field.type === 'datetime';
+    const dayOf = (r: Row, f: string) => day((r[f] as string | null) ?? null, isInstant(f));
+    const days = (a: string | null, b: string | null) => (a && b ? Math.round((Date.parse(a) - Date.parse(b)) / 86_400_000) : null);
+    const measured = (r: Row): unknown =>
+      m.from ? days(dayOf(r, m.field as string), dayOf(r, m.from)) : m.age ? days(today, dayOf(r, m.field as string)) : r[m.field as string];
+    const nums = rs.map(measured).filter((x): x is number => typeof x === 'number');
+    if (m.fn === 'count') return m.field ? rs.filter((r) => r[m.field as string] !== null && r[m.field as string] !== undefined).length : rs.length;
+    if (m.fn === 'sum') return nums.reduce((a, b) => a + b, 0);
+    if (m.fn === 'avg') return nums.length ? nums.reduce((a, b) => a + b, 0) / nums.length : null;
+    if (m.fn === 'distinct') return new Set(rs.map((r) => r[m.field as string]).filter((x) => x !== null)).size;
+    if (m.fn === 'min') return nums.length ? Math.min(...nums) : null;
+    if (m.fn === 'max') return nums.length ? Math.max(...nums) : null;
+    throw new Error(`no oracle for ${m.fn}`);
+  }
+
   /** The report's rows, computed by the test. */
   async function oracle(as: string, userId: string, report: Report, extra: unknown[]): Promise<Map<string, Row>> {
     const om = w.model.byId.get(report.object) as ObjectModel;
@@ -181,23 +225,34 @@ describe.each(await backends())('CRM dashboards over HTTP on %s', (backend) => {
         row[keyOf(d)] = g.values[i] ?? null;
       });
       if (report.top) row.$others = g.values.at(-1);
-      for (const m of report.values) {
-        const rs = g.records.filter((r) => matches(m.filter, r, userId));
-        // a day-counting measure: whole days between Shanghai days (from: since another date; age: until today)
-        const isInstant = (f: string) => f === 'created_at' || f === 'updated_at' || om.byName.get(f)?.field.type === 'datetime';
-        const dayOf = (r: Row, f: string) => day((r[f] as string | null) ?? null, isInstant(f));
-        const days = (a: string | null, b: string | null) => (a && b ? Math.round((Date.parse(a) - Date.parse(b)) / 86_400_000) : null);
-        const measured = (r: Row): unknown =>
-          m.from ? days(dayOf(r, m.field as string), dayOf(r, m.from)) : m.age ? days(today, dayOf(r, m.field as string)) : r[m.field as string];
-        const nums = rs.map(measured).filter((x): x is number => typeof x === 'number');
-        if (m.fn === 'count') row[m.name] = m.field ? rs.filter((r) => r[m.field as string] !== null && r[m.field as string] !== undefined).length : rs.length;
-        else if (m.fn === 'sum') row[m.name] = nums.reduce((a, b) => a + b, 0);
-        else if (m.fn === 'avg') row[m.name] = nums.length ? nums.reduce((a, b) => a + b, 0) / nums.length : null;
-        else if (m.fn === 'distinct') row[m.name] = new Set(rs.map((r) => r[m.field as string]).filter((x) => x !== null)).size;
-        else if (m.fn === 'min') row[m.name] = nums.length ? Math.min(...nums) : null;
-        else if (m.fn === 'max') row[m.name] = nums.length ? Math.max(...nums) : null;
-      }
+      for (const m of report.values)
+        if (!['ratio', 'share', 'cumulative', 'change', 'stepRatio', 'rfm'].includes(m.fn)) row[m.name] = measure(om, m, g.records, userId);
       out.set(k, row);
+    }
+    // targets: the same dimensions over the target object's records the member can list, matched field by field
+    if (report.targets) {
+      const tg = report.targets;
+      const tom = w.model.byId.get(tg.object) as ObjectModel;
+      const targets = (await listed(as, tom.name)).filter((r) => matches(tg.filter, r, userId));
+      const byKey = new Map<string, Row[]>();
+      for (const r of targets) {
+        const values = await Promise.all(dims.map((d) => dimValue(as, tom, { ...d, field: tg.match[keyOf(d)] as string }, r, today)));
+        const k = JSON.stringify(values);
+        byKey.set(k, [...(byKey.get(k) ?? []), r]);
+      }
+      for (const row of out.values()) for (const m of tg.values) row[m.name] = null;
+      for (const [k, rs] of byKey) {
+        let row = out.get(k);
+        if (!row) {
+          const values = JSON.parse(k) as unknown[];
+          row = Object.fromEntries(dims.map((d, i) => [keyOf(d), values[i] ?? null]));
+          for (const m of report.values)
+            if (['count', 'distinct', 'sum'].includes(m.fn)) row[m.name] = 0;
+            else if (!['ratio', 'share', 'cumulative', 'change', 'stepRatio', 'rfm'].includes(m.fn)) row[m.name] = null;
+          out.set(k, row);
+        }
+        for (const m of tg.values) row[m.name] = measure(tom, m, rs, userId);
+      }
     }
     computed(report, [...out.values()]);
     return out;
@@ -277,7 +332,7 @@ describe.each(await backends())('CRM dashboards over HTTP on %s', (backend) => {
     const wantKeys = [...expected.values()].map(keyOf);
     expect([...byKey.keys()].sort(), `${as} ${report.name}`).toEqual(wantKeys.sort());
     for (const want of expected.values())
-      for (const m of report.values) {
+      for (const m of [...report.values, ...(report.targets?.values ?? [])]) {
         const have = byKey.get(keyOf(want))?.[m.name];
         const label = `${as} ${report.name} ${keyOf(want)} ${m.name}`;
         if (want[m.name] === null || want[m.name] === undefined) expect(have, label).toBeNull();
@@ -329,6 +384,8 @@ describe.each(await backends())('CRM dashboards over HTTP on %s', (backend) => {
     // the sales cycle and the RFM groups have figures to check (won deals with a close time, signed contracts)
     expect(adminRows.get('sales_cycle')).toBeGreaterThan(0);
     expect(adminRows.get('account_rfm')).toBeGreaterThan(1);
+    // the targets' rows: every won opportunity's owner, and finance with a target and nothing won
+    expect(adminRows.get('target_ranking')).toBeGreaterThan(2);
   }, 600_000);
 
   it('dashboard filters narrow every widget: a period over its date field, an owner, a department and below', async () => {

@@ -472,9 +472,18 @@ function normalizeReport(input: ReportInput, path: string, names: Names, problem
     const { label, ...rest } = x;
     return label === undefined ? rest : { ...rest, label: toLocaleText(label, fallback) };
   };
-  const { id, label, description, rows, columns, values, chart, ...rest } = input;
+  const { id, label, description, rows, columns, values, chart, targets, ...rest } = input;
   const report: Report = {
     ...rest,
+    ...(targets
+      ? {
+          targets: {
+            ...targets,
+            object: names.object(targets.object, `${path}/targets/object`)?.id ?? targets.object,
+            values: targets.values.map((m) => labelled(m, m.name)),
+          },
+        }
+      : {}),
     id: id ?? input.name,
     label: toLocaleText(label, input.name),
     object: o?.id ?? input.object,
@@ -485,6 +494,7 @@ function normalizeReport(input: ReportInput, path: string, names: Names, problem
   };
   if (description !== undefined) report.description = toLocaleText(description, '');
   for (const [i, m] of values.entries()) if (m.name) problems.push(...nameProblems(m.name, `${path}/values/${i}/name`));
+  for (const [i, m] of (targets?.values ?? []).entries()) if (m.name) problems.push(...nameProblems(m.name, `${path}/targets/values/${i}/name`));
   return report;
 }
 

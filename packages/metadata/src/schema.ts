@@ -494,6 +494,18 @@ const report = {
       },
     },
     dateField: name,
+    targets: {
+      type: 'object',
+      required: ['object', 'match', 'values'],
+      additionalProperties: false,
+      properties: {
+        object: name,
+        filter: {},
+        match: { type: 'object', additionalProperties: { type: 'string', minLength: 1, maxLength: 300 }, maxProperties: 12 },
+        values: { type: 'array', items: reportMeasure, minItems: 1, maxItems: 10 },
+        dateField: name,
+      },
+    },
   },
 } as const;
 

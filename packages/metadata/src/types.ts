@@ -800,6 +800,22 @@ export interface ReportChart {
   compare?: string;
 }
 
+/**
+ * Targets to compare a report with: measures over another object (a sales target), grouped by the
+ * report's own dimensions through `match` (each report dimension key → a field path of the target
+ * object, grouped the same way), joined to the report's rows (`ratio: [actual, target]` is a
+ * completion rate).
+ */
+export interface ReportTargetsInput {
+  /** The target object (name or id). */
+  object: string;
+  filter?: unknown;
+  match: Record<string, string>;
+  values: ReportMeasureInput[];
+  /** The target's date a dashboard's period filter narrows (none: targets are not narrowed by period). */
+  dateField?: string;
+}
+
 export interface ReportInput {
   id?: string;
   name: string;
@@ -820,6 +836,7 @@ export interface ReportInput {
   chart?: ReportChart;
   /** The date field a dashboard's period filter narrows (default: created_at). */
   dateField?: string;
+  targets?: ReportTargetsInput;
 }
 
 export interface ReportDimension extends Omit<ReportDimensionInput, 'label'> {
@@ -830,7 +847,14 @@ export interface ReportMeasure extends Omit<ReportMeasureInput, 'label'> {
   label?: LocaleText;
 }
 
-export interface Report extends Omit<ReportInput, 'id' | 'label' | 'description' | 'rows' | 'columns' | 'values' | 'chart'> {
+export interface ReportTargets extends Omit<ReportTargetsInput, 'values'> {
+  /** Object id. */
+  object: string;
+  values: ReportMeasure[];
+}
+
+export interface Report extends Omit<ReportInput, 'id' | 'label' | 'description' | 'rows' | 'columns' | 'values' | 'chart' | 'targets'> {
+  targets?: ReportTargets;
   id: string;
   label: LocaleText;
   description?: LocaleText;

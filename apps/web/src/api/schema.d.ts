@@ -1833,6 +1833,31 @@ export interface components {
                     direction?: "asc" | "desc";
                 }[];
                 subtotals?: boolean | ("rows" | "columns" | "both");
+                targets?: {
+                    dateField?: string;
+                    filter?: unknown;
+                    match: {
+                        [key: string]: string;
+                    };
+                    object: string;
+                    values: {
+                        age?: boolean;
+                        /** @enum {unknown} */
+                        compare?: "previous" | "year";
+                        field?: string;
+                        filter?: unknown;
+                        /** @enum {unknown} */
+                        fn: "count" | "distinct" | "sum" | "avg" | "min" | "max" | "ratio" | "cumulative" | "change" | "stepRatio" | "share" | "rfm";
+                        /** @enum {unknown} */
+                        format?: "number" | "currency" | "percent";
+                        from?: string;
+                        label?: string | {
+                            [key: string]: string;
+                        };
+                        name: string;
+                        of?: string | string[];
+                    }[];
+                };
                 top?: {
                     by: string;
                     n: number;
@@ -1845,7 +1870,7 @@ export interface components {
                     field?: string;
                     filter?: unknown;
                     /** @enum {unknown} */
-                    fn: "count" | "distinct" | "sum" | "avg" | "min" | "max" | "ratio" | "cumulative" | "change" | "stepRatio" | "share";
+                    fn: "count" | "distinct" | "sum" | "avg" | "min" | "max" | "ratio" | "cumulative" | "change" | "stepRatio" | "share" | "rfm";
                     /** @enum {unknown} */
                     format?: "number" | "currency" | "percent";
                     from?: string;
@@ -2558,6 +2583,31 @@ export interface components {
                 direction?: "asc" | "desc";
             }[];
             subtotals?: boolean | ("rows" | "columns" | "both");
+            targets?: {
+                dateField?: string;
+                filter?: unknown;
+                match: {
+                    [key: string]: string;
+                };
+                object: string;
+                values: {
+                    age?: boolean;
+                    /** @enum {unknown} */
+                    compare?: "previous" | "year";
+                    field?: string;
+                    filter?: unknown;
+                    /** @enum {unknown} */
+                    fn: "count" | "distinct" | "sum" | "avg" | "min" | "max" | "ratio" | "cumulative" | "change" | "stepRatio" | "share" | "rfm";
+                    /** @enum {unknown} */
+                    format?: "number" | "currency" | "percent";
+                    from?: string;
+                    label?: string | {
+                        [key: string]: string;
+                    };
+                    name: string;
+                    of?: string | string[];
+                }[];
+            };
             top?: {
                 by: string;
                 n: number;
@@ -2570,7 +2620,7 @@ export interface components {
                 field?: string;
                 filter?: unknown;
                 /** @enum {unknown} */
-                fn: "count" | "distinct" | "sum" | "avg" | "min" | "max" | "ratio" | "cumulative" | "change" | "stepRatio" | "share";
+                fn: "count" | "distinct" | "sum" | "avg" | "min" | "max" | "ratio" | "cumulative" | "change" | "stepRatio" | "share" | "rfm";
                 /** @enum {unknown} */
                 format?: "number" | "currency" | "percent";
                 from?: string;
@@ -2630,7 +2680,7 @@ export interface components {
                 field?: string;
                 filter?: unknown;
                 /** @enum {unknown} */
-                fn: "count" | "distinct" | "sum" | "avg" | "min" | "max" | "ratio" | "cumulative" | "change" | "stepRatio" | "share";
+                fn: "count" | "distinct" | "sum" | "avg" | "min" | "max" | "ratio" | "cumulative" | "change" | "stepRatio" | "share" | "rfm";
                 /** @enum {unknown} */
                 format?: "number" | "currency" | "percent";
                 from?: string;

@@ -2,7 +2,7 @@ import { AppError, type Problem } from '@tangram/errors';
 import type { RuleVariables } from '@tangram/logic';
 import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { ObjectAccess, UserAccess } from '../access/access';
-import type { FieldModel, Model, ObjectModel } from '../model/compile';
+import { type FieldModel, type Model, type ObjectModel, objectIn } from '../model/compile';
 import { filterPredicate } from '../query/query';
 import {
   type AggregateMeasure,
@@ -11,6 +11,7 @@ import {
   type Measure,
   type ReportColumn,
   type ReportSpec,
+  type ReportTargets,
   aggregateFns,
   computedFns,
   dateBuckets,
@@ -47,6 +48,12 @@ export interface CompileContext {
   timeZone: string;
   /** More conditions on the base records (alias `r`): a dashboard's cross filter. */
   where?: Expression<SqlBool>[];
+  /**
+   * Whether a target group without records of the report becomes a row of its own (a rep with a
+   * target and no sales yet): not when a dashboard narrows the report by owner, department or a
+   * cross filter, which the targets are not narrowed by.
+   */
+  targetOnlyRows?: boolean;
 }
 
 /** A dimension resolved to SQL over `r` and the joins it needs. */
@@ -70,6 +77,8 @@ export interface CompiledReport {
   where: Expression<SqlBool>[];
   columnsOut: ReportColumn[];
   limit: number;
+  /** The targets compared with: their own report over the target object, its rows in the dimensions' order. */
+  targets?: { compiled: CompiledReport; spec: ReportSpec };
 }
 
 type At =
@@ -505,6 +514,7 @@ export function compileReport(ctx: CompileContext, spec: ReportSpec): CompiledRe
     }
     aggregates.push({ name: m.name, spec: am, expr: am.fn === 'sum' ? sql`coalesce(${filtered}, 0)` : filtered });
   });
+  const targets = compileTargets(ctx, spec, [...rows, ...columns], names, keys, p);
   computed.forEach((m) => {
     const i = values.indexOf(m);
     const of = Array.isArray(m.of) ? m.of : [m.of];
@@ -572,8 +582,77 @@ export function compileReport(ctx: CompileContext, spec: ReportSpec): CompiledRe
       kind: m.fn === 'rfm' ? 'rfm' : 'number',
       ...('field' in m && typeof m.field === 'string' ? { field: m.field } : {}),
     })),
+    ...(targets ? (spec.targets as ReportTargets).values : []).map((m) => ({
+      key: m.name,
+      role: 'value' as const,
+      kind: 'number',
+      ...(typeof m.field === 'string' ? { field: m.field } : {}),
+    })),
   ];
-  return { rows, columns, aggregates, computed, from: c.from(), where, columnsOut, limit };
+  return { rows, columns, aggregates, computed, from: c.from(), where, columnsOut, limit, ...(targets ? { targets } : {}) };
+}
+
+/**
+ * A report's targets: the same dimensions over the target object (matched by `match`), as a report
+ * of their own under the same reader — their problems re-pointed under `/targets`.
+ */
+function compileTargets(
+  ctx: CompileContext,
+  spec: ReportSpec,
+  dims: CompiledDimension[],
+  names: Set<string>,
+  keys: Set<string>,
+  p: Problem[],
+): CompiledReport['targets'] {
+  const tg = spec.targets;
+  if (tg === undefined) return undefined;
+  const invalid = (path: string, message: string) => {
+    p.push({ code: 'QUERY_INVALID', path: `/targets${path}`, message });
+    return undefined;
+  };
+  if (typeof tg !== 'object' || tg === null || Array.isArray(tg)) return invalid('', 'must be { object, match, values }');
+  if (spec.top !== undefined || (spec.subtotals !== undefined && spec.subtotals !== false))
+    return invalid('', 'targets are not compared with top or subtotals');
+  const om = typeof tg.object === 'string' ? objectIn(ctx.model, tg.object) : undefined;
+  if (!om) return invalid('/object', `no object "${String(tg.object).slice(0, 100)}"`);
+  const match = tg.match;
+  if (typeof match !== 'object' || match === null || Array.isArray(match)) return invalid('/match', 'must map each dimension key to a field of the target');
+  const before = p.length;
+  for (const key of Object.keys(match)) if (!dims.some((d) => d.key === key)) invalid(`/match/${key}`, 'not a dimension of this report');
+  for (const d of dims) if (typeof match[d.key] !== 'string') invalid('/match', `every dimension is matched: "${d.key}" is not`);
+  const values = Array.isArray(tg.values) ? tg.values : [];
+  if (!values.length || values.length > 10) invalid('/values', 'from 1 to 10 measures');
+  for (const [i, m] of values.entries()) {
+    if (typeof m !== 'object' || m === null || !isName(m.name)) {
+      invalid(`/values/${i}/name`, 'every measure has a name');
+      continue;
+    }
+    if (!(aggregateFns as readonly string[]).includes(m.fn)) invalid(`/values/${i}/fn`, `one of ${aggregateFns.join(', ')}`);
+    if (names.has(m.name) || keys.has(m.name)) invalid(`/values/${i}/name`, `"${m.name}" is used twice`);
+    names.add(m.name);
+  }
+  if (p.length > before) return undefined;
+  const targetSpec: ReportSpec = {
+    object: om.id,
+    ...(tg.filter !== undefined ? { filter: tg.filter } : {}),
+    rows: dims.map(({ spec: d }, i) => ({ ...d, field: match[dims[i]?.key as string] as string, as: `t${i}` })),
+    values,
+    ...(spec.fiscalYearStart !== undefined ? { fiscalYearStart: spec.fiscalYearStart } : {}),
+    limit: maxRows,
+  };
+  const keyOf = dims.map((d) => d.key);
+  try {
+    return { compiled: compileReport({ ...ctx, base: om, where: undefined }, targetSpec), spec: targetSpec };
+  } catch (e) {
+    if (!(e instanceof AppError)) throw e;
+    const inner = (e.details?.problems as Problem[] | undefined) ?? [{ code: e.code, path: '', message: e.message }];
+    for (const x of inner) {
+      const at = /^\/rows\/(\d+)(.*)$/.exec(x.path ?? '');
+      const path = at ? `/match/${keyOf[Number(at[1])]}${at[2]?.replace(/^\/field$/, '')}` : (x.path ?? '');
+      p.push({ ...x, code: e.code === 'FORBIDDEN' ? 'FORBIDDEN' : x.code, path: `/targets${path}` });
+    }
+    return undefined;
+  }
 }
 
 function dimColumn(d: CompiledDimension, role: 'row' | 'column'): ReportColumn {

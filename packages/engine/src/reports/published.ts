@@ -2,7 +2,7 @@ import { AppError, type Problem } from '@tangram/errors';
 import type { Report, ResolvedApp } from '@tangram/metadata';
 import { compileModel } from '../model/compile';
 import { compileReport } from './compile';
-import type { ReportSpec } from './spec';
+import type { ReportSpec, ReportTargets } from './spec';
 
 /** What a published report asks the engine: its dataset, dimensions and measures (not its chart or labels). */
 export function specOf(r: Report): ReportSpec {
@@ -15,6 +15,10 @@ export function specOf(r: Report): ReportSpec {
   };
   for (const key of ['filter', 'sort', 'top', 'subtotals', 'fiscalYearStart', 'limit'] as const)
     if (r[key] !== undefined) (spec as unknown as Record<string, unknown>)[key] = r[key];
+  if (r.targets) {
+    const { values, ...targets } = r.targets;
+    spec.targets = { ...targets, values: values.map(({ label: _label, format: _format, ...m }) => m) as ReportTargets['values'] };
+  }
   return spec;
 }
 
@@ -43,7 +47,12 @@ export function checkReports(app: ResolvedApp): void {
       if (!f?.type.temporal)
         problems.push({ code: 'METADATA_INVALID', path: `/reports/${i}/dateField`, message: 'a date or datetime field of the report object' });
     }
-    const names = new Set(r.values.map((m) => m.name));
+    const targetObject = r.targets ? model.byId.get(r.targets.object) : undefined;
+    if (r.targets?.dateField !== undefined && targetObject && !['created_at', 'updated_at'].includes(r.targets.dateField)) {
+      if (!targetObject.byName.get(r.targets.dateField)?.type.temporal)
+        problems.push({ code: 'METADATA_INVALID', path: `/reports/${i}/targets/dateField`, message: 'a date or datetime field of the target object' });
+    }
+    const names = new Set([...r.values, ...(r.targets?.values ?? [])].map((m) => m.name));
     for (const key of ['target', 'compare'] as const) {
       const v = r.chart[key];
       if (typeof v === 'string' && !names.has(v))

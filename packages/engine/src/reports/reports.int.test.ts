@@ -922,4 +922,123 @@ describe.each(await backends())('reports on %s', (backend) => {
     );
     expect(bad).toMatchObject({ code: 'QUERY_INVALID', details: { problems: [{ path: '/values/1/of' }] } });
   });
+
+  it('compares with targets from another object: joined on the dimensions, scoped, narrowed by the period, refused where a field is hidden', async () => {
+    const quota = {
+      name: 'quota',
+      fields: [
+        { name: 'member', type: 'user' },
+        { name: 'period_start', type: 'date' },
+        { name: 'amount', type: 'decimal', options: { scale: 2 } },
+        { name: 'secret', type: 'decimal', options: { scale: 2 } },
+      ],
+    };
+    const vsQuota = {
+      name: 'vs_quota',
+      object: 'deal',
+      rows: [{ field: 'owner_id' }],
+      columns: [{ field: 'closed_on', bucket: 'quarter', as: 'q' }],
+      values: [
+        { name: 'total', fn: 'sum', field: 'amount' },
+        { name: 'completion', fn: 'ratio', of: ['total', 'target'] },
+      ],
+      targets: {
+        object: 'quota',
+        match: { owner_id: 'member', q: 'period_start' },
+        values: [{ name: 'target', fn: 'sum', field: 'amount' }],
+        dateField: 'period_start',
+      },
+      dateField: 'closed_on',
+    };
+    await t.tenant.schema.publish({ ...app, objects: [...app.objects, quota], reports: [vsQuota] });
+    await t.tenant.access.putRole('boss', { objects: { deal: { read: 'all' }, account: { read: 'all' }, quota: { read: 'all' } } });
+    await t.tenant.access.putRole('rep', {
+      objects: {
+        deal: { read: 'own', fields: { cost: 'hidden' } },
+        account: { read: 'own', fields: { rating: 'hidden' } },
+        quota: { read: 'own', fields: { secret: 'hidden' } },
+      },
+    });
+    const quarters = ['2024-01-01', '2024-04-01', '2025-01-01', '2025-04-01', '2026-01-01'];
+    // targets for members with deals and for one without any (blind): a row of its own
+    const members = [users.rep1, users.rep2, users.rep3, users.mgr, users.blind];
+    await t.tenant.records.bulkCreate(
+      'quota',
+      members.flatMap((m, i) => quarters.map((q, j) => ({ member: m, owner_id: m, period_start: q, amount: 1000 * (i + 1) + 10 * j, secret: 1 }))),
+    );
+    const quotas = members.flatMap((m, i) => quarters.map((q, j) => ({ member: m, q, amount: 1000 * (i + 1) + 10 * j })));
+    const quarterOf = (d: string | null) => (d ? bucketOf(d, 'quarter', 1) : null);
+    for (const member of [users.boss, users.rep1]) {
+      const as = { access: await t.tenant.access.forUser(member) };
+      const run = async (filters: object) => t.tenant.reports.run('vs_quota', filters, as);
+      for (const [filters, inPeriod, narrowed] of [
+        [{}, () => true, false],
+        [{ period: { from: '2025-01-01', to: '2025-07-01' } }, (d: string | null) => !!d && d >= '2025-01-01' && d < '2025-07-01', false],
+        [{ owner: users.rep1 }, () => true, true],
+      ] as [object, (d: string | null) => boolean, boolean][]) {
+        const r = await run(filters);
+        const deals = (await listed('deal', as.access)).filter(
+          (d) => inPeriod((d.closed_on as string | null) ?? null) && (!narrowed || d.owner_id === users.rep1),
+        );
+        // the rep reads his own quotas only; the owner filter does not narrow targets
+        const seen = quotas.filter((x) => (member === users.boss || x.member === member) && inPeriod(x.q));
+        const want = new Map<string, { total: number; target: number | null }>();
+        const k = (owner: unknown, q: unknown) => JSON.stringify([owner ?? null, q ?? null]);
+        for (const d of deals) {
+          const key = k(d.owner_id, quarterOf((d.closed_on as string | null) ?? null));
+          const w = want.get(key) ?? { total: 0, target: null };
+          w.total += (d.amount as number | null) ?? 0;
+          want.set(key, w);
+        }
+        for (const x of seen) {
+          const key = k(x.member, x.q);
+          const w = want.get(key);
+          if (w) w.target = (w.target ?? 0) + x.amount;
+          else if (!narrowed) want.set(key, { total: 0, target: x.amount });
+        }
+        const got = new Map(r.rows.map((x) => [k(x.owner_id, x.q), x]));
+        expect([...got.keys()].sort(), JSON.stringify(filters)).toEqual([...want.keys()].sort());
+        for (const [key, w] of want) {
+          const row = got.get(key) as Record<string, unknown>;
+          expect(row.total, key).toBeCloseTo(w.total, 6);
+          expect(row.target, key).toEqual(w.target);
+          expect(row.completion, key).toEqual(w.target ? (row.total as number) / w.target : null);
+        }
+        // a target-only row names its member as any row does
+        const blindRow = r.rows.find((x) => x.owner_id === users.blind);
+        if (blindRow) expect(blindRow['owner_id$label']).toBe('blind');
+      }
+    }
+    const boss = { access: await t.tenant.access.forUser(users.boss) };
+    const rep = { access: await t.tenant.access.forUser(users.rep1) };
+    const query = (targets: object, extra: object = {}, as: object = boss) =>
+      failure(
+        t.tenant.reports.query({ object: 'deal', rows: [{ field: 'owner_id' }], values: [{ name: 'n', fn: 'count' }], targets, ...extra } as ReportSpec, as),
+      );
+    const target = { object: 'quota', match: { owner_id: 'member' }, values: [{ name: 'target', fn: 'sum', field: 'amount' }] };
+    expect(await query({ ...target, match: {} })).toMatchObject({ details: { problems: [{ path: '/targets/match' }] } });
+    expect(await query({ ...target, match: { owner_id: 'member', x: 'amount' } })).toMatchObject({ details: { problems: [{ path: '/targets/match/x' }] } });
+    expect(await query({ ...target, match: { owner_id: 'nope' } })).toMatchObject({ details: { problems: [{ path: '/targets/match/owner_id' }] } });
+    expect(await query({ ...target, values: [{ name: 'n', fn: 'sum', field: 'amount' }] })).toMatchObject({
+      details: { problems: [{ path: '/targets/values/0/name' }] },
+    });
+    expect(await query(target, { top: { n: 2, by: 'n' } })).toMatchObject({ details: { problems: [{ path: '/targets' }] } });
+    expect(await query({ ...target, object: 'nope' })).toMatchObject({ details: { problems: [{ path: '/targets/object' }] } });
+    // a target field the reader may not read, or a target object he may not read, refuses the report
+    expect(await query({ ...target, values: [{ name: 'target', fn: 'sum', field: 'secret' }] }, {}, rep)).toMatchObject({
+      code: 'FIELD_FORBIDDEN',
+      details: { problems: [{ path: '/targets/values/0/field' }] },
+    });
+    const blind = await query(target, {}, { access: await t.tenant.access.forUser(users.blind) });
+    expect(blind).toMatchObject({ code: 'FIELD_FORBIDDEN', details: { problems: [{ path: '/targets' }] } });
+    // checked at publish too
+    const bad = await failure(
+      t.tenant.schema.publish({
+        ...app,
+        objects: [...app.objects, quota],
+        reports: [{ ...vsQuota, targets: { ...vsQuota.targets, match: { owner_id: 'member' } } }],
+      }),
+    );
+    expect(bad).toMatchObject({ code: 'METADATA_INVALID', details: { problems: [{ path: '/reports/0/targets/match' }] } });
+  });
 });

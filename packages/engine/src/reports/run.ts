@@ -104,33 +104,83 @@ export class ReportCache {
   }
 }
 
-/** Runs a report for a reader: one statement, then the computed measures over its rows. */
+/** Runs a report for a reader: one statement (and one for its targets), then the computed measures over its rows. */
 export async function runReport(db: Db, ctx: CompileContext, spec: ReportSpec, cache?: ReportCache): Promise<ReportResult> {
   const compiled = compileReport(ctx, spec);
   const statement = reportStatement(compiled, spec);
+  const targets = compiled.targets ? reportStatement(compiled.targets.compiled, compiled.targets.spec) : undefined;
   let key: string | undefined;
   if (cache) {
-    const { sql: text, parameters } = statement.compile(db);
+    const texts = [statement, ...(targets ? [targets] : [])].map((s) => s.compile(db));
     const stamp = await sql<{ s: string }>`select pg_current_snapshot()::text as s`.execute(db);
     // Age bands count days from today: an answer is good for the hour it was computed in.
-    const hour = text.includes('now()') ? Math.floor(Date.now() / 3_600_000) : '';
-    key = JSON.stringify([stamp.rows[0]?.s, hour, text, parameters, compiled.computed, !!spec.top]);
+    const hour = texts.some((t) => t.sql.includes('now()')) ? Math.floor(Date.now() / 3_600_000) : '';
+    key = JSON.stringify([stamp.rows[0]?.s, hour, texts.map((t) => [t.sql, t.parameters]), compiled.computed, !!spec.top, ctx.targetOnlyRows !== false]);
     const hit = cache.get(key);
     if (hit) return hit;
   }
-  const rows = await statement.execute(db).then(
-    (r) => r.rows,
-    (e) => {
-      throw translatePgError(e);
-    },
-  );
+  const execute = (s: RawBuilder<Record<string, unknown>>) =>
+    s.execute(db).then(
+      (r) => r.rows,
+      (e) => {
+        throw translatePgError(e);
+      },
+    );
+  const [rows, targetRows] = await Promise.all([execute(statement), targets ? execute(targets) : undefined]);
   const truncated = rows.length > compiled.limit;
   if (truncated) rows.length = compiled.limit;
   if (!spec.top) for (const r of rows) delete r.$others;
+  if (compiled.targets && targetRows) joinTargets(compiled, spec, rows, targetRows, ctx.targetOnlyRows !== false && !ctx.where?.length);
   applyComputed(compiled, rows);
   const result = { columns: compiled.columnsOut, rows, truncated };
   if (cache && key) cache.set(key, result);
   return result;
+}
+
+/**
+ * Puts each target group's measures on the report row with the same dimension values (none: null).
+ * A target group without a row becomes one (its measures that count or add up 0, the others null)
+ * when `addMissing`; the rows are then sorted again as the report asks.
+ */
+function joinTargets(compiled: CompiledReport, spec: ReportSpec, rows: Record<string, unknown>[], targetRows: Record<string, unknown>[], addMissing: boolean) {
+  const dims = [...compiled.rows, ...compiled.columns];
+  const names = (compiled.targets?.spec.values ?? []).map((m) => m.name);
+  const keyOf = (values: unknown[]) => JSON.stringify(values.map((v) => (v === null || v === undefined ? null : String(v))));
+  const byKey = new Map(rows.map((r) => [keyOf(dims.map((d) => r[d.key])), r]));
+  for (const r of rows) for (const n of names) r[n] = null;
+  let added = false;
+  for (const t of targetRows) {
+    const values = dims.map((_, i) => t[`t${i}`]);
+    let row = byKey.get(keyOf(values));
+    if (!row) {
+      if (!addMissing) continue;
+      row = {};
+      dims.forEach((d, i) => {
+        (row as Record<string, unknown>)[d.key] = values[i] ?? null;
+        if (d.label) (row as Record<string, unknown>)[`${d.key}$label`] = t[`t${i}$label`] ?? null;
+      });
+      for (const a of compiled.aggregates) row[a.name] = a.spec.fn === 'count' || a.spec.fn === 'distinct' || a.spec.fn === 'sum' ? 0 : null;
+      for (const n of names) row[n] = null;
+      rows.push(row);
+      byKey.set(keyOf(values), row);
+      added = true;
+    }
+    for (const n of names) row[n] = t[n] ?? null;
+  }
+  if (!added || !spec.sort?.length) return;
+  const sorts = spec.sort.filter((x) => x.by in (rows[0] ?? {}));
+  rows.sort((a, b) => {
+    for (const s of sorts) {
+      const x = a[s.by];
+      const y = b[s.by];
+      if (x === y) continue;
+      if (x === null || x === undefined) return 1;
+      if (y === null || y === undefined) return -1;
+      const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x) < String(y) ? -1 : 1;
+      return s.direction === 'desc' ? -c : c;
+    }
+    return 0;
+  });
 }
 
 /**

@@ -46,6 +46,8 @@ interface Filtered {
   spec: ReportSpec;
   where?: Expression<SqlBool>[];
   crossFiltered?: boolean;
+  /** An owner or department filter narrows the report but not its targets: no rows for targets alone. */
+  narrowed?: boolean;
 }
 
 /** A published report as a member sees it (its definition, labels and chart). */
@@ -60,7 +62,7 @@ export class ReportService {
   readonly cache = new ReportCache();
   constructor(private readonly opts: ReportServiceOptions) {}
 
-  private async context(spec: ReportSpec, ctx: ActionContext, where?: Expression<SqlBool>[]): Promise<CompileContext> {
+  private async context(spec: ReportSpec, ctx: ActionContext, where?: Expression<SqlBool>[], narrowed?: boolean): Promise<CompileContext> {
     if (typeof spec !== 'object' || spec === null || Array.isArray(spec))
       throw AppError.problems('QUERY_INVALID', [{ code: 'QUERY_INVALID', path: '', message: 'must be a report: { object, rows, columns, values }' }]);
     const model = await this.opts.model();
@@ -73,6 +75,7 @@ export class ReportService {
       base,
       timeZone: this.opts.timeZone ?? 'Asia/Shanghai',
       ...(where?.length ? { where } : {}),
+      ...(narrowed ? { targetOnlyRows: false } : {}),
       ...(viewer ? { viewer, variables: viewer.variables() } : { variables: {} }),
     };
   }
@@ -97,41 +100,47 @@ export class ReportService {
   /** Runs a published report as the caller, narrowed by a dashboard's filters. */
   async run(name: string, filters: DashboardFilterValues = {}, ctx: ActionContext = {}): Promise<ReportResult> {
     const f = await this.filtered(name, filters, ctx);
-    const result = await runReport(this.opts.db, await this.context(f.spec, ctx, f.where), f.spec, this.cache);
+    const result = await runReport(this.opts.db, await this.context(f.spec, ctx, f.where, f.narrowed), f.spec, this.cache);
     return f.crossFiltered === undefined ? result : { ...result, crossFiltered: f.crossFiltered };
   }
 
   /** The records behind a cell of a published report (dashboard filters applied as when it ran). */
   async drillReport(name: string, filters: DashboardFilterValues, drill: DrillOptions, ctx: ActionContext = {}): Promise<QueryResult> {
     const f = await this.filtered(name, filters, ctx);
-    return this.drillIn(await this.context(f.spec, ctx, f.where), f.spec, drill, ctx);
+    return this.drillIn(await this.context(f.spec, ctx, f.where, f.narrowed), f.spec, drill, ctx);
   }
 
   /** A published report's spec with a dashboard's filters added to its own, and its cross filter. */
   private async filtered(name: string, filters: DashboardFilterValues, ctx: ActionContext): Promise<Filtered> {
     const r = await this.report(name, ctx);
     const spec = specOf(r);
-    const extra = await this.filterRules(r, filters);
+    const extra = await this.filterRules(r.object, r.dateField ?? 'created_at', filters);
     if (extra.length) spec.filter = { and: [...(spec.filter !== undefined ? [spec.filter] : []), ...extra] };
-    if (filters?.cross === undefined) return { spec };
+    // The period narrows the targets by their own date; an owner or a department does not narrow them.
+    const narrowed = filters?.owner !== undefined || filters?.department !== undefined;
+    if (spec.targets?.dateField && filters?.period !== undefined) {
+      const rules = await this.filterRules(spec.targets.object, spec.targets.dateField, { period: filters.period });
+      if (rules.length) spec.targets = { ...spec.targets, filter: { and: [...(spec.targets.filter !== undefined ? [spec.targets.filter] : []), ...rules] } };
+    }
+    if (filters?.cross === undefined) return { spec, narrowed };
     const cross = filters.cross;
     if (typeof cross !== 'object' || cross === null || typeof cross.report !== 'string')
       throw invalidFilter('/cross', 'must be { report, cell }: a published report and the dimension values of its clicked cell');
     const source = await this.report(cross.report, ctx);
-    if (source.object !== r.object) return { spec, crossFiltered: false };
+    if (source.object !== r.object) return { spec, crossFiltered: false, narrowed };
     // The clicked cell's records by its dimensions only: the source's own filter is not this report's.
     const sourceSpec = specOf(source);
     const where = drillPredicate(await this.context(sourceSpec, ctx), sourceSpec, cross.cell, undefined, 'dimensions', '/filters/cross/cell');
-    return { spec, where: [where], crossFiltered: true };
+    return { spec, where: [where], crossFiltered: true, narrowed };
   }
 
-  private async filterRules(r: Report, f: DashboardFilterValues): Promise<unknown[]> {
+  /** A dashboard's filters as rules over an object: its date field in the period, the owner, the department and below. */
+  private async filterRules(object: string, dateField: string, f: DashboardFilterValues): Promise<unknown[]> {
     if (typeof f !== 'object' || f === null) throw invalidFilter('', 'must be an object');
     const rules: unknown[] = [];
     const day = /^\d{4}-\d\d-\d\d$/;
-    const dateField = r.dateField ?? 'created_at';
     // A datetime field's day starts at midnight in the tenant's time zone, not in UTC.
-    const field = (await this.opts.model()).byId.get(r.object)?.byName.get(dateField);
+    const field = objectIn(await this.opts.model(), object)?.byName.get(dateField);
     const instant = dateField === 'created_at' || dateField === 'updated_at' || field?.type.temporal === 'instant';
     if (f.period !== undefined) {
       if (typeof f.period !== 'object' || f.period === null) throw invalidFilter('/period', 'must be { from, to }');

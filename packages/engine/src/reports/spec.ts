@@ -91,6 +91,23 @@ export const rfmSegments = {
 } as const;
 export type RfmSegment = keyof typeof rfmSegments;
 
+/**
+ * Targets compared with a report: measures over another object (e.g. sales targets), grouped by
+ * the report's dimensions through `match` (every dimension key → a field path of the target object,
+ * grouped the same way: same period, level, bands), and joined to the report's rows by those values.
+ */
+export interface ReportTargets {
+  /** The target object (name or id). */
+  object: string;
+  /** JSON Logic over the target object's fields. */
+  filter?: unknown;
+  match: Record<string, string>;
+  /** Aggregates over the target records (not computed ones: those go in the report's values, e.g. `ratio: [amount, target]`). */
+  values: AggregateMeasure[];
+  /** The target's date a dashboard's period filter narrows; without it the period does not narrow targets. */
+  dateField?: string;
+}
+
 export interface ReportSpec {
   /** The base object (name or id). */
   object: string;
@@ -114,6 +131,8 @@ export interface ReportSpec {
   fiscalYearStart?: number;
   /** Most result rows (1–10,000, default 1,000): `truncated` says when there were more. */
   limit?: number;
+  /** Targets to compare with (not with `top` or `subtotals`). */
+  targets?: ReportTargets;
 }
 
 export interface ReportColumn {

@@ -201,7 +201,7 @@ export class TemplateService {
     return result;
   }
 
-  /** Sample records of freshly installed packages, in one transaction; `$key`/`$ref` become ids. */
+  /** Sample records of freshly installed packages, in one transaction; `$key`/`$ref` become ids, `{ $user: email }` a user's id. */
   private async loadSampleData(packages: TemplatePackage[], keys: Record<string, string>, opts: InstallOptions): Promise<number> {
     const owners = new Map(
       (await this.db.withSchema(this.schema).selectFrom('_user').select(['id', 'email']).execute()).map((u) => [String(u.email ?? ''), u.id as string]),
@@ -214,6 +214,7 @@ export class TemplateService {
       for (const d of p.data) for (const r of d.records) if (typeof r.$key === 'string') keys[r.$key] = own[r.$key] = uuidv7();
       perPackage.set(p.manifest.name, own);
     }
+    const absentUser = new Error('a sample record names a user this tenant does not have');
     const resolve = (v: unknown, where: string): unknown => {
       if (Array.isArray(v)) return v.map((x) => resolve(x, where));
       if (typeof v === 'object' && v !== null) {
@@ -226,6 +227,12 @@ export class TemplateService {
             });
           return id;
         }
+        // a user by e-mail (a target's member); a record about someone the tenant does not have is left out
+        if (typeof o.$user === 'string' && Object.keys(o).length === 1) {
+          const id = owners.get(o.$user);
+          if (!id) throw absentUser;
+          return id;
+        }
         return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, resolve(x, where)]));
       }
       return v;
@@ -235,7 +242,13 @@ export class TemplateService {
         d.records.forEach((r: SampleRecord, i) => {
           const where = `${p.manifest.name}/data/${d.object}.json#/${i}`;
           const { $key, $owner, ...values } = r;
-          const input = resolve(values, where) as Record<string, unknown>;
+          let input: Record<string, unknown>;
+          try {
+            input = resolve(values, where) as Record<string, unknown>;
+          } catch (e) {
+            if (e === absentUser) return;
+            throw e;
+          }
           if (typeof $key === 'string') input.id = keys[$key];
           if (typeof $owner === 'string' && owners.has($owner)) input.owner_id = owners.get($owner);
           // null: in the object's public pool (公海), owned by nobody.
