@@ -25,6 +25,19 @@ const statements: Record<string, string> = {
     from (select (now() at time zone 'Asia/Shanghai')::date - p."${cols.planDate}" as d, p."${cols.unreceived}" as u
       from ${t('plan')} p where p.deleted_at is null and p."${cols.unreceived}" > 0) x
     group by 1 order by 1`,
+  // The rest of the 8-widget dashboard, for its cold load written by hand too.
+  win_rate: `select count(*) filter (where o."${cols.stage}" = 'won') as won, count(*) as all from ${t('opportunity')} o where o.deleted_at is null`,
+  by_owner: `select o.owner_id, min(u.name) as owner, coalesce(sum(o."${cols.amount}"), 0) as amount
+    from ${t('opportunity')} o left join "${schema}"."_user" u on u.id = o.owner_id where o.deleted_at is null group by 1 order by 3 desc`,
+  monthly: `select to_char(date_trunc('month', o."${cols.close}"), 'YYYY-MM-DD') as month, coalesce(sum(o."${cols.amount}"), 0) as amount
+    from ${t('opportunity')} o where o.deleted_at is null group by 1 order by 1`,
+  top_accounts: `with top_values as (select o."${cols.account}" as v from ${t('opportunity')} o where o.deleted_at is null
+      group by 1 order by sum(o."${cols.amount}") desc nulls last limit 10)
+    select tv.v as account, min(a."${cols.accountName}") as name, coalesce(sum(o."${cols.amount}"), 0) as amount
+    from ${t('opportunity')} o left join top_values tv on tv.v = o."${cols.account}"
+      left join ${t('account')} a on a.id = tv.v and a.deleted_at is null
+    where o.deleted_at is null group by 1 order by 3 desc`,
+  receivables: `select coalesce(sum(p."${cols.unreceived}"), 0) as unreceived, count(*) as n from ${t('plan')} p where p.deleted_at is null`,
 };
 
 for (const [name, text] of Object.entries(statements))

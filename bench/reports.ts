@@ -6,7 +6,8 @@
  * and receivable aging (1,000,000 receivable plans in age bands). Goal: ratio (Tangram's rate over
  * the hand-written server's) ≥ 0.9 each. Then an 8-widget dashboard, its widgets requested at once
  * as the web app does: `dashboard_p95_ms` over 20 loads with nothing changed in between (served by
- * the report cache), `dashboard_cold_p95_ms` over 10 loads each after a commit (computed); goal ≤ 1 s.
+ * the report cache), `dashboard_cold_p95_ms` over 10 loads each after a commit (computed); goal ≤ 1 s;
+ * `dashboard_raw_cold_p95_ms` the same 8 widgets from the hand-written server (the machine's floor).
  * Writes `scenarios.report_funnel`, `report_region_quarter`, `report_aging` and `dashboard_p95_ms`
  * into bench/results/latest.json.
  * Run: pnpm exec tsx bench/reports.ts   (PostgreSQL at DATABASE_URL or 127.0.0.1:5432)
@@ -219,6 +220,7 @@ async function ensureData(): Promise<{ token: string }> {
       close: model.byName.get('opportunity')?.byName.get('close_date')?.column,
       account: model.byName.get('opportunity')?.byName.get('account')?.column,
       region: model.byName.get('account')?.byName.get('region')?.column,
+      accountName: model.byName.get('account')?.byName.get('name')?.column,
       planDate: model.byName.get('receivable_plan')?.byName.get('plan_date')?.column,
       unreceived: model.byName.get('receivable_plan')?.byName.get('unreceived')?.column,
     };
@@ -295,10 +297,14 @@ try {
   // with nothing changed (served from the report cache, as a quiet system serves it).
   const widgets = app.reports.map((r) => r.name);
   const engine = await Engine.open({ url: benchUrl });
-  const loadDashboard = async () => {
+  const loadDashboard = async (server: 'tangram' | 'raw' = 'tangram') => {
     const start = performance.now();
     const answers = await Promise.all(
-      widgets.map((r) => fetch(`${T}${tangramPath(r)}`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{}' })),
+      widgets.map((r) =>
+        server === 'tangram'
+          ? fetch(`${T}${tangramPath(r)}`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{}' })
+          : fetch(`${R}/${r}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }),
+      ),
     );
     if (answers.some((a) => a.status !== 200)) throw new Error(`a widget failed: ${answers.map((a) => a.status)}`);
     await Promise.all(answers.map((a) => a.json()));
@@ -306,10 +312,14 @@ try {
   };
   const cold: number[] = [];
   const warm: number[] = [];
+  const raw: number[] = [];
   try {
+    // Cold loads alternate with the hand-written server's (the same 8 widgets as SQL written for
+    // them, which never caches): what the machine can do at all for this dashboard computed.
     for (let i = 0; i < 10; i++) {
       await sql`update ${sql.id(schema, '_user')} set name = name where id = (select id from ${sql.id(schema, '_user')} limit 1)`.execute(engine.db);
       cold.push(await loadDashboard());
+      raw.push(await loadDashboard('raw'));
     }
     for (let i = 0; i < 20; i++) warm.push(await loadDashboard());
   } finally {
@@ -321,6 +331,7 @@ try {
     dashboard_p95_ms: Math.round(p95(warm)),
     dashboard_cold_p95_ms: Math.round(p95(cold)),
     dashboard_cold_median_ms: Math.round(median(cold)),
+    dashboard_raw_cold_p95_ms: Math.round(p95(raw)),
     dashboard_widgets: widgets.length,
     report_rows: rows,
     report_load: Math.round((loadavg()[0] ?? 0) * 10) / 10,
@@ -328,10 +339,33 @@ try {
   console.log(JSON.stringify(results, null, 2));
   const file = new URL('./results/latest.json', import.meta.url);
   const latest = JSON.parse(await readFile(file, 'utf8')) as { scenarios: Record<string, unknown> } & Record<string, unknown>;
-  const { dashboard_p95_ms, dashboard_cold_p95_ms, dashboard_cold_median_ms, dashboard_widgets, report_rows, report_load, ...scenarios } = results;
+  const {
+    dashboard_p95_ms,
+    dashboard_cold_p95_ms,
+    dashboard_cold_median_ms,
+    dashboard_raw_cold_p95_ms,
+    dashboard_widgets,
+    report_rows,
+    report_load,
+    ...scenarios
+  } = results;
   await writeFile(
     file,
-    `${JSON.stringify({ ...latest, dashboard_p95_ms, dashboard_cold_p95_ms, dashboard_cold_median_ms, dashboard_widgets, report_rows, report_load, scenarios: { ...latest.scenarios, ...scenarios } }, null, 2)}\n`,
+    `${JSON.stringify(
+      {
+        ...latest,
+        dashboard_p95_ms,
+        dashboard_cold_p95_ms,
+        dashboard_cold_median_ms,
+        dashboard_raw_cold_p95_ms,
+        dashboard_widgets,
+        report_rows,
+        report_load,
+        scenarios: { ...latest.scenarios, ...scenarios },
+      },
+      null,
+      2,
+    )}\n`,
   );
 } finally {
   tangram.kill('SIGINT');
