@@ -65,6 +65,8 @@ export interface CompiledDimension {
   kind: string;
   /** Select option keys: the dimension sorts in this order. */
   order?: string[];
+  /** What the rows are grouped by when it is not `expr` itself (`expr` is then a function of it, computed once per group). */
+  group?: RawBuilder<unknown>;
 }
 
 export interface CompiledReport {
@@ -289,14 +291,18 @@ class Compiler {
     return { expr: at, kind: 'department', label: this.departmentName(`${key}@${level}`, at) };
   }
 
-  /** A date bucket in the tenant's time zone, as the period's first day ('YYYY-MM-DD'). */
-  bucket(expr: RawBuilder<unknown>, kind: string, bucket: string, fiscal: number): RawBuilder<unknown> {
+  /**
+   * A date bucket in the tenant's time zone, as the period's first day ('YYYY-MM-DD'). Grouped by the
+   * truncated timestamp (`group`) and formatted once per group: formatting every row first made
+   * grouping by a period 2–3 times slower.
+   */
+  bucket(expr: RawBuilder<unknown>, kind: string, bucket: string, fiscal: number): { expr: RawBuilder<unknown>; group: RawBuilder<unknown> } {
     const local = kind === 'datetime' ? sql`(${expr} at time zone ${sql.lit(this.ctx.timeZone)})` : sql`${expr}::timestamp`;
     const shift = (bucket === 'quarter' || bucket === 'year') && fiscal !== 1 ? fiscal - 1 : 0;
     const trunc = shift
       ? sql`(date_trunc(${sql.lit(bucket)}, ${local} - interval ${sql.lit(`${shift} months`)}) + interval ${sql.lit(`${shift} months`)})`
       : sql`date_trunc(${sql.lit(bucket)}, ${local})`;
-    return sql`to_char(${trunc}, 'YYYY-MM-DD')`;
+    return { expr: sql`to_char(${trunc}, 'YYYY-MM-DD')`, group: trunc };
   }
 
   /** Age bands: days from the date to today in the tenant's time zone, as band labels (see Dimension.ageBands). */
@@ -470,7 +476,7 @@ export function compileReport(ctx: CompileContext, spec: ReportSpec): CompiledRe
           });
           return [];
         }
-        return [{ key, spec: d, expr: c.bucket(r.expr, r.kind, d.bucket, fiscal), kind: 'date' }];
+        return [{ key, spec: d, ...c.bucket(r.expr, r.kind, d.bucket, fiscal), kind: 'date' }];
       }
       return [{ key, spec: d, ...r }];
     });

@@ -33,11 +33,15 @@ export function reportStatement(c: CompiledReport, spec: ReportSpec): RawBuilder
     select.push(sql`min(${top && d === top.dim ? sql`case when t.v is not null then ${d.label} end` : d.label}) as ${sql.id(`${d.key}$label`)}`);
   for (const a of c.aggregates) select.push(sql`${a.expr} as ${sql.id(a.name)}`);
   if (top && topMeasure) select.push(sql`bool_or(t.v is null) as "$others"`);
-  const rowPos = c.rows.map((_, i) => position(i + 1));
-  const colPos = c.columns.map((_, i) => position(c.rows.length + i + 1));
+  // Grouped by position (a grouped expression holds no bound value), or by the expression a
+  // dimension's value is computed from once per group (a period: by its truncated timestamp).
+  const groupOf = (d: CompiledDimension, i: number) => (d.group && d !== top?.dim ? d.group : position(i + 1));
+  const groupingOf = (d: CompiledDimension) => (d.group && d !== top?.dim ? d.group : dimExpr(d));
+  const rowPos = c.rows.map((d, i) => groupOf(d, i));
+  const colPos = c.columns.map((d, i) => groupOf(d, c.rows.length + i));
   const { rows: rowTotals, columns: colTotals } = subtotalsOf(spec, c);
-  if (rowTotals) select.push(sql`grouping(${sql.join(c.rows.map((d) => dimExpr(d)))}) as "$subtotal"`);
-  if (colTotals) select.push(sql`grouping(${sql.join(c.columns.map((d) => dimExpr(d)))}) as "$colSubtotal"`);
+  if (rowTotals) select.push(sql`grouping(${sql.join(c.rows.map(groupingOf))}) as "$subtotal"`);
+  if (colTotals) select.push(sql`grouping(${sql.join(c.columns.map(groupingOf))}) as "$colSubtotal"`);
   let groupBy = sql``;
   if (dims.length) {
     // Grouping elements multiply: rollup(rows), rollup(columns) gives every level of one with every level of the other.
@@ -54,7 +58,7 @@ export function reportStatement(c: CompiledReport, spec: ReportSpec): RawBuilder
   }
   dims.forEach((d, i) => {
     const e = dimExpr(d);
-    if (i < c.rows.length ? rowTotals : colTotals) order.push(sql`grouping(${e})`);
+    if (i < c.rows.length ? rowTotals : colTotals) order.push(sql`grouping(${groupingOf(d)})`);
     if (top && d === top.dim) order.push(sql`(${e}) is null`);
     if (d.order) order.push(sql`array_position(array[${sql.join(d.order.map((k) => sql.lit(k)))}]::text[], (${e})::text) nulls last`);
     order.push(sql`${position(i + 1)} nulls last`);
