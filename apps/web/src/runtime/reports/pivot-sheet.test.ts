@@ -13,7 +13,6 @@ const rows = [
   { region: 'east', quarter: 'Q1', amount: '10.5', rate: 0.25 },
   { region: 'east', quarter: 'Q2', amount: 5, rate: 0.5 },
   { region: 'west', quarter: 'Q2', amount: 7, rate: 1 },
-  { region: 'west', quarter: null, amount: 7, rate: 1, $subtotal: 1 },
 ];
 const names: Record<string, string> = { east: '华东', west: '华西', Q1: '2026 Q1', Q2: '2026 Q2' };
 const label = (c: { key: string }, r: Record<string, unknown>) => names[String(r[c.key])] ?? String(r[c.key]);
@@ -67,6 +66,30 @@ describe('sheetOf', () => {
     expect(sheetOf(pivotOf(result, label), labels(result)).rows).toEqual([
       ['区域', 'deals'],
       ['华东', { value: 3 }],
+    ]);
+  });
+});
+
+describe('sheetOf with totals', () => {
+  it('has the total rows and columns the pivot shows, with their numbers', () => {
+    const result: ReportResult = {
+      columns: columns.slice(0, 3),
+      rows: [
+        { region: 'east', quarter: 'Q1', amount: 10, $subtotal: 0, $colSubtotal: 0 },
+        { region: 'east', quarter: null, amount: 10, $subtotal: 0, $colSubtotal: 1 },
+        { region: 'west', quarter: 'Q2', amount: 7, $subtotal: 0, $colSubtotal: 0 },
+        { region: 'west', quarter: null, amount: 7, $subtotal: 0, $colSubtotal: 1 },
+        { region: null, quarter: 'Q1', amount: 10, $subtotal: 1, $colSubtotal: 0 },
+        { region: null, quarter: 'Q2', amount: 7, $subtotal: 1, $colSubtotal: 0 },
+        { region: null, quarter: null, amount: 17, $subtotal: 1, $colSubtotal: 1 },
+      ],
+      truncated: false,
+    };
+    expect(sheetOf(pivotOf(result, label, '合计'), labels(result)).rows).toEqual([
+      ['区域', '2026 Q1', '2026 Q2', '合计'],
+      ['华东', money(10), null, money(10)],
+      ['华西', null, money(7), money(7)],
+      ['合计', money(10), money(7), money(17)],
     ]);
   });
 });

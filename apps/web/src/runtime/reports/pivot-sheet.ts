@@ -30,15 +30,16 @@ const joined = (a: Axis) => a.labels.join(' / ');
 
 /**
  * A pivot as a sheet, laid out like the pivot table: the row dimensions' headings, then a heading per
- * column group (over its measures when there are several), each row's labels and its values as numbers.
+ * column group or total (over its measures when there are several), each row's (and subtotal's)
+ * labels and its values as numbers.
  * @example sheetOf(pivot, labels).rows[1] // ['华东', { value: 360.5, numFmt: '#,##0.00' }, …]
  */
 export function sheetOf(pivot: Pivot, labels: SheetLabels): Sheet {
   const { rowDims } = labels;
   const measures = pivot.measures.map((m) => m.key);
-  const groups: (Axis | undefined)[] = pivot.cols.length ? pivot.cols : [undefined];
+  const groups: (Axis | undefined)[] = pivot.tableCols.length ? pivot.tableCols : [undefined];
   // Two heading rows when several measures sit under each column group; one otherwise.
-  const twoRows = pivot.cols.length > 0 && measures.length > 1;
+  const twoRows = pivot.tableCols.length > 0 && measures.length > 1;
   const dimHeads = rowDims.map((d) => labels.dimensionLabel(d));
   const valueHeads = groups.flatMap((g) => measures.map((m) => (g && !twoRows ? joined(g) : labels.measureLabel(m))));
   const header: SheetCell[][] = twoRows
@@ -56,7 +57,7 @@ export function sheetOf(pivot: Pivot, labels: SheetLabels): Sheet {
         }),
       ]
     : [];
-  const body = pivot.rows.map((row): SheetCell[] => [
+  const body = pivot.tableRows.map((row): SheetCell[] => [
     ...row.labels,
     ...groups.flatMap((g) =>
       measures.map((m) => {

@@ -53,8 +53,8 @@ export function PivotTable({ pivot, dimensionLabel, measureLabel, measureFormat,
   const measures = pivot.measures.map((m) => m.key);
   const columns: TableProps<Axis>['columns'] = [
     ...rowDims.map((d, i) => ({ key: `dim:${d.key}`, title: dimensionLabel(d), render: (_: unknown, row: Axis) => row.labels[i] })),
-    ...(pivot.cols.length
-      ? pivot.cols.map((c) =>
+    ...(pivot.tableCols.length
+      ? pivot.tableCols.map((c) =>
           measures.length === 1
             ? valueColumn(c, measures[0] as string, c.labels.join(' / '))
             : { key: c.key, title: c.labels.join(' / '), children: measures.map((m) => valueColumn(c, m, measureLabel(m))) },
@@ -68,7 +68,8 @@ export function PivotTable({ pivot, dimensionLabel, measureLabel, measureFormat,
       aria-label={caption}
       rowKey="key"
       columns={columns}
-      dataSource={pivot.rows}
+      dataSource={pivot.tableRows}
+      onRow={(row) => (row.total ? { style: { fontWeight: 600, background: '#fafafa' }, 'data-total': row.total } : {})}
       pagination={false}
       scroll={{ x: 'max-content' }}
     />

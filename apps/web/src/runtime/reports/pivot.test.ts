@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ReportResult } from '../../api/reports';
-import { cellParts, drillCell, pivotOf, sameCell } from './pivot';
+import { type Axis, cellParts, drillCell, pivotOf, sameCell } from './pivot';
 import { bucketLabel } from './report-labels';
 
 const result: ReportResult = {
@@ -13,7 +13,7 @@ const result: ReportResult = {
     { region: 'east', closed_on: '2026-01-01', amount: 10 },
     { region: 'east', closed_on: '2026-04-01', amount: '5.5' },
     { region: 'west', closed_on: '2026-04-01', amount: 7 },
-    { region: 'west', closed_on: null, amount: 99, $subtotal: true },
+    { region: null, closed_on: '2026-04-01', amount: 99, $subtotal: 1 },
     { region: null, closed_on: '2026-04-01', amount: 3, $others: true },
   ],
   truncated: false,
@@ -42,6 +42,71 @@ describe('pivotOf', () => {
   });
 });
 
+describe('pivotOf with totals', () => {
+  // Sales by region and stage (rows) by quarter (columns), totalled both ways, in the server's order.
+  const totals: ReportResult = {
+    columns: [
+      { key: 'region', role: 'row', kind: 'text' },
+      { key: 'stage', role: 'row', kind: 'text' },
+      { key: 'quarter', role: 'column', kind: 'text' },
+      { key: 'amount', role: 'value', kind: 'number' },
+    ],
+    rows: [
+      { region: 'east', stage: 'won', quarter: 'Q1', amount: 10, $subtotal: 0, $colSubtotal: 0 },
+      { region: 'east', stage: 'won', quarter: null, amount: 10, $subtotal: 0, $colSubtotal: 1 },
+      { region: 'east', stage: 'lead', quarter: 'Q2', amount: 4, $subtotal: 0, $colSubtotal: 0 },
+      { region: 'east', stage: 'lead', quarter: null, amount: 4, $subtotal: 0, $colSubtotal: 1 },
+      { region: 'east', stage: null, quarter: 'Q1', amount: 10, $subtotal: 1, $colSubtotal: 0 },
+      { region: 'east', stage: null, quarter: 'Q2', amount: 4, $subtotal: 1, $colSubtotal: 0 },
+      { region: 'east', stage: null, quarter: null, amount: 14, $subtotal: 1, $colSubtotal: 1 },
+      { region: 'west', stage: null, quarter: 'Q2', amount: 5, $subtotal: 0, $colSubtotal: 0 },
+      { region: 'west', stage: null, quarter: null, amount: 5, $subtotal: 0, $colSubtotal: 1 },
+      { region: 'west', stage: null, quarter: 'Q2', amount: 5, $subtotal: 1, $colSubtotal: 0 },
+      { region: 'west', stage: null, quarter: null, amount: 5, $subtotal: 1, $colSubtotal: 1 },
+      { region: null, stage: null, quarter: 'Q1', amount: 10, $subtotal: 3, $colSubtotal: 0 },
+      { region: null, stage: null, quarter: 'Q2', amount: 9, $subtotal: 3, $colSubtotal: 0 },
+      { region: null, stage: null, quarter: null, amount: 19, $subtotal: 3, $colSubtotal: 1 },
+    ],
+    truncated: false,
+  };
+  const plain = (c: { key: string }, r: Record<string, unknown>) => String(r[c.key] ?? '(blank)');
+  const p = pivotOf(totals, plain, 'Total');
+  const row = (labels: string[]) => p.tableRows.find((r) => r.labels.join('/') === labels.join('/')) as Axis;
+
+  it('shows each subtotal after the groups it totals, the grand total last, a blank stage kept apart from a subtotal', () => {
+    expect(p.tableRows.map((r) => r.labels)).toEqual([
+      ['east', 'won'],
+      ['east', 'lead'],
+      ['east', 'Total'],
+      ['west', '(blank)'],
+      ['west', 'Total'],
+      ['Total', ''],
+    ]);
+    expect(p.rows.map((r) => r.labels)).toEqual([
+      ['east', 'won'],
+      ['east', 'lead'],
+      ['west', '(blank)'],
+    ]);
+  });
+
+  it('adds the column total after the columns, and charts draw only the groups', () => {
+    expect(p.tableCols.map((c) => c.labels)).toEqual([['Q1'], ['Q2'], ['Total']]);
+    expect(p.cols.map((c) => c.labels)).toEqual([['Q1'], ['Q2']]);
+  });
+
+  it('reads totals as the server computed them, and a row’s total from the total column', () => {
+    const [, , total] = p.tableCols;
+    expect(p.value(row(['Total', '']), total, 'amount')).toBe(19);
+    expect(p.value(row(['east', 'Total']), p.tableCols[1], 'amount')).toBe(4);
+    expect(p.value(row(['east', 'won']), undefined, 'amount')).toBe(10);
+  });
+
+  it('drills from a total into the dimensions it does not total over', () => {
+    expect(drillCell(row(['east', 'Total']), p.tableCols[2])).toEqual({ region: 'east' });
+    expect(drillCell(row(['Total', '']), p.tableCols[0])).toEqual({ quarter: 'Q1' });
+  });
+});
+
 describe('cells', () => {
   it('are the same when they name the same dimension values', () => {
     expect(sameCell({ region: 'east', closed_on: null }, { closed_on: null, region: 'east' })).toBe(true);
@@ -60,10 +125,18 @@ describe('cells', () => {
 
 describe('bucketLabel', () => {
   it('reads a bucket’s first day as its period', () => {
-    expect([bucketLabel('2026-08-01', 'quarter'), bucketLabel('2026-08-01', 'month'), bucketLabel('2026-01-01', 'year')]).toEqual([
+    expect([bucketLabel('2026-07-01', 'quarter'), bucketLabel('2026-08-01', 'month'), bucketLabel('2026-01-01', 'year')]).toEqual([
       '2026 Q3',
       '2026-08',
       '2026',
+    ]);
+  });
+
+  it('reads a fiscal quarter or year by its months', () => {
+    expect([bucketLabel('2025-11-01', 'quarter'), bucketLabel('2026-02-01', 'quarter'), bucketLabel('2025-04-01', 'year')]).toEqual([
+      '2025-11~2026-01',
+      '2026-02~2026-04',
+      '2025-04~2026-03',
     ]);
   });
 });

@@ -4,34 +4,63 @@ import type { CellLabel } from './report-labels';
 /** One row or column heading of a pivot: its dimension values (what a drill-down asks for) and labels. */
 export interface Axis {
   key: string;
+  /** The dimension values it stands for; a total leaves out those it totals over. */
   cell: Record<string, unknown>;
   labels: string[];
   /** The "others" group after top N: it has no records of its own to drill into. */
   others: boolean;
+  /** A subtotal or grand total: which of its dimensions are rolled up (the server's grouping bits; 0 for a group). */
+  total: number;
 }
 
-/** A report result as rows × columns of measure values (subtotal rows left out: charts and the pivot total themselves). */
+/**
+ * A report result as rows × columns of measure values. `rows` and `cols` are the groups (what
+ * charts draw); `tableRows` and `tableCols` add the subtotals and totals the report asked for,
+ * each after the groups it totals, as the pivot table shows them.
+ */
 export interface Pivot {
   rows: Axis[];
   cols: Axis[];
+  tableRows: Axis[];
+  tableCols: Axis[];
   measures: ReportColumn[];
-  /** A measure of a cell; with no column given, summed over the columns. */
+  /** A measure of a cell; with no column given, the row's column total (summed over the columns when there is none). */
   value(row: Axis, col: Axis | undefined, measure: string): number | undefined;
 }
 
-function axisOf(dims: ReportColumn[], row: ReportRow, label: CellLabel, others: boolean): Axis {
-  const cell = Object.fromEntries(dims.map((d) => [d.key, row[d.key] ?? null]));
-  return { key: JSON.stringify([others, ...dims.map((d) => row[d.key] ?? null)]), cell, labels: dims.map((d) => label(d, row)), others };
+/** Whether the `i`th of `n` dimensions is rolled up in a total of grouping bits `total` (the first dimension is the high bit). */
+const rolledUp = (total: number, i: number, n: number) => ((total >> (n - 1 - i)) & 1) === 1;
+
+function axisOf(dims: ReportColumn[], row: ReportRow, label: CellLabel, others: boolean, total: number, totalLabel: string): Axis {
+  const kept = dims.filter((_, i) => !rolledUp(total, i, dims.length));
+  const cell = Object.fromEntries(kept.map((d) => [d.key, row[d.key] ?? null]));
+  // A total reads "合计" under its first rolled-up dimension, blank under the others.
+  const first = dims.findIndex((_, i) => rolledUp(total, i, dims.length));
+  const labels = dims.map((d, i) => (i === first ? totalLabel : rolledUp(total, i, dims.length) ? '' : label(d, row)));
+  return { key: JSON.stringify([others, total, ...dims.map((d) => row[d.key] ?? null)]), cell, labels, others, total };
 }
 
 const num = (v: unknown): number | undefined => (v === null || v === undefined || v === '' ? undefined : Number(v));
 
+/** Groups in the order the server sorted them, each total after the last axis it totals over. */
+function withTotals(axes: Axis[]): Axis[] {
+  const out = axes.filter((a) => !a.total);
+  const totals = axes.filter((a) => a.total).sort((a, b) => a.total - b.total);
+  for (const t of totals) {
+    const within = (a: Axis) => Object.entries(t.cell).every(([k, v]) => a.cell[k] === v);
+    const last = out.findLastIndex(within);
+    out.splice(last + 1, 0, t);
+  }
+  return out;
+}
+
 /**
  * Pivots a report result: each distinct row-dimension tuple a row, each column-dimension tuple a
- * column, in the order the server sorted them.
+ * column, in the order the server sorted them; rows the server marked `$subtotal` / `$colSubtotal`
+ * become total rows and columns labelled `totalLabel`.
  * @example pivotOf(result, label).value(pivot.rows[0], pivot.cols[0], 'amount')
  */
-export function pivotOf(result: ReportResult, label: CellLabel): Pivot {
+export function pivotOf(result: ReportResult, label: CellLabel, totalLabel = 'Total'): Pivot {
   const rowDims = result.columns.filter((c) => c.role === 'row');
   const colDims = result.columns.filter((c) => c.role === 'column');
   const measures = result.columns.filter((c) => c.role === 'value');
@@ -39,22 +68,26 @@ export function pivotOf(result: ReportResult, label: CellLabel): Pivot {
   const cols = new Map<string, Axis>();
   const cells = new Map<string, ReportRow>();
   for (const r of result.rows) {
-    if (r.$subtotal) continue;
-    const row = axisOf(rowDims, r, label, r.$others === true);
     // Top N groups the first row dimension: an "others" row still has its column values.
-    const col = axisOf(colDims, r, label, false);
+    const row = axisOf(rowDims, r, label, r.$others === true, Number(r.$subtotal ?? 0), totalLabel);
+    const col = axisOf(colDims, r, label, false, Number(r.$colSubtotal ?? 0), totalLabel);
     if (!rows.has(row.key)) rows.set(row.key, row);
     if (colDims.length && !cols.has(col.key)) cols.set(col.key, col);
     cells.set(`${row.key}|${col.key}`, r);
   }
-  const colList = [...cols.values()];
-  const noCol = JSON.stringify([false]);
+  const tableCols = withTotals([...cols.values()]);
+  const groups = tableCols.filter((c) => !c.total);
+  const noCol = JSON.stringify([false, 0]);
+  // The column that totals every column, when the report asked for column totals.
+  const grand = tableCols.find((c) => c.total && Object.keys(c.cell).length === 0);
   const value = (row: Axis, col: Axis | undefined, measure: string): number | undefined => {
-    if (col || !colList.length) return num(cells.get(`${row.key}|${col?.key ?? noCol}`)?.[measure]);
-    const each = colList.map((c) => num(cells.get(`${row.key}|${c.key}`)?.[measure])).filter((v) => v !== undefined);
+    if (col || !tableCols.length) return num(cells.get(`${row.key}|${col?.key ?? noCol}`)?.[measure]);
+    if (grand) return num(cells.get(`${row.key}|${grand.key}`)?.[measure]);
+    const each = groups.map((c) => num(cells.get(`${row.key}|${c.key}`)?.[measure])).filter((v) => v !== undefined);
     return each.length ? each.reduce((a, b) => a + b, 0) : undefined;
   };
-  return { rows: [...rows.values()], cols: colList, measures, value };
+  const tableRows = withTotals([...rows.values()]);
+  return { rows: tableRows.filter((r) => !r.total), cols: groups, tableRows, tableCols, measures, value };
 }
 
 /** The dimension values a click on (row, column) drills into, or null for an "others" group. */

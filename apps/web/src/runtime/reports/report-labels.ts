@@ -20,12 +20,23 @@ export function fieldAt(app: ResolvedApp | undefined, objectName: string, path: 
   return undefined;
 }
 
-/** A date bucket's first day (`YYYY-MM-DD`) as the period it starts: `2026 Q1`, `2026-03`, `2026`. */
+/** The month `n` months after year `y`, month `m` (1–12), as `YYYY-MM`. */
+const monthAfter = (y: number, m: number, n: number) => {
+  const i = y * 12 + (m - 1) + n;
+  return `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
+};
+
+/**
+ * A date bucket's first day (`YYYY-MM-DD`) as the period it starts: `2026 Q1`, `2026-03`, `2026`.
+ * A fiscal quarter or year (one not starting in January, April, July or October, or January)
+ * reads as its months: `2025-11~2026-01`.
+ */
 export function bucketLabel(value: string, bucket: string | undefined): string {
   const [y, m] = value.split('-');
+  const year = Number(y);
   const month = Number(m);
-  if (bucket === 'year') return `${y}`;
-  if (bucket === 'quarter') return `${y} Q${Math.floor((month - 1) / 3) + 1}`;
+  if (bucket === 'year') return month === 1 ? `${y}` : `${y}-${m}~${monthAfter(year, month, 11)}`;
+  if (bucket === 'quarter') return (month - 1) % 3 === 0 ? `${y} Q${Math.floor((month - 1) / 3) + 1}` : `${y}-${m}~${monthAfter(year, month, 2)}`;
   if (bucket === 'month') return `${y}-${m}`;
   return value.slice(0, 10);
 }
