@@ -66,3 +66,52 @@ export function patchAt<T extends object>(r: ReportInput, zone: Zone, index: num
 
 /** Whether a dimension's path is a date (it then takes a bucket). */
 export const takesBucket = (fields: BuilderField[], path: string) => isDate(fields.find((f) => f.path === path)?.kind ?? '');
+
+/** The settings of a report beside its fields: order, top N, totals, fiscal year, row limit. */
+export type ReportSettings = Pick<ReportInput, 'sort' | 'top' | 'subtotals' | 'fiscalYearStart' | 'limit'>;
+const settingKeys = ['sort', 'top', 'subtotals', 'fiscalYearStart', 'limit'] as const;
+
+/** Measures the database computes (top N ranks by one of these, not by a measure computed from others). */
+const computedFns = new Set(['ratio', 'cumulative', 'change', 'stepRatio', 'share', 'rfm']);
+export const rankable = (r: ReportInput) => r.values.filter((m) => !computedFns.has(m.fn));
+
+/** What a report can be sorted by: its dimensions (by key) and its measures (by name). */
+export function sortKeys(r: ReportInput): { key: string; measure: boolean }[] {
+  return [...(r.rows ?? []), ...(r.columns ?? [])]
+    .map((d) => ({ key: d.as ?? d.field, measure: false }))
+    .concat(r.values.map((m) => ({ key: m.name, measure: true })));
+}
+
+/** The report with settings changed: a setting set to undefined is removed. */
+export function withSettings(r: ReportInput, patch: ReportSettings): ReportInput {
+  const next: ReportInput = { ...r, ...patch };
+  for (const k of settingKeys) if (k in patch && patch[k] === undefined) delete next[k];
+  return next;
+}
+
+/**
+ * The report without settings its fields no longer allow (a sort or top N by a field taken off,
+ * top N without a row dimension), so that a removed field never leaves the report unpublishable.
+ */
+export function pruned(r: ReportInput): ReportInput {
+  const keys = new Set(sortKeys(r).map((k) => k.key));
+  const sort = r.sort?.filter((s) => keys.has(s.by));
+  const topOk = r.top && (r.rows?.length ?? 0) > 0 && rankable(r).some((m) => m.name === r.top?.by);
+  return withSettings(r, {
+    ...(r.sort ? { sort: sort?.length ? sort : undefined } : {}),
+    ...(r.top && !topOk ? { top: undefined } : {}),
+  });
+}
+
+/** The report as the preview runs it: its fields, filter and settings. */
+export function previewSpec(r: ReportInput) {
+  const p = pruned(r);
+  return {
+    object: p.object,
+    filter: p.filter,
+    rows: p.rows ?? [],
+    columns: p.columns ?? [],
+    values: p.values,
+    ...Object.fromEntries(settingKeys.filter((k) => p[k] !== undefined).map((k) => [k, p[k]])),
+  };
+}

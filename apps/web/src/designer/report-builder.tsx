@@ -14,7 +14,20 @@ import { WidgetMenu } from '../runtime/reports/widget-menu';
 import { draftFields, namedList, putNamed } from './designer-core';
 import { LogicEditor } from './logic-editor';
 import { PublishButton } from './publish-button';
-import { aggregates, type BuilderField, buckets, builderFields, dropField, patchAt, removeAt, takesBucket, type Zone } from './report-builder-core';
+import {
+  aggregates,
+  type BuilderField,
+  buckets,
+  builderFields,
+  dropField,
+  patchAt,
+  previewSpec,
+  pruned,
+  removeAt,
+  takesBucket,
+  type Zone,
+} from './report-builder-core';
+import { ReportSettings } from './report-settings';
 import { useDesigner } from './use-designer';
 
 // The report builder (issue 16): fields of the base object (and one lookup away) dragged onto
@@ -121,7 +134,7 @@ function Measures({ report, fields, set }: { report: ReportInput; fields: Builde
 
 function Preview({ tenant, report, object }: { tenant: string; report: ReportInput; object: ObjectInput }) {
   const { t, label } = useI18n();
-  const spec = { object: report.object, filter: report.filter, rows: report.rows ?? [], columns: report.columns ?? [], values: report.values };
+  const spec = previewSpec(report);
   const run = useQuery(reportQueries.preview(tenant, spec, report.values.length > 0));
   const [drill, setDrill] = useState<{ cell: Record<string, unknown>; text: string } | null>(null);
   const view = { ...report, label: report.label ?? report.name, objectName: object.name, chart: report.chart ?? { type: 'table' } } as unknown as ReportView;
@@ -175,7 +188,7 @@ export function ReportBuilder() {
   const object = designer.doc.objects.find((o) => o.name === report?.object || o.id === report?.object);
   if (!report || !object) return <Alert type="warning" showIcon message={`${name}?`} />;
   const fields = builderFields(object, designer.doc.objects, (l, f) => label(l as never, f));
-  const set = (next: ReportInput) => designer.execute(putReport(report, next));
+  const set = (next: ReportInput) => designer.execute(putReport(report, pruned(next)));
   return (
     <Row gutter={16}>
       <Col xs={24} md={5}>
@@ -204,6 +217,9 @@ export function ReportBuilder() {
             <Select
               aria-label={t('builder.chart')}
               style={{ width: 140 }}
+              // Twelve types: all listed, none left out of the list until scrolled to.
+              virtual={false}
+              listHeight={400}
               value={report.chart?.type ?? 'table'}
               onChange={(type) => set({ ...report, chart: { ...report.chart, type } })}
               options={chartTypes.map((c) => ({ value: c, label: t(`builder.chart.${c}`) }))}
@@ -227,6 +243,7 @@ export function ReportBuilder() {
         </DropZone>
         <Typography.Text strong>{t('builder.filter')}</Typography.Text>
         <LogicEditor tenant={designer.tenant} fields={draftFields(object)} logic={report.filter} onChange={(filter) => set({ ...report, filter })} />
+        <ReportSettings report={report} fields={fields} set={set} />
       </Col>
       <Col xs={24} md={12}>
         <Preview tenant={designer.tenant} report={report} object={object} />
