@@ -1,6 +1,7 @@
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { editorGrid } from '../src/designer/dashboard-layout';
+import { auditNames } from './support/axe';
 import { type Browser, browserAvailable, launchBrowser, reportFailures, shot } from './support/browser';
 import { type RunningServer, startServer } from './support/server';
 import { seedSales } from './support/sales';
@@ -72,6 +73,7 @@ describe.runIf(browserAvailable())('dashboard designer grid (browser)', () => {
     expect(await placeOf(page, 'widget_2')).toBe('6,4,6,5');
     expect(await page.getByLabel('w widget_1').inputValue()).toBe('8');
     await shot(page, 'dashboard-designer-01-grid');
+    expect(await auditNames(page)).toEqual([]);
 
     await page.getByRole('button', { name: '保存并发布' }).click();
     await page.getByRole('menuitem', { name: '布局看板' }).click();

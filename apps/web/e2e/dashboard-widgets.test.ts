@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import type { Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditNames } from './support/axe';
 import { type Browser, browserAvailable, launchBrowser, reportFailures, shot } from './support/browser';
 import { type RunningServer, startServer } from './support/server';
 import { type Deal, deals, number, quarterOf, regionOf, regions, seedSales, shownCells, stages } from './support/sales';
@@ -192,6 +193,8 @@ describe.runIf(browserAvailable())('dashboard widgets (browser)', () => {
     const pressed = widget(page, 'sales_by_region').locator('[aria-pressed="true"]');
     expect(await pressed.evaluateAll((els) => els.map((e) => e.getAttribute('data-cell')))).toEqual([`${regions.east}||amount`]);
     await shot(page, 'dashboard-widgets-02-cross-filter');
+    // The widget menus, tags and the chip have names a screen reader can say.
+    expect(await auditNames(page)).toEqual([]);
 
     await page.getByLabel('清除联动筛选').click();
     await expect.poll(funnel).toEqual(funnelCells(deals));

@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '@tangram/server/testing';
+import { auditNames } from './support/axe';
 import { type Browser, browserAvailable, launchBrowser, reportFailures, shot } from './support/browser';
 import { type RunningServer, startServer } from './support/server';
 import { type Deal, deals, number, quarterOf, seedSales, stages } from './support/sales';
@@ -122,6 +123,7 @@ describe.runIf(browserAvailable())('report builder settings (browser)', () => {
     await page.getByTestId('report-preview').getByText('分组过多，只显示了一部分').waitFor();
     await expect.poll(async () => (await previewCells(page)).length).toBe(2);
     await shot(page, 'report-builder-settings-03-fiscal-limit');
+    expect(await auditNames(page)).toEqual([]);
 
     await page.getByRole('button', { name: '保存并发布' }).click();
     await page
