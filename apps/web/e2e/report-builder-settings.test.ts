@@ -104,6 +104,11 @@ describe.runIf(browserAvailable())('report builder settings (browser)', () => {
     for (const q of quarters) both[`合计|${q}|amount`] = number.format(sum(deals.filter((d) => quarterOf(d) === q)));
     both['合计|合计|amount'] = number.format(sum(deals));
     await expect.poll(async () => Object.fromEntries(await previewCells(page))).toEqual(both);
+    // Sorted by the amount, the rows go by their totals and the quarters stay in date order.
+    const headings = page.getByTestId('report-preview').locator('thead th');
+    expect((await headings.allInnerTexts()).map((h) => h.trim())).toEqual(['阶段', ...[...quarters].sort(), '合计']);
+    const firstCells = (await previewCells(page)).map(([k]) => k.split('|')[0]);
+    expect([...new Set(firstCells)]).toEqual([...largestFirst.map(([label]) => label), '合计']);
     await shot(page, 'report-builder-settings-02-both-totals');
 
     // A fiscal year from February: quarters start in February, May, August and November.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ReportResult } from '../../api/reports';
-import { type Axis, cellParts, drillCell, pivotOf, sameCell } from './pivot';
+import { type Axis, cellParts, drillCell, naturalOrder, pivotOf, sameCell } from './pivot';
 import { bucketLabel } from './report-labels';
 
 const result: ReportResult = {
@@ -104,6 +104,41 @@ describe('pivotOf with totals', () => {
   it('drills from a total into the dimensions it does not total over', () => {
     expect(drillCell(row(['east', 'Total']), p.tableCols[2])).toEqual({ region: 'east' });
     expect(drillCell(row(['Total', '']), p.tableCols[0])).toEqual({ quarter: 'Q1' });
+  });
+});
+
+describe('pivotOf sorted by a measure', () => {
+  // Sorted by amount, largest first: the server orders the cells, not the rows or the columns.
+  const sorted: ReportResult = {
+    columns: [
+      { key: 'stage', role: 'row', kind: 'text', field: 'stage' },
+      { key: 'quarter', role: 'column', kind: 'date', bucket: 'quarter' },
+      { key: 'amount', role: 'value', kind: 'number' },
+    ],
+    rows: [
+      { stage: 'won', quarter: '2026-04-01', amount: 300 },
+      { stage: 'proposal', quarter: '2026-01-01', amount: 200 },
+      { stage: 'proposal', quarter: '2026-04-01', amount: 125 },
+      { stage: 'lead', quarter: '2026-01-01', amount: 100 },
+      { stage: 'won', quarter: '2026-01-01', amount: 10 },
+      { stage: null, quarter: '2026-04-01', amount: 999, $others: true },
+    ],
+    truncated: false,
+  };
+  const named = (a: Axis) => (a.others ? 'others' : a.labels[0]);
+  const stageRank = (_: unknown, v: unknown) => ['lead', 'proposal', 'won'].indexOf(String(v));
+  const order = { rowsBy: { measure: 'amount', direction: 'desc' as const }, cols: naturalOrder(sorted.columns.slice(1, 2), () => undefined) };
+
+  it('puts the rows in the order of their totals, "others" last, and the columns in date order', () => {
+    const p = pivotOf(sorted, label, 'Total', order);
+    expect(p.rows.map(named)).toEqual(['proposal', 'won', 'lead', 'others']);
+    expect(p.cols.map((c) => c.labels[0])).toEqual(['2026 Q1', '2026 Q2']);
+  });
+
+  it('orders select options by their place, numbers by value, blanks last', () => {
+    const p = pivotOf(sorted, label);
+    const byOption = [...p.rows].sort(naturalOrder(sorted.columns.slice(0, 1), stageRank));
+    expect(byOption.map(named)).toEqual(['lead', 'proposal', 'won', 'others']);
   });
 });
 

@@ -28,6 +28,33 @@ export interface Pivot {
   value(row: Axis, col: Axis | undefined, measure: string): number | undefined;
 }
 
+/**
+ * How a pivot orders its groups where the server's order is not the pivot's: sorted by a measure,
+ * the server sorts cells, so rows go by their total and columns keep their natural order.
+ */
+export interface PivotOrder {
+  rowsBy?: { measure: string; direction: 'asc' | 'desc' };
+  cols?: (a: Axis, b: Axis) => number;
+}
+
+/**
+ * Axes in their dimensions' natural order: by `rank` (a select option's place), else numbers by
+ * value, date buckets by date, anything else by its label; blanks last.
+ * @example naturalOrder(colDims, (d, v) => optionIndex(d, v))
+ */
+export function naturalOrder(dims: ReportColumn[], rank: (dim: ReportColumn, value: unknown) => number | undefined): (a: Axis, b: Axis) => number {
+  const one = (d: ReportColumn, i: number, a: Axis, b: Axis): number => {
+    const [x, y] = [a.cell[d.key] ?? null, b.cell[d.key] ?? null];
+    if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;
+    const [rx, ry] = [rank(d, x), rank(d, y)];
+    if (rx !== undefined && ry !== undefined) return rx - ry;
+    if (typeof x === 'number' && typeof y === 'number') return x - y;
+    if (d.bucket) return String(x) < String(y) ? -1 : String(x) > String(y) ? 1 : 0;
+    return (a.labels[i] ?? '').localeCompare(b.labels[i] ?? '', 'zh-CN');
+  };
+  return (a, b) => dims.reduce((c, d, i) => c || one(d, i, a, b), 0);
+}
+
 /** Whether the `i`th of `n` dimensions is rolled up in a total of grouping bits `total` (the first dimension is the high bit). */
 const rolledUp = (total: number, i: number, n: number) => ((total >> (n - 1 - i)) & 1) === 1;
 
@@ -42,9 +69,11 @@ function axisOf(dims: ReportColumn[], row: ReportRow, label: CellLabel, others: 
 
 const num = (v: unknown): number | undefined => (v === null || v === undefined || v === '' ? undefined : Number(v));
 
-/** Groups in the order the server sorted them, each total after the last axis it totals over. */
-function withTotals(axes: Axis[]): Axis[] {
-  const out = axes.filter((a) => !a.total);
+/** Groups in the order the server sorted them (or `compare`'s), each total after the last axis it totals over. */
+function withTotals(axes: Axis[], compare?: (a: Axis, b: Axis) => number): Axis[] {
+  const groups = axes.filter((a) => !a.total);
+  // The "others" row of a top N stays after the top values.
+  const out = compare ? groups.sort((a, b) => Number(a.others) - Number(b.others) || compare(a, b)) : groups;
   const totals = axes.filter((a) => a.total).sort((a, b) => a.total - b.total);
   for (const t of totals) {
     const within = (a: Axis) => Object.entries(t.cell).every(([k, v]) => a.cell[k] === v);
@@ -60,7 +89,7 @@ function withTotals(axes: Axis[]): Axis[] {
  * become total rows and columns labelled `totalLabel`.
  * @example pivotOf(result, label).value(pivot.rows[0], pivot.cols[0], 'amount')
  */
-export function pivotOf(result: ReportResult, label: CellLabel, totalLabel = 'Total'): Pivot {
+export function pivotOf(result: ReportResult, label: CellLabel, totalLabel = 'Total', order: PivotOrder = {}): Pivot {
   const rowDims = result.columns.filter((c) => c.role === 'row');
   const colDims = result.columns.filter((c) => c.role === 'column');
   const measures = result.columns.filter((c) => c.role === 'value');
@@ -75,7 +104,7 @@ export function pivotOf(result: ReportResult, label: CellLabel, totalLabel = 'To
     if (colDims.length && !cols.has(col.key)) cols.set(col.key, col);
     cells.set(`${row.key}|${col.key}`, r);
   }
-  const tableCols = withTotals([...cols.values()]);
+  const tableCols = withTotals([...cols.values()], order.cols);
   const groups = tableCols.filter((c) => !c.total);
   const noCol = JSON.stringify([false, 0]);
   // The column that totals every column, when the report asked for column totals.
@@ -86,7 +115,9 @@ export function pivotOf(result: ReportResult, label: CellLabel, totalLabel = 'To
     const each = groups.map((c) => num(cells.get(`${row.key}|${c.key}`)?.[measure])).filter((v) => v !== undefined);
     return each.length ? each.reduce((a, b) => a + b, 0) : undefined;
   };
-  const tableRows = withTotals([...rows.values()]);
+  const by = order.rowsBy;
+  const rowTotal = (a: Axis) => (by ? (value(a, undefined, by.measure) ?? Number.NEGATIVE_INFINITY) : 0);
+  const tableRows = withTotals([...rows.values()], by ? (a, b) => (rowTotal(a) - rowTotal(b)) * (by.direction === 'desc' ? -1 : 1) : undefined);
   return { rows: tableRows.filter((r) => !r.total), cols: groups, tableRows, tableCols, measures, value };
 }
 

@@ -1,8 +1,10 @@
-import type { ReportResult, ReportView } from '../../api/reports';
+import { useMetadata } from '../../api/metadata';
+import type { ReportColumn, ReportResult, ReportView } from '../../api/reports';
 import { useI18n } from '../../i18n/i18n';
+import { optionsOf } from '../../widgets/select';
 import { chartViews } from './chart-views';
-import { pivotOf } from './pivot';
-import { useCellLabel, useDimensionLabel, useMeasureLabel } from './report-labels';
+import { naturalOrder, type PivotOrder, pivotOf } from './pivot';
+import { fieldAt, useCellLabel, useDimensionLabel, useMeasureLabel } from './report-labels';
 
 /**
  * A table chart lists every group on a row: its column dimensions are read as row dimensions (a
@@ -20,7 +22,26 @@ export function useReportPivot(tenant: string, report: ReportView, result: Repor
   const dimensionLabel = useDimensionLabel(tenant, report);
   const measureLabel = useMeasureLabel(report);
   const { t } = useI18n();
+  const app = useMetadata(tenant).data?.metadata;
   const kind = chartViews[report.chart?.type ?? 'table'] ?? chartViews.table;
   const data = kind.flat ? flattened(result) : result;
-  return { kind, pivot: pivotOf(data, cellLabel, t('report.total')), rowDims: data.columns.filter((c) => c.role === 'row'), dimensionLabel, measureLabel };
+  const optionRank = (d: ReportColumn, v: unknown) => {
+    const field = d.field ? fieldAt(app, report.objectName, d.field) : undefined;
+    const i = field ? optionsOf(field).findIndex((o) => o.key === v) : -1;
+    return i < 0 ? undefined : i;
+  };
+  const pivot = pivotOf(data, cellLabel, t('report.total'), pivotOrder(report, data, optionRank));
+  return { kind, pivot, rowDims: data.columns.filter((c) => c.role === 'row'), dimensionLabel, measureLabel };
+}
+
+/**
+ * A pivot sorted by something other than its column dimensions keeps its columns in their natural
+ * order; sorted by a measure, its rows go by their totals (the server sorts the cells).
+ */
+function pivotOrder(report: ReportView, data: ReportResult, rank: (d: ReportColumn, v: unknown) => number | undefined): PivotOrder {
+  const colDims = data.columns.filter((c) => c.role === 'column');
+  const first = report.sort?.[0];
+  if (!colDims.length || !first || colDims.some((d) => d.key === first.by)) return {};
+  const byMeasure = report.values.some((v) => v.name === first.by);
+  return { cols: naturalOrder(colDims, rank), ...(byMeasure ? { rowsBy: { measure: first.by, direction: first.direction ?? 'asc' } } : {}) };
 }
