@@ -11,6 +11,8 @@ import { clampPlace, editorGrid, gridColumns, type Place } from './dashboard-lay
 // resize is not a drop anywhere). Where it lands is decided by placeWidget, which pushes others down.
 
 const widgetItem = 'dashboard-widget';
+const columnNumbers = Array.from({ length: gridColumns }, (_, i) => i);
+const resizeKeys: Record<string, [number, number]> = { ArrowRight: [1, 0], ArrowLeft: [-1, 0], ArrowDown: [0, 1], ArrowUp: [0, -1] };
 const { rowHeight, gap } = editorGrid;
 
 interface DraggedWidget {
@@ -36,7 +38,7 @@ function WidgetBox(props: { widget: DashboardWidgetInput; title: string; onPlace
     () => ({ type: widgetItem, item: { id: widget.id, w: widget.w, h: widget.h }, collect: (m) => ({ dragging: m.isDragging() }) }),
     [widget.id, widget.w, widget.h],
   );
-  const sizeAt = (e: ReactPointerEvent): Place => {
+  const sizeAt = (e: ReactPointerEvent<HTMLElement>): Place => {
     const p = pitch(grid.current);
     const from = start.current ?? { x: e.clientX, y: e.clientY };
     return clampPlace({ ...widget, w: widget.w + (e.clientX - from.x) / p.col, h: widget.h + (e.clientY - from.y) / p.row });
@@ -72,11 +74,23 @@ function WidgetBox(props: { widget: DashboardWidgetInput; title: string; onPlace
       <Typography.Text type="secondary" style={{ fontSize: 12, padding: '4px 8px', display: 'block' }}>
         {place.w} × {place.h}
       </Typography.Text>
-      <div
+      <button
+        type="button"
         data-testid={`grid-resize-${widget.id}`}
-        role="separator"
         aria-label={t('builder.gridResize', { title })}
-        style={{ position: 'absolute', right: 0, bottom: 0, width: 16, height: 16, cursor: 'nwse-resize', touchAction: 'none' }}
+        title={t('builder.gridResizeKeys')}
+        style={{
+          position: 'absolute',
+          right: 0,
+          bottom: 0,
+          width: 16,
+          height: 16,
+          padding: 0,
+          border: 0,
+          background: 'none',
+          cursor: 'nwse-resize',
+          touchAction: 'none',
+        }}
         onPointerDown={(e) => {
           e.currentTarget.setPointerCapture(e.pointerId);
           start.current = { x: e.clientX, y: e.clientY };
@@ -90,11 +104,18 @@ function WidgetBox(props: { widget: DashboardWidgetInput; title: string; onPlace
           setResized(null);
           onPlace({ w, h });
         }}
+        // The arrow keys resize by one column or row, so a keyboard can do what the pointer does.
+        onKeyDown={(e) => {
+          const step = resizeKeys[e.key];
+          if (!step) return;
+          e.preventDefault();
+          onPlace({ w: widget.w + step[0], h: widget.h + step[1] });
+        }}
       >
         <svg viewBox="0 0 16 16" width={16} height={16} aria-hidden="true">
           <path d="M14 6 L6 14 M14 10 L10 14" stroke="#8c8c8c" strokeWidth={1.5} />
         </svg>
-      </div>
+      </button>
     </div>
   );
 }
@@ -140,8 +161,8 @@ export function DashboardGrid(props: {
       style={{ position: 'relative', display: 'grid', gridTemplateColumns: `repeat(${gridColumns}, minmax(0, 1fr))`, gridAutoRows: rowHeight, gap }}
     >
       {/* The columns, drawn behind the widgets to show where they can go. */}
-      {Array.from({ length: gridColumns }, (_, i) => (
-        <div key={`col-${i}`} data-col={i} style={{ gridColumn: i + 1, gridRow: `1 / span ${rows}`, background: '#f5f7fa', borderRadius: 4 }} />
+      {columnNumbers.map((c) => (
+        <div key={c} data-col={c} style={{ gridColumn: c + 1, gridRow: `1 / span ${rows}`, background: '#f5f7fa', borderRadius: 4 }} />
       ))}
       {preview && <div style={{ ...areaOf(preview), zIndex: 2, border: '2px dashed #1668dc', borderRadius: 6, background: 'rgba(22, 104, 220, 0.08)' }} />}
       {widgets.map((w) => (

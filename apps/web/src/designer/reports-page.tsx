@@ -137,7 +137,7 @@ export function DashboardEditor() {
     key,
     title: key,
     width: 90,
-    render: (_: unknown, w: DashboardWidgetInput, i: number) => (
+    render: (_: unknown, w: DashboardWidgetInput) => (
       <InputNumber aria-label={`${key} ${w.id}`} size="small" min={min} max={max} value={w[key]} onChange={(v) => v !== null && place(w.id, { [key]: v })} />
     ),
   });
