@@ -89,6 +89,7 @@ export const catalogue = {
   FIELD_READ_ONLY: { status: 403, message: 'This field is read-only for you' },
   ROLE_INVALID: { status: 400, message: 'The role is not valid' },
   ROLE_NOT_FOUND: { status: 404, message: 'No such role' },
+  ROLE_IN_USE: { status: 409, message: 'The app names this role (approvers, notifications, dashboards, buttons); change those first' },
   CSRF_FAILED: { status: 403, message: 'The CSRF token is missing or wrong' },
   ACCOUNT_LOCKED: { status: 423, message: 'Too many failed sign-ins; try again later' },
   RATE_LIMITED: { status: 429, message: 'Too many requests; slow down' },

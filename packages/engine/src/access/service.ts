@@ -6,6 +6,7 @@ import { anyUuid } from '../db/sql-helpers';
 import type { Model } from '../model/compile';
 import type { OrgService } from '../org/org';
 import { UserAccess, type Viewer } from './access';
+import { roleReferences } from './role-references';
 import { type Role, checkRole } from './roles';
 
 export interface Share {
@@ -116,8 +117,13 @@ export class AccessService {
     return role;
   }
 
-  /** Deletes a role; its holders lose it. */
+  /**
+   * Deletes a role; its holders lose it. Refused (ROLE_IN_USE, with each place) while the published
+   * metadata names it: an approval step or a notification for it would find nobody.
+   */
   async deleteRole(name: string): Promise<void> {
+    const used = roleReferences((await this.model()).app, String(name));
+    if (used.length) throw new AppError('ROLE_IN_USE', { role: String(name).slice(0, 100), problems: used.slice(0, 50) });
     const res = await this.db.withSchema(this.schema).deleteFrom('_role').where('name', '=', String(name)).executeTakeFirst();
     if (!Number(res.numDeletedRows)) throw new AppError('ROLE_NOT_FOUND', { role: String(name).slice(0, 100) });
     this.invalidate();

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkRole } from '../access/roles';
 import { compileModel } from '../model/compile';
 import { backends } from '../testing/databases';
-import { type TestTenant, setupTenant } from '../testing/engine';
+import { type TestTenant, failure, setupTenant } from '../testing/engine';
 import { ordersPackage } from '../testing/template-fixtures';
 
 const root = fileURLToPath(new URL('../../../../templates', import.meta.url));
@@ -69,6 +69,30 @@ describe.each(await backends())('installing core + crm with sample data on %s', 
     const product = (await t.tenant.records.query('product', { limit: 1 })).records[0]!;
     const order = await t.tenant.records.create('sales_order', { account: account.id, product: product.id, qty: 2, stage: 'draft' });
     expect(order.account).toBe(account.id);
+  });
+
+  it('refuses to delete a role the installed app names (approvers, notifications, dashboards), and says where', async () => {
+    // installed by the test above: the CRM's roles, workflows and dashboards
+    const legal = await failure(t.tenant.access.deleteRole('legal'));
+    expect(legal.code).toBe('ROLE_IN_USE');
+    const places = (legal.details.problems as { path: string }[]).map((p) => p.path);
+    // the contract approval's 法务与财务会签 step names it as an approver
+    expect(
+      places.some((p) => /^\/workflows\/\d+\/process\/nodes\/\d+\/approvers\/\d+$/.test(p)),
+      places.join(),
+    ).toBe(true);
+    expect((legal.details.problems as { message: string }[])[0]?.message, JSON.stringify(legal.details.problems)).toMatch(
+      /workflows "contract_approval", nodes "法务与财务会签"/,
+    );
+    const rep = await failure(t.tenant.access.deleteRole('sales_rep'));
+    expect((rep.details.problems as { path: string }[]).map((p) => p.path)).toContain(
+      `/dashboards/${(await t.tenant.model()).app.dashboards.findIndex((d) => d.name === 'my_numbers')}/roles`,
+    );
+    expect(await t.tenant.access.role('legal')).toMatchObject({ name: 'legal' });
+    // a role nothing names goes
+    await t.tenant.access.putRole('temporary', { objects: {} });
+    await t.tenant.access.deleteRole('temporary');
+    expect((await failure(t.tenant.access.role('temporary'))).code).toBe('ROLE_NOT_FOUND');
   });
 
   it('treats sample records as history: the CRM’s rules neither rewrite them nor act on them afterwards', async () => {
