@@ -10,7 +10,7 @@ export function roleReferences(app: unknown, role: string): Problem[] {
   const found: Problem[] = [];
   const walk = (v: unknown, path: string[]): void => {
     if (Array.isArray(v)) {
-      v.forEach((x, i) => walk(x, [...path, String(i)]));
+      for (const [i, x] of v.entries()) walk(x, [...path, String(i)]);
       return;
     }
     if (typeof v !== 'object' || v === null) return;
