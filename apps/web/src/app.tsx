@@ -11,13 +11,15 @@ import { I18nProvider, useI18n } from './i18n/i18n';
 import { Loading } from './runtime/loading';
 import { LauncherPage } from './runtime/launcher-page';
 import { ListPage } from './runtime/list-page';
-import { RecordPage } from './runtime/record-page';
 import { RequireSession } from './runtime/require-session';
-import { SearchPage } from './runtime/search-page';
 import { SignInPage } from './runtime/sign-in-page';
 import { TenantHome, TenantShell } from './runtime/tenant-shell';
-import { TrashPage } from './runtime/trash-page';
 
+// A record page (its form's editors: date, record and people pickers, uploads), search and the
+// trash load when opened: a list, the first page people open, does not wait for them.
+const RecordPage = lazy(() => import('./runtime/record-page').then((m) => ({ default: m.RecordPage })));
+const SearchPage = lazy(() => import('./runtime/search-page').then((m) => ({ default: m.SearchPage })));
+const TrashPage = lazy(() => import('./runtime/trash-page').then((m) => ({ default: m.TrashPage })));
 // The designer is split out of the runtime's initial JavaScript.
 const DesignerRoutes = lazy(() => import('./designer/designer-routes'));
 // Tenant administration: the app market and members, for admins only, also split out.
@@ -56,11 +58,11 @@ const router = createBrowserRouter([
         children: [
           { index: true, element: <TenantHome /> },
           { path: 'o/:object', element: <ListPage /> },
-          { path: 'o/:object/new', element: <RecordPage /> },
-          { path: 'o/:object/r/:id', element: <RecordPage /> },
+          { path: 'o/:object/new', element: lazyPage(RecordPage) },
+          { path: 'o/:object/r/:id', element: lazyPage(RecordPage) },
           { path: 'dashboards/:dashboard', element: lazyPage(DashboardPage) },
-          { path: 'search', element: <SearchPage /> },
-          { path: 'trash', element: <TrashPage /> },
+          { path: 'search', element: lazyPage(SearchPage) },
+          { path: 'trash', element: lazyPage(TrashPage) },
           { path: 'approvals', element: lazyPage(InboxPage) },
           { path: 'approvals/:id', element: lazyPage(ApprovalView) },
           { path: 'market', element: lazyPage(MarketPage) },

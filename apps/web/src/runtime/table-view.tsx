@@ -2,7 +2,7 @@ import { fieldTypes } from '@tangram/fields';
 import { DeleteOutlined, EditOutlined, FilterOutlined, PlusOutlined, SettingOutlined } from '@ant-design/icons';
 import type { Field } from '@tangram/metadata';
 import { App, Badge, Button, Card, Checkbox, type GetRef, Grid, List, Popover, Space, Table, type TableProps, Typography } from 'antd';
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { Suspense, lazy, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useObjectAccess } from '../api/access';
 import { activeFields, fieldNameOf, useMetadata } from '../api/metadata';
@@ -11,11 +11,13 @@ import { type RecordData, useBulkRecords, useRecords } from '../api/records';
 import { useI18n } from '../i18n/i18n';
 import { FieldDisplay, widgetOf } from '../widgets/registry';
 import { titleOf } from '../widgets/record-pickers';
-import { BulkEditModal } from './bulk-edit-modal';
-import { FilterBuilder } from './filter-builder';
 import { RecordActionRowMenu } from './record-actions';
 import { activeConditions, type FilterState, filterToLogic } from './filter-logic';
 import type { ViewProps } from './list-page';
+
+// The filter builder and bulk edit carry the field editors (pickers, date inputs): loaded when opened.
+const FilterBuilder = lazy(() => import('./filter-builder').then((m) => ({ default: m.FilterBuilder })));
+const BulkEditModal = lazy(() => import('./bulk-edit-modal').then((m) => ({ default: m.BulkEditModal })));
 
 type Sort = { field: string; direction: 'asc' | 'desc' } | undefined;
 
@@ -162,7 +164,9 @@ export function TableView({ tenant, object, view }: ViewProps) {
         title={t('list.filter')}
         content={
           <div style={{ maxWidth: 640 }}>
-            <FilterBuilder tenant={tenant} fields={fields} value={filter} onChange={setFilter} />
+            <Suspense fallback={null}>
+              <FilterBuilder tenant={tenant} fields={fields} value={filter} onChange={setFilter} />
+            </Suspense>
             <Space style={{ marginTop: 12 }}>
               <Button
                 type="primary"
@@ -308,16 +312,20 @@ export function TableView({ tenant, object, view }: ViewProps) {
         }}
       />
       {records.error && <Typography.Text type="danger">{describeError(records.error)}</Typography.Text>}
-      <BulkEditModal
-        open={bulkEdit}
-        tenant={tenant}
-        object={object}
-        records={selected}
-        onClose={(done) => {
-          setBulkEdit(false);
-          if (done) setSelected([]);
-        }}
-      />
+      {bulkEdit && (
+        <Suspense fallback={null}>
+          <BulkEditModal
+            open={bulkEdit}
+            tenant={tenant}
+            object={object}
+            records={selected}
+            onClose={(done) => {
+              setBulkEdit(false);
+              if (done) setSelected([]);
+            }}
+          />
+        </Suspense>
+      )}
     </div>
   );
 }
