@@ -6,6 +6,7 @@ import { EChart } from './echart';
 import { KpiCard } from './kpi-card';
 import type { Pivot } from './pivot';
 import { PivotTable } from './pivot-table';
+import { measuresOf } from './report-labels';
 
 /** What every chart view gets: the pivoted result (a table gets every dimension as a row), labels, and where a click drills. */
 export interface ChartViewProps {
@@ -21,7 +22,7 @@ export interface ChartViewProps {
   selected?: Record<string, unknown> | null;
 }
 
-const measureFormat = (report: ReportView) => (name: string) => report.values.find((v) => v.name === name)?.format;
+const measureFormat = (report: ReportView) => (name: string) => measuresOf(report).find((v) => v.name === name)?.format;
 
 /** A chart ECharts draws, by the report's chart type. */
 function EChartView({ report, pivot, measureLabel, onCell, title, selected }: ChartViewProps) {

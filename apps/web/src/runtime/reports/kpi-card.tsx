@@ -1,12 +1,12 @@
 import { Button, Statistic } from 'antd';
 import type { ChartViewProps } from './chart-views';
-import { formatMeasure } from './report-labels';
+import { formatMeasure, measuresOf } from './report-labels';
 
 /** A KPI card: the first measure of the first group, with the `compare` measure beside it when set. */
 export function KpiCard({ pivot, report, measureLabel, onCell }: ChartViewProps) {
   const row = pivot.rows[0];
   const measure = pivot.measures[0]?.key ?? '';
-  const format = (name: string) => report.values.find((v) => v.name === name)?.format;
+  const format = (name: string) => measuresOf(report).find((v) => v.name === name)?.format;
   const value = row ? pivot.value(row, undefined, measure) : undefined;
   const compare = report.chart?.compare;
   const other = row && compare ? pivot.value(row, undefined, compare) : undefined;

@@ -1,6 +1,6 @@
 import type { Field, ResolvedApp } from '@tangram/metadata';
 import { useMetadata } from '../../api/metadata';
-import type { ReportColumn, ReportRow, ReportView } from '../../api/reports';
+import type { ReportColumn, ReportResult, ReportRow, ReportView } from '../../api/reports';
 import { useI18n } from '../../i18n/i18n';
 import { optionsOf } from '../../widgets/select';
 
@@ -80,11 +80,14 @@ export function useCellLabel(tenant: string, report: ReportView): CellLabel {
   };
 }
 
+/** A report's measures: its values and the targets it is compared with. */
+export const measuresOf = (report: ReportView) => [...report.values, ...(report.targets?.values ?? [])];
+
 /** A measure's label from the report's definition (its name when it has none). */
 export function useMeasureLabel(report: ReportView): (name: string) => string {
   const { label } = useI18n();
   return (name) => {
-    const m = report.values.find((v) => v.name === name);
+    const m = measuresOf(report).find((v) => v.name === name);
     return label(m?.label, name);
   };
 }
@@ -99,3 +102,13 @@ export function useDimensionLabel(tenant: string, report: ReportView): (column: 
     return label(d?.label, field ? label(field.label, field.name) : column.key);
   };
 }
+
+/** An RFM group is a key (`important_value`): shown as its name (重要价值客户). */
+export const withRfmLabels = (r: ReportResult, name: (key: string) => string): ReportResult => {
+  const rfm = r.columns.filter((c) => c.kind === 'rfm').map((c) => c.key);
+  if (!rfm.length) return r;
+  return {
+    ...r,
+    rows: r.rows.map((row) => ({ ...row, ...Object.fromEntries(rfm.map((k) => [k, typeof row[k] === 'string' ? name(row[k] as string) : row[k]])) })),
+  };
+};

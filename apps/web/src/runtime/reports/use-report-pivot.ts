@@ -4,7 +4,7 @@ import { useI18n } from '../../i18n/i18n';
 import { optionsOf } from '../../widgets/select';
 import { chartViews } from './chart-views';
 import { naturalOrder, type PivotOrder, pivotOf } from './pivot';
-import { fieldAt, useCellLabel, useDimensionLabel, useMeasureLabel } from './report-labels';
+import { fieldAt, useCellLabel, useDimensionLabel, useMeasureLabel, withRfmLabels } from './report-labels';
 
 /**
  * A table chart lists every group on a row: its column dimensions are read as row dimensions (a
@@ -24,7 +24,7 @@ export function useReportPivot(tenant: string, report: ReportView, result: Repor
   const { t } = useI18n();
   const app = useMetadata(tenant).data?.metadata;
   const kind = chartViews[report.chart?.type ?? 'table'] ?? chartViews.table;
-  const data = kind.flat ? flattened(result) : result;
+  const data = withRfmLabels(kind.flat ? flattened(result) : result, (key) => t(`report.rfm.${key}` as never));
   const optionRank = (d: ReportColumn, v: unknown) => {
     const field = d.field ? fieldAt(app, report.objectName, d.field) : undefined;
     const i = field ? optionsOf(field).findIndex((o) => o.key === v) : -1;
