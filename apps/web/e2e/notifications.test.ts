@@ -58,6 +58,10 @@ describe.runIf(browserAvailable())('the notification bell updates live and opens
     const { page } = browser;
     await signIn(page, srv.url, member.email, member.password);
     await page.getByRole('button', { name: '通知（0 条未读）' }).waitFor();
+    // The home page sends a member without a dashboard on to the first object's list once the
+    // metadata is in: the bell can show before that, so wait for where the app settles.
+    await page.waitForURL(/\/o\/note$/);
+    await page.getByRole('heading', { name: '便签' }).waitFor();
     const loaded = page.url();
     const tenant = await srv.server.engine.tenant(srv.server.tenant);
     await tenant.notifications.notify(srv.server.engine.db, {
