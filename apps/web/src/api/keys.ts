@@ -31,6 +31,8 @@ export const keys = {
   records: (tenant: string, object: string) => ['records', tenant, object] as const,
   recordList: (tenant: string, object: string, q: RecordQuery) => ['records', tenant, object, 'list', q] as const,
   record: (tenant: string, object: string, id: string | undefined) => ['records', tenant, object, 'one', id] as const,
+  /** A referenced record as a lookup shows it (fetched in batches, see recordApi.brief). */
+  recordBrief: (tenant: string, object: string, id: string) => ['records', tenant, object, 'brief', id] as const,
   history: (tenant: string, object: string, id: string) => ['records', tenant, object, 'history', id] as const,
   /** The actions (buttons) the caller may run on a record now: under the object's records, so any write of them asks again. */
   recordActions: (tenant: string, object: string, id: string) => ['records', tenant, object, 'actions', id] as const,

@@ -46,6 +46,45 @@ export const recordApi = {
     unwrap(client.POST('/api/v1/t/{tenant}/objects/{object}/records/bulk', { params: { path: path(tenant, object) }, body })),
 };
 
+/**
+ * Referenced records fetched together: the ids a page asks for in the same moment (every account
+ * of a kanban's cards, every row's lookup) go out as one query per object (`id in […]`), not one
+ * request per record. A record the caller may not read (or gone) comes back as null.
+ */
+const briefBatches = new Map<string, Map<string, { resolve(r: RecordData | null): void; reject(e: unknown): void }[]>>();
+const briefChunk = 200;
+
+export function fetchRecordBrief(tenant: string, object: string, id: string): Promise<RecordData | null> {
+  const key = JSON.stringify([tenant, object]);
+  let batch = briefBatches.get(key);
+  if (!batch) {
+    const created = new Map<string, { resolve(r: RecordData | null): void; reject(e: unknown): void }[]>();
+    briefBatches.set(key, created);
+    batch = created;
+    setTimeout(() => {
+      briefBatches.delete(key);
+      void flushBriefs(tenant, object, created);
+    }, 0);
+  }
+  const waiting = batch.get(id) ?? [];
+  batch.set(id, waiting);
+  return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+}
+
+async function flushBriefs(tenant: string, object: string, batch: Map<string, { resolve(r: RecordData | null): void; reject(e: unknown): void }[]>) {
+  const ids = [...batch.keys()];
+  for (let i = 0; i < ids.length; i += briefChunk) {
+    const chunk = ids.slice(i, i + briefChunk);
+    try {
+      const page = await recordApi.query(tenant, object, { filter: { in: [{ var: 'id' }, chunk] }, limit: chunk.length });
+      const byId = new Map(page.records.map((r) => [r.id, r]));
+      for (const id of chunk) for (const w of batch.get(id) ?? []) w.resolve(byId.get(id) ?? null);
+    } catch (e) {
+      for (const id of chunk) for (const w of batch.get(id) ?? []) w.reject(e);
+    }
+  }
+}
+
 // --- queries ------------------------------------------------------------------------------------
 
 export const recordQueries = {
@@ -61,6 +100,14 @@ export const recordQueries = {
       queryKey: keys.record(tenant, object, id),
       queryFn: ({ signal }) => recordApi.get(tenant, object, id as string, signal),
       enabled: id !== undefined,
+    }),
+  /** A referenced record as a lookup shows it: batched with the others asked for at once. */
+  brief: (tenant: string, object: string, id: string | undefined) =>
+    queryOptions({
+      queryKey: keys.recordBrief(tenant, object, id ?? ''),
+      queryFn: () => fetchRecordBrief(tenant, object, id as string),
+      enabled: id !== undefined && object !== '',
+      staleTime: 30_000,
     }),
   history: (tenant: string, object: string, id: string) =>
     queryOptions({ queryKey: keys.history(tenant, object, id), queryFn: ({ signal }) => recordApi.history(tenant, object, id, signal) }),

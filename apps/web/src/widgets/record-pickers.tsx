@@ -4,7 +4,7 @@ import { Select, Space } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { objectByName, useMetadata } from '../api/metadata';
-import { recordQueries, useRecord } from '../api/records';
+import { recordQueries } from '../api/records';
 import type { DisplayProps, EditorProps, Widget } from './widget';
 
 function useTarget(tenant: string, field: Field): ObjectDef | undefined {
@@ -22,11 +22,12 @@ export function titleOf(object: ObjectDef | undefined, record: Record<string, un
 }
 
 function RecordLink({ tenant, target, id }: { tenant: string; target: ObjectDef | undefined; id: string }) {
-  const rec = useRecord(tenant, target?.name ?? '', target ? id : undefined);
+  // Batched: a page of lookups asks for its records in one request per object.
+  const rec = useQuery(recordQueries.brief(tenant, target?.name ?? '', target ? id : undefined));
   if (!target) return <span>{id}</span>;
   return (
     <Link to={`/t/${tenant}/o/${target.name}/r/${id}`} onClick={(e) => e.stopPropagation()}>
-      {rec.data ? titleOf(target, rec.data) : '…'}
+      {rec.data ? titleOf(target, rec.data) : rec.isPending ? '…' : `${id.slice(0, 8)}…`}
     </Link>
   );
 }
